@@ -1,0 +1,17 @@
+using System.CommandLine;
+using ProductKeys.Cli.Keys;
+using ProductKeys.Cli.Output;
+
+namespace ProductKeys.Cli;
+
+/// <summary>The root of <c>pk</c>: one line per feature, like a table of contents.</summary>
+internal static class PkCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
+        root.Options.Add(CommonOptions.Json);
+        KeyCommands.AddTo(root);
+        return root;
+    }
+}

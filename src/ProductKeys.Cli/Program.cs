@@ -1,0 +1,3 @@
+using ProductKeys.Cli;
+
+return await PkCommand.Create().Parse(args).InvokeAsync();

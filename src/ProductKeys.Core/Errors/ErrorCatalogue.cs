@@ -1,0 +1,133 @@
+namespace ProductKeys.Core.Errors;
+
+/// <summary>
+/// Every refusal ProductKeys can give (SPEC §10), in one place. Exit codes: 0 success,
+/// 1 unexpected failure, 2 command-line usage; refusals use 10 and up, one per code.
+/// </summary>
+public static class ErrorCatalogue
+{
+    // Product keys
+    /// <summary>The text is not a product key (length or a character outside the alphabet).</summary>
+    public static readonly ErrorCode KeyMalformed = new("KEY_MALFORMED", 400, 10,
+        "That is not a product key: type 25 characters from BCDFGHJKMPQRTVWXY2346789, e.g. XXXXX-XXXXX-XXXXX-XXXXX-XXXXX.");
+    /// <summary>The key fails its checksum: a typo.</summary>
+    public static readonly ErrorCode KeyChecksum = new("KEY_CHECKSUM", 400, 11,
+        "The key has a typo (checksum mismatch): compare it character by character with the original.");
+    /// <summary>The key belongs to another product.</summary>
+    public static readonly ErrorCode KeyNotForProduct = new("KEY_NOT_FOR_PRODUCT", 400, 12,
+        "This key is for a different product: use a key issued for this product.");
+    /// <summary>The key fails the security value: not issued by the publisher.</summary>
+    public static readonly ErrorCode KeyUnknown = new("KEY_UNKNOWN", 400, 13,
+        "This key was not issued by the publisher: check where it came from, or download it again from the portal.");
+    /// <summary>The key was blocked by publisher staff.</summary>
+    public static readonly ErrorCode KeyBlocked = new("KEY_BLOCKED", 403, 14,
+        "This key has been blocked by the publisher: ask your billing administrator for a new key.");
+    /// <summary>The MAK has no activations left.</summary>
+    public static readonly ErrorCode MakLimitReached = new("MAK_LIMIT_REACHED", 409, 15,
+        "This MAK has used all its activations: ask the publisher to raise the limit, or use another key.");
+    /// <summary>A setup key was sent for activation.</summary>
+    public static readonly ErrorCode SetupKeyCannotActivate = new("SETUP_KEY_CANNOT_ACTIVATE", 400, 16,
+        "A setup key only installs the product: install a MAK or point the device at a KMS host to activate.");
+    /// <summary>A KMS client setup key was sent to the licensing service.</summary>
+    public static readonly ErrorCode KmsClientKeyOnline = new("KMS_CLIENT_KEY_ONLINE", 400, 17,
+        "A KMS client setup key activates through your KMS host, not online: set the host with 'pk skms HOST'.");
+    /// <summary>A KMS host key has served its maximum of hosts or activations.</summary>
+    public static readonly ErrorCode KmsHostKeyLimit = new("KMS_HOST_KEY_LIMIT", 409, 18,
+        "This KMS host key has reached its host or activation limit: reuse an activated host or contact the publisher.");
+    /// <summary>The KMS host has not yet seen enough clients.</summary>
+    public static readonly ErrorCode KmsCountInsufficient = new("KMS_COUNT_INSUFFICIENT", 409, 19,
+        "The KMS host has not yet seen enough devices to activate: the device retries automatically.");
+    /// <summary>The KMS host has no valid host certificate.</summary>
+    public static readonly ErrorCode KmsHostNotActivated = new("KMS_HOST_NOT_ACTIVATED", 409, 20,
+        "The KMS host is not activated: run 'pk kms-host activate' with your KMS host key.");
+    /// <summary>The KMS host's key does not cover the product.</summary>
+    public static readonly ErrorCode KmsProductNotCovered = new("KMS_PRODUCT_NOT_COVERED", 400, 21,
+        "This KMS host cannot activate this product: activate a host with a KMS host key that covers it.");
+    /// <summary>No KMS host answered.</summary>
+    public static readonly ErrorCode KmsUnreachable = new("KMS_UNREACHABLE", 503, 22,
+        "No KMS host answered: check the network, the DNS SRV record _pk-kms._tcp, or set a host with 'pk skms'.");
+    /// <summary>Client and server clocks differ too much.</summary>
+    public static readonly ErrorCode ClockSkew = new("CLOCK_SKEW", 400, 23,
+        "The device clock differs from the server's by more than allowed: correct the date and time, then retry.");
+    /// <summary>The hardware changed too much for the stored activation.</summary>
+    public static readonly ErrorCode HardwareOutOfTolerance = new("HARDWARE_OUT_OF_TOLERANCE", 409, 24,
+        "The hardware changed significantly since activation: activate again ('pk ato').");
+    /// <summary>The grace period has run out.</summary>
+    public static readonly ErrorCode GraceExpired = new("GRACE_EXPIRED", 409, 25,
+        "The grace period is over: activate the product ('pk ato').");
+    /// <summary>An offline request or response file cannot be used.</summary>
+    public static readonly ErrorCode OfflineDataInvalid = new("OFFLINE_DATA_INVALID", 400, 26,
+        "The offline activation file is not valid for this device: create a new request with 'pk dti'.");
+    /// <summary>A signature does not verify.</summary>
+    public static readonly ErrorCode SignatureInvalid = new("SIGNATURE_INVALID", 400, 27,
+        "The signature does not verify: the data was altered or signed by an untrusted key.");
+    /// <summary>A certificate is outside its validity period.</summary>
+    public static readonly ErrorCode CertificateExpired = new("CERTIFICATE_EXPIRED", 400, 28,
+        "The certificate has expired: renew the activation.");
+
+    // Access
+    /// <summary>The caller is not at least a billing administrator.</summary>
+    public static readonly ErrorCode ForbiddenNotBillingAdmin = new("FORBIDDEN_NOT_BILLING_ADMIN", 403, 29,
+        "You must be at least a Billing administrator in your organization: ask a Global administrator.");
+    /// <summary>The caller is not owner or contributor of the billing account.</summary>
+    public static readonly ErrorCode ForbiddenNotAccountOwnerOrContributor = new("FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR", 403, 30,
+        "You must be an Owner or Contributor of this billing account: ask one of its owners.");
+    /// <summary>Too many requests.</summary>
+    public static readonly ErrorCode RateLimited = new("RATE_LIMITED", 429, 31,
+        "Too many attempts: wait a minute and try again.");
+
+    // CAL server
+    /// <summary>No per-device CAL is free and the temporary one expired.</summary>
+    public static readonly ErrorCode NoDeviceCalAvailable = new("NO_DEVICE_CAL_AVAILABLE", 403, 32,
+        "No per-device CAL is available: install another CAL pack or free a device CAL.");
+
+    // General
+    /// <summary>The request is not valid input.</summary>
+    public static readonly ErrorCode ValidationFailed = new("VALIDATION_FAILED", 400, 40,
+        "The request is not valid: correct the fields named in the detail.");
+    /// <summary>No or bad credentials.</summary>
+    public static readonly ErrorCode Unauthenticated = new("UNAUTHENTICATED", 401, 41,
+        "Sign in first ('pk login') or send a valid bearer token.");
+    /// <summary>The caller may not do this.</summary>
+    public static readonly ErrorCode Forbidden = new("FORBIDDEN", 403, 42,
+        "You do not have a role that allows this: ask an owner of the billing account.");
+    /// <summary>The thing asked for does not exist (or is not visible to the caller).</summary>
+    public static readonly ErrorCode NotFound = new("NOT_FOUND", 404, 43,
+        "Not found: check the id.");
+    /// <summary>The change conflicts with current state.</summary>
+    public static readonly ErrorCode Conflict = new("CONFLICT", 409, 44,
+        "The change conflicts with the current state: reload and try again.");
+    /// <summary>The request body is too large.</summary>
+    public static readonly ErrorCode PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, 45,
+        "The request body is too large: send less data per request.");
+    /// <summary>The request body is not JSON.</summary>
+    public static readonly ErrorCode UnsupportedMediaType = new("UNSUPPORTED_MEDIA_TYPE", 415, 46,
+        "Send the body as application/json.");
+    /// <summary>The last owner of a billing account cannot be removed.</summary>
+    public static readonly ErrorCode LastOwner = new("LAST_OWNER", 409, 47,
+        "A billing account must keep at least one owner: grant Owner to someone else first.");
+    /// <summary>The service could not be reached.</summary>
+    public static readonly ErrorCode ServiceUnreachable = new("SERVICE_UNREACHABLE", 503, 48,
+        "The licensing service did not answer: check --service and the network, then retry.");
+    /// <summary>A local file or store cannot be used.</summary>
+    public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
+        "The license store is missing or damaged: install a key with 'pk ipk KEY --product ID --store DIR'.");
+    /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
+    public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
+        "Something went wrong on our side: retry, and report it with the trace id if it persists.");
+
+    /// <summary>Every catalogue entry.</summary>
+    public static IReadOnlyList<ErrorCode> All { get; } =
+    [
+        KeyMalformed, KeyChecksum, KeyNotForProduct, KeyUnknown, KeyBlocked, MakLimitReached,
+        SetupKeyCannotActivate, KmsClientKeyOnline, KmsHostKeyLimit, KmsCountInsufficient,
+        KmsHostNotActivated, KmsProductNotCovered, KmsUnreachable, ClockSkew, HardwareOutOfTolerance,
+        GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
+        ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
+        ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, StoreInvalid, Internal,
+    ];
+
+    /// <summary>Finds a catalogue entry by its code, e.g. from a problem-details answer.</summary>
+    public static ErrorCode? Find(string code) => All.FirstOrDefault(e => e.Code == code);
+}
