@@ -1,0 +1,8 @@
+namespace ProductKeys.Data.Accounts;
+
+public enum AccountRole
+{
+    Owner,
+    Contributor,
+    Reader,
+}

@@ -1,0 +1,9 @@
+namespace ProductKeys.Data.Accounts;
+
+public enum ProfileRole
+{
+    Owner,
+    Contributor,
+    Reader,
+    InvoiceManager,
+}

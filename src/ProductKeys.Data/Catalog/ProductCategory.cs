@@ -1,0 +1,8 @@
+namespace ProductKeys.Data.Catalog;
+
+public enum ProductCategory
+{
+    Desktop,
+    Server,
+    Cal,
+}

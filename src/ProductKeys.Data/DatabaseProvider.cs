@@ -1,0 +1,7 @@
+namespace ProductKeys.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,7 @@
+namespace ProductKeys.Data.Keys;
+
+public enum KeyStatus
+{
+    Active,
+    Blocked,
+}
