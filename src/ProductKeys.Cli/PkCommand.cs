@@ -1,6 +1,8 @@
 using System.CommandLine;
+using ProductKeys.Cli.Admin;
 using ProductKeys.Cli.Keys;
 using ProductKeys.Cli.Output;
+using ProductKeys.Cli.Server;
 
 namespace ProductKeys.Cli;
 
@@ -12,6 +14,14 @@ internal static class PkCommand
         var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
         root.Options.Add(CommonOptions.Json);
         KeyCommands.AddTo(root);
+        ServerCommands.AddTo(root);
+        DbCommands.AddTo(root);
+        LoginCommand.AddTo(root);
+        AccountCommands.AddTo(root);
+        RoleCommands.AddTo(root);
+        OrderCommands.AddTo(root);
+        AdminKeyCommands.AddTo(root);
+        AuditCommands.AddTo(root);
         return root;
     }
 }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Admin;
+
+/// <summary>How admin commands reach the service: --service/--token, or what 'pk login' stored.</summary>
+internal static class AdminOptions
+{
+    public static readonly Option<string?> Service = new("--service")
+    {
+        Description = "Licensing service URL; default: the one 'pk login' stored.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "Bearer token; default: the one 'pk login' stored (or $PK_TOKEN).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Profile = new("--profile")
+    {
+        Description = "Credentials file; default: $PK_CREDENTIALS or ~/.config/productkeys/credentials.json.",
+        Recursive = true,
+    };
+
+    public static readonly Option<Guid?> Account = new("--account")
+    {
+        Description = "Billing account id; may be left out when you hold a role on exactly one account.",
+    };
+
+    /// <summary>A command group whose subcommands all talk to the service.</summary>
+    public static Command Group(string name, string description)
+    {
+        var command = new Command(name, description);
+        command.Options.Add(Service);
+        command.Options.Add(Token);
+        command.Options.Add(Profile);
+        return command;
+    }
+
+    public static Outcome<ServiceClient> Connect(ParseResult parseResult)
+    {
+        var stored = Credentials.Load(Credentials.DefaultPath(parseResult.GetValue(Profile)));
+        var service = parseResult.GetValue(Service) ?? stored?.Service;
+        var token = parseResult.GetValue(Token) ?? Environment.GetEnvironmentVariable("PK_TOKEN") ?? stored?.Token;
+        if (service is null || token is null)
+        {
+            return new Refusal(ErrorCatalogue.Unauthenticated, "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token.");
+        }
+
+        return Uri.TryCreate(service, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? new ServiceClient(uri, token)
+            : new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ProductKeys.Cli.Output;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Admin;
+
+/// <summary><c>pk keys export</c>: streams the CSV/JSON export to a file or stdout, with progress on stderr.</summary>
+internal static class KeyExportCommand
+{
+    public static Command Create()
+    {
+        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var output = new Option<string?>("--output", "-o") { Description = "File to write; default: stdout." };
+        var export = new Command("export", "Download every key of a billing account as CSV or JSON (the key rule applies).") { AdminOptions.Account, format, output };
+        AdminAction.Set(export, async (parseResult, client, ct) =>
+        {
+            var account = await AdminAction.AccountAsync(parseResult, client, ct);
+            if (!account.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, account.Refusal);
+            }
+
+            var opened = await client.OpenAsync($"api/v1/billing-accounts/{account.Value}/product-keys/export?format={parseResult.GetValue(format)}", ct);
+            if (!opened.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, opened.Refusal);
+            }
+
+            using var response = opened.Value;
+            var path = parseResult.GetValue(output);
+            long bytes, rows;
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(ct);
+                await using var target = path is null ? Console.OpenStandardOutput() : File.Create(path);
+                (bytes, rows) = await CopyWithProgressAsync(body, target, ct);
+            }
+            catch (IOException ex)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
+            }
+
+            if (path is null)
+            {
+                return 0;
+            }
+
+            return CommandOutput.Print(parseResult, new ExportResult(Path.GetFullPath(path), bytes, rows), r => $"Wrote {r.Bytes} bytes ({r.Lines} lines) to {r.File}.");
+        });
+        return export;
+    }
+
+    private static async Task<(long Bytes, long Lines)> CopyWithProgressAsync(Stream source, Stream target, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        long bytes = 0, lines = 0;
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            bytes += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            if (clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
+            {
+                lastReport = clock.Elapsed;
+                Console.Error.Write($"\rexporting: {bytes:N0} bytes, {lines:N0} lines");
+            }
+        }
+
+        await target.FlushAsync(ct);
+        if (lastReport > TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"\rexported: {bytes:N0} bytes, {lines:N0} lines");
+        }
+
+        return (bytes, lines);
+    }
+
+    private sealed record ExportResult(string File, long Bytes, long Lines);
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text;
+using ProductKeys.Cli.Output;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Admin;
+
+/// <summary><c>pk login</c>: signs in and stores the service URL and a token for the admin commands.</summary>
+internal static class LoginCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var user = new Option<string>("--user") { Description = "User name.", Required = true };
+        var password = new Option<string?>("--password") { Description = "Password; default: $PK_PASSWORD, else asked on stdin." };
+        var command = new Command("login", "Sign in to a licensing service and remember it (credentials file, mode 0600).")
+        {
+            AdminOptions.Service, AdminOptions.Profile, user, password,
+        };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var service = parseResult.GetValue(AdminOptions.Service);
+            if (service is null || !Uri.TryCreate(service, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Name the service: pk login --service http://HOST:PORT --user NAME."));
+            }
+
+            var name = parseResult.GetValue(user)!;
+            var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
+            using var client = new ServiceClient(uri, null);
+            var session = await client.PostAsync("api/v1/sessions", new { user = name, password = secret }, ct);
+            if (!session.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, session.Refusal);
+            }
+
+            var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            new Credentials(uri.ToString(), session.Value.Text("token"), name).Save(path);
+            var result = new LoginResult(uri.ToString(), name, session.Value.Text("directoryRole"), Path.GetFullPath(path));
+            return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
+        });
+        root.Subcommands.Add(command);
+    }
+
+    private static string Prompt(string label)
+    {
+        Console.Error.Write(label);
+        if (Console.IsInputRedirected)
+        {
+            return Console.In.ReadLine() ?? "";
+        }
+
+        var text = new StringBuilder();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace && text.Length > 0)
+            {
+                text.Length--;
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                text.Append(key.KeyChar);
+            }
+        }
+
+        Console.Error.WriteLine();
+        return text.ToString();
+    }
+
+    private sealed record LoginResult(string Service, string User, string DirectoryRole, string CredentialsFile);
+}

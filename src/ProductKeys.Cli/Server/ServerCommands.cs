@@ -1,0 +1,51 @@
+using System.CommandLine;
+using ProductKeys.Service.Hosting;
+
+namespace ProductKeys.Cli.Server;
+
+/// <summary><c>pk server</c>: the licensing service (API, demo), until SIGTERM or Ctrl-C.</summary>
+internal static class ServerCommands
+{
+    public static readonly Option<string> Data = new("--data")
+    {
+        Description = "Data folder: the SQLite file, secrets/, demo.json.",
+        DefaultValueFactory = _ => Path.Combine(".pk", "server"),
+    };
+
+    public static readonly Option<string?> Db = new("--db")
+    {
+        Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'.",
+    };
+
+    public static void AddTo(RootCommand root)
+    {
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." };
+        var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
+        var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var options = new ServerOptions
+            {
+                DataDirectory = parseResult.GetValue(Data)!,
+                PostgresConnectionString = parseResult.GetValue(Db),
+                Urls = parseResult.GetValue(urls)!,
+                SecretsDirectory = parseResult.GetValue(secrets),
+                Demo = parseResult.GetValue(demo),
+                Migrate = parseResult.GetValue(migrate),
+            };
+            try
+            {
+                await LicensingServiceHost.RunAsync(options, Console.Out, ct);
+                return 0;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"pk server: {ex.Message}");
+                return 1;
+            }
+        });
+        root.Subcommands.Add(command);
+    }
+}

@@ -1,0 +1,3 @@
+namespace ProductKeys.Service.Demo;
+
+public sealed record DemoAccount(Guid Id, string Name);

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProductKeys.Data;
+using ProductKeys.Data.Postgres;
+using ProductKeys.Data.Sqlite;
+using ProductKeys.Service.Demo;
+using ProductKeys.Service.Secrets;
+
+namespace ProductKeys.Service.Hosting;
+
+/// <summary>Builds and runs the licensing service for <c>pk server</c> and for tests.</summary>
+public static class LicensingServiceHost
+{
+    public const string DemoFileName = "demo.json";
+
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+    };
+
+    /// <summary>Prepares the database and secrets, then builds the app (not yet started).</summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        await PrepareDatabaseAsync(options, ct);
+        var secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create: options.SecretsDirectory is null);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(LicensingServiceHost).Assembly.GetName().Name,
+            ContentRootPath = Path.GetFullPath(options.DataDirectory),
+        });
+        builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Services.AddSingleton(secrets);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        AddDatabase(builder.Services, options.Database);
+        Program.AddFeatures(builder);
+
+        var app = builder.Build();
+        Program.MapFeatures(app);
+        return app;
+    }
+
+    /// <summary>Runs until SIGTERM/Ctrl-C or <paramref name="ct"/>; prints the address and, with --demo, how to sign in.</summary>
+    public static async Task RunAsync(ServerOptions options, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await using var app = await BuildAsync(options, ct);
+        await app.StartAsync(ct);
+        var url = app.Urls.First();
+        await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
+        if (options.Demo)
+        {
+            var demo = await SeedDemoAsync(app, url, options.DataDirectory, ct);
+            await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
+        }
+
+        await output.FlushAsync(ct);
+        await app.WaitForShutdownAsync(ct);
+    }
+
+    /// <summary>Seeds the demo and writes demo.json (0600: it holds tokens) into the data folder.</summary>
+    public static async Task<DemoFile> SeedDemoAsync(WebApplication app, string url, string dataDirectory, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var demo = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(url, ct);
+        var path = Path.Combine(dataDirectory, DemoFileName);
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(path, fileOptions))
+        {
+            await JsonSerializer.SerializeAsync(file, demo, DemoJson, ct);
+        }
+
+        return demo;
+    }
+
+    private static readonly JsonSerializerOptions DemoJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    private static string DescribeDemo(DemoFile demo, string path) =>
+        $"""
+        pk server: demo data written to {Path.GetFullPath(path)}
+          billing account: {demo.BillingAccounts[0].Id} ({demo.BillingAccounts[0].Name})
+          users (password '{DemoSeeder.Password}'): {string.Join(", ", demo.Users.Select(u => u.Name))}
+          sign in:  ./pk login --service {demo.ServiceUrl} --user billing-contributor --password {DemoSeeder.Password}
+          then:     ./pk keys list --account {demo.BillingAccounts[0].Id}
+        """;
+
+    private static void AddDatabase(IServiceCollection services, DatabaseSettings database)
+    {
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContext<LicensingDbContext, SqliteLicensingDbContext>(o => o.UseSqlite(database.ConnectionString));
+        }
+        else
+        {
+            services.AddDbContext<LicensingDbContext, PostgresLicensingDbContext>(o => o.UseNpgsql(database.ConnectionString));
+        }
+    }
+
+    /// <summary>
+    /// Migrates when asked (--demo, pk db migrate) or when the SQLite folder is new; otherwise refuses
+    /// to start on an outdated schema and names the explicit step.
+    /// </summary>
+    private static async Task PrepareDatabaseAsync(ServerOptions options, CancellationToken ct)
+    {
+        var database = options.Database;
+        var newSqlite = database.Provider == DatabaseProvider.Sqlite
+            && !File.Exists(Path.Combine(options.DataDirectory, DatabaseSettings.SqliteFileName));
+        if (options.Migrate || options.Demo || newSqlite)
+        {
+            await LicensingDatabase.MigrateAsync(database, ct);
+            return;
+        }
+
+        await using var db = LicensingDatabase.Create(database);
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The database ({database.Describe()}) needs {pending.Count} migration(s): run 'pk db migrate' with the same --data/--db first.");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Security.Claims;
+using ProductKeys.Data.Accounts;
+
+namespace ProductKeys.Service.Identity;
+
+/// <summary>What a bearer token says about its user, read back from the principal's claims.</summary>
+internal static class CallerClaims
+{
+    public const string UserIdType = "pk:user_id";
+    public const string OrganizationType = "pk:organization";
+    public const string DirectoryRoleType = "pk:directory_role";
+
+    public static ClaimsPrincipal Create(User user, string scheme) => new(new ClaimsIdentity(
+        [
+            new Claim(UserIdType, user.Id.ToString()),
+            new Claim(ClaimTypes.Name, user.Name),
+            new Claim(OrganizationType, user.OrganizationId?.ToString() ?? string.Empty),
+            new Claim(DirectoryRoleType, user.DirectoryRole.ToString()),
+        ],
+        scheme));
+
+    public static Guid UserId(this ClaimsPrincipal principal) =>
+        Guid.Parse(principal.FindFirstValue(UserIdType) ?? throw new InvalidOperationException("Not signed in."), CultureInfo.InvariantCulture);
+
+    public static string UserName(this ClaimsPrincipal principal) => principal.Identity?.Name ?? "anonymous";
+
+    public static Guid? OrganizationId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirstValue(OrganizationType), CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static DirectoryRole DirectoryRole(this ClaimsPrincipal principal) =>
+        Enum.TryParse<DirectoryRole>(principal.FindFirstValue(DirectoryRoleType), out var role) ? role : Data.Accounts.DirectoryRole.User;
+}

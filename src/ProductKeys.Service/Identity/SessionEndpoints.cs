@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Errors;
+using ProductKeys.Data;
+using ProductKeys.Service.Errors;
+
+namespace ProductKeys.Service.Identity;
+
+internal static partial class SessionEndpoints
+{
+    public sealed record SignInRequest(string? User, string? Password);
+
+    public sealed record SessionResponse(string Token, string User, string DirectoryRole, Guid? OrganizationId);
+
+    public sealed record MeResponse(Guid Id, string Name, string DirectoryRole, Guid? OrganizationId);
+
+    public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
+    {
+        api.MapPost("/sessions", SignInAsync).AllowAnonymous().WithTags("Sign-in");
+        api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(
+            new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags("Sign-in");
+        return api;
+    }
+
+    private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignInAsync(
+        SignInRequest request, HttpContext http, LicensingDbContext db, SignInThrottle throttle, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.User) || string.IsNullOrEmpty(request.Password) || request.User.Length > 100 || request.Password.Length > 1000)
+        {
+            return ApiProblems.Validation("Send {\"user\": NAME, \"password\": PASSWORD}.");
+        }
+
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (throttle.IsBlocked(client, request.User))
+        {
+            return ApiProblems.From(ErrorCatalogue.RateLimited, "Too many failed sign-ins for this user from this address: wait a minute.");
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == request.User, ct);
+        // Hash even for an unknown user, so the answer's timing does not tell which names exist.
+        var valid = Passwords.Verify(user ?? Passwords.Decoy, request.Password) && user is not null;
+        if (!valid || user is null)
+        {
+            throttle.RecordFailure(client, request.User);
+            ServiceMetrics.SignInFailures.Add(1);
+            LogFailed(loggers.CreateLogger("ProductKeys.Service.Identity"), request.User, client);
+            return ApiProblems.From(ErrorCatalogue.Unauthenticated, "Wrong user name or password.");
+        }
+
+        throttle.Reset(client, request.User);
+        var (token, row) = ApiTokens.Issue(user.Id, "session", time.GetUtcNow());
+        db.ApiTokens.Add(row);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new SessionResponse(token, user.Name, user.DirectoryRole.ToString(), user.OrganizationId));
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Failed sign-in for {User} from {Client}")]
+    private static partial void LogFailed(ILogger logger, string user, string client);
+}

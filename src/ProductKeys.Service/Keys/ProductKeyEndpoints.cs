@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ProductKeys.Data;
+using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Audit;
+using ProductKeys.Service.Errors;
+using ProductKeys.Service.Identity;
+using ProductKeys.Service.Secrets;
+
+namespace ProductKeys.Service.Keys;
+
+/// <summary>The customer's keys, under the key rule (SPEC §6); every view and export is audited first.</summary>
+internal static class ProductKeyEndpoints
+{
+    public static RouteGroupBuilder MapProductKeys(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags("Product keys");
+        keys.MapGet("/", ListAsync);
+        keys.MapGet("/export", ExportAsync);
+        return api;
+    }
+
+    private static async Task<Results<Ok<IAsyncEnumerable<KeyRow>>, ProblemHttpResult>> ListAsync(
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, CancellationToken ct)
+    {
+        if (await DiscloseAsync(id, user, db, audit, "keys.viewed", ct) is { } problem)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(KeyRows.ReadAsync(db, secrets, id, ct));
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
+        Guid id, string? format, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets,
+        IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var csv = format is null || format.Equals("csv", StringComparison.OrdinalIgnoreCase);
+        if (!csv && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.Validation($"format must be csv or json; it was '{format}'.");
+        }
+
+        if (await DiscloseAsync(id, user, db, audit, csv ? "keys.exported.csv" : "keys.exported.json", ct) is { } problem)
+        {
+            return problem;
+        }
+
+        var rows = KeyRows.ReadAsync(db, secrets, id, ct);
+        return csv
+            ? TypedResults.Stream(body => KeyExport.WriteCsvAsync(body, rows, ct), "text/csv; charset=utf-8", $"product-keys-{id}.csv")
+            : TypedResults.Stream(body => KeyExport.WriteJsonAsync(body, rows, json.Value.SerializerOptions, ct), "application/json", $"product-keys-{id}.json");
+    }
+
+    /// <summary>The key rule, then an audit entry naming every key by its last five characters.</summary>
+    private static async Task<ProblemHttpResult?> DiscloseAsync(
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, string action, CancellationToken ct)
+    {
+        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        if (!access.IsSuccess)
+        {
+            return ApiProblems.From(access.Refusal);
+        }
+
+        if (AccessRules.MayViewKeys(user, access.Value.Role) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        var keys = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id);
+        var total = await keys.LongCountAsync(ct);
+        var partials = await keys.OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).Select(k => k.PartialKey).Take(AuditText.MaxPartials).ToListAsync(ct);
+        await audit.RecordAsync(user.UserName(), action, $"billing-account:{id}", $"{total} key(s): {AuditText.Partials(partials, total)}", ct);
+        ServiceMetrics.KeysDisclosed.Add(total);
+        return null;
+    }
+}

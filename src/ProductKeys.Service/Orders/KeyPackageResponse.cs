@@ -1,0 +1,3 @@
+namespace ProductKeys.Service.Orders;
+
+internal sealed record KeyPackageResponse(Guid Id, int InstalledQuantity, IReadOnlyList<PackageKeyResponse> Keys);

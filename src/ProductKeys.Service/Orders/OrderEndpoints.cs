@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ProductKeys.Data;
+using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Errors;
+using ProductKeys.Service.Identity;
+
+namespace ProductKeys.Service.Orders;
+
+internal static class OrderEndpoints
+{
+    /// <summary>Body of POST .../orders; fields are nullable so a missing one is a clear VALIDATION_FAILED.</summary>
+    public sealed record OrderRequest(string? Product, int? Quantity, bool? Split);
+
+    public static RouteGroupBuilder MapOrders(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags("Orders");
+        orders.MapPost("/", PlaceAsync);
+        orders.MapGet("/", ListAsync);
+        return api;
+    }
+
+    private static async Task<Results<Created<PurchaseResponse>, ProblemHttpResult>> PlaceAsync(
+        Guid id, OrderRequest request, ClaimsPrincipal user, LicensingDbContext db, OrderPlacement placement,
+        IOptions<OrderOptions> options, CancellationToken ct)
+    {
+        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        if (!access.IsSuccess)
+        {
+            return ApiProblems.From(access.Refusal);
+        }
+
+        if (AccessRules.MayPlaceOrders(access.Value.Role) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        var max = options.Value.MaxQuantity;
+        if (string.IsNullOrWhiteSpace(request.Product) || request.Quantity is null)
+        {
+            return ApiProblems.Validation("Send {\"product\": ID, \"quantity\": N} (and \"split\": true to split CAL orders above the pack size).");
+        }
+
+        if (request.Quantity is < 1 || request.Quantity > max)
+        {
+            return ApiProblems.Validation($"quantity must be between 1 and {max}; it was {request.Quantity}.");
+        }
+
+        var product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.Product, ct);
+        if (product is null)
+        {
+            return ApiProblems.Validation($"There is no product '{request.Product}': list them with GET /api/v1/products.");
+        }
+
+        var placed = await placement.PlaceAsync(id, product, request.Quantity.Value, request.Split ?? false, user.UserId(), user.UserName(), ct);
+        return placed.IsSuccess
+            ? TypedResults.Created($"/api/v1/billing-accounts/{id}/orders/{placed.Value.Orders[0].Id}", placed.Value)
+            : ApiProblems.From(placed.Refusal);
+    }
+
+    private static async Task<Results<Ok<List<OrderResponse>>, ProblemHttpResult>> ListAsync(
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
+    {
+        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        if (!access.IsSuccess)
+        {
+            return ApiProblems.From(access.Refusal);
+        }
+
+        if (AccessRules.MayReadAccount(user, access.Value.Role) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        var orders = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).ToListAsync(ct);
+        var packages = await db.KeyPackages.AsNoTracking().Join(db.Orders.Where(o => o.BillingAccountId == id), p => p.OrderId, o => o.Id, (p, o) => p).ToListAsync(ct);
+        var keys = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id)
+            .Select(k => new { k.Id, k.KeyPackageId, k.Type, k.ActivationLimit, k.Serial }).ToListAsync(ct);
+        var keysByPackage = keys.OrderBy(k => k.Serial).ToLookup(k => k.KeyPackageId);
+        var packagesByOrder = packages.ToLookup(p => p.OrderId);
+        return TypedResults.Ok(orders.OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Select(o => new OrderResponse(
+            o.Id, o.BillingAccountId, o.ProductId, o.Quantity, o.PurchaseId, o.PlacedAt,
+            packagesByOrder[o.Id].Select(p => new KeyPackageResponse(p.Id, p.InstalledQuantity,
+                keysByPackage[p.Id].Select(k => new PackageKeyResponse(k.Id, k.Type, k.ActivationLimit)).ToList())).ToList())).ToList());
+    }
+}

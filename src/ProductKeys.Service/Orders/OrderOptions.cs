@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ProductKeys.Service.Orders;
+
+/// <summary>Order limits and CAL packaging (section "Orders").</summary>
+internal sealed class OrderOptions
+{
+    [Range(1, 100_000_000)]
+    public int MaxQuantity { get; set; } = 1_000_000;
+
+    /// <summary>The quantity a CAL pack shows when installed, and the size of split CAL orders (SPEC §5).</summary>
+    [Range(1, 1_000_000)]
+    public int CalPackSize { get; set; } = 500;
+
+    /// <summary>Distinct hosts one KMS host key may activate (public practice).</summary>
+    [Range(1, 1000)]
+    public int KmsHostLimit { get; set; } = 6;
+}

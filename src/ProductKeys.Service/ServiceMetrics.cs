@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+
+namespace ProductKeys.Service;
+
+/// <summary>The service's one <see cref="Meter"/>; /metrics renders its instruments as Prometheus text.</summary>
+internal static class ServiceMetrics
+{
+    public const string MeterName = "ProductKeys.Service";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> Requests = Meter.CreateCounter<long>("pk_http_requests", description: "HTTP requests answered, by status code.");
+
+    public static readonly Counter<long> SignInFailures = Meter.CreateCounter<long>("pk_sign_in_failures", description: "Failed sign-ins.");
+
+    public static readonly Counter<long> OrdersPlaced = Meter.CreateCounter<long>("pk_orders_placed", description: "Orders placed.");
+
+    public static readonly Counter<long> KeysIssued = Meter.CreateCounter<long>("pk_keys_issued", description: "Keys issued, by type.");
+
+    public static readonly Counter<long> KeysDisclosed = Meter.CreateCounter<long>("pk_keys_disclosed", description: "Keys shown or exported to customers.");
+
+    public static readonly Counter<long> AuditAppends = Meter.CreateCounter<long>("pk_audit_appends", description: "Audit entries written.");
+}
