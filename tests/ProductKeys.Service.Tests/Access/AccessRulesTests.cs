@@ -1,0 +1,59 @@
+using ProductKeys.Data.Accounts;
+using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Identity;
+
+namespace ProductKeys.Service.Tests.Access;
+
+/// <summary>The claim predicates on their own, as a table.</summary>
+public sealed class AccessRulesTests
+{
+    [Theory]
+    [InlineData(DirectoryRole.GlobalAdministrator, AccountRole.Owner, null)]
+    [InlineData(DirectoryRole.GlobalAdministrator, AccountRole.Contributor, null)]
+    [InlineData(DirectoryRole.GlobalAdministrator, AccountRole.Reader, "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData(DirectoryRole.GlobalAdministrator, null, "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData(DirectoryRole.BillingAdministrator, AccountRole.Owner, null)]
+    [InlineData(DirectoryRole.BillingAdministrator, AccountRole.Contributor, null)]
+    [InlineData(DirectoryRole.BillingAdministrator, AccountRole.Reader, "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData(DirectoryRole.BillingAdministrator, null, "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData(DirectoryRole.User, AccountRole.Owner, "FORBIDDEN_NOT_BILLING_ADMIN")]
+    [InlineData(DirectoryRole.User, AccountRole.Contributor, "FORBIDDEN_NOT_BILLING_ADMIN")]
+    [InlineData(DirectoryRole.User, AccountRole.Reader, "FORBIDDEN_NOT_BILLING_ADMIN")]
+    [InlineData(DirectoryRole.User, null, "FORBIDDEN_NOT_BILLING_ADMIN")]
+    [InlineData(DirectoryRole.PublisherAdmin, null, "FORBIDDEN_NOT_BILLING_ADMIN")]
+    public void The_key_rule_checks_the_directory_role_first_then_the_account_role(DirectoryRole directory, AccountRole? account, string? code) =>
+        Assert.Equal(code, AccessRules.MayViewKeys(Caller(directory), account)?.Code);
+
+    [Theory]
+    [InlineData(AccountRole.Owner, true, true)]
+    [InlineData(AccountRole.Contributor, true, false)]
+    [InlineData(AccountRole.Reader, false, false)]
+    [InlineData(null, false, false)]
+    public void Orders_need_owner_or_contributor_and_roles_need_owner(AccountRole? account, bool mayOrder, bool mayGrant)
+    {
+        Assert.Equal(mayOrder, AccessRules.MayPlaceOrders(account) is null);
+        Assert.Equal(mayGrant, AccessRules.MayManageRoles(account) is null);
+    }
+
+    [Theory]
+    [InlineData(DirectoryRole.PublisherAdmin, true)]
+    [InlineData(DirectoryRole.GlobalAdministrator, false)]
+    [InlineData(DirectoryRole.BillingAdministrator, false)]
+    [InlineData(DirectoryRole.User, false)]
+    public void Only_publisher_staff_manage_keys(DirectoryRole directory, bool allowed) =>
+        Assert.Equal(allowed, AccessRules.MayManageKeys(Caller(directory)) is null);
+
+    [Theory]
+    [InlineData(AccountRole.Owner, null, ProfileRole.Owner)]
+    [InlineData(AccountRole.Reader, ProfileRole.Contributor, ProfileRole.Contributor)]
+    [InlineData(AccountRole.Reader, ProfileRole.InvoiceManager, ProfileRole.InvoiceManager)]
+    [InlineData(AccountRole.Contributor, ProfileRole.Reader, ProfileRole.Contributor)]
+    [InlineData(null, ProfileRole.InvoiceManager, ProfileRole.InvoiceManager)]
+    [InlineData(null, null, null)]
+    public void Account_roles_apply_to_every_profile_and_the_stronger_role_wins(AccountRole? account, ProfileRole? profile, ProfileRole? expected) =>
+        Assert.Equal(expected, AccessRules.EffectiveProfileRole(account, profile));
+
+    private static System.Security.Claims.ClaimsPrincipal Caller(DirectoryRole role) => CallerClaims.Create(
+        new User { Id = Guid.NewGuid(), Name = "someone", OrganizationId = role == DirectoryRole.PublisherAdmin ? null : Guid.NewGuid(), DirectoryRole = role, PasswordHash = "" },
+        "test");
+}
