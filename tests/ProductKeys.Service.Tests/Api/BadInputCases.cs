@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using ProductKeys.Service.Tests.Infrastructure;
+
+namespace ProductKeys.Service.Tests.Api;
+
+/// <summary>Bad requests of every kind, each with the answer it must get.</summary>
+public static class BadInputCases
+{
+    private const string Owner = TestWorld.Owner;
+
+    public static readonly Dictionary<string, (Func<ServiceFixture, Task<HttpResponseMessage>> Send, HttpStatusCode Status, string Code)> All = new()
+    {
+        ["malformed JSON"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": "), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["not JSON at all"] = (f => Raw(f, Owner, Orders(f), "quantity=5"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["quantity is a word"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": \"ten\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["quantity is a numeric string"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": \"5\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["quantity is fractional"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 2.5}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["product is a number"] = (f => Raw(f, Owner, Orders(f), "{\"product\": 7, \"quantity\": 5}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["split is a string"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-cal\", \"quantity\": 900, \"split\": \"yes\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["zero quantity"] = (f => Order(f, new { product = TestWorld.Desktop, quantity = 0 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["negative quantity"] = (f => Order(f, new { product = TestWorld.Desktop, quantity = -5 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["quantity over a million"] = (f => Order(f, new { product = TestWorld.Desktop, quantity = 1_000_001 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["quantity past int"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 2147483648}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["absurd quantity"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 1e400}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["missing quantity"] = (f => Order(f, new { product = TestWorld.Desktop }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["missing product"] = (f => Order(f, new { quantity = 3 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["unknown product"] = (f => Order(f, new { product = "no-such-product", quantity = 3 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["array body"] = (f => Raw(f, Owner, Orders(f), "[1, 2, 3]"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["null body"] = (f => Raw(f, Owner, Orders(f), "null"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["empty body"] = (f => Raw(f, Owner, Orders(f), ""), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["deeply nested body"] = (f => Raw(f, Owner, Orders(f), new string('[', 5000) + new string(']', 5000)), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["2 MB body"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"" + new string('x', 2 * 1024 * 1024) + "\", \"quantity\": 1}"), HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE"),
+        ["2 MB chunked body"] = (f => Chunked(f, Orders(f), 2 * 1024 * 1024), HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE"),
+        ["wrong content type"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 1}", "text/plain"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["form content type"] = (f => Raw(f, Owner, Orders(f), "product=test-desktop&quantity=1", "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["unknown account"] = (f => f.PostJsonAsync(Owner, $"/api/v1/billing-accounts/{Guid.NewGuid()}/orders", new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["account id not a guid"] = (f => f.PostJsonAsync(Owner, "/api/v1/billing-accounts/not-a-guid/orders", new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["no token"] = (f => f.PostJsonAsync(null, Orders(f), new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.Unauthorized, "UNAUTHENTICATED"),
+        ["forged token"] = (f => Forged(f, "pk_" + new string('A', 43)), HttpStatusCode.Unauthorized, "UNAUTHENTICATED"),
+        ["huge token"] = (f => Forged(f, new string('A', 5000)), HttpStatusCode.Unauthorized, "UNAUTHENTICATED"),
+        ["unknown role"] = (f => f.PostJsonAsync(Owner, Roles(f), new { user = TestWorld.Target, role = "God" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["numeric role"] = (f => f.PostJsonAsync(Owner, Roles(f), new { user = TestWorld.Target, role = "0" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["role for an unknown user"] = (f => f.PostJsonAsync(Owner, Roles(f), new { user = "nobody", role = "Reader" }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["role for another organization's user"] = (f => f.PostJsonAsync(Owner, Roles(f), new { user = TestWorld.OtherOrgOwner, role = "Owner" }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["revoke from a user without a role"] = (f => f.SendAsync(Owner, HttpMethod.Delete, Roles(f) + "/" + TestWorld.Target + "-nobody"), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["export in an unknown format"] = (f => f.GetAsync(Owner, $"/api/v1/billing-accounts/{f.World.AccountA}/product-keys/export?format=xml"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["negative limit"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/keys/{Guid.NewGuid()}/limit", new { activationLimit = -1 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["limit for an unknown key"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/keys/{Guid.NewGuid()}/limit", new { activationLimit = 50 }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["audit page too large"] = (f => f.GetAsync(TestWorld.Publisher, "/api/v1/audit?limit=100000000"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["audit query not a number"] = (f => f.GetAsync(TestWorld.Publisher, "/api/v1/audit?after=abc"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["sign-in without password"] = (f => f.PostJsonAsync(null, "/api/v1/sessions", new { user = TestWorld.Owner }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["sign-in with malformed JSON"] = (f => Raw(f, null, "/api/v1/sessions", "{\"user\":"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["unknown path"] = (f => f.GetAsync(Owner, "/api/v1/nothing-here"), HttpStatusCode.NotFound, "NOT_FOUND"),
+    };
+
+    public static TheoryData<string> Names() => new(All.Keys);
+
+    private static string Orders(ServiceFixture f) => $"/api/v1/billing-accounts/{f.World.AccountA}/orders";
+
+    private static string Roles(ServiceFixture f) => $"/api/v1/billing-accounts/{f.World.AccountA}/roles";
+
+    private static Task<HttpResponseMessage> Order(ServiceFixture f, object body) => f.PostJsonAsync(Owner, Orders(f), body);
+
+    private static Task<HttpResponseMessage> Raw(ServiceFixture f, string? user, string path, string body, string contentType = "application/json") =>
+        f.SendAsync(user, HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType));
+
+    private static Task<HttpResponseMessage> Chunked(ServiceFixture f, string path, int size)
+    {
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"product\": \"" + new string('y', size) + "\"}")));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return f.SendAsync(Owner, HttpMethod.Post, path, content);
+    }
+
+    private static async Task<HttpResponseMessage> Forged(ServiceFixture f, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Orders(f)) { Content = JsonContent.Create(new { product = TestWorld.Desktop, quantity = 1 }) };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        return await f.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
