@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 
@@ -31,19 +32,26 @@ internal static class KeyExport
 
     public static async Task WriteJsonAsync(Stream body, IAsyncEnumerable<KeyRow> rows, JsonSerializerOptions options, CancellationToken ct)
     {
-        await using var writer = new Utf8JsonWriter(body);
-        writer.WriteStartArray();
-        var count = 0;
-        await foreach (var r in rows.WithCancellation(ct))
+        // The JSON writer fills the pipe's memory; only the pipe touches the network, asynchronously.
+        var pipe = PipeWriter.Create(body, new StreamPipeWriterOptions(leaveOpen: true));
+        await using (var writer = new Utf8JsonWriter(pipe))
         {
-            JsonSerializer.Serialize(writer, r, options);
-            if (++count % FlushEvery == 0)
+            writer.WriteStartArray();
+            var count = 0;
+            await foreach (var r in rows.WithCancellation(ct))
             {
-                await writer.FlushAsync(ct);
+                JsonSerializer.Serialize(writer, r, options);
+                if (++count % FlushEvery == 0)
+                {
+                    writer.Flush();
+                    await pipe.FlushAsync(ct);
+                }
             }
+
+            writer.WriteEndArray();
         }
 
-        writer.WriteEndArray();
-        await writer.FlushAsync(ct);
+        await pipe.FlushAsync(ct);
+        await pipe.CompleteAsync();
     }
 }
