@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ProductKeys.Service.Hosting;
+using ProductKeys.Service.Secrets;
+using ProductKeys.Service.Tests.Infrastructure;
+
+namespace ProductKeys.Service.Tests.Api;
+
+/// <summary>Health, metrics, OpenAPI, secrets on disk, and the demo seed.</summary>
+public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+{
+    [Fact]
+    public async Task Health_metrics_and_the_OpenAPI_document_are_served()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetAsync(null, "/healthz")).StatusCode);
+        await fixture.GetAsync(TestWorld.Owner, "/api/v1/billing-accounts");
+        var metrics = await (await fixture.GetAsync(null, "/metrics")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("pk_http_requests_total{status=\"200\"}", metrics, StringComparison.Ordinal);
+        var openApi = await Problems.OkJsonAsync(await fixture.GetAsync(null, "/openapi/v1.json"));
+        var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/billing-accounts/{id}/product-keys", paths);
+        Assert.Contains("/api/v1/billing-accounts/{id}/orders", paths);
+    }
+
+    [Fact]
+    public void The_publisher_secret_is_generated_with_mode_0600()
+    {
+        var path = Path.Combine(fixture.DataDirectory, "secrets", KeySecrets.MasterFileName);
+        Assert.Equal(32, new FileInfo(path).Length);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_seed_is_idempotent_and_demo_json_has_exactly_the_spec_fields()
+    {
+        var first = await LicensingServiceHost.SeedDemoAsync(fixture.App, "http://demo", fixture.DataDirectory, TestContext.Current.CancellationToken);
+        var counts = await CountsAsync();
+        var second = await LicensingServiceHost.SeedDemoAsync(fixture.App, "http://demo", fixture.DataDirectory, TestContext.Current.CancellationToken);
+        Assert.Equal(counts, await CountsAsync());
+        Assert.NotEqual(first.Users[0].Token, second.Users[0].Token);
+
+        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.DataDirectory, "demo.json"), TestContext.Current.CancellationToken));
+        var root = demo.RootElement;
+        Assert.Equal(["serviceUrl", "billingAccounts", "products", "users"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name"], root.GetProperty("billingAccounts")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "setupKey", "kmsClientSetupKey", "kmsThreshold"], root.GetProperty("products")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "token", "directoryRole", "accountRoles"], root.GetProperty("users")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(6, root.GetProperty("users").GetArrayLength());
+        Assert.Equal(3, root.GetProperty("products").GetArrayLength());
+    }
+
+    private Task<string> CountsAsync() => fixture.WithDbAsync(async db => string.Join(',',
+        await db.Products.CountAsync(), await db.Users.CountAsync(), await db.Orders.CountAsync(), await db.Keys.CountAsync(), await db.AccountRoles.CountAsync()));
+}
