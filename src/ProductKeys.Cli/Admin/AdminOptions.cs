@@ -43,7 +43,9 @@ internal static class AdminOptions
     {
         var stored = Credentials.Load(Credentials.DefaultPath(parseResult.GetValue(Profile)));
         var service = parseResult.GetValue(Service) ?? stored?.Service;
-        var token = parseResult.GetValue(Token) ?? Environment.GetEnvironmentVariable("PK_TOKEN") ?? stored?.Token;
+        var token = parseResult.GetValue(Token)
+            ?? (Environment.GetEnvironmentVariable("PK_TOKEN") is { Length: > 0 } env ? env : null)
+            ?? stored?.Token;
         if (service is null || token is null)
         {
             return new Refusal(ErrorCatalogue.Unauthenticated, "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token.");

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>The real pk binary against a real 'pk server --demo': sign in as each demo user, list and export keys.</summary>
+public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>
+{
+    private const string Password = "demo-password";
+
+    [Theory]
+    [InlineData("global-admin", null)]
+    [InlineData("billing-contributor", null)]
+    [InlineData("billing-reader", "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData("billing-no-role", "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData("user-owner", "FORBIDDEN_NOT_BILLING_ADMIN")]
+    [InlineData("publisher-admin", "FORBIDDEN_NOT_BILLING_ADMIN")]
+    public async Task Each_demo_user_signs_in_and_gets_the_keys_or_the_refusal_the_key_rule_says(string user, string? refusal)
+    {
+        var profile = Profile();
+        var login = await Pk.RunAsync(profile, "login", "--service", server.Url, "--user", user, "--password", Password, "--json");
+        Assert.True(login.ExitCode == 0, login.Stderr);
+
+        var list = await Pk.RunAsync(profile, "keys", "list", "--account", server.AccountId, "--json");
+        using var json = JsonDocument.Parse(list.Stdout);
+        if (refusal is null)
+        {
+            Assert.True(list.ExitCode == 0, list.Stderr);
+            var keys = json.RootElement.GetProperty("keys").EnumerateArray().ToList();
+            Assert.NotEmpty(keys);
+            Assert.All(keys, k => Assert.True(ProductKey.Parse(k.GetProperty("key").GetString()).IsSuccess));
+            Assert.Contains(keys, k => k.GetProperty("type").GetString() == "KmsHost");
+        }
+        else
+        {
+            Assert.Equal(ErrorCatalogue.Find(refusal)!.ExitCode, list.ExitCode);
+            Assert.Equal(refusal, json.RootElement.GetProperty("error").GetProperty("code").GetString());
+            Assert.Contains(refusal, list.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Keys_export_writes_a_CSV_file()
+    {
+        var profile = Profile();
+        Assert.Equal(0, (await Pk.RunAsync(profile, "login", "--service", server.Url, "--user", "billing-contributor", "--password", Password)).ExitCode);
+        var file = Path.Combine(server.DataDirectory, $"export-{Guid.NewGuid():N}.csv");
+
+        var export = await Pk.RunAsync(profile, "keys", "export", "--account", server.AccountId, "--format", "csv", "--output", file, "--json");
+
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var lines = (await File.ReadAllLinesAsync(file, TestContext.Current.CancellationToken)).ToList();
+        Assert.StartsWith("id,key,type", lines[0], StringComparison.Ordinal);
+        Assert.True(lines.Count > 1);
+        using var summary = JsonDocument.Parse(export.Stdout);
+        Assert.Equal(lines.Count, summary.RootElement.GetProperty("lines").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_exits_with_UNAUTHENTICATED()
+    {
+        var login = await Pk.RunAsync(Profile(), "login", "--service", server.Url, "--user", "global-admin", "--password", "not-it");
+        Assert.Equal(ErrorCatalogue.Unauthenticated.ExitCode, login.ExitCode);
+        Assert.Contains("UNAUTHENTICATED", login.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_commands_take_token_and_service_without_login()
+    {
+        var token = server.Token("publisher-admin");
+        var verify = await Pk.RunAsync(Profile(), "audit", "verify", "--service", server.Url, "--token", token, "--json");
+        Assert.True(verify.ExitCode == 0, verify.Stderr + verify.Stdout);
+        var accounts = await Pk.RunAsync(Profile(), "accounts", "list", "--service", server.Url, "--token", server.Token("global-admin"), "--json");
+        Assert.Contains(server.AccountId, accounts.Stdout, StringComparison.Ordinal);
+        var order = await Pk.RunAsync(Profile(), "orders", "create", "--product", "contoso-desktop", "--quantity", "0", "--service", server.Url, "--token", server.Token("global-admin"));
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, order.ExitCode);
+    }
+
+    private Dictionary<string, string> Profile() => new()
+    {
+        ["PK_CREDENTIALS"] = Path.Combine(server.DataDirectory, $"credentials-{Guid.NewGuid():N}.json"),
+        ["PK_TOKEN"] = "",
+    };
+}
