@@ -18,12 +18,28 @@ public abstract class ServiceFixture : IAsyncLifetime
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "pk-service-tests", Guid.NewGuid().ToString("N"));
 
-    public TestWorld World { get; private set; } = null!;
+    private TestWorld? _world;
+
+    public TestWorld World
+    {
+        get
+        {
+            SkipIfUnavailable();
+            return _world!;
+        }
+    }
 
     /// <summary>Null on SQLite; the test database's connection string on PostgreSQL.</summary>
     public string? PostgresConnectionString { get; private set; }
 
-    public WebApplication App => _app ?? throw new InvalidOperationException("The fixture did not start.");
+    public WebApplication App
+    {
+        get
+        {
+            SkipIfUnavailable();
+            return _app ?? throw new InvalidOperationException("The fixture did not start.");
+        }
+    }
 
     public HttpClient Client
     {
@@ -58,7 +74,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         _app = await LicensingServiceHost.BuildAsync(Options);
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
-        World = await TestWorld.SeedAsync(_app.Services);
+        _world = await TestWorld.SeedAsync(_app.Services);
     }
 
     public virtual async ValueTask DisposeAsync()
