@@ -53,14 +53,14 @@ public sealed class LicenseEvaluatorTests
         Activate(ActivationKind.Mak, expires: null);
         _clock.Advance(TimeSpan.FromDays(100));
         var noticed = _clock.GetUtcNow();
-        var first = Evaluate(activationHolds: false);
+        var first = Evaluate(ActivationCheck.HardwareChanged);
         Assert.Equal(LicenseState.OutOfToleranceGrace, first.State);
         Assert.Equal(noticed.AddDays(30), first.GraceEnds);
 
         _clock.Advance(TimeSpan.FromDays(29));
-        Assert.Equal(noticed.AddDays(30), Evaluate(activationHolds: false).GraceEnds);
+        Assert.Equal(noticed.AddDays(30), Evaluate(ActivationCheck.HardwareChanged).GraceEnds);
         _clock.Advance(TimeSpan.FromDays(1));
-        Assert.Equal(LicenseState.Notification, Evaluate(activationHolds: false).State);
+        Assert.Equal(LicenseState.Notification, Evaluate(ActivationCheck.HardwareChanged).State);
     }
 
     [Fact]
@@ -68,10 +68,22 @@ public sealed class LicenseEvaluatorTests
     {
         Install(KeyType.Mak);
         Activate(ActivationKind.Mak, expires: null);
-        Assert.Equal(LicenseState.OutOfToleranceGrace, Evaluate(activationHolds: false).State);
+        Assert.Equal(LicenseState.OutOfToleranceGrace, Evaluate(ActivationCheck.HardwareChanged).State);
         Activate(ActivationKind.Mak, expires: null);
         Assert.Equal(LicenseState.Licensed, Evaluate().State);
         Assert.Null(_license.OutOfToleranceSince);
+    }
+
+    [Fact]
+    public void An_invalid_certificate_counts_for_nothing_and_grace_runs_from_install()
+    {
+        Install(KeyType.Mak);
+        Activate(ActivationKind.Mak, expires: null);
+        var status = Evaluate(ActivationCheck.Invalid);
+        Assert.Equal(LicenseState.InitialGrace, status.State);
+        Assert.Equal(Start.AddDays(30), status.GraceEnds);
+        _clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(LicenseState.Notification, Evaluate(ActivationCheck.Invalid).State);
     }
 
     [Fact]
@@ -145,9 +157,9 @@ public sealed class LicenseEvaluatorTests
     // FakeTimeProvider refuses to go back in time; a device clock does not.
     private void SetClockBack(DateTimeOffset to) => _clock = new FakeTimeProvider(to);
 
-    private LicenseStatus Evaluate(bool activationHolds = true)
+    private LicenseStatus Evaluate(ActivationCheck check = ActivationCheck.Holds)
     {
-        var (status, updated) = LicenseEvaluator.Evaluate(_license, _clock.GetUtcNow(), activationHolds);
+        var (status, updated) = LicenseEvaluator.Evaluate(_license, _clock.GetUtcNow(), _license.Activation is null ? ActivationCheck.None : check);
         _license = updated;
         return status;
     }

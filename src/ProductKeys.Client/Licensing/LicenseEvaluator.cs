@@ -10,7 +10,7 @@ namespace ProductKeys.Client.Licensing;
 /// </summary>
 internal static class LicenseEvaluator
 {
-    public static (LicenseStatus Status, StoredLicense Updated) Evaluate(StoredLicense license, DateTimeOffset now, bool activationHolds)
+    public static (LicenseStatus Status, StoredLicense Updated) Evaluate(StoredLicense license, DateTimeOffset now, ActivationCheck check)
     {
         var highWater = license.ClockHighWater;
         var rolledBack = highWater is { } seen && now < seen - LicensePolicy.ClockRollbackTolerance;
@@ -27,10 +27,10 @@ internal static class LicenseEvaluator
             return (Status(updated, LicenseState.Unlicensed, null, null, "No product key is installed: install one with 'pk ipk KEY'."), updated);
         }
 
-        if (updated.Activation is { } activation)
+        if (updated.Activation is { } activation && check is ActivationCheck.Holds or ActivationCheck.HardwareChanged)
         {
             var lapsed = activation.Expires is { } expires && effectiveNow >= expires;
-            if (activationHolds && !lapsed)
+            if (check == ActivationCheck.Holds && !lapsed)
             {
                 updated = updated with { OutOfToleranceSince = null };
                 var message = activation.Expires is null
