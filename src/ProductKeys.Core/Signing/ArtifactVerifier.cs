@@ -40,6 +40,7 @@ public sealed class ArtifactVerifier
     /// The artifact; or <c>SIGNATURE_INVALID</c> when the text is damaged, signed by an untrusted key,
     /// altered, or of another purpose; or <c>CERTIFICATE_EXPIRED</c> when outside its validity period.
     /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expected"/> is not a defined purpose (a bug, not input).</exception>
     public Outcome<SignedArtifact> Verify(string? text, ArtifactPurpose expected)
     {
         var bytes = ArtifactCodec.TryDecodeText(text, out var problem);
@@ -48,6 +49,7 @@ public sealed class ArtifactVerifier
 
     /// <summary>Verifies the binary form.</summary>
     /// <returns>As <see cref="Verify(string?, ArtifactPurpose)"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expected"/> is not a defined purpose (a bug, not input).</exception>
     public Outcome<SignedArtifact> Verify(ReadOnlySpan<byte> bytes, ArtifactPurpose expected)
     {
         var expectedName = expected.WireName();
