@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Keys;
 using ProductKeys.Cli.Output;
 
@@ -11,7 +12,8 @@ internal static class PkCommand
     {
         var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
         root.Options.Add(CommonOptions.Json);
-        KeyCommands.AddTo(root);
+        var keyGroup = KeyCommands.AddTo(root);
+        DeviceCommands.AddTo(root, keyGroup);
         return root;
     }
 }
