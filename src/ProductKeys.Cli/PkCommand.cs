@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ProductKeys.Cli.Admin;
+using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Keys;
 using ProductKeys.Cli.Output;
 using ProductKeys.Cli.Server;
@@ -13,7 +14,8 @@ internal static class PkCommand
     {
         var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
         root.Options.Add(CommonOptions.Json);
-        KeyCommands.AddTo(root);
+        var keyGroup = KeyCommands.AddTo(root);
+        DeviceCommands.AddTo(root, keyGroup);
         ServerCommands.AddTo(root);
         DbCommands.AddTo(root);
         LoginCommand.AddTo(root);

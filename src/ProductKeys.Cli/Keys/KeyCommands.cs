@@ -7,15 +7,10 @@ namespace ProductKeys.Cli.Keys;
 /// <summary><c>pk key inspect</c>: what anyone can learn from a key offline.</summary>
 internal static class KeyCommands
 {
-    public static void AddTo(RootCommand root)
-    {
-        var key = root.Subcommands.FirstOrDefault(c => c.Name == "key") ?? AddKeyGroup(root);
-        key.Subcommands.Add(Inspect());
-    }
-
-    private static Command AddKeyGroup(RootCommand root)
+    public static Command AddTo(RootCommand root)
     {
         var key = new Command("key", "Product keys on this device: inspect, install, uninstall.");
+        key.Subcommands.Add(Inspect());
         root.Subcommands.Add(key);
         return key;
     }

@@ -109,6 +109,12 @@ public static class ErrorCatalogue
     /// <summary>The service could not be reached.</summary>
     public static readonly ErrorCode ServiceUnreachable = new("SERVICE_UNREACHABLE", 503, 48,
         "The licensing service did not answer: check --service and the network, then retry.");
+    /// <summary>No rearms are left.</summary>
+    public static readonly ErrorCode RearmLimitReached = new("REARM_LIMIT_REACHED", 409, 50,
+        "No rearms are left on this device: activate the product instead ('pk ato').");
+    /// <summary>The key cannot be used on a device (e.g. a KMS host key).</summary>
+    public static readonly ErrorCode KeyWrongUse = new("KEY_WRONG_USE", 400, 51,
+        "This key is not for devices: a KMS host key activates a KMS host ('pk kms-host activate').");
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
         "The license store is missing or damaged: install a key with 'pk ipk KEY --product ID --store DIR'.");
@@ -125,7 +131,7 @@ public static class ErrorCatalogue
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, LastOwner, ServiceUnreachable, StoreInvalid, Internal,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid, Internal,
     ];
 
     /// <summary>Finds a catalogue entry by its code, e.g. from a problem-details answer.</summary>

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>
+/// The device commands of SPEC §9, each under its long form and the short verb volume-activation
+/// admins know: ipk, ato, dli, dlv, xpr, upk, rearm, skms, ckms.
+/// </summary>
+internal static class DeviceCommands
+{
+    public static void AddTo(RootCommand root, Command keyGroup)
+    {
+        keyGroup.Subcommands.Add(Install("install"));
+        keyGroup.Subcommands.Add(Uninstall("uninstall"));
+        root.Subcommands.Add(Install("ipk"));
+        root.Subcommands.Add(Uninstall("upk"));
+        root.Subcommands.Add(Activate("activate", "ato"));
+        root.Subcommands.Add(Status("status", "dli", verbose: false));
+        root.Subcommands.Add(Status("dlv", null, verbose: true));
+        root.Subcommands.Add(Expiry());
+        root.Subcommands.Add(Rearm());
+        root.Subcommands.Add(OfflineCommands.Create());
+        root.Subcommands.Add(OfflineCommands.Request("dti"));
+        root.Subcommands.Add(OfflineCommands.Apply("atp"));
+        root.Subcommands.Add(KmsPinCommands.Create());
+        root.Subcommands.Add(KmsPinCommands.Set("skms"));
+        root.Subcommands.Add(KmsPinCommands.Clear("ckms"));
+    }
+
+    private static Command Install(string name)
+    {
+        var options = new DeviceOptions();
+        var key = new Argument<string>("KEY") { Description = "The product key." };
+        var command = new Command(name, "Install a product key on this device (checked offline; starts the 30-day grace).") { key };
+        options.AddTo(command);
+        command.SetAction(parseResult => Run(parseResult, options, verbose: false,
+            license => license.InstallKey(parseResult.GetValue(key)!, parseResult.GetValue(options.Product))));
+        return command;
+    }
+
+    private static Command Uninstall(string name)
+    {
+        var options = new DeviceOptions();
+        var command = new Command(name, "Remove the product key and its activation from this device.");
+        options.AddTo(command);
+        command.SetAction(parseResult => Run(parseResult, options, verbose: false, license => license.UninstallKey()));
+        return command;
+    }
+
+    private static Command Activate(string name, string alias)
+    {
+        var options = new DeviceOptions();
+        var command = new Command(name, "Activate the installed key online (MAK).");
+        command.Aliases.Add(alias);
+        options.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var opened = DeviceSession.Open(parseResult, options);
+            if (!opened.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, opened.Refusal);
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var activated = await OnlineActivation.ActivateAsync(opened.Value, new LicensingServiceClient(http),
+                keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."),
+                cancellationToken);
+            return Print(parseResult, opened.Value, activated, verbose: false);
+        });
+        return command;
+    }
+
+    private static Command Status(string name, string? alias, bool verbose)
+    {
+        var options = new DeviceOptions();
+        var verboseOption = new Option<bool>("--verbose") { Description = "Also show hardware ID, activation ID, grace left, rearms, service." };
+        var command = new Command(name, verbose ? "Detailed license information (status --verbose)." : "License information: state, partial key, expiry.");
+        if (alias is not null)
+        {
+            command.Aliases.Add(alias);
+            command.Options.Add(verboseOption);
+        }
+
+        options.AddTo(command);
+        command.SetAction(parseResult => Run(parseResult, options, verbose || parseResult.GetValue(verboseOption), license => license.Status()));
+        return command;
+    }
+
+    private static Command Expiry()
+    {
+        var options = new DeviceOptions();
+        var command = new Command("expiry", "When the activation or grace period ends.");
+        command.Aliases.Add("xpr");
+        options.AddTo(command);
+        command.SetAction(parseResult =>
+        {
+            var opened = DeviceSession.Open(parseResult, options);
+            if (!opened.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, opened.Refusal);
+            }
+
+            var status = opened.Value.Status();
+            if (!status.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, status.Refusal);
+            }
+
+            var s = status.Value.Status;
+            var result = new { state = s.State.ToString(), permanent = s.State == LicenseState.Licensed && s.Expires is null, expires = s.Expires, graceEnds = s.GraceEnds };
+            return CommandOutput.Print(parseResult, result, r => (s.State, s.Expires, s.GraceEnds) switch
+            {
+                (LicenseState.Licensed, null, _) => "The product is permanently activated.",
+                (LicenseState.Licensed, { } e, _) => $"The activation expires {e:yyyy-MM-dd HH:mm} UTC unless renewed.",
+                (_, _, { } g) => $"{s.State}: grace ends {g:yyyy-MM-dd HH:mm} UTC.",
+                _ => s.Message,
+            });
+        });
+        return command;
+    }
+
+    private static Command Rearm()
+    {
+        var options = new DeviceOptions();
+        var command = new Command("rearm", "Reset the grace timers (3 times for MAK and setup keys, unlimited for KMS clients).");
+        options.AddTo(command);
+        command.SetAction(parseResult => Run(parseResult, options, verbose: false, license => license.Rearm()));
+        return command;
+    }
+
+    internal static int Run(ParseResult parseResult, DeviceOptions options, bool verbose, Func<DeviceLicense, Outcome<DeviceLicenseReport>> action)
+    {
+        var opened = DeviceSession.Open(parseResult, options);
+        return opened.IsSuccess
+            ? Print(parseResult, opened.Value, action(opened.Value), verbose)
+            : CommandOutput.Refuse(parseResult, opened.Refusal);
+    }
+
+    private static int Print(ParseResult parseResult, DeviceLicense license, Outcome<DeviceLicenseReport> report, bool verbose)
+    {
+        if (!report.IsSuccess)
+        {
+            return CommandOutput.Refuse(parseResult, report.Refusal);
+        }
+
+        var view = StatusView.From(report.Value, license.Store.Directory, verbose, TimeProvider.System.GetUtcNow());
+        return CommandOutput.Print(parseResult, view, v => v.ToText(verbose));
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>The options every device command takes (SPEC §9); the store remembers them.</summary>
+internal sealed class DeviceOptions
+{
+    public Option<string?> Product { get; } = new("--product") { Description = "The product id (remembered in the store)." };
+
+    public Option<string?> Store { get; } = new("--store") { Description = "License store folder (default: per machine and product)." };
+
+    public Option<string?> DeviceId { get; } = new("--device-id") { Description = "Operator-supplied stable device id instead of hardware components (containers, VMs)." };
+
+    public Option<string?> Service { get; } = new("--service") { Description = "Licensing service URL (remembered in the store)." };
+
+    public Option<FileInfo?> Trust { get; } = new("--trust") { Description = "PEM file of publisher public keys to trust (otherwise pinned on first contact)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Product);
+        command.Options.Add(Store);
+        command.Options.Add(DeviceId);
+        command.Options.Add(Service);
+        command.Options.Add(Trust);
+    }
+}

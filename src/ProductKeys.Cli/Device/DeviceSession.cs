@@ -1,0 +1,75 @@
+using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>Opens the device license a command works on and applies the settings it was given.</summary>
+internal static class DeviceSession
+{
+    public static Outcome<DeviceLicense> Open(ParseResult parseResult, DeviceOptions options)
+    {
+        var product = parseResult.GetValue(options.Product);
+        var folder = parseResult.GetValue(options.Store)
+            ?? (product is null ? null : LicenseStore.DefaultDirectory(product));
+        if (folder is null)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "Say which license store to use: --store DIR or --product ID.");
+        }
+
+        var license = new DeviceLicense(new LicenseStore(folder), TimeProvider.System, HardwareSource.ForCurrentPlatform());
+        var service = parseResult.GetValue(options.Service);
+        var deviceId = parseResult.GetValue(options.DeviceId);
+        var trustFile = parseResult.GetValue(options.Trust);
+        if (service is null && deviceId is null && trustFile is null)
+        {
+            return license;
+        }
+
+        IReadOnlyList<string>? trust = null;
+        if (trustFile is not null)
+        {
+            var read = ReadTrust(trustFile);
+            if (!read.IsSuccess)
+            {
+                return read.Refusal;
+            }
+
+            trust = read.Value;
+        }
+
+        Uri? serviceUrl = null;
+        if (service is not null && !ServiceUrl.TryParse(service, out serviceUrl))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'.");
+        }
+
+        var configured = license.Configure(stored => stored with
+        {
+            ServiceUrl = serviceUrl ?? stored.ServiceUrl,
+            DeviceId = deviceId ?? stored.DeviceId,
+            TrustedKeys = trust ?? stored.TrustedKeys,
+        });
+        return configured.IsSuccess ? license : configured.Refusal;
+    }
+
+    private static Outcome<IReadOnlyList<string>> ReadTrust(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{file.FullName} does not exist.");
+        }
+
+        var text = File.ReadAllText(file.FullName);
+        var pems = text.Split("-----END PUBLIC KEY-----", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(part => part.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
+            .Select(part => part[part.IndexOf("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)..] + "\n-----END PUBLIC KEY-----\n")
+            .ToList();
+        var parsed = OnlineActivation.ParseTrust(pems);
+        return parsed.IsSuccess ? pems : parsed.Refusal;
+    }
+}

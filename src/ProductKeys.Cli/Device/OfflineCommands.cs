@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Json;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>
+/// Offline activation on the device: <c>pk dti FILE</c> writes a request, <c>pk atp FILE</c> applies
+/// the response (docs/formats/offline-activation-v1.md).
+/// </summary>
+internal static class OfflineCommands
+{
+    public static Command Create()
+    {
+        var offline = new Command("offline", "Offline activation: request and apply files for devices without internet.");
+        offline.Subcommands.Add(Request("request"));
+        offline.Subcommands.Add(Apply("apply"));
+        return offline;
+    }
+
+    public static Command Request(string name)
+    {
+        var options = new DeviceOptions();
+        var file = new Argument<FileInfo>("FILE") { Description = "Where to write the request." };
+        var command = new Command(name, "Write an offline activation request for this device.") { file };
+        options.AddTo(command);
+        command.SetAction(parseResult => DeviceCommands.Run(parseResult, options, verbose: false, license =>
+        {
+            var status = license.Status();
+            if (!status.IsSuccess)
+            {
+                return status;
+            }
+
+            var stored = status.Value.Stored;
+            if (stored.KeyType != KeyType.Mak)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, "Offline activation needs an installed MAK: install one with 'pk ipk KEY --product ID'.");
+            }
+
+            if (status.Value.HardwareId is not { } hardwareId)
+            {
+                return license.CurrentHardwareId().Refusal!;
+            }
+
+            var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
+            var path = parseResult.GetValue(file)!.FullName;
+            File.WriteAllText(path, JsonSerializer.Serialize(request, CommandOutput.JsonOptions));
+            Console.Error.WriteLine($"Wrote {path}: take it to a connected machine and run 'pk offline activate {Path.GetFileName(path)} --out DIR'.");
+            return status;
+        }));
+        return command;
+    }
+
+    public static Command Apply(string name)
+    {
+        var options = new DeviceOptions();
+        var file = new Argument<FileInfo>("FILE") { Description = "The response file from 'pk offline activate'." };
+        var command = new Command(name, "Apply an offline activation response on this device.") { file };
+        options.AddTo(command);
+        command.SetAction(parseResult => DeviceCommands.Run(parseResult, options, verbose: false,
+            license => ApplyResponse(license, parseResult.GetValue(file)!)));
+        return command;
+    }
+
+    private static Outcome<DeviceLicenseReport> ApplyResponse(DeviceLicense license, FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.FullName} does not exist.");
+        }
+
+        OfflineActivationResponse? response;
+        try
+        {
+            response = JsonSerializer.Deserialize<OfflineActivationResponse>(File.ReadAllText(file.FullName), CommandOutput.JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.Name} is not an offline activation response: {e.Message}");
+        }
+
+        if (response is null || response.Format != OfflineActivationResponse.FormatV1)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.Name} is not a {OfflineActivationResponse.FormatV1} file.");
+        }
+
+        if (response.Certificate is null)
+        {
+            var error = response.Code is null ? null : ErrorCatalogue.Find(response.Code);
+            return error is null
+                ? new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.Name} holds no certificate.")
+                : new Refusal(error, response.Detail ?? error.Message);
+        }
+
+        return license.ApplyCertificate(response.Certificate);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>The shapes <c>dli</c>, <c>dlv</c> and <c>xpr</c> print, as text and JSON.</summary>
+internal sealed record StatusView(
+    string State,
+    string? Product,
+    KeyType? KeyType,
+    string? PartialKey,
+    DateTimeOffset? Expires,
+    DateTimeOffset? GraceEnds,
+    string? KmsHost,
+    int? RearmsLeft,
+    bool ClockRollbackDetected,
+    string Message,
+    string Store,
+    string? HardwareId = null,
+    string? ActivationId = null,
+    string? Service = null,
+    string? ActivationCheck = null,
+    double? GraceDaysLeft = null)
+{
+    public static StatusView From(DeviceLicenseReport report, string store, bool verbose, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Status;
+        var view = new StatusView(s.State.ToString(), s.ProductId, s.KeyType, s.PartialKey, s.Expires, s.GraceEnds,
+            report.Stored.KmsHost, s.RearmsLeft, s.ClockRollbackDetected, s.Message, store,
+            GraceDaysLeft: s.GraceEnds is { } ends ? Math.Round(Math.Max(0, (ends - now).TotalDays), 1) : null);
+        return verbose
+            ? view with
+            {
+                HardwareId = report.HardwareId,
+                ActivationId = report.Stored.Activation?.ActivationId,
+                Service = report.Stored.ServiceUrl?.ToString(),
+                ActivationCheck = report.CheckDetail ?? report.Check.ToString(),
+            }
+            : view;
+    }
+
+    public string ToText(bool verbose)
+    {
+        var text = new StringBuilder();
+        Line(text, "Name", Product is null ? "ProductKeys license (no product)" : $"ProductKeys license for '{Product}'");
+        Line(text, "Description", KeyType switch
+        {
+            Core.Keys.KeyType.Mak => "Volume: MAK channel",
+            Core.Keys.KeyType.KmsClientSetup => "Volume: KMS client channel",
+            Core.Keys.KeyType.Setup => "Setup key (installs, never activates)",
+            _ => "no key installed",
+        });
+        Line(text, "Partial key", PartialKey ?? "-");
+        Line(text, "License state", State);
+        Line(text, "Expires", Expires is { } e ? Date(e) : State == "Licensed" ? "never (permanent)" : "-");
+        if (GraceEnds is { } g)
+        {
+            Line(text, "Grace ends", $"{Date(g)} ({GraceDaysLeft?.ToString(CultureInfo.InvariantCulture)} days left)");
+        }
+
+        if (verbose)
+        {
+            Line(text, "Hardware ID", HardwareId ?? "-");
+            Line(text, "Activation ID", ActivationId ?? "-");
+            Line(text, "Activation check", ActivationCheck ?? "-");
+            Line(text, "Rearms left", RearmsLeft?.ToString(CultureInfo.InvariantCulture) ?? "unlimited");
+            Line(text, "Service", Service ?? "-");
+            Line(text, "KMS host", KmsHost ?? "(DNS discovery)");
+            Line(text, "Store", Store);
+            Line(text, "Clock", ClockRollbackDetected ? "WARNING: the clock was moved back past a time already seen" : "ok");
+        }
+
+        text.Append(Message);
+        return text.ToString();
+    }
+
+    private static string Date(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private static void Line(StringBuilder text, string label, string value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{label + ":",-18}{value}\n");
+}

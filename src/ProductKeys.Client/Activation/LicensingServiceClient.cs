@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Client.Activation;
+
+/// <summary>
+/// What a device asks the licensing service: its publisher keys and a MAK activation. Refusals
+/// come back as problem details with a stable <c>code</c> and are returned as <see cref="Refusal"/>.
+/// </summary>
+public sealed class LicensingServiceClient(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The public keys the service signs with (<c>GET /api/v1/publisher-keys</c>).</summary>
+    public Task<Outcome<PublisherKeysResponse>> GetPublisherKeysAsync(Uri service, CancellationToken cancellationToken) =>
+        SendAsync<PublisherKeysResponse>(new HttpRequestMessage(HttpMethod.Get, new Uri(service, "api/v1/publisher-keys")), cancellationToken);
+
+    /// <summary>Activates with a MAK (<c>POST /api/v1/activations</c>).</summary>
+    public Task<Outcome<MakActivationResponse>> ActivateAsync(Uri service, MakActivationRequest request, CancellationToken cancellationToken) =>
+        SendAsync<MakActivationResponse>(
+            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/activations")) { Content = JsonContent.Create(request, options: Json) },
+            cancellationToken);
+
+    private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+        where T : class
+    {
+        using (request)
+        {
+            try
+            {
+                using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    var body = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false);
+                    return body is null
+                        ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The service sent an empty answer.")
+                        : body;
+                }
+
+                return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri}: {e.Message}");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri}: no answer in time.");
+            }
+            catch (JsonException e)
+            {
+                return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri} answered something that is not ProductKeys JSON: {e.Message}");
+            }
+        }
+    }
+}

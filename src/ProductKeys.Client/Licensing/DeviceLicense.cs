@@ -1,0 +1,196 @@
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Client.Licensing;
+
+/// <summary>
+/// The license of one product on this device: what a product calls at start-up
+/// (<see cref="Status"/>: "what is my state, and what should I tell the user"), and what <c>pk</c>
+/// calls to install keys and activate. Every call reads the store, re-checks the activation
+/// (signature, product, hardware), applies the timers of SPEC §3 and writes back what changed.
+/// </summary>
+public sealed class DeviceLicense
+{
+    private readonly TimeProvider _time;
+    private readonly IHardwareSource _hardware;
+
+    /// <summary>Opens the license kept in <paramref name="store"/>.</summary>
+    public DeviceLicense(LicenseStore store, TimeProvider time, IHardwareSource hardware)
+    {
+        Store = store ?? throw new ArgumentNullException(nameof(store));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _hardware = hardware ?? throw new ArgumentNullException(nameof(hardware));
+    }
+
+    /// <summary>The store this license lives in.</summary>
+    public LicenseStore Store { get; }
+
+    /// <summary>The current state, with the facts behind it. Persists the clock high-water mark.</summary>
+    public Outcome<DeviceLicenseReport> Status() => Change(license => license);
+
+    /// <summary>
+    /// Installs a key (checked offline: format and checksum). Grace starts at the first install and
+    /// does not restart when keys are swapped or reinstalled.
+    /// </summary>
+    public Outcome<DeviceLicenseReport> InstallKey(string key, string? productId)
+    {
+        var parsed = ProductKey.Parse(key);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Refusal;
+        }
+
+        if (parsed.Value.Type == KeyType.KmsHost)
+        {
+            return new Refusal(ErrorCatalogue.KeyWrongUse);
+        }
+
+        return Change(license =>
+        {
+            var product = productId ?? license.ProductId;
+            if (string.IsNullOrWhiteSpace(product))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which product the key is for: --product ID.");
+            }
+
+            var now = _time.GetUtcNow();
+            var text = parsed.Value.ToString();
+            var sameKey = text == license.Key && product == license.ProductId;
+            return license with
+            {
+                ProductId = product,
+                Key = text,
+                KeyType = parsed.Value.Type,
+                InstalledAt = license.InstalledAt ?? now,
+                GraceStartedAt = license.GraceStartedAt ?? now,
+                Activation = sameKey ? license.Activation : null,
+                OutOfToleranceSince = sameKey ? license.OutOfToleranceSince : null,
+            };
+        });
+    }
+
+    /// <summary>Removes the key and its activation: the device becomes Unlicensed. Timers and rearms are kept.</summary>
+    public Outcome<DeviceLicenseReport> UninstallKey() =>
+        Change(license => license with { Key = null, KeyType = null, Activation = null, OutOfToleranceSince = null });
+
+    /// <summary>Resets the grace timers; 3 times for MAK and setup-key devices, unlimited for KMS clients.</summary>
+    public Outcome<DeviceLicenseReport> Rearm() => Change(license =>
+    {
+        if (license.Key is null)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY' first.");
+        }
+
+        if (LicenseEvaluator.RearmsLeft(license) == 0)
+        {
+            return new Refusal(ErrorCatalogue.RearmLimitReached);
+        }
+
+        var now = EffectiveNow(license);
+        return license with
+        {
+            RearmsUsed = license.RearmsUsed + 1,
+            GraceStartedAt = now,
+            OutOfToleranceSince = license.OutOfToleranceSince is null ? null : now,
+        };
+    });
+
+    /// <summary>Changes a setting (service, trust, device ID, KMS host) and re-evaluates.</summary>
+    public Outcome<DeviceLicenseReport> Configure(Func<StoredLicense, StoredLicense> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return Change(license => change(license));
+    }
+
+    /// <summary>This device's hardware ID for the stored product (or the operator-supplied device ID).</summary>
+    public Outcome<HardwareId> CurrentHardwareId()
+    {
+        var loaded = Store.Load();
+        return loaded.IsSuccess ? CurrentHardwareId(loaded.Value) : loaded.Refusal;
+    }
+
+    /// <summary>
+    /// Stores a MAK activation certificate (from online or offline activation) after checking that
+    /// it verifies against the trusted publisher keys, is for this product and for this device.
+    /// </summary>
+    public Outcome<DeviceLicenseReport> ApplyCertificate(string? certificateText) => Change(license =>
+    {
+        if (license.Key is null || license.ProductId is null)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
+        }
+
+        var verified = ActivationCertificate.Verify(certificateText, StoredActivationVerifier.TrustedKeys(license), _time);
+        if (!verified.IsSuccess)
+        {
+            return verified.Refusal;
+        }
+
+        var certificate = verified.Value;
+        var current = CurrentHardwareId(license);
+        if (!current.IsSuccess)
+        {
+            return current.Refusal;
+        }
+
+        if (certificate.ProductId != license.ProductId)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"The activation is for product '{certificate.ProductId}', not '{license.ProductId}'.");
+        }
+
+        if (!HardwareId.TryParse(certificate.HardwareId, out var bound) || !HardwareId.Compare(bound, current.Value).IsSameDevice)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, "The activation was made for another device: create a request on this device ('pk dti').");
+        }
+
+        return license with
+        {
+            Activation = new StoredActivation(ActivationKind.Mak, certificate.ActivationId, certificate.Text, certificate.HardwareId, _time.GetUtcNow(), null),
+            OutOfToleranceSince = null,
+        };
+    });
+
+    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change)
+    {
+        var loaded = Store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        var changed = change(loaded.Value);
+        if (!changed.IsSuccess)
+        {
+            return changed.Refusal;
+        }
+
+        var license = changed.Value;
+        var clock = new HighWaterTimeProvider(_time, license.ClockHighWater);
+        HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
+        var (check, detail) = StoredActivationVerifier.Check(license, current, clock);
+        var (status, updated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check);
+        if (updated != loaded.Value)
+        {
+            Store.Save(updated);
+        }
+
+        return new DeviceLicenseReport(status, updated, current?.ToString(), check, detail);
+    }
+
+    private Outcome<HardwareId> CurrentHardwareId(StoredLicense license)
+    {
+        if (license.ProductId is null)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, "No product is set: install a key with --product ID.");
+        }
+
+        return license.DeviceId is { } deviceId
+            ? HardwareId.FromDeviceId(deviceId, license.ProductId)
+            : HardwareId.Create(_hardware.Read(), license.ProductId);
+    }
+
+    private DateTimeOffset EffectiveNow(StoredLicense license) => new HighWaterTimeProvider(_time, license.ClockHighWater).GetUtcNow();
+}

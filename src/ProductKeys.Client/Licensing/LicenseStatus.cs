@@ -1,0 +1,28 @@
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Client.Licensing;
+
+/// <summary>What a product needs to know at start-up: its state and what to tell the user.</summary>
+/// <param name="State">The license state.</param>
+/// <param name="ProductId">The product.</param>
+/// <param name="KeyType">The installed key's type, or <c>null</c>.</param>
+/// <param name="PartialKey">The last 5 characters of the installed key, or <c>null</c>.</param>
+/// <param name="Expires">When a Licensed state lapses; <c>null</c> when permanent or not licensed.</param>
+/// <param name="GraceEnds">When the current grace period ends; <c>null</c> outside grace.</param>
+/// <param name="RearmsLeft">Rearms left; <c>null</c> when unlimited (KMS clients).</param>
+/// <param name="ClockRollbackDetected">The device clock was moved back past a time it had already seen.</param>
+/// <param name="Message">One sentence for the user.</param>
+public sealed record LicenseStatus(
+    LicenseState State,
+    string? ProductId,
+    KeyType? KeyType,
+    string? PartialKey,
+    DateTimeOffset? Expires,
+    DateTimeOffset? GraceEnds,
+    int? RearmsLeft,
+    bool ClockRollbackDetected,
+    string Message)
+{
+    /// <summary>True when the product should remind the user to activate.</summary>
+    public bool ShouldRemindUser => State is LicenseState.InitialGrace or LicenseState.OutOfToleranceGrace or LicenseState.Notification;
+}

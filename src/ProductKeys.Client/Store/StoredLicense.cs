@@ -1,0 +1,55 @@
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Client.Store;
+
+/// <summary>
+/// Everything a device remembers about one product's license (file format v1, docs/formats/license-store-v1.md).
+/// Immutable: every change produces a new value that the store writes atomically.
+/// </summary>
+public sealed record StoredLicense
+{
+    /// <summary>File format version.</summary>
+    public int FormatVersion { get; init; } = 1;
+
+    /// <summary>The product id in the publisher's catalog.</summary>
+    public string? ProductId { get; init; }
+
+    /// <summary>The installed key, or <c>null</c> when none is installed.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The installed key's type.</summary>
+    public KeyType? KeyType { get; init; }
+
+    /// <summary>Where the licensing service is.</summary>
+    public Uri? ServiceUrl { get; init; }
+
+    /// <summary>Operator-supplied stable device id, used instead of hardware components.</summary>
+    public string? DeviceId { get; init; }
+
+    /// <summary>KMS host pinned with <c>pk skms</c>, as host[:port].</summary>
+    public string? KmsHost { get; init; }
+
+    /// <summary>Publisher public keys this store trusts, PEM.</summary>
+    public IReadOnlyList<string> TrustedKeys { get; init; } = [];
+
+    /// <summary>When the key was first installed (starts initial grace).</summary>
+    public DateTimeOffset? InstalledAt { get; init; }
+
+    /// <summary>When the current grace period started; set by install and by rearm.</summary>
+    public DateTimeOffset? GraceStartedAt { get; init; }
+
+    /// <summary>When the device first noticed its activation no longer holds (out-of-tolerance grace start).</summary>
+    public DateTimeOffset? OutOfToleranceSince { get; init; }
+
+    /// <summary>Rearms used so far.</summary>
+    public int RearmsUsed { get; init; }
+
+    /// <summary>The latest time this device has seen; the clock may not go back past it.</summary>
+    public DateTimeOffset? ClockHighWater { get; init; }
+
+    /// <summary>True once the clock was seen going back past <see cref="ClockHighWater"/>.</summary>
+    public bool ClockRollbackDetected { get; init; }
+
+    /// <summary>The activation, or <c>null</c> when the device has not activated.</summary>
+    public StoredActivation? Activation { get; init; }
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+
+namespace ProductKeys.Core.Signing;
+
+/// <summary>
+/// A publisher's private signing key: ECDSA on NIST P-256 (SPEC §8). Kept in the data folder with
+/// file permissions 0600 (<see cref="SigningKeyFile"/>); only <see cref="PublicKey"/> leaves it.
+/// Safe to use from several threads.
+/// </summary>
+public sealed class SigningKey : IDisposable
+{
+    private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "EC PRIVATE KEY"];
+
+    private readonly ECDsa _ecdsa;
+    private readonly Lock _gate = new();
+
+    private SigningKey(ECDsa ecdsa)
+    {
+        _ecdsa = ecdsa;
+        PublicKey = TrustedKey.From(ecdsa);
+    }
+
+    /// <summary>The ID of the key, written into every artifact it signs (see <see cref="TrustedKey.KeyId"/>).</summary>
+    public string KeyId => PublicKey.KeyId;
+
+    /// <summary>The public half, to publish and to trust.</summary>
+    public TrustedKey PublicKey { get; }
+
+    /// <summary>Generates a new random key.</summary>
+    public static SigningKey Generate() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+
+    /// <summary>
+    /// Reads an unencrypted P-256 private key: PKCS#8 (<c>PRIVATE KEY</c>, as <see cref="ExportPem"/>
+    /// writes) or SEC 1 (<c>EC PRIVATE KEY</c>, as <c>openssl ecparam -genkey</c> writes).
+    /// </summary>
+    /// <exception cref="FormatException">The text holds no such key.</exception>
+    public static SigningKey FromPem(string pem)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        if (!PemEncoding.TryFind(pem, out var fields))
+        {
+            throw new FormatException("The text holds no PEM block.");
+        }
+
+        var label = pem[fields.Label];
+        if (!PrivateKeyLabels.Contains(label, StringComparer.Ordinal))
+        {
+            throw new FormatException($"Expected an unencrypted P-256 PRIVATE KEY, found '{label}'.");
+        }
+
+        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            if (label == PrivateKeyLabels[0])
+            {
+                ecdsa.ImportPkcs8PrivateKey(der, out _);
+            }
+            else
+            {
+                ecdsa.ImportECPrivateKey(der, out _);
+            }
+
+            return new SigningKey(ecdsa);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            ecdsa.Dispose();
+            throw new FormatException($"The {label} block is not a usable P-256 key: {e.Message}", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(der);
+        }
+    }
+
+    /// <summary>The private key as a PEM PKCS#8 <c>PRIVATE KEY</c> block. Keep it secret.</summary>
+    public string ExportPem() => _ecdsa.ExportPkcs8PrivateKeyPem();
+
+    /// <inheritdoc />
+    public void Dispose() => _ecdsa.Dispose();
+
+    internal byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        // ECDsa does not document concurrent use of one instance; signing is cheap enough to serialise.
+        lock (_gate)
+        {
+            return P256.Sign(_ecdsa, data);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Core.Signing;
+
+/// <summary>
+/// Signing keys and trust files on disk (SPEC §8). A private key file is PEM PKCS#8 with Unix
+/// permissions 0600; one that group or others may read or write is refused rather than repaired,
+/// because it may already have been copied (the way OpenSSH treats private keys). Permissions
+/// are not checked on Windows, where files inherit the folder's ACL.
+/// </summary>
+public static class SigningKeyFile
+{
+    /// <summary>The private key's file name inside a data folder.</summary>
+    public const string PrivateKeyFileName = "signing-key.pem";
+
+    /// <summary>The permissions of a private key file: read and write for the owner only (0600).</summary>
+    public const UnixFileMode PrivateKeyMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// Loads <see cref="PrivateKeyFileName"/> from <paramref name="folder"/>, or generates a key and
+    /// writes it there with permissions 0600 (creating the folder with 0700 when missing). When two
+    /// processes race, both end up with the key that was written first.
+    /// </summary>
+    /// <returns>The key, or <c>STORE_INVALID</c> when the file cannot be used.</returns>
+    public static Outcome<SigningKey> LoadOrCreate(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var path = Path.Combine(folder, PrivateKeyFileName);
+        if (File.Exists(path))
+        {
+            return Load(path);
+        }
+
+        var temporary = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp";
+        try
+        {
+            CreateFolder(folder);
+            using var key = SigningKey.Generate();
+            WritePrivate(temporary, key.ExportPem());
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created the key first; use theirs.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unusable(path, e.Message);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+
+        return Load(path);
+    }
+
+    /// <summary>Loads a private key file (e.g. one supplied by the operator).</summary>
+    /// <returns>The key, or <c>STORE_INVALID</c> when it is missing, unreadable, not a P-256 key, or not 0600.</returns>
+    public static Outcome<SigningKey> Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = File.GetUnixFileMode(path);
+                if ((mode & GroupOrOther) != 0)
+                {
+                    return Unusable(path,
+                        $"it is accessible to other users (mode {Convert.ToString((int)mode, 8)}); run 'chmod 600 {path}', "
+                        + "and if others may have copied it, create a new key and rotate");
+                }
+            }
+
+            return SigningKey.FromPem(File.ReadAllText(path));
+        }
+        catch (FileNotFoundException)
+        {
+            return Unusable(path, "it does not exist");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return Unusable(path, e.Message);
+        }
+    }
+
+    /// <summary>Writes public keys as a PEM trust file (any permissions: public keys are not secret).</summary>
+    public static void SavePublicKeys(string path, TrustedKeySet keys)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(keys);
+        File.WriteAllText(path, keys.ToPem());
+    }
+
+    /// <summary>Loads a PEM trust file holding one or more <c>PUBLIC KEY</c> blocks.</summary>
+    /// <returns>The keys, or <c>STORE_INVALID</c> when the file is missing, unreadable or holds anything else.</returns>
+    public static Outcome<TrustedKeySet> LoadPublicKeys(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            return TrustedKeySet.FromPem(File.ReadAllText(path));
+        }
+        catch (FileNotFoundException)
+        {
+            return Unusable(path, "it does not exist");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return Unusable(path, e.Message);
+        }
+    }
+
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            // Only applies when the folder is new; an existing data folder keeps its permissions.
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void WritePrivate(string path, string pem)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created 0600 from the first byte, never briefly readable by others.
+            options.UnixCreateMode = PrivateKeyMode;
+        }
+
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(pem);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // The umask can only remove bits; set the mode exactly so the owner can always read it.
+            File.SetUnixFileMode(path, PrivateKeyMode);
+        }
+    }
+
+    private static Refusal Unusable(string path, string why) =>
+        new(ErrorCatalogue.StoreInvalid, $"The key file {path} cannot be used: {why}.");
+}

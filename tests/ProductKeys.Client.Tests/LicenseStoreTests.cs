@@ -1,0 +1,49 @@
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Client.Tests;
+
+public sealed class LicenseStoreTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-store-").FullName;
+
+    [Fact]
+    public void A_new_store_loads_an_empty_license()
+    {
+        var loaded = new LicenseStore(_folder).Load();
+        Assert.True(loaded.IsSuccess);
+        Assert.Null(loaded.Value.Key);
+    }
+
+    [Fact]
+    public void Saves_and_loads_every_field()
+    {
+        var store = new LicenseStore(_folder);
+        var license = new StoredLicense
+        {
+            ProductId = "desktop",
+            Key = "BCDFG-BCDFG-BCDFG-BCDFG-QRTVW",
+            KeyType = KeyType.Mak,
+            ServiceUrl = new Uri("http://127.0.0.1:8080"),
+            TrustedKeys = ["-----BEGIN PUBLIC KEY-----"],
+            InstalledAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            RearmsUsed = 2,
+        };
+        store.Save(license);
+        var loaded = store.Load().Value;
+        Assert.Equal(license.Key, loaded.Key);
+        Assert.Equal(license.ServiceUrl, loaded.ServiceUrl);
+        Assert.Equal(license.TrustedKeys, loaded.TrustedKeys);
+        Assert.Equal(2, loaded.RearmsUsed);
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void A_damaged_file_is_store_invalid_not_an_exception()
+    {
+        File.WriteAllText(Path.Combine(_folder, "license.json"), "{ not json");
+        Assert.Equal("STORE_INVALID", new LicenseStore(_folder).Load().Refusal?.Code);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
