@@ -19,8 +19,10 @@ internal static class PkCommand
         ServerCommands.AddTo(root);
         DbCommands.AddTo(root);
         LoginCommand.AddTo(root);
+        OrganizationCommands.AddTo(root);
         AccountCommands.AddTo(root);
         RoleCommands.AddTo(root);
+        ProductCommands.AddTo(root);
         OrderCommands.AddTo(root);
         AdminKeyCommands.AddTo(root);
         AuditCommands.AddTo(root);

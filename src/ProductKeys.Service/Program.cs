@@ -50,6 +50,7 @@ internal static class Program
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapSessions();
         api.MapCatalog();
+        api.MapOrganizations();
         api.MapBillingAccounts();
         api.MapRoles();
         api.MapOrders();

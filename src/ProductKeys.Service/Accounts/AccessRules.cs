@@ -59,6 +59,17 @@ internal static class AccessRules
         ? null
         : new Refusal(ErrorCatalogue.Forbidden, "Only publisher staff (PublisherAdmin) manage keys and read the audit log.");
 
+    /// <summary>Users of an organization are managed by its Global administrators and by publisher staff.</summary>
+    public static Refusal? MayManageUsers(ClaimsPrincipal user, Guid organizationId) =>
+        IsPublisherStaff(user) || (user.DirectoryRole() == DirectoryRole.GlobalAdministrator && user.OrganizationId() == organizationId)
+            ? null
+            : new Refusal(ErrorCatalogue.Forbidden, "Only the organization's Global administrators and publisher staff add users.");
+
+    /// <summary>Organizations, billing accounts (agreements) and the catalog are the publisher's.</summary>
+    public static Refusal? MayManageCustomersAndCatalog(ClaimsPrincipal user) => IsPublisherStaff(user)
+        ? null
+        : new Refusal(ErrorCatalogue.Forbidden, "Only publisher staff (PublisherAdmin) create organizations, billing accounts and products.");
+
     /// <summary>Account roles apply to every profile of the account; the stronger of the two wins.</summary>
     public static ProfileRole? EffectiveProfileRole(AccountRole? accountRole, ProfileRole? profileRole)
     {

@@ -1,9 +1,17 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
 using ProductKeys.Data;
+using ProductKeys.Data.Catalog;
+using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Audit;
+using ProductKeys.Service.Errors;
+using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Catalog;
@@ -17,15 +25,66 @@ internal static class CatalogEndpoints
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
         api.MapGet("/products", ListAsync).WithTags("Catalog");
+        api.MapPost("/products", CreateAsync).WithTags("Catalog");
         return api;
+    }
+
+    /// <summary>Publisher staff add a product; its key group must be free.</summary>
+    private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateAsync(
+        ProductRequest request, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, AuditLog audit, CancellationToken ct)
+    {
+        if (AccessRules.MayManageCustomersAndCatalog(user) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        if (!Names.IsValidSlug(request.Id) || !Names.IsValidDisplayName(request.Name)
+            || !Enum.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category) || int.TryParse(request.Category, out _)
+            || request.KeyGroup is not (>= 1 and <= ProductKey.MaxGroup)
+            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000)
+        {
+            return ApiProblems.Validation(
+                "Send {\"id\": slug, \"name\", \"category\": \"Desktop\" | \"Server\" | \"Cal\", \"keyGroup\": 1..1048575}, optionally " +
+                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000).");
+        }
+
+        await using var tx = await audit.BeginAsync(ct);
+        if (await db.Products.AnyAsync(p => p.Id == request.Id || p.KeyGroup == request.KeyGroup, ct))
+        {
+            return ApiProblems.From(ErrorCatalogue.Conflict, $"A product with id '{request.Id}' or key group {request.KeyGroup} exists.");
+        }
+
+        var product = new Product
+        {
+            Id = request.Id!,
+            Name = request.Name!.Trim(),
+            Category = category,
+            KeyGroup = request.KeyGroup.Value,
+            YieldsKmsHostKey = request.YieldsKmsHostKey ?? false,
+            HeadroomPercent = request.HeadroomPercent ?? 125,
+            HeadroomMinimum = request.HeadroomMinimum ?? 5,
+            KmsThreshold = request.KmsThreshold ?? category switch { ProductCategory.Desktop => 25, ProductCategory.Server => 5, _ => 0 },
+        };
+        db.Products.Add(product);
+        if (!await db.KeyGroupCounters.AnyAsync(c => c.KeyGroup == product.KeyGroup, ct))
+        {
+            db.KeyGroupCounters.Add(new KeyGroupCounter { KeyGroup = product.KeyGroup, NextSerial = 1 });
+        }
+
+        await audit.AppendAsync(user.UserName(), "product.created", $"product:{product.Id}", $"{product.Name}, {category}, key group {product.KeyGroup}", ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/products/{product.Id}", ToResponse(product, secrets));
     }
 
     /// <summary>The catalog, with each product's public setup and KMS client setup keys.</summary>
     private static async Task<Ok<List<ProductResponse>>> ListAsync(LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
     {
         var products = await db.Products.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
-        return TypedResults.Ok(products.ConvertAll(p => new ProductResponse(
-            p.Id, p.Name, p.Category.ToString(), p.KeyGroup, CatalogKeys.OrderYields(p).Select(t => t.ToString()).ToList(),
-            p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets))));
+        return TypedResults.Ok(products.ConvertAll(p => ToResponse(p, secrets)));
     }
+
+    private static ProductResponse ToResponse(Product p, KeySecrets secrets) => new(
+        p.Id, p.Name, p.Category.ToString(), p.KeyGroup, CatalogKeys.OrderYields(p).Select(t => t.ToString()).ToList(),
+        p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets));
 }

@@ -77,6 +77,25 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, order.ExitCode);
     }
 
+    [Fact]
+    public async Task A_bootstrapped_publisher_admin_onboards_a_customer()
+    {
+        var admin = await Pk.RunAsync(Profile(), "db", "create-admin", "--data", server.DataDirectory, "--user", "ops", "--password", "bootstrap-password", "--json");
+        Assert.True(admin.ExitCode == 0, admin.Stderr);
+        using var created = JsonDocument.Parse(admin.Stdout);
+        string[] auth = ["--service", server.Url, "--token", created.RootElement.GetProperty("token").GetString()!, "--json"];
+
+        var org = await Pk.RunAsync(Profile(), ["orgs", "create", "--name", "Northwind", .. auth]);
+        Assert.True(org.ExitCode == 0, org.Stderr);
+        var orgId = JsonDocument.Parse(org.Stdout).RootElement.GetProperty("id").GetString()!;
+        var user = await Pk.RunAsync(Profile(), ["users", "create", "--org", orgId, "--name", "nw-admin", "--role", "GlobalAdministrator", "--password", "northwind-password", .. auth]);
+        Assert.True(user.ExitCode == 0, user.Stderr);
+        var account = await Pk.RunAsync(Profile(), ["accounts", "create", "--org", orgId, "--name", "Northwind EA", "--owner", "nw-admin", .. auth]);
+        Assert.True(account.ExitCode == 0, account.Stderr);
+        var products = await Pk.RunAsync(Profile(), ["products", "list", .. auth]);
+        Assert.Contains("contoso-desktop", products.Stdout, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string> Profile() => new()
     {
         ["PK_CREDENTIALS"] = Path.Combine(server.DataDirectory, $"credentials-{Guid.NewGuid():N}.json"),

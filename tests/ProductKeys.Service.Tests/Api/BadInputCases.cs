@@ -52,10 +52,21 @@ public static class BadInputCases
         ["audit query not a number"] = (f => f.GetAsync(TestWorld.Publisher, "/api/v1/audit?after=abc"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["sign-in without password"] = (f => f.PostJsonAsync(null, "/api/v1/sessions", new { user = TestWorld.Owner }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["sign-in with malformed JSON"] = (f => Raw(f, null, "/api/v1/sessions", "{\"user\":"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["product with a bad slug"] = (f => f.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "Bad Slug!", name = "X", category = "Desktop", keyGroup = 7 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["product with an unknown category"] = (f => f.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "ok-slug", name = "X", category = "Phone", keyGroup = 7 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["product with a key group past 20 bits"] = (f => f.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "ok-slug", name = "X", category = "Desktop", keyGroup = 1 << 20 }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["organization without a name"] = (f => f.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = " " }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["user with a short password"] = (f => f.PostJsonAsync(TestWorld.Owner, $"/api/v1/organizations/{OrgA(f)}/users", new { name = "shorty", password = "short", directoryRole = "User" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["user with spaces in the name"] = (f => f.PostJsonAsync(TestWorld.Owner, $"/api/v1/organizations/{OrgA(f)}/users", new { name = "a b", password = "long enough password", directoryRole = "User" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["users of an unknown organization"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/organizations/{Guid.NewGuid()}/users", new { name = "someone", password = "long enough password", directoryRole = "User" }), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["account whose owner is not in the organization"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/organizations/{OrgA(f)}/billing-accounts", new { name = "EA", owner = TestWorld.OtherOrgOwner }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["unknown path"] = (f => f.GetAsync(Owner, "/api/v1/nothing-here"), HttpStatusCode.NotFound, "NOT_FOUND"),
     };
 
     public static TheoryData<string> Names() => new(All.Keys);
+
+    private static Guid OrgA(ServiceFixture f) =>
+        f.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Name == TestWorld.Owner).OrganizationId!.Value)).GetAwaiter().GetResult();
 
     private static string Orders(ServiceFixture f) => $"/api/v1/billing-accounts/{f.World.AccountA}/orders";
 

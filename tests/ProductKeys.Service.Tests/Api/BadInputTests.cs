@@ -21,7 +21,8 @@ public abstract class BadInputTests<TFixture>(TFixture fixture) where TFixture :
 
     private Task<string> CountRowsAsync() => fixture.WithDbAsync(async db => string.Join(',',
         await db.Orders.CountAsync(), await db.KeyPackages.CountAsync(), await db.Keys.CountAsync(), await db.AccountRoles.CountAsync(),
-        await db.Users.CountAsync(), await db.ApiTokens.CountAsync(), await db.AuditEntries.CountAsync(),
+        await db.Users.CountAsync(), await db.ApiTokens.CountAsync(), await db.Organizations.CountAsync(),
+        await db.BillingAccounts.CountAsync(), await db.Products.CountAsync(), await db.AuditEntries.CountAsync(),
         await db.KeyGroupCounters.SumAsync(c => c.NextSerial)));
 }
 

@@ -1,0 +1,15 @@
+namespace ProductKeys.Service.Accounts;
+
+/// <summary>What names may look like: user names are typed on command lines, display names are shown.</summary>
+internal static class Names
+{
+    public static bool IsValidUserName(string? name) =>
+        name is { Length: >= 1 and <= 100 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
+
+    public static bool IsValidDisplayName(string? name) =>
+        name is not null && name.Trim().Length is >= 1 and <= 200 && !name.Any(char.IsControl);
+
+    /// <summary>Product ids are slugs such as <c>contoso-desktop</c>.</summary>
+    public static bool IsValidSlug(string? id) =>
+        id is { Length: >= 1 and <= 64 } && char.IsAsciiLetterLower(id[0]) && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+}

@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Errors;
+using ProductKeys.Data;
+using ProductKeys.Data.Accounts;
+using ProductKeys.Service.Audit;
+using ProductKeys.Service.Errors;
+using ProductKeys.Service.Identity;
+
+namespace ProductKeys.Service.Accounts;
+
+/// <summary>Onboarding customers: organizations (publisher), their users (publisher or Global admin), billing accounts (publisher).</summary>
+internal static class OrganizationEndpoints
+{
+    public sealed record OrganizationRequest(string? Name);
+
+    public sealed record OrganizationResponse(Guid Id, string Name);
+
+    public sealed record UserRequest(string? Name, string? Password, string? DirectoryRole);
+
+    public sealed record UserResponse(Guid Id, string Name, string DirectoryRole, Guid OrganizationId);
+
+    public sealed record AccountRequest(string? Name, string? Owner);
+
+    public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder api)
+    {
+        var orgs = api.MapGroup("/organizations").WithTags("Organizations");
+        orgs.MapGet("/", ListAsync);
+        orgs.MapPost("/", CreateAsync);
+        orgs.MapPost("/{id:guid}/users", AddUserAsync);
+        orgs.MapPost("/{id:guid}/billing-accounts", AddAccountAsync);
+        return api;
+    }
+
+    private static async Task<Ok<List<OrganizationResponse>>> ListAsync(ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
+    {
+        var own = user.OrganizationId();
+        var query = AccessRules.IsPublisherStaff(user) ? db.Organizations.AsNoTracking() : db.Organizations.AsNoTracking().Where(o => o.Id == own);
+        return TypedResults.Ok(await query.OrderBy(o => o.Name).Select(o => new OrganizationResponse(o.Id, o.Name)).ToListAsync(ct));
+    }
+
+    private static async Task<Results<Created<OrganizationResponse>, ProblemHttpResult>> CreateAsync(
+        OrganizationRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        if (AccessRules.MayManageCustomersAndCatalog(user) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        if (!Names.IsValidDisplayName(request.Name))
+        {
+            return ApiProblems.Validation("Send {\"name\": NAME} with 1 to 200 characters.");
+        }
+
+        await using var tx = await audit.BeginAsync(ct);
+        var org = new Organization { Id = Guid.NewGuid(), Name = request.Name!.Trim() };
+        db.Organizations.Add(org);
+        await audit.AppendAsync(user.UserName(), "organization.created", $"organization:{org.Id}", org.Name, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/organizations/{org.Id}", new OrganizationResponse(org.Id, org.Name));
+    }
+
+    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> AddUserAsync(
+        Guid id, UserRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var visible = AccessRules.IsPublisherStaff(user) || user.OrganizationId() == id;
+        if (!visible || !await db.Organizations.AnyAsync(o => o.Id == id, ct))
+        {
+            return ApiProblems.NotFound($"There is no organization {id}.");
+        }
+
+        if (AccessRules.MayManageUsers(user, id) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        if (!Names.IsValidUserName(request.Name) || request.Password is not { Length: >= 8 and <= 1000 }
+            || !Enum.TryParse<DirectoryRole>(request.DirectoryRole, ignoreCase: true, out var role)
+            || role is not (DirectoryRole.User or DirectoryRole.BillingAdministrator or DirectoryRole.GlobalAdministrator)
+            || int.TryParse(request.DirectoryRole, out _))
+        {
+            return ApiProblems.Validation("Send {\"name\": NAME (letters, digits, . _ - @), \"password\": at least 8 characters, \"directoryRole\": \"User\" | \"BillingAdministrator\" | \"GlobalAdministrator\"}.");
+        }
+
+        await using var tx = await audit.BeginAsync(ct);
+        if (await db.Users.AnyAsync(u => u.Name == request.Name, ct))
+        {
+            return ApiProblems.From(ErrorCatalogue.Conflict, $"The user name '{request.Name}' is taken.");
+        }
+
+        var created = new User { Id = Guid.NewGuid(), Name = request.Name!, OrganizationId = id, DirectoryRole = role, PasswordHash = "" };
+        created.PasswordHash = Passwords.Hash(created, request.Password);
+        db.Users.Add(created);
+        await audit.AppendAsync(user.UserName(), "user.created", $"organization:{id}", $"{created.Name} ({role})", ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/organizations/{id}/users/{created.Id}", new UserResponse(created.Id, created.Name, role.ToString(), id));
+    }
+
+    private static async Task<Results<Created<BillingAccountEndpoints.BillingAccountResponse>, ProblemHttpResult>> AddAccountAsync(
+        Guid id, AccountRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        if (AccessRules.MayManageCustomersAndCatalog(user) is { } refusal)
+        {
+            return ApiProblems.From(refusal);
+        }
+
+        if (!await db.Organizations.AnyAsync(o => o.Id == id, ct))
+        {
+            return ApiProblems.NotFound($"There is no organization {id}.");
+        }
+
+        if (!Names.IsValidDisplayName(request.Name) || string.IsNullOrWhiteSpace(request.Owner))
+        {
+            return ApiProblems.Validation("Send {\"name\": NAME, \"owner\": USER} where USER is a user of the organization.");
+        }
+
+        var owner = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == request.Owner && u.OrganizationId == id, ct);
+        if (owner is null)
+        {
+            return ApiProblems.Validation($"There is no user '{request.Owner}' in organization {id}: add the owner first.");
+        }
+
+        await using var tx = await audit.BeginAsync(ct);
+        var account = new BillingAccount { Id = Guid.NewGuid(), OrganizationId = id, Name = request.Name!.Trim() };
+        db.BillingAccounts.Add(account);
+        db.BillingProfiles.Add(new BillingProfile { Id = Guid.NewGuid(), BillingAccountId = account.Id, Name = account.Name });
+        db.AccountRoles.Add(new AccountRoleAssignment { BillingAccountId = account.Id, UserId = owner.Id, Role = AccountRole.Owner });
+        await audit.AppendAsync(user.UserName(), "billing-account.created", $"billing-account:{account.Id}", $"{account.Name}, owner {owner.Name}", ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/billing-accounts/{account.Id}",
+            new BillingAccountEndpoints.BillingAccountResponse(account.Id, account.Name, id, nameof(AccountRole.Owner)));
+    }
+}
