@@ -26,7 +26,7 @@ internal static class Program
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<DemoSeeder>();
         builder.Services.AddSingleton<PrometheusExporter>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
         // Nothing is encrypted with Data Protection (tokens are opaque and stored hashed): keep it in memory.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
         builder.Services.Configure<JsonOptions>(o =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
@@ -50,7 +51,7 @@ internal static class RoleEndpoints
     }
 
     private static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GrantAsync(
-        Guid id, RoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+        Guid id, RoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.User) || !Enum.TryParse<AccountRole>(request.Role, ignoreCase: true, out var role)
             || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
@@ -83,11 +84,14 @@ internal static class RoleEndpoints
         await audit.AppendAsync(user.UserName(), "role.granted", $"billing-account:{id}", $"{target!.Name} is now {role}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        var logger = loggers.CreateLogger(AccountLog.Category);
+        var actor = user.UserName();
+        AccountLog.RoleGranted(logger, actor, target.Name, role, id);
         return TypedResults.Ok(new RoleResponse(target.Name, role.ToString()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        Guid id, string userName, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+        Guid id, string userName, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
     {
         await using var tx = await audit.BeginAsync(ct);
         var (target, problem) = await AuthorizeAsync(db, user, id, userName, ct);
@@ -111,6 +115,9 @@ internal static class RoleEndpoints
         await audit.AppendAsync(user.UserName(), "role.revoked", $"billing-account:{id}", $"{target!.Name} was {existing.Role}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        var logger = loggers.CreateLogger(AccountLog.Category);
+        var actor = user.UserName();
+        AccountLog.RoleRevoked(logger, actor, target!.Name, id);
         return TypedResults.NoContent();
     }
 

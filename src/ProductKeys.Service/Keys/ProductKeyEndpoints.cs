@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
@@ -27,9 +28,9 @@ internal static class ProductKeyEndpoints
     }
 
     private static async Task<Results<Ok<IAsyncEnumerable<KeyRow>>, ProblemHttpResult>> ListAsync(
-        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await DiscloseAsync(id, user, db, audit, "keys.viewed", ct) is { } problem)
+        if (await DiscloseAsync(id, user, db, audit, loggers, "keys.viewed", ct) is { } problem)
         {
             return problem;
         }
@@ -39,7 +40,7 @@ internal static class ProductKeyEndpoints
 
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
         Guid id, string? format, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets,
-        IOptions<JsonOptions> json, CancellationToken ct)
+        IOptions<JsonOptions> json, ILoggerFactory loggers, CancellationToken ct)
     {
         var csv = format is null || format.Equals("csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
@@ -47,7 +48,7 @@ internal static class ProductKeyEndpoints
             return ApiProblems.Validation($"format must be csv or json; it was '{format}'.");
         }
 
-        if (await DiscloseAsync(id, user, db, audit, csv ? "keys.exported.csv" : "keys.exported.json", ct) is { } problem)
+        if (await DiscloseAsync(id, user, db, audit, loggers, csv ? "keys.exported.csv" : "keys.exported.json", ct) is { } problem)
         {
             return problem;
         }
@@ -60,7 +61,7 @@ internal static class ProductKeyEndpoints
 
     /// <summary>The key rule, then an audit entry naming every key by its last five characters.</summary>
     private static async Task<ProblemHttpResult?> DiscloseAsync(
-        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, string action, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
     {
         var access = await AccountAccess.FindAsync(db, user, id, ct);
         if (!access.IsSuccess)
@@ -78,6 +79,9 @@ internal static class ProductKeyEndpoints
         var partials = await keys.OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).Select(k => k.PartialKey).Take(AuditText.MaxPartials).ToListAsync(ct);
         await audit.RecordAsync(user.UserName(), action, $"billing-account:{id}", $"{total} key(s): {AuditText.Partials(partials, total)}", ct);
         ServiceMetrics.KeysDisclosed.Add(total);
+        var logger = loggers.CreateLogger(KeyLog.Category);
+        var actor = user.UserName();
+        KeyLog.Disclosed(logger, actor, total, id, action);
         return null;
     }
 }

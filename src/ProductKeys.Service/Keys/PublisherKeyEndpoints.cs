@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Keys;
@@ -26,10 +27,10 @@ internal static class PublisherKeyEndpoints
         var keys = api.MapGroup("/keys").WithTags("Publisher: keys");
         keys.MapGet("/", ListAsync);
         keys.MapGet("/{keyId:guid}", GetAsync);
-        keys.MapPost("/{keyId:guid}/block", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, ct));
-        keys.MapPost("/{keyId:guid}/unblock", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, ct));
+        keys.MapPost("/{keyId:guid}/block", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
+            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, loggers, ct));
+        keys.MapPost("/{keyId:guid}/unblock", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
+            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, loggers, ct));
         keys.MapPost("/{keyId:guid}/limit", RaiseLimitAsync);
         return api;
     }
@@ -65,7 +66,7 @@ internal static class PublisherKeyEndpoints
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> SetStatusAsync(
-        Guid keyId, KeyStatus status, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+        Guid keyId, KeyStatus status, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
     {
         if (AccessRules.MayManageKeys(user) is { } refusal)
         {
@@ -84,11 +85,14 @@ internal static class PublisherKeyEndpoints
             $"key:{keyId}", $"{key.Type} …{key.PartialKey} of billing-account:{key.BillingAccountId}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        var logger = loggers.CreateLogger(KeyLog.Category);
+        var actor = user.UserName();
+        KeyLog.StatusChanged(logger, actor, key.PartialKey, key.Id, status);
         return TypedResults.Ok(KeyMetadata.From(key));
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> RaiseLimitAsync(
-        Guid keyId, LimitRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
+        Guid keyId, LimitRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
     {
         if (AccessRules.MayManageKeys(user) is { } refusal)
         {
@@ -122,6 +126,9 @@ internal static class PublisherKeyEndpoints
         await audit.AppendAsync(user.UserName(), "key.limit-raised", $"key:{keyId}", $"MAK …{key.PartialKey}: {old} → {limit}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        var logger = loggers.CreateLogger(KeyLog.Category);
+        var actor = user.UserName();
+        KeyLog.LimitRaised(logger, actor, key.PartialKey, key.Id, old, limit);
         return TypedResults.Ok(KeyMetadata.From(key));
     }
 }

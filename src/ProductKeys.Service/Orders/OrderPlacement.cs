@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
@@ -15,7 +16,8 @@ namespace ProductKeys.Service.Orders;
 /// Turns a purchase into orders → key packages → keys (serials only; keys are derived when shown).
 /// Shared by the orders endpoint and the demo seeder.
 /// </summary>
-internal sealed class OrderPlacement(LicensingDbContext db, AuditLog audit, KeySecrets secrets, IOptions<OrderOptions> options, TimeProvider time)
+internal sealed class OrderPlacement(
+    LicensingDbContext db, AuditLog audit, KeySecrets secrets, IOptions<OrderOptions> options, TimeProvider time, ILogger<OrderPlacement> logger)
 {
     public async Task<Outcome<PurchaseResponse>> PlaceAsync(
         Guid accountId, Product product, int quantity, bool split, Guid userId, string actor, CancellationToken ct)
@@ -60,6 +62,7 @@ internal sealed class OrderPlacement(LicensingDbContext db, AuditLog audit, KeyS
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         ServiceMetrics.OrdersPlaced.Add(parts.Count);
+        OrderLog.Placed(logger, actor, purchaseId, product.Id, quantity, parts.Count, accountId);
         return new PurchaseResponse(purchaseId, product.Id, quantity, orders);
     }
 
