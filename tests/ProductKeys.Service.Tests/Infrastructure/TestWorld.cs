@@ -27,6 +27,9 @@ public sealed class TestWorld
     public static readonly DirectoryRole[] CustomerRoles = [DirectoryRole.User, DirectoryRole.BillingAdministrator, DirectoryRole.GlobalAdministrator];
     public static readonly AccountRole?[] AccountRoles = [AccountRole.Owner, AccountRole.Contributor, AccountRole.Reader, null];
 
+    // PBKDF2 is slow by design; one hash serves every test user (the hasher does not salt by user).
+    private static readonly Lazy<string> PasswordHash = new(() => Passwords.Hash(new User { Name = "any", PasswordHash = "" }, Password));
+
     public Guid AccountA { get; } = Guid.NewGuid();
 
     public Guid AccountB { get; } = Guid.NewGuid();
@@ -74,8 +77,7 @@ public sealed class TestWorld
 
     private void AddUser(LicensingDbContext db, string name, Guid? org, DirectoryRole directory, Guid account, AccountRole? role)
     {
-        var user = new User { Id = Guid.NewGuid(), Name = name, OrganizationId = org, DirectoryRole = directory, PasswordHash = "" };
-        user.PasswordHash = Passwords.Hash(user, Password);
+        var user = new User { Id = Guid.NewGuid(), Name = name, OrganizationId = org, DirectoryRole = directory, PasswordHash = PasswordHash.Value };
         db.Users.Add(user);
         if (role is { } r)
         {
