@@ -53,6 +53,7 @@ internal static class Program
         api.MapOrganizations();
         api.MapBillingAccounts();
         api.MapRoles();
+        api.MapProfiles();
         api.MapOrders();
         api.MapProductKeys();
         api.MapPublisherKeys();
