@@ -42,6 +42,7 @@ internal static class Program
         app.UseRequestMetrics();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         // Listen from the start, so /metrics counts what happened before its first scrape.
         app.Services.GetRequiredService<PrometheusExporter>();
@@ -58,5 +59,6 @@ internal static class Program
         api.MapProductKeys();
         api.MapPublisherKeys();
         api.MapAudit();
+        // Device endpoints (POST /api/v1/activations, /api/v1/kms-host-activations) join here as api.MapActivations().
     }
 }

@@ -39,6 +39,26 @@ internal static class LoginCommand
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
         });
         root.Subcommands.Add(command);
+        root.Subcommands.Add(Logout());
+    }
+
+    /// <summary><c>pk logout</c>: revokes the stored token on the service and forgets it.</summary>
+    private static Command Logout()
+    {
+        var command = new Command("logout", "Revoke the token 'pk login' stored and delete the credentials file.") { AdminOptions.Profile };
+        command.SetAction(async (parseResult, ct) =>
+        {
+            var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            if (Credentials.Load(path) is { } stored && Uri.TryCreate(stored.Service, UriKind.Absolute, out var uri))
+            {
+                using var client = new ServiceClient(uri, stored.Token);
+                await client.DeleteAsync("api/v1/sessions/current", ct);
+            }
+
+            File.Delete(path);
+            return CommandOutput.Print(parseResult, new { signedOut = true, credentialsFile = Path.GetFullPath(path) }, _ => "Signed out.");
+        });
+        return command;
     }
 
     private static string Prompt(string label)

@@ -1,10 +1,17 @@
 using Microsoft.AspNetCore.Authentication;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProductKeys.Core.Errors;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Identity;
 
 internal static class IdentitySetup
 {
+    public const string SignInPolicy = "sign-in";
+
     public static IServiceCollection AddTokenAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -12,6 +19,17 @@ internal static class IdentitySetup
         services.AddAuthorization();
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
+        services.AddRateLimiter(o =>
+        {
+            o.OnRejected = (context, _) => new ValueTask(ApiProblems.From(ErrorCatalogue.RateLimited,
+                "Too many sign-in attempts from this address: wait a minute.").ExecuteAsync(context.HttpContext));
+            o.AddPolicy(SignInPolicy, http =>
+            {
+                var limit = http.RequestServices.GetRequiredService<IOptions<SignInOptions>>().Value.MaxAttemptsPerAddress;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
         return services;
     }
 }

@@ -21,7 +21,8 @@ internal static partial class SessionEndpoints
 
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
     {
-        api.MapPost("/sessions", SignInAsync).AllowAnonymous().WithTags("Sign-in");
+        api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags("Sign-in");
+        api.MapDelete("/sessions/current", SignOutAsync).WithTags("Sign-in");
         api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(
             new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags("Sign-in");
         return api;
@@ -58,6 +59,15 @@ internal static partial class SessionEndpoints
         db.ApiTokens.Add(row);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new SessionResponse(token, user.Name, user.DirectoryRole.ToString(), user.OrganizationId));
+    }
+
+    /// <summary>Revokes the token the request was made with.</summary>
+    private static async Task<NoContent> SignOutAsync(HttpContext http, LicensingDbContext db, CancellationToken ct)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        var hash = ApiTokens.Hash(header["Bearer ".Length..].Trim());
+        await db.ApiTokens.Where(t => t.TokenHash == hash).ExecuteDeleteAsync(ct);
+        return TypedResults.NoContent();
     }
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Failed sign-in for {User} from {Client}")]

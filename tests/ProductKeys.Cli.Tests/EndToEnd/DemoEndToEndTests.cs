@@ -55,6 +55,9 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         Assert.True(lines.Count > 1);
         using var summary = JsonDocument.Parse(export.Stdout);
         Assert.Equal(lines.Count, summary.RootElement.GetProperty("lines").GetInt32());
+
+        Assert.Equal(0, (await Pk.RunAsync(profile, "logout")).ExitCode);
+        Assert.Equal(ErrorCatalogue.Unauthenticated.ExitCode, (await Pk.RunAsync(profile, "keys", "list", "--account", server.AccountId)).ExitCode);
     }
 
     [Fact]

@@ -53,6 +53,20 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
         Assert.Equal(3, root.GetProperty("products").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Sign_in_attempts_from_one_address_are_limited_whatever_the_user_names()
+    {
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 45; i++)
+        {
+            answers.Add((await fixture.PostJsonAsync(null, "/api/v1/sessions", new { user = $"spray-{i}", password = "guess" })).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+        await Problems.AssertAsync(await fixture.PostJsonAsync(null, "/api/v1/sessions", new { user = "spray-last", password = "guess" }),
+            HttpStatusCode.TooManyRequests, "RATE_LIMITED");
+    }
+
     private Task<string> CountsAsync() => fixture.WithDbAsync(async db => string.Join(',',
         await db.Products.CountAsync(), await db.Users.CountAsync(), await db.Orders.CountAsync(), await db.Keys.CountAsync(), await db.AccountRoles.CountAsync()));
 }

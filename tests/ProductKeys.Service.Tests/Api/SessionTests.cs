@@ -19,6 +19,15 @@ public abstract class SessionTests<TFixture>(TFixture fixture) where TFixture : 
     }
 
     [Fact]
+    public async Task Signing_out_revokes_the_token()
+    {
+        var session = await Problems.OkJsonAsync(await fixture.PostJsonAsync(null, "/api/v1/sessions", new { user = "BillingAdministrator-None", password = TestWorld.Password }));
+        var token = session.GetProperty("token").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await SendWithAsync(token, HttpMethod.Delete, "/api/v1/sessions/current")).StatusCode);
+        await Problems.AssertAsync(await SendWithAsync(token, HttpMethod.Get, "/api/v1/me"), HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+    }
+
+    [Fact]
     public async Task Tokens_are_stored_only_as_hashes() =>
         Assert.DoesNotContain(await fixture.WithDbAsync(db => Task.FromResult(db.ApiTokens.Select(t => t.TokenHash).ToList())),
             h => fixture.World.Tokens.ContainsValue(h));
@@ -42,6 +51,13 @@ public abstract class SessionTests<TFixture>(TFixture fixture) where TFixture : 
     public async Task An_unknown_user_gets_the_same_answer_as_a_wrong_password() =>
         await Problems.AssertAsync(await fixture.PostJsonAsync(null, "/api/v1/sessions", new { user = "nobody-at-all", password = "x" }),
             HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+
+    private async Task<HttpResponseMessage> SendWithAsync(string? token, HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
 }
 
 public sealed class SqliteSessionTests(SqliteFixture fixture) : SessionTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;

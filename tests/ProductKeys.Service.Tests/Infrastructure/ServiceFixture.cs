@@ -60,6 +60,7 @@ public abstract class ServiceFixture : IAsyncLifetime
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["SignIn:MaxFailures"] = "3",
+            ["SignIn:MaxAttemptsPerAddress"] = "40",
         },
     };
 
