@@ -11,6 +11,8 @@ internal static class ServiceMetrics
 
     public static readonly Counter<long> Requests = Meter.CreateCounter<long>("pk_http_requests", description: "HTTP requests answered, by status code.");
 
+    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("pk_http_request_duration_seconds", unit: "s", description: "Time to answer HTTP requests.");
+
     public static readonly Counter<long> SignInFailures = Meter.CreateCounter<long>("pk_sign_in_failures", description: "Failed sign-ins.");
 
     public static readonly Counter<long> OrdersPlaced = Meter.CreateCounter<long>("pk_orders_placed", description: "Orders placed.");

@@ -30,13 +30,20 @@ internal static class AdminKeyCommands
 
     private static Command List()
     {
-        var list = new Command("list", "List every key of a billing account, with plaintext (Billing administrator and Owner/Contributor).") { AdminOptions.Account };
+        var metadata = new Option<bool>("--metadata") { Description = "Publisher staff: key metadata (last five characters, limits, status) without plaintext." };
+        var list = new Command("list", "List every key of a billing account, with plaintext (Billing administrator and Owner/Contributor).") { AdminOptions.Account, metadata };
         AdminAction.Set(list, async (parseResult, client, ct) =>
         {
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             if (!account.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, account.Refusal);
+            }
+
+            if (parseResult.GetValue(metadata))
+            {
+                return AdminAction.Print(parseResult, await client.GetAsync($"api/v1/keys?billingAccount={account.Value}", ct),
+                    node => string.Join('\n', (node?.AsArray() ?? []).Select(Describe)));
             }
 
             var answer = await client.GetAsync($"api/v1/billing-accounts/{account.Value}/product-keys", ct);

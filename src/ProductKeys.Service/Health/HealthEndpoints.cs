@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +27,7 @@ internal static class HealthEndpoints
     {
         app.Use(async (context, next) =>
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await next(context);
@@ -33,6 +35,7 @@ internal static class HealthEndpoints
             finally
             {
                 ServiceMetrics.Requests.Add(1, new KeyValuePair<string, object?>("status", context.Response.StatusCode));
+                ServiceMetrics.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
         });
         return app;

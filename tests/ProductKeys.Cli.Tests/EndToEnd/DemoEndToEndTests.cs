@@ -74,6 +74,13 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         var token = server.Token("publisher-admin");
         var verify = await Pk.RunAsync(Profile(), "audit", "verify", "--service", server.Url, "--token", token, "--json");
         Assert.True(verify.ExitCode == 0, verify.Stderr + verify.Stdout);
+        var metadata = await Pk.RunAsync(Profile(), "keys", "list", "--metadata", "--account", server.AccountId, "--service", server.Url, "--token", token, "--json");
+        Assert.True(metadata.ExitCode == 0, metadata.Stderr);
+        using (var keys = JsonDocument.Parse(metadata.Stdout))
+        {
+            Assert.All(keys.RootElement.EnumerateArray(), k => Assert.False(k.TryGetProperty("key", out _)));
+        }
+
         var accounts = await Pk.RunAsync(Profile(), "accounts", "list", "--service", server.Url, "--token", server.Token("global-admin"), "--json");
         Assert.Contains(server.AccountId, accounts.Stdout, StringComparison.Ordinal);
         var order = await Pk.RunAsync(Profile(), "orders", "create", "--product", "contoso-desktop", "--quantity", "0", "--service", server.Url, "--token", server.Token("global-admin"));

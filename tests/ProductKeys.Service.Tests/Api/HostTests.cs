@@ -17,6 +17,7 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
         await fixture.GetAsync(TestWorld.Owner, "/api/v1/billing-accounts");
         var metrics = await (await fixture.GetAsync(null, "/metrics")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("pk_http_requests_total{status=\"200\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("pk_http_request_duration_seconds_count ", metrics, StringComparison.Ordinal);
         var openApi = await Problems.OkJsonAsync(await fixture.GetAsync(null, "/openapi/v1.json"));
         var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/v1/billing-accounts/{id}/product-keys", paths);
