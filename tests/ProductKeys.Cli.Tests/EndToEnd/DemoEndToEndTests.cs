@@ -21,6 +21,10 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         var profile = Profile();
         var login = await Pk.RunAsync(profile, "login", "--service", server.Url, "--user", user, "--password", Password, "--json");
         Assert.True(login.ExitCode == 0, login.Stderr);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile["PK_CREDENTIALS"]));
+        }
 
         var list = await Pk.RunAsync(profile, "keys", "list", "--account", server.AccountId, "--json");
         using var json = JsonDocument.Parse(list.Stdout);
@@ -104,6 +108,17 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         Assert.True(account.ExitCode == 0, account.Stderr);
         var products = await Pk.RunAsync(Profile(), ["products", "list", .. auth]);
         Assert.Contains("contoso-desktop", products.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pk_db_migrate_prepares_a_new_SQLite_folder_once()
+    {
+        var data = Path.Combine(server.DataDirectory, $"migrate-{Guid.NewGuid():N}");
+        var first = await Pk.RunAsync(null, "db", "migrate", "--data", data, "--json");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("Initial", first.Stdout, StringComparison.Ordinal);
+        var second = await Pk.RunAsync(null, "db", "migrate", "--data", data);
+        Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
     }
 
     private Dictionary<string, string> Profile() => new()
