@@ -1,14 +1,11 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Catalog;
 using ProductKeys.Service.Demo;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Health;
+using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Keys;
 using ProductKeys.Service.Orders;
@@ -20,20 +17,13 @@ internal static class Program
 {
     public static void AddFeatures(WebApplicationBuilder builder)
     {
+        builder.Services.AddServiceDefaults();
         builder.Services.AddApiErrors();
         builder.Services.AddTokenAuthentication();
+        builder.Services.AddOperations();
+        builder.Services.AddAudit();
         builder.Services.AddOrders();
-        builder.Services.AddScoped<AuditLog>();
-        builder.Services.AddScoped<DemoSeeder>();
-        builder.Services.AddSingleton<PrometheusExporter>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
-        // Nothing is encrypted with Data Protection (tokens are opaque and stored hashed): keep it in memory.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
+        builder.Services.AddDemo();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -44,10 +34,7 @@ internal static class Program
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        // Listen from the start, so /metrics counts what happened before its first scrape.
-        app.Services.GetRequiredService<PrometheusExporter>();
-        app.MapHealth();
-        app.MapOpenApi();
+        app.MapOperations();
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapSessions();
         api.MapCatalog();
