@@ -89,6 +89,8 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
         Assert.Contains(server.AccountId, accounts.Stdout, StringComparison.Ordinal);
         var order = await Pk.RunAsync(Profile(), "orders", "create", "--product", "contoso-desktop", "--quantity", "0", "--service", server.Url, "--token", server.Token("global-admin"));
         Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, order.ExitCode);
+        var unreachable = await Pk.RunAsync(Profile(), "accounts", "list", "--service", $"http://127.0.0.1:{DemoServerFixture.FreePort()}", "--token", "pk_x");
+        Assert.Equal(ErrorCatalogue.ServiceUnreachable.ExitCode, unreachable.ExitCode);
     }
 
     [Fact]
