@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Keys;
+using ProductKeys.Cli.KmsHost;
 using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli;
@@ -14,6 +15,7 @@ internal static class PkCommand
         root.Options.Add(CommonOptions.Json);
         var keyGroup = KeyCommands.AddTo(root);
         DeviceCommands.AddTo(root, keyGroup);
+        root.Subcommands.Add(KmsHostCommands.Create());
         return root;
     }
 }
