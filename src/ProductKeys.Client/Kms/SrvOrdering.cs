@@ -22,8 +22,9 @@ public static class SrvOrdering
         // A target of "." means "no service here" (RFC 2782).
         foreach (var group in records.Where(r => r.Target is { Length: > 0 } and not ".").GroupBy(r => r.Priority).OrderBy(g => g.Key))
         {
-            // Zero-weight records go first in the list, so they are chosen only when the draw is 0.
-            var left = group.OrderBy(r => r.Weight == 0 ? 0 : 1).ToList();
+            // Zero-weight records go first in the list, so they are chosen only when the draw is 0; the
+            // rest may be in any order (RFC 2782), so by name, which keeps a given draw reproducible.
+            var left = group.OrderBy(r => r.Weight == 0 ? 0 : 1).ThenBy(r => r.Target, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Port).ToList();
             while (left.Count > 0)
             {
                 var total = left.Sum(r => r.Weight);

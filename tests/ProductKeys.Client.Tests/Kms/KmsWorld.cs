@@ -80,8 +80,8 @@ internal sealed class KmsWorld : IDisposable, IKmsTransport, IKmsSrvResolver
 
     public Task<IReadOnlyList<SrvTarget>> ResolveAsync(string name, CancellationToken cancellationToken) => Task.FromResult(SrvRecords);
 
-    public Outcome<DeviceLicenseReport> Activate() =>
-        KmsActivation.ActivateAsync(License, Settings, Clock, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+    public Outcome<DeviceLicenseReport> Activate(KmsClientSettings? settings = null) =>
+        KmsActivation.ActivateAsync(License, settings ?? Settings, Clock, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
 
     public StoredLicense Stored => License.Store.Load().Value;
 
