@@ -23,7 +23,9 @@ internal static class KmsHostServeCommand
             options.RenewalInterval = parseResult.GetValue(renewal) ?? options.RenewalInterval;
             options.RetryInterval = parseResult.GetValue(retry) ?? options.RetryInterval;
             var built = KmsHostApp.Build(options, parseResult.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning));
+                TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
+                    // A port already in use is reported below in one line, not as a stack trace.
+                    .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
             if (!built.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, built.Refusal);
