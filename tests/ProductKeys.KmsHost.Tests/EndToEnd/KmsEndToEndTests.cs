@@ -99,6 +99,40 @@ public sealed partial class KmsEndToEndTests : IDisposable
         Assert.Equal(0, server.ExitCode);
     }
 
+    [Fact]
+    public async Task A_device_finds_the_host_through_dns_srv_and_fails_over_past_a_dead_one()
+    {
+        var data = Path.Combine(_root, "host");
+        var trust = Path.Combine(_root, "publisher.pem");
+        Directory.CreateDirectory(_root);
+        SigningKeyFile.SavePublicKeys(trust, new TrustedKeySet(_publisher.PublicKey));
+        await ActivateHostOfflineAsync(data, trust, threshold: 1);
+
+        using var server = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"))!;
+        try
+        {
+            var port = await ReadPortAsync(server);
+            var deadPort = FreeTcpPort();
+            const string name = "_pk-kms._tcp.corp.test";
+            using var dns = await Client.Tests.Kms.DnsmasqServer.StartAsync(
+                [$"{name},localhost,{deadPort},10,100", $"{name},localhost,{port},20,100"], name, TestContext.Current.CancellationToken);
+
+            var store = Store(1);
+            var clientKey = ProductKey.Derive(KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
+            Assert.Equal(0, (await PkProcess.RunAsync("ipk", clientKey, "--product", Product, "--store", store, "--device-id", "dns-device", "--trust", trust)).ExitCode);
+            var activated = await PkProcess.RunAsync("ato", "--store", store, "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
+            Assert.True(activated.ExitCode == 0, activated.ToString());
+            Assert.Equal("Licensed", activated.Json.GetProperty("state").GetString());
+
+            var status = await PkProcess.RunAsync("dlv", "--store", store, "--json");
+            Assert.Equal($"localhost:{port}", status.Json.GetProperty("kmsCachedHost").GetString());
+        }
+        finally
+        {
+            await StopAsync(server);
+        }
+    }
+
     public void Dispose()
     {
         _publisher.Dispose();
@@ -144,6 +178,36 @@ public sealed partial class KmsEndToEndTests : IDisposable
     private static partial Regex ListeningAddress();
 
     private string Store(int device) => Path.Combine(_root, $"device-{device}");
+
+    private static async Task<int> ReadPortAsync(Process server)
+    {
+        var banner = await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+        var address = ListeningAddress().Match(banner ?? "");
+        Assert.True(address.Success, $"unexpected banner: {banner}");
+        return int.Parse(address.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task ActivateHostOfflineAsync(string data, string trust, int threshold)
+    {
+        var hostKey = ProductKey.Derive(KeyType.KmsHost, 42, 7, new byte[32]).ToString();
+        var requestFile = Path.Combine(_root, "request.json");
+        var requested = await PkProcess.RunAsync("kms-host", "activate", "--data", data, "--key", hostKey, "--offline-request", requestFile);
+        Assert.True(requested.ExitCode == 0, requested.ToString());
+        var request = JsonSerializer.Deserialize<KmsHostActivationRequest>(await File.ReadAllTextAsync(requestFile, TestContext.Current.CancellationToken), Json)!;
+        var certificate = KmsHostCertificate.Issue(new ArtifactSigner(_publisher, TimeProvider.System), request.HostId!, request.HostPublicKey!,
+            [new(Product, threshold)], "ba-e2e");
+        var responseFile = Path.Combine(_root, "response.txt");
+        await File.WriteAllTextAsync(responseFile, certificate.Text, TestContext.Current.CancellationToken);
+        var activated = await PkProcess.RunAsync("kms-host", "activate", "--data", data, "--offline-response", responseFile, "--trust", trust);
+        Assert.True(activated.ExitCode == 0, activated.ToString());
+    }
 
     /// <summary>A new device: installs the KMS client setup key, pins the host, activates.</summary>
     private async Task<PkResult> Device(int device, string clientKey, int port)
