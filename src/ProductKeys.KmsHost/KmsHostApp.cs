@@ -62,6 +62,8 @@ public static class KmsHostApp
         builder.Services.AddSingleton(sp => new HostCertificateStore(folder, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ActiveHostCertificate>();
         builder.Services.AddSingleton<KmsClientActivation>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<KmsMetrics>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

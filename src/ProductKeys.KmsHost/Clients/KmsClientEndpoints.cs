@@ -24,15 +24,21 @@ internal static class KmsClientEndpoints
     }
 
     private static async Task<Results<Ok<KmsActivationResponse>, ProblemHttpResult>> ActivateAsync(
-        HttpContext context, KmsClientActivation activation, CancellationToken cancellationToken)
+        HttpContext context, KmsClientActivation activation, KmsMetrics metrics, TimeProvider time, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var body = await ReadAsync(context.Request, cancellationToken);
         if (!body.IsSuccess)
         {
+            metrics.Answered(body.Refusal.Code, null, time.GetElapsedTime(started));
             return KmsProblems.From(body.Refusal);
         }
 
         var answer = activation.Handle(body.Value);
+        var result = answer.IsSuccess ? answer.Value.Code ?? "ACTIVATED" : answer.Refusal.Code;
+        // Only known states become tags: a client must not be able to create new time series.
+        var state = body.Value?.ClientState is { } s && KmsRequestValidator.ClientStates.Contains(s) ? s : null;
+        metrics.Answered(result, state, time.GetElapsedTime(started));
         return answer.IsSuccess ? TypedResults.Ok(answer.Value) : KmsProblems.From(answer.Refusal);
     }
 
