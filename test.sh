@@ -14,20 +14,23 @@ ensure_dnsmasq
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q
 set +e
-dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/output.log"
+dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q "$@" 2>&1 | tee "$results/output.log"
 status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over every test assembly's TRX file.
-python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+# One closing line for the whole run, summed over every test assembly's result line.
+set +e
+python3 - "$results/output.log" <<'PY'
+import re, sys
 passed = failed = skipped = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
-    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0))
-    skipped += int(c.get("notExecuted", 0))
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.search(r"(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)", line)
+    if m:
+        failed += int(m.group(2)); passed += int(m.group(3)); skipped += int(m.group(4))
 print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(0 if passed + failed > 0 else 1)
 PY
+[ $? -eq 0 ] || { echo "test.sh: no test ran" >&2; status=1; }
+set -e
 rm -rf "$results"
 exit "$status"

@@ -11,7 +11,7 @@ internal sealed class DeviceOptions
 
     public Option<string?> DeviceId { get; } = new("--device-id") { Description = "Operator-supplied stable device id instead of hardware components (containers, VMs)." };
 
-    public Option<Uri?> Service { get; } = new("--service") { Description = "Licensing service URL (remembered in the store)." };
+    public Option<string?> Service { get; } = new("--service") { Description = "Licensing service URL (remembered in the store)." };
 
     public Option<FileInfo?> Trust { get; } = new("--trust") { Description = "PEM file of publisher public keys to trust (otherwise pinned on first contact)." };
 

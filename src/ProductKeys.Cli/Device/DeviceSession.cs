@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Client.Store;
@@ -41,14 +42,15 @@ internal static class DeviceSession
             trust = read.Value;
         }
 
-        if (service is { IsAbsoluteUri: false })
+        Uri? serviceUrl = null;
+        if (service is not null && !ServiceUrl.TryParse(service, out serviceUrl))
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an absolute URL such as http://127.0.0.1:8080, not '{service}'.");
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'.");
         }
 
         var configured = license.Configure(stored => stored with
         {
-            ServiceUrl = service ?? stored.ServiceUrl,
+            ServiceUrl = serviceUrl ?? stored.ServiceUrl,
             DeviceId = deviceId ?? stored.DeviceId,
             TrustedKeys = trust ?? stored.TrustedKeys,
         });

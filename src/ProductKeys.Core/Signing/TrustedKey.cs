@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace ProductKeys.Core.Signing;
@@ -16,6 +17,10 @@ public sealed class TrustedKey
 
     private readonly byte[] _subjectPublicKeyInfo;
     private readonly byte[] _keyId;
+
+    // Importing a public key costs about twice a verification, so imported instances are reused.
+    // An instance is used by one thread at a time: taken from the pool, returned after use.
+    private readonly ConcurrentBag<ECDsa> _verifiers = [];
 
     private TrustedKey(byte[] subjectPublicKeyInfo)
     {
@@ -90,9 +95,19 @@ public sealed class TrustedKey
             return false;
         }
 
-        // A fresh ECDsa per verification: no shared mutable state, nothing to dispose on the key.
-        using var ecdsa = ECDsa.Create();
-        ecdsa.ImportSubjectPublicKeyInfo(_subjectPublicKeyInfo, out _);
-        return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        if (!_verifiers.TryTake(out var ecdsa))
+        {
+            ecdsa = ECDsa.Create();
+            ecdsa.ImportSubjectPublicKeyInfo(_subjectPublicKeyInfo, out _);
+        }
+
+        try
+        {
+            return ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+        finally
+        {
+            _verifiers.Add(ecdsa);
+        }
     }
 }

@@ -3,15 +3,15 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using ProductKeys.Core.Signing;
 
-namespace ProductKeys.Core.Tests.Signing;
+namespace ProductKeys.Benchmarks.Vectors;
 
 /// <summary>
 /// Writes docs/formats/vectors/signed-artifact-v1.json. ECDSA signatures are randomized and the
 /// private key is thrown away, so the committed file is generated once and only verified after:
-/// run it with <c>PK_WRITE_VECTORS=1</c> only when the format itself changes, e.g.
-/// <c>PK_WRITE_VECTORS=1 artifacts/bin/ProductKeys.Core.Tests/debug/ProductKeys.Core.Tests -method "*Write_signed_artifact_vectors"</c>.
+/// run it only when the format itself changes:
+/// <c>dotnet run --project bench/ProductKeys.Benchmarks -c Release -- write-vectors</c>.
 /// </summary>
-public sealed class SignedArtifactVectorGenerator
+internal static class SignedArtifactVectorWriter
 {
     private static readonly DateTimeOffset Issued = new(2026, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
@@ -21,12 +21,8 @@ public sealed class SignedArtifactVectorGenerator
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keeps UTF-8 text readable in the committed file
     };
 
-    [Fact]
-    public void Write_signed_artifact_vectors()
+    public static void Write()
     {
-        Assert.SkipUnless(Environment.GetEnvironmentVariable("PK_WRITE_VECTORS") == "1",
-            "Set PK_WRITE_VECTORS=1 to regenerate docs/formats/vectors/signed-artifact-v1.json.");
-
         using var key = SigningKey.Generate();
         using var stranger = SigningKey.Generate();
         var clock = new FakeTimeProvider(Issued);
