@@ -55,7 +55,8 @@ internal static class KmsHostActivateCommand
             else if (parseResult.GetValue(service) is { IsAbsoluteUri: true } url)
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new PublisherServiceClient(http), cancellationToken);
+                installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new PublisherServiceClient(http), cancellationToken,
+                    keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
             }
             else
             {

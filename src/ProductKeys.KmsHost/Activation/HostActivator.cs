@@ -87,8 +87,15 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     }
 
     /// <summary>Activates online: pins the service's publisher keys when none are given, then asks for a certificate.</summary>
+    /// <param name="key">The KMS host key.</param>
+    /// <param name="service">The licensing service.</param>
+    /// <param name="trust">Publisher keys to trust; <c>null</c>: those pinned before, else the service's.</param>
+    /// <param name="client">The service client.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <param name="pinned">Told the key IDs when the service's keys were pinned, so the operator can compare fingerprints.</param>
     public async Task<Outcome<KmsHostCertificate>> ActivateOnlineAsync(
-        string? key, Uri service, TrustedKeySet? trust, PublisherServiceClient client, CancellationToken cancellationToken)
+        string? key, Uri service, TrustedKeySet? trust, PublisherServiceClient client, CancellationToken cancellationToken,
+        Action<IReadOnlyList<string>>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var request = CreateRequest(key);
@@ -97,9 +104,9 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             return request.Refusal;
         }
 
-        if (trust is null && LoadPinnedTrust() is { IsSuccess: true } pinned)
+        if (trust is null && LoadPinnedTrust() is { IsSuccess: true } pinnedBefore)
         {
-            trust = pinned.Value;
+            trust = pinnedBefore.Value;
         }
 
         if (trust is null)
@@ -113,6 +120,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             try
             {
                 trust = new TrustedKeySet(keys.Value.Keys.Select(k => TrustedKey.FromPem(k.Pem)));
+                pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
