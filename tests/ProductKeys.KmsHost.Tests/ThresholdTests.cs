@@ -134,5 +134,13 @@ public sealed class ThresholdTests : IDisposable
         Assert.Equal(1, stored);
     }
 
+    [Fact]
+    public async Task Concurrent_clients_are_each_counted_once()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(1, 40).Select(device => Task.Run(() => _host.Activation.Handle(_host.Request(device)).Value)));
+        Assert.Equal(Enumerable.Range(1, 40), answers.Select(a => a.Count).Order());
+        Assert.Equal(16, answers.Count(a => a.Activated));
+    }
+
     public void Dispose() => _host.Dispose();
 }

@@ -133,6 +133,47 @@ public sealed partial class KmsEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_host_killed_mid_count_comes_back_with_its_count()
+    {
+        var data = Path.Combine(_root, "host");
+        var trust = Path.Combine(_root, "publisher.pem");
+        Directory.CreateDirectory(_root);
+        SigningKeyFile.SavePublicKeys(trust, new TrustedKeySet(_publisher.PublicKey));
+        await ActivateHostOfflineAsync(data, trust, threshold: 3);
+        var port = FreeTcpPort();
+        var clientKey = ProductKey.Derive(KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
+
+        using (var first = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"))!)
+        {
+            try
+            {
+                Assert.Equal(port, await ReadPortAsync(first));
+                Assert.Equal(19, (await Device(1, clientKey, port)).ExitCode);
+                Assert.Equal(19, (await Device(2, clientKey, port)).ExitCode);
+            }
+            finally
+            {
+                // A crash, not a clean stop: only what was committed before answering survives.
+                first.Kill();
+                await first.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        using var second = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"))!;
+        try
+        {
+            Assert.Equal(port, await ReadPortAsync(second));
+            var third = await Device(3, clientKey, port);
+            Assert.True(third.ExitCode == 0, third.ToString());
+            Assert.Equal("Licensed", third.Json.GetProperty("state").GetString());
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+    }
+
     public void Dispose()
     {
         _publisher.Dispose();
