@@ -59,17 +59,18 @@ internal sealed partial class KmsClientActivation(
         }
 
         var visit = new ClientVisit(request.Cmid!, product, request.HardwareId!, request.ClientState!, now);
-        var (count, issued) = database.RecordVisit<KmsClientCertificate>(visit, seen =>
+        KmsClientCertificate? issued = null;
+        var count = database.RecordVisit(visit, seen =>
         {
             if (Math.Min(seen, certificate.CountCap) < threshold)
             {
-                return ((KmsClientCertificate, AcknowledgedActivation)?)null;
+                return null;
             }
 
             var activationId = $"kmsa-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-            var client = KmsClientCertificate.Issue(_signer, certificate, activationId, visit.Cmid, product, visit.HardwareId, now);
-            var fingerprint = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(client.Text)).AsSpan(0, 8));
-            return (client, new AcknowledgedActivation(activationId, client.IssuedAt, client.Expires, fingerprint));
+            issued = KmsClientCertificate.Issue(_signer, certificate, activationId, visit.Cmid, product, visit.HardwareId, now);
+            var fingerprint = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(issued.Text)).AsSpan(0, 8));
+            return new AcknowledgedActivation(activationId, issued.IssuedAt, issued.Expires, fingerprint);
         });
         var capped = Math.Min(count, certificate.CountCap);
         LogVisit(log, product, visit.ClientState, capped, threshold, issued is not null);

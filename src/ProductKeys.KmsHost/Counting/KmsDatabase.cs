@@ -57,8 +57,8 @@ internal sealed class KmsDatabase : IDisposable
     /// included. When <paramref name="activate"/> returns an activation for that count, it is stored
     /// in the same transaction, so the answer and the record commit together.
     /// </summary>
-    public (int Count, T? Activation) RecordVisit<T>(ClientVisit visit, Func<int, (T Value, AcknowledgedActivation Row)?> activate)
-        where T : class
+    /// <returns>The count (not capped).</returns>
+    public int RecordVisit(ClientVisit visit, Func<int, AcknowledgedActivation?> activate)
     {
         ArgumentNullException.ThrowIfNull(visit);
         ArgumentNullException.ThrowIfNull(activate);
@@ -79,7 +79,7 @@ internal sealed class KmsDatabase : IDisposable
                 "SELECT COUNT(*) FROM clients WHERE product = $p AND last_seen > $window;", ("$p", visit.Product), ("$window", windowStart)),
                 System.Globalization.CultureInfo.InvariantCulture);
             var activation = activate(count);
-            if (activation is { Row: var row })
+            if (activation is { } row)
             {
                 Execute(_connection, """
                     INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
@@ -92,7 +92,7 @@ internal sealed class KmsDatabase : IDisposable
             Increment(KmsCounters.State(visit.ClientState));
             Increment(activation is null ? KmsCounters.NotYet : KmsCounters.Activated);
             transaction.Commit();
-            return (count, activation?.Value);
+            return count;
         }
     }
 
