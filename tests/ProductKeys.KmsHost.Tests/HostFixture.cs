@@ -21,14 +21,14 @@ internal sealed class HostFixture : IDisposable
     public const string Server = "contoso-server";
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    public HostFixture(bool activate = true)
+    public HostFixture(bool activate = true, DateTimeOffset? certificateExpires = null)
     {
         Folder = new KmsHostFolder(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pk-kms-test-{Guid.NewGuid():N}"));
         Identity = KmsHostIdentity.LoadOrCreate(Folder).Value;
         if (activate)
         {
             var certificate = KmsHostCertificate.Issue(new ArtifactSigner(Publisher, Clock), Identity.HostId, Identity.Key.PublicKey.ToPem(),
-                [new(Desktop, 25), new(Server, 5)], "ba-fabrikam");
+                [new(Desktop, 25), new(Server, 5)], "ba-fabrikam", certificateExpires);
             var installed = new HostCertificateStore(Folder, Clock).Install(certificate.Text, PublisherKeys, Identity.HostId, Identity.Key.PublicKey);
             Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         }

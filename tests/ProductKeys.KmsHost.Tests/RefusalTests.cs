@@ -14,6 +14,30 @@ public sealed class RefusalTests
     }
 
     [Fact]
+    public void A_host_whose_certificate_expired_activates_nobody()
+    {
+        using var host = new HostFixture(certificateExpires: HostFixture.Start.AddDays(10));
+        Assert.True(host.Activation.Handle(host.Request(1)).IsSuccess);
+        host.Clock.Advance(TimeSpan.FromDays(10) + TimeSpan.FromSeconds(1));
+        Assert.Equal(ErrorCatalogue.KmsHostNotActivated.Code, host.Activation.Handle(host.Request(1)).Refusal?.Code);
+    }
+
+    [Fact]
+    public void The_hosts_intervals_reach_the_client_and_must_lie_within_15_minutes_and_30_days()
+    {
+        using var host = new HostFixture();
+        host.Options.RenewalInterval = TimeSpan.FromDays(1);
+        host.Options.RetryInterval = TimeSpan.FromMinutes(15);
+        var answer = host.Activation.Handle(host.Request(1)).Value;
+        Assert.Equal((24 * 60, 15), (answer.RenewalIntervalMinutes, answer.RetryIntervalMinutes));
+
+        Assert.NotNull(new KmsHostOptions { DataDirectory = "d", RetryInterval = TimeSpan.FromMinutes(14) }.Problem());
+        Assert.NotNull(new KmsHostOptions { DataDirectory = "d", RenewalInterval = TimeSpan.FromDays(31) }.Problem());
+        var refused = KmsHostApp.Build(new KmsHostOptions { DataDirectory = host.Folder.Path, RenewalInterval = TimeSpan.FromMinutes(1) }, ["http://127.0.0.1:0"], host.Clock);
+        Assert.Equal(ErrorCatalogue.ValidationFailed.Code, refused.Refusal?.Code);
+    }
+
+    [Fact]
     public void A_product_the_host_certificate_does_not_cover_is_refused()
     {
         using var host = new HostFixture();
