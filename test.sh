@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
-# (see scripts/test-postgres.sh). Extra arguments go to 'dotnet test', e.g. --filter.
+# (see scripts/test-postgres.sh) and dnsmasq for KMS discovery (scripts/test-dnsmasq.sh). Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -8,6 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 source scripts/test-postgres.sh
 trap stop_test_postgres EXIT
 start_test_postgres
+source scripts/test-dnsmasq.sh
+ensure_dnsmasq
 
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q

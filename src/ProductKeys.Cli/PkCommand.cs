@@ -2,6 +2,7 @@ using System.CommandLine;
 using ProductKeys.Cli.Admin;
 using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Keys;
+using ProductKeys.Cli.KmsHost;
 using ProductKeys.Cli.Output;
 using ProductKeys.Cli.Server;
 
@@ -26,6 +27,7 @@ internal static class PkCommand
         OrderCommands.AddTo(root);
         AdminKeyCommands.AddTo(root);
         AuditCommands.AddTo(root);
+        root.Subcommands.Add(KmsHostCommands.Create());
         return root;
     }
 }

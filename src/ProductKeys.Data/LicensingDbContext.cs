@@ -10,7 +10,7 @@ namespace ProductKeys.Data;
 
 /// <summary>
 /// The licensing service's one model. Each provider has a subclass that owns its migrations
-/// (docs/adr/0005-migrations-per-provider.md); code depends on this base type only.
+/// (docs/adr/0006-migrations-per-provider.md); code depends on this base type only.
 /// </summary>
 public abstract class LicensingDbContext(DbContextOptions options) : DbContext(options)
 {

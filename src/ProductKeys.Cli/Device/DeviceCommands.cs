@@ -54,15 +54,22 @@ internal static class DeviceCommands
     private static Command Activate(string name, string alias)
     {
         var options = new DeviceOptions();
-        var command = new Command(name, "Activate the installed key online (MAK).");
+        var kms = new KmsClientOptions();
+        var command = new Command(name, "Activate the installed key: online (MAK), or through a KMS host (KMS client setup key).");
         command.Aliases.Add(alias);
         options.AddTo(command);
+        kms.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var opened = DeviceSession.Open(parseResult, options);
             if (!opened.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, opened.Refusal);
+            }
+
+            if (opened.Value.Store.Load() is { IsSuccess: true, Value.KeyType: Core.Keys.KeyType.KmsClientSetup })
+            {
+                return Print(parseResult, opened.Value, await kms.ActivateAsync(parseResult, opened.Value, cancellationToken), verbose: false);
             }
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };

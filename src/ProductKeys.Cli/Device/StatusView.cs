@@ -22,7 +22,9 @@ internal sealed record StatusView(
     string? ActivationId = null,
     string? Service = null,
     string? ActivationCheck = null,
-    double? GraceDaysLeft = null)
+    double? GraceDaysLeft = null,
+    DateTimeOffset? NextRenewalDue = null,
+    string? KmsCachedHost = null)
 {
     public static StatusView From(DeviceLicenseReport report, string store, bool verbose, DateTimeOffset now)
     {
@@ -30,7 +32,9 @@ internal sealed record StatusView(
         var s = report.Status;
         var view = new StatusView(s.State.ToString(), s.ProductId, s.KeyType, s.PartialKey, s.Expires, s.GraceEnds,
             report.Stored.KmsHost, s.RearmsLeft, s.ClockRollbackDetected, s.Message, store,
-            GraceDaysLeft: s.GraceEnds is { } ends ? Math.Round(Math.Max(0, (ends - now).TotalDays), 1) : null);
+            GraceDaysLeft: s.GraceEnds is { } ends ? Math.Round(Math.Max(0, (ends - now).TotalDays), 1) : null,
+            NextRenewalDue: s.KeyType == Core.Keys.KeyType.KmsClientSetup ? report.Stored.NextRenewalDue ?? now : null,
+            KmsCachedHost: report.Stored.KmsCachedHost);
         return verbose
             ? view with
             {
@@ -68,7 +72,12 @@ internal sealed record StatusView(
             Line(text, "Activation check", ActivationCheck ?? "-");
             Line(text, "Rearms left", RearmsLeft?.ToString(CultureInfo.InvariantCulture) ?? "unlimited");
             Line(text, "Service", Service ?? "-");
-            Line(text, "KMS host", KmsHost ?? "(DNS discovery)");
+            Line(text, "KMS host", KmsHost ?? (KmsCachedHost is { } cached ? $"{cached} (discovered through DNS)" : "(DNS discovery)"));
+            if (NextRenewalDue is { } due)
+            {
+                Line(text, "KMS next attempt", Date(due));
+            }
+
             Line(text, "Store", Store);
             Line(text, "Clock", ClockRollbackDetected ? "WARNING: the clock was moved back past a time already seen" : "ok");
         }

@@ -36,7 +36,11 @@ public static class OnlineActivation
             case KeyType.Setup:
                 return new Refusal(ErrorCatalogue.SetupKeyCannotActivate);
             case KeyType.KmsClientSetup:
-                return new Refusal(ErrorCatalogue.KmsUnreachable, "This device uses a KMS client setup key: it activates through a KMS host, and this version of pk has no KMS client yet.");
+                // A KMS client never activates against the licensing service: it asks its KMS host.
+                using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
+                {
+                    return await Kms.KmsActivation.ActivateAsync(license, new Kms.KmsClientSettings(new Kms.HttpKmsTransport(http), new Kms.DnsSrvResolver()), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                }
         }
 
         if (stored.ServiceUrl is not { } service)

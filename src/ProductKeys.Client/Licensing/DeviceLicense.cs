@@ -153,6 +153,32 @@ public sealed class DeviceLicense
         };
     });
 
+    /// <summary>
+    /// Stores a KMS client certificate after verifying the chain offline (publisher → host certificate
+    /// → client certificate), that it is for this product and client, and bound to this device.
+    /// </summary>
+    /// <param name="clientCertificate">The client certificate the host signed, text form.</param>
+    /// <param name="hostCertificate">The host certificate the publisher signed, text form.</param>
+    /// <param name="alsoChange">Further changes saved with it (e.g. the renewal schedule).</param>
+    public Outcome<DeviceLicenseReport> ApplyKmsCertificate(string? clientCertificate, string? hostCertificate, Func<StoredLicense, StoredLicense>? alsoChange = null) =>
+        Change(license =>
+        {
+            var current = CurrentHardwareId(license);
+            if (!current.IsSuccess)
+            {
+                return current.Refusal;
+            }
+
+            var activation = Kms.KmsCertificateCheck.ToActivation(license, current.Value, clientCertificate, hostCertificate, _time);
+            if (!activation.IsSuccess)
+            {
+                return activation.Refusal;
+            }
+
+            var updated = license with { Activation = activation.Value, OutOfToleranceSince = null };
+            return alsoChange is null ? updated : alsoChange(updated);
+        });
+
     private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change)
     {
         var loaded = Store.Load();

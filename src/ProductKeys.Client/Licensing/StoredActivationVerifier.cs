@@ -19,6 +19,11 @@ internal static class StoredActivationVerifier
             return (ActivationCheck.None, null);
         }
 
+        if (activation.Kind == ActivationKind.Kms)
+        {
+            return Kms.KmsCertificateCheck.CheckStored(license, activation, current, time);
+        }
+
         var certificate = ActivationCertificate.Verify(activation.Certificate, TrustedKeys(license), time);
         if (!certificate.IsSuccess)
         {

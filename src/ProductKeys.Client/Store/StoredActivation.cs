@@ -9,10 +9,12 @@ namespace ProductKeys.Client.Store;
 /// <param name="HardwareId">The hardware ID the certificate is bound to (text form).</param>
 /// <param name="ActivatedAt">When the activation (or last KMS renewal) succeeded.</param>
 /// <param name="Expires">When it lapses; <c>null</c> for a permanent MAK activation.</param>
+/// <param name="HostCertificate">KMS: the host certificate that vouches for the client certificate's signer.</param>
 public sealed record StoredActivation(
     ActivationKind Kind,
     string ActivationId,
     string Certificate,
     string HardwareId,
     DateTimeOffset ActivatedAt,
-    DateTimeOffset? Expires);
+    DateTimeOffset? Expires,
+    string? HostCertificate = null);

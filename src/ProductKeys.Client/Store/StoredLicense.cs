@@ -52,4 +52,22 @@ public sealed record StoredLicense
 
     /// <summary>The activation, or <c>null</c> when the device has not activated.</summary>
     public StoredActivation? Activation { get; init; }
+
+    /// <summary>KMS: this installation's client machine ID, created at the first KMS request.</summary>
+    public string? KmsClientMachineId { get; init; }
+
+    /// <summary>KMS: the domain whose <c>_pk-kms._tcp</c> SRV records name the hosts (<c>--kms-domain</c>).</summary>
+    public string? KmsDomain { get; init; }
+
+    /// <summary>KMS: the discovered host (host:port) that answered last; tried first next time.</summary>
+    public string? KmsCachedHost { get; init; }
+
+    /// <summary>KMS: renewal interval the host asked for (bounded 15 minutes to 30 days); default 7 days.</summary>
+    public TimeSpan? KmsRenewalInterval { get; init; }
+
+    /// <summary>KMS: retry interval the host asked for (bounded 15 minutes to 30 days); default 2 hours.</summary>
+    public TimeSpan? KmsRetryInterval { get; init; }
+
+    /// <summary>KMS: when the next activation attempt or renewal is due; <c>null</c>: now.</summary>
+    public DateTimeOffset? NextRenewalDue { get; init; }
 }

@@ -12,7 +12,7 @@ internal sealed record AccountAccess(BillingAccount Account, AccountRole? Role)
 {
     /// <summary>
     /// NOT_FOUND for an unknown account and for another organization's account alike, so ids of
-    /// other customers cannot be probed (docs/adr/0004-key-rule-and-other-organizations.md).
+    /// other customers cannot be probed (docs/adr/0005-key-rule-and-other-organizations.md).
     /// </summary>
     public static async Task<Outcome<AccountAccess>> FindAsync(LicensingDbContext db, ClaimsPrincipal user, Guid accountId, CancellationToken ct)
     {

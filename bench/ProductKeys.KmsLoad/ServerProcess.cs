@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ProductKeys.KmsLoad;
+
+/// <summary>A server under test in its own process, so its peak RSS is its own.</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    /// <summary>Peak resident set size so far (VmHWM), in MiB.</summary>
+    public double PeakRssMiB
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return long.Parse(Digits().Match(line).Value, CultureInfo.InvariantCulture) / 1024.0;
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (Url().Match(line) is { Success: true } url)
+            {
+                return new ServerProcess(process, new Uri(url.Value));
+            }
+        }
+
+        throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited without printing its address.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
+    private static partial Regex Url();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+using ProductKeys.KmsHost.Activation;
+using ProductKeys.KmsHost.Data;
+
+namespace ProductKeys.Cli.KmsHost;
+
+/// <summary>
+/// <c>pk kms-host activate</c>: online (<c>--key KEY --service URL</c>), or offline in two steps
+/// (<c>--key KEY --offline-request FILE</c>, then <c>--offline-response FILE</c>).
+/// </summary>
+internal static class KmsHostActivateCommand
+{
+    public static Command Create()
+    {
+        var data = KmsHostCommands.Data();
+        var key = new Option<string?>("--key") { Description = "The KMS host key." };
+        var service = new Option<Uri?>("--service") { Description = "Licensing service URL (online activation)." };
+        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
+        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE." };
+        var response = new Option<FileInfo?>("--offline-response") { Description = "Install the host certificate from a response FILE." };
+        var command = new Command("activate", "Activate this KMS host with a KMS host key, online or offline.") { data, key, service, trust, request, response };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var activator = new HostActivator(new KmsHostFolder(parseResult.GetValue(data)!), TimeProvider.System);
+            TrustedKeySet? trusted = null;
+            if (parseResult.GetValue(trust) is { } trustFile)
+            {
+                var loaded = SigningKeyFile.LoadPublicKeys(trustFile.FullName);
+                if (!loaded.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, loaded.Refusal);
+                }
+
+                trusted = loaded.Value;
+            }
+
+            if (parseResult.GetValue(request) is { } requestFile)
+            {
+                var written = activator.WriteRequest(parseResult.GetValue(key), requestFile.FullName);
+                return written.IsSuccess
+                    ? CommandOutput.Print(parseResult, new { requestFile = requestFile.FullName, hostId = written.Value.HostId },
+                        r => $"Wrote the activation request for host {r.hostId} to {r.requestFile}: take it to a machine with access to the licensing service, then run 'pk kms-host activate --offline-response FILE'.")
+                    : CommandOutput.Refuse(parseResult, written.Refusal);
+            }
+
+            Outcome<KmsHostCertificate> installed;
+            if (parseResult.GetValue(response) is { } responseFile)
+            {
+                installed = activator.InstallResponseFile(responseFile.FullName, trusted);
+            }
+            else if (parseResult.GetValue(service) is { IsAbsoluteUri: true } url)
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new PublisherServiceClient(http), cancellationToken,
+                    keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
+            }
+            else
+            {
+                installed = new Refusal(ErrorCatalogue.ValidationFailed,
+                    "Say how to activate: --key KEY --service URL (online), --key KEY --offline-request FILE, or --offline-response FILE.");
+            }
+
+            if (!installed.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, installed.Refusal);
+            }
+
+            var c = installed.Value;
+            var result = new
+            {
+                activated = true,
+                hostId = c.HostId,
+                billingAccount = c.BillingAccount,
+                products = c.Products,
+                issuedAt = c.IssuedAt,
+                expires = c.Expires,
+            };
+            return CommandOutput.Print(parseResult, result, r =>
+                $"KMS host {r.hostId} is activated for billing account {r.billingAccount}: "
+                + string.Join(", ", r.products.Select(p => $"{p.ProductId} (threshold {p.Threshold})")) + ".");
+        });
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using ProductKeys.Cli.Output;
+using ProductKeys.KmsHost.Status;
+
+namespace ProductKeys.Cli.KmsHost;
+
+/// <summary><c>pk kms-host status --data DIR [--json]</c>.</summary>
+internal static class KmsHostStatusCommand
+{
+    public static Command Create()
+    {
+        var data = KmsHostCommands.Data();
+        var command = new Command("status", "Activation state, count per product, requests and warnings of a KMS host.") { data };
+        command.SetAction(parseResult =>
+        {
+            var report = KmsStatusReader.Read(parseResult.GetValue(data)!, TimeProvider.System);
+            return CommandOutput.Print(parseResult, report, ToText);
+        });
+        return command;
+    }
+
+    private static string ToText(KmsStatusReport r)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Host ID:        {r.HostId ?? "-"}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Activated:      {(r.Activated ? "yes" : "no")} — {r.ActivationDetail}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Listening:      {r.Listening ?? "-"}\n");
+        foreach (var p in r.Products)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Product:        {p.Product}: count {p.Count} / threshold {p.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "not covered"}{(p.Activating ? " (activating)" : "")}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Requests:       {r.Requests} ({r.Failed} failed, {r.Activations} certificates issued)\n");
+        foreach (var (state, count) in r.ByClientState.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  from {state,-20}{count}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Oldest client:  {Seen(r.OldestClient)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Newest client:  {Seen(r.NewestClient)}\n");
+        foreach (var warning in r.Warnings)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"WARNING: {warning}\n");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Seen(KmsClientSeen? client) =>
+        client is null ? "-" : $"{client.Cmid} ({client.Product}) last seen {client.LastSeen:yyyy-MM-dd HH:mm} UTC";
+}

@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ProductKeys.Client.Activation;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Client.Kms;
+
+/// <summary>The KMS protocol over HTTP: <c>POST http://host:port/kms/v1/activate</c> (docs/formats/kms-protocol-v1.md).</summary>
+public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public async Task<Outcome<KmsActivationResponse>> SendAsync(KmsHostAddress host, KmsActivationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync(host.ActivateUri, request, Json, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadFromJsonAsync<KmsActivationResponse>(Json, cancellationToken).ConfigureAwait(false);
+                return body is null ? Unreachable(host, "an empty answer") : body;
+            }
+
+            var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+            return refusal.Error == ErrorCatalogue.ServiceUnreachable ? Unreachable(host, refusal.Detail) : refusal;
+        }
+        catch (HttpRequestException e)
+        {
+            return Unreachable(host, e.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Unreachable(host, "no answer in time");
+        }
+        catch (JsonException e)
+        {
+            return Unreachable(host, $"not a KMS answer ({e.Message})");
+        }
+    }
+
+    private static Refusal Unreachable(KmsHostAddress host, string why) =>
+        new(ErrorCatalogue.KmsUnreachable, $"KMS host {host}: {why}.");
+}

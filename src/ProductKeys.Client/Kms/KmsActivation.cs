@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+
+namespace ProductKeys.Client.Kms;
+
+/// <summary>
+/// The KMS client (SPEC §3, §4): finds a host, sends the request, and stores the client certificate
+/// only after verifying the chain publisher → host → client offline. Every attempt sets when the
+/// next one is due (<see cref="StoredLicense.NextRenewalDue"/>).
+/// </summary>
+public static class KmsActivation
+{
+    /// <summary>Activates or renews now (<c>pk ato</c> on a KMS client).</summary>
+    /// <returns>
+    /// The new status; <c>KMS_COUNT_INSUFFICIENT</c> while the host has not seen enough clients
+    /// (the client retries later by itself); <c>KMS_UNREACHABLE</c> when no host answered; or why a
+    /// host's certificate was refused.
+    /// </returns>
+    public static async Task<Outcome<DeviceLicenseReport>> ActivateAsync(
+        DeviceLicense license, KmsClientSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(license);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(time);
+        var prepared = Prepare(license);
+        if (!prepared.IsSuccess)
+        {
+            return prepared.Refusal;
+        }
+
+        var (stored, status) = prepared.Value;
+        var hardware = license.CurrentHardwareId();
+        if (!hardware.IsSuccess)
+        {
+            return hardware.Refusal;
+        }
+
+        var candidates = await KmsHostLocator.CandidatesAsync(stored, settings.Resolver, settings.Domain, null, cancellationToken).ConfigureAwait(false);
+        Refusal? last = null;
+        foreach (var host in candidates)
+        {
+            var request = new KmsActivationRequest(stored.KmsClientMachineId, stored.ProductId, status.State.ToString(), hardware.Value.ToString(), time.GetUtcNow());
+            var answer = await settings.Transport.SendAsync(host, request, cancellationToken).ConfigureAwait(false);
+            if (!answer.IsSuccess)
+            {
+                last = answer.Refusal;
+                if (IsWorthTheNextHost(answer.Refusal))
+                {
+                    continue;
+                }
+
+                return Failed(license, time, answer.Refusal, cachedHost: null);
+            }
+
+            var a = answer.Value;
+            if (!a.Activated)
+            {
+                var notYet = new Refusal(ErrorCatalogue.KmsCountInsufficient,
+                    $"KMS host {host} has seen {a.Count} of the {a.Threshold} devices it needs; this device tries again automatically.");
+                return Failed(license, time, notYet, host.ToString(), a);
+            }
+
+            var now = time.GetUtcNow();
+            var applied = license.ApplyKmsCertificate(a.ClientCertificate, a.HostCertificate,
+                l => KmsSchedule.Succeeded(KmsSchedule.WithHostIntervals(l, a) with { KmsCachedHost = l.KmsHost is null ? host.ToString() : l.KmsCachedHost }, now));
+            if (applied.IsSuccess)
+            {
+                return applied;
+            }
+
+            // A host whose certificate does not verify cannot activate anyone; another host may.
+            last = new Refusal(applied.Refusal.Error, $"KMS host {host}: {applied.Refusal.Detail}");
+        }
+
+        return Failed(license, time, last ?? new Refusal(ErrorCatalogue.KmsUnreachable,
+            "No KMS host is pinned and DNS names none (_pk-kms._tcp SRV): set one with 'pk skms HOST[:PORT]' or give --kms-domain."), cachedHost: null);
+    }
+
+    /// <summary>Renews only when <see cref="KmsSchedule.IsDue"/>; otherwise returns the status without network traffic.</summary>
+    public static async Task<Outcome<DeviceLicenseReport>> RenewIfDueAsync(
+        DeviceLicense license, KmsClientSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(license);
+        ArgumentNullException.ThrowIfNull(time);
+        var loaded = license.Store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        return loaded.Value.KeyType == KeyType.KmsClientSetup && KmsSchedule.IsDue(loaded.Value, time.GetUtcNow())
+            ? await ActivateAsync(license, settings, time, cancellationToken).ConfigureAwait(false)
+            : license.Status();
+    }
+
+    private static Outcome<(StoredLicense Stored, LicenseStatus Status)> Prepare(DeviceLicense license)
+    {
+        var loaded = license.Store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        if (loaded.Value.KeyType != KeyType.KmsClientSetup || loaded.Value.ProductId is null)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, "No KMS client setup key is installed: install one with 'pk ipk KEY --product ID'.");
+        }
+
+        if (loaded.Value.TrustedKeys.Count == 0)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                "This store trusts no publisher key, so it cannot check a KMS host's certificate: give the publisher's keys with --trust FILE.");
+        }
+
+        var status = loaded.Value.KmsClientMachineId is null
+            ? license.Configure(l => l with { KmsClientMachineId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) })
+            : license.Status();
+        return status.IsSuccess ? (status.Value.Stored, status.Value.Status) : status.Refusal;
+    }
+
+    private static bool IsWorthTheNextHost(Refusal refusal) =>
+        refusal.Error == ErrorCatalogue.KmsUnreachable
+        || refusal.Error == ErrorCatalogue.KmsHostNotActivated
+        || refusal.Error == ErrorCatalogue.KmsProductNotCovered;
+
+    private static Outcome<DeviceLicenseReport> Failed(DeviceLicense license, TimeProvider time, Refusal refusal, string? cachedHost, KmsActivationResponse? answer = null)
+    {
+        var now = time.GetUtcNow();
+        var saved = license.Configure(l =>
+        {
+            var withIntervals = answer is null ? l : KmsSchedule.WithHostIntervals(l, answer);
+            return KmsSchedule.Failed(withIntervals, now) with { KmsCachedHost = cachedHost ?? (refusal.Error == ErrorCatalogue.KmsUnreachable ? null : l.KmsCachedHost) };
+        });
+        return saved.IsSuccess ? refusal : saved.Refusal;
+    }
+}

@@ -1,0 +1,81 @@
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Client.Kms;
+
+/// <summary>
+/// Checks a KMS client certificate on the device, offline: the chain publisher → host → client
+/// (<see cref="KmsClientCertificate.Verify"/>), then that it is for this product, this client and
+/// this device.
+/// </summary>
+internal static class KmsCertificateCheck
+{
+    /// <summary>The activation to store for a certificate a host just sent, or why it is refused.</summary>
+    public static Outcome<StoredActivation> ToActivation(
+        StoredLicense license, HardwareId current, string? clientCertificate, string? hostCertificate, TimeProvider time)
+    {
+        var verified = KmsClientCertificate.Verify(clientCertificate, hostCertificate, StoredActivationVerifier.TrustedKeys(license), time);
+        if (!verified.IsSuccess)
+        {
+            return verified.Refusal;
+        }
+
+        var certificate = verified.Value;
+        if (certificate.ProductId != license.ProductId)
+        {
+            return new Refusal(ErrorCatalogue.SignatureInvalid, $"The KMS host activated product '{certificate.ProductId}', not '{license.ProductId}'.");
+        }
+
+        if (license.KmsClientMachineId is { } cmid && certificate.Cmid != cmid)
+        {
+            return new Refusal(ErrorCatalogue.SignatureInvalid, "The client certificate was made for another client machine ID.");
+        }
+
+        if (!HardwareId.TryParse(certificate.HardwareId, out var bound) || !HardwareId.Compare(bound, current).IsSameDevice)
+        {
+            return new Refusal(ErrorCatalogue.HardwareOutOfTolerance, "The client certificate was made for another device.");
+        }
+
+        return new StoredActivation(ActivationKind.Kms, certificate.ActivationId, certificate.Text, certificate.HardwareId,
+            time.GetUtcNow(), certificate.Expires, certificate.Host.Text);
+    }
+
+    /// <summary>
+    /// Re-checks a stored KMS activation. An activation past its expiry is checked as of its expiry,
+    /// so a genuine one that lapsed reads as lapsed (out-of-tolerance grace), not as forged.
+    /// </summary>
+    public static (ActivationCheck Check, string? Detail) CheckStored(StoredLicense license, StoredActivation activation, HardwareId? current, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var asOf = activation.Expires is { } expires && now > expires ? new FixedTime(expires) : time;
+        var verified = KmsClientCertificate.Verify(activation.Certificate, activation.HostCertificate, StoredActivationVerifier.TrustedKeys(license), asOf);
+        if (!verified.IsSuccess)
+        {
+            return (ActivationCheck.Invalid, verified.Refusal.ToString());
+        }
+
+        var certificate = verified.Value;
+        if (certificate.ProductId != license.ProductId || certificate.HardwareId != activation.HardwareId || certificate.Expires != activation.Expires)
+        {
+            return (ActivationCheck.Invalid, "The stored KMS certificate is for another product or device, or its expiry was altered.");
+        }
+
+        if (current is not { } device || !HardwareId.TryParse(activation.HardwareId, out var activated))
+        {
+            return (ActivationCheck.HardwareChanged, "This device's hardware could not be read.");
+        }
+
+        var match = HardwareId.Compare(activated, device);
+        return match.IsSameDevice
+            ? (ActivationCheck.Holds, null)
+            : (ActivationCheck.HardwareChanged, $"Only {match.MatchedVotes} of {match.AvailableVotes} hardware votes still match.");
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

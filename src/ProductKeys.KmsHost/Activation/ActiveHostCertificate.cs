@@ -1,0 +1,40 @@
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Errors;
+using ProductKeys.KmsHost.Data;
+
+namespace ProductKeys.KmsHost.Activation;
+
+/// <summary>
+/// The certificate a running host serves with. Re-read when the file changes, so activating the
+/// host while it runs takes effect at once; re-checked for expiry on every request.
+/// </summary>
+internal sealed class ActiveHostCertificate(HostCertificateStore store, KmsHostIdentity identity, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private DateTime? _loadedStamp;
+    private Outcome<KmsHostCertificate> _loaded = new Refusal(ErrorCatalogue.KmsHostNotActivated);
+
+    public Outcome<KmsHostCertificate> Current()
+    {
+        var stamp = File.Exists(store.Folder.CertificateFile) ? File.GetLastWriteTimeUtc(store.Folder.CertificateFile) : DateTime.MinValue;
+        Outcome<KmsHostCertificate> loaded;
+        lock (_gate)
+        {
+            if (_loadedStamp != stamp)
+            {
+                _loaded = store.Load(identity.HostId, identity.Key.PublicKey);
+                _loadedStamp = stamp;
+            }
+
+            loaded = _loaded;
+        }
+
+        if (loaded.IsSuccess && loaded.Value.Expires is { } expires && time.GetUtcNow() > expires)
+        {
+            return new Refusal(ErrorCatalogue.KmsHostNotActivated,
+                $"The host certificate expired at {expires:yyyy-MM-dd HH:mm} UTC: activate the host again ('pk kms-host activate').");
+        }
+
+        return loaded;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
+using ProductKeys.KmsHost.Data;
+
+namespace ProductKeys.KmsHost.Activation;
+
+/// <summary>
+/// <c>pk kms-host activate</c> (SPEC §4): online against the licensing service, or offline through a
+/// request file and a response file. A certificate is kept only when it verifies against the
+/// publisher keys and names this host's ID and key.
+/// </summary>
+public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The request this host sends (online) or writes (offline) for a KMS host key.</summary>
+    public Outcome<KmsHostActivationRequest> CreateRequest(string? key)
+    {
+        var parsed = ProductKey.Parse(key);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Refusal;
+        }
+
+        if (parsed.Value.Type != KeyType.KmsHost)
+        {
+            return new Refusal(ErrorCatalogue.KeyWrongUse, $"That is a {parsed.Value.Type} key: a KMS host activates with a KMS host key.");
+        }
+
+        var identity = KmsHostIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        using (identity.Value)
+        {
+            return new KmsHostActivationRequest(parsed.Value.ToString(), identity.Value.HostId, identity.Value.Key.PublicKey.ToPem());
+        }
+    }
+
+    /// <summary>Writes an offline request file.</summary>
+    public Outcome<KmsHostActivationRequest> WriteRequest(string? key, string path)
+    {
+        var request = CreateRequest(key);
+        if (request.IsSuccess)
+        {
+            File.WriteAllText(path, JsonSerializer.Serialize(request.Value, Json) + "\n");
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Installs a host certificate from a response file: the JSON of <see cref="KmsHostActivationResponse"/>
+    /// or the bare certificate text.
+    /// </summary>
+    public Outcome<KmsHostCertificate> InstallResponseFile(string path, TrustedKeySet? trust)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
+        }
+
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                text = JsonSerializer.Deserialize<KmsHostActivationResponse>(text, Json)?.HostCertificate ?? "";
+            }
+            catch (JsonException e)
+            {
+                return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} is not a KMS host activation response: {e.Message}");
+            }
+        }
+
+        return Install(text, trust);
+    }
+
+    /// <summary>Activates online: pins the service's publisher keys when none are given, then asks for a certificate.</summary>
+    /// <param name="key">The KMS host key.</param>
+    /// <param name="service">The licensing service.</param>
+    /// <param name="trust">Publisher keys to trust; <c>null</c>: those pinned before, else the service's.</param>
+    /// <param name="client">The service client.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <param name="pinned">Told the key IDs when the service's keys were pinned, so the operator can compare fingerprints.</param>
+    public async Task<Outcome<KmsHostCertificate>> ActivateOnlineAsync(
+        string? key, Uri service, TrustedKeySet? trust, PublisherServiceClient client, CancellationToken cancellationToken,
+        Action<IReadOnlyList<string>>? pinned = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var request = CreateRequest(key);
+        if (!request.IsSuccess)
+        {
+            return request.Refusal;
+        }
+
+        if (trust is null && LoadPinnedTrust() is { IsSuccess: true } pinnedBefore)
+        {
+            trust = pinnedBefore.Value;
+        }
+
+        if (trust is null)
+        {
+            var keys = await client.GetPublisherKeysAsync(service, cancellationToken);
+            if (!keys.IsSuccess)
+            {
+                return keys.Refusal;
+            }
+
+            try
+            {
+                trust = new TrustedKeySet(keys.Value.Keys.Select(k => TrustedKey.FromPem(k.Pem)));
+                pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                return new Refusal(ErrorCatalogue.SignatureInvalid, $"The service published a key that is not a P-256 public key: {e.Message}");
+            }
+        }
+
+        var answer = await client.ActivateAsync(service, request.Value, cancellationToken);
+        return answer.IsSuccess ? Install(answer.Value.HostCertificate, trust) : answer.Refusal;
+    }
+
+    private Outcome<TrustedKeySet> LoadPinnedTrust() =>
+        File.Exists(folder.TrustFile) ? SigningKeyFile.LoadPublicKeys(folder.TrustFile) : new Refusal(ErrorCatalogue.KmsHostNotActivated);
+
+    private Outcome<KmsHostCertificate> Install(string? certificateText, TrustedKeySet? trust)
+    {
+        if (trust is null)
+        {
+            var pinned = LoadPinnedTrust();
+            if (!pinned.IsSuccess)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which publisher keys to trust: --trust FILE (or activate online once).");
+            }
+
+            trust = pinned.Value;
+        }
+
+        var identity = KmsHostIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        using (identity.Value)
+        {
+            return new HostCertificateStore(folder, time).Install(certificateText ?? "", trust, identity.Value.HostId, identity.Value.Key.PublicKey);
+        }
+    }
+}

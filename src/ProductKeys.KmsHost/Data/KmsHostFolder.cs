@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.KmsHost.Data;
+
+/// <summary>
+/// The KMS host's data folder: its private key (<c>signing-key.pem</c>, 0600), its ID, the publisher
+/// keys it trusts, its host certificate and the count database.
+/// </summary>
+public sealed class KmsHostFolder
+{
+    /// <summary>Opens (without creating anything) the folder at <paramref name="path"/>.</summary>
+    public KmsHostFolder(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The host's ID file.</summary>
+    public string HostIdFile => Combine("host-id");
+
+    /// <summary>The publisher keys the host trusts (PEM), pinned at activation.</summary>
+    public string TrustFile => Combine("publisher-keys.pem");
+
+    /// <summary>The host certificate (text form).</summary>
+    public string CertificateFile => Combine("host-certificate.txt");
+
+    /// <summary>The SQLite database of clients, activations and counters.</summary>
+    public string DatabaseFile => Combine("kms.db");
+
+    /// <summary>The host's private key, created on first use with permissions 0600.</summary>
+    public Outcome<SigningKey> LoadOrCreateKey() => SigningKeyFile.LoadOrCreate(Path);
+
+    /// <summary>The host's ID, created on first use: <c>kmsh-</c> and 16 random hex digits.</summary>
+    public Outcome<string> LoadOrCreateHostId()
+    {
+        try
+        {
+            if (File.Exists(HostIdFile))
+            {
+                var text = File.ReadAllText(HostIdFile).Trim();
+                return text.Length is > 0 and <= 64
+                    ? text
+                    : new Refusal(ErrorCatalogue.StoreInvalid, $"{HostIdFile} is damaged: restore it from a backup (the host certificate names it).");
+            }
+
+            Directory.CreateDirectory(Path);
+            var id = $"kmsh-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+            var temporary = $"{HostIdFile}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temporary, id + "\n");
+            try
+            {
+                File.Move(temporary, HostIdFile, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(HostIdFile))
+            {
+                // Another process created it first; use theirs.
+                File.Delete(temporary);
+            }
+
+            return File.ReadAllText(HostIdFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{HostIdFile} cannot be used: {e.Message}");
+        }
+    }
+
+    private string Combine(string name) => System.IO.Path.Combine(Path, name);
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Errors;
+using ProductKeys.KmsHost.Activation;
+using ProductKeys.KmsHost.Clients;
+using ProductKeys.KmsHost.Counting;
+using ProductKeys.KmsHost.Data;
+
+namespace ProductKeys.KmsHost;
+
+/// <summary>The KMS host web application (<c>pk kms-host serve</c>): one line per feature.</summary>
+public static class KmsHostApp
+{
+    /// <summary>The meta entry holding the addresses the host last listened on.</summary>
+    public const string ListeningMeta = "listening";
+
+    /// <summary>Builds the host; the data folder's key, ID and database are opened (created when new) here.</summary>
+    /// <param name="options">Data folder and intervals.</param>
+    /// <param name="urls">Where to listen, e.g. <c>http://0.0.0.0:16880</c>.</param>
+    /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
+    /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
+    public static Outcome<WebApplication> Build(KmsHostOptions options, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(urls);
+        if (options.Problem() is { } problem)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, problem);
+        }
+
+        var folder = new KmsHostFolder(options.DataDirectory);
+        var identity = KmsHostIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Path });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.DataDirectory)}"] = folder.Path,
+            [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RenewalInterval)}"] = options.RenewalInterval.ToString("c"),
+            [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RetryInterval)}"] = options.RetryInterval.ToString("c"),
+        });
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)
+            .Validate(o => o.Problem() is null, "Kms settings: a data folder, and intervals between 15 minutes and 30 days.")
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code", ErrorCatalogue.Internal.Code));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(folder);
+        builder.Services.AddSingleton(_ => identity.Value);
+        builder.Services.AddSingleton(_ => KmsDatabase.Open(folder.DatabaseFile));
+        builder.Services.AddSingleton(sp => new HostCertificateStore(folder, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ActiveHostCertificate>();
+        builder.Services.AddSingleton<KmsClientActivation>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<KmsMetrics>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapKmsClients();
+        var database = app.Services.GetRequiredService<KmsDatabase>();
+        app.Lifetime.ApplicationStarted.Register(() => database.SetMeta(ListeningMeta, string.Join(" ", Addresses(app))));
+        return app;
+    }
+
+    /// <summary>The addresses a started host listens on (with the real port when 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    /// <summary>The host's ID (created with the data folder).</summary>
+    public static string HostId(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<KmsHostIdentity>().HostId;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Kms;
+using ProductKeys.Core.Signing;
+using ProductKeys.KmsHost.Activation;
+using ProductKeys.KmsHost.Counting;
+using ProductKeys.KmsHost.Data;
+
+namespace ProductKeys.KmsHost.Status;
+
+/// <summary>Reads a host's status from its data folder; works while the host runs (SQLite WAL readers do not block it).</summary>
+public static class KmsStatusReader
+{
+    /// <summary>Reads the status as of <paramref name="time"/>'s now. Creates nothing but the database schema.</summary>
+    public static KmsStatusReport Read(string dataDirectory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var folder = new KmsHostFolder(dataDirectory);
+        var hostId = File.Exists(folder.HostIdFile) ? File.ReadAllText(folder.HostIdFile).Trim() : null;
+        var keyFile = Path.Combine(folder.Path, SigningKeyFile.PrivateKeyFileName);
+        KmsHostCertificate? certificate = null;
+        string detail;
+        if (hostId is null || !File.Exists(keyFile))
+        {
+            detail = "Not activated: the host has no identity yet ('pk kms-host activate' creates it).";
+        }
+        else
+        {
+            var key = SigningKeyFile.Load(keyFile);
+            if (!key.IsSuccess)
+            {
+                detail = key.Refusal.ToString();
+            }
+            else
+            {
+                using (key.Value)
+                {
+                    var loaded = new HostCertificateStore(folder, time).Load(hostId, key.Value.PublicKey);
+                    certificate = loaded.IsSuccess ? loaded.Value : null;
+                    detail = loaded.IsSuccess
+                        ? $"Activated by the publisher on {loaded.Value.IssuedAt:yyyy-MM-dd} for billing account {loaded.Value.BillingAccount}."
+                        : loaded.Refusal.Detail;
+                }
+            }
+        }
+
+        if (!File.Exists(folder.DatabaseFile))
+        {
+            return new KmsStatusReport(hostId, certificate is not null, detail, certificate?.BillingAccount, certificate?.Expires,
+                Products(certificate, new Dictionary<string, int>()), null, null, 0, 0, 0,
+                new Dictionary<string, long>(), new Dictionary<string, long>(), null, null, []);
+        }
+
+        using var database = KmsDatabase.Open(folder.DatabaseFile);
+        return database.Read(connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail));
+    }
+
+    private static KmsStatusReport Query(SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail)
+    {
+        var windowStart = now.ToUnixTimeSeconds() - (long)KmsProtocol.CountWindow.TotalSeconds;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        using (var command = KmsDatabase.Command(connection,
+            "SELECT product, COUNT(*) FROM clients WHERE last_seen > $w GROUP BY product ORDER BY product;", ("$w", windowStart)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var counters = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var command = KmsDatabase.Command(connection, "SELECT name, value FROM counters;"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                counters[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        var listening = KmsDatabase.Scalar(connection, "SELECT value FROM meta WHERE name = $n;", ("$n", KmsHostApp.ListeningMeta)) as string;
+        var port = listening?.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u.Port : (int?)null).FirstOrDefault(p => p is not null);
+        var warnings = new List<string>();
+        using (var command = KmsDatabase.Command(connection,
+            "SELECT cmid, COUNT(*) FROM client_hardware WHERE last_seen > $w GROUP BY cmid HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, cmid LIMIT 20;", ("$w", windowStart)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"CMID {reader.GetString(0)} arrived with {reader.GetInt32(1)} different hardware IDs: a cloned image? Give each machine its own CMID (reset the license store before capturing an image)."));
+            }
+        }
+
+        if (certificate is null)
+        {
+            warnings.Add("The host is not activated: it activates nobody until 'pk kms-host activate' succeeds.");
+        }
+
+        return new KmsStatusReport(hostId, certificate is not null, detail, certificate?.BillingAccount, certificate?.Expires,
+            Products(certificate, counts), listening, port,
+            counters.GetValueOrDefault(KmsCounters.Requests), counters.GetValueOrDefault(KmsCounters.Failed), counters.GetValueOrDefault(KmsCounters.Activated),
+            Prefixed(counters, KmsCounters.StatePrefix), Prefixed(counters, KmsCounters.FailedPrefix),
+            Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings);
+    }
+
+    private static List<KmsProductCount> Products(KmsHostCertificate? certificate, Dictionary<string, int> counts)
+    {
+        var cap = certificate?.CountCap ?? int.MaxValue;
+        var products = (certificate?.Products.Select(p => p.ProductId) ?? []).Union(counts.Keys, StringComparer.Ordinal);
+        return [.. products.Select(p =>
+        {
+            var count = Math.Min(counts.GetValueOrDefault(p), cap);
+            var threshold = certificate?.ThresholdFor(p);
+            return new KmsProductCount(p, count, threshold, threshold is { } t && count >= t);
+        })];
+    }
+
+    private static Dictionary<string, long> Prefixed(Dictionary<string, long> counters, string prefix) =>
+        counters.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(c => c.Key[prefix.Length..], c => c.Value, StringComparer.Ordinal);
+
+    private static KmsClientSeen? Client(SqliteConnection connection, long windowStart, string order)
+    {
+        using var command = KmsDatabase.Command(connection,
+            $"SELECT cmid, product, last_seen FROM clients WHERE last_seen > $w ORDER BY last_seen {order}, cmid LIMIT 1;", ("$w", windowStart));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new KmsClientSeen(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2))) : null;
+    }
+}

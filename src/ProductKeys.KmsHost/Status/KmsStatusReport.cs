@@ -1,0 +1,36 @@
+namespace ProductKeys.KmsHost.Status;
+
+/// <summary>What <c>pk kms-host status</c> shows (SPEC §4).</summary>
+/// <param name="HostId">The host's ID, or <c>null</c> before its first start or activation.</param>
+/// <param name="Activated">True when a host certificate holds.</param>
+/// <param name="ActivationDetail">Why not, or what the certificate says.</param>
+/// <param name="BillingAccount">The account the host key was sold to.</param>
+/// <param name="CertificateExpires">When the host certificate expires; <c>null</c> when permanent or absent.</param>
+/// <param name="Products">Count and threshold per product.</param>
+/// <param name="Listening">The addresses the host last listened on.</param>
+/// <param name="Port">The port it last listened on.</param>
+/// <param name="Requests">Client requests answered, in total.</param>
+/// <param name="Failed">Requests refused.</param>
+/// <param name="Activations">Client certificates issued (activations and renewals).</param>
+/// <param name="ByClientState">Requests by the license state the client reported.</param>
+/// <param name="FailedByCode">Refusals by code.</param>
+/// <param name="OldestClient">The counted client seen longest ago.</param>
+/// <param name="NewestClient">The client seen most recently.</param>
+/// <param name="Warnings">Things an administrator should look at, e.g. cloned images.</param>
+public sealed record KmsStatusReport(
+    string? HostId,
+    bool Activated,
+    string ActivationDetail,
+    string? BillingAccount,
+    DateTimeOffset? CertificateExpires,
+    IReadOnlyList<KmsProductCount> Products,
+    string? Listening,
+    int? Port,
+    long Requests,
+    long Failed,
+    long Activations,
+    IReadOnlyDictionary<string, long> ByClientState,
+    IReadOnlyDictionary<string, long> FailedByCode,
+    KmsClientSeen? OldestClient,
+    KmsClientSeen? NewestClient,
+    IReadOnlyList<string> Warnings);

@@ -1,0 +1,87 @@
+using ProductKeys.Client.Licensing;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client.Tests.Kms;
+
+/// <summary>SPEC §4: the device believes a KMS activation only through the chain publisher → host → client.</summary>
+public sealed class KmsChainTests : IDisposable
+{
+    private readonly KmsWorld _world = new();
+
+    public KmsChainTests() => _world.License.Configure(l => l with { KmsHost = "kms.corp.test:16880" });
+
+    [Fact]
+    public void A_genuine_chain_activates_the_device_for_180_days()
+    {
+        var report = _world.Activate();
+        Assert.True(report.IsSuccess, report.Refusal?.ToString());
+        Assert.Equal(LicenseState.Licensed, report.Value.Status.State);
+        Assert.Equal(KmsWorld.Start.AddDays(180), report.Value.Status.Expires);
+        Assert.Equal(ActivationKind.Kms, _world.Stored.Activation!.Kind);
+        Assert.Equal(ActivationCheck.Holds, report.Value.Check);
+    }
+
+    [Fact]
+    public void A_host_the_publisher_never_activated_cannot_activate_anyone()
+    {
+        using var impostor = SigningKey.Generate();
+        var selfMade = KmsWorld.IssueHostCertificate(impostor, _world.HostKey, _world.Clock);
+        _world.Respond = (_, request) => _world.Activated(request, host: selfMade);
+        AssertRefusedAndNotLicensed(ErrorCatalogue.SignatureInvalid);
+    }
+
+    [Fact]
+    public void A_client_certificate_from_an_unknown_host_is_refused()
+    {
+        using var otherHost = SigningKey.Generate();
+        var otherCertificate = KmsWorld.IssueHostCertificate(_world.Publisher, otherHost, _world.Clock);
+        _world.Respond = (_, request) => _world.Activated(request, signer: otherHost, host: otherCertificate, attached: _world.HostCertificate);
+        var refused = AssertRefusedAndNotLicensed(ErrorCatalogue.SignatureInvalid);
+        Assert.Contains("Client certificate", refused.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expired_host_certificate_is_refused()
+    {
+        var expiring = KmsWorld.IssueHostCertificate(_world.Publisher, _world.HostKey, _world.Clock, expires: KmsWorld.Start.AddDays(1));
+        _world.Clock.Advance(TimeSpan.FromDays(2));
+        _world.Respond = (_, request) => _world.Activated(request, host: expiring);
+        AssertRefusedAndNotLicensed(ErrorCatalogue.CertificateExpired);
+    }
+
+    [Fact]
+    public void A_certificate_for_another_device_is_refused()
+    {
+        var otherDevice = Core.Devices.HardwareId.FromDeviceId("device-2", KmsWorld.Product).Value.ToString();
+        _world.Respond = (_, request) => _world.Activated(request, hardwareId: otherDevice);
+        AssertRefusedAndNotLicensed(ErrorCatalogue.HardwareOutOfTolerance);
+    }
+
+    [Fact]
+    public void A_stored_chain_altered_on_disk_counts_for_nothing()
+    {
+        Assert.True(_world.Activate().IsSuccess);
+        using var impostor = SigningKey.Generate();
+        var forged = KmsWorld.IssueHostCertificate(impostor, _world.HostKey, _world.Clock);
+        var store = _world.License.Store;
+        var stored = _world.Stored;
+        store.Save(stored with { Activation = stored.Activation! with { HostCertificate = forged.Text } });
+
+        var status = _world.License.Status().Value;
+        Assert.Equal(ActivationCheck.Invalid, status.Check);
+        Assert.NotEqual(LicenseState.Licensed, status.Status.State);
+    }
+
+    public void Dispose() => _world.Dispose();
+
+    private Refusal AssertRefusedAndNotLicensed(ErrorCode expected)
+    {
+        var report = _world.Activate();
+        Assert.False(report.IsSuccess);
+        Assert.Equal(expected.Code, report.Refusal.Code);
+        Assert.Null(_world.Stored.Activation);
+        Assert.Equal(LicenseState.InitialGrace, _world.License.Status().Value.Status.State);
+        return report.Refusal;
+    }
+}

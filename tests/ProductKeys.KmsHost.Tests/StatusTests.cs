@@ -1,0 +1,55 @@
+using ProductKeys.KmsHost.Status;
+
+namespace ProductKeys.KmsHost.Tests;
+
+/// <summary><c>pk kms-host status</c>'s content, read from the data folder like the command does.</summary>
+public sealed class StatusTests : IDisposable
+{
+    private readonly HostFixture _host = new();
+
+    [Fact]
+    public void Status_shows_counts_thresholds_totals_and_oldest_and_newest_clients()
+    {
+        _host.Activation.Handle(_host.Request(1, HostFixture.Server));
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+        _host.Activation.Handle(_host.Request(2, HostFixture.Server, state: "Licensed"));
+        _host.Activation.Handle(_host.Request(3, "not-covered"));
+
+        var status = KmsStatusReader.Read(_host.Folder.Path, _host.Clock);
+        Assert.True(status.Activated);
+        Assert.Equal(_host.Identity.HostId, status.HostId);
+        Assert.Equal("ba-fabrikam", status.BillingAccount);
+        var server = Assert.Single(status.Products, p => p.Product == HostFixture.Server);
+        Assert.Equal((2, 5, false), (server.Count, server.Threshold!.Value, server.Activating));
+        Assert.Equal((0, 25), (status.Products.Single(p => p.Product == HostFixture.Desktop).Count, status.Products.Single(p => p.Product == HostFixture.Desktop).Threshold!.Value));
+        Assert.Equal(3, status.Requests);
+        Assert.Equal(1, status.Failed);
+        Assert.Equal(2, status.ByClientState["InitialGrace"]);
+        Assert.Equal(1, status.ByClientState["Licensed"]);
+        Assert.Equal(1, status.FailedByCode["KMS_PRODUCT_NOT_COVERED"]);
+        Assert.Equal("cmid-0001", status.OldestClient?.Cmid);
+        Assert.Equal("cmid-0002", status.NewestClient?.Cmid);
+        Assert.Empty(status.Warnings);
+    }
+
+    [Fact]
+    public void One_cmid_with_different_hardware_is_reported_as_a_likely_cloned_image()
+    {
+        _host.Activation.Handle(_host.Request(1));
+        _host.Activation.Handle(_host.Request(1, hardware: HostFixture.HardwareFor(99)));
+        var warning = Assert.Single(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+        Assert.Contains("cmid-0001", warning, StringComparison.Ordinal);
+        Assert.Contains("cloned", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_host_never_activated_says_so()
+    {
+        using var host = new HostFixture(activate: false);
+        var status = KmsStatusReader.Read(host.Folder.Path, host.Clock);
+        Assert.False(status.Activated);
+        Assert.Contains(status.Warnings, w => w.Contains("not activated", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _host.Dispose();
+}
