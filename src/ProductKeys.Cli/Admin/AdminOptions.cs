@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Admin;
@@ -51,7 +52,7 @@ internal static class AdminOptions
             return new Refusal(ErrorCatalogue.Unauthenticated, "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token.");
         }
 
-        return Uri.TryCreate(service, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        return ServiceUrl.TryParse(service, out var uri)
             ? new ServiceClient(uri, token)
             : new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
     }

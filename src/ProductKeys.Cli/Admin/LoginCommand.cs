@@ -19,7 +19,7 @@ internal static class LoginCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var service = parseResult.GetValue(AdminOptions.Service);
-            if (service is null || !Uri.TryCreate(service, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!ServiceUrl.TryParse(service, out var uri))
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Name the service: pk login --service http://HOST:PORT --user NAME."));
             }
@@ -49,7 +49,7 @@ internal static class LoginCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
-            if (Credentials.Load(path) is { } stored && Uri.TryCreate(stored.Service, UriKind.Absolute, out var uri))
+            if (Credentials.Load(path) is { } stored && ServiceUrl.TryParse(stored.Service, out var uri))
             {
                 using var client = new ServiceClient(uri, stored.Token);
                 await client.DeleteAsync("api/v1/sessions/current", ct);
