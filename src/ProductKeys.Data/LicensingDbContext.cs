@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Data.Activations;
 using ProductKeys.Data.Audit;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Data.Keys;
@@ -37,6 +38,10 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<KeyPackage> KeyPackages => Set<KeyPackage>();
 
     public DbSet<IssuedKey> Keys => Set<IssuedKey>();
+
+    public DbSet<MakActivation> MakActivations => Set<MakActivation>();
+
+    public DbSet<KmsHostActivation> KmsHostActivations => Set<KmsHostActivation>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -124,6 +129,20 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(k => k.BillingAccountId);
             e.HasOne<KeyPackage>().WithMany().HasForeignKey(k => k.KeyPackageId);
             e.HasOne<Order>().WithMany().HasForeignKey(k => k.OrderId).OnDelete(DeleteBehavior.NoAction);
+        });
+        modelBuilder.Entity<MakActivation>(e =>
+        {
+            e.Property(a => a.ProductId).HasMaxLength(64);
+            e.Property(a => a.HardwareId).HasMaxLength(512);
+            // Exact duplicates can never be counted twice, whatever happens above the database.
+            e.HasIndex(a => new { a.KeyId, a.HardwareId }).IsUnique();
+            e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
+        });
+        modelBuilder.Entity<KmsHostActivation>(e =>
+        {
+            e.Property(a => a.HostId).HasMaxLength(128);
+            e.HasIndex(a => new { a.KeyId, a.HostId }).IsUnique();
+            e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

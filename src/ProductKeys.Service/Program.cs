@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Activations;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Catalog;
 using ProductKeys.Service.Demo;
@@ -23,6 +24,7 @@ internal static class Program
         builder.Services.AddOperations();
         builder.Services.AddAudit();
         builder.Services.AddOrders();
+        builder.Services.AddActivations();
         builder.Services.AddDemo();
     }
 
@@ -46,6 +48,6 @@ internal static class Program
         api.MapProductKeys();
         api.MapPublisherKeys();
         api.MapAudit();
-        // Device endpoints (POST /api/v1/activations, /api/v1/kms-host-activations) join here as api.MapActivations().
+        api.MapActivations();
     }
 }

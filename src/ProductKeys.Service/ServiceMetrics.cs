@@ -21,5 +21,7 @@ internal static class ServiceMetrics
 
     public static readonly Counter<long> KeysDisclosed = Meter.CreateCounter<long>("pk_keys_disclosed", description: "Keys shown or exported to customers.");
 
+    public static readonly Counter<long> Activations = Meter.CreateCounter<long>("pk_activations", description: "MAK and KMS host activation requests, by kind and result code.");
+
     public static readonly Counter<long> AuditAppends = Meter.CreateCounter<long>("pk_audit_appends", description: "Audit entries written.");
 }

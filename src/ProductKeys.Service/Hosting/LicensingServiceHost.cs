@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProductKeys.Data;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
+using ProductKeys.Service.Activations;
 using ProductKeys.Service.Demo;
 using ProductKeys.Service.Secrets;
 
@@ -44,6 +45,8 @@ public static class LicensingServiceHost
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Services.AddSingleton(secrets);
+        var signingKey = PublisherSigning.LoadKey(options.SecretsPath, create: options.SecretsDirectory is null);
+        builder.Services.AddSingleton(sp => new PublisherSigning(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddDatabase(builder.Services, options.Database);
         Program.AddFeatures(builder);

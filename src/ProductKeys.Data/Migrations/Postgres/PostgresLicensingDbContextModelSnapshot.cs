@@ -185,6 +185,73 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Activations")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FirstActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HostId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "HostId")
+                        .IsUnique();
+
+                    b.ToTable("KmsHostActivations");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Activations")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HardwareId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "HardwareId")
+                        .IsUnique();
+
+                    b.ToTable("MakActivations");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -484,6 +551,24 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.HasOne("ProductKeys.Data.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProductKeys.Data.Keys.IssuedKey", b =>

@@ -180,6 +180,73 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Activations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("FirstActivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastActivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "HostId")
+                        .IsUnique();
+
+                    b.ToTable("KmsHostActivations");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ActivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Activations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HardwareId")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastActivatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "HardwareId")
+                        .IsUnique();
+
+                    b.ToTable("MakActivations");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -479,6 +546,24 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.HasOne("ProductKeys.Data.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProductKeys.Data.Keys.IssuedKey", b =>

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ProductKeys.Service.Activations;
+
+internal static class ActivationSetup
+{
+    public static IServiceCollection AddActivations(this IServiceCollection services)
+    {
+        services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.Section)
+            .Validate(o => o.MaxFailuresPerAddress > 0 && o.MaxFailuresPerGroup > 0 && o.WindowSeconds > 0 && o.MaxOfflineBatch > 0,
+                "Activations limits must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<GuessThrottle>();
+        services.AddScoped<IssuedKeyLookup>();
+        services.AddScoped<MakActivations>();
+        services.AddScoped<KmsHostActivations>();
+        services.AddScoped<OfflineActivations>();
+        return services;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Kms;
+using ProductKeys.Core.Signing;
+using ProductKeys.Data;
+using ProductKeys.Data.Activations;
+using ProductKeys.Data.Catalog;
+using ProductKeys.Data.Keys;
+
+namespace ProductKeys.Service.Activations;
+
+/// <summary>
+/// KMS host activation (SPEC §4): a KMS host key serves at most its limit of distinct hosts (6),
+/// each at most 10 activations (reinstalls); past either, KMS_HOST_KEY_LIMIT. Exact under
+/// concurrency the same way as MAK activation: key row locked first, conditional updates.
+/// The host certificate covers the key's product and every other KMS-capable product the billing
+/// account has bought, each with its catalog threshold.
+/// </summary>
+internal sealed partial class KmsHostActivations(
+    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, TimeProvider time, ILogger<KmsHostActivations> logger)
+{
+    public const int MaxHostIdLength = 128;
+    public const int MaxPublicKeyLength = 1024;
+
+    public async Task<Outcome<KmsHostActivationResponse>> ActivateAsync(KmsHostActivationRequest request, string? address, CancellationToken ct)
+    {
+        var outcome = await TryActivateAsync(request, address, ct);
+        ServiceMetrics.Activations.Add(1, new("kind", "kms-host"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
+        return outcome;
+    }
+
+    private async Task<Outcome<KmsHostActivationResponse>> TryActivateAsync(KmsHostActivationRequest request, string? address, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.HostId) || request.HostId.Length > MaxHostIdLength)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"'hostId' must be 1 to {MaxHostIdLength} characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.HostPublicKey) || request.HostPublicKey.Length > MaxPublicKeyLength || !IsPublicKey(request.HostPublicKey))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "'hostPublicKey' must be the host's ECDSA P-256 public key as PEM.");
+        }
+
+        var parsed = lookup.Parse(request.Key, address);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Refusal;
+        }
+
+        switch (parsed.Value.Type)
+        {
+            case KeyType.Setup:
+                return new Refusal(ErrorCatalogue.SetupKeyCannotActivate);
+            case KeyType.KmsClientSetup:
+                return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a KMS client setup key: devices use it; a KMS host needs the KMS host key from your order.");
+            case KeyType.Mak:
+                return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a MAK: it activates devices ('pk ato'); a KMS host needs the KMS host key from your order.");
+        }
+
+        var found = await lookup.FindAsync(parsed.Value, address, ct);
+        if (!found.IsSuccess)
+        {
+            return found.Refusal;
+        }
+
+        var key = found.Value;
+        if (key.Status == KeyStatus.Blocked)
+        {
+            return new Refusal(ErrorCatalogue.KeyBlocked);
+        }
+
+        var recorded = await RecordAsync(key, request.HostId, ct);
+        if (recorded is not null)
+        {
+            LogRefused(logger, key.PartialKey, request.HostId, recorded.Code);
+            return recorded;
+        }
+
+        var products = await CoverageAsync(key, ct);
+        var certificate = KmsHostCertificate.Issue(signing.Signer, request.HostId, request.HostPublicKey, products, key.BillingAccountId.ToString());
+        LogActivated(logger, key.PartialKey, request.HostId, products.Count);
+        return new KmsHostActivationResponse(certificate.Text);
+    }
+
+    private async Task<Refusal?> RecordAsync(IssuedKey key, string hostId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Keys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ActivationsUsed, k => k.ActivationsUsed), ct);
+
+        var host = await db.KmsHostActivations.AsNoTracking().SingleOrDefaultAsync(h => h.KeyId == key.Id && h.HostId == hostId, ct);
+        if (host is not null)
+        {
+            var again = await db.KmsHostActivations
+                .Where(h => h.Id == host.Id && h.Activations < KmsHostKeyLimits.MaxActivationsPerHost)
+                .ExecuteUpdateAsync(s => s.SetProperty(h => h.Activations, h => h.Activations + 1).SetProperty(h => h.LastActivatedAt, now), ct);
+            if (again == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return new Refusal(ErrorCatalogue.KmsHostKeyLimit,
+                    $"KMS host '{hostId}' has been activated {KmsHostKeyLimits.MaxActivationsPerHost} times with this key: contact the publisher.");
+            }
+
+            await transaction.CommitAsync(ct);
+            return null;
+        }
+
+        var consumed = await db.Keys
+            .Where(k => k.Id == key.Id && k.ActivationsUsed < k.ActivationLimit && k.Status == KeyStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ActivationsUsed, k => k.ActivationsUsed + 1), ct);
+        if (consumed == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            var limit = await db.Keys.Where(k => k.Id == key.Id).Select(k => k.ActivationLimit).SingleAsync(ct);
+            return new Refusal(ErrorCatalogue.KmsHostKeyLimit,
+                $"This KMS host key already serves {limit} hosts: reactivate one of them, or contact the publisher.");
+        }
+
+        db.KmsHostActivations.Add(new KmsHostActivation
+        {
+            Id = Guid.NewGuid(),
+            KeyId = key.Id,
+            HostId = hostId,
+            FirstActivatedAt = now,
+            LastActivatedAt = now,
+            Activations = 1,
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return null;
+    }
+
+    private async Task<List<KmsProductCoverage>> CoverageAsync(IssuedKey key, CancellationToken ct)
+    {
+        var bought = db.Orders.Where(o => o.BillingAccountId == key.BillingAccountId).Select(o => o.ProductId);
+        var products = await db.Products.AsNoTracking()
+            .Where(p => p.Id == key.ProductId || (bought.Contains(p.Id) && p.Category != ProductCategory.Cal))
+            .OrderBy(p => p.Id)
+            .Select(p => new { p.Id, p.KmsThreshold })
+            .ToListAsync(ct);
+        return [.. products.Take(KmsHostCertificate.MaxProducts).Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold)))];
+    }
+
+    private static bool IsPublicKey(string pem)
+    {
+        try
+        {
+            TrustedKey.FromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "KMS host key …{PartialKey} activated host {HostId} for {Products} products")]
+    private static partial void LogActivated(ILogger logger, string partialKey, string hostId, int products);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "KMS host key …{PartialKey} refused host {HostId}: {Code}")]
+    private static partial void LogRefused(ILogger logger, string partialKey, string hostId, string code);
+}
