@@ -45,6 +45,7 @@ internal static class Program
         api.MapOrders();
         api.MapProductKeys();
         api.MapPublisherKeys();
+        api.MapKeyLookup();
         api.MapAudit();
         // Device endpoints (POST /api/v1/activations, /api/v1/kms-host-activations) join here as api.MapActivations().
     }
