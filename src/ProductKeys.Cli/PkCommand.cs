@@ -26,6 +26,7 @@ internal static class PkCommand
         ProductCommands.AddTo(root);
         OrderCommands.AddTo(root);
         AdminKeyCommands.AddTo(root);
+        MakCommands.AddTo(root);
         AuditCommands.AddTo(root);
         root.Subcommands.Add(KmsHostCommands.Create());
         return root;

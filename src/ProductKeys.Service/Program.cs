@@ -47,6 +47,7 @@ internal static class Program
         api.MapOrders();
         api.MapProductKeys();
         api.MapPublisherKeys();
+        api.MapKeyLookup();
         api.MapAudit();
         api.MapActivations();
     }

@@ -35,6 +35,9 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
             Assert.NotEmpty(keys);
             Assert.All(keys, k => Assert.True(ProductKey.Parse(k.GetProperty("key").GetString()).IsSuccess));
             Assert.Contains(keys, k => k.GetProperty("type").GetString() == "KmsHost");
+            var count = await Pk.RunAsync(profile, "mak", "count", keys[0].GetProperty("key").GetString()!, "--json");
+            Assert.True(count.ExitCode == 0, count.Stderr);
+            Assert.Equal(0, JsonDocument.Parse(count.Stdout).RootElement.GetProperty("activationsUsed").GetInt32());
         }
         else
         {

@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+using ProductKeys.Data;
+using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Errors;
+using ProductKeys.Service.Secrets;
+
+namespace ProductKeys.Service.Keys;
+
+/// <summary>
+/// <c>pk mak count KEY</c>: a key's usage from the key itself. The key travels in the body, never in a URL.
+/// Customers need the key rule on the key's account; publisher staff may look up any key.
+/// </summary>
+internal static class KeyLookupEndpoints
+{
+    public sealed record LookupRequest(string? Key);
+
+    public static RouteGroupBuilder MapKeyLookup(this RouteGroupBuilder api)
+    {
+        api.MapPost("/keys/lookup", LookupAsync).WithTags("Product keys");
+        return api;
+    }
+
+    private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> LookupAsync(
+        LookupRequest request, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
+    {
+        var parsed = ProductKey.Parse(request.Key);
+        if (!parsed.IsSuccess)
+        {
+            return ApiProblems.From(parsed.Refusal);
+        }
+
+        var key = parsed.Value;
+        var row = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
+            ? await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyGroup == key.Group && k.Serial == key.Serial && k.Type == key.Type, ct)
+            : null;
+        if (row is null)
+        {
+            return ApiProblems.From(ErrorCatalogue.KeyUnknown);
+        }
+
+        if (!AccessRules.IsPublisherStaff(user))
+        {
+            var access = await AccountAccess.FindAsync(db, user, row.BillingAccountId, ct);
+            if (!access.IsSuccess)
+            {
+                // Another customer's key: as unknown as a forgery.
+                return ApiProblems.From(ErrorCatalogue.KeyUnknown);
+            }
+
+            if (AccessRules.MayViewKeys(user, access.Value.Role) is { } refusal)
+            {
+                return ApiProblems.From(refusal);
+            }
+        }
+
+        return TypedResults.Ok(KeyMetadata.From(row));
+    }
+}
