@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using ProductKeys.Core.Contracts;
-using ProductKeys.Data;
-using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Activations;
@@ -26,7 +24,6 @@ internal static class ActivationEndpoints
 
         var customers = api.MapGroup("").WithTags("Devices");
         customers.MapPost("/offline-activations", ActivateOfflineAsync);
-        customers.MapPost("/product-keys/lookup", LookupAsync);
         return api;
     }
 
@@ -60,34 +57,6 @@ internal static class ActivationEndpoints
         }
 
         return TypedResults.Ok(new OfflineActivationResults(responses));
-    }
-
-    private static async Task<Results<Ok<KeyLookupResponse>, ProblemHttpResult>> LookupAsync(
-        KeyLookupRequest request, IssuedKeyLookup lookup, LicensingDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
-    {
-        var parsed = lookup.Parse(request.Key, Address(http));
-        if (!parsed.IsSuccess)
-        {
-            return ApiProblems.From(parsed.Refusal);
-        }
-
-        var found = await lookup.FindAsync(parsed.Value, Address(http), ct);
-        if (!found.IsSuccess)
-        {
-            return ApiProblems.From(found.Refusal);
-        }
-
-        var key = found.Value;
-        if (!AccessRules.IsPublisherStaff(user))
-        {
-            var access = await AccountAccess.FindAsync(db, user, key.BillingAccountId, ct);
-            if ((access.IsSuccess ? AccessRules.MayViewKeys(user, access.Value.Role) : access.Refusal) is { } refusal)
-            {
-                return ApiProblems.From(refusal);
-            }
-        }
-
-        return TypedResults.Ok(new KeyLookupResponse(key.Id, key.PartialKey, key.Type, key.ProductId, key.BillingAccountId, key.ActivationsUsed, key.ActivationLimit, key.Status));
     }
 
     private static string? Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();

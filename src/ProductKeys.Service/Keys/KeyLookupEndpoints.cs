@@ -3,13 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
-using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Errors;
-using ProductKeys.Service.Secrets;
+using ProductKeys.Service.Activations;
 
 namespace ProductKeys.Service.Keys;
 
@@ -28,22 +26,22 @@ internal static class KeyLookupEndpoints
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> LookupAsync(
-        LookupRequest request, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
+        LookupRequest request, ClaimsPrincipal user, LicensingDbContext db, IssuedKeyLookup lookup, HttpContext http, CancellationToken ct)
     {
-        var parsed = ProductKey.Parse(request.Key);
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var parsed = lookup.Parse(request.Key, address);
         if (!parsed.IsSuccess)
         {
             return ApiProblems.From(parsed.Refusal);
         }
 
-        var key = parsed.Value;
-        var row = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
-            ? await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.KeyGroup == key.Group && k.Serial == key.Serial && k.Type == key.Type, ct)
-            : null;
-        if (row is null)
+        var found = await lookup.FindAsync(parsed.Value, address, ct);
+        if (!found.IsSuccess)
         {
-            return ApiProblems.From(ErrorCatalogue.KeyUnknown);
+            return ApiProblems.From(found.Refusal);
         }
+
+        var row = found.Value;
 
         if (!AccessRules.IsPublisherStaff(user))
         {

@@ -14,6 +14,21 @@ internal static class Problems
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
     }
 
+    /// <summary>The problem details' code of a refusal, or the status and body when there is none.</summary>
+    public static async Task<string> CodeAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.TryGetProperty("code", out var code) ? code.GetString()! : $"{(int)response.StatusCode}: {body}";
+        }
+        catch (JsonException)
+        {
+            return $"{(int)response.StatusCode}: {body}";
+        }
+    }
+
     public static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
     {
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

@@ -61,6 +61,8 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["SignIn:MaxFailures"] = "3",
             ["SignIn:MaxAttemptsPerAddress"] = "40",
+            // Every test client is 127.0.0.1: tests of refusals must not trip the failed-guess throttle.
+            ["Activations:MaxFailuresPerAddress"] = "100000",
         },
     };
 
