@@ -25,6 +25,7 @@ internal static class AdminKeyCommands
         AdminAction.Set(raise, async (parseResult, client, ct) =>
             AdminAction.Print(parseResult, await client.PostAsync($"api/v1/keys/{parseResult.GetValue(keyId)}/limit",
                 new { activationLimit = parseResult.GetValue(limit) }, ct), Describe));
+        keys.Subcommands.Add(raise);
         root.Subcommands.Add(keys);
     }
 

@@ -19,6 +19,7 @@ internal static class OfflineCommands
         var offline = new Command("offline", "Offline activation: request and apply files for devices without internet.");
         offline.Subcommands.Add(Request("request"));
         offline.Subcommands.Add(Apply("apply"));
+        offline.Subcommands.Add(Admin.OfflineActivateCommand.Create());
         return offline;
     }
 

@@ -123,6 +123,13 @@ public sealed class DeviceLicense
             return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
         }
 
+        if (license.TrustedKeys.Count == 0)
+        {
+            return new Refusal(ErrorCatalogue.SignatureInvalid,
+                "This device trusts no publisher key yet, so it cannot check the activation: give it the publisher's keys with --trust FILE " +
+                "('pk offline activate' writes publisher-keys.pem next to the responses).");
+        }
+
         var verified = ActivationCertificate.Verify(certificateText, StoredActivationVerifier.TrustedKeys(license), _time);
         if (!verified.IsSuccess)
         {

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Text.Json;
+using ProductKeys.Cli.Output;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Admin;
+
+/// <summary>
+/// <c>pk offline activate REQUESTS… --out DIR</c>: proxy activation for air-gapped devices. Takes
+/// request files (or folders of them), submits them in batches, writes one response file per
+/// request (<c>NAME.response.json</c>) for <c>pk atp</c> on each device.
+/// </summary>
+internal static class OfflineActivateCommand
+{
+    private const int BatchSize = 200;
+    private const string PublisherKeysFile = "publisher-keys.pem";
+
+    public static Command Create()
+    {
+        var requests = new Argument<FileSystemInfo[]>("REQUESTS") { Description = "Request files from 'pk dti', or folders holding them.", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the response files.", Required = true };
+        var command = new Command("activate", "Activate offline requests on behalf of air-gapped devices (signed in as owner or contributor).") { requests, output };
+        command.Options.Add(AdminOptions.Service);
+        command.Options.Add(AdminOptions.Token);
+        command.Options.Add(AdminOptions.Profile);
+        AdminAction.Set(command, async (parseResult, client, ct) =>
+        {
+            var files = RequestFiles(parseResult.GetValue(requests)!);
+            if (files.Count == 0)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "No request files (*.json) were found."));
+            }
+
+            var outDir = parseResult.GetValue(output)!;
+            outDir.Create();
+            var results = new List<OfflineResult>();
+            foreach (var batch in files.Chunk(BatchSize))
+            {
+                var read = batch.Select(Read).ToList();
+                var answer = await client.PostAsync("api/v1/offline-activations", new { requests = read.Select(r => r.Request) }, ct);
+                if (!answer.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, answer.Refusal);
+                }
+
+                var responses = answer.Value!["responses"]!.Deserialize<List<OfflineActivationResponse>>(CommandOutput.JsonOptions)!;
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var response = read[i].Problem ?? responses[i];
+                    var path = Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(batch[i].Name) + ".response.json");
+                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                    results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code));
+                }
+
+                Console.Error.WriteLine($"pk: {results.Count}/{files.Count} requests answered");
+            }
+
+            // An air-gapped device has never seen the publisher's keys: carry them along with the responses.
+            var published = await client.GetAsync("api/v1/publisher-keys", ct);
+            var trustPath = Path.Combine(outDir.FullName, PublisherKeysFile);
+            if (published.IsSuccess)
+            {
+                var pems = published.Value!["keys"]!.AsArray().Select(k => k!["pem"]!.GetValue<string>());
+                await File.WriteAllTextAsync(trustPath, string.Join('\n', pems), ct);
+            }
+
+            var summary = new OfflineSummary(results.Count(r => r.Activated), results.Count(r => !r.Activated), published.IsSuccess ? trustPath : null, results);
+            CommandOutput.Print(parseResult, summary, s => string.Join('\n',
+                s.Results.Select(r => $"{(r.Activated ? "activated" : r.Code),-26} {Path.GetFileName(r.Response)}")
+                    .Append($"{s.Activated} activated, {s.Refused} refused; on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}")));
+            return summary.Refused == 0 ? 0 : ErrorCatalogue.Find(results.First(r => !r.Activated).Code ?? "")?.ExitCode ?? 1;
+        });
+        return command;
+    }
+
+    private static List<FileInfo> RequestFiles(IEnumerable<FileSystemInfo> inputs) =>
+    [
+        .. inputs.SelectMany<FileSystemInfo, FileInfo>(i => i switch
+        {
+            DirectoryInfo d when d.Exists => d.EnumerateFiles("*.json").Where(f => !f.Name.EndsWith(".response.json", StringComparison.Ordinal)).OrderBy(f => f.Name, StringComparer.Ordinal),
+            FileInfo f when f.Exists => [f],
+            _ => [],
+        }),
+    ];
+
+    /// <summary>A file that is not a request still gets a response file, saying so.</summary>
+    private static (OfflineActivationRequest? Request, OfflineActivationResponse? Problem) Read(FileInfo file)
+    {
+        try
+        {
+            var request = JsonSerializer.Deserialize<OfflineActivationRequest>(File.ReadAllText(file.FullName), CommandOutput.JsonOptions);
+            return (request, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} is not JSON: {e.Message}"));
+        }
+    }
+
+    private sealed record OfflineResult(string Request, string Response, bool Activated, string? Code);
+
+    private sealed record OfflineSummary(int Activated, int Refused, string? PublisherKeys, IReadOnlyList<OfflineResult> Results);
+}
