@@ -1,3 +1,5 @@
+using ProductKeys.Cli.Tests.EndToEnd;
+
 namespace ProductKeys.Cli.Tests;
 
 /// <summary>Device commands that need no service, through the real binary.</summary>
@@ -7,66 +9,66 @@ public sealed class DeviceCommandTests : IDisposable
     private readonly string _store = Directory.CreateTempSubdirectory("pk-cli-store-").FullName;
 
     [Fact]
-    public void Install_status_expiry_rearm_and_uninstall_a_key()
+    public async Task Install_status_expiry_rearm_and_uninstall_a_key()
     {
-        var installed = PkRunner.Run("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "test-device", "--json");
+        var installed = await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "test-device", "--json");
         Assert.Equal(0, installed.ExitCode);
         Assert.Equal("InitialGrace", installed.Json.GetProperty("state").GetString());
 
-        var status = PkRunner.Run("dli", "--store", _store, "--json");
+        var status = await Pk.RunAsync("dli", "--store", _store, "--json");
         Assert.Equal("Mak", status.Json.GetProperty("keyType").GetString());
         Assert.Equal("3XTY9", status.Json.GetProperty("partialKey").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, status.Json.GetProperty("expires").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.String, status.Json.GetProperty("graceEnds").ValueKind);
         Assert.True(status.Json.TryGetProperty("kmsHost", out _));
 
-        var verbose = PkRunner.Run("dlv", "--store", _store);
+        var verbose = await Pk.RunAsync("dlv", "--store", _store);
         Assert.Contains("Hardware ID:", verbose.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rearms left:      3", verbose.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, PkRunner.Run("xpr", "--store", _store).ExitCode);
-        Assert.Equal(2, PkRunner.Run("rearm", "--store", _store, "--json").Json.GetProperty("rearmsLeft").GetInt32());
+        Assert.Equal(0, (await Pk.RunAsync("xpr", "--store", _store)).ExitCode);
+        Assert.Equal(2, (await Pk.RunAsync("rearm", "--store", _store, "--json")).Json.GetProperty("rearmsLeft").GetInt32());
 
-        var pinned = PkRunner.Run("skms", "kms.corp.example", "--store", _store, "--json");
+        var pinned = await Pk.RunAsync("skms", "kms.corp.example", "--store", _store, "--json");
         Assert.Equal("kms.corp.example:16880", pinned.Json.GetProperty("kmsHost").GetString());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, PkRunner.Run("ckms", "--store", _store, "--json").Json.GetProperty("kmsHost").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Pk.RunAsync("ckms", "--store", _store, "--json")).Json.GetProperty("kmsHost").ValueKind);
 
-        Assert.Equal("Unlicensed", PkRunner.Run("upk", "--store", _store, "--json").Json.GetProperty("state").GetString());
+        Assert.Equal("Unlicensed", (await Pk.RunAsync("upk", "--store", _store, "--json")).Json.GetProperty("state").GetString());
     }
 
     [Fact]
-    public void A_mistyped_key_is_refused_and_nothing_is_installed()
+    public async Task A_mistyped_key_is_refused_and_nothing_is_installed()
     {
-        var result = PkRunner.Run("ipk", "C6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", _store);
+        var result = await Pk.RunAsync("ipk", "C6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", _store);
         Assert.Equal(11, result.ExitCode);
         Assert.Contains("KEY_CHECKSUM", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal("Unlicensed", PkRunner.Run("dli", "--store", _store, "--json").Json.GetProperty("state").GetString());
+        Assert.Equal("Unlicensed", (await Pk.RunAsync("dli", "--store", _store, "--json")).Json.GetProperty("state").GetString());
     }
 
     [Fact]
-    public void A_setup_key_cannot_activate()
+    public async Task A_setup_key_cannot_activate()
     {
-        PkRunner.Run("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = PkRunner.Run("ato", "--store", _store, "--json");
+        await Pk.RunAsync("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
+        var result = await Pk.RunAsync("ato", "--store", _store, "--json");
         Assert.Equal("SETUP_KEY_CANNOT_ACTIVATE", result.Json.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(16, result.ExitCode);
     }
 
     [Fact]
-    public void Activation_against_an_unreachable_service_says_so()
+    public async Task Activation_against_an_unreachable_service_says_so()
     {
-        PkRunner.Run("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = PkRunner.Run("ato", "--store", _store, "--json");
+        await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
+        var result = await Pk.RunAsync("ato", "--store", _store, "--json");
         Assert.Equal("SERVICE_UNREACHABLE", result.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
-    public void A_response_file_that_is_not_json_is_offline_data_invalid()
+    public async Task A_response_file_that_is_not_json_is_offline_data_invalid()
     {
-        PkRunner.Run("ipk", Mak, "--product", "desktop", "--store", _store);
+        await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store);
         var file = Path.Combine(_store, "garbage.json");
         File.WriteAllText(file, "not json at all");
-        var result = PkRunner.Run("atp", file, "--store", _store, "--json");
+        var result = await Pk.RunAsync("atp", file, "--store", _store, "--json");
         Assert.Equal("OFFLINE_DATA_INVALID", result.Json.GetProperty("error").GetProperty("code").GetString());
     }
 

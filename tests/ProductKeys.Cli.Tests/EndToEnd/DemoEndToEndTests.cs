@@ -119,10 +119,10 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
     public async Task Pk_db_migrate_prepares_a_new_SQLite_folder_once()
     {
         var data = Path.Combine(server.DataDirectory, $"migrate-{Guid.NewGuid():N}");
-        var first = await Pk.RunAsync(null, "db", "migrate", "--data", data, "--json");
+        var first = await Pk.RunAsync((IReadOnlyDictionary<string, string>?)null, "db", "migrate", "--data", data, "--json");
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("Initial", first.Stdout, StringComparison.Ordinal);
-        var second = await Pk.RunAsync(null, "db", "migrate", "--data", data);
+        var second = await Pk.RunAsync((IReadOnlyDictionary<string, string>?)null, "db", "migrate", "--data", data);
         Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
 
@@ -7,7 +8,15 @@ internal static class Pk
 {
     public static string Dll { get; } = Locate();
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        /// <summary>Stdout as the one JSON object a --json command prints.</summary>
+        public JsonElement Json => JsonDocument.Parse(Stdout).RootElement;
+
+        public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+    }
+
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(null, args);
 
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
