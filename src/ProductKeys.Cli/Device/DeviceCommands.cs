@@ -67,13 +67,14 @@ internal static class DeviceCommands
                 return CommandOutput.Refuse(parseResult, opened.Refusal);
             }
 
-            if (opened.Value.Store.Load() is { IsSuccess: true, Value.KeyType: Core.Keys.KeyType.KmsClientSetup })
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var kmsSettings = kms.Settings(parseResult, opened.Value, http);
+            if (!kmsSettings.IsSuccess)
             {
-                return Print(parseResult, opened.Value, await kms.ActivateAsync(parseResult, opened.Value, cancellationToken), verbose: false);
+                return CommandOutput.Refuse(parseResult, kmsSettings.Refusal);
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var activated = await OnlineActivation.ActivateAsync(opened.Value, new LicensingServiceClient(http),
+            var activated = await OnlineActivation.ActivateAsync(opened.Value, new LicensingServiceClient(http), kmsSettings.Value,
                 keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."),
                 cancellationToken);
             return Print(parseResult, opened.Value, activated, verbose: false);

@@ -19,7 +19,8 @@ internal sealed class KmsClientOptions
         command.Options.Add(DnsServer);
     }
 
-    public async Task<Outcome<DeviceLicenseReport>> ActivateAsync(ParseResult parseResult, DeviceLicense license, CancellationToken cancellationToken)
+    /// <summary>How the device finds its KMS host; remembers --kms-domain in the store.</summary>
+    public Outcome<KmsClientSettings> Settings(ParseResult parseResult, DeviceLicense license, HttpClient http)
     {
         IPEndPoint? nameServer = null;
         if (parseResult.GetValue(DnsServer) is { } text)
@@ -41,8 +42,6 @@ internal sealed class KmsClientOptions
             }
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-        var settings = new KmsClientSettings(new HttpKmsTransport(http), new DnsSrvResolver(nameServer));
-        return await KmsActivation.ActivateAsync(license, settings, TimeProvider.System, cancellationToken);
+        return new KmsClientSettings(new HttpKmsTransport(http), new DnsSrvResolver(nameServer));
     }
 }

@@ -18,7 +18,7 @@ internal static class KmsHostActivateCommand
     {
         var data = KmsHostCommands.Data();
         var key = new Option<string?>("--key") { Description = "The KMS host key." };
-        var service = new Option<Uri?>("--service") { Description = "Licensing service URL (online activation)." };
+        var service = new Option<string?>("--service") { Description = "Licensing service URL (online activation)." };
         var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
         var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the host certificate from a response FILE." };
@@ -52,7 +52,11 @@ internal static class KmsHostActivateCommand
             {
                 installed = activator.InstallResponseFile(responseFile.FullName, trusted);
             }
-            else if (parseResult.GetValue(service) is { IsAbsoluteUri: true } url)
+            else if (parseResult.GetValue(service) is { } serviceText && !ServiceUrl.TryParse(serviceText, out _))
+            {
+                installed = new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{serviceText}'.");
+            }
+            else if (ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new PublisherServiceClient(http), cancellationToken,

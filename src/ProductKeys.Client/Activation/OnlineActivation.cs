@@ -1,3 +1,4 @@
+using ProductKeys.Client.Kms;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -7,18 +8,21 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Client.Activation;
 
 /// <summary>
-/// <c>pk ato</c> for a MAK: pins the publisher keys on first contact when the store trusts none,
-/// asks the service, and stores the certificate only after verifying it.
+/// <c>pk ato</c>: pins the publisher keys on first contact when the store trusts none, then either
+/// asks the service (MAK) or the KMS host (KMS client setup key), storing a certificate only after verifying it.
 /// </summary>
 public static class OnlineActivation
 {
-    /// <summary>Activates the installed MAK online.</summary>
+    /// <summary>
+    /// <c>pk ato</c>: activates the installed MAK online, or a KMS client setup key through its KMS host.
+    /// </summary>
     /// <param name="license">The device license.</param>
     /// <param name="client">The service client.</param>
+    /// <param name="kms">How to find and reach a KMS host (used for KMS client setup keys).</param>
     /// <param name="pinned">Called with the key ids when keys were pinned on first contact.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public static async Task<Outcome<DeviceLicenseReport>> ActivateAsync(
-        DeviceLicense license, LicensingServiceClient client, Action<IReadOnlyList<string>>? pinned, CancellationToken cancellationToken)
+        DeviceLicense license, LicensingServiceClient client, KmsClientSettings kms, Action<IReadOnlyList<string>>? pinned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(license);
         ArgumentNullException.ThrowIfNull(client);
@@ -35,41 +39,30 @@ public static class OnlineActivation
                 return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
             case KeyType.Setup:
                 return new Refusal(ErrorCatalogue.SetupKeyCannotActivate);
-            case KeyType.KmsClientSetup:
-                // A KMS client never activates against the licensing service: it asks its KMS host.
-                using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
-                {
-                    return await Kms.KmsActivation.ActivateAsync(license, new Kms.KmsClientSettings(new Kms.HttpKmsTransport(http), new Kms.DnsSrvResolver()), TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                }
+        }
+
+        // First contact: a store that trusts no publisher key yet pins the ones its service publishes,
+        // whether it activates with a MAK or checks a KMS host's certificate chain.
+        if (stored.TrustedKeys.Count == 0 && stored.ServiceUrl is { } publisher)
+        {
+            var pinnedKeys = await PinPublisherKeysAsync(license, client, publisher, cancellationToken).ConfigureAwait(false);
+            if (!pinnedKeys.IsSuccess)
+            {
+                return pinnedKeys.Refusal;
+            }
+
+            pinned?.Invoke(pinnedKeys.Value);
+        }
+
+        if (stored.KeyType == KeyType.KmsClientSetup)
+        {
+            // A KMS client never activates against the licensing service: it asks its KMS host.
+            return await KmsActivation.ActivateAsync(license, kms, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
         if (stored.ServiceUrl is not { } service)
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, "Say where the licensing service is: --service URL.");
-        }
-
-        if (stored.TrustedKeys.Count == 0)
-        {
-            var keys = await client.GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
-            if (!keys.IsSuccess)
-            {
-                return keys.Refusal;
-            }
-
-            var pems = keys.Value.Keys.Select(k => k.Pem).ToList();
-            var trusted = ParseTrust(pems);
-            if (!trusted.IsSuccess)
-            {
-                return trusted.Refusal;
-            }
-
-            var configured = license.Configure(l => l with { TrustedKeys = pems });
-            if (!configured.IsSuccess)
-            {
-                return configured.Refusal;
-            }
-
-            pinned?.Invoke(trusted.Value.Keys.Select(k => k.KeyId).ToList());
         }
 
         var hardware = license.CurrentHardwareId();
@@ -80,6 +73,26 @@ public static class OnlineActivation
 
         var answer = await client.ActivateAsync(service, new MakActivationRequest(stored.Key, stored.ProductId, hardware.Value.ToString()), cancellationToken).ConfigureAwait(false);
         return answer.IsSuccess ? license.ApplyCertificate(answer.Value.Certificate) : answer.Refusal;
+    }
+
+    private static async Task<Outcome<IReadOnlyList<string>>> PinPublisherKeysAsync(
+        DeviceLicense license, LicensingServiceClient client, Uri service, CancellationToken cancellationToken)
+    {
+        var keys = await client.GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
+        if (!keys.IsSuccess)
+        {
+            return keys.Refusal;
+        }
+
+        var pems = keys.Value.Keys.Select(k => k.Pem).ToList();
+        var trusted = ParseTrust(pems);
+        if (!trusted.IsSuccess)
+        {
+            return trusted.Refusal;
+        }
+
+        var configured = license.Configure(l => l with { TrustedKeys = pems });
+        return configured.IsSuccess ? trusted.Value.Keys.Select(k => k.KeyId).ToList() : configured.Refusal;
     }
 
     /// <summary>Reads PEM public keys, refusing anything that is not one.</summary>

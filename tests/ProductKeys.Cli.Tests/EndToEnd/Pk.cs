@@ -26,7 +26,16 @@ internal static class Pk
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never leave a pk process behind, whatever the test does next.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"pk {string.Join(' ', args)} did not finish within 60 s.");
+        }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
