@@ -34,7 +34,7 @@ internal static class KmsClientEndpoints
             return KmsProblems.From(body.Refusal);
         }
 
-        var answer = activation.Handle(body.Value);
+        var answer = await activation.HandleAsync(body.Value);
         var result = answer.IsSuccess ? answer.Value.Code ?? "ACTIVATED" : answer.Refusal.Code;
         // Only known states become tags: a client must not be able to create new time series.
         var state = body.Value?.ClientState is { } s && KmsRequestValidator.ClientStates.Contains(s) ? s : null;
