@@ -54,6 +54,8 @@ public static class KmsHostApp
         builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)
             .Validate(o => o.Problem() is null, "Kms settings: a data folder, and intervals between 15 minutes and 30 days.")
             .ValidateOnStart();
+        // The hot path's types first; problem details and anything else fall through to the defaults.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsJsonContext.Default));
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code", ErrorCatalogue.Internal.Code));
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);

@@ -8,12 +8,12 @@ public sealed class StatusTests : IDisposable
     private readonly HostFixture _host = new();
 
     [Fact]
-    public void Status_shows_counts_thresholds_totals_and_oldest_and_newest_clients()
+    public async Task Status_shows_counts_thresholds_totals_and_oldest_and_newest_clients()
     {
-        _host.Activation.Handle(_host.Request(1, HostFixture.Server));
+        await _host.Activation.HandleAsync(_host.Request(1, HostFixture.Server));
         _host.Clock.Advance(TimeSpan.FromHours(1));
-        _host.Activation.Handle(_host.Request(2, HostFixture.Server, state: "Licensed"));
-        _host.Activation.Handle(_host.Request(3, "not-covered"));
+        await _host.Activation.HandleAsync(_host.Request(2, HostFixture.Server, state: "Licensed"));
+        await _host.Activation.HandleAsync(_host.Request(3, "not-covered"));
 
         var status = KmsStatusReader.Read(_host.Folder.Path, _host.Clock);
         Assert.True(status.Activated);
@@ -33,10 +33,10 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
-    public void One_cmid_with_different_hardware_is_reported_as_a_likely_cloned_image()
+    public async Task One_cmid_with_different_hardware_is_reported_as_a_likely_cloned_image()
     {
-        _host.Activation.Handle(_host.Request(1));
-        _host.Activation.Handle(_host.Request(1, hardware: HostFixture.HardwareFor(99)));
+        await _host.Activation.HandleAsync(_host.Request(1));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: HostFixture.HardwareFor(99)));
         var warning = Assert.Single(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
         Assert.Contains("cmid-0001", warning, StringComparison.Ordinal);
         Assert.Contains("cloned", warning, StringComparison.Ordinal);

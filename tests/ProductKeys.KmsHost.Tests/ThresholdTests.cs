@@ -9,11 +9,11 @@ public sealed class ThresholdTests : IDisposable
     private readonly HostFixture _host = new();
 
     [Fact]
-    public void Twenty_four_clients_are_refused_the_25th_activates_and_then_the_first_24_activate_on_retry()
+    public async Task Twenty_four_clients_are_refused_the_25th_activates_and_then_the_first_24_activate_on_retry()
     {
         for (var device = 1; device <= 24; device++)
         {
-            var answer = _host.Activation.Handle(_host.Request(device)).Value;
+            var answer = (await _host.Activation.HandleAsync(_host.Request(device))).Value;
             Assert.False(answer.Activated);
             Assert.Equal(ErrorCatalogue.KmsCountInsufficient.Code, answer.Code);
             Assert.Equal(device, answer.Count);
@@ -21,7 +21,7 @@ public sealed class ThresholdTests : IDisposable
             Assert.Null(answer.ClientCertificate);
         }
 
-        var twentyFifth = _host.Activation.Handle(_host.Request(25)).Value;
+        var twentyFifth = (await _host.Activation.HandleAsync(_host.Request(25))).Value;
         Assert.True(twentyFifth.Activated);
         Assert.Null(twentyFifth.Code);
         Assert.Equal(25, twentyFifth.Count);
@@ -29,21 +29,21 @@ public sealed class ThresholdTests : IDisposable
         _host.Clock.Advance(TimeSpan.FromHours(2));
         for (var device = 1; device <= 24; device++)
         {
-            var retry = _host.Activation.Handle(_host.Request(device)).Value;
+            var retry = (await _host.Activation.HandleAsync(_host.Request(device))).Value;
             Assert.True(retry.Activated);
             Assert.Equal(25, retry.Count);
         }
     }
 
     [Fact]
-    public void An_activated_answer_carries_a_client_certificate_that_verifies_through_the_chain()
+    public async Task An_activated_answer_carries_a_client_certificate_that_verifies_through_the_chain()
     {
         for (var device = 1; device <= 4; device++)
         {
-            _host.Activation.Handle(_host.Request(device, HostFixture.Server));
+            await _host.Activation.HandleAsync(_host.Request(device, HostFixture.Server));
         }
 
-        var answer = _host.Activation.Handle(_host.Request(5, HostFixture.Server)).Value;
+        var answer = (await _host.Activation.HandleAsync(_host.Request(5, HostFixture.Server))).Value;
         var client = KmsClientCertificate.Verify(answer.ClientCertificate, answer.HostCertificate, _host.PublisherKeys, _host.Clock);
         Assert.True(client.IsSuccess, client.Refusal?.ToString());
         Assert.Equal("cmid-0005", client.Value.Cmid);
@@ -56,77 +56,77 @@ public sealed class ThresholdTests : IDisposable
     }
 
     [Fact]
-    public void Thresholds_are_per_product()
+    public async Task Thresholds_are_per_product()
     {
         for (var device = 1; device <= 10; device++)
         {
-            _host.Activation.Handle(_host.Request(device, HostFixture.Desktop));
+            await _host.Activation.HandleAsync(_host.Request(device, HostFixture.Desktop));
         }
 
-        var server = _host.Activation.Handle(_host.Request(100, HostFixture.Server)).Value;
+        var server = (await _host.Activation.HandleAsync(_host.Request(100, HostFixture.Server))).Value;
         Assert.Equal(1, server.Count);
         Assert.False(server.Activated);
     }
 
     [Fact]
-    public void The_same_client_asking_again_counts_once()
+    public async Task The_same_client_asking_again_counts_once()
     {
         for (var i = 0; i < 30; i++)
         {
-            Assert.Equal(1, _host.Activation.Handle(_host.Request(1)).Value.Count);
+            Assert.Equal(1, (await _host.Activation.HandleAsync(_host.Request(1))).Value.Count);
         }
     }
 
     [Fact]
-    public void A_client_unseen_for_30_days_leaves_the_count()
+    public async Task A_client_unseen_for_30_days_leaves_the_count()
     {
         for (var device = 1; device <= 5; device++)
         {
-            _host.Activation.Handle(_host.Request(device, HostFixture.Server));
+            await _host.Activation.HandleAsync(_host.Request(device, HostFixture.Server));
         }
 
         _host.Clock.Advance(TimeSpan.FromDays(10));
-        _host.Activation.Handle(_host.Request(6, HostFixture.Server));
+        await _host.Activation.HandleAsync(_host.Request(6, HostFixture.Server));
 
         _host.Clock.Advance(TimeSpan.FromDays(20) - TimeSpan.FromSeconds(1));
-        Assert.Equal(6, _host.Activation.Handle(_host.Request(6, HostFixture.Server)).Value.Count);
+        Assert.Equal(6, (await _host.Activation.HandleAsync(_host.Request(6, HostFixture.Server))).Value.Count);
 
         _host.Clock.Advance(TimeSpan.FromSeconds(1));
-        var answer = _host.Activation.Handle(_host.Request(1, HostFixture.Server)).Value;
+        var answer = (await _host.Activation.HandleAsync(_host.Request(1, HostFixture.Server))).Value;
         Assert.Equal(2, answer.Count);
         Assert.False(answer.Activated);
     }
 
     [Fact]
-    public void The_count_is_capped_at_twice_the_highest_threshold()
+    public async Task The_count_is_capped_at_twice_the_highest_threshold()
     {
         for (var device = 1; device <= 60; device++)
         {
-            var answer = _host.Activation.Handle(_host.Request(device)).Value;
+            var answer = (await _host.Activation.HandleAsync(_host.Request(device))).Value;
             Assert.Equal(Math.Min(device, 50), answer.Count);
         }
     }
 
     [Fact]
-    public void A_restart_keeps_the_count()
+    public async Task A_restart_keeps_the_count()
     {
         for (var device = 1; device <= 24; device++)
         {
-            _host.Activation.Handle(_host.Request(device));
+            await _host.Activation.HandleAsync(_host.Request(device));
         }
 
         _host.Restart();
-        var answer = _host.Activation.Handle(_host.Request(25)).Value;
+        var answer = (await _host.Activation.HandleAsync(_host.Request(25))).Value;
         Assert.True(answer.Activated);
         Assert.Equal(25, answer.Count);
     }
 
     [Fact]
-    public void A_restart_keeps_an_acknowledged_activation()
+    public async Task A_restart_keeps_an_acknowledged_activation()
     {
         for (var device = 1; device <= 5; device++)
         {
-            _host.Activation.Handle(_host.Request(device, HostFixture.Server));
+            await _host.Activation.HandleAsync(_host.Request(device, HostFixture.Server));
         }
 
         _host.Restart();
@@ -137,7 +137,7 @@ public sealed class ThresholdTests : IDisposable
     [Fact]
     public async Task Concurrent_clients_are_each_counted_once()
     {
-        var answers = await Task.WhenAll(Enumerable.Range(1, 40).Select(device => Task.Run(() => _host.Activation.Handle(_host.Request(device)).Value)));
+        var answers = await Task.WhenAll(Enumerable.Range(1, 40).Select(device => Task.Run(async () => (await _host.Activation.HandleAsync(_host.Request(device))).Value)));
         Assert.Equal(Enumerable.Range(1, 40), answers.Select(a => a.Count).Order());
         Assert.Equal(16, answers.Count(a => a.Activated));
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.Core.Certificates;
@@ -15,7 +16,8 @@ namespace ProductKeys.KmsHost.Clients;
 /// <summary>
 /// Answers one client request (SPEC §4): checks it, counts the client, and when the product's count
 /// has reached its threshold signs a client certificate. The visit and the activation are on disk
-/// before the answer is returned.
+/// (committed by the database's writer, together with whatever else was queued) before the answer
+/// is returned.
 /// </summary>
 internal sealed partial class KmsClientActivation(
     KmsDatabase database,
@@ -27,25 +29,25 @@ internal sealed partial class KmsClientActivation(
 {
     private readonly ArtifactSigner _signer = new(identity.Key, time);
 
-    public Outcome<KmsActivationResponse> Handle(KmsActivationRequest? request)
+    public async Task<Outcome<KmsActivationResponse>> HandleAsync(KmsActivationRequest? request)
     {
         var refusal = KmsRequestValidator.Check(request);
         if (refusal is not null)
         {
-            return Refuse(refusal, null);
+            return await RefuseAsync(refusal, null);
         }
 
         var host = hostCertificate.Current();
         if (!host.IsSuccess)
         {
-            return Refuse(host.Refusal, request!.ClientState);
+            return await RefuseAsync(host.Refusal, request!.ClientState);
         }
 
         var certificate = host.Value;
         var product = request!.Product!;
         if (certificate.ThresholdFor(product) is not { } threshold)
         {
-            return Refuse(new Refusal(ErrorCatalogue.KmsProductNotCovered,
+            return await RefuseAsync(new Refusal(ErrorCatalogue.KmsProductNotCovered,
                 $"This host's certificate covers {string.Join(", ", certificate.Products.Select(p => p.ProductId))}, not '{product}'."), request.ClientState);
         }
 
@@ -53,24 +55,27 @@ internal sealed partial class KmsClientActivation(
         var skew = (request.ClientTime!.Value - now).Duration();
         if (skew > KmsProtocol.MaxClockSkew)
         {
-            return Refuse(new Refusal(ErrorCatalogue.ClockSkew,
+            return await RefuseAsync(new Refusal(ErrorCatalogue.ClockSkew,
                 $"The device clock ({request.ClientTime:u}) differs from the host's ({now:u}) by {skew.TotalHours:0.#} hours; at most {KmsProtocol.MaxClockSkew.TotalHours:0} are allowed."),
                 request.ClientState);
         }
 
         var visit = new ClientVisit(request.Cmid!, product, request.HardwareId!, request.ClientState!, now);
-        KmsClientCertificate? issued = null;
-        var count = database.RecordVisit(visit, seen =>
+        // The signature is the costly part of an answer: when the count says this client will most
+        // likely be activated, sign here, in parallel with other requests, not on the single writer.
+        // Only the writer decides; a certificate signed ahead for a client it does not activate is dropped.
+        var ahead = database.CountHint(product) + 1 >= threshold ? Issue(certificate, visit) : null;
+        Issued? issued = null;
+        var count = await database.RecordVisitAsync(visit, seen =>
         {
             if (Math.Min(seen, certificate.CountCap) < threshold)
             {
                 return null;
             }
 
-            var activationId = $"kmsa-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-            issued = KmsClientCertificate.Issue(_signer, certificate, activationId, visit.Cmid, product, visit.HardwareId, now);
-            var fingerprint = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(issued.Text)).AsSpan(0, 8));
-            return new AcknowledgedActivation(activationId, issued.IssuedAt, issued.Expires, fingerprint);
+            // Not signed ahead only when the count has just reached the threshold: rare, so signing on the writer is fine.
+            issued = ahead ?? Issue(certificate, visit);
+            return issued.Row;
         });
         var capped = Math.Min(count, certificate.CountCap);
         LogVisit(log, product, visit.ClientState, capped, threshold, issued is not null);
@@ -84,22 +89,36 @@ internal sealed partial class KmsClientActivation(
             (int)settings.RetryInterval.TotalMinutes,
             identity.HostId,
             now,
-            issued?.Text,
+            issued?.Certificate.Text,
             issued is null ? null : certificate.Text);
     }
 
-    private Refusal Refuse(Refusal refusal, string? clientState)
+    private Issued Issue(KmsHostCertificate certificate, ClientVisit visit)
+    {
+        Span<byte> random = stackalloc byte[8];
+        RandomNumberGenerator.Fill(random);
+        var activationId = "kmsa-" + Convert.ToHexStringLower(random);
+        var issued = KmsClientCertificate.Issue(_signer, certificate, activationId, visit.Cmid, visit.Product, visit.HardwareId, visit.At);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(issued.Text), hash);
+        return new Issued(issued, new AcknowledgedActivation(activationId, issued.IssuedAt, issued.Expires, Convert.ToHexStringLower(hash[..8])));
+    }
+
+    private async Task<Refusal> RefuseAsync(Refusal refusal, string? clientState)
     {
         var state = clientState is not null && KmsRequestValidator.ClientStates.Contains(clientState) ? clientState : null;
-        database.RecordRefusal(refusal.Code, state);
+        await database.RecordRefusalAsync(refusal.Code, state);
         LogRefused(log, refusal.Code);
         return refusal;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug,
         Message = "KMS request for {Product} from a {ClientState} client: count {Count}/{Threshold}, activated {Activated}")]
     private static partial void LogVisit(ILogger logger, string product, string clientState, int count, int threshold, bool activated);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "KMS request refused: {Code}")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "KMS request refused: {Code}")]
     private static partial void LogRefused(ILogger logger, string code);
+
+    /// <summary>A signed client certificate and the row that records it.</summary>
+    private sealed record Issued(KmsClientCertificate Certificate, AcknowledgedActivation Row);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +15,6 @@ internal static class KmsClientEndpoints
 {
     /// <summary>Largest request body accepted; a real request is under 1 KiB.</summary>
     public const int MaxBodyBytes = 16 * 1024;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapKmsClients(this IEndpointRouteBuilder app)
     {
@@ -34,7 +33,7 @@ internal static class KmsClientEndpoints
             return KmsProblems.From(body.Refusal);
         }
 
-        var answer = activation.Handle(body.Value);
+        var answer = await activation.HandleAsync(body.Value);
         var result = answer.IsSuccess ? answer.Value.Code ?? "ACTIVATED" : answer.Refusal.Code;
         // Only known states become tags: a client must not be able to create new time series.
         var state = body.Value?.ClientState is { } s && KmsRequestValidator.ClientStates.Contains(s) ? s : null;
@@ -54,22 +53,22 @@ internal static class KmsClientEndpoints
             return new Refusal(ErrorCatalogue.PayloadTooLarge, $"A KMS request is at most {MaxBodyBytes} bytes.");
         }
 
+        // Read at most one byte more than allowed, so a body without Content-Length is bounded too.
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
         try
         {
-            // Read at most one byte more than allowed, so a body without Content-Length is bounded too.
-            var buffer = new MemoryStream();
-            var chunk = new byte[4096];
+            var length = 0;
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes + 1 - length), cancellationToken)) > 0)
             {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxBodyBytes)
+                length += read;
+                if (length > MaxBodyBytes)
                 {
                     return new Refusal(ErrorCatalogue.PayloadTooLarge, $"A KMS request is at most {MaxBodyBytes} bytes.");
                 }
             }
 
-            return JsonSerializer.Deserialize<KmsActivationRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            return JsonSerializer.Deserialize(buffer.AsSpan(0, length), KmsJsonContext.Default.KmsActivationRequest);
         }
         catch (JsonException e)
         {
@@ -80,6 +79,10 @@ internal static class KmsClientEndpoints
         catch (BadHttpRequestException e)
         {
             return new Refusal(e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalogue.PayloadTooLarge : ErrorCatalogue.ValidationFailed, e.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

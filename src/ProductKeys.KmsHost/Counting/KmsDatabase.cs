@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Kms;
 
@@ -5,12 +8,13 @@ namespace ProductKeys.KmsHost.Counting;
 
 /// <summary>
 /// The host's SQLite database (docs/adr/0003-kms-count-persistence.md): the clients seen per product,
-/// the activations acknowledged, and request counters. WAL with <c>synchronous=FULL</c>: a
-/// transaction is on disk before <see cref="RecordVisit"/> returns, so an answer the host gave is
-/// never lost to a crash or power cut. One connection, one writer at a time: the host is a single
-/// process and each visit is one short transaction.
+/// the activations acknowledged, and request counters. WAL with <c>synchronous=FULL</c>, and group
+/// commit: requests queue their visit to one writer, which takes everything pending, decides each
+/// visit's count in arrival order, writes the lot in one transaction and completes the requests only
+/// after that commit (one fsync per batch). So an answer the host gave is never lost to a crash or
+/// power cut, and the count is exact however many requests arrive at once.
 /// </summary>
-internal sealed class KmsDatabase : IDisposable
+internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS clients (
@@ -28,12 +32,53 @@ internal sealed class KmsDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """;
 
+    /// <summary>Most requests in one transaction: bounds the transaction, not the queue.</summary>
+    private const int MaxBatch = 512;
+
+    /// <summary>Rows older than the window are deleted at most once per hour of host time: every reader filters by the window anyway.</summary>
+    private const long HousekeepingSeconds = 3600;
+
+    private static readonly long WindowSeconds = (long)KmsProtocol.CountWindow.TotalSeconds;
+
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, long> _counterDeltas = new(StringComparer.Ordinal);
+    private readonly SqliteCommand _upsertClient;
+    private readonly SqliteCommand _upsertHardware;
+    private readonly SqliteCommand _insertActivation;
+    private readonly SqliteCommand _addToCounter;
+    private readonly SqliteCommand _forgetClients;
+    private readonly SqliteCommand _forgetHardware;
+    private readonly Task _writer;
 
-    private KmsDatabase(SqliteConnection connection) => _connection = connection;
+    // The clients in the window per product, loaded from the table by the writer on its first batch
+    // and dropped (to be loaded again) when a commit fails. Only the writer changes it.
+    private volatile ConcurrentDictionary<string, SeenClients>? _seen;
+    private long _nextHousekeeping = long.MinValue;
 
-    /// <summary>Opens (creating when missing) the database file.</summary>
+    private KmsDatabase(SqliteConnection connection)
+    {
+        _connection = connection;
+        _upsertClient = Prepare("""
+            INSERT INTO clients (product, cmid, hardware_id, first_seen, last_seen) VALUES ($p, $c, $h, $now, $now)
+            ON CONFLICT (product, cmid) DO UPDATE SET hardware_id = $h, last_seen = MAX(last_seen, $now);
+            """, "$p", "$c", "$h", "$now");
+        _upsertHardware = Prepare("""
+            INSERT INTO client_hardware (cmid, hardware_id, last_seen) VALUES ($c, $h, $now)
+            ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
+            """, "$c", "$h", "$now");
+        _insertActivation = Prepare("""
+            INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
+            VALUES ($id, $p, $c, $h, $issued, $expires, $fp);
+            """, "$id", "$p", "$c", "$h", "$issued", "$expires", "$fp");
+        _addToCounter = Prepare("INSERT INTO counters (name, value) VALUES ($n, $d) ON CONFLICT (name) DO UPDATE SET value = value + $d;", "$n", "$d");
+        _forgetClients = Prepare("DELETE FROM clients WHERE last_seen <= $w;", "$w");
+        _forgetHardware = Prepare("DELETE FROM client_hardware WHERE last_seen <= $w;", "$w");
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Opens (creating when missing) the database file and starts its writer.</summary>
     public static KmsDatabase Open(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -53,66 +98,26 @@ internal sealed class KmsDatabase : IDisposable
     }
 
     /// <summary>
-    /// Records a visit and counts the product's distinct clients seen within the window, this one
-    /// included. When <paramref name="activate"/> returns an activation for that count, it is stored
-    /// in the same transaction, so the answer and the record commit together.
+    /// Queues a visit. The writer counts the product's distinct clients seen within the window, this
+    /// one included, and calls <paramref name="activate"/> with that count (on the writer, in arrival
+    /// order, so it must be quick); an activation it returns is stored in the same transaction.
     /// </summary>
-    /// <returns>The count (not capped).</returns>
-    public int RecordVisit(ClientVisit visit, Func<int, AcknowledgedActivation?> activate)
+    /// <returns>The count (not capped), once the visit and its activation are committed.</returns>
+    public Task<int> RecordVisitAsync(ClientVisit visit, Func<int, AcknowledgedActivation?> activate)
     {
         ArgumentNullException.ThrowIfNull(visit);
         ArgumentNullException.ThrowIfNull(activate);
-        var now = visit.At.ToUnixTimeSeconds();
-        var windowStart = now - (long)KmsProtocol.CountWindow.TotalSeconds;
-        lock (_gate)
-        {
-            using var transaction = _connection.BeginTransaction();
-            Execute(_connection, """
-                INSERT INTO clients (product, cmid, hardware_id, first_seen, last_seen) VALUES ($p, $c, $h, $now, $now)
-                ON CONFLICT (product, cmid) DO UPDATE SET hardware_id = $h, last_seen = MAX(last_seen, $now);
-                INSERT INTO client_hardware (cmid, hardware_id, last_seen) VALUES ($c, $h, $now)
-                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
-                DELETE FROM clients WHERE product = $p AND last_seen <= $window;
-                DELETE FROM client_hardware WHERE last_seen <= $window;
-                """, ("$p", visit.Product), ("$c", visit.Cmid), ("$h", visit.HardwareId), ("$now", now), ("$window", windowStart));
-            var count = Convert.ToInt32(Scalar(_connection,
-                "SELECT COUNT(*) FROM clients WHERE product = $p AND last_seen > $window;", ("$p", visit.Product), ("$window", windowStart)),
-                System.Globalization.CultureInfo.InvariantCulture);
-            var activation = activate(count);
-            if (activation is { } row)
-            {
-                Execute(_connection, """
-                    INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
-                    VALUES ($id, $p, $c, $h, $issued, $expires, $fp);
-                    """, ("$id", row.ActivationId), ("$p", visit.Product), ("$c", visit.Cmid), ("$h", visit.HardwareId),
-                    ("$issued", row.IssuedAt.ToUnixTimeSeconds()), ("$expires", row.Expires.ToUnixTimeSeconds()), ("$fp", row.Fingerprint));
-            }
-
-            Increment(KmsCounters.Requests);
-            Increment(KmsCounters.State(visit.ClientState));
-            Increment(activation is null ? KmsCounters.NotYet : KmsCounters.Activated);
-            transaction.Commit();
-            return count;
-        }
+        return Enqueue(PendingWrite.ForVisit(visit, activate));
     }
 
     /// <summary>Counts a refused request (bad input, clock skew, product not covered, host not activated).</summary>
-    public void RecordRefusal(string code, string? clientState)
-    {
-        lock (_gate)
-        {
-            using var transaction = _connection.BeginTransaction();
-            Increment(KmsCounters.Requests);
-            Increment(KmsCounters.Failed);
-            Increment(KmsCounters.FailedWith(code));
-            if (clientState is not null)
-            {
-                Increment(KmsCounters.State(clientState));
-            }
+    public Task RecordRefusalAsync(string code, string? clientState) => Enqueue(PendingWrite.ForRefusal(code, clientState));
 
-            transaction.Commit();
-        }
-    }
+    /// <summary>
+    /// The product's count after the last visit the writer decided: a hint (e.g. whether to sign a
+    /// certificate ahead), never a decision — only the writer decides.
+    /// </summary>
+    public int CountHint(string product) => _seen is { } seen && seen.TryGetValue(product, out var clients) ? clients.Published : 0;
 
     /// <summary>Remembers a fact for <c>pk kms-host status</c>, e.g. the listening address.</summary>
     public void SetMeta(string name, string value)
@@ -123,7 +128,7 @@ internal sealed class KmsDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs a read-only query under the writer's lock (used by status in the same process and by tests).</summary>
+    /// <summary>Runs a read-only query between the writer's transactions (used by status in the same process and by tests).</summary>
     public T Read<T>(Func<SqliteConnection, T> query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -133,8 +138,22 @@ internal sealed class KmsDatabase : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Lets the writer commit what is queued, then closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+        Close();
+    }
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        // The writer never blocks on this thread's context: it only waits for the queue, now completed.
+        _writer.GetAwaiter().GetResult();
+        Close();
+    }
 
     internal static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
@@ -162,6 +181,182 @@ internal sealed class KmsDatabase : IDisposable
         return command;
     }
 
-    private void Increment(string name) =>
-        Execute(_connection, "INSERT INTO counters (name, value) VALUES ($n, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1;", ("$n", name));
+    private Task<int> Enqueue(PendingWrite pending) =>
+        _queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException<int>(new ObjectDisposedException(nameof(KmsDatabase)));
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var counts = new int[MaxBatch];
+        var failed = new Exception?[MaxBatch];
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            Array.Clear(failed);
+            try
+            {
+                lock (_gate)
+                {
+                    Commit(batch, counts, failed);
+                }
+            }
+#pragma warning disable CA1031 // Whatever failed the commit fails every request in it; the writer must go on with the next batch.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // Nothing of the batch is on disk: forget what memory decided and load again from the file.
+                _seen = null;
+                foreach (var pending in batch)
+                {
+                    pending.TrySetException(e);
+                }
+
+                batch.Clear();
+                continue;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (failed[i] is { } error)
+                {
+                    batch[i].TrySetException(error);
+                }
+                else
+                {
+                    batch[i].TrySetResult(counts[i]);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Writes a batch in one transaction; an answer's <c>activate</c> that throws fails that request only.</summary>
+    private void Commit(List<PendingWrite> batch, int[] counts, Exception?[] failed)
+    {
+        var seen = _seen ?? Load();
+        _seen = seen;
+        using var transaction = _connection.BeginTransaction();
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_upsertClient, _upsertHardware, _insertActivation, _addToCounter, _forgetClients, _forgetHardware])
+        {
+            command.Transaction = transaction;
+        }
+
+        _counterDeltas.Clear();
+        var latestWindowStart = long.MinValue;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i];
+            if (pending.Visit is not { } visit)
+            {
+                Add(KmsCounters.Requests);
+                Add(KmsCounters.Failed);
+                Add(KmsCounters.FailedWith(pending.RefusalCode!));
+                if (pending.RefusedClientState is { } state)
+                {
+                    Add(KmsCounters.State(state));
+                }
+
+                continue;
+            }
+
+            var now = visit.At.ToUnixTimeSeconds();
+            var windowStart = now - WindowSeconds;
+            latestWindowStart = Math.Max(latestWindowStart, windowStart);
+            var clients = seen.GetOrAdd(visit.Product, static _ => new SeenClients());
+            clients.Forget(windowStart);
+            var before = clients.See(visit.Cmid, now);
+            AcknowledgedActivation? activation;
+            try
+            {
+                activation = pending.Activate!(clients.Count);
+            }
+#pragma warning disable CA1031 // The answer could not be prepared (e.g. signing failed): that request fails, not the batch.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                clients.Undo(visit.Cmid, now, before);
+                failed[i] = e;
+                continue;
+            }
+
+            counts[i] = clients.Count;
+            Run(_upsertClient, visit.Product, visit.Cmid, visit.HardwareId, now);
+            Run(_upsertHardware, visit.Cmid, visit.HardwareId, now);
+            if (activation is { } row)
+            {
+                Run(_insertActivation, row.ActivationId, visit.Product, visit.Cmid, visit.HardwareId,
+                    row.IssuedAt.ToUnixTimeSeconds(), row.Expires.ToUnixTimeSeconds(), row.Fingerprint);
+            }
+
+            Add(KmsCounters.Requests);
+            Add(KmsCounters.State(visit.ClientState));
+            Add(activation is null ? KmsCounters.NotYet : KmsCounters.Activated);
+        }
+
+        foreach (var (name, delta) in _counterDeltas)
+        {
+            Run(_addToCounter, name, delta);
+        }
+
+        if (latestWindowStart != long.MinValue && latestWindowStart >= _nextHousekeeping)
+        {
+            Run(_forgetClients, latestWindowStart);
+            Run(_forgetHardware, latestWindowStart);
+            _nextHousekeeping = latestWindowStart + HousekeepingSeconds;
+        }
+
+        transaction.Commit();
+    }
+
+    private ConcurrentDictionary<string, SeenClients> Load()
+    {
+        var seen = new ConcurrentDictionary<string, SeenClients>(StringComparer.Ordinal);
+        using var command = Command(_connection, "SELECT product, cmid, last_seen FROM clients;");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            seen.GetOrAdd(reader.GetString(0), static _ => new SeenClients()).See(reader.GetString(1), reader.GetInt64(2));
+        }
+
+        return seen;
+    }
+
+    private void Add(string counter) => CollectionsMarshal.GetValueRefOrAddDefault(_counterDeltas, counter, out _)++;
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = Command(_connection, sql);
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    private static void Run(SqliteCommand command, params ReadOnlySpan<object> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private void Close()
+    {
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_upsertClient, _upsertHardware, _insertActivation, _addToCounter, _forgetClients, _forgetHardware])
+        {
+            command.Dispose();
+        }
+
+        _connection.Dispose();
+    }
 }

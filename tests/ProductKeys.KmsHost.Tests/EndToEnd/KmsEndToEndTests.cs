@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ProductKeys.Core.Certificates;
@@ -172,6 +173,75 @@ public sealed partial class KmsEndToEndTests : IDisposable
         {
             await StopAsync(second);
         }
+    }
+
+    [Fact]
+    public async Task Two_hundred_clients_at_once_are_each_counted_once_and_every_acknowledged_activation_survives_a_kill()
+    {
+        const int clients = 200;
+        const int threshold = 100; // the count cap is twice that, so every count from 1 to 200 is answered uncapped
+        var data = Path.Combine(_root, "host");
+        var trust = Path.Combine(_root, "publisher.pem");
+        Directory.CreateDirectory(_root);
+        SigningKeyFile.SavePublicKeys(trust, new TrustedKeySet(_publisher.PublicKey));
+        await ActivateHostOfflineAsync(data, trust, threshold);
+
+        KmsActivationResponse[] answers;
+        using (var server = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"))!)
+        {
+            try
+            {
+                var port = await ReadPortAsync(server);
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                answers = await Task.WhenAll(Enumerable.Range(1, clients).Select(async device =>
+                {
+                    var request = new KmsActivationRequest($"cmid-{device:D4}", Product, "InitialGrace",
+                        Core.Devices.HardwareId.FromDeviceId($"e2e-device-{device}", Product).Value.ToString(), TimeProvider.System.GetUtcNow());
+                    using var response = await http.PostAsJsonAsync(Core.Kms.KmsProtocol.ActivatePath, request, Json, TestContext.Current.CancellationToken);
+                    Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+                    return (await response.Content.ReadFromJsonAsync<KmsActivationResponse>(Json, TestContext.Current.CancellationToken))!;
+                }));
+            }
+            finally
+            {
+                // Right after the last answer, a crash (SIGKILL), not a clean stop: only what was committed before answering survives.
+                server.Kill();
+                await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+
+        // Each client was counted once: the answers carry every count from 1 to 200, and the clients
+        // from the 100th on were activated.
+        Assert.Equal(Enumerable.Range(1, clients), answers.Select(a => a.Count).Order());
+        Assert.All(answers, a => Assert.Equal(a.Count >= threshold, a.Activated));
+        var acknowledged = answers.Where(a => a.Activated)
+            .Select(a => KmsClientCertificate.Verify(a.ClientCertificate, a.HostCertificate, new TrustedKeySet(_publisher.PublicKey), TimeProvider.System))
+            .Select(c => c.IsSuccess ? c.Value.ActivationId : throw new InvalidOperationException(c.Refusal.ToString()))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(clients - threshold + 1, acknowledged.Count);
+
+        // After the kill: the count, the totals and every acknowledged activation are in the database.
+        var status = await PkProcess.RunAsync("kms-host", "status", "--data", data, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var product = status.Json.GetProperty("products").EnumerateArray().Single(p => p.GetProperty("product").GetString() == Product);
+        Assert.Equal(clients, product.GetProperty("count").GetInt32());
+        Assert.Equal(clients, status.Json.GetProperty("requests").GetInt64());
+        Assert.Equal(acknowledged.Count, status.Json.GetProperty("activations").GetInt64());
+        using var database = Counting.KmsDatabase.Open(new Data.KmsHostFolder(data).DatabaseFile);
+        var stored = database.Read(connection =>
+        {
+            using var command = Counting.KmsDatabase.Command(connection, "SELECT activation_id FROM activations;");
+            using var reader = command.ExecuteReader();
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        });
+        Assert.Subset(stored, acknowledged);
+        Assert.Equal(acknowledged.Count, stored.Count);
     }
 
     public void Dispose()
