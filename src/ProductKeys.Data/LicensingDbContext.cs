@@ -41,6 +41,8 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<MakActivation> MakActivations => Set<MakActivation>();
 
+    public DbSet<MakActivationComponent> MakActivationComponents => Set<MakActivationComponent>();
+
     public DbSet<KmsHostActivation> KmsHostActivations => Set<KmsHostActivation>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
@@ -137,6 +139,12 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
             // Exact duplicates can never be counted twice, whatever happens above the database.
             e.HasIndex(a => new { a.KeyId, a.HardwareId }).IsUnique();
             e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
+        });
+        modelBuilder.Entity<MakActivationComponent>(e =>
+        {
+            e.HasKey(c => new { c.ActivationId, c.Hash });
+            e.HasIndex(c => new { c.KeyId, c.Hash });
+            e.HasOne<MakActivation>().WithMany().HasForeignKey(c => c.ActivationId);
         });
         modelBuilder.Entity<KmsHostActivation>(e =>
         {

@@ -11,6 +11,7 @@ internal static class ActivationSetup
                 "Activations limits must be positive.")
             .ValidateOnStart();
         services.AddSingleton<GuessThrottle>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddScoped<IssuedKeyLookup>();
         services.AddScoped<MakActivations>();
         services.AddScoped<KmsHostActivations>();

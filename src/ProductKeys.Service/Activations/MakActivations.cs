@@ -14,11 +14,12 @@ namespace ProductKeys.Service.Activations;
 /// <summary>
 /// MAK activation (SPEC §2): the same device (within hardware tolerance) gets its activation back
 /// for free; a new device or a significant hardware change consumes one activation, only while
-/// used &lt; limit. Exact under concurrency and across nodes: each activation of a key runs in a
-/// transaction that first takes the key row's write lock, and the consuming UPDATE is conditional.
+/// used &lt; limit. Exact under concurrency and across nodes: the consuming UPDATE is conditional
+/// (WHERE used &lt; limit) and a unique index on (key, hardware ID) turns a device's concurrent
+/// duplicate into a re-activation (docs/adr/0009-mak-activation-concurrency.md).
 /// </summary>
 internal sealed partial class MakActivations(
-    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, TimeProvider time, ILogger<MakActivations> logger)
+    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
 {
     public const int MaxProductLength = 64;
 
@@ -90,40 +91,51 @@ internal sealed partial class MakActivations(
 
     private async Task<Outcome<(Guid ActivationId, bool Reactivation, int Used)>> RecordAsync(IssuedKey key, HardwareId hardware, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         var hardwareText = hardware.ToString();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-
-        // Take the key row's write lock before reading its activations: a row lock on PostgreSQL,
-        // the database write lock on SQLite. Activations of one key are thereby serialized on every
-        // node, so one device activating twice at once is counted once.
-        await db.Keys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.ActivationsUsed, k => k.ActivationsUsed), ct);
-
-        var existing = await db.MakActivations.AsNoTracking()
-            .Where(a => a.KeyId == key.Id)
-            .Select(a => new { a.Id, a.HardwareId })
-            .ToListAsync(ct);
-        var same = existing.FirstOrDefault(a => a.HardwareId == hardwareText)
-            ?? existing.FirstOrDefault(a => HardwareId.TryParse(a.HardwareId, out var known) && HardwareId.Compare(known, hardware).IsSameDevice);
-        int used;
-        if (same is not null)
+        if (await FindSameDeviceAsync(key.Id, hardware, hardwareText, ct) is { } known)
         {
-            await db.MakActivations.Where(a => a.Id == same.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.HardwareId, hardwareText)
-                .SetProperty(a => a.LastActivatedAt, now)
-                .SetProperty(a => a.Activations, a => a.Activations + 1), ct);
-            used = await db.Keys.Where(k => k.Id == key.Id).Select(k => k.ActivationsUsed).SingleAsync(ct);
-            await transaction.CommitAsync(ct);
-            return (same.Id, true, used);
+            return await ReactivateAsync(key, known, hardware, hardwareText, ct);
         }
 
-        var consumed = await db.Keys
-            .Where(k => k.Id == key.Id && k.ActivationsUsed < k.ActivationLimit && k.Status == KeyStatus.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ActivationsUsed, k => k.ActivationsUsed + 1), ct);
-        var current = await db.Keys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => new { k.ActivationsUsed, k.ActivationLimit, k.Status }).SingleAsync(ct);
-        if (consumed == 0)
+        var consumed = await ConsumeAsync(key, hardware, hardwareText, ct);
+        if (consumed is { IsSuccess: true, Value: null })
+        {
+            // The same device won a race for its first activation: the unique index (key, hardware ID)
+            // refused the second row, the consumption was rolled back, and this is a re-activation.
+            return await FindSameDeviceAsync(key.Id, hardware, hardwareText, ct) is { } winner
+                ? await ReactivateAsync(key, winner, hardware, hardwareText, ct)
+                : new Refusal(ErrorCatalogue.Conflict, "This device's activation changed while it was being recorded: retry.");
+        }
+
+        if (!consumed.IsSuccess)
+        {
+            return consumed.Refusal;
+        }
+
+        var (id, used) = consumed.Value!.Value;
+        return (id, false, used);
+    }
+
+    /// <summary>
+    /// The floor's shape and nothing more inside the transaction: the conditional UPDATE of the
+    /// counter (row lock held from here) and the INSERTs, then COMMIT — before the answer is sent.
+    /// </summary>
+    /// <returns>The new activation's id and the key's count; null when the same device was inserted meanwhile; or the refusal.</returns>
+    private async Task<Outcome<(Guid Id, int Used)?>> ConsumeAsync(IssuedKey key, HardwareId hardware, string hardwareText, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        using var gate = await writeGate.EnterAsync(db, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The same statement on both providers: SQLite (3.35+) and PostgreSQL both return the new count.
+        var consumed = await db.Database.SqlQuery<int>($"""
+            UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
+            WHERE "Id" = {key.Id} AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
+            RETURNING "ActivationsUsed" AS "Value"
+            """).ToListAsync(ct);
+        if (consumed.Count == 0)
         {
             await transaction.RollbackAsync(ct);
+            var current = await db.Keys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => new { k.ActivationLimit, k.Status }).SingleAsync(ct);
             return current.Status == KeyStatus.Blocked
                 ? new Refusal(ErrorCatalogue.KeyBlocked)
                 : new Refusal(ErrorCatalogue.MakLimitReached,
@@ -141,12 +153,77 @@ internal sealed partial class MakActivations(
             Activations = 1,
         };
         db.MakActivations.Add(activation);
-        await db.SaveChangesAsync(ct);
+        AddComponents(activation.Id, key.Id, hardware);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return new Outcome<(Guid Id, int Used)?>(((Guid, int)?)null);
+        }
+
         await transaction.CommitAsync(ct);
-        return (activation.Id, false, current.ActivationsUsed);
+        return (activation.Id, consumed[0]);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "MAK …{PartialKey} activated {ActivationId} (reactivation: {Reactivation}); {Used}/{Limit} used")]
+    /// <summary>The device is known: nothing is consumed; the activation is re-bound to today's hardware.</summary>
+    private async Task<(Guid, bool, int)> ReactivateAsync(IssuedKey key, (Guid Id, bool Exact) known, HardwareId hardware, string hardwareText, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        using (await writeGate.EnterAsync(db, ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.MakActivations.Where(a => a.Id == known.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.HardwareId, hardwareText)
+                .SetProperty(a => a.LastActivatedAt, now)
+                .SetProperty(a => a.Activations, a => a.Activations + 1), ct);
+            if (!known.Exact)
+            {
+                // The certificate binds to today's hardware: match future requests against it.
+                await db.MakActivationComponents.Where(c => c.ActivationId == known.Id).ExecuteDeleteAsync(ct);
+                AddComponents(known.Id, key.Id, hardware);
+                await db.SaveChangesAsync(ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        var used = await db.Keys.Where(k => k.Id == key.Id).Select(k => k.ActivationsUsed).SingleAsync(ct);
+        return (known.Id, true, used);
+    }
+
+    /// <summary>
+    /// The key's activation for this device: the exact hardware ID, or one within tolerance among the
+    /// activations sharing at least one component hash (only those can be the same device).
+    /// </summary>
+    private async Task<(Guid Id, bool Exact)?> FindSameDeviceAsync(Guid keyId, HardwareId hardware, string hardwareText, CancellationToken ct)
+    {
+        // The exact hardware ID shares every component, so it is among the candidates too.
+        var hashes = Hashes(hardware);
+        var candidates = await db.MakActivationComponents
+            .Where(c => c.KeyId == keyId && hashes.Contains(c.Hash))
+            .Select(c => c.ActivationId)
+            .Distinct()
+            .Join(db.MakActivations, id => id, a => a.Id, (_, a) => new { a.Id, a.HardwareId })
+            .ToListAsync(ct);
+        if (candidates.FirstOrDefault(a => a.HardwareId == hardwareText) is { } exact)
+        {
+            return (exact.Id, true);
+        }
+
+        var same = candidates.FirstOrDefault(a => HardwareId.TryParse(a.HardwareId, out var known) && HardwareId.Compare(known, hardware).IsSameDevice);
+        return same is null ? null : (same.Id, false);
+    }
+
+    private void AddComponents(Guid activationId, Guid keyId, HardwareId hardware) =>
+        db.MakActivationComponents.AddRange(Hashes(hardware).Select(h => new MakActivationComponent { ActivationId = activationId, KeyId = keyId, Hash = h }));
+
+    private static long[] Hashes(HardwareId hardware) => [.. hardware.Components.Select(c => unchecked((long)c.Hash)).Distinct()];
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "MAK …{PartialKey} activated {ActivationId} (reactivation: {Reactivation}); {Used}/{Limit} used")]
     private static partial void LogActivated(ILogger logger, string partialKey, Guid activationId, bool reactivation, int used, int limit);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "MAK …{PartialKey} refused: {Code}")]

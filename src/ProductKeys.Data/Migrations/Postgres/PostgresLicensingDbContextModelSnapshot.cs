@@ -252,6 +252,24 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.ToTable("MakActivations");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivationComponent", b =>
+                {
+                    b.Property<Guid>("ActivationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Hash")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ActivationId", "Hash");
+
+                    b.HasIndex("KeyId", "Hash");
+
+                    b.ToTable("MakActivationComponents");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -567,6 +585,15 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
                         .WithMany()
                         .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivationComponent", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Activations.MakActivation", null)
+                        .WithMany()
+                        .HasForeignKey("ActivationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

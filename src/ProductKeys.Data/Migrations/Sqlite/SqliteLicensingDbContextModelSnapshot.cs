@@ -247,6 +247,24 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.ToTable("MakActivations");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivationComponent", b =>
+                {
+                    b.Property<Guid>("ActivationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hash")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActivationId", "Hash");
+
+                    b.HasIndex("KeyId", "Hash");
+
+                    b.ToTable("MakActivationComponents");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -562,6 +580,15 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
                         .WithMany()
                         .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.MakActivationComponent", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Activations.MakActivation", null)
+                        .WithMany()
+                        .HasForeignKey("ActivationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Contracts;
 
-namespace ProductKeys.KmsLoad;
+namespace ProductKeys.Load.Kms;
 
 /// <summary>The floor: Kestrel + minimal API + System.Text.Json, answering the KMS request body back.</summary>
 internal static class EchoServer

@@ -56,11 +56,35 @@ namespace ProductKeys.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "MakActivationComponents",
+                columns: table => new
+                {
+                    ActivationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hash = table.Column<long>(type: "INTEGER", nullable: false),
+                    KeyId = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MakActivationComponents", x => new { x.ActivationId, x.Hash });
+                    table.ForeignKey(
+                        name: "FK_MakActivationComponents_MakActivations_ActivationId",
+                        column: x => x.ActivationId,
+                        principalTable: "MakActivations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_KmsHostActivations_KeyId_HostId",
                 table: "KmsHostActivations",
                 columns: new[] { "KeyId", "HostId" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MakActivationComponents_KeyId_Hash",
+                table: "MakActivationComponents",
+                columns: new[] { "KeyId", "Hash" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_MakActivations_KeyId_HardwareId",
@@ -74,6 +98,9 @@ namespace ProductKeys.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "KmsHostActivations");
+
+            migrationBuilder.DropTable(
+                name: "MakActivationComponents");
 
             migrationBuilder.DropTable(
                 name: "MakActivations");

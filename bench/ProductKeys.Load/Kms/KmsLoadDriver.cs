@@ -8,14 +8,14 @@ using ProductKeys.Core.Devices;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
 
-namespace ProductKeys.KmsLoad;
+namespace ProductKeys.Load.Kms;
 
 /// <summary>
 /// Client activations per second against one real <c>pk kms-host serve</c> (threshold 1, so every
 /// request with a new CMID is counted, signed and written with synchronous=FULL), and the same
 /// driver against a plain Kestrel JSON echo, at 2, 8 and 32 concurrent clients.
 /// </summary>
-internal static class LoadDriver
+internal static class KmsLoadDriver
 {
     private const string Product = "bench-desktop";
     private static readonly int[] Concurrency = [2, 8, 32];
@@ -24,7 +24,7 @@ internal static class LoadDriver
     public static async Task RunAsync(int requestsPerLevel)
     {
         var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
-        var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.KmsLoad.dll");
+        var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.Load.dll");
         var root = Directory.CreateTempSubdirectory("pk-kms-load-").FullName;
         Console.WriteLine($"| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | peak RSS MiB |");
         Console.WriteLine($"|---|---|---|---|---|---|---|");

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace ProductKeys.KmsLoad;
+namespace ProductKeys.Load;
 
 /// <summary>A server under test in its own process, so its peak RSS is its own.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
@@ -40,6 +40,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             if (Url().Match(line) is { Success: true } url)
             {
+                // Keep draining: a server that logs to a full pipe blocks mid-request.
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
                 return new ServerProcess(process, new Uri(url.Value));
             }
         }

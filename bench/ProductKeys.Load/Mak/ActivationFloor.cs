@@ -1,0 +1,75 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ProductKeys.Load.Mak;
+
+/// <summary>
+/// The floor a MAK activation cannot beat on a given database: per activation, one transaction
+/// with the conditional UPDATE of the key's counter and the INSERT of the activation row — what
+/// the service must at least do, without HTTP, JSON, key checks, tolerance matching or signing.
+/// </summary>
+internal sealed class ActivationFloor(Func<DbConnection> open, object keyId, bool sqlite)
+{
+    public static ActivationFloor ForSqlite(string connectionString, Guid keyId) =>
+        new(() => new SqliteConnection(connectionString), keyId.ToString().ToUpperInvariant(), sqlite: true);
+
+    public static ActivationFloor ForPostgres(string connectionString, Guid keyId) =>
+        new(() => new NpgsqlConnection(connectionString), keyId, sqlite: false);
+
+    public Task RunAsync(int clients, int requests, double[]? latencies)
+    {
+        var next = -1;
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            await using var connection = open();
+            await connection.OpenAsync();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await ActivateAsync(connection, $"floor-{prefix}-{i}");
+                if (latencies is not null)
+                {
+                    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+            }
+        }));
+    }
+
+    private async Task ActivateAsync(DbConnection connection, string hardwareId)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1 WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'""";
+        Add(update, "key", keyId);
+        if (await update.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException("The floor's key has no activations left.");
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO "MakActivations" ("Id", "KeyId", "ProductId", "HardwareId", "ActivatedAt", "LastActivatedAt", "Activations")
+            VALUES (@id, @key, 'contoso-desktop', @hardware, @now, @now, 1)
+            """;
+        Add(insert, "id", sqlite ? Guid.NewGuid().ToString().ToUpperInvariant() : Guid.NewGuid());
+        Add(insert, "key", keyId);
+        Add(insert, "hardware", hardwareId);
+        Add(insert, "now", sqlite ? TimeProvider.System.GetUtcNow().ToString("O") : TimeProvider.System.GetUtcNow());
+        await insert.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace ProductKeys.Load.Mak;
+
+/// <summary>
+/// MAK activations per second over HTTP against a real <c>pk server</c> (keep-alive, distinct
+/// devices, 8 and 32 concurrent) on SQLite and PostgreSQL, next to the floor measured by the same
+/// driver in the same run on the same database: one conditional-update + insert transaction per
+/// activation, straight against the database (<see cref="ActivationFloor"/>).
+/// </summary>
+internal static class MakLoadDriver
+{
+    private static readonly int[] Concurrency = [8, 32];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task RunAsync(int requests, string? postgresAdmin)
+    {
+        var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
+        var root = Directory.CreateTempSubdirectory("pk-mak-load-").FullName;
+        Console.WriteLine("| database | what | concurrent | requests | activations/s | p50 ms | p99 ms | ratio to floor |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        try
+        {
+            await MeasureAsync(pk, "SQLite", Path.Combine(root, "sqlite"), null, requests);
+            if (postgresAdmin is not null)
+            {
+                var database = $"pk_bench_{Guid.NewGuid():N}"[..24];
+                await using (var admin = new NpgsqlConnection(postgresAdmin))
+                {
+                    await admin.OpenAsync();
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+                    await create.ExecuteNonQueryAsync();
+                }
+
+                var connection = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ConnectionString;
+                await MeasureAsync(pk, "PostgreSQL", Path.Combine(root, "postgres"), connection, requests);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(string pk, string name, string data, string? postgres, int requests)
+    {
+        string[] database = postgres is null ? ["--data", data] : ["--data", data, "--db", postgres];
+        await using var server = await ServerProcess.StartAsync([pk, "server", "--demo", .. database, "--urls", "http://127.0.0.1:0"]);
+        var demo = await ReadDemoAsync(Path.Combine(data, "demo.json"));
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var (keyId, key) = await UnlimitedMakAsync(http, demo);
+        var floor = postgres is null
+            ? ActivationFloor.ForSqlite($"Data Source={Path.Combine(data, "productkeys.db")};Default Timeout=30", keyId)
+            : ActivationFloor.ForPostgres(postgres, keyId);
+
+        foreach (var clients in Concurrency)
+        {
+            await RunHttpAsync(http, key, clients, Math.Min(200, requests), $"warm-{clients}", latencies: null);
+            var httpLatencies = new double[requests];
+            var httpTime = Stopwatch.StartNew();
+            await RunHttpAsync(http, key, clients, requests, $"http-{clients}", httpLatencies);
+            httpTime.Stop();
+
+            await floor.RunAsync(clients, Math.Min(200, requests), null);
+            var floorLatencies = new double[requests];
+            var floorTime = Stopwatch.StartNew();
+            await floor.RunAsync(clients, requests, floorLatencies);
+            floorTime.Stop();
+
+            var floorRate = requests / floorTime.Elapsed.TotalSeconds;
+            Print(name, "floor: UPDATE … WHERE used < limit + INSERT, one transaction", clients, requests, floorRate, floorLatencies, floorRate);
+            Print(name, "POST /api/v1/activations (pk server)", clients, requests, requests / httpTime.Elapsed.TotalSeconds, httpLatencies, floorRate);
+        }
+    }
+
+    private static void Print(string database, string what, int clients, int requests, double rate, double[] latencies, double floorRate)
+    {
+        Array.Sort(latencies);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {database} | {what} | {clients} | {requests} | {rate:F0} | {latencies[requests / 2]:F2} | {latencies[(int)(requests * 0.99)]:F2} | {rate / floorRate:F2} |"));
+    }
+
+    /// <summary>The server prints its address before it writes demo.json: wait for a whole file.</summary>
+    private static async Task<JsonElement> ReadDemoAsync(string path)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                return JsonDocument.Parse(await File.ReadAllTextAsync(path)).RootElement.Clone();
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new InvalidOperationException($"{path} did not appear.");
+    }
+
+    /// <summary>The demo's desktop MAK with its limit raised far beyond the run, as publisher staff would.</summary>
+    private static async Task<(Guid Id, string Key)> UnlimitedMakAsync(HttpClient http, JsonElement demo)
+    {
+        string Token(string user) => demo.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == user).GetProperty("token").GetString()!;
+        var account = demo.GetProperty("billingAccounts")[0].GetProperty("id").GetString();
+        using var list = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/billing-accounts/{account}/product-keys");
+        list.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token("billing-contributor"));
+        using var listed = await http.SendAsync(list);
+        var keys = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement;
+        var mak = keys.EnumerateArray().First(k => k.GetProperty("type").GetString() == "Mak" && k.GetProperty("product").GetString() == "contoso-desktop");
+        var id = mak.GetProperty("id").GetGuid();
+        using var raise = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/keys/{id}/limit") { Content = JsonContent.Create(new { activationLimit = 50_000_000 }) };
+        raise.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token("publisher-admin"));
+        using var raised = await http.SendAsync(raise);
+        raised.EnsureSuccessStatusCode();
+        return (id, mak.GetProperty("key").GetString()!);
+    }
+
+    private static Task RunHttpAsync(HttpClient http, string key, int clients, int requests, string prefix, double[]? latencies)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var hardwareId = ProductKeys.Core.Devices.HardwareId.FromDeviceId($"{prefix}-{i}", "contoso-desktop").Value.ToString();
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync("/api/v1/activations", new { key, product = "contoso-desktop", hardwareId }, Json);
+                var body = await response.Content.ReadAsStringAsync();
+                if (latencies is not null)
+                {
+                    latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                }
+
+                if (!response.IsSuccessStatusCode || body.Contains("\"reactivation\":true", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"Unexpected answer {(int)response.StatusCode}: {body}");
+                }
+            }
+        }));
+    }
+}

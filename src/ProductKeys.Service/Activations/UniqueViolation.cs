@@ -1,0 +1,16 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ProductKeys.Service.Activations;
+
+internal static class UniqueViolation
+{
+    /// <summary>True when a save failed on a unique index (SQLite constraint 2067, PostgreSQL 23505).</summary>
+    public static bool Is(DbUpdateException e) => e.InnerException switch
+    {
+        SqliteException s => s.SqliteExtendedErrorCode == 2067 || s.SqliteExtendedErrorCode == 1555,
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+}
