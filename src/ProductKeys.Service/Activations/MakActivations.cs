@@ -202,21 +202,29 @@ internal sealed partial class MakActivations(
     private async Task<(Guid Id, bool Exact)?> FindSameDeviceAsync(Guid keyId, HardwareId hardware, string hardwareText, CancellationToken ct)
     {
         // The exact hardware ID shares every component, so it is among the candidates too.
-        var hashes = Hashes(hardware);
-        var candidates = await db.MakActivationComponents
-            .Where(c => c.KeyId == keyId && hashes.Contains(c.Hash))
-            .Select(c => c.ActivationId)
-            .Distinct()
-            .Join(db.MakActivations, id => id, a => a.Id, (_, a) => new { a.Id, a.HardwareId })
-            .ToListAsync(ct);
-        if (candidates.FirstOrDefault(a => a.HardwareId == hardwareText) is { } exact)
+        var candidates = new List<(Guid Id, string HardwareId)>();
+        await foreach (var candidate in Candidates.For(db)(db, keyId, Hashes(hardware)).WithCancellation(ct))
         {
-            return (exact.Id, true);
+            candidates.Add(candidate);
         }
 
-        var same = candidates.FirstOrDefault(a => HardwareId.TryParse(a.HardwareId, out var known) && HardwareId.Compare(known, hardware).IsSameDevice);
-        return same is null ? null : (same.Id, false);
+        if (candidates.FindIndex(a => a.HardwareId == hardwareText) is var exact and >= 0)
+        {
+            return (candidates[exact].Id, true);
+        }
+
+        var same = candidates.FindIndex(a => HardwareId.TryParse(a.HardwareId, out var known) && HardwareId.Compare(known, hardware).IsSameDevice);
+        return same < 0 ? null : (candidates[same].Id, false);
     }
+
+    // Every activation runs this query: compiled once rather than translated per request.
+    private static readonly CompiledPerProvider<Func<LicensingDbContext, Guid, long[], IAsyncEnumerable<(Guid Id, string HardwareId)>>> Candidates = new(() =>
+        EF.CompileAsyncQuery((LicensingDbContext db, Guid keyId, long[] hashes) =>
+            db.MakActivationComponents
+                .Where(c => c.KeyId == keyId && hashes.Contains(c.Hash))
+                .Select(c => c.ActivationId)
+                .Distinct()
+                .Join(db.MakActivations, id => id, a => a.Id, (_, a) => new ValueTuple<Guid, string>(a.Id, a.HardwareId))));
 
     private void AddComponents(Guid activationId, Guid keyId, HardwareId hardware) =>
         db.MakActivationComponents.AddRange(Hashes(hardware).Select(h => new MakActivationComponent { ActivationId = activationId, KeyId = keyId, Hash = h }));
