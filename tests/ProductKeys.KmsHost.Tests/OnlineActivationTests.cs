@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -50,7 +51,7 @@ public sealed class OnlineActivationTests : IAsyncLifetime
     public async Task Online_activation_pins_the_publisher_keys_and_installs_a_certificate_for_this_host()
     {
         var activator = new HostActivator(new KmsHostFolder(_data), TimeProvider.System);
-        var installed = await activator.ActivateOnlineAsync(_hostKey, ServiceUri, null, new PublisherServiceClient(_http), TestContext.Current.CancellationToken);
+        var installed = await activator.ActivateOnlineAsync(_hostKey, ServiceUri, null, new LicensingServiceClient(_http), TestContext.Current.CancellationToken);
         Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         Assert.Equal(File.ReadAllText(Path.Combine(_data, "host-id")).Trim(), installed.Value.HostId);
         Assert.Equal(_publisher.KeyId, SigningKeyFile.LoadPublicKeys(Path.Combine(_data, "publisher-keys.pem")).Value.Keys.Single().KeyId);
@@ -67,7 +68,7 @@ public sealed class OnlineActivationTests : IAsyncLifetime
         }
 
         var activator = new HostActivator(new KmsHostFolder(_data), TimeProvider.System);
-        var refused = await activator.ActivateOnlineAsync(_hostKey, ServiceUri, null, new PublisherServiceClient(_http), TestContext.Current.CancellationToken);
+        var refused = await activator.ActivateOnlineAsync(_hostKey, ServiceUri, null, new LicensingServiceClient(_http), TestContext.Current.CancellationToken);
         Assert.Equal(ErrorCatalogue.KmsHostKeyLimit.Code, refused.Refusal?.Code);
         Assert.False(File.Exists(Path.Combine(_data, "host-certificate.txt")));
     }
@@ -77,7 +78,7 @@ public sealed class OnlineActivationTests : IAsyncLifetime
     {
         var mak = ProductKey.Derive(KeyType.Mak, 3, 1, new byte[32]).ToString();
         var activator = new HostActivator(new KmsHostFolder(_data), TimeProvider.System);
-        var refused = await activator.ActivateOnlineAsync(mak, ServiceUri, null, new PublisherServiceClient(_http), TestContext.Current.CancellationToken);
+        var refused = await activator.ActivateOnlineAsync(mak, ServiceUri, null, new LicensingServiceClient(_http), TestContext.Current.CancellationToken);
         Assert.Equal(ErrorCatalogue.KeyWrongUse.Code, refused.Refusal?.Code);
     }
 

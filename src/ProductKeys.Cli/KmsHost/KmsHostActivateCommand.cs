@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
@@ -59,7 +60,7 @@ internal static class KmsHostActivateCommand
             else if (ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new PublisherServiceClient(http), cancellationToken,
+                installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new LicensingServiceClient(http), cancellationToken,
                     keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
             }
             else

@@ -6,7 +6,8 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Client.Activation;
 
 /// <summary>
-/// What a device asks the licensing service: its publisher keys and a MAK activation. Refusals
+/// What devices and KMS hosts ask the licensing service: its publisher keys, a MAK activation,
+/// a KMS host activation. Refusals
 /// come back as problem details with a stable <c>code</c> and are returned as <see cref="Refusal"/>.
 /// </summary>
 public sealed class LicensingServiceClient(HttpClient http)
@@ -21,6 +22,12 @@ public sealed class LicensingServiceClient(HttpClient http)
     public Task<Outcome<MakActivationResponse>> ActivateAsync(Uri service, MakActivationRequest request, CancellationToken cancellationToken) =>
         SendAsync<MakActivationResponse>(
             new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/activations")) { Content = JsonContent.Create(request, options: Json) },
+            cancellationToken);
+
+    /// <summary>Activates a KMS host with its KMS host key (<c>POST /api/v1/kms-host-activations</c>).</summary>
+    public Task<Outcome<KmsHostActivationResponse>> ActivateKmsHostAsync(Uri service, KmsHostActivationRequest request, CancellationToken cancellationToken) =>
+        SendAsync<KmsHostActivationResponse>(
+            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/kms-host-activations")) { Content = JsonContent.Create(request, options: Json) },
             cancellationToken);
 
     private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -94,7 +95,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <param name="pinned">Told the key IDs when the service's keys were pinned, so the operator can compare fingerprints.</param>
     public async Task<Outcome<KmsHostCertificate>> ActivateOnlineAsync(
-        string? key, Uri service, TrustedKeySet? trust, PublisherServiceClient client, CancellationToken cancellationToken,
+        string? key, Uri service, TrustedKeySet? trust, LicensingServiceClient client, CancellationToken cancellationToken,
         Action<IReadOnlyList<string>>? pinned = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -128,7 +129,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             }
         }
 
-        var answer = await client.ActivateAsync(service, request.Value, cancellationToken);
+        var answer = await client.ActivateKmsHostAsync(service, request.Value, cancellationToken);
         return answer.IsSuccess ? Install(answer.Value.HostCertificate, trust) : answer.Refusal;
     }
 
