@@ -14,7 +14,7 @@ ensure_dnsmasq
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q
 set +e
-dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q "$@" 2>&1 | tee "$results/output.log"
+dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$results/output.log"
 status=${PIPESTATUS[0]}
 set -e
 

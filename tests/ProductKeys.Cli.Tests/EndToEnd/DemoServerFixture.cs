@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
@@ -8,71 +5,42 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>A real <c>pk server --demo</c> process on a free loopback port, with its demo.json.</summary>
 public sealed class DemoServerFixture : IAsyncLifetime
 {
-    private Process? _server;
+    private PkServerProcess? _server;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "pk-cli-e2e", Guid.NewGuid().ToString("N"));
 
-    public string Url { get; private set; } = "";
+    public string Url => _server?.Url ?? "";
 
     public JsonElement Demo { get; private set; }
 
     public string AccountId => Demo.GetProperty("billingAccounts")[0].GetProperty("id").GetString()!;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => PkServerProcess.FreePort();
 
     public async ValueTask InitializeAsync()
     {
-        Url = $"http://127.0.0.1:{FreePort()}";
-        _server = Process.Start(Pk.StartInfo(null, "server", "--demo", "--data", DataDirectory, "--urls", Url))!;
-        _server.StandardInput.Close();
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
         var demoPath = Path.Combine(DataDirectory, "demo.json");
-        using var http = new HttpClient();
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        _server = await PkServerProcess.StartAsync(async () =>
         {
-            if (_server.HasExited)
+            try
             {
-                throw new InvalidOperationException($"pk server --demo exited with {_server.ExitCode} before it was ready.");
+                Demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoPath)).RootElement.Clone();
+                return true;
             }
-
-            if (File.Exists(demoPath) && await IsHealthyAsync(http))
+            catch (Exception e) when (e is IOException or JsonException)
             {
-                try
-                {
-                    Demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoPath)).RootElement.Clone();
-                    break;
-                }
-                catch (JsonException)
-                {
-                    // Still being written.
-                }
+                return false; // not written yet, or still being written
             }
-
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException("pk server --demo did not write demo.json and answer /healthz within 60 s.");
-            }
-
-            await Task.Delay(200);
-        }
+        }, "--demo", "--data", DataDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is { HasExited: false })
+        if (_server is not null)
         {
-            _server.Kill(entireProcessTree: true);
-            await _server.WaitForExitAsync();
+            await _server.DisposeAsync();
         }
 
-        _server?.Dispose();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -85,16 +53,4 @@ public sealed class DemoServerFixture : IAsyncLifetime
 
     public string Token(string user) =>
         Demo.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == user).GetProperty("token").GetString()!;
-
-    private async Task<bool> IsHealthyAsync(HttpClient http)
-    {
-        try
-        {
-            return (await http.GetAsync(Url + "/healthz")).IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
 }

@@ -6,7 +6,7 @@ using ProductKeys.Client.Kms;
 namespace ProductKeys.Client.Tests.Kms;
 
 /// <summary>
-/// A real DNS server for discovery tests: Debian's dnsmasq on 127.0.0.1 and a free high port,
+/// A real DNS server for discovery tests: Debian's dnsmasq on a loopback address and a free high port,
 /// serving only the given SRV records, stopped by its PID. test.sh installs dnsmasq when missing.
 /// </summary>
 internal sealed class DnsmasqServer : IDisposable
@@ -27,14 +27,18 @@ internal sealed class DnsmasqServer : IDisposable
     {
         var binary = Binaries.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("dnsmasq is not installed: run 'apt-get install -y dnsmasq-base' (test.sh does this).");
-        var port = FreePort();
+        // Test assemblies run in parallel and each may start dnsmasq; it binds with SO_REUSEADDR, so two
+        // instances on one address and port would silently share it. A loopback address of its own
+        // (anywhere in 127.0.0.0/8) makes a collision need the same random address and port.
+        var address = new IPAddress([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)]);
+        var port = FreePort(address);
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["--no-daemon", "--no-resolv", "--no-hosts", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--pid-file="])
+        foreach (var argument in (string[])["--no-daemon", "--no-resolv", "--no-hosts", $"--port={port}", $"--listen-address={address}", "--bind-interfaces", "--pid-file="])
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,7 +55,7 @@ internal sealed class DnsmasqServer : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start.");
-        var server = new DnsmasqServer(process, new IPEndPoint(IPAddress.Loopback, port));
+        var server = new DnsmasqServer(process, new IPEndPoint(address, port));
 
         // dnsmasq logs "started" once its sockets are bound; a query sent earlier would wait for a timeout.
         while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line && !line.Contains("started", StringComparison.Ordinal))
@@ -90,9 +94,9 @@ internal sealed class DnsmasqServer : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    private static int FreePort(IPAddress address)
     {
-        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var udp = new UdpClient(new IPEndPoint(address, 0));
         return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
     }
 }

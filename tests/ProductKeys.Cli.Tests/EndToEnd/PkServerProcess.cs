@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>A real <c>pk server</c> process on a free loopback port; killed (whole tree) on dispose.</summary>
+internal sealed class PkServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private PkServerProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <c>pk server ARGS --urls URL</c> and waits until /healthz answers and <paramref name="ready"/> holds.</summary>
+    public static async Task<PkServerProcess> StartAsync(Func<Task<bool>>? ready, params string[] args)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = Process.Start(Pk.StartInfo(null, ["server", .. args, "--urls", url]))!;
+        process.StandardInput.Close();
+        // Drained continuously: a server writing to a full pipe would block mid-request.
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new PkServerProcess(process, url);
+        using var http = new HttpClient();
+        var deadline = Stopwatch.StartNew();
+        while (!(await server.IsHealthyAsync(http) && (ready is null || await ready())))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"pk server {string.Join(' ', args)} exited with {process.ExitCode} before it was ready.");
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                await server.DisposeAsync();
+                throw new TimeoutException($"pk server {string.Join(' ', args)} was not ready within 60 s.");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task<bool> IsHealthyAsync(HttpClient http)
+    {
+        try
+        {
+            return (await http.GetAsync(Url + "/healthz")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ProductKeys.Core.Devices;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// Two real 'pk server' processes on one PostgreSQL (the throwaway one ./test.sh starts), sharing
+/// the publisher secrets: 200 devices at once against a MAK whose limit is 37 get exactly 37
+/// activations between them.
+/// </summary>
+public sealed class TwoServersOnPostgresTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-two-nodes-").FullName;
+
+    [Fact]
+    public async Task Two_hundred_devices_across_two_server_processes_activate_exactly_37()
+    {
+        var admin = Environment.GetEnvironmentVariable("PK_TEST_POSTGRES");
+        if (admin is null)
+        {
+            Assert.SkipWhen(Environment.GetEnvironmentVariable("PK_SKIP_POSTGRES") == "1", "PK_SKIP_POSTGRES=1: the two-process PostgreSQL test is SKIPPED.");
+            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL (PK_SKIP_POSTGRES=1 skips this test).");
+        }
+
+        // EF Core's migration creates the database.
+        var database = $"{admin};Database=pk_two_nodes_{Guid.NewGuid():N}".Replace(";Database=postgres", "", StringComparison.Ordinal);
+        var first = Path.Combine(_folder, "first");
+        JsonElement demo = default;
+        await using var nodeA = await PkServerProcess.StartAsync(async () =>
+        {
+            try
+            {
+                demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.Clone();
+                return true;
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                return false;
+            }
+        }, "--demo", "--data", first, "--db", database);
+        await using var nodeB = await PkServerProcess.StartAsync(null, "--data", Path.Combine(_folder, "second"), "--db", database, "--secrets", Path.Combine(first, "secrets"));
+
+        using var a = new HttpClient { BaseAddress = new Uri(nodeA.Url) };
+        using var b = new HttpClient { BaseAddress = new Uri(nodeB.Url) };
+        var key = await OrderMakAsync(b, demo, quantity: 29); // limit max(ceil(36.25), 34) = 37, ordered through the second node
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            var hardwareId = HardwareId.FromDeviceId($"node-device-{i}", "contoso-desktop").Value.ToString();
+            using var response = await (i % 2 == 0 ? a : b).PostAsJsonAsync("/api/v1/activations", new { key, product = "contoso-desktop", hardwareId }, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            return response.IsSuccessStatusCode ? "OK" : JsonDocument.Parse(body).RootElement.GetProperty("code").GetString();
+        }));
+
+        Assert.Equal(37, answers.Count(c => c == "OK"));
+        Assert.Equal(163, answers.Count(c => c == "MAK_LIMIT_REACHED"));
+        var count = await Pk.RunAsync("mak", "count", key, "--service", nodeA.Url, "--token", Token(demo, "global-admin"), "--json");
+        Assert.True(count.ExitCode == 0, count.ToString());
+        Assert.Equal(37, count.Json.GetProperty("activationsUsed").GetInt32());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Token(JsonElement demo, string user) =>
+        demo.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == user).GetProperty("token").GetString()!;
+
+    private static async Task<string> OrderMakAsync(HttpClient node, JsonElement demo, int quantity)
+    {
+        var account = demo.GetProperty("billingAccounts")[0].GetProperty("id").GetString();
+        node.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(demo, "global-admin"));
+        using var ordered = await node.PostAsJsonAsync($"/api/v1/billing-accounts/{account}/orders", new { product = "contoso-desktop", quantity }, TestContext.Current.CancellationToken);
+        var order = JsonDocument.Parse(await ordered.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.True(ordered.IsSuccessStatusCode, order.ToString());
+        var keyId = order.GetProperty("orders")[0].GetProperty("keyPackages")[0].GetProperty("keys")[0].GetProperty("id").GetString();
+        var keys = await node.GetFromJsonAsync<JsonElement>($"/api/v1/billing-accounts/{account}/product-keys", TestContext.Current.CancellationToken);
+        node.DefaultRequestHeaders.Authorization = null;
+        return keys.EnumerateArray().Single(k => k.GetProperty("id").GetString() == keyId).GetProperty("key").GetString()!;
+    }
+}
