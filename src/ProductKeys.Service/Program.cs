@@ -30,6 +30,7 @@ internal static class Program
 
     public static void MapFeatures(WebApplication app)
     {
+        app.UseForwardedHeaders(); // client addresses through trusted proxies only (Hosting/ProxyOptions)
         app.UseApiErrors();
         app.UseRequestMetrics();
         app.UseAuthentication();

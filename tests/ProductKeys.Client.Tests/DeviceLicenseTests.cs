@@ -49,6 +49,29 @@ public sealed class DeviceLicenseTests : IDisposable
     }
 
     [Fact]
+    public void A_certificate_for_another_key_or_on_a_setup_key_device_is_refused()
+    {
+        var otherMak = ProductKey.Derive(KeyType.Mak, 5, 10, Secret).ToString();
+        _license.InstallKey(otherMak, Product);
+        Assert.Equal("OFFLINE_DATA_INVALID", _license.ApplyCertificate(CertificateFor(CurrentHardware())).Refusal?.Code);
+
+        _license.InstallKey(ProductKey.Derive(KeyType.Setup, 5, 0, Secret).ToString(), Product);
+        Assert.Equal("SETUP_KEY_CANNOT_ACTIVATE", _license.ApplyCertificate(CertificateFor(CurrentHardware())).Refusal?.Code);
+        Assert.Equal(LicenseState.InitialGrace, _license.Status().Value.Status.State);
+    }
+
+    [Fact]
+    public void A_store_whose_trusted_keys_were_edited_into_garbage_is_store_invalid()
+    {
+        _license.InstallKey(Mak, Product);
+        var path = Path.Combine(_folder, "license.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["trustedKeys"] = new JsonArray("-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----");
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.Equal("STORE_INVALID", _license.Status().Refusal?.Code);
+    }
+
+    [Fact]
     public void A_certificate_from_an_untrusted_key_is_refused()
     {
         _license.InstallKey(Mak, Product);

@@ -19,13 +19,14 @@ public sealed class LicenseStoreTests : IDisposable
     public void Saves_and_loads_every_field()
     {
         var store = new LicenseStore(_folder);
+        using var publisher = ProductKeys.Core.Signing.SigningKey.Generate();
         var license = new StoredLicense
         {
             ProductId = "desktop",
             Key = "BCDFG-BCDFG-BCDFG-BCDFG-QRTVW",
             KeyType = KeyType.Mak,
             ServiceUrl = new Uri("http://127.0.0.1:8080"),
-            TrustedKeys = ["-----BEGIN PUBLIC KEY-----"],
+            TrustedKeys = [publisher.PublicKey.ToPem()],
             InstalledAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
             RearmsUsed = 2,
         };

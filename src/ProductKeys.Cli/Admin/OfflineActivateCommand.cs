@@ -32,6 +32,13 @@ internal static class OfflineActivateCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "No request files (*.json) were found."));
             }
 
+            // One response file per request name: two requests named alike would overwrite each other's answer.
+            if (files.GroupBy(f => ResponseName(f), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"Two requests would both answer to {clash.Key}: {string.Join(", ", clash.Select(f => f.FullName))}. Rename one and run again; nothing was activated."));
+            }
+
             var outDir = parseResult.GetValue(output)!;
             outDir.Create();
             var results = new List<OfflineResult>();
@@ -48,7 +55,7 @@ internal static class OfflineActivateCommand
                 for (var i = 0; i < batch.Length; i++)
                 {
                     var response = read[i].Problem ?? responses[i];
-                    var path = Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(batch[i].Name) + ".response.json");
+                    var path = Path.Combine(outDir.FullName, ResponseName(batch[i]));
                     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
                     results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code));
                 }
@@ -74,6 +81,9 @@ internal static class OfflineActivateCommand
         return command;
     }
 
+    private static string ResponseName(FileInfo request) => Path.GetFileNameWithoutExtension(request.Name) + ".response.json";
+
+    /// <summary>Request files named or found in named folders, each once.</summary>
     private static List<FileInfo> RequestFiles(IEnumerable<FileSystemInfo> inputs) =>
     [
         .. inputs.SelectMany<FileSystemInfo, FileInfo>(i => i switch
@@ -81,7 +91,7 @@ internal static class OfflineActivateCommand
             DirectoryInfo d when d.Exists => d.EnumerateFiles("*.json").Where(f => !f.Name.EndsWith(".response.json", StringComparison.Ordinal)).OrderBy(f => f.Name, StringComparer.Ordinal),
             FileInfo f when f.Exists => [f],
             _ => [],
-        }),
+        }).DistinctBy(f => f.FullName),
     ];
 
     /// <summary>A file that is not a request still gets a response file, saying so.</summary>
@@ -95,6 +105,10 @@ internal static class OfflineActivateCommand
         catch (JsonException e)
         {
             return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} is not JSON: {e.Message}"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} cannot be read: {e.Message}"));
         }
     }
 

@@ -84,7 +84,7 @@ public static class OnlineActivation
             return keys.Refusal;
         }
 
-        var pems = keys.Value.Keys.Select(k => k.Pem).ToList();
+        var pems = (keys.Value.Keys ?? []).Where(k => k?.Pem is not null).Select(k => k.Pem).ToList();
         var trusted = ParseTrust(pems);
         if (!trusted.IsSuccess)
         {

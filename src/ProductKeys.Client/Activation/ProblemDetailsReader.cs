@@ -15,8 +15,8 @@ public static class ProblemDetailsReader
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            var code = root.TryGetProperty("code", out var c) ? c.GetString() : null;
-            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            var code = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var detail = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             if (code is not null && ErrorCatalogue.Find(code) is { } error)
             {
                 return new Refusal(error, detail ?? error.Message);

@@ -29,7 +29,7 @@ public sealed class DeviceLicense
     public LicenseStore Store { get; }
 
     /// <summary>The current state, with the facts behind it. Persists the clock high-water mark.</summary>
-    public Outcome<DeviceLicenseReport> Status() => Change(license => license);
+    public Outcome<DeviceLicenseReport> Status() => Change(license => license, mustPersist: false);
 
     /// <summary>
     /// Installs a key (checked offline: format and checksum). Grace starts at the first install and
@@ -137,6 +137,19 @@ public sealed class DeviceLicense
         }
 
         var certificate = verified.Value;
+        if (license.KeyType != KeyType.Mak)
+        {
+            return license.KeyType == KeyType.Setup
+                ? new Refusal(ErrorCatalogue.SetupKeyCannotActivate)
+                : new Refusal(ErrorCatalogue.KeyWrongUse, "This device holds a KMS client setup key: it activates through its KMS host, not with a MAK certificate.");
+        }
+
+        if (certificate.PartialKey != license.Key[^5..])
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid,
+                $"The activation is for the key ending {certificate.PartialKey}, but this device holds the key ending {license.Key[^5..]}: request again with the installed key ('pk dti').");
+        }
+
         var current = CurrentHardwareId(license);
         if (!current.IsSuccess)
         {
@@ -186,8 +199,19 @@ public sealed class DeviceLicense
             return alsoChange is null ? updated : alsoChange(updated);
         });
 
-    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change)
+    /// <param name="change">What to change.</param>
+    /// <param name="mustPersist">False for a plain status read: a store this user cannot write (e.g. one
+    /// installed by an administrator) still answers, without recording the clock high-water mark.</param>
+    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change, bool mustPersist = true)
     {
+        // Load, change and save under the store's lock: 'pk ato' and a product reading its status at
+        // the same moment must not overwrite each other (a stored activation would be lost).
+        using var storeLock = Store.Lock();
+        if (storeLock is null && mustPersist)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
+        }
+
         var loaded = Store.Load();
         if (!loaded.IsSuccess)
         {
@@ -205,9 +229,9 @@ public sealed class DeviceLicense
         HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
         var (check, detail) = StoredActivationVerifier.Check(license, current, clock);
         var (status, updated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check);
-        if (updated != loaded.Value)
+        if (updated != loaded.Value && storeLock is not null && Store.Save(updated) is { } refusal && mustPersist)
         {
-            Store.Save(updated);
+            return refusal;
         }
 
         return new DeviceLicenseReport(status, updated, current?.ToString(), check, detail);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
 
 namespace ProductKeys.Client.Store;
 
@@ -59,6 +60,20 @@ public sealed class LicenseStore
                 return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1 license store.");
             }
 
+            // Hand-edited files: a null list becomes empty; a trusted key that is not a key is damage.
+            license = license with { TrustedKeys = license.TrustedKeys ?? [] };
+            foreach (var pem in license.TrustedKeys)
+            {
+                try
+                {
+                    TrustedKey.FromPem(pem);
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
+                {
+                    return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} holds a trusted key that is not a public key: install the publisher's keys again with --trust FILE.");
+                }
+            }
+
             return license;
         }
         catch (JsonException e)
@@ -75,18 +90,54 @@ public sealed class LicenseStore
         }
     }
 
-    /// <summary>Writes the license atomically.</summary>
-    public void Save(StoredLicense license)
+    /// <summary>Writes the license atomically; <c>STORE_INVALID</c> when the folder cannot be written.</summary>
+    public Refusal? Save(StoredLicense license)
     {
-        System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, FileName);
-        var temporary = Path.Combine(Directory, $".{FileName}.{Environment.ProcessId}.tmp");
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        var temporary = Path.Combine(Directory, $".{FileName}.{Guid.NewGuid():N}.tmp");
+        try
         {
-            JsonSerializer.Serialize(stream, license, Json);
-            stream.Flush(flushToDisk: true);
+            System.IO.Directory.CreateDirectory(Directory);
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                JsonSerializer.Serialize(stream, license, Json);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be written: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Takes the store's lock (an exclusively opened <c>license.lock</c>) for a load-change-save, waiting
+    /// up to 10 seconds for another process; <c>null</c> when it cannot be had (busy or read-only folder).
+    /// </summary>
+    public IDisposable? Lock()
+    {
+        var path = Path.Combine(Directory, "license.lock");
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                System.IO.Directory.CreateDirectory(Directory);
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(50);
+            }
         }
 
-        File.Move(temporary, path, overwrite: true);
+        return null;
     }
 }

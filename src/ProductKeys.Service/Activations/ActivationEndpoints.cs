@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -59,5 +60,5 @@ internal static class ActivationEndpoints
         return TypedResults.Ok(new OfflineActivationResults(responses));
     }
 
-    private static string? Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
+    private static IPAddress? Address(HttpContext http) => http.Connection.RemoteIpAddress;
 }

@@ -8,9 +8,6 @@ public sealed class ActivationOptions
     /// <summary>Failed guesses (malformed, mistyped or forged keys) one client address may make per window.</summary>
     public int MaxFailuresPerAddress { get; set; } = 30;
 
-    /// <summary>Forged keys one key group may receive per window, from anywhere.</summary>
-    public int MaxFailuresPerGroup { get; set; } = 200;
-
     /// <summary>The window, in seconds.</summary>
     public int WindowSeconds { get; set; } = 600;
 

@@ -7,7 +7,7 @@ internal static class ActivationSetup
     public static IServiceCollection AddActivations(this IServiceCollection services)
     {
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.Section)
-            .Validate(o => o.MaxFailuresPerAddress > 0 && o.MaxFailuresPerGroup > 0 && o.WindowSeconds > 0 && o.MaxOfflineBatch > 0,
+            .Validate(o => o.MaxFailuresPerAddress > 0 && o.WindowSeconds > 0 && o.MaxOfflineBatch > 0,
                 "Activations limits must be positive.")
             .ValidateOnStart();
         services.AddSingleton<GuessThrottle>();

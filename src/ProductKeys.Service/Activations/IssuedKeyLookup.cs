@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
@@ -18,9 +19,9 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
         EF.CompileAsyncQuery((LicensingDbContext db, int group, int serial, KeyType type, CancellationToken ct) =>
             db.Keys.AsNoTracking().SingleOrDefault(k => k.KeyGroup == group && k.Serial == serial && k.Type == type)));
 
-    public Outcome<ProductKey> Parse(string? text, string? address)
+    public Outcome<ProductKey> Parse(string? text, IPAddress? client)
     {
-        if (throttle.IsBlocked(address, group: null))
+        if (throttle.IsBlocked(client))
         {
             return new Refusal(ErrorCatalogue.RateLimited, "Too many failed key attempts from this address: wait ten minutes.");
         }
@@ -28,25 +29,20 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
         var parsed = ProductKey.Parse(text);
         if (!parsed.IsSuccess)
         {
-            throttle.RecordFailure(address, group: null);
+            throttle.RecordFailure(client);
         }
 
         return parsed;
     }
 
-    public async Task<Outcome<IssuedKey>> FindAsync(ProductKey key, string? address, CancellationToken ct)
+    public async Task<Outcome<IssuedKey>> FindAsync(ProductKey key, IPAddress? client, CancellationToken ct)
     {
-        if (throttle.IsBlocked(address, key.Group))
-        {
-            return new Refusal(ErrorCatalogue.RateLimited, "Too many failed attempts for keys of this product: wait ten minutes.");
-        }
-
         var issued = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
             ? await KeyRow.For(db)(db, key.Group, key.Serial, key.Type, ct)
             : null;
         if (issued is null)
         {
-            throttle.RecordFailure(address, key.Group);
+            throttle.RecordFailure(client);
             return new Refusal(ErrorCatalogue.KeyUnknown);
         }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -27,14 +28,14 @@ internal sealed partial class KmsHostActivations(
     public const int MaxHostIdLength = 128;
     public const int MaxPublicKeyLength = 1024;
 
-    public async Task<Outcome<KmsHostActivationResponse>> ActivateAsync(KmsHostActivationRequest request, string? address, CancellationToken ct)
+    public async Task<Outcome<KmsHostActivationResponse>> ActivateAsync(KmsHostActivationRequest request, IPAddress? client, CancellationToken ct)
     {
-        var outcome = await TryActivateAsync(request, address, ct);
+        var outcome = await TryActivateAsync(request, client, ct);
         ServiceMetrics.Activations.Add(1, new("kind", "kms-host"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
         return outcome;
     }
 
-    private async Task<Outcome<KmsHostActivationResponse>> TryActivateAsync(KmsHostActivationRequest request, string? address, CancellationToken ct)
+    private async Task<Outcome<KmsHostActivationResponse>> TryActivateAsync(KmsHostActivationRequest request, IPAddress? client, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.HostId) || request.HostId.Length > MaxHostIdLength)
         {
@@ -46,7 +47,7 @@ internal sealed partial class KmsHostActivations(
             return new Refusal(ErrorCatalogue.ValidationFailed, "'hostPublicKey' must be the host's ECDSA P-256 public key as PEM.");
         }
 
-        var parsed = lookup.Parse(request.Key, address);
+        var parsed = lookup.Parse(request.Key, client);
         if (!parsed.IsSuccess)
         {
             return parsed.Refusal;
@@ -62,7 +63,7 @@ internal sealed partial class KmsHostActivations(
                 return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a MAK: it activates devices ('pk ato'); a KMS host needs the KMS host key from your order.");
         }
 
-        var found = await lookup.FindAsync(parsed.Value, address, ct);
+        var found = await lookup.FindAsync(parsed.Value, client, ct);
         if (!found.IsSuccess)
         {
             return found.Refusal;

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Certificates;
@@ -23,14 +24,14 @@ internal sealed partial class MakActivations(
 {
     public const int MaxProductLength = 64;
 
-    public async Task<Outcome<MakActivationResponse>> ActivateAsync(MakActivationRequest request, string? address, CancellationToken ct)
+    public async Task<Outcome<MakActivationResponse>> ActivateAsync(MakActivationRequest request, IPAddress? client, CancellationToken ct)
     {
-        var outcome = await TryActivateAsync(request, address, ct);
+        var outcome = await TryActivateAsync(request, client, ct);
         ServiceMetrics.Activations.Add(1, new("kind", "mak"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
         return outcome;
     }
 
-    private async Task<Outcome<MakActivationResponse>> TryActivateAsync(MakActivationRequest request, string? address, CancellationToken ct)
+    private async Task<Outcome<MakActivationResponse>> TryActivateAsync(MakActivationRequest request, IPAddress? client, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Product) || request.Product.Length > MaxProductLength)
         {
@@ -43,7 +44,7 @@ internal sealed partial class MakActivations(
             return new Refusal(ErrorCatalogue.ValidationFailed, $"'hardwareId': {hardware.Refusal.Detail}");
         }
 
-        var parsed = lookup.Parse(request.Key, address);
+        var parsed = lookup.Parse(request.Key, client);
         if (!parsed.IsSuccess)
         {
             return parsed.Refusal;
@@ -59,7 +60,7 @@ internal sealed partial class MakActivations(
                 return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a KMS host key: it activates a KMS host ('pk kms-host activate'), not a device.");
         }
 
-        var found = await lookup.FindAsync(parsed.Value, address, ct);
+        var found = await lookup.FindAsync(parsed.Value, client, ct);
         if (!found.IsSuccess)
         {
             return found.Refusal;
@@ -166,6 +167,8 @@ internal sealed partial class MakActivations(
         }
 
         await transaction.CommitAsync(ct);
+        // One context serves a whole offline batch: nothing of this activation may stay tracked.
+        db.ChangeTracker.Clear();
         return (activation.Id, consumed[0]);
     }
 
@@ -189,6 +192,7 @@ internal sealed partial class MakActivations(
             }
 
             await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
         }
 
         var used = await db.Keys.Where(k => k.Id == key.Id).Select(k => k.ActivationsUsed).SingleAsync(ct);

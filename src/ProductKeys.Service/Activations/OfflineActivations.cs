@@ -1,5 +1,5 @@
+using System.Net;
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
@@ -13,45 +13,52 @@ namespace ProductKeys.Service.Activations;
 /// billing account (the key rule) submits device requests; each is activated exactly as online and
 /// answered with its certificate or its refusal code.
 /// </summary>
-internal sealed class OfflineActivations(LicensingDbContext db, MakActivations activations)
+internal sealed class OfflineActivations(LicensingDbContext db, IssuedKeyLookup lookup, MakActivations activations)
 {
-    public async Task<OfflineActivationResponse> ActivateAsync(OfflineActivationRequest? request, ClaimsPrincipal user, string? address, CancellationToken ct)
+    public async Task<OfflineActivationResponse> ActivateAsync(OfflineActivationRequest? request, ClaimsPrincipal user, IPAddress? client, CancellationToken ct)
     {
         if (request is null || request.Format != OfflineActivationRequest.FormatV1)
         {
             return Refused(request?.HardwareId, new Refusal(ErrorCatalogue.OfflineDataInvalid, $"Not a {OfflineActivationRequest.FormatV1} request."));
         }
 
-        var allowed = await MayActivateAsync(request.Key, user, ct);
+        var allowed = await MayActivateAsync(request.Key, user, client, ct);
         if (allowed is not null)
         {
             return Refused(request.HardwareId, allowed);
         }
 
-        var outcome = await activations.ActivateAsync(new MakActivationRequest(request.Key, request.Product, request.HardwareId), address, ct);
+        var outcome = await activations.ActivateAsync(new MakActivationRequest(request.Key, request.Product, request.HardwareId), client, ct);
         return outcome.IsSuccess
             ? new OfflineActivationResponse(OfflineActivationResponse.FormatV1, request.HardwareId, outcome.Value.Certificate, null, null)
             : Refused(request.HardwareId, outcome.Refusal);
     }
 
-    /// <summary>The key rule on the key's billing account; malformed keys fall through to the activation's own refusal.</summary>
-    private async Task<Refusal?> MayActivateAsync(string? keyText, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>
+    /// The key rule on the key's billing account. The key's security value is checked first (and
+    /// counted by the guess throttle), so a forged key never reveals whether its serial exists in
+    /// another customer's account. Keys that are not MAKs fall through to the activation's own refusal.
+    /// </summary>
+    private async Task<Refusal?> MayActivateAsync(string? keyText, ClaimsPrincipal user, IPAddress? client, CancellationToken ct)
     {
-        if (!ProductKey.TryParse(keyText, out var key))
+        var parsed = lookup.Parse(keyText, client);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Refusal;
+        }
+
+        if (parsed.Value.Type != KeyType.Mak)
         {
             return null;
         }
 
-        var accountId = await db.Keys.AsNoTracking()
-            .Where(k => k.KeyGroup == key.Group && k.Serial == key.Serial && k.Type == key.Type)
-            .Select(k => (Guid?)k.BillingAccountId)
-            .SingleOrDefaultAsync(ct);
-        if (accountId is null)
+        var found = await lookup.FindAsync(parsed.Value, client, ct);
+        if (!found.IsSuccess)
         {
-            return null;
+            return found.Refusal;
         }
 
-        var access = await AccountAccess.FindAsync(db, user, accountId.Value, ct);
+        var access = await AccountAccess.FindAsync(db, user, found.Value.BillingAccountId, ct);
         return access.IsSuccess ? AccessRules.MayViewKeys(user, access.Value.Role) : access.Refusal;
     }
 

@@ -1,4 +1,8 @@
+using System.Net;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +18,17 @@ internal static class ServiceDefaults
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
+            .Validate(o => o.Known.All(a => IPAddress.TryParse(a, out _)), "Proxies:Known must list IP addresses.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            foreach (var address in proxies.Value.Known)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(address));
+            }
         });
         // Nothing is encrypted with Data Protection (tokens are opaque and stored hashed): keep it in memory.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();

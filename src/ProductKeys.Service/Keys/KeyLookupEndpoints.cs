@@ -28,14 +28,14 @@ internal static class KeyLookupEndpoints
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> LookupAsync(
         LookupRequest request, ClaimsPrincipal user, LicensingDbContext db, IssuedKeyLookup lookup, HttpContext http, CancellationToken ct)
     {
-        var address = http.Connection.RemoteIpAddress?.ToString();
-        var parsed = lookup.Parse(request.Key, address);
+        var client = http.Connection.RemoteIpAddress;
+        var parsed = lookup.Parse(request.Key, client);
         if (!parsed.IsSuccess)
         {
             return ApiProblems.From(parsed.Refusal);
         }
 
-        var found = await lookup.FindAsync(parsed.Value, address, ct);
+        var found = await lookup.FindAsync(parsed.Value, client, ct);
         if (!found.IsSuccess)
         {
             return ApiProblems.From(found.Refusal);

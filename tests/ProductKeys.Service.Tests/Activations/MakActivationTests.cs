@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -127,24 +128,48 @@ public abstract class MakActivationTests<TFixture>(TFixture fixture) where TFixt
     }
 
     [Fact]
-    public void Failed_guesses_are_throttled_per_address_and_per_group_until_the_window_ends()
+    public void Failed_guesses_are_throttled_per_client_and_IPv6_per_64_until_the_window_ends()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var throttle = new Service.Activations.GuessThrottle(
-            Microsoft.Extensions.Options.Options.Create(new Service.Activations.ActivationOptions { MaxFailuresPerAddress = 3, MaxFailuresPerGroup = 5, WindowSeconds = 60 }), clock);
+            Microsoft.Extensions.Options.Options.Create(new Service.Activations.ActivationOptions { MaxFailuresPerAddress = 3, WindowSeconds = 60 }), clock);
         for (var i = 0; i < 3; i++)
         {
-            throttle.RecordFailure("10.0.0.1", 7);
+            throttle.RecordFailure(IPAddress.Parse("10.0.0.1"));
+            throttle.RecordFailure(IPAddress.Parse($"2001:db8:1:2::{i + 1}"));
         }
 
-        Assert.True(throttle.IsBlocked("10.0.0.1", null));
-        Assert.False(throttle.IsBlocked("10.0.0.2", null));
-        throttle.RecordFailure("10.0.0.2", 7);
-        throttle.RecordFailure("10.0.0.3", 7);
-        Assert.True(throttle.IsBlocked("10.0.0.9", 7));
-        Assert.False(throttle.IsBlocked("10.0.0.9", 8));
+        Assert.True(throttle.IsBlocked(IPAddress.Parse("10.0.0.1")));
+        Assert.True(throttle.IsBlocked(IPAddress.Parse("::ffff:10.0.0.1")));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("10.0.0.2")));
+        Assert.True(throttle.IsBlocked(IPAddress.Parse("2001:db8:1:2::99")));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("2001:db8:1:3::1")));
         clock.Advance(TimeSpan.FromSeconds(60));
-        Assert.False(throttle.IsBlocked("10.0.0.1", 7));
+        Assert.False(throttle.IsBlocked(IPAddress.Parse("10.0.0.1")));
+    }
+
+    [Fact]
+    public async Task An_offline_batch_with_one_device_twice_with_drifted_hardware_activates_it_once()
+    {
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        var before = HardwareId.Create(Laptop with { MachineId = "batch-m" }, TestWorld.Desktop).Value.ToString();
+        var after = HardwareId.Create(Laptop with { MachineId = "batch-m", NetworkAdapters = ["aa:bb:cc:55:55:55"] }, TestWorld.Desktop).Value.ToString();
+        var request = (string hardwareId) => new { format = "pk-offline-request-v1", product = TestWorld.Desktop, key, hardwareId, createdAt = DateTimeOffset.UnixEpoch };
+        var answer = await Problems.OkJsonAsync(await fixture.PostJsonAsync(ActivationWorld.Owner, "/api/v1/offline-activations",
+            new { requests = new[] { request(before), request(after), request(before) } }));
+        Assert.All(answer.GetProperty("responses").EnumerateArray(), r => Assert.Equal(JsonValueKind.String, r.GetProperty("certificate").ValueKind));
+        Assert.Equal(1, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_offline_batch_never_says_whether_a_forged_key_exists_in_another_account()
+    {
+        var (_, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        var parsed = ProductKey.Parse(key).Value;
+        var forged = new ProductKey(parsed.Type, parsed.Group, parsed.Serial, parsed.SecurityValue ^ 1).ToString();
+        var answer = await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.OtherOrgOwner, "/api/v1/offline-activations",
+            new { requests = new[] { new { format = "pk-offline-request-v1", product = TestWorld.Desktop, key = forged, hardwareId = ActivationWorld.Device("probe", TestWorld.Desktop) } } }));
+        Assert.Equal("KEY_UNKNOWN", answer.GetProperty("responses")[0].GetProperty("code").GetString());
     }
 
     private async Task<string> ProductKeysOf(string product, string field)
