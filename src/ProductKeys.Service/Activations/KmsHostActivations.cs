@@ -18,7 +18,8 @@ namespace ProductKeys.Service.Activations;
 /// <summary>
 /// KMS host activation (SPEC §4): a KMS host key serves at most its limit of distinct hosts (6),
 /// each at most 10 activations (reinstalls); past either, KMS_HOST_KEY_LIMIT. Exact under
-/// concurrency the same way as MAK activation: key row locked first, conditional updates.
+/// concurrency: the key row is locked first (hosts are few; reading the host row under the lock is
+/// simplest), then conditional updates.
 /// The host certificate covers the key's product and every other KMS-capable product the billing
 /// account has bought, each with its catalog threshold.
 /// </summary>
