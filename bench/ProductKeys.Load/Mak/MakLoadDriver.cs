@@ -16,18 +16,23 @@ namespace ProductKeys.Load.Mak;
 internal static class MakLoadDriver
 {
     private static readonly int[] Concurrency = [8, 32];
+    private const int Rounds = 3;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(int requests, string? postgresAdmin)
+    public static async Task RunAsync(int requests, string? postgresAdmin, string? only)
     {
         var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
         var root = Directory.CreateTempSubdirectory("pk-mak-load-").FullName;
-        Console.WriteLine("| database | what | concurrent | requests | activations/s | p50 ms | p99 ms | ratio to floor |");
+        Console.WriteLine("| database | what | concurrent | rounds × requests | activations/s: median (each round) | p50 ms | p99 ms | ratio to floor |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
         try
         {
-            await MeasureAsync(pk, "SQLite", Path.Combine(root, "sqlite"), null, requests);
-            if (postgresAdmin is not null)
+            if (only is null or "sqlite")
+            {
+                await MeasureAsync(pk, "SQLite", Path.Combine(root, "sqlite"), null, requests);
+            }
+
+            if (postgresAdmin is not null && only is null or "postgres")
             {
                 var database = $"pk_bench_{Guid.NewGuid():N}"[..24];
                 await using (var admin = new NpgsqlConnection(postgresAdmin))
@@ -54,35 +59,43 @@ internal static class MakLoadDriver
         var demo = await ReadDemoAsync(Path.Combine(data, "demo.json"));
         using var http = new HttpClient { BaseAddress = server.Address };
         var (keyId, key) = await UnlimitedMakAsync(http, demo);
-        var floor = postgres is null
+        using var floor = postgres is null
             ? ActivationFloor.ForSqlite($"Data Source={Path.Combine(data, "productkeys.db")};Default Timeout=30", keyId)
             : ActivationFloor.ForPostgres(postgres, keyId);
 
         foreach (var clients in Concurrency)
         {
-            await RunHttpAsync(http, key, clients, Math.Min(200, requests), $"warm-{clients}", latencies: null);
-            var httpLatencies = new double[requests];
-            var httpTime = Stopwatch.StartNew();
-            await RunHttpAsync(http, key, clients, requests, $"http-{clients}", httpLatencies);
-            httpTime.Stop();
+            await RunHttpAsync(http, key, clients, WarmUp(requests), $"warm-{clients}", latencies: null);
+            await floor.RunAsync(clients, WarmUp(requests), null);
 
-            await floor.RunAsync(clients, Math.Min(200, requests), null);
-            var floorLatencies = new double[requests];
-            var floorTime = Stopwatch.StartNew();
-            await floor.RunAsync(clients, requests, floorLatencies);
-            floorTime.Stop();
+            // Rounds alternate so that the machine's load drifts over both alike; each side reports
+            // its median round, and the ratio compares the medians.
+            var httpRounds = new List<Round>();
+            var floorRounds = new List<Round>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                httpRounds.Add(await Round.MeasureAsync(requests, latencies => RunHttpAsync(http, key, clients, requests, $"http-{clients}-{round}", latencies)));
+                floorRounds.Add(await Round.MeasureAsync(requests, latencies => floor.RunAsync(clients, requests, latencies)));
+            }
 
-            var floorRate = requests / floorTime.Elapsed.TotalSeconds;
-            Print(name, "floor: UPDATE … WHERE used < limit + INSERT, one transaction", clients, requests, floorRate, floorLatencies, floorRate);
-            Print(name, "POST /api/v1/activations (pk server)", clients, requests, requests / httpTime.Elapsed.TotalSeconds, httpLatencies, floorRate);
+            var floorMedian = Round.Median(floorRounds);
+            var httpMedian = Round.Median(httpRounds);
+            Print(name, "floor: UPDATE … WHERE used < limit + INSERT, one transaction", clients, requests, floorMedian, floorMedian.Rate, floorRounds);
+            Print(name, "POST /api/v1/activations (pk server)", clients, requests, httpMedian, floorMedian.Rate, httpRounds);
         }
     }
 
-    private static void Print(string database, string what, int clients, int requests, double rate, double[] latencies, double floorRate)
+    /// <summary>
+    /// Enough requests for the JIT to finish tiering up the server's hot path (EF Core alone
+    /// compiles thousands of methods twice): measured runs start in the steady state.
+    /// </summary>
+    private static int WarmUp(int requests) => Math.Max(3000, requests);
+
+    private static void Print(string database, string what, int clients, int requests, Round median, double floorRate, List<Round> rounds)
     {
-        Array.Sort(latencies);
+        var all = string.Join(" / ", rounds.Select(r => r.Rate.ToString("F0", CultureInfo.InvariantCulture)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {database} | {what} | {clients} | {requests} | {rate:F0} | {latencies[requests / 2]:F2} | {latencies[(int)(requests * 0.99)]:F2} | {rate / floorRate:F2} |"));
+            $"| {database} | {what} | {clients} | {Rounds} × {requests} | **{median.Rate:F0}** ({all}) | {median.P50:F2} | {median.P99:F2} | {median.Rate / floorRate:F2} |"));
     }
 
     /// <summary>The server prints its address before it writes demo.json: wait for a whole file.</summary>

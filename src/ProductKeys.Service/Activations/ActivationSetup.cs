@@ -12,7 +12,9 @@ internal static class ActivationSetup
             .ValidateOnStart();
         services.AddSingleton<GuessThrottle>();
         services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<SqliteActivationWriter>();
         services.AddScoped<IssuedKeyLookup>();
+        services.AddScoped<MakActivationRows>();
         services.AddScoped<MakActivations>();
         services.AddScoped<KmsHostActivations>();
         services.AddScoped<OfflineActivations>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
@@ -14,11 +15,6 @@ namespace ProductKeys.Service.Activations;
 /// </summary>
 internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, GuessThrottle throttle)
 {
-    // Every activation runs this query: compiled once rather than translated per request.
-    private static readonly CompiledPerProvider<Func<LicensingDbContext, int, int, KeyType, CancellationToken, Task<IssuedKey?>>> KeyRow = new(() =>
-        EF.CompileAsyncQuery((LicensingDbContext db, int group, int serial, KeyType type, CancellationToken ct) =>
-            db.Keys.AsNoTracking().SingleOrDefault(k => k.KeyGroup == group && k.Serial == serial && k.Type == type)));
-
     public Outcome<ProductKey> Parse(string? text, IPAddress? client)
     {
         if (throttle.IsBlocked(client))
@@ -38,7 +34,7 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
     public async Task<Outcome<IssuedKey>> FindAsync(ProductKey key, IPAddress? client, CancellationToken ct)
     {
         var issued = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
-            ? await KeyRow.For(db)(db, key.Group, key.Serial, key.Type, ct)
+            ? await FindRowAsync(key, ct)
             : null;
         if (issued is null)
         {
@@ -47,5 +43,51 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
         }
 
         return issued;
+    }
+
+    /// <summary>
+    /// The key's row, read straight: every activation runs this, and through EF Core's query
+    /// pipeline (even compiled) it cost several times the database's work.
+    /// </summary>
+    private async Task<IssuedKey?> FindRowAsync(ProductKey key, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = """
+            SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey"
+            FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type
+            """;
+        Bind(command, "group", key.Group);
+        Bind(command, "serial", key.Serial);
+        Bind(command, "type", key.Type.ToString());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new IssuedKey
+        {
+            Id = reader.GetGuid(0),
+            BillingAccountId = reader.GetGuid(1),
+            OrderId = reader.GetGuid(2),
+            KeyPackageId = reader.GetGuid(3),
+            ProductId = reader.GetString(4),
+            Type = key.Type,
+            KeyGroup = key.Group,
+            Serial = key.Serial,
+            ActivationLimit = reader.GetInt32(5),
+            ActivationsUsed = reader.GetInt32(6),
+            Status = Enum.Parse<KeyStatus>(reader.GetString(7)),
+            PartialKey = reader.GetString(8),
+        };
+    }
+
+    private static void Bind(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }

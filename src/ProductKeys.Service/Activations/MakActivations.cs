@@ -17,10 +17,10 @@ namespace ProductKeys.Service.Activations;
 /// for free; a new device or a significant hardware change consumes one activation, only while
 /// used &lt; limit. Exact under concurrency and across nodes: the consuming UPDATE is conditional
 /// (WHERE used &lt; limit) and a unique index on (key, hardware ID) turns a device's concurrent
-/// duplicate into a re-activation (docs/adr/0009-mak-activation-concurrency.md).
+/// duplicate into a re-activation (docs/adr/0009-mak-activation-concurrency.md, and 0010 for the write paths).
 /// </summary>
 internal sealed partial class MakActivations(
-    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
+    LicensingDbContext db, MakActivationRows rows, SqliteActivationWriter sqliteWriter, IssuedKeyLookup lookup, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
 {
     public const int MaxProductLength = 64;
 
@@ -118,31 +118,13 @@ internal sealed partial class MakActivations(
     }
 
     /// <summary>
-    /// The floor's shape and nothing more inside the transaction: the conditional UPDATE of the
-    /// counter (row lock held from here) and the INSERTs, then COMMIT — before the answer is sent.
+    /// The conditional UPDATE of the key's count and the INSERTs, committed before the answer is
+    /// sent: on PostgreSQL as one statement, on SQLite in the writer's next group commit.
     /// </summary>
     /// <returns>The new activation's id and the key's count; null when the same device was inserted meanwhile; or the refusal.</returns>
     private async Task<Outcome<(Guid Id, int Used)?>> ConsumeAsync(IssuedKey key, HardwareId hardware, string hardwareText, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        using var gate = await writeGate.EnterAsync(db, ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // The same statement on both providers: SQLite (3.35+) and PostgreSQL both return the new count.
-        var consumed = await db.Database.SqlQuery<int>($"""
-            UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
-            WHERE "Id" = {key.Id} AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
-            RETURNING "ActivationsUsed" AS "Value"
-            """).ToListAsync(ct);
-        if (consumed.Count == 0)
-        {
-            await transaction.RollbackAsync(ct);
-            var current = await db.Keys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => new { k.ActivationLimit, k.Status }).SingleAsync(ct);
-            return current.Status == KeyStatus.Blocked
-                ? new Refusal(ErrorCatalogue.KeyBlocked)
-                : new Refusal(ErrorCatalogue.MakLimitReached,
-                    $"This MAK has used all {current.ActivationLimit} of its activations: ask the publisher to raise the limit, or use another key.");
-        }
-
         var activation = new MakActivation
         {
             Id = Guid.NewGuid(),
@@ -153,23 +135,22 @@ internal sealed partial class MakActivations(
             LastActivatedAt = now,
             Activations = 1,
         };
-        db.MakActivations.Add(activation);
-        AddComponents(activation.Id, key.Id, hardware);
-        try
+        var consumption = db.IsPostgres
+            ? await rows.ConsumeOnPostgresAsync(activation, Hashes(hardware), ct)
+            : await sqliteWriter.ConsumeAsync(activation, Hashes(hardware));
+        switch (consumption.Result)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (UniqueViolation.Is(e))
-        {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            return new Outcome<(Guid Id, int Used)?>(((Guid, int)?)null);
+            case MakConsumptionResult.Consumed:
+                return (activation.Id, consumption.Used);
+            case MakConsumptionResult.AlreadyRecorded:
+                return new Outcome<(Guid Id, int Used)?>(((Guid, int)?)null);
         }
 
-        await transaction.CommitAsync(ct);
-        // One context serves a whole offline batch: nothing of this activation may stay tracked.
-        db.ChangeTracker.Clear();
-        return (activation.Id, consumed[0]);
+        var current = await db.Keys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => new { k.ActivationLimit, k.Status }).SingleAsync(ct);
+        return current.Status == KeyStatus.Blocked
+            ? new Refusal(ErrorCatalogue.KeyBlocked)
+            : new Refusal(ErrorCatalogue.MakLimitReached,
+                $"This MAK has used all {current.ActivationLimit} of its activations: ask the publisher to raise the limit, or use another key.");
     }
 
     /// <summary>The device is known: nothing is consumed; the activation is re-bound to today's hardware.</summary>
@@ -206,12 +187,7 @@ internal sealed partial class MakActivations(
     private async Task<(Guid Id, bool Exact)?> FindSameDeviceAsync(Guid keyId, HardwareId hardware, string hardwareText, CancellationToken ct)
     {
         // The exact hardware ID shares every component, so it is among the candidates too.
-        var candidates = new List<(Guid Id, string HardwareId)>();
-        await foreach (var candidate in Candidates.For(db)(db, keyId, Hashes(hardware)).WithCancellation(ct))
-        {
-            candidates.Add(candidate);
-        }
-
+        var candidates = await rows.CandidatesAsync(keyId, Hashes(hardware), ct);
         if (candidates.FindIndex(a => a.HardwareId == hardwareText) is var exact and >= 0)
         {
             return (candidates[exact].Id, true);
@@ -220,15 +196,6 @@ internal sealed partial class MakActivations(
         var same = candidates.FindIndex(a => HardwareId.TryParse(a.HardwareId, out var known) && HardwareId.Compare(known, hardware).IsSameDevice);
         return same < 0 ? null : (candidates[same].Id, false);
     }
-
-    // Every activation runs this query: compiled once rather than translated per request.
-    private static readonly CompiledPerProvider<Func<LicensingDbContext, Guid, long[], IAsyncEnumerable<(Guid Id, string HardwareId)>>> Candidates = new(() =>
-        EF.CompileAsyncQuery((LicensingDbContext db, Guid keyId, long[] hashes) =>
-            db.MakActivationComponents
-                .Where(c => c.KeyId == keyId && hashes.Contains(c.Hash))
-                .Select(c => c.ActivationId)
-                .Distinct()
-                .Join(db.MakActivations, id => id, a => a.Id, (_, a) => new ValueTuple<Guid, string>(a.Id, a.HardwareId))));
 
     private void AddComponents(Guid activationId, Guid keyId, HardwareId hardware) =>
         db.MakActivationComponents.AddRange(Hashes(hardware).Select(h => new MakActivationComponent { ActivationId = activationId, KeyId = keyId, Hash = h }));

@@ -14,11 +14,12 @@ public sealed class SqliteWriteGate : IDisposable
 
     public async Task<IDisposable?> EnterAsync(LicensingDbContext db, CancellationToken ct)
     {
-        if (db.IsPostgres)
-        {
-            return null;
-        }
+        return db.IsPostgres ? null : await EnterAsync(ct);
+    }
 
+    /// <summary>Enters the gate whatever the context (SQLite's activation writer has none).</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken ct)
+    {
         await _gate.WaitAsync(ct);
         return new Release(_gate);
     }

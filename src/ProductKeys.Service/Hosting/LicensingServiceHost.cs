@@ -108,6 +108,7 @@ public static class LicensingServiceHost
 
     private static void AddDatabase(IServiceCollection services, DatabaseSettings database)
     {
+        services.AddSingleton(database);
         if (database.Provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContext<LicensingDbContext, SqliteLicensingDbContext>(o => o.UseSqlite(database.ConnectionString));

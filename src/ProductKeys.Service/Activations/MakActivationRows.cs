@@ -1,0 +1,105 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ProductKeys.Data;
+using ProductKeys.Data.Activations;
+
+namespace ProductKeys.Service.Activations;
+
+/// <summary>
+/// The SQL of a MAK activation's hot path, written out: the candidate query (both databases) and,
+/// on PostgreSQL, the consuming statement (SQLite's is <see cref="SqliteActivationWriter"/>'s).
+/// Through EF Core the same statements cost several times the database's own work (query
+/// pipeline, change tracking, a command per row: docs/performance.md). Values are bound as EF
+/// Core writes them (on SQLite, GUIDs as upper-case text).
+/// </summary>
+internal sealed class MakActivationRows(LicensingDbContext db)
+{
+    /// <summary>The activations of the key that share at least one component hash with the request.</summary>
+    public async Task<List<(Guid Id, string HardwareId)>> CandidatesAsync(Guid keyId, IReadOnlyList<long> hashes, CancellationToken ct)
+    {
+        var sql = new StringBuilder("""
+            SELECT a."Id", a."HardwareId" FROM "MakActivations" a
+            WHERE a."Id" IN (SELECT c."ActivationId" FROM "MakActivationComponents" c WHERE c."KeyId" = @key AND c."Hash" IN (
+            """);
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            sql.Append(i == 0 ? "@h0" : string.Create(CultureInfo.InvariantCulture, $", @h{i}"));
+        }
+
+        sql.Append("))");
+        await using var command = await CommandAsync(sql.ToString(), ct);
+        Bind(command, "key", keyId);
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            Bind(command, string.Create(CultureInfo.InvariantCulture, $"h{i}"), hashes[i]);
+        }
+
+        var candidates = new List<(Guid, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            candidates.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        return candidates;
+    }
+
+    /// <summary>
+    /// PostgreSQL: consumes one activation of the key — only while used &lt; limit and the key is
+    /// active — and records the activation with its component hashes, in <b>one statement</b>
+    /// committed on its own. The key row stays locked only while the server runs that statement,
+    /// never across a round trip to this process. A unique-index violation (the same hardware ID
+    /// recorded meanwhile) aborts the whole statement: nothing is consumed.
+    /// </summary>
+    public async Task<MakConsumption> ConsumeOnPostgresAsync(MakActivation activation, long[] hashes, CancellationToken ct)
+    {
+        await using var command = await CommandAsync("""
+            WITH consumed AS (
+                UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
+                WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
+                RETURNING "ActivationsUsed"),
+            activation AS (
+                INSERT INTO "MakActivations" ("Id", "KeyId", "ProductId", "HardwareId", "ActivatedAt", "LastActivatedAt", "Activations")
+                SELECT @id, @key, @product, @hardware, @now, @now, 1 FROM consumed
+                RETURNING "Id"),
+            components AS (
+                INSERT INTO "MakActivationComponents" ("ActivationId", "KeyId", "Hash")
+                SELECT activation."Id", @key, hash FROM activation CROSS JOIN unnest(@hashes) AS hash)
+            SELECT "ActivationsUsed" FROM consumed
+            """, ct);
+        Bind(command, "key", activation.KeyId);
+        Bind(command, "id", activation.Id);
+        Bind(command, "product", activation.ProductId);
+        Bind(command, "hardware", activation.HardwareId);
+        Bind(command, "now", activation.ActivatedAt);
+        Bind(command, "hashes", hashes);
+        try
+        {
+            return await command.ExecuteScalarAsync(ct) is { } used
+                ? new MakConsumption(MakConsumptionResult.Consumed, Convert.ToInt32(used, CultureInfo.InvariantCulture))
+                : MakConsumption.Refused;
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return MakConsumption.AlreadyRecorded;
+        }
+    }
+
+    private async Task<DbCommand> CommandAsync(string sql, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private void Bind(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value is Guid id && !db.IsPostgres ? id.ToString().ToUpperInvariant() : value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using ProductKeys.Data;
+using ProductKeys.Data.Activations;
+
+namespace ProductKeys.Service.Activations;
+
+/// <summary>
+/// SQLite: MAK activations that consume are written by <b>one writer</b> in group commits
+/// (docs/adr/0010-mak-consumption-write-paths.md). Requests queue their activation; the writer
+/// takes everything queued, and in one <c>BEGIN IMMEDIATE</c> transaction gives each its own
+/// savepoint — the conditional UPDATE (used &lt; limit, key active), then the INSERTs — commits
+/// once (one fsync for the batch, <c>synchronous=FULL</c>) and only then answers each request.
+/// Exactness is the database's, as before: each UPDATE sees the counts of those before it.
+/// </summary>
+internal sealed class SqliteActivationWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
+    private readonly Lock _start = new();
+    private readonly string _connectionString;
+    private readonly SqliteWriteGate _gate;
+    private readonly Dictionary<int, SqliteCommand> _inserts = [];
+    private SqliteConnection? _connection;
+    private SqliteCommand? _consume;
+    private Task? _loop;
+
+    public SqliteActivationWriter(DatabaseSettings database, SqliteWriteGate gate)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _connectionString = database.ConnectionString;
+        _gate = gate;
+    }
+
+    /// <summary>Queues the activation and completes once its batch is committed (or failed).</summary>
+    public Task<MakConsumption> ConsumeAsync(MakActivation activation, long[] hashes)
+    {
+        var pending = new Pending(activation, hashes);
+        EnsureStarted();
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+        // Not cancellable once queued: the writer may already hold it in a batch, and a device
+        // whose request was abandoned gets the recorded activation back for free next time.
+        return pending.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        Close();
+    }
+
+    private void EnsureStarted()
+    {
+        lock (_start)
+        {
+            _loop ??= Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                MakConsumption[] results;
+                // The process's other SQLite writers (re-activations) take turns with the batches
+                // here rather than in SQLite's busy handler, which backs off in long sleeps.
+                using (await _gate.EnterAsync(CancellationToken.None))
+                {
+                    results = Write(batch);
+                }
+
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(results[i]);
+                }
+            }
+#pragma warning disable CA1031 // Whatever failed the batch fails every request in it; the writer goes on with a new connection.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Close();
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private MakConsumption[] Write(List<Pending> batch)
+    {
+        var connection = Open();
+        var results = new MakConsumption[batch.Count];
+        using var transaction = connection.BeginTransaction(deferred: false);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            results[i] = WriteOne(connection, transaction, batch[i]);
+        }
+
+        transaction.Commit();
+        return results;
+    }
+
+    private MakConsumption WriteOne(SqliteConnection connection, SqliteTransaction transaction, Pending pending)
+    {
+        var (activation, hashes) = (pending.Activation, pending.Hashes);
+        Execute(connection, transaction, "SAVEPOINT activation");
+        var consume = _consume!;
+        consume.Transaction = transaction;
+        consume.Parameters["@key"].Value = Text(activation.KeyId);
+        if (consume.ExecuteScalar() is not { } used)
+        {
+            Execute(connection, transaction, "RELEASE activation");
+            return MakConsumption.Refused;
+        }
+
+        var insert = Insert(connection, hashes.Length);
+        insert.Transaction = transaction;
+        insert.Parameters["@id"].Value = Text(activation.Id);
+        insert.Parameters["@key"].Value = Text(activation.KeyId);
+        insert.Parameters["@product"].Value = activation.ProductId;
+        insert.Parameters["@hardware"].Value = activation.HardwareId;
+        insert.Parameters["@now"].Value = activation.ActivatedAt;
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            insert.Parameters[HashName(i)].Value = hashes[i];
+        }
+
+        try
+        {
+            insert.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (UniqueViolation.Is(e))
+        {
+            Execute(connection, transaction, "ROLLBACK TO activation");
+            Execute(connection, transaction, "RELEASE activation");
+            return MakConsumption.AlreadyRecorded;
+        }
+
+        Execute(connection, transaction, "RELEASE activation");
+        return new MakConsumption(MakConsumptionResult.Consumed, Convert.ToInt32(used, CultureInfo.InvariantCulture));
+    }
+
+    private SqliteConnection Open()
+    {
+        if (_connection is not null)
+        {
+            return _connection;
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // As EF Core opens its connections: foreign keys enforced. FULL: the commit is on disk
+        // (the WAL fsynced) before any request in the batch is answered.
+        Execute(connection, null, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+        _consume = connection.CreateCommand();
+        _consume.CommandText = """
+            UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
+            WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
+            RETURNING "ActivationsUsed"
+            """;
+        _consume.Parameters.Add("@key", SqliteType.Text);
+        _connection = connection;
+        return connection;
+    }
+
+    /// <summary>The activation and its hashes in one command, kept per number of hashes.</summary>
+    private SqliteCommand Insert(SqliteConnection connection, int hashCount)
+    {
+        if (_inserts.TryGetValue(hashCount, out var cached))
+        {
+            return cached;
+        }
+
+        var sql = new StringBuilder("""
+            INSERT INTO "MakActivations" ("Id", "KeyId", "ProductId", "HardwareId", "ActivatedAt", "LastActivatedAt", "Activations")
+            VALUES (@id, @key, @product, @hardware, @now, @now, 1);
+            INSERT INTO "MakActivationComponents" ("ActivationId", "KeyId", "Hash") VALUES
+            """);
+        var command = connection.CreateCommand();
+        foreach (var name in new[] { "@id", "@key", "@product", "@hardware", "@now" })
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        for (var i = 0; i < hashCount; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")} (@id, @key, {HashName(i)})");
+            command.Parameters.Add(new SqliteParameter { ParameterName = HashName(i) });
+        }
+
+        command.CommandText = sql.Append(';').ToString();
+        _inserts[hashCount] = command;
+        return command;
+    }
+
+    private void Close()
+    {
+        foreach (var command in _inserts.Values)
+        {
+            command.Dispose();
+        }
+
+        _inserts.Clear();
+        _consume?.Dispose();
+        _consume = null;
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string HashName(int i) => string.Create(CultureInfo.InvariantCulture, $"@h{i}");
+
+    /// <summary>GUIDs as EF Core stores them on SQLite: upper-case text.</summary>
+    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+
+    private sealed record Pending(MakActivation Activation, long[] Hashes)
+    {
+        public TaskCompletionSource<MakConsumption> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
