@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
@@ -33,40 +32,53 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
 
     public async Task<Outcome<IssuedKey>> FindAsync(ProductKey key, IPAddress? client, CancellationToken ct)
     {
-        var issued = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
-            ? await FindRowAsync(key, ct)
+        var found = await FindAsync(key, client, deviceHashes: null, ct);
+        return found.IsSuccess ? found.Value.Key : found.Refusal;
+    }
+
+    /// <summary>
+    /// The key's row and, in the same round trip, the MAK activations of that key that share a
+    /// component hash with the device (<see cref="MakActivationRows.CandidatesSql"/>).
+    /// </summary>
+    public async Task<Outcome<(IssuedKey Key, List<(Guid Id, string HardwareId)> Candidates)>> FindAsync(
+        ProductKey key, IPAddress? client, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
+    {
+        var found = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
+            ? await ReadAsync(key, deviceHashes, ct)
             : null;
-        if (issued is null)
+        if (found is null)
         {
             throttle.RecordFailure(client);
             return new Refusal(ErrorCatalogue.KeyUnknown);
         }
 
-        return issued;
+        return found.Value;
     }
 
     /// <summary>
-    /// The key's row, read straight: every activation runs this, and through EF Core's query
-    /// pipeline (even compiled) it cost several times the database's work.
+    /// Read straight: every activation runs this, and through EF Core's query pipeline (even
+    /// compiled) it cost several times the database's work (docs/adr/0010-mak-consumption-write-paths.md).
     /// </summary>
-    private async Task<IssuedKey?> FindRowAsync(ProductKey key, CancellationToken ct)
+    private async Task<(IssuedKey, List<(Guid, string)>)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
+        const string keyId = """(SELECT "Id" FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type)""";
         await db.Database.OpenConnectionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = """
             SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey"
-            FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type
-            """;
-        Bind(command, "group", key.Group);
-        Bind(command, "serial", key.Serial);
-        Bind(command, "type", key.Type.ToString());
+            FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type;
+            """ + (deviceHashes is null ? "" : MakActivationRows.CandidatesSql(keyId, deviceHashes.Count));
+        MakActivationRows.Bind(command, "group", key.Group);
+        MakActivationRows.Bind(command, "serial", key.Serial);
+        MakActivationRows.Bind(command, "type", key.Type.ToString());
+        MakActivationRows.BindHashes(command, deviceHashes ?? []);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
             return null;
         }
 
-        return new IssuedKey
+        var row = new IssuedKey
         {
             Id = reader.GetGuid(0),
             BillingAccountId = reader.GetGuid(1),
@@ -81,13 +93,9 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
             Status = Enum.Parse<KeyStatus>(reader.GetString(7)),
             PartialKey = reader.GetString(8),
         };
-    }
-
-    private static void Bind(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+        var candidates = deviceHashes is null || !await reader.NextResultAsync(ct)
+            ? []
+            : await MakActivationRows.ReadCandidatesAsync(reader, ct);
+        return (row, candidates);
     }
 }

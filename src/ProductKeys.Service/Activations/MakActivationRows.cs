@@ -19,31 +19,54 @@ internal sealed class MakActivationRows(LicensingDbContext db)
     /// <summary>The activations of the key that share at least one component hash with the request.</summary>
     public async Task<List<(Guid Id, string HardwareId)>> CandidatesAsync(Guid keyId, IReadOnlyList<long> hashes, CancellationToken ct)
     {
-        var sql = new StringBuilder("""
-            SELECT a."Id", a."HardwareId" FROM "MakActivations" a
-            WHERE a."Id" IN (SELECT c."ActivationId" FROM "MakActivationComponents" c WHERE c."KeyId" = @key AND c."Hash" IN (
-            """);
-        for (var i = 0; i < hashes.Count; i++)
-        {
-            sql.Append(i == 0 ? "@h0" : string.Create(CultureInfo.InvariantCulture, $", @h{i}"));
-        }
-
-        sql.Append("))");
-        await using var command = await CommandAsync(sql.ToString(), ct);
-        Bind(command, "key", keyId);
-        for (var i = 0; i < hashes.Count; i++)
-        {
-            Bind(command, string.Create(CultureInfo.InvariantCulture, $"h{i}"), hashes[i]);
-        }
-
-        var candidates = new List<(Guid, string)>();
+        await using var command = await CommandAsync(CandidatesSql("@key", hashes.Count), ct);
+        Bind(command, "key", Value(keyId));
+        BindHashes(command, hashes);
         await using var reader = await command.ExecuteReaderAsync(ct);
+        return await ReadCandidatesAsync(reader, ct);
+    }
+
+    /// <summary>
+    /// The candidates query for the key that <paramref name="keyIdSql"/> names (a parameter, or a
+    /// subquery so that it shares a round trip with the key's row); hashes bound by <see cref="BindHashes"/>.
+    /// </summary>
+    public static string CandidatesSql(string keyIdSql, int hashCount)
+    {
+        var sql = new StringBuilder("""SELECT a."Id", a."HardwareId" FROM "MakActivations" a WHERE a."Id" IN """)
+            .Append("""(SELECT c."ActivationId" FROM "MakActivationComponents" c WHERE c."KeyId" = """).Append(keyIdSql).Append(""" AND c."Hash" IN (""");
+        for (var i = 0; i < hashCount; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(HashName(i));
+        }
+
+        return sql.Append("));").ToString();
+    }
+
+    public static async Task<List<(Guid Id, string HardwareId)>> ReadCandidatesAsync(DbDataReader reader, CancellationToken ct)
+    {
+        var candidates = new List<(Guid, string)>();
         while (await reader.ReadAsync(ct))
         {
             candidates.Add((reader.GetGuid(0), reader.GetString(1)));
         }
 
         return candidates;
+    }
+
+    public static void BindHashes(DbCommand command, IReadOnlyList<long> hashes)
+    {
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            Bind(command, HashName(i), hashes[i]);
+        }
+    }
+
+    public static void Bind(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>
@@ -69,8 +92,8 @@ internal sealed class MakActivationRows(LicensingDbContext db)
                 SELECT activation."Id", @key, hash FROM activation CROSS JOIN unnest(@hashes) AS hash)
             SELECT "ActivationsUsed" FROM consumed
             """, ct);
-        Bind(command, "key", activation.KeyId);
-        Bind(command, "id", activation.Id);
+        Bind(command, "key", Value(activation.KeyId));
+        Bind(command, "id", Value(activation.Id));
         Bind(command, "product", activation.ProductId);
         Bind(command, "hardware", activation.HardwareId);
         Bind(command, "now", activation.ActivatedAt);
@@ -95,11 +118,8 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         return command;
     }
 
-    private void Bind(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value is Guid id && !db.IsPostgres ? id.ToString().ToUpperInvariant() : value;
-        command.Parameters.Add(parameter);
-    }
+    /// <summary>GUIDs as EF Core stores them: upper-case text on SQLite.</summary>
+    private object Value(Guid id) => db.IsPostgres ? id : id.ToString().ToUpperInvariant();
+
+    private static string HashName(int i) => string.Create(CultureInfo.InvariantCulture, $"@h{i}");
 }

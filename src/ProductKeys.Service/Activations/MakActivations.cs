@@ -60,13 +60,14 @@ internal sealed partial class MakActivations(
                 return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a KMS host key: it activates a KMS host ('pk kms-host activate'), not a device.");
         }
 
-        var found = await lookup.FindAsync(parsed.Value, client, ct);
+        // The key's row and the activations that may be this device's, in one round trip.
+        var found = await lookup.FindAsync(parsed.Value, client, Hashes(hardware.Value), ct);
         if (!found.IsSuccess)
         {
             return found.Refusal;
         }
 
-        var key = found.Value;
+        var (key, candidates) = found.Value;
         if (key.ProductId != request.Product)
         {
             return new Refusal(ErrorCatalogue.KeyNotForProduct, $"This key is for product '{key.ProductId}', not '{request.Product}'.");
@@ -77,7 +78,7 @@ internal sealed partial class MakActivations(
             return new Refusal(ErrorCatalogue.KeyBlocked);
         }
 
-        var recorded = await RecordAsync(key, hardware.Value, ct);
+        var recorded = await RecordAsync(key, hardware.Value, candidates, ct);
         if (!recorded.IsSuccess)
         {
             LogRefused(logger, key.PartialKey, recorded.Refusal.Code);
@@ -90,10 +91,11 @@ internal sealed partial class MakActivations(
         return new MakActivationResponse(activationId.ToString(), certificate.Text, reactivation, used, key.ActivationLimit);
     }
 
-    private async Task<Outcome<(Guid ActivationId, bool Reactivation, int Used)>> RecordAsync(IssuedKey key, HardwareId hardware, CancellationToken ct)
+    private async Task<Outcome<(Guid ActivationId, bool Reactivation, int Used)>> RecordAsync(
+        IssuedKey key, HardwareId hardware, List<(Guid Id, string HardwareId)> candidates, CancellationToken ct)
     {
         var hardwareText = hardware.ToString();
-        if (await FindSameDeviceAsync(key.Id, hardware, hardwareText, ct) is { } known)
+        if (SameDevice(candidates, hardware, hardwareText) is { } known)
         {
             return await ReactivateAsync(key, known, hardware, hardwareText, ct);
         }
@@ -103,7 +105,7 @@ internal sealed partial class MakActivations(
         {
             // The same device won a race for its first activation: the unique index (key, hardware ID)
             // refused the second row, the consumption was rolled back, and this is a re-activation.
-            return await FindSameDeviceAsync(key.Id, hardware, hardwareText, ct) is { } winner
+            return SameDevice(await rows.CandidatesAsync(key.Id, Hashes(hardware), ct), hardware, hardwareText) is { } winner
                 ? await ReactivateAsync(key, winner, hardware, hardwareText, ct)
                 : new Refusal(ErrorCatalogue.Conflict, "This device's activation changed while it was being recorded: retry.");
         }
@@ -182,12 +184,11 @@ internal sealed partial class MakActivations(
 
     /// <summary>
     /// The key's activation for this device: the exact hardware ID, or one within tolerance among the
-    /// activations sharing at least one component hash (only those can be the same device).
+    /// activations sharing at least one component hash (only those can be the same device; the
+    /// exact hardware ID shares every component, so it is among them too).
     /// </summary>
-    private async Task<(Guid Id, bool Exact)?> FindSameDeviceAsync(Guid keyId, HardwareId hardware, string hardwareText, CancellationToken ct)
+    private static (Guid Id, bool Exact)? SameDevice(List<(Guid Id, string HardwareId)> candidates, HardwareId hardware, string hardwareText)
     {
-        // The exact hardware ID shares every component, so it is among the candidates too.
-        var candidates = await rows.CandidatesAsync(keyId, Hashes(hardware), ct);
         if (candidates.FindIndex(a => a.HardwareId == hardwareText) is var exact and >= 0)
         {
             return (candidates[exact].Id, true);

@@ -111,11 +111,11 @@ public static class LicensingServiceHost
         services.AddSingleton(database);
         if (database.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<LicensingDbContext, SqliteLicensingDbContext>(o => o.UseSqlite(database.ConnectionString));
+            services.AddDbContextPool<LicensingDbContext, SqliteLicensingDbContext>(o => o.UseSqlite(database.ConnectionString));
         }
         else
         {
-            services.AddDbContext<LicensingDbContext, PostgresLicensingDbContext>(o => o.UseNpgsql(database.ConnectionString));
+            services.AddDbContextPool<LicensingDbContext, PostgresLicensingDbContext>(o => o.UseNpgsql(database.ConnectionString));
         }
     }
 
