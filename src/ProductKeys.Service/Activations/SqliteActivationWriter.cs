@@ -62,7 +62,7 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
     {
         lock (_start)
         {
-            _loop ??= Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            _loop ??= Task.Run(RunAsync);
         }
     }
 
