@@ -37,7 +37,10 @@ public static class LicensingServiceHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            // No live reload of appsettings*.json: watching for them puts an inotify watch on the data
+            // folder (the content root), and every write of the SQLite database and its WAL then woke
+            // a watcher thread. Settings are read once at start.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ApplicationName = typeof(LicensingServiceHost).Assembly.GetName().Name,
             ContentRootPath = Path.GetFullPath(options.DataDirectory),
         });
