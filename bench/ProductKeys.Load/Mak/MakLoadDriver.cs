@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using ProductKeys.Data;
 
 namespace ProductKeys.Load.Mak;
 
@@ -61,7 +62,7 @@ internal static class MakLoadDriver
         var (keyId, key) = await UnlimitedMakAsync(http, demo);
         using var floor = postgres is null
             ? ActivationFloor.ForSqlite($"Data Source={Path.Combine(data, "productkeys.db")};Default Timeout=30", keyId)
-            : ActivationFloor.ForPostgres(postgres, keyId);
+            : ActivationFloor.ForPostgres(DatabaseSettings.ForPostgres(postgres).ConnectionString, keyId); // prepared statements as the service has them
 
         foreach (var clients in Concurrency)
         {
