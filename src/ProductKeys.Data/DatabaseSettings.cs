@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace ProductKeys.Data;
@@ -20,7 +21,9 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     public static DatabaseSettings ForPostgres(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
+        // Npgsql's builder answers every keyword it knows as present: ask a plain one what was written.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!written.ContainsKey("Max Auto Prepare") && !written.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;
         }

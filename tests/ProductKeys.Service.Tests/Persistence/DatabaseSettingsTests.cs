@@ -10,9 +10,11 @@ public sealed class DatabaseSettingsTests
     {
         var defaulted = new NpgsqlConnectionStringBuilder(DatabaseSettings.ForPostgres("Host=db;Database=pk;Password=secret").ConnectionString);
         var chosen = new NpgsqlConnectionStringBuilder(DatabaseSettings.ForPostgres("Host=db;Database=pk;Max Auto Prepare=5").ConnectionString);
+        var disabled = new NpgsqlConnectionStringBuilder(DatabaseSettings.ForPostgres("Host=db;Database=pk;maxautoprepare=0").ConnectionString);
 
         Assert.Equal(64, defaulted.MaxAutoPrepare);
         Assert.Equal("secret", defaulted.Password);
         Assert.Equal(5, chosen.MaxAutoPrepare);
+        Assert.Equal(0, disabled.MaxAutoPrepare);
     }
 }
