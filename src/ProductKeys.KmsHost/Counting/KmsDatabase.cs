@@ -8,11 +8,11 @@ namespace ProductKeys.KmsHost.Counting;
 
 /// <summary>
 /// The host's SQLite database (docs/adr/0003-kms-count-persistence.md): the clients seen per product,
-/// the activations acknowledged, and request counters. WAL with <c>synchronous=FULL</c>, and group
-/// commit: requests queue their visit to one writer, which takes everything pending, decides each
-/// visit's count in arrival order, writes the lot in one transaction and completes the requests only
-/// after that commit (one fsync per batch). So an answer the host gave is never lost to a crash or
-/// power cut, and the count is exact however many requests arrive at once.
+/// the activations acknowledged, and request counters. WAL, and group commit: requests queue their
+/// visit to one writer, which takes everything pending, decides each visit's count in arrival order,
+/// writes the lot in one transaction and completes the requests only after that commit. So an answer
+/// the host gave is never lost when the host process dies (with <see cref="KmsSyncMode.Full"/>, not
+/// on a power loss either: one fsync per batch), and the count is exact however many requests arrive at once.
 /// </summary>
 internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 {
@@ -79,14 +79,19 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Opens (creating when missing) the database file and starts its writer.</summary>
-    public static KmsDatabase Open(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="sync">How far each commit is pushed to disk before a request completes.</param>
+    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+            // NORMAL: the WAL frames are written (to the OS) before the commit returns, fsync only at checkpoints.
+            Execute(connection, sync == KmsSyncMode.Full
+                ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
+                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
             return new KmsDatabase(connection);
         }
