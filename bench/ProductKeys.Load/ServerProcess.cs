@@ -27,9 +27,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(params string[] arguments)
+    /// <summary>Starts <c>dotnet ARGUMENTS</c> (a framework-dependent server) and waits for its address.</summary>
+    public static Task<ServerProcess> StartAsync(params string[] arguments) => StartProgramAsync("dotnet", arguments);
+
+    /// <summary>Starts <paramref name="program"/> (e.g. a native executable) and waits for its address.</summary>
+    public static async Task<ServerProcess> StartProgramAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -46,7 +50,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited without printing its address.");
+        throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited without printing its address.");
     }
 
     public async ValueTask DisposeAsync()

@@ -11,9 +11,11 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Load.Kms;
 
 /// <summary>
-/// Client activations per second against one real <c>pk kms-host serve</c> (threshold 1, so every
-/// request with a new CMID is counted, signed and written with synchronous=FULL), and the same
-/// driver against a plain Kestrel JSON echo, at 2, 8 and 32 concurrent clients.
+/// Client activations per second against one real KMS host (threshold 1, so every request with a new
+/// CMID is counted, signed and committed before the answer): <c>pk kms-host serve</c> (JIT, inside
+/// the CLI) and, when published (scripts/publish-kms-host.sh), the Native AOT <c>pk-kms-host</c>,
+/// each with <c>--sync normal</c> and <c>--sync full</c>; and the same driver against a plain
+/// Kestrel JSON echo, at 2, 8 and 32 concurrent clients. Every server runs in a fresh process per level.
 /// </summary>
 internal static class KmsLoadDriver
 {
@@ -21,27 +23,35 @@ internal static class KmsLoadDriver
     private static readonly int[] Concurrency = [2, 8, 32];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(int requestsPerLevel)
+    /// <param name="requestsPerLevel">Measured requests per server and level (after 200 not measured).</param>
+    /// <param name="only">Server names to run (all when empty), e.g. <c>native-normal,echo</c>.</param>
+    public static async Task RunAsync(int requestsPerLevel, IReadOnlySet<string> only)
     {
         var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
+        var native = NativeHost();
         var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.Load.dll");
+        Console.WriteLine($"pk (JIT): {pk}");
+        Console.WriteLine(native is null
+            ? "pk-kms-host (Native AOT): not published, not measured (scripts/publish-kms-host.sh, or PK_KMS_HOST_NATIVE=PATH)"
+            : $"pk-kms-host (Native AOT): {native}");
+        var servers = Servers(pk, native, self).Where(s => only.Count == 0 || only.Contains(s.Name)).ToList();
         var root = Directory.CreateTempSubdirectory("pk-kms-load-").FullName;
-        Console.WriteLine($"| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | peak RSS MiB |");
-        Console.WriteLine($"|---|---|---|---|---|---|---|");
+        Console.WriteLine("| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         try
         {
             foreach (var clients in Concurrency)
             {
-                var data = Path.Combine(root, $"host-{clients}");
-                await ActivateHostAsync(pk, data, root);
-                await using (var host = await ServerProcess.StartAsync(pk, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"))
+                foreach (var server in servers)
                 {
-                    Print("pk kms-host serve", clients, await MeasureAsync(host.Address, clients, requestsPerLevel, expectActivated: true), host.PeakRssMiB);
-                }
+                    var data = Path.Combine(root, $"{server.Name}-{clients}");
+                    if (server.Activates)
+                    {
+                        await ActivateHostAsync(pk, data, root);
+                    }
 
-                await using (var echo = await ServerProcess.StartAsync(self, "echo-server"))
-                {
-                    Print("Kestrel JSON echo", clients, await MeasureAsync(echo.Address, clients, requestsPerLevel, expectActivated: false), echo.PeakRssMiB);
+                    await using var process = await server.Start(data);
+                    Print(server.Name, clients, await MeasureAsync(process.Address, clients, requestsPerLevel, server.Activates), process.PeakRssMiB);
                 }
             }
         }
@@ -49,6 +59,29 @@ internal static class KmsLoadDriver
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static IEnumerable<KmsServerUnderTest> Servers(string pk, string? native, string self)
+    {
+        foreach (var sync in (string[])["normal", "full"])
+        {
+            yield return new($"pk-{sync}", data => ServerProcess.StartAsync(pk, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--sync", sync), true);
+            if (native is not null)
+            {
+                yield return new($"native-{sync}", data => ServerProcess.StartProgramAsync(native, "--data", data, "--urls", "http://127.0.0.1:0", "--sync", sync), true);
+            }
+        }
+
+        yield return new("echo", _ => ServerProcess.StartAsync(self, "echo-server"), false);
+    }
+
+    /// <summary>The published native host: <c>PK_KMS_HOST_NATIVE</c>, else where scripts/publish-kms-host.sh puts it.</summary>
+    private static string? NativeHost()
+    {
+        var path = Environment.GetEnvironmentVariable("PK_KMS_HOST_NATIVE") is { Length: > 0 } set
+            ? set
+            : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "publish", "ProductKeys.KmsHost.Native", "release_linux-x64", "pk-kms-host");
+        return File.Exists(path) ? Path.GetFullPath(path) : null;
     }
 
     private static void Print(string server, int clients, (int Requests, double PerSecond, double P50, double P99) r, double rss) =>
