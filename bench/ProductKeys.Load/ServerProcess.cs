@@ -7,6 +7,9 @@ namespace ProductKeys.Load;
 /// <summary>A server under test in its own process, so its peak RSS is its own.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
+    /// <summary>USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux this runs on.</summary>
+    private const double ClockTicksPerSecond = 100;
+
     private readonly Process _process;
 
     private ServerProcess(Process process, Uri address)
@@ -24,6 +27,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             return long.Parse(Digits().Match(line).Value, CultureInfo.InvariantCulture) / 1024.0;
+        }
+    }
+
+    /// <summary>CPU time the server used so far (user + system), in seconds.</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            // Fields 14 and 15 of /proc/PID/stat, counted after the command name (which may hold spaces).
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
         }
     }
 

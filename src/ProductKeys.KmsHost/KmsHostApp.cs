@@ -41,7 +41,14 @@ public static class KmsHostApp
             return identity.Refusal;
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Path });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = folder.Path,
+            // No live reload of appsettings*.json: watching for them puts an inotify watch on the data
+            // folder, and every write of the database and its WAL then woke a watcher thread (measured:
+            // a quarter of the host's CPU per request at 2 clients). Settings come from the command line anyway.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.DataDirectory)}"] = folder.Path,

@@ -36,8 +36,8 @@ internal static class KmsLoadDriver
             : $"pk-kms-host (Native AOT): {native}");
         var servers = Servers(pk, native, self).Where(s => only.Count == 0 || only.Contains(s.Name)).ToList();
         var root = Directory.CreateTempSubdirectory("pk-kms-load-").FullName;
-        Console.WriteLine("| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | peak RSS MiB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | server CPU µs/request | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         try
         {
             foreach (var clients in Concurrency)
@@ -51,7 +51,7 @@ internal static class KmsLoadDriver
                     }
 
                     await using var process = await server.Start(data);
-                    Print(server.Name, clients, await MeasureAsync(process.Address, clients, requestsPerLevel, server.Activates), process.PeakRssMiB);
+                    Print(server.Name, clients, await MeasureAsync(process, clients, requestsPerLevel, server.Activates), process.PeakRssMiB);
                 }
             }
         }
@@ -84,24 +84,26 @@ internal static class KmsLoadDriver
         return File.Exists(path) ? Path.GetFullPath(path) : null;
     }
 
-    private static void Print(string server, int clients, (int Requests, double PerSecond, double P50, double P99) r, double rss) =>
+    private static void Print(string server, int clients, (int Requests, double PerSecond, double P50, double P99, double CpuMicroseconds) r, double rss) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {server} | {clients} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {rss:F0} |"));
+            $"| {server} | {clients} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {r.CpuMicroseconds:F0} | {rss:F0} |"));
 
-    private static async Task<(int, double, double, double)> MeasureAsync(Uri server, int clients, int requests, bool expectActivated)
+    private static async Task<(int, double, double, double, double)> MeasureAsync(ServerProcess server, int clients, int requests, bool expectActivated)
     {
-        using var http = new HttpClient { BaseAddress = server };
+        using var http = new HttpClient { BaseAddress = server.Address };
         var prefix = Guid.NewGuid().ToString("N")[..8];
         var hardware = HardwareId.FromDeviceId("bench-device", Product).Value.ToString();
 
         // Warm-up (JIT, connections, SQLite pages), not measured.
         await RunAsync(http, clients, Math.Min(200, requests), $"w{prefix}", hardware, expectActivated, latencies: null);
         var latencies = new double[requests];
+        var cpuBefore = server.CpuSeconds;
         var total = Stopwatch.StartNew();
         await RunAsync(http, clients, requests, $"m{prefix}", hardware, expectActivated, latencies);
         total.Stop();
+        var cpu = server.CpuSeconds - cpuBefore;
         Array.Sort(latencies);
-        return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)]);
+        return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], cpu / requests * 1e6);
     }
 
     private static Task RunAsync(HttpClient http, int clients, int requests, string prefix, string hardware, bool expectActivated, double[]? latencies)
