@@ -27,7 +27,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             PRIMARY KEY (cmid, hardware_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activations (
             activation_id TEXT PRIMARY KEY, product TEXT NOT NULL, cmid TEXT NOT NULL, hardware_id TEXT NOT NULL,
-            issued_at INTEGER NOT NULL, expires INTEGER NOT NULL, fingerprint TEXT NOT NULL);
+            issued_at INTEGER NOT NULL, expires INTEGER NOT NULL, fingerprint TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """;
