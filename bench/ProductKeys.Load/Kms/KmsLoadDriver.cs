@@ -31,6 +31,11 @@ internal static class KmsLoadDriver
         var native = NativeHost();
         var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.Load.dll");
         Console.WriteLine($"pk (JIT): {pk}");
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE") is { Length: > 0 } baseline)
+        {
+            Console.WriteLine($"baseline (JIT, its own defaults): {baseline}");
+        }
+
         Console.WriteLine(native is null
             ? "pk-kms-host (Native AOT): not published, not measured (scripts/publish-kms-host.sh, or PK_KMS_HOST_NATIVE=PATH)"
             : $"pk-kms-host (Native AOT): {native}");
@@ -63,6 +68,12 @@ internal static class KmsLoadDriver
 
     private static IEnumerable<KmsServerUnderTest> Servers(string pk, string? native, string self)
     {
+        // Another build's pk.dll (e.g. main's, for a before/after in the same run), served with its own defaults.
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE") is { Length: > 0 } baseline)
+        {
+            yield return new("baseline", data => ServerProcess.StartAsync(baseline, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"), true);
+        }
+
         foreach (var sync in (string[])["normal", "full"])
         {
             yield return new($"pk-{sync}", data => ServerProcess.StartAsync(pk, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--sync", sync), true);
