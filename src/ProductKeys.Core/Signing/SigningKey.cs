@@ -15,6 +15,7 @@ public sealed class SigningKey : IDisposable
     private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "EC PRIVATE KEY"];
 
     private readonly ECDsa _ecdsa;
+    private readonly Lock _copyGate = new();
     private readonly ConcurrentBag<ECDsa> _idleSigners = [];
     private readonly int _maxIdleSigners = Environment.ProcessorCount;
     private int _idleCount;
@@ -81,7 +82,13 @@ public sealed class SigningKey : IDisposable
     }
 
     /// <summary>The private key as a PEM PKCS#8 <c>PRIVATE KEY</c> block. Keep it secret.</summary>
-    public string ExportPem() => _ecdsa.ExportPkcs8PrivateKeyPem();
+    public string ExportPem()
+    {
+        lock (_copyGate)
+        {
+            return _ecdsa.ExportPkcs8PrivateKeyPem();
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -127,7 +134,14 @@ public sealed class SigningKey : IDisposable
     /// <summary>Another instance of the same private key, for one more thread to sign with.</summary>
     private ECDsa CopyOfKey()
     {
-        var parameters = _ecdsa.ExportParameters(includePrivateParameters: true);
+        ECParameters parameters;
+        // Rare (until the pool has an instance per signing thread). The original instance is only ever
+        // read, here and by ExportPem, one thread at a time.
+        lock (_copyGate)
+        {
+            parameters = _ecdsa.ExportParameters(includePrivateParameters: true);
+        }
+
         try
         {
             return ECDsa.Create(parameters);
