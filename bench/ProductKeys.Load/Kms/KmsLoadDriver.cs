@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -102,22 +103,21 @@ internal static class KmsLoadDriver
     private static async Task<(int, double, double, double, double)> MeasureAsync(ServerProcess server, int clients, int requests, bool expectActivated)
     {
         using var http = new HttpClient { BaseAddress = server.Address };
-        var prefix = Guid.NewGuid().ToString("N")[..8];
         var hardware = HardwareId.FromDeviceId("bench-device", Product).Value.ToString();
 
         // Warm-up (JIT, connections, SQLite pages), not measured.
-        await RunAsync(http, clients, Math.Min(200, requests), $"w{prefix}", hardware, expectActivated, latencies: null);
+        await RunAsync(http, clients, Math.Min(200, requests), hardware, expectActivated, latencies: null);
         var latencies = new double[requests];
         var cpuBefore = server.CpuSeconds;
         var total = Stopwatch.StartNew();
-        await RunAsync(http, clients, requests, $"m{prefix}", hardware, expectActivated, latencies);
+        await RunAsync(http, clients, requests, hardware, expectActivated, latencies);
         total.Stop();
         var cpu = server.CpuSeconds - cpuBefore;
         Array.Sort(latencies);
         return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], cpu / requests * 1e6);
     }
 
-    private static Task RunAsync(HttpClient http, int clients, int requests, string prefix, string hardware, bool expectActivated, double[]? latencies)
+    private static Task RunAsync(HttpClient http, int clients, int requests, string hardware, bool expectActivated, double[]? latencies)
     {
         var next = -1;
         return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -125,8 +125,9 @@ internal static class KmsLoadDriver
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
-                // A distinct CMID per request: every request is a new client for the host.
-                var request = new KmsActivationRequest($"{prefix}-{i}", Product, "InitialGrace", hardware, TimeProvider.System.GetUtcNow());
+                // A new random CMID per request, as a real client makes one (32 hex digits): every request
+                // is a new client for the host, landing anywhere in its tables, not in key order.
+                var request = new KmsActivationRequest(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Product, "InitialGrace", hardware, TimeProvider.System.GetUtcNow());
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsJsonAsync("/kms/v1/activate", request, Json);
                 var body = await response.Content.ReadAsStringAsync();
