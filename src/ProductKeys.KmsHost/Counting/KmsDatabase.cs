@@ -64,10 +64,19 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             INSERT INTO clients (product, cmid, hardware_id, first_seen, last_seen) VALUES ($p, $c, $h, $now, $now)
             ON CONFLICT (product, cmid) DO UPDATE SET hardware_id = $h, last_seen = MAX(last_seen, $now);
             """, "$p", "$c", "$h", "$now");
+        // client_hardware holds only the CMIDs that arrived with more than one hardware ID (what status
+        // reports as likely cloned images): when a known client comes back with another hardware ID,
+        // both pairs go in, and from then on every visit of that CMID keeps its pair's last visit. A
+        // client that keeps its hardware ID — nearly all — costs a lookup, not a row and a page per visit.
+        // Runs before the client's own upsert, which then overwrites its hardware ID.
         _upsertHardware = Prepare("""
-            INSERT INTO client_hardware (cmid, hardware_id, last_seen) VALUES ($c, $h, $now)
-            ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
-            """, "$c", "$h", "$now");
+            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
+                SELECT cmid, hardware_id, last_seen FROM clients WHERE product = $p AND cmid = $c AND hardware_id <> $h
+                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen);
+            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
+                SELECT $c, $h, $now WHERE EXISTS (SELECT 1 FROM client_hardware WHERE cmid = $c)
+                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
+            """, "$p", "$c", "$h", "$now");
         _insertActivation = Prepare("""
             INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
             VALUES ($id, $p, $c, $h, $issued, $expires, $fp);
@@ -291,8 +300,13 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             }
 
             counts[i] = clients.Count;
+            if (before is not null)
+            {
+                // Only a client seen before in the window can have changed its hardware ID.
+                Run(_upsertHardware, visit.Product, visit.Cmid, visit.HardwareId, now);
+            }
+
             Run(_upsertClient, visit.Product, visit.Cmid, visit.HardwareId, now);
-            Run(_upsertHardware, visit.Cmid, visit.HardwareId, now);
             if (activation is { } row)
             {
                 Run(_insertActivation, row.ActivationId, visit.Product, visit.Cmid, visit.HardwareId,
