@@ -2,7 +2,9 @@ using System.Globalization;
 using ProductKeys.Load.Kms;
 using ProductKeys.Load.Mak;
 
-// dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll kms [REQUESTS_PER_LEVEL]
+// dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll kms [REQUESTS_PER_LEVEL] [SERVERS]
+//   SERVERS: comma-separated subset of pk-normal,pk-full,native-normal,native-full,echo (default: all; native-* when published)
+//   PK_KMS_HOST_NATIVE=PATH: the native host to measure; PK_KMS_BASELINE=PATH/pk.dll: another build, measured as "baseline"
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll mak [REQUESTS_PER_ROUND [sqlite|postgres]]   (PostgreSQL too when PK_BENCH_POSTGRES is set)
 // (internally also: "echo-server", the plain Kestrel JSON echo the KMS host is compared with)
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
@@ -15,7 +17,7 @@ switch (args.FirstOrDefault())
         await MakLoadDriver.RunAsync(requests, Environment.GetEnvironmentVariable("PK_BENCH_POSTGRES"), only: args.ElementAtOrDefault(2));
         break;
     default:
-        await KmsLoadDriver.RunAsync(requests);
+        await KmsLoadDriver.RunAsync(requests, args.Length > 2 ? args[2].Split(',').ToHashSet(StringComparer.Ordinal) : []);
         break;
 }
 

@@ -7,6 +7,9 @@ namespace ProductKeys.Load;
 /// <summary>A server under test in its own process, so its peak RSS is its own.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
+    /// <summary>USER_HZ, the unit of /proc/PID/stat times: 100 on every Linux this runs on.</summary>
+    private const double ClockTicksPerSecond = 100;
+
     private readonly Process _process;
 
     private ServerProcess(Process process, Uri address)
@@ -27,19 +30,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU time the server has used so far (user + system).</summary>
-    public TimeSpan CpuTime
+    /// <summary>CPU time the server used so far (user + system), in seconds.</summary>
+    public double CpuSeconds
     {
         get
         {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
+            // Fields 14 and 15 of /proc/PID/stat, counted after the command name (which may hold spaces).
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(params string[] arguments)
+    /// <summary>Starts <c>dotnet ARGUMENTS</c> (a framework-dependent server) and waits for its address.</summary>
+    public static Task<ServerProcess> StartAsync(params string[] arguments) => StartProgramAsync("dotnet", arguments);
+
+    /// <summary>Starts <paramref name="program"/> (e.g. a native executable) and waits for its address.</summary>
+    public static async Task<ServerProcess> StartProgramAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -56,7 +65,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited without printing its address.");
+        throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited without printing its address.");
     }
 
     public async ValueTask DisposeAsync()

@@ -41,18 +41,26 @@ public static class KmsHostApp
             return identity.Refusal;
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = folder.Path });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = folder.Path,
+            // No live reload of appsettings*.json: watching for them puts an inotify watch on the data
+            // folder, and every write of the database and its WAL then woke a watcher thread (measured:
+            // a quarter of the host's CPU per request at 2 clients). Settings come from the command line anyway.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.DataDirectory)}"] = folder.Path,
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RenewalInterval)}"] = options.RenewalInterval.ToString("c"),
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RetryInterval)}"] = options.RetryInterval.ToString("c"),
+            [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.Sync)}"] = options.Sync.ToString(),
         });
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)
-            .Validate(o => o.Problem() is null, "Kms settings: a data folder, and intervals between 15 minutes and 30 days.")
+            .Validate(o => o.Problem() is null, "Kms settings: a data folder, intervals between 15 minutes and 30 days, and a sync mode of normal or full.")
             .ValidateOnStart();
         // The hot path's types first; problem details and anything else fall through to the defaults.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsJsonContext.Default));
@@ -60,7 +68,7 @@ public static class KmsHostApp
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(_ => identity.Value);
-        builder.Services.AddSingleton(_ => KmsDatabase.Open(folder.DatabaseFile));
+        builder.Services.AddSingleton(_ => KmsDatabase.Open(folder.DatabaseFile, options.Sync));
         builder.Services.AddSingleton(sp => new HostCertificateStore(folder, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ActiveHostCertificate>();
         builder.Services.AddSingleton<KmsClientActivation>();

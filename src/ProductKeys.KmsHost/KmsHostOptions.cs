@@ -17,11 +17,15 @@ public sealed class KmsHostOptions
     /// <summary>How soon clients that are not activated (or failed to renew) retry; 15 minutes to 30 days.</summary>
     public TimeSpan RetryInterval { get; set; } = KmsProtocol.DefaultRetryInterval;
 
+    /// <summary>How far each commit is pushed to disk before answering; <see cref="KmsSyncMode.Normal"/> unless set.</summary>
+    public KmsSyncMode Sync { get; set; } = KmsSyncMode.Normal;
+
     /// <summary>Why the settings cannot be used, or <c>null</c>.</summary>
     public string? Problem() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? "Kms:DataDirectory (--data) is required."
         : !InBounds(RenewalInterval) ? $"The renewal interval must be between {KmsProtocol.MinInterval} and {KmsProtocol.MaxInterval}."
         : !InBounds(RetryInterval) ? $"The retry interval must be between {KmsProtocol.MinInterval} and {KmsProtocol.MaxInterval}."
+        : !Enum.IsDefined(Sync) ? "The sync mode must be normal or full."
         : null;
 
     private static bool InBounds(TimeSpan interval) => interval >= KmsProtocol.MinInterval && interval <= KmsProtocol.MaxInterval;

@@ -43,6 +43,27 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cloned_cmid_stays_reported_while_both_machines_visit_and_drops_out_once_one_is_away_for_the_window()
+    {
+        var first = HostFixture.HardwareFor(1);
+        var second = HostFixture.HardwareFor(99);
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: first));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: second));
+        Assert.Single(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+
+        _host.Clock.Advance(TimeSpan.FromDays(28));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: second));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: first));
+        _host.Clock.Advance(TimeSpan.FromDays(16));
+        Assert.Single(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: first));
+        _host.Clock.Advance(TimeSpan.FromDays(15));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: first));
+        Assert.Empty(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+    }
+
+    [Fact]
     public void A_host_never_activated_says_so()
     {
         using var host = new HostFixture(activate: false);

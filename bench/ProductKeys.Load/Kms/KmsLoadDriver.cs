@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -11,9 +12,11 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Load.Kms;
 
 /// <summary>
-/// Client activations per second against one real <c>pk kms-host serve</c> (threshold 1, so every
-/// request with a new CMID is counted, signed and written with synchronous=FULL), and the same
-/// driver against a plain Kestrel JSON echo, at 2, 8 and 32 concurrent clients.
+/// Client activations per second against one real KMS host (threshold 1, so every request with a new
+/// CMID is counted, signed and committed before the answer): <c>pk kms-host serve</c> (JIT, inside
+/// the CLI) and, when published (scripts/publish-kms-host.sh), the Native AOT <c>pk-kms-host</c>,
+/// each with <c>--sync normal</c> and <c>--sync full</c>; and the same driver against a plain
+/// Kestrel JSON echo, at 2, 8 and 32 concurrent clients. Every server runs in a fresh process per level.
 /// </summary>
 internal static class KmsLoadDriver
 {
@@ -21,27 +24,40 @@ internal static class KmsLoadDriver
     private static readonly int[] Concurrency = [2, 8, 32];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task RunAsync(int requestsPerLevel)
+    /// <param name="requestsPerLevel">Measured requests per server and level (after 200 not measured).</param>
+    /// <param name="only">Server names to run (all when empty), e.g. <c>native-normal,echo</c>.</param>
+    public static async Task RunAsync(int requestsPerLevel, IReadOnlySet<string> only)
     {
         var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
+        var native = NativeHost();
         var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.Load.dll");
+        Console.WriteLine($"pk (JIT): {pk}");
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE") is { Length: > 0 } baseline)
+        {
+            Console.WriteLine($"baseline (JIT, its own defaults): {baseline}");
+        }
+
+        Console.WriteLine(native is null
+            ? "pk-kms-host (Native AOT): not published, not measured (scripts/publish-kms-host.sh, or PK_KMS_HOST_NATIVE=PATH)"
+            : $"pk-kms-host (Native AOT): {native}");
+        var servers = Servers(pk, native, self).Where(s => only.Count == 0 || only.Contains(s.Name)).ToList();
         var root = Directory.CreateTempSubdirectory("pk-kms-load-").FullName;
-        Console.WriteLine($"| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | peak RSS MiB |");
-        Console.WriteLine($"|---|---|---|---|---|---|---|");
+        Console.WriteLine("| server | concurrent clients | requests | activations/s | p50 ms | p99 ms | server CPU µs/request | peak RSS MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         try
         {
             foreach (var clients in Concurrency)
             {
-                var data = Path.Combine(root, $"host-{clients}");
-                await ActivateHostAsync(pk, data, root);
-                await using (var host = await ServerProcess.StartAsync(pk, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"))
+                foreach (var server in servers)
                 {
-                    Print("pk kms-host serve", clients, await MeasureAsync(host.Address, clients, requestsPerLevel, expectActivated: true), host.PeakRssMiB);
-                }
+                    var data = Path.Combine(root, $"{server.Name}-{clients}");
+                    if (server.Activates)
+                    {
+                        await ActivateHostAsync(pk, data, root);
+                    }
 
-                await using (var echo = await ServerProcess.StartAsync(self, "echo-server"))
-                {
-                    Print("Kestrel JSON echo", clients, await MeasureAsync(echo.Address, clients, requestsPerLevel, expectActivated: false), echo.PeakRssMiB);
+                    await using var process = await server.Start(data);
+                    Print(server.Name, clients, await MeasureAsync(process, clients, requestsPerLevel, server.Activates), process.PeakRssMiB);
                 }
             }
         }
@@ -51,27 +67,57 @@ internal static class KmsLoadDriver
         }
     }
 
-    private static void Print(string server, int clients, (int Requests, double PerSecond, double P50, double P99) r, double rss) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {server} | {clients} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {rss:F0} |"));
-
-    private static async Task<(int, double, double, double)> MeasureAsync(Uri server, int clients, int requests, bool expectActivated)
+    private static IEnumerable<KmsServerUnderTest> Servers(string pk, string? native, string self)
     {
-        using var http = new HttpClient { BaseAddress = server };
-        var prefix = Guid.NewGuid().ToString("N")[..8];
+        // Another build's pk.dll (e.g. main's, for a before/after in the same run), served with its own defaults.
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE") is { Length: > 0 } baseline)
+        {
+            yield return new("baseline", data => ServerProcess.StartAsync(baseline, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"), true);
+        }
+
+        foreach (var sync in (string[])["normal", "full"])
+        {
+            yield return new($"pk-{sync}", data => ServerProcess.StartAsync(pk, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--sync", sync), true);
+            if (native is not null)
+            {
+                yield return new($"native-{sync}", data => ServerProcess.StartProgramAsync(native, "--data", data, "--urls", "http://127.0.0.1:0", "--sync", sync), true);
+            }
+        }
+
+        yield return new("echo", _ => ServerProcess.StartAsync(self, "echo-server"), false);
+    }
+
+    /// <summary>The published native host: <c>PK_KMS_HOST_NATIVE</c>, else where scripts/publish-kms-host.sh puts it.</summary>
+    private static string? NativeHost()
+    {
+        var path = Environment.GetEnvironmentVariable("PK_KMS_HOST_NATIVE") is { Length: > 0 } set
+            ? set
+            : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "publish", "ProductKeys.KmsHost.Native", "release_linux-x64", "pk-kms-host");
+        return File.Exists(path) ? Path.GetFullPath(path) : null;
+    }
+
+    private static void Print(string server, int clients, (int Requests, double PerSecond, double P50, double P99, double CpuMicroseconds) r, double rss) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {server} | {clients} | {r.Requests} | {r.PerSecond:F0} | {r.P50:F2} | {r.P99:F2} | {r.CpuMicroseconds:F0} | {rss:F0} |"));
+
+    private static async Task<(int, double, double, double, double)> MeasureAsync(ServerProcess server, int clients, int requests, bool expectActivated)
+    {
+        using var http = new HttpClient { BaseAddress = server.Address };
         var hardware = HardwareId.FromDeviceId("bench-device", Product).Value.ToString();
 
         // Warm-up (JIT, connections, SQLite pages), not measured.
-        await RunAsync(http, clients, Math.Min(200, requests), $"w{prefix}", hardware, expectActivated, latencies: null);
+        await RunAsync(http, clients, Math.Min(200, requests), hardware, expectActivated, latencies: null);
         var latencies = new double[requests];
+        var cpuBefore = server.CpuSeconds;
         var total = Stopwatch.StartNew();
-        await RunAsync(http, clients, requests, $"m{prefix}", hardware, expectActivated, latencies);
+        await RunAsync(http, clients, requests, hardware, expectActivated, latencies);
         total.Stop();
+        var cpu = server.CpuSeconds - cpuBefore;
         Array.Sort(latencies);
-        return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)]);
+        return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], cpu / requests * 1e6);
     }
 
-    private static Task RunAsync(HttpClient http, int clients, int requests, string prefix, string hardware, bool expectActivated, double[]? latencies)
+    private static Task RunAsync(HttpClient http, int clients, int requests, string hardware, bool expectActivated, double[]? latencies)
     {
         var next = -1;
         return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -79,8 +125,9 @@ internal static class KmsLoadDriver
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
-                // A distinct CMID per request: every request is a new client for the host.
-                var request = new KmsActivationRequest($"{prefix}-{i}", Product, "InitialGrace", hardware, TimeProvider.System.GetUtcNow());
+                // A new random CMID per request, as a real client makes one (32 hex digits): every request
+                // is a new client for the host, landing anywhere in its tables, not in key order.
+                var request = new KmsActivationRequest(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Product, "InitialGrace", hardware, TimeProvider.System.GetUtcNow());
                 var started = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsJsonAsync("/kms/v1/activate", request, Json);
                 var body = await response.Content.ReadAsStringAsync();

@@ -75,7 +75,7 @@ internal static class MakLoadDriver
             var floorRounds = new List<Round>();
             for (var round = 0; round < Rounds; round++)
             {
-                httpRounds.Add(await Round.MeasureAsync(requests, () => server.CpuTime, latencies => RunHttpAsync(http, key, clients, requests, $"http-{clients}-{round}", latencies)));
+                httpRounds.Add(await Round.MeasureAsync(requests, () => TimeSpan.FromSeconds(server.CpuSeconds), latencies => RunHttpAsync(http, key, clients, requests, $"http-{clients}-{round}", latencies)));
                 floorRounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => floor.RunAsync(clients, requests, latencies)));
             }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.KmsHost.Serving;
 
 namespace ProductKeys.Cli.KmsHost;
 
@@ -8,7 +10,8 @@ internal static class KmsHostCommands
     public static Command Create()
     {
         var command = new Command("kms-host", "Run and manage a KMS host inside your network.");
-        command.Subcommands.Add(KmsHostServeCommand.Create());
+        // The same options and run as the Native AOT pk-kms-host (scripts/publish-kms-host.sh).
+        command.Subcommands.Add(KmsHostServing.Configure(new Command("serve", KmsHostServing.Description), CommandOutput.Refuse));
         command.Subcommands.Add(KmsHostActivateCommand.Create());
         command.Subcommands.Add(KmsHostStatusCommand.Create());
         return command;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 
@@ -12,25 +13,25 @@ namespace ProductKeys.Client.Activation;
 /// </summary>
 public sealed class LicensingServiceClient(HttpClient http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The public keys the service signs with (<c>GET /api/v1/publisher-keys</c>).</summary>
     public Task<Outcome<PublisherKeysResponse>> GetPublisherKeysAsync(Uri service, CancellationToken cancellationToken) =>
-        SendAsync<PublisherKeysResponse>(new HttpRequestMessage(HttpMethod.Get, new Uri(service, "api/v1/publisher-keys")), cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(service, "api/v1/publisher-keys")), ServiceJsonContext.Default.PublisherKeysResponse, cancellationToken);
 
     /// <summary>Activates with a MAK (<c>POST /api/v1/activations</c>).</summary>
     public Task<Outcome<MakActivationResponse>> ActivateAsync(Uri service, MakActivationRequest request, CancellationToken cancellationToken) =>
-        SendAsync<MakActivationResponse>(
-            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/activations")) { Content = JsonContent.Create(request, options: Json) },
+        SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.MakActivationRequest) },
+            ServiceJsonContext.Default.MakActivationResponse,
             cancellationToken);
 
     /// <summary>Activates a KMS host with its KMS host key (<c>POST /api/v1/kms-host-activations</c>).</summary>
     public Task<Outcome<KmsHostActivationResponse>> ActivateKmsHostAsync(Uri service, KmsHostActivationRequest request, CancellationToken cancellationToken) =>
-        SendAsync<KmsHostActivationResponse>(
-            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/kms-host-activations")) { Content = JsonContent.Create(request, options: Json) },
+        SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/kms-host-activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.KmsHostActivationRequest) },
+            ServiceJsonContext.Default.KmsHostActivationResponse,
             cancellationToken);
 
-    private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class
     {
         using (request)
@@ -40,7 +41,7 @@ public sealed class LicensingServiceClient(HttpClient http)
                 using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
-                    var body = await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false);
+                    var body = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
                     return body is null
                         ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The service sent an empty answer.")
                         : body;

@@ -9,17 +9,15 @@ namespace ProductKeys.Client.Kms;
 /// <summary>The KMS protocol over HTTP: <c>POST http://host:port/kms/v1/activate</c> (docs/formats/kms-protocol-v1.md).</summary>
 public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <inheritdoc />
     public async Task<Outcome<KmsActivationResponse>> SendAsync(KmsHostAddress host, KmsActivationRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(host.ActivateUri, request, Json, cancellationToken).ConfigureAwait(false);
+            using var response = await http.PostAsJsonAsync(host.ActivateUri, request, ServiceJsonContext.Default.KmsActivationRequest, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var body = await response.Content.ReadFromJsonAsync<KmsActivationResponse>(Json, cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadFromJsonAsync(ServiceJsonContext.Default.KmsActivationResponse, cancellationToken).ConfigureAwait(false);
                 return body is null ? Unreachable(host, "an empty answer") : body;
             }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
 
@@ -12,13 +11,6 @@ namespace ProductKeys.Client.Store;
 public sealed class LicenseStore
 {
     private const string FileName = "license.json";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>Opens (without reading) the store in <paramref name="directory"/>.</summary>
     public LicenseStore(string directory)
@@ -54,7 +46,7 @@ public sealed class LicenseStore
 
         try
         {
-            var license = JsonSerializer.Deserialize<StoredLicense>(File.ReadAllBytes(path), Json);
+            var license = JsonSerializer.Deserialize(File.ReadAllBytes(path), LicenseStoreJsonContext.Default.StoredLicense);
             if (license is null || license.FormatVersion != 1)
             {
                 return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1 license store.");
@@ -100,7 +92,7 @@ public sealed class LicenseStore
             System.IO.Directory.CreateDirectory(Directory);
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                JsonSerializer.Serialize(stream, license, Json);
+                JsonSerializer.Serialize(stream, license, LicenseStoreJsonContext.Default.StoredLicense);
                 stream.Flush(flushToDisk: true);
             }
 

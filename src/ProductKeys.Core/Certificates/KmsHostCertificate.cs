@@ -29,8 +29,6 @@ public sealed record KmsHostCertificate(
     /// <summary>Most products one host certificate carries.</summary>
     public const int MaxProducts = 256;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The threshold for a product, or <c>null</c> when the certificate does not cover it.</summary>
     public int? ThresholdFor(string productId) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductId, productId, StringComparison.Ordinal))?.Threshold;
@@ -73,7 +71,7 @@ public sealed record KmsHostCertificate(
                 new("hostId", hostId),
                 new("hostKeyId", hostKey.KeyId),
                 new("hostPublicKey", hostKey.ToPem()),
-                new("products", JsonSerializer.Serialize(products, Json)),
+                new("products", JsonSerializer.Serialize(products, KmsCertificateJsonContext.Default.IReadOnlyListKmsProductCoverage)),
                 new("billingAccount", billingAccount),
             ],
             expires,
@@ -104,7 +102,7 @@ public sealed record KmsHostCertificate(
         try
         {
             hostKey = TrustedKey.FromPem(pem);
-            products = JsonSerializer.Deserialize<List<KmsProductCoverage>>(productsJson, Json);
+            products = JsonSerializer.Deserialize(productsJson, KmsCertificateJsonContext.Default.ListKmsProductCoverage);
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace ProductKeys.Core.Signing;
@@ -5,14 +6,20 @@ namespace ProductKeys.Core.Signing;
 /// <summary>
 /// A publisher's private signing key: ECDSA on NIST P-256 (SPEC §8). Kept in the data folder with
 /// file permissions 0600 (<see cref="SigningKeyFile"/>); only <see cref="PublicKey"/> leaves it.
-/// Safe to use from several threads.
+/// Safe to use from several threads, which sign in parallel: each signature borrows one of a small
+/// pool of instances of the key (one per core at most is kept), since one <see cref="ECDsa"/> instance
+/// is not documented as safe for concurrent use.
 /// </summary>
 public sealed class SigningKey : IDisposable
 {
     private static readonly string[] PrivateKeyLabels = ["PRIVATE KEY", "EC PRIVATE KEY"];
 
     private readonly ECDsa _ecdsa;
-    private readonly Lock _gate = new();
+    private readonly Lock _copyGate = new();
+    private readonly ConcurrentBag<ECDsa> _idleSigners = [];
+    private readonly int _maxIdleSigners = Environment.ProcessorCount;
+    private int _idleCount;
+    private volatile bool _disposed;
 
     private SigningKey(ECDsa ecdsa)
     {
@@ -75,17 +82,82 @@ public sealed class SigningKey : IDisposable
     }
 
     /// <summary>The private key as a PEM PKCS#8 <c>PRIVATE KEY</c> block. Keep it secret.</summary>
-    public string ExportPem() => _ecdsa.ExportPkcs8PrivateKeyPem();
+    public string ExportPem()
+    {
+        lock (_copyGate)
+        {
+            return _ecdsa.ExportPkcs8PrivateKeyPem();
+        }
+    }
 
     /// <inheritdoc />
-    public void Dispose() => _ecdsa.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        DisposeIdleSigners();
+        _ecdsa.Dispose();
+    }
 
     internal byte[] Sign(ReadOnlySpan<byte> data)
     {
-        // ECDsa does not document concurrent use of one instance; signing is cheap enough to serialise.
-        lock (_gate)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var signer = _idleSigners.TryTake(out var idle) ? idle : CopyOfKey();
+        if (idle is not null)
         {
-            return P256.Sign(_ecdsa, data);
+            Interlocked.Decrement(ref _idleCount);
+        }
+
+        try
+        {
+            return P256.Sign(signer, data);
+        }
+        finally
+        {
+            if (Interlocked.Increment(ref _idleCount) <= _maxIdleSigners)
+            {
+                _idleSigners.Add(signer);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _idleCount);
+                signer.Dispose();
+            }
+
+            // A signature that was under way when the key was disposed must not leave its instance behind.
+            if (_disposed)
+            {
+                DisposeIdleSigners();
+            }
+        }
+    }
+
+    /// <summary>Another instance of the same private key, for one more thread to sign with.</summary>
+    private ECDsa CopyOfKey()
+    {
+        ECParameters parameters;
+        // Rare (until the pool has an instance per signing thread). The original instance is only ever
+        // read, here and by ExportPem, one thread at a time.
+        lock (_copyGate)
+        {
+            parameters = _ecdsa.ExportParameters(includePrivateParameters: true);
+        }
+
+        try
+        {
+            return ECDsa.Create(parameters);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(parameters.D);
+        }
+    }
+
+    private void DisposeIdleSigners()
+    {
+        while (_idleSigners.TryTake(out var signer))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            signer.Dispose();
         }
     }
 }

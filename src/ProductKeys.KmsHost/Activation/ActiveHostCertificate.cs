@@ -16,7 +16,8 @@ internal sealed class ActiveHostCertificate(HostCertificateStore store, KmsHostI
 
     public Outcome<KmsHostCertificate> Current()
     {
-        var stamp = File.Exists(store.Folder.CertificateFile) ? File.GetLastWriteTimeUtc(store.Folder.CertificateFile) : DateTime.MinValue;
+        // One stat per request: a missing file reads as 1601-01-01, which is also a change from any real stamp.
+        var stamp = File.GetLastWriteTimeUtc(store.Folder.CertificateFile);
         Outcome<KmsHostCertificate> loaded;
         lock (_gate)
         {

@@ -16,8 +16,6 @@ namespace ProductKeys.KmsHost.Activation;
 /// </summary>
 public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>The request this host sends (online) or writes (offline) for a KMS host key.</summary>
     public Outcome<KmsHostActivationRequest> CreateRequest(string? key)
     {
@@ -50,7 +48,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
         var request = CreateRequest(key);
         if (request.IsSuccess)
         {
-            File.WriteAllText(path, JsonSerializer.Serialize(request.Value, Json) + "\n");
+            File.WriteAllText(path, JsonSerializer.Serialize(request.Value, OfflineFileJsonContext.Default.KmsHostActivationRequest) + "\n");
         }
 
         return request;
@@ -76,7 +74,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
         {
             try
             {
-                text = JsonSerializer.Deserialize<KmsHostActivationResponse>(text, Json)?.HostCertificate ?? "";
+                text = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.KmsHostActivationResponse)?.HostCertificate ?? "";
             }
             catch (JsonException e)
             {

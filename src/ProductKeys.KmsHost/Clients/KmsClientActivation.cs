@@ -28,6 +28,7 @@ internal sealed partial class KmsClientActivation(
     ILogger<KmsClientActivation> log)
 {
     private readonly ArtifactSigner _signer = new(identity.Key, time);
+    private readonly ActivationIds _activationIds = new();
 
     public async Task<Outcome<KmsActivationResponse>> HandleAsync(KmsActivationRequest? request)
     {
@@ -95,9 +96,7 @@ internal sealed partial class KmsClientActivation(
 
     private Issued Issue(KmsHostCertificate certificate, ClientVisit visit)
     {
-        Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
-        var activationId = "kmsa-" + Convert.ToHexStringLower(random);
+        var activationId = _activationIds.Next(visit.At);
         var issued = KmsClientCertificate.Issue(_signer, certificate, activationId, visit.Cmid, visit.Product, visit.HardwareId, visit.At);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(issued.Text), hash);

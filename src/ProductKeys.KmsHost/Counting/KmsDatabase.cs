@@ -8,11 +8,11 @@ namespace ProductKeys.KmsHost.Counting;
 
 /// <summary>
 /// The host's SQLite database (docs/adr/0003-kms-count-persistence.md): the clients seen per product,
-/// the activations acknowledged, and request counters. WAL with <c>synchronous=FULL</c>, and group
-/// commit: requests queue their visit to one writer, which takes everything pending, decides each
-/// visit's count in arrival order, writes the lot in one transaction and completes the requests only
-/// after that commit (one fsync per batch). So an answer the host gave is never lost to a crash or
-/// power cut, and the count is exact however many requests arrive at once.
+/// the activations acknowledged, and request counters. WAL, and group commit: requests queue their
+/// visit to one writer, which takes everything pending, decides each visit's count in arrival order,
+/// writes the lot in one transaction and completes the requests only after that commit. So an answer
+/// the host gave is never lost when the host process dies (with <see cref="KmsSyncMode.Full"/>, not
+/// on a power loss either: one fsync per batch), and the count is exact however many requests arrive at once.
 /// </summary>
 internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 {
@@ -27,7 +27,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             PRIMARY KEY (cmid, hardware_id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activations (
             activation_id TEXT PRIMARY KEY, product TEXT NOT NULL, cmid TEXT NOT NULL, hardware_id TEXT NOT NULL,
-            issued_at INTEGER NOT NULL, expires INTEGER NOT NULL, fingerprint TEXT NOT NULL);
+            issued_at INTEGER NOT NULL, expires INTEGER NOT NULL, fingerprint TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """;
@@ -64,10 +64,19 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             INSERT INTO clients (product, cmid, hardware_id, first_seen, last_seen) VALUES ($p, $c, $h, $now, $now)
             ON CONFLICT (product, cmid) DO UPDATE SET hardware_id = $h, last_seen = MAX(last_seen, $now);
             """, "$p", "$c", "$h", "$now");
+        // client_hardware holds only the CMIDs that arrived with more than one hardware ID (what status
+        // reports as likely cloned images): when a known client comes back with another hardware ID,
+        // both pairs go in, and from then on every visit of that CMID keeps its pair's last visit. A
+        // client that keeps its hardware ID — nearly all — costs a lookup, not a row and a page per visit.
+        // Runs before the client's own upsert, which then overwrites its hardware ID.
         _upsertHardware = Prepare("""
-            INSERT INTO client_hardware (cmid, hardware_id, last_seen) VALUES ($c, $h, $now)
-            ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
-            """, "$c", "$h", "$now");
+            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
+                SELECT cmid, hardware_id, last_seen FROM clients WHERE product = $p AND cmid = $c AND hardware_id <> $h
+                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen);
+            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
+                SELECT $c, $h, $now WHERE EXISTS (SELECT 1 FROM client_hardware WHERE cmid = $c)
+                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
+            """, "$p", "$c", "$h", "$now");
         _insertActivation = Prepare("""
             INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
             VALUES ($id, $p, $c, $h, $issued, $expires, $fp);
@@ -79,14 +88,19 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Opens (creating when missing) the database file and starts its writer.</summary>
-    public static KmsDatabase Open(string path)
+    /// <param name="path">The database file.</param>
+    /// <param name="sync">How far each commit is pushed to disk before a request completes.</param>
+    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+            // NORMAL: the WAL frames are written (to the OS) before the commit returns, fsync only at checkpoints.
+            Execute(connection, sync == KmsSyncMode.Full
+                ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
+                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
             return new KmsDatabase(connection);
         }
@@ -286,8 +300,13 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             }
 
             counts[i] = clients.Count;
+            if (before is not null)
+            {
+                // Only a client seen before in the window can have changed its hardware ID.
+                Run(_upsertHardware, visit.Product, visit.Cmid, visit.HardwareId, now);
+            }
+
             Run(_upsertClient, visit.Product, visit.Cmid, visit.HardwareId, now);
-            Run(_upsertHardware, visit.Cmid, visit.HardwareId, now);
             if (activation is { } row)
             {
                 Run(_insertActivation, row.ActivationId, visit.Product, visit.Cmid, visit.HardwareId,

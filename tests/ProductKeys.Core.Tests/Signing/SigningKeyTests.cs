@@ -82,4 +82,32 @@ public sealed class SigningKeyTests
         Assert.Throws<FormatException>(() => TrustedKeySet.FromPem("not a key"));
         Assert.Throws<FormatException>(() => SigningKey.FromPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"));
     }
+
+    [Fact]
+    public async Task Many_threads_signing_at_once_each_get_a_signature_the_public_key_verifies()
+    {
+        using var key = SigningKey.Generate();
+        var clock = new FakeTimeProvider(SigningFixture.Start);
+        var signer = new ArtifactSigner(key, clock);
+        var verifier = new ArtifactVerifier(new TrustedKeySet(key.PublicKey), clock);
+
+        var texts = await Task.WhenAll(Enumerable.Range(0, 16).Select(thread => Task.Run(() =>
+            Enumerable.Range(0, 50).Select(i => signer.Sign(ArtifactPurpose.OfflineResponse, [new("n", $"{thread}-{i}")]).ToText()).ToArray())));
+
+        var verified = texts.SelectMany(t => t).Select(text => verifier.Verify(text, ArtifactPurpose.OfflineResponse)).ToList();
+        Assert.All(verified, v => Assert.True(v.IsSuccess, v.Refusal?.ToString()));
+        Assert.Equal(16 * 50, verified.Select(v => v.Value.Get("n")).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void A_disposed_key_signs_nothing()
+    {
+        var key = SigningKey.Generate();
+        var signer = new ArtifactSigner(key, new FakeTimeProvider(SigningFixture.Start));
+        Assert.NotNull(signer.Sign(ArtifactPurpose.OfflineResponse, [new("a", "b")]));
+
+        key.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => signer.Sign(ArtifactPurpose.OfflineResponse, [new("a", "b")]));
+    }
 }

@@ -135,7 +135,19 @@ public sealed partial class KmsEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task A_host_killed_mid_count_comes_back_with_its_count()
+    public async Task An_unknown_sync_mode_is_refused_before_anything_starts()
+    {
+        var data = Path.Combine(_root, "host");
+        var refused = await PkProcess.RunAsync("kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0", "--sync", "sometimes");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("sometimes", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Theory]
+    [InlineData("normal")]
+    [InlineData("full")]
+    public async Task A_host_killed_mid_count_comes_back_with_its_count(string sync)
     {
         var data = Path.Combine(_root, "host");
         var trust = Path.Combine(_root, "publisher.pem");
@@ -145,7 +157,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
         var port = FreeTcpPort();
         var clientKey = ProductKey.Derive(KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
 
-        using (var first = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"))!)
+        using (var first = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--sync", sync))!)
         {
             try
             {
@@ -161,7 +173,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
             }
         }
 
-        using var second = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"))!;
+        using var second = Process.Start(PkProcess.StartInfo("kms-host", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}", "--sync", sync))!;
         try
         {
             Assert.Equal(port, await ReadPortAsync(second));

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Kms;
+
+namespace ProductKeys.KmsHost.Serving;
+
+/// <summary>
+/// The arguments and the run of a serving KMS host, shared by <c>pk kms-host serve</c> (JIT, inside
+/// the CLI) and the Native AOT <c>pk-kms-host</c>, so both take the same options and behave the same:
+/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full]</c>.
+/// </summary>
+public static class KmsHostServing
+{
+    /// <summary>What the command does, for its help.</summary>
+    public const string Description = "Run the KMS host: count clients and activate them once the threshold is reached.";
+
+    /// <summary>Adds the serve options to <paramref name="command"/> and makes serving its action; answers until SIGTERM or Ctrl-C.</summary>
+    /// <param name="command">The command to configure (a subcommand of <c>pk</c>, or a program's root command).</param>
+    /// <param name="refuse">Reports a refusal (bad settings, unusable data folder) and returns the exit code.</param>
+    public static TCommand Configure<TCommand>(TCommand command, Func<ParseResult, Refusal, int> refuse)
+        where TCommand : Command
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(refuse);
+        var data = new Option<string>("--data") { Description = "The KMS host's data folder (key, ID, certificate, count database).", Required = true };
+        var urls = new Option<string>("--urls") { Description = $"Where to listen (default http://0.0.0.0:{KmsProtocol.DefaultPort}; ';' separates several).", DefaultValueFactory = _ => $"http://0.0.0.0:{KmsProtocol.DefaultPort}" };
+        var renewal = new Option<TimeSpan?>("--renewal-interval") { Description = "How often activated clients renew (default 7.00:00:00; 00:15:00 to 30.00:00:00)." };
+        var retry = new Option<TimeSpan?>("--retry-interval") { Description = "How soon clients not yet activated retry (default 02:00:00; 00:15:00 to 30.00:00:00)." };
+        var sync = new Option<string>("--sync")
+        {
+            Description = "normal (default): every answer is written before it leaves and survives the host being killed; "
+                + "full: also flushed to the disk (fsync), so it survives a power loss, at the cost of one disk flush per batch of answers.",
+            DefaultValueFactory = _ => "normal",
+        };
+        sync.AcceptOnlyFromAmong("normal", "full");
+        foreach (var option in (Option[])[data, urls, renewal, retry, sync])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var options = new KmsHostOptions
+            {
+                DataDirectory = parseResult.GetValue(data)!,
+                Sync = parseResult.GetValue(sync) == "full" ? KmsSyncMode.Full : KmsSyncMode.Normal,
+            };
+            options.RenewalInterval = parseResult.GetValue(renewal) ?? options.RenewalInterval;
+            options.RetryInterval = parseResult.GetValue(retry) ?? options.RetryInterval;
+            var listen = parseResult.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return await ServeAsync(options, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(KmsHostOptions options, string[] urls, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    {
+        var built = KmsHostApp.Build(options, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
+            // A port already in use is reported below in one line, not as a stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
+        if (!built.IsSuccess)
+        {
+            return refuse(built.Refusal);
+        }
+
+        await using var app = built.Value;
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"The KMS host cannot listen: {e.Message}");
+            return 1;
+        }
+
+        var addresses = KmsHostApp.Addresses(app);
+        Console.Out.WriteLine($"KMS host {KmsHostApp.HostId(app)} listening on {string.Join(", ", addresses)} (data {Path.GetFullPath(options.DataDirectory)}, sync {options.Sync.ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
+        Console.Out.Flush();
+        // Returns on SIGTERM or Ctrl-C, whichever of the host's console lifetime and the command line sees it first.
+        await app.WaitForShutdownAsync(cancellationToken);
+        Console.Out.WriteLine("KMS host stopped.");
+        return 0;
+    }
+}
