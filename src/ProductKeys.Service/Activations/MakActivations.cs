@@ -101,13 +101,22 @@ internal sealed partial class MakActivations(
         }
 
         var consumed = await ConsumeAsync(key, hardware, hardwareText, ct);
-        if (consumed is { IsSuccess: true, Value: null })
+        var duplicate = consumed is { IsSuccess: true, Value: null };
+        if (duplicate || consumed is { IsSuccess: false, Refusal.Error: var refused } && refused == ErrorCatalogue.MakLimitReached)
         {
-            // The same device won a race for its first activation: the unique index (key, hardware ID)
-            // refused the second row, the consumption was rolled back, and this is a re-activation.
-            return SameDevice(await rows.CandidatesAsync(key.Id, Hashes(hardware), ct), hardware, hardwareText) is { } winner
-                ? await ReactivateAsync(key, winner, hardware, hardwareText, ct)
-                : new Refusal(ErrorCatalogue.Conflict, "This device's activation changed while it was being recorded: retry.");
+            // The same device may have raced itself. Either the unique index (key, hardware ID)
+            // refused its second row, or its twin took the key's last activation and this one's
+            // conditional UPDATE was refused. Both times nothing was consumed, and if the device is
+            // now recorded this is a re-activation, free.
+            if (SameDevice(await rows.CandidatesAsync(key.Id, Hashes(hardware), ct), hardware, hardwareText) is { } winner)
+            {
+                return await ReactivateAsync(key, winner, hardware, hardwareText, ct);
+            }
+
+            if (duplicate)
+            {
+                return new Refusal(ErrorCatalogue.Conflict, "This device's activation changed while it was being recorded: retry.");
+            }
         }
 
         if (!consumed.IsSuccess)
@@ -139,7 +148,7 @@ internal sealed partial class MakActivations(
         };
         var consumption = db.IsPostgres
             ? await rows.ConsumeOnPostgresAsync(activation, Hashes(hardware), ct)
-            : await sqliteWriter.ConsumeAsync(activation, Hashes(hardware));
+            : await sqliteWriter.ConsumeAsync(activation, Hashes(hardware), ct);
         switch (consumption.Result)
         {
             case MakConsumptionResult.Consumed:

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using ProductKeys.Data;
 using ProductKeys.Data.Activations;
 
@@ -15,7 +16,7 @@ namespace ProductKeys.Service.Activations;
 /// once (one fsync for the batch, <c>synchronous=FULL</c>) and only then answers each request.
 /// Exactness is the database's, as before: each UPDATE sees the counts of those before it.
 /// </summary>
-internal sealed class SqliteActivationWriter : IAsyncDisposable
+internal sealed partial class SqliteActivationWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
@@ -23,36 +24,45 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
     private readonly Lock _start = new();
     private readonly string _connectionString;
     private readonly SqliteWriteGate _gate;
+    private readonly ILogger<SqliteActivationWriter> _logger;
     private readonly Dictionary<int, SqliteCommand> _inserts = [];
     private SqliteConnection? _connection;
     private SqliteCommand? _consume;
-    private Task? _loop;
+    private volatile Task? _loop;
 
-    public SqliteActivationWriter(DatabaseSettings database, SqliteWriteGate gate)
+    public SqliteActivationWriter(DatabaseSettings database, SqliteWriteGate gate, ILogger<SqliteActivationWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
         _connectionString = database.ConnectionString;
         _gate = gate;
+        _logger = logger;
     }
 
-    /// <summary>Queues the activation and completes once its batch is committed (or failed).</summary>
-    public Task<MakConsumption> ConsumeAsync(MakActivation activation, long[] hashes)
+    /// <summary>
+    /// Queues the activation and completes once its batch is committed (or failed). Cancelling
+    /// stops the wait, not the write: a batch may already hold it, and a device whose request was
+    /// abandoned gets the recorded activation back for free the next time.
+    /// </summary>
+    public Task<MakConsumption> ConsumeAsync(MakActivation activation, long[] hashes, CancellationToken ct)
     {
         var pending = new Pending(activation, hashes);
         EnsureStarted();
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-
-        // Not cancellable once queued: the writer may already hold it in a batch, and a device
-        // whose request was abandoned gets the recorded activation back for free next time.
-        return pending.Completion.Task;
+        return pending.Completion.Task.WaitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_loop is not null)
+        Task? loop;
+        lock (_start)
         {
-            await _loop;
+            loop = _loop;
+        }
+
+        if (loop is not null)
+        {
+            await loop;
         }
 
         Close();
@@ -60,6 +70,11 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
 
     private void EnsureStarted()
     {
+        if (_loop is not null)
+        {
+            return;
+        }
+
         lock (_start)
         {
             _loop ??= Task.Run(RunAsync);
@@ -67,6 +82,24 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await WriteBatchesAsync();
+        }
+        finally
+        {
+            // Should the loop ever end other than by disposal, nobody may wait for it forever:
+            // refuse new work and fail what is queued.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var orphan))
+            {
+                orphan.Completion.TrySetException(new ObjectDisposedException(nameof(SqliteActivationWriter)));
+            }
+        }
+    }
+
+    private async Task WriteBatchesAsync()
     {
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
@@ -96,11 +129,13 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Close();
+                LogBatchFailed(_logger, batch.Count, e);
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(e);
                 }
+
+                Close();
             }
         }
     }
@@ -238,6 +273,9 @@ internal sealed class SqliteActivationWriter : IAsyncDisposable
 
     /// <summary>GUIDs as EF Core stores them on SQLite: upper-case text.</summary>
     private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "A batch of {Count} MAK activations could not be written; nothing in it was consumed")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
 
     private sealed record Pending(MakActivation Activation, long[] Hashes)
     {

@@ -45,6 +45,27 @@ public abstract class ActivationConcurrencyTests<TFixture>(TFixture fixture) whe
     }
 
     [Fact]
+    public async Task One_device_racing_itself_for_the_last_activation_is_recorded_once_and_refused_never()
+    {
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        var limit = (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationLimit").GetInt32();
+        for (var i = 0; i < limit - 1; i++)
+        {
+            var earlier = await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device($"earlier-{i}", TestWorld.Desktop));
+            Assert.Equal(HttpStatusCode.OK, earlier.StatusCode);
+        }
+
+        // The twins that lose the last activation must not hear MAK_LIMIT_REACHED: their device is recorded.
+        var device = ActivationWorld.Device("last-one", TestWorld.Desktop);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, device)));
+
+        var codes = await Task.WhenAll(responses.Select(async r => r.IsSuccessStatusCode ? "OK" : (await Problems.CodeAsync(r))));
+        Assert.All(codes, c => Assert.Equal("OK", c));
+        Assert.Equal(limit, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
+        Assert.Equal(limit, await fixture.WithDbAsync(db => db.MakActivations.CountAsync(a => a.KeyId == keyId)));
+    }
+
+    [Fact]
     public async Task Twenty_KMS_hosts_at_once_on_one_host_key_activate_exactly_six()
     {
         var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Server, 5, "KmsHost");

@@ -16,7 +16,8 @@ public sealed class SqliteActivationWriterTests(SqliteFixture fixture) : IClassF
     public async Task A_batch_that_fails_consumes_nothing_and_the_next_one_is_written()
     {
         var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
-        await RenameComponentsTableAsync("MakActivationComponents", "ComponentsAway");
+        // Reads go on (the device match reads this table); only writing to it fails, inside the writer's batch.
+        await ExecuteAsync("""CREATE TRIGGER "refuse_components" BEFORE INSERT ON "MakActivationComponents" BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;""");
 
         var failed = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
             ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device($"unlucky-{i}", TestWorld.Desktop))));
@@ -25,7 +26,7 @@ public sealed class SqliteActivationWriterTests(SqliteFixture fixture) : IClassF
         Assert.Equal(0, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
         Assert.Equal(0, await fixture.WithDbAsync(db => db.MakActivations.CountAsync(a => a.KeyId == keyId)));
 
-        await RenameComponentsTableAsync("ComponentsAway", "MakActivationComponents");
+        await ExecuteAsync("""DROP TRIGGER "refuse_components";""");
         var written = await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device("unlucky-0", TestWorld.Desktop));
 
         Assert.Equal(HttpStatusCode.OK, written.StatusCode);
@@ -34,12 +35,12 @@ public sealed class SqliteActivationWriterTests(SqliteFixture fixture) : IClassF
         Assert.NotEqual(0, await fixture.WithDbAsync(db => db.MakActivationComponents.CountAsync(c => c.KeyId == keyId)));
     }
 
-    private async Task RenameComponentsTableAsync(string from, string to)
+    private async Task ExecuteAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.DataDirectory, DatabaseSettings.SqliteFileName)};Default Timeout=30");
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""ALTER TABLE "{from}" RENAME TO "{to}";""";
+        command.CommandText = sql;
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }
