@@ -64,7 +64,9 @@ public static class KmsHostApp
             .ValidateOnStart();
         // The hot path's types first; problem details and anything else fall through to the defaults.
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsJsonContext.Default));
-        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd("code", ErrorCatalogue.Internal.Code));
+        // Answers no endpoint chose (an unknown path: 404, a wrong method: 405) carry the code their status stands for.
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
+            "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(_ => identity.Value);

@@ -52,6 +52,20 @@ public sealed class HttpInputTests : IAsyncLifetime
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData("GET", "/kms/v1/activate", 405)]
+    [InlineData("GET", "/no/such/path", 404)]
+    [InlineData("DELETE", "/healthz", 405)]
+    public async Task Paths_and_methods_the_host_does_not_serve_answer_not_found_with_its_code(string method, string path, int status)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        request.Headers.Accept.ParseAdd("application/json");
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(status, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("NOT_FOUND", problem.RootElement.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task A_valid_request_to_a_host_never_activated_is_refused_with_kms_host_not_activated()
     {

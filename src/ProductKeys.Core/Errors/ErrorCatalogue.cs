@@ -134,6 +134,25 @@ public static class ErrorCatalogue
         UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid, Internal,
     ];
 
+    /// <summary>
+    /// The code for an HTTP status that no endpoint chose itself (a route that does not exist, a
+    /// method it does not take, a framework 400), so every problem answer carries a code.
+    /// </summary>
+    /// <param name="status">The HTTP status of the answer.</param>
+    /// <returns>The catalogue entry that status stands for.</returns>
+    public static ErrorCode ForHttpStatus(int status) => status switch
+    {
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 or 405 => NotFound,
+        409 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        >= 500 => Internal,
+        _ => ValidationFailed,
+    };
+
     /// <summary>Finds a catalogue entry by its code, e.g. from a problem-details answer.</summary>
     public static ErrorCode? Find(string code) => All.FirstOrDefault(e => e.Code == code);
 }

@@ -95,7 +95,11 @@ public sealed class SigningKey : IDisposable
     {
         _disposed = true;
         DisposeIdleSigners();
-        _ecdsa.Dispose();
+        lock (_copyGate)
+        {
+            // Not while a copy is being made of it, or its PEM exported.
+            _ecdsa.Dispose();
+        }
     }
 
     internal byte[] Sign(ReadOnlySpan<byte> data)

@@ -28,7 +28,9 @@ internal sealed partial class KmsClientActivation(
     ILogger<KmsClientActivation> log)
 {
     private readonly ArtifactSigner _signer = new(identity.Key, time);
-    private readonly ActivationIds _activationIds = new();
+    // After the last ID on disk. Before the time-ordered format IDs were random; those dated more
+    // than a day ahead are not taken as the last (a random one would push every new ID decades on).
+    private readonly ActivationIds _activationIds = new(database.LastActivationIdBefore(ActivationIds.Bound(time.GetUtcNow().AddDays(1))));
 
     public async Task<Outcome<KmsActivationResponse>> HandleAsync(KmsActivationRequest? request)
     {

@@ -102,6 +102,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
                 ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
+            Upgrade(connection);
             return new KmsDatabase(connection);
         }
         catch
@@ -109,6 +110,29 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Brings a database written by an earlier host to this one's shape (<c>PRAGMA user_version</c>).
+    /// Version 2: <c>client_hardware</c> holds only CMIDs seen with more than one hardware ID; before,
+    /// it held a row for every client, and each such row would be rewritten on every visit for good.
+    /// A lone pair is redundant: the client's hardware ID is in <c>clients</c>.
+    /// </summary>
+    private static void Upgrade(SqliteConnection connection)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        if (Convert.ToInt64(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 2)
+        {
+            return;
+        }
+
+        Execute(connection, """
+            BEGIN IMMEDIATE;
+            DELETE FROM client_hardware WHERE cmid IN (SELECT cmid FROM client_hardware GROUP BY cmid HAVING COUNT(*) = 1);
+            PRAGMA user_version = 2;
+            COMMIT;
+            """);
     }
 
     /// <summary>
@@ -141,6 +165,16 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             Execute(_connection, "INSERT INTO meta (name, value) VALUES ($n, $v) ON CONFLICT (name) DO UPDATE SET value = $v;", ("$n", name), ("$v", value));
         }
     }
+
+    /// <summary>The greatest activation ID stored that sorts before <paramref name="bound"/>, if any.</summary>
+    public string? LastActivationIdBefore(string bound) =>
+        Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(activation_id) FROM activations WHERE activation_id < $bound;";
+            command.Parameters.AddWithValue("$bound", bound);
+            return command.ExecuteScalar() as string;
+        });
 
     /// <summary>Runs a read-only query between the writer's transactions (used by status in the same process and by tests).</summary>
     public T Read<T>(Func<SqliteConnection, T> query)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
+using ProductKeys.Core.Errors;
+
 namespace ProductKeys.Service.Errors;
 
 internal static class ApiErrorsSetup
@@ -18,7 +20,7 @@ internal static class ApiErrorsSetup
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
             {
-                var error = ApiProblems.ForStatus(status);
+                var error = ErrorCatalogue.ForHttpStatus(status);
                 context.ProblemDetails.Extensions["code"] = error.Code;
                 context.ProblemDetails.Detail ??= error.Message;
             }

@@ -18,18 +18,4 @@ internal static class ApiProblems
     public static ProblemHttpResult Validation(string detail) => From(ErrorCatalogue.ValidationFailed, detail);
 
     public static ProblemHttpResult NotFound(string detail) => From(ErrorCatalogue.NotFound, detail);
-
-    /// <summary>The code for a status no endpoint chose itself (routing 404, framework 400s).</summary>
-    public static ErrorCode ForStatus(int status) => status switch
-    {
-        401 => ErrorCatalogue.Unauthenticated,
-        403 => ErrorCatalogue.Forbidden,
-        404 or 405 => ErrorCatalogue.NotFound,
-        409 => ErrorCatalogue.Conflict,
-        413 => ErrorCatalogue.PayloadTooLarge,
-        415 => ErrorCatalogue.UnsupportedMediaType,
-        429 => ErrorCatalogue.RateLimited,
-        >= 500 => ErrorCatalogue.Internal,
-        _ => ErrorCatalogue.ValidationFailed,
-    };
 }
