@@ -15,7 +15,7 @@ public sealed partial class KmsEndToEndTests
         var clientKey = Core.Keys.ProductKey.Derive(Core.Keys.KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
         var port = FreeTcpPort();
 
-        using (var first = Process.Start(NativeHost.StartInfo("--data", data, "--urls", $"http://127.0.0.1:{port}", "--sync", "full"))!)
+        using (var first = Process.Start(NativeHost.StartInfo("--data", data, "--urls", $"http://127.0.0.1:{port}"))!)
         {
             try
             {
@@ -40,8 +40,9 @@ public sealed partial class KmsEndToEndTests
             }
         }
 
-        // After a SIGKILL, a new native host (default sync) still knows both clients: the third is activated at once.
-        using var second = Process.Start(NativeHost.StartInfo("--data", data, "--urls", $"http://127.0.0.1:{port}"))!;
+        // The first host ran in the default mode (synchronous=NORMAL) and was killed with SIGKILL: a new
+        // native host (--sync full this time) still knows both clients, so the third is activated at once.
+        using var second = Process.Start(NativeHost.StartInfo("--data", data, "--urls", $"http://127.0.0.1:{port}", "--sync", "full"))!;
         try
         {
             Assert.Equal(port, await ReadPortAsync(second));
