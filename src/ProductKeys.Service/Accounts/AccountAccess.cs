@@ -29,4 +29,20 @@ internal sealed record AccountAccess(BillingAccount Account, AccountRole? Role)
             .SingleOrDefaultAsync(ct);
         return new AccountAccess(account, role);
     }
+
+    /// <summary>
+    /// As <see cref="FindAsync(LicensingDbContext, ClaimsPrincipal, Guid, CancellationToken)"/>, and refused
+    /// unless <paramref name="rule"/> allows the caller's role on the account (e.g. <see cref="AccessRules.MayViewKeys"/>).
+    /// </summary>
+    public static async Task<Outcome<AccountAccess>> FindAsync(
+        LicensingDbContext db, ClaimsPrincipal user, Guid accountId, Func<AccountRole?, Refusal?> rule, CancellationToken ct)
+    {
+        var access = await FindAsync(db, user, accountId, ct);
+        if (access.IsSuccess && rule(access.Value.Role) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return access;
+    }
 }

@@ -62,15 +62,10 @@ internal static class ProfileEndpoints
     private static async Task<Results<Created<ProfileResponse>, ProblemHttpResult>> CreateAsync(
         Guid id, ProfileRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayManageRoles(role), ct);
         if (!access.IsSuccess)
         {
             return ApiProblems.From(access.Refusal);
-        }
-
-        if (AccessRules.MayManageRoles(access.Value.Role) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
         }
 
         if (!Names.IsValidDisplayName(request.Name))

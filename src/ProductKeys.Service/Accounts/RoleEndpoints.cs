@@ -33,15 +33,10 @@ internal static class RoleEndpoints
     private static async Task<Results<Ok<List<RoleResponse>>, ProblemHttpResult>> ListAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayReadAccount(user, role), ct);
         if (!access.IsSuccess)
         {
             return ApiProblems.From(access.Refusal);
-        }
-
-        if (AccessRules.MayReadAccount(user, access.Value.Role) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
         }
 
         var rows = await db.AccountRoles.AsNoTracking().Where(r => r.BillingAccountId == id)
@@ -125,15 +120,10 @@ internal static class RoleEndpoints
     private static async Task<(User? Target, ProblemHttpResult? Problem)> AuthorizeAsync(
         LicensingDbContext db, ClaimsPrincipal user, Guid id, string userName, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayManageRoles(role), ct);
         if (!access.IsSuccess)
         {
             return (null, ApiProblems.From(access.Refusal));
-        }
-
-        if (AccessRules.MayManageRoles(access.Value.Role) is { } refusal)
-        {
-            return (null, ApiProblems.From(refusal));
         }
 
         var target = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == userName, ct);

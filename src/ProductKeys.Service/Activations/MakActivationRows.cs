@@ -118,8 +118,11 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         return command;
     }
 
-    /// <summary>GUIDs as EF Core stores them: upper-case text on SQLite.</summary>
-    private object Value(Guid id) => db.IsPostgres ? id : id.ToString().ToUpperInvariant();
+    /// <summary>GUIDs as EF Core stores them on SQLite: upper-case text.</summary>
+    public static string SqliteGuid(Guid id) => id.ToString().ToUpperInvariant();
 
-    private static string HashName(int i) => string.Create(CultureInfo.InvariantCulture, $"@h{i}");
+    /// <summary>The parameter of the <paramref name="i"/>th component hash.</summary>
+    public static string HashName(int i) => string.Create(CultureInfo.InvariantCulture, $"@h{i}");
+
+    private object Value(Guid id) => db.IsPostgres ? id : SqliteGuid(id);
 }

@@ -61,7 +61,8 @@ internal sealed partial class MakActivations(
         }
 
         // The key's row and the activations that may be this device's, in one round trip.
-        var found = await lookup.FindAsync(parsed.Value, client, Hashes(hardware.Value), ct);
+        var hashes = Hashes(hardware.Value);
+        var found = await lookup.FindAsync(parsed.Value, client, hashes, ct);
         if (!found.IsSuccess)
         {
             return found.Refusal;
@@ -78,7 +79,7 @@ internal sealed partial class MakActivations(
             return new Refusal(ErrorCatalogue.KeyBlocked);
         }
 
-        var recorded = await RecordAsync(key, hardware.Value, candidates, ct);
+        var recorded = await RecordAsync(key, hardware.Value, hashes, candidates, ct);
         if (!recorded.IsSuccess)
         {
             LogRefused(logger, key.PartialKey, recorded.Refusal.Code);
@@ -92,7 +93,7 @@ internal sealed partial class MakActivations(
     }
 
     private async Task<Outcome<(Guid ActivationId, bool Reactivation, int Used)>> RecordAsync(
-        IssuedKey key, HardwareId hardware, List<(Guid Id, string HardwareId)> candidates, CancellationToken ct)
+        IssuedKey key, HardwareId hardware, long[] hashes, List<(Guid Id, string HardwareId)> candidates, CancellationToken ct)
     {
         var hardwareText = hardware.ToString();
         if (SameDevice(candidates, hardware, hardwareText) is { } known)
@@ -100,7 +101,7 @@ internal sealed partial class MakActivations(
             return await ReactivateAsync(key, known, hardware, hardwareText, ct);
         }
 
-        var consumed = await ConsumeAsync(key, hardware, hardwareText, ct);
+        var consumed = await ConsumeAsync(key, hashes, hardwareText, ct);
         var duplicate = consumed is { IsSuccess: true, Value: null };
         if (duplicate || consumed is { IsSuccess: false, Refusal.Error: var refused } && refused == ErrorCatalogue.MakLimitReached)
         {
@@ -108,7 +109,7 @@ internal sealed partial class MakActivations(
             // refused its second row, or its twin took the key's last activation and this one's
             // conditional UPDATE was refused. Both times nothing was consumed, and if the device is
             // now recorded this is a re-activation, free.
-            if (SameDevice(await rows.CandidatesAsync(key.Id, Hashes(hardware), ct), hardware, hardwareText) is { } winner)
+            if (SameDevice(await rows.CandidatesAsync(key.Id, hashes, ct), hardware, hardwareText) is { } winner)
             {
                 return await ReactivateAsync(key, winner, hardware, hardwareText, ct);
             }
@@ -133,7 +134,7 @@ internal sealed partial class MakActivations(
     /// sent: on PostgreSQL as one statement, on SQLite in the writer's next group commit.
     /// </summary>
     /// <returns>The new activation's id and the key's count; null when the same device was inserted meanwhile; or the refusal.</returns>
-    private async Task<Outcome<(Guid Id, int Used)?>> ConsumeAsync(IssuedKey key, HardwareId hardware, string hardwareText, CancellationToken ct)
+    private async Task<Outcome<(Guid Id, int Used)?>> ConsumeAsync(IssuedKey key, long[] hashes, string hardwareText, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var activation = new MakActivation
@@ -147,8 +148,8 @@ internal sealed partial class MakActivations(
             Activations = 1,
         };
         var consumption = db.IsPostgres
-            ? await rows.ConsumeOnPostgresAsync(activation, Hashes(hardware), ct)
-            : await sqliteWriter.ConsumeAsync(activation, Hashes(hardware), ct);
+            ? await rows.ConsumeOnPostgresAsync(activation, hashes, ct)
+            : await sqliteWriter.ConsumeAsync(activation, hashes, ct);
         switch (consumption.Result)
         {
             case MakConsumptionResult.Consumed:

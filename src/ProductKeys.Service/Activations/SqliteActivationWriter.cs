@@ -28,6 +28,9 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
     private readonly Dictionary<int, SqliteCommand> _inserts = [];
     private SqliteConnection? _connection;
     private SqliteCommand? _consume;
+    private SqliteCommand? _savepoint;
+    private SqliteCommand? _release;
+    private SqliteCommand? _rollbackToSavepoint;
     private volatile Task? _loop;
 
     public SqliteActivationWriter(DatabaseSettings database, SqliteWriteGate gate, ILogger<SqliteActivationWriter> logger)
@@ -157,26 +160,26 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
     private MakConsumption WriteOne(SqliteConnection connection, SqliteTransaction transaction, Pending pending)
     {
         var (activation, hashes) = (pending.Activation, pending.Hashes);
-        Execute(connection, transaction, "SAVEPOINT activation");
+        Run(_savepoint!, transaction);
         var consume = _consume!;
         consume.Transaction = transaction;
-        consume.Parameters["@key"].Value = Text(activation.KeyId);
+        consume.Parameters["@key"].Value = MakActivationRows.SqliteGuid(activation.KeyId);
         if (consume.ExecuteScalar() is not { } used)
         {
-            Execute(connection, transaction, "RELEASE activation");
+            Run(_release!, transaction);
             return MakConsumption.Refused;
         }
 
         var insert = Insert(connection, hashes.Length);
         insert.Transaction = transaction;
-        insert.Parameters["@id"].Value = Text(activation.Id);
-        insert.Parameters["@key"].Value = Text(activation.KeyId);
+        insert.Parameters["@id"].Value = MakActivationRows.SqliteGuid(activation.Id);
+        insert.Parameters["@key"].Value = MakActivationRows.SqliteGuid(activation.KeyId);
         insert.Parameters["@product"].Value = activation.ProductId;
         insert.Parameters["@hardware"].Value = activation.HardwareId;
         insert.Parameters["@now"].Value = activation.ActivatedAt;
         for (var i = 0; i < hashes.Length; i++)
         {
-            insert.Parameters[HashName(i)].Value = hashes[i];
+            insert.Parameters[MakActivationRows.HashName(i)].Value = hashes[i];
         }
 
         try
@@ -185,12 +188,12 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         }
         catch (SqliteException e) when (UniqueViolation.Is(e))
         {
-            Execute(connection, transaction, "ROLLBACK TO activation");
-            Execute(connection, transaction, "RELEASE activation");
+            Run(_rollbackToSavepoint!, transaction);
+            Run(_release!, transaction);
             return MakConsumption.AlreadyRecorded;
         }
 
-        Execute(connection, transaction, "RELEASE activation");
+        Run(_release!, transaction);
         return new MakConsumption(MakConsumptionResult.Consumed, Convert.ToInt32(used, CultureInfo.InvariantCulture));
     }
 
@@ -205,14 +208,21 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         connection.Open();
         // As EF Core opens its connections: foreign keys enforced. FULL: the commit is on disk
         // (the WAL fsynced) before any request in the batch is answered.
-        Execute(connection, null, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
-        _consume = connection.CreateCommand();
-        _consume.CommandText = """
+        using (var pragmas = Command(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"))
+        {
+            pragmas.ExecuteNonQuery();
+        }
+
+        _consume = Command(connection, """
             UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
             WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
             RETURNING "ActivationsUsed"
-            """;
+            """);
         _consume.Parameters.Add("@key", SqliteType.Text);
+        // Every activation in a batch runs these: prepared once per connection, like the UPDATE.
+        _savepoint = Command(connection, "SAVEPOINT activation");
+        _release = Command(connection, "RELEASE activation");
+        _rollbackToSavepoint = Command(connection, "ROLLBACK TO activation");
         _connection = connection;
         return connection;
     }
@@ -238,8 +248,8 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
 
         for (var i = 0; i < hashCount; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")} (@id, @key, {HashName(i)})");
-            command.Parameters.Add(new SqliteParameter { ParameterName = HashName(i) });
+            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")} (@id, @key, {MakActivationRows.HashName(i)})");
+            command.Parameters.Add(new SqliteParameter { ParameterName = MakActivationRows.HashName(i) });
         }
 
         command.CommandText = sql.Append(';').ToString();
@@ -255,24 +265,28 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         }
 
         _inserts.Clear();
-        _consume?.Dispose();
-        _consume = null;
+        foreach (var command in new[] { _consume, _savepoint, _release, _rollbackToSavepoint })
+        {
+            command?.Dispose();
+        }
+
+        (_consume, _savepoint, _release, _rollbackToSavepoint) = (null, null, null, null);
         _connection?.Dispose();
         _connection = null;
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        return command;
     }
 
-    private static string HashName(int i) => string.Create(CultureInfo.InvariantCulture, $"@h{i}");
-
-    /// <summary>GUIDs as EF Core stores them on SQLite: upper-case text.</summary>
-    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+    private static void Run(SqliteCommand command, SqliteTransaction transaction)
+    {
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "A batch of {Count} MAK activations could not be written; nothing in it was consumed")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);

@@ -63,15 +63,10 @@ internal static class ProductKeyEndpoints
     private static async Task<ProblemHttpResult?> DiscloseAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayViewKeys(user, role), ct);
         if (!access.IsSuccess)
         {
             return ApiProblems.From(access.Refusal);
-        }
-
-        if (AccessRules.MayViewKeys(user, access.Value.Role) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
         }
 
         var keys = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id);

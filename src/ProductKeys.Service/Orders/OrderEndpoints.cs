@@ -29,15 +29,10 @@ internal static class OrderEndpoints
         Guid id, OrderRequest request, ClaimsPrincipal user, LicensingDbContext db, OrderPlacement placement,
         IOptions<OrderOptions> options, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayPlaceOrders(role), ct);
         if (!access.IsSuccess)
         {
             return ApiProblems.From(access.Refusal);
-        }
-
-        if (AccessRules.MayPlaceOrders(access.Value.Role) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
         }
 
         var max = options.Value.MaxQuantity;
@@ -66,15 +61,10 @@ internal static class OrderEndpoints
     private static async Task<Results<Ok<List<OrderResponse>>, ProblemHttpResult>> ListAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, ct);
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayReadAccount(user, role), ct);
         if (!access.IsSuccess)
         {
             return ApiProblems.From(access.Refusal);
-        }
-
-        if (AccessRules.MayReadAccount(user, access.Value.Role) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
         }
 
         var orders = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).ToListAsync(ct);
