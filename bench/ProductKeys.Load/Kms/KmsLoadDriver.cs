@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -102,46 +101,52 @@ internal static class KmsLoadDriver
 
     private static async Task<(int, double, double, double, double)> MeasureAsync(ServerProcess server, int clients, int requests, bool expectActivated)
     {
-        using var http = new HttpClient { BaseAddress = server.Address };
         var hardware = HardwareId.FromDeviceId("bench-device", Product).Value.ToString();
 
         // Warm-up (JIT, connections, SQLite pages), not measured.
-        await RunAsync(http, clients, Math.Min(200, requests), hardware, expectActivated, latencies: null);
+        await RunAsync(server.Address, clients, Math.Min(200, requests), hardware, expectActivated, latencies: null);
         var latencies = new double[requests];
         var cpuBefore = server.CpuSeconds;
         var total = Stopwatch.StartNew();
-        await RunAsync(http, clients, requests, hardware, expectActivated, latencies);
+        await RunAsync(server.Address, clients, requests, hardware, expectActivated, latencies);
         total.Stop();
         var cpu = server.CpuSeconds - cpuBefore;
         Array.Sort(latencies);
         return (requests, requests / total.Elapsed.TotalSeconds, latencies[requests / 2], latencies[(int)(requests * 0.99)], cpu / requests * 1e6);
     }
 
-    private static Task RunAsync(HttpClient http, int clients, int requests, string hardware, bool expectActivated, double[]? latencies)
+    /// <summary>
+    /// <paramref name="clients"/> threads, each with its own keep-alive connection and one request
+    /// outstanding at a time, until <paramref name="requests"/> answers have come back; every answer
+    /// is checked (200, and for a KMS host <c>"activated":true</c>).
+    /// </summary>
+    private static Task RunAsync(Uri address, int clients, int requests, string hardware, bool expectActivated, double[]? latencies)
     {
         var next = -1;
-        return Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        var threads = Enumerable.Range(0, clients).Select(_ => Task.Factory.StartNew(() =>
         {
+            using var connection = new KeepAliveConnection(address);
+            var request = new KmsRequestBytes(address, Product, hardware);
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
                 // A new random CMID per request, as a real client makes one (32 hex digits): every request
                 // is a new client for the host, landing anywhere in its tables, not in key order.
-                var request = new KmsActivationRequest(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), Product, "InitialGrace", hardware, TimeProvider.System.GetUtcNow());
+                var bytes = request.Next(TimeProvider.System.GetUtcNow());
                 var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsJsonAsync("/kms/v1/activate", request, Json);
-                var body = await response.Content.ReadAsStringAsync();
+                var (status, body) = connection.Send(bytes);
                 if (latencies is not null)
                 {
                     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 }
 
-                if (!response.IsSuccessStatusCode || (expectActivated && !body.Contains("\"activated\":true", StringComparison.Ordinal)))
+                if (status != 200 || (expectActivated && body.Span.IndexOf("\"activated\":true"u8) < 0))
                 {
-                    throw new InvalidOperationException($"Unexpected answer {(int)response.StatusCode}: {body}");
+                    throw new InvalidOperationException($"Unexpected answer {status}: {Encoding.UTF8.GetString(body.Span)}");
                 }
             }
-        }));
+        }, TaskCreationOptions.LongRunning));
+        return Task.WhenAll(threads);
     }
 
     private static async Task ActivateHostAsync(string pk, string data, string root)
