@@ -82,7 +82,17 @@ public static class KmsHostApp
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         app.MapKmsClients();
-        var database = app.Services.GetRequiredService<KmsDatabase>();
+        KmsDatabase database;
+        try
+        {
+            database = app.Services.GetRequiredService<KmsDatabase>();
+        }
+        catch (KmsDataFolderBusyException e)
+        {
+            ((IDisposable)app).Dispose();
+            return new Refusal(ErrorCatalogue.Conflict, e.Message);
+        }
+
         app.Lifetime.ApplicationStarted.Register(() => database.SetMeta(ListeningMeta, string.Join(" ", Addresses(app))));
         return app;
     }

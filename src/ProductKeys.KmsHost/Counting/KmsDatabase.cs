@@ -1,146 +1,136 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Kms;
 
 namespace ProductKeys.KmsHost.Counting;
 
 /// <summary>
-/// The host's SQLite database (docs/adr/0003-kms-count-persistence.md): the clients seen per product,
-/// the activations acknowledged, and request counters. WAL, and group commit: requests queue their
-/// visit to one writer, which takes everything pending, decides each visit's count in arrival order,
-/// writes the lot in one transaction and completes the requests only after that commit. So an answer
-/// the host gave is never lost when the host process dies (with <see cref="KmsSyncMode.Full"/>, not
-/// on a power loss either: one fsync per batch), and the count is exact however many requests arrive at once.
+/// The serving host's count store (docs/adr/0003-kms-count-persistence.md, docs/adr/0011-kms-visit-log.md).
+/// Requests queue their visit; the first request that finds nobody writing becomes the writer: it
+/// takes everything pending, decides each visit's count in arrival order (from the clients in the
+/// window, kept in memory), appends the lot to the visit log with one write and completes the
+/// requests only after that write, until the queue is empty. So an answer the host gave is never
+/// lost when the host process dies (with <see cref="KmsSyncMode.Full"/>, not on a power loss either:
+/// one flush per batch), the count is exact however many requests arrive at once, and a request that
+/// arrives while nobody writes is answered with no hand-over to another thread. A background thread
+/// folds the log into the SQLite tables (<c>kms.db</c>) in large transactions, and starts the log
+/// afresh once it is long and folded. One host per data folder: <c>kms.lock</c> says which.
 /// </summary>
 internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS clients (
-            product TEXT NOT NULL, cmid TEXT NOT NULL, hardware_id TEXT NOT NULL,
-            first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
-            PRIMARY KEY (product, cmid)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS clients_by_last_seen ON clients (product, last_seen);
-        CREATE TABLE IF NOT EXISTS client_hardware (
-            cmid TEXT NOT NULL, hardware_id TEXT NOT NULL, last_seen INTEGER NOT NULL,
-            PRIMARY KEY (cmid, hardware_id)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS activations (
-            activation_id TEXT PRIMARY KEY, product TEXT NOT NULL, cmid TEXT NOT NULL, hardware_id TEXT NOT NULL,
-            issued_at INTEGER NOT NULL, expires INTEGER NOT NULL, fingerprint TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-        """;
-
-    /// <summary>Most requests in one transaction: bounds the transaction, not the queue.</summary>
+    /// <summary>Most requests in one append: bounds the write, not the queue.</summary>
     private const int MaxBatch = 512;
 
-    /// <summary>Rows older than the window are deleted at most once per hour of host time: every reader filters by the window anyway.</summary>
-    private const long HousekeepingSeconds = 3600;
+    /// <summary>Records waiting for a fold that make the folder start one at once.</summary>
+    private const int FoldAtRecords = 4096;
+
+    /// <summary>How often the folder looks for records to fold when fewer wait.</summary>
+    private static readonly TimeSpan FoldInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A log longer than this (and folded) is started afresh, unless the host is opened with another length.</summary>
+    private const long RestartLogAtBytes = 16 * 1024 * 1024;
 
     private static readonly long WindowSeconds = (long)KmsProtocol.CountWindow.TotalSeconds;
 
     private readonly SqliteConnection _connection;
+    private readonly KmsTables _tables;
+    private readonly VisitLog _log;
+    private readonly FileStream _ownerLock;
+    private readonly long _restartLogAt;
     private readonly Lock _gate = new();
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, long> _counterDeltas = new(StringComparer.Ordinal);
-    private readonly SqliteCommand _upsertClient;
-    private readonly SqliteCommand _upsertHardware;
-    private readonly SqliteCommand _insertActivation;
-    private readonly SqliteCommand _addToCounter;
-    private readonly SqliteCommand _forgetClients;
-    private readonly SqliteCommand _forgetHardware;
-    private readonly Task _writer;
+    private readonly ConcurrentQueue<PendingWrite> _queue = new();
+    private readonly List<PendingWrite> _batch = new(MaxBatch);
+    private readonly List<LoggedRecord> _records = new(MaxBatch);
+    private readonly long?[] _seenBefore = new long?[MaxBatch];
+    private readonly int[] _counts = new int[MaxBatch];
+    private readonly Exception?[] _failed = new Exception?[MaxBatch];
+    private readonly LogPosition[] _positions = new LogPosition[MaxBatch];
+    private readonly Lock _loggedGate = new();
+    private readonly List<(LoggedRecord Record, LogPosition After)> _logged = [];
+    private readonly AutoResetEvent _foldNow = new(false);
+    private readonly Thread _folder;
 
-    // The clients in the window per product, loaded from the table by the writer on its first batch
-    // and dropped (to be loaded again) when a commit fails. Only the writer changes it.
-    private volatile ConcurrentDictionary<string, SeenClients>? _seen;
-    private long _nextHousekeeping = long.MinValue;
+    // The clients in the window per product, loaded from the tables when the host starts. Only the writer changes it.
+    private readonly ConcurrentDictionary<string, SeenClients> _seen;
 
-    private KmsDatabase(SqliteConnection connection)
+    // 1 while a thread is the writer (takes batches from the queue and appends them), else 0.
+    private int _writing;
+    private volatile bool _closed;
+
+    private KmsDatabase(SqliteConnection connection, KmsTables tables, VisitLog log, FileStream ownerLock, long restartLogAt)
     {
         _connection = connection;
-        _upsertClient = Prepare("""
-            INSERT INTO clients (product, cmid, hardware_id, first_seen, last_seen) VALUES ($p, $c, $h, $now, $now)
-            ON CONFLICT (product, cmid) DO UPDATE SET hardware_id = $h, last_seen = MAX(last_seen, $now);
-            """, "$p", "$c", "$h", "$now");
-        // client_hardware holds only the CMIDs that arrived with more than one hardware ID (what status
-        // reports as likely cloned images): when a known client comes back with another hardware ID,
-        // both pairs go in, and from then on every visit of that CMID keeps its pair's last visit. A
-        // client that keeps its hardware ID — nearly all — costs a lookup, not a row and a page per visit.
-        // Runs before the client's own upsert, which then overwrites its hardware ID.
-        _upsertHardware = Prepare("""
-            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
-                SELECT cmid, hardware_id, last_seen FROM clients WHERE product = $p AND cmid = $c AND hardware_id <> $h
-                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen);
-            INSERT INTO client_hardware (cmid, hardware_id, last_seen)
-                SELECT $c, $h, $now WHERE EXISTS (SELECT 1 FROM client_hardware WHERE cmid = $c)
-                ON CONFLICT (cmid, hardware_id) DO UPDATE SET last_seen = MAX(last_seen, $now);
-            """, "$p", "$c", "$h", "$now");
-        _insertActivation = Prepare("""
-            INSERT INTO activations (activation_id, product, cmid, hardware_id, issued_at, expires, fingerprint)
-            VALUES ($id, $p, $c, $h, $issued, $expires, $fp);
-            """, "$id", "$p", "$c", "$h", "$issued", "$expires", "$fp");
-        _addToCounter = Prepare("INSERT INTO counters (name, value) VALUES ($n, $d) ON CONFLICT (name) DO UPDATE SET value = value + $d;", "$n", "$d");
-        _forgetClients = Prepare("DELETE FROM clients WHERE last_seen <= $w;", "$w");
-        _forgetHardware = Prepare("DELETE FROM client_hardware WHERE last_seen <= $w;", "$w");
-        _writer = Task.Run(WriteAsync);
+        _tables = tables;
+        _log = log;
+        _ownerLock = ownerLock;
+        _restartLogAt = restartLogAt;
+        _seen = new ConcurrentDictionary<string, SeenClients>(StringComparer.Ordinal);
+        foreach (var (product, cmid, lastSeen) in tables.Clients())
+        {
+            _seen.GetOrAdd(product, static _ => new SeenClients()).See(cmid, lastSeen);
+        }
+
+        _folder = new Thread(FoldLoop) { IsBackground = true, Name = "kms-log-folder" };
+        _folder.Start();
     }
 
-    /// <summary>Opens (creating when missing) the database file and starts its writer.</summary>
-    /// <param name="path">The database file.</param>
-    /// <param name="sync">How far each commit is pushed to disk before a request completes.</param>
-    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal)
+    /// <summary>
+    /// Opens the data folder's count store for serving (creating it when missing): takes the folder's
+    /// lock, folds whatever the last host left in the log, and starts the log afresh.
+    /// </summary>
+    /// <param name="path">The database file (<c>kms.db</c>); the log and the lock sit next to it.</param>
+    /// <param name="sync">How far each append is pushed to disk before a request completes.</param>
+    /// <param name="restartLogAt">The log's length at which it is started afresh once folded (tests make it short).</param>
+    /// <exception cref="KmsDataFolderBusyException">Another host serves this folder.</exception>
+    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal, long restartLogAt = RestartLogAtBytes)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var ownerLock = TakeOwnerLock(path);
+        SqliteConnection? connection = null;
+        KmsTables? tables = null;
+        VisitLog? log = null;
         try
         {
-            connection.Open();
-            // NORMAL: the WAL frames are written (to the OS) before the commit returns, fsync only at checkpoints.
-            Execute(connection, sync == KmsSyncMode.Full
-                ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
-                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
-            Execute(connection, Schema);
-            Upgrade(connection);
-            return new KmsDatabase(connection);
+            connection = KmsTables.OpenConnection(path, sync);
+            tables = new KmsTables(connection);
+            var logPath = LogPath(path);
+            tables.FoldFile(logPath);
+            // In its own transaction, after the fold is committed: a host dying in between folds nothing twice.
+            tables.WhileLocked(() => log = VisitLog.StartAfresh(logPath, sync == KmsSyncMode.Full));
+            return new KmsDatabase(connection, tables, log!, ownerLock, restartLogAt);
         }
         catch
         {
-            connection.Dispose();
+            log?.Dispose();
+            tables?.Dispose();
+            connection?.Dispose();
+            ownerLock.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// Brings a database written by an earlier host to this one's shape (<c>PRAGMA user_version</c>).
-    /// Version 2: <c>client_hardware</c> holds only CMIDs seen with more than one hardware ID; before,
-    /// it held a row for every client, and each such row would be rewritten on every visit for good.
-    /// A lone pair is redundant: the client's hardware ID is in <c>clients</c>.
+    /// Runs a read-only query on the data folder's tables from outside the serving host (e.g.
+    /// <c>pk kms-host status</c>), after folding whatever the log holds, so the answer includes every
+    /// request answered so far, whether a host is serving or not.
     /// </summary>
-    private static void Upgrade(SqliteConnection connection)
+    public static T ReadFolded<T>(string path, Func<SqliteConnection, T> query)
     {
-        using var version = connection.CreateCommand();
-        version.CommandText = "PRAGMA user_version;";
-        if (Convert.ToInt64(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= 2)
+        ArgumentNullException.ThrowIfNull(query);
+        using var connection = KmsTables.OpenConnection(path, KmsSyncMode.Normal);
+        using (var tables = new KmsTables(connection))
         {
-            return;
+            tables.FoldFile(LogPath(path));
         }
 
-        Execute(connection, """
-            BEGIN IMMEDIATE;
-            DELETE FROM client_hardware WHERE cmid IN (SELECT cmid FROM client_hardware GROUP BY cmid HAVING COUNT(*) = 1);
-            PRAGMA user_version = 2;
-            COMMIT;
-            """);
+        return query(connection);
     }
 
     /// <summary>
     /// Queues a visit. The writer counts the product's distinct clients seen within the window, this
     /// one included, and calls <paramref name="activate"/> with that count (on the writer, in arrival
-    /// order, so it must be quick); an activation it returns is stored in the same transaction.
+    /// order, so it must be quick); an activation it returns is logged with the visit.
     /// </summary>
-    /// <returns>The count (not capped), once the visit and its activation are committed.</returns>
+    /// <returns>The count (not capped), once the visit and its activation are written.</returns>
     public Task<int> RecordVisitAsync(ClientVisit visit, Func<int, AcknowledgedActivation?> activate)
     {
         ArgumentNullException.ThrowIfNull(visit);
@@ -155,14 +145,14 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     /// The product's count after the last visit the writer decided: a hint (e.g. whether to sign a
     /// certificate ahead), never a decision — only the writer decides.
     /// </summary>
-    public int CountHint(string product) => _seen is { } seen && seen.TryGetValue(product, out var clients) ? clients.Published : 0;
+    public int CountHint(string product) => _seen.TryGetValue(product, out var clients) ? clients.Published : 0;
 
     /// <summary>Remembers a fact for <c>pk kms-host status</c>, e.g. the listening address.</summary>
     public void SetMeta(string name, string value)
     {
         lock (_gate)
         {
-            Execute(_connection, "INSERT INTO meta (name, value) VALUES ($n, $v) ON CONFLICT (name) DO UPDATE SET value = $v;", ("$n", name), ("$v", value));
+            KmsTables.Execute(_connection, "INSERT INTO meta (name, value) VALUES ($n, $v) ON CONFLICT (name) DO UPDATE SET value = $v;", ("$n", name), ("$v", value));
         }
     }
 
@@ -176,240 +166,300 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             return command.ExecuteScalar() as string;
         });
 
-    /// <summary>Runs a read-only query between the writer's transactions (used by status in the same process and by tests).</summary>
+    /// <summary>Runs a read-only query on the tables, with every request answered so far folded in (used by tests).</summary>
     public T Read<T>(Func<SqliteConnection, T> query)
     {
         ArgumentNullException.ThrowIfNull(query);
         lock (_gate)
         {
+            FoldLogged();
             return query(_connection);
         }
     }
 
-    /// <summary>Lets the writer commit what is queued, then closes the file.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Takes no more requests, writes and folds what is queued, then closes the files.</summary>
+    public ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer;
-        Close();
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc cref="DisposeAsync"/>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        // The writer never blocks on this thread's context: it only waits for the queue, now completed.
-        _writer.GetAwaiter().GetResult();
-        Close();
-    }
+        if (_closed)
+        {
+            return;
+        }
 
-    internal static void Execute(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = Command(connection, sql, parameters);
-        command.ExecuteNonQuery();
+        _closed = true;
+        _foldNow.Set();
+        _folder.Join();
+        // Waits for a writer still at work, then becomes the writer for whatever it left queued.
+        TakeWriter();
+        try
+        {
+            WriteQueued();
+            lock (_gate)
+            {
+                FoldLogged();
+            }
+        }
+        finally
+        {
+            _log.Dispose();
+            _tables.Dispose();
+            _connection.Dispose();
+            _ownerLock.Dispose();
+            _foldNow.Dispose();
+        }
     }
 
     internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = Command(connection, sql, parameters);
+        using var command = KmsTables.Command(connection, sql, parameters);
         return command.ExecuteScalar();
     }
 
-    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Only constant SQL from this assembly; every value is a parameter.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
+        KmsTables.Command(connection, sql, parameters);
 
-        return command;
+    private static string LogPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".log");
+
+    private static FileStream TakeOwnerLock(string databasePath)
+    {
+        var path = Path.ChangeExtension(Path.GetFullPath(databasePath), ".lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            // FileShare.None: an exclusive lock on the file (flock), dropped by the kernel when the process ends.
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(path))
+        {
+            throw KmsDataFolderBusyException.For(Path.GetDirectoryName(path)!, e);
+        }
     }
 
-    private Task<int> Enqueue(PendingWrite pending) =>
-        _queue.Writer.TryWrite(pending) ? pending.Task : Task.FromException<int>(new ObjectDisposedException(nameof(KmsDatabase)));
-
-    private async Task WriteAsync()
+    private Task<int> Enqueue(PendingWrite pending)
     {
-        var batch = new List<PendingWrite>(MaxBatch);
-        var counts = new int[MaxBatch];
-        var failed = new Exception?[MaxBatch];
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        _queue.Enqueue(pending);
+        if (_closed && _queue.TryDequeue(out var late))
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
+            // Closed meanwhile: whatever the closing writer did not take is refused, not left waiting.
+            late.TrySetException(new ObjectDisposedException(nameof(KmsDatabase)));
+        }
 
-            Array.Clear(failed);
+        WriteWhileQueued();
+        return pending.Task;
+    }
+
+    /// <summary>
+    /// Becomes the writer unless another thread is. Whoever is writing looks at the queue again after
+    /// it stops, so a request queued just as the writer finished is never left behind.
+    /// </summary>
+    private void WriteWhileQueued()
+    {
+        while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
             try
             {
-                lock (_gate)
-                {
-                    Commit(batch, counts, failed);
-                }
+                WriteQueued();
             }
-#pragma warning disable CA1031 // Whatever failed the commit fails every request in it; the writer must go on with the next batch.
-            catch (Exception e)
-#pragma warning restore CA1031
+            finally
             {
-                // Nothing of the batch is on disk: forget what memory decided and load again from the file.
-                _seen = null;
-                foreach (var pending in batch)
-                {
-                    pending.TrySetException(e);
-                }
-
-                batch.Clear();
-                continue;
+                Volatile.Write(ref _writing, 0);
             }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (failed[i] is { } error)
-                {
-                    batch[i].TrySetException(error);
-                }
-                else
-                {
-                    batch[i].TrySetResult(counts[i]);
-                }
-            }
-
-            batch.Clear();
         }
     }
 
-    /// <summary>Writes a batch in one transaction; an answer's <c>activate</c> that throws fails that request only.</summary>
-    private void Commit(List<PendingWrite> batch, int[] counts, Exception?[] failed)
+    private void TakeWriter()
     {
-        var seen = _seen ?? Load();
-        _seen = seen;
-        using var transaction = _connection.BeginTransaction();
-        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_upsertClient, _upsertHardware, _insertActivation, _addToCounter, _forgetClients, _forgetHardware])
+        var wait = new SpinWait();
+        while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
-            command.Transaction = transaction;
+            wait.SpinOnce();
         }
+    }
 
-        _counterDeltas.Clear();
-        var latestWindowStart = long.MinValue;
-        for (var i = 0; i < batch.Count; i++)
+    /// <summary>As the writer: appends batches until the queue is empty. Never throws: a failed append fails its requests.</summary>
+    private void WriteQueued()
+    {
+        while (!_queue.IsEmpty)
         {
-            var pending = batch[i];
+            while (_batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+            {
+                _batch.Add(next);
+            }
+
+            WriteBatch();
+            _batch.Clear();
+            _records.Clear();
+        }
+    }
+
+    private void WriteBatch()
+    {
+        Array.Clear(_failed);
+        for (var i = 0; i < _batch.Count; i++)
+        {
+            var pending = _batch[i];
             if (pending.Visit is not { } visit)
             {
-                Add(KmsCounters.Requests);
-                Add(KmsCounters.Failed);
-                Add(KmsCounters.FailedWith(pending.RefusalCode!));
-                if (pending.RefusedClientState is { } state)
-                {
-                    Add(KmsCounters.State(state));
-                }
-
+                _records.Add(LoggedRecord.ForRefusal(pending.RefusalCode!, pending.RefusedClientState));
                 continue;
             }
 
             var now = visit.At.ToUnixTimeSeconds();
-            var windowStart = now - WindowSeconds;
-            latestWindowStart = Math.Max(latestWindowStart, windowStart);
-            var clients = seen.GetOrAdd(visit.Product, static _ => new SeenClients());
-            clients.Forget(windowStart);
+            var clients = _seen.GetOrAdd(visit.Product, static _ => new SeenClients());
+            clients.Forget(now - WindowSeconds);
             var before = clients.See(visit.Cmid, now);
-            AcknowledgedActivation? activation;
             try
             {
-                activation = pending.Activate!(clients.Count);
+                var activation = pending.Activate!(clients.Count);
+                _counts[i] = clients.Count;
+                _seenBefore[_records.Count] = before;
+                _records.Add(LoggedRecord.ForVisit(visit, activation));
             }
 #pragma warning disable CA1031 // The answer could not be prepared (e.g. signing failed): that request fails, not the batch.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 clients.Undo(visit.Cmid, now, before);
-                failed[i] = e;
-                continue;
+                _failed[i] = e;
             }
+        }
 
-            counts[i] = clients.Count;
-            if (before is not null)
+        try
+        {
+            _log.Append(_records, _positions);
+        }
+#pragma warning disable CA1031 // Whatever failed the append fails every request in it; the writer must go on with the next batch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // Nothing of the batch is in the log: take back, newest first, what memory decided.
+            for (var r = _records.Count - 1; r >= 0; r--)
             {
-                // Only a client seen before in the window can have changed its hardware ID.
-                Run(_upsertHardware, visit.Product, visit.Cmid, visit.HardwareId, now);
+                if (_records[r].Visit is { } visit)
+                {
+                    _seen[visit.Product].Undo(visit.Cmid, visit.At.ToUnixTimeSeconds(), _seenBefore[r]);
+                }
             }
 
-            Run(_upsertClient, visit.Product, visit.Cmid, visit.HardwareId, now);
-            if (activation is { } row)
+            foreach (var pending in _batch)
             {
-                Run(_insertActivation, row.ActivationId, visit.Product, visit.Cmid, visit.HardwareId,
-                    row.IssuedAt.ToUnixTimeSeconds(), row.Expires.ToUnixTimeSeconds(), row.Fingerprint);
+                pending.TrySetException(e);
             }
 
-            Add(KmsCounters.Requests);
-            Add(KmsCounters.State(visit.ClientState));
-            Add(activation is null ? KmsCounters.NotYet : KmsCounters.Activated);
+            return;
         }
 
-        foreach (var (name, delta) in _counterDeltas)
+        int waiting;
+        lock (_loggedGate)
         {
-            Run(_addToCounter, name, delta);
+            for (var r = 0; r < _records.Count; r++)
+            {
+                _logged.Add((_records[r], _positions[r]));
+            }
+
+            waiting = _logged.Count;
         }
 
-        if (latestWindowStart != long.MinValue && latestWindowStart >= _nextHousekeeping)
+        if (waiting >= FoldAtRecords)
         {
-            Run(_forgetClients, latestWindowStart);
-            Run(_forgetHardware, latestWindowStart);
-            _nextHousekeeping = latestWindowStart + HousekeepingSeconds;
+            _foldNow.Set();
         }
 
-        transaction.Commit();
+        for (var i = 0; i < _batch.Count; i++)
+        {
+            if (_failed[i] is { } error)
+            {
+                _batch[i].TrySetException(error);
+            }
+            else
+            {
+                _batch[i].TrySetResult(_counts[i]);
+            }
+        }
     }
 
-    private ConcurrentDictionary<string, SeenClients> Load()
+    /// <summary>The folder thread: folds what the writer logged, and starts a long log afresh.</summary>
+    private void FoldLoop()
     {
-        var seen = new ConcurrentDictionary<string, SeenClients>(StringComparer.Ordinal);
-        using var command = Command(_connection, "SELECT product, cmid, last_seen FROM clients;");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        while (!_closed)
         {
-            seen.GetOrAdd(reader.GetString(0), static _ => new SeenClients()).See(reader.GetString(1), reader.GetInt64(2));
-        }
+            _foldNow.WaitOne(FoldInterval);
+            if (_closed)
+            {
+                return;
+            }
 
-        return seen;
+            try
+            {
+                Fold();
+            }
+#pragma warning disable CA1031 // A fold that failed (e.g. the disk is full) is tried again: the records stay in the log and in memory.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
     }
 
-    private void Add(string counter) => CollectionsMarshal.GetValueRefOrAddDefault(_counterDeltas, counter, out _)++;
-
-    private SqliteCommand Prepare(string sql, params string[] parameters)
+    /// <summary>What the folder thread does each time: folds what was logged, and starts a long log afresh.</summary>
+    internal void Fold()
     {
-        var command = Command(_connection, sql);
-        foreach (var name in parameters)
+        lock (_gate)
         {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            FoldLogged();
         }
 
-        return command;
+        if (_log.End >= _restartLogAt)
+        {
+            RestartLog();
+        }
     }
 
-    private static void Run(SqliteCommand command, params ReadOnlySpan<object> values)
+    /// <summary>Applies what the writer logged to the tables (under <see cref="_gate"/>); on failure it stays for the next fold.</summary>
+    private void FoldLogged()
     {
-        for (var i = 0; i < values.Length; i++)
+        List<(LoggedRecord, LogPosition)> taken;
+        lock (_loggedGate)
         {
-            command.Parameters[i].Value = values[i];
+            if (_logged.Count == 0)
+            {
+                return;
+            }
+
+            taken = [.. _logged];
         }
 
-        command.ExecuteNonQuery();
+        _tables.FoldLogged(taken);
+        lock (_loggedGate)
+        {
+            _logged.RemoveRange(0, taken.Count);
+        }
     }
 
-    private void Close()
+    /// <summary>Holding the writer (requests queue meanwhile): folds the rest, empties the log, then writes what queued.</summary>
+    private void RestartLog()
     {
-        foreach (var command in (ReadOnlySpan<SqliteCommand>)[_upsertClient, _upsertHardware, _insertActivation, _addToCounter, _forgetClients, _forgetHardware])
+        TakeWriter();
+        try
         {
-            command.Dispose();
+            lock (_gate)
+            {
+                FoldLogged();
+                // Under the database's write lock: a fold from another process never reads a log being emptied.
+                _tables.WhileLocked(_log.Restart);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
         }
 
-        _connection.Dispose();
+        WriteWhileQueued();
     }
 }

@@ -1,8 +1,8 @@
 namespace ProductKeys.KmsHost.Counting;
 
 /// <summary>
-/// A visit or a refusal waiting for the writer's next commit; completes (with the visit's count)
-/// only once the transaction that holds it is on disk.
+/// A visit or a refusal waiting for the writer; completes (with the visit's count) only once the
+/// visit log holds it.
 /// </summary>
 internal sealed class PendingWrite : TaskCompletionSource<int>
 {

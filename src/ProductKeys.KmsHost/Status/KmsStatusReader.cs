@@ -52,8 +52,7 @@ public static class KmsStatusReader
                 new Dictionary<string, long>(), new Dictionary<string, long>(), null, null, []);
         }
 
-        using var database = KmsDatabase.Open(folder.DatabaseFile);
-        return database.Read(connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail));
+        return KmsDatabase.ReadFolded(folder.DatabaseFile, connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail));
     }
 
     private static KmsStatusReport Query(SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail)
