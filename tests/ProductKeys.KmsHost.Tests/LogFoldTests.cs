@@ -97,7 +97,7 @@ public sealed class LogFoldTests : IDisposable
     private static LoggedRecord Visit(int i)
     {
         var visit = new ClientVisit($"cmid-{i}", "contoso-desktop", "hw", "InitialGrace", At.AddSeconds(i));
-        return LoggedRecord.ForVisit(visit, i % 2 == 0 ? new AcknowledgedActivation($"act-{i:D6}", visit.At, visit.At.AddDays(180), "0123456789abcdef") : null);
+        return LoggedRecord.ForVisit(visit, i % 2 == 0 ? new AcknowledgedActivation($"act-{i:D6}", visit.At, visit.At.AddDays(180), "0123456789abcdef") : null, returning: false);
     }
 
     private static async Task VisitAsync(KmsDatabase database, int first, int count)

@@ -17,8 +17,8 @@ public sealed class VisitLogTests : IDisposable
         LoggedRecord[] records =
         [
             LoggedRecord.ForVisit(new ClientVisit("cmid-1", "contoso-desktop", "hw-1", "InitialGrace", At),
-                new AcknowledgedActivation("act-1", At, At.AddDays(180), "0123456789abcdef")),
-            LoggedRecord.ForVisit(new ClientVisit("cmid-2", "contoso-desktop", "hw-2", "Unlicensed", At.AddSeconds(1)), null),
+                new AcknowledgedActivation("act-1", At, At.AddDays(180), "0123456789abcdef"), returning: false),
+            LoggedRecord.ForVisit(new ClientVisit("cmid-2", "contoso-desktop", "hw-2", "Unlicensed", At.AddSeconds(1)), null, returning: true),
             LoggedRecord.ForRefusal("CLOCK_SKEW", "Licensed"),
             LoggedRecord.ForRefusal("VALIDATION_FAILED", null),
         ];
@@ -37,7 +37,7 @@ public sealed class VisitLogTests : IDisposable
         LoggedRecord[] records =
         [
             LoggedRecord.ForVisit(new ClientVisit("cmid-1", "contoso-desktop", "hw-1", "InitialGrace", At),
-                new AcknowledgedActivation("act-1", At, At.AddDays(180), "0123456789abcdef")),
+                new AcknowledgedActivation("act-1", At, At.AddDays(180), "0123456789abcdef"), returning: false),
             LoggedRecord.ForRefusal("CLOCK_SKEW", "Licensed"),
         ];
         using (var log = VisitLog.StartAfresh(LogFile, flushToDisk: false))
@@ -121,7 +121,7 @@ public sealed class VisitLogTests : IDisposable
     private LogPosition[] WriteVisits(int count)
     {
         var records = Enumerable.Range(0, count)
-            .Select(i => LoggedRecord.ForVisit(new ClientVisit($"cmid-{i}", "contoso-desktop", "hw", "InitialGrace", At), null))
+            .Select(i => LoggedRecord.ForVisit(new ClientVisit($"cmid-{i}", "contoso-desktop", "hw", "InitialGrace", At), null, returning: false))
             .ToList();
         var positions = new LogPosition[count];
         using var log = VisitLog.StartAfresh(LogFile, flushToDisk: false);

@@ -319,7 +319,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
                 var activation = pending.Activate!(clients.Count);
                 _counts[i] = clients.Count;
                 _seenBefore[_records.Count] = before;
-                _records.Add(LoggedRecord.ForVisit(visit, activation));
+                _records.Add(LoggedRecord.ForVisit(visit, activation, returning: before is not null));
             }
 #pragma warning disable CA1031 // The answer could not be prepared (e.g. signing failed): that request fails, not the batch.
             catch (Exception e)

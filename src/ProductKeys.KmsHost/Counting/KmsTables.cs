@@ -251,7 +251,12 @@ internal sealed class KmsTables : IDisposable
 
             var now = visit.At.ToUnixTimeSeconds();
             latestWindowStart = Math.Max(latestWindowStart, now - WindowSeconds);
-            Run(_upsertHardware, visit.Product, visit.Cmid, visit.HardwareId, now);
+            if (record.Returning)
+            {
+                // Only a client seen before in the window can have changed its hardware ID.
+                Run(_upsertHardware, visit.Product, visit.Cmid, visit.HardwareId, now);
+            }
+
             Run(_upsertClient, visit.Product, visit.Cmid, visit.HardwareId, now);
             if (record.Activation is { } row)
             {

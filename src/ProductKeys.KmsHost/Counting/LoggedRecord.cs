@@ -9,14 +9,21 @@ namespace ProductKeys.KmsHost.Counting;
 /// activation it was answered with if any, or a refused request. What the writer appends before a
 /// request is answered, and what a fold applies to the database's tables.
 /// </summary>
-internal sealed record LoggedRecord(ClientVisit? Visit, AcknowledgedActivation? Activation, string? RefusalCode, string? RefusedClientState)
+/// <param name="Visit">The visit, or <c>null</c> for a refused request.</param>
+/// <param name="Activation">The activation the visit was answered with, if any.</param>
+/// <param name="Returning">The visit's client was seen within the window before (only then can its hardware ID have changed).</param>
+/// <param name="RefusalCode">The refused request's error code.</param>
+/// <param name="RefusedClientState">The client state a refused request reported, when it was a known one.</param>
+internal sealed record LoggedRecord(ClientVisit? Visit, AcknowledgedActivation? Activation, bool Returning, string? RefusalCode, string? RefusedClientState)
 {
     private const byte VisitKind = 1;
     private const byte RefusalKind = 2;
+    private const byte ActivatedFlag = 1;
+    private const byte ReturningFlag = 2;
 
-    public static LoggedRecord ForVisit(ClientVisit visit, AcknowledgedActivation? activation) => new(visit, activation, null, null);
+    public static LoggedRecord ForVisit(ClientVisit visit, AcknowledgedActivation? activation, bool returning) => new(visit, activation, returning, null, null);
 
-    public static LoggedRecord ForRefusal(string code, string? clientState) => new(null, null, code, clientState);
+    public static LoggedRecord ForRefusal(string code, string? clientState) => new(null, null, false, code, clientState);
 
     /// <summary>Appends the payload (no framing) to <paramref name="output"/>.</summary>
     public void WritePayload(IBufferWriter<byte> output)
@@ -29,7 +36,7 @@ internal sealed record LoggedRecord(ClientVisit? Visit, AcknowledgedActivation? 
             WriteString(output, visit.Cmid);
             WriteString(output, visit.HardwareId);
             WriteString(output, visit.ClientState);
-            WriteByte(output, Activation is null ? (byte)0 : (byte)1);
+            WriteByte(output, (byte)((Activation is null ? 0 : ActivatedFlag) | (Returning ? ReturningFlag : 0)));
             if (Activation is { } activation)
             {
                 WriteString(output, activation.ActivationId);
@@ -71,10 +78,16 @@ internal sealed record LoggedRecord(ClientVisit? Visit, AcknowledgedActivation? 
         var hardwareId = reader.Text();
         var clientState = reader.Text();
         var visit = new ClientVisit(cmid, product, hardwareId, clientState, at);
-        AcknowledgedActivation? activation = reader.Byte() == 1
+        var flags = reader.Byte();
+        if ((flags & ~(ActivatedFlag | ReturningFlag)) != 0)
+        {
+            return reader.Fail<LoggedRecord>();
+        }
+
+        AcknowledgedActivation? activation = (flags & ActivatedFlag) != 0
             ? new AcknowledgedActivation(reader.Text(), reader.Time(), reader.Time(), reader.Text())
             : null;
-        return ForVisit(visit, activation);
+        return ForVisit(visit, activation, (flags & ReturningFlag) != 0);
     }
 
     private static LoggedRecord ReadRefusal(ref PayloadReader reader)
@@ -150,7 +163,7 @@ internal sealed record LoggedRecord(ClientVisit? Visit, AcknowledgedActivation? 
             return taken;
         }
 
-        private T Fail<T>()
+        public T Fail<T>()
         {
             Failed = true;
             return default!;
