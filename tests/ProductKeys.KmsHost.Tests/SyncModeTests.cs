@@ -4,20 +4,34 @@ using ProductKeys.KmsHost.Counting;
 
 namespace ProductKeys.KmsHost.Tests;
 
-/// <summary>The sync mode an operator picks (<c>--sync</c>) is the one SQLite commits with.</summary>
+/// <summary>The sync mode an operator picks (<c>--sync</c>) is the one the visit log and SQLite's folds use.</summary>
 public sealed class SyncModeTests : IDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"pk-kms-sync-{Guid.NewGuid():N}");
 
     [Theory]
-    [InlineData(KmsSyncMode.Normal, 1L)]
-    [InlineData(KmsSyncMode.Full, 2L)]
-    public async Task The_host_commits_with_the_sync_mode_it_was_given(KmsSyncMode mode, long sqliteSynchronous)
+    [InlineData(KmsSyncMode.Normal, 1L, false)]
+    [InlineData(KmsSyncMode.Full, 2L, true)]
+    public async Task The_host_writes_with_the_sync_mode_it_was_given(KmsSyncMode mode, long sqliteSynchronous, bool logFlushed)
     {
         await using var app = KmsHostApp.Build(new KmsHostOptions { DataDirectory = _data, Sync = mode }, ["http://127.0.0.1:0"], new FakeTimeProvider(HostFixture.Start)).Value;
         var database = app.Services.GetRequiredService<KmsDatabase>();
+        Assert.Equal(logFlushed, database.LogFlushesToDisk);
         Assert.Equal(sqliteSynchronous, database.Read(c => KmsDatabase.Scalar(c, "PRAGMA synchronous;")));
         Assert.Equal("wal", database.Read(c => KmsDatabase.Scalar(c, "PRAGMA journal_mode;")));
+    }
+
+    [Fact]
+    public async Task A_second_host_on_a_served_data_folder_is_refused_with_a_conflict()
+    {
+        var options = new KmsHostOptions { DataDirectory = _data };
+        await using var first = KmsHostApp.Build(options, ["http://127.0.0.1:0"], TimeProvider.System).Value;
+
+        var second = KmsHostApp.Build(options, ["http://127.0.0.1:0"], TimeProvider.System);
+
+        Assert.False(second.IsSuccess);
+        Assert.Equal("CONFLICT", second.Refusal.Code);
+        Assert.Contains("Another KMS host", second.Refusal.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

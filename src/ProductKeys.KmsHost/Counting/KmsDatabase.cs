@@ -147,6 +147,9 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     /// </summary>
     public int CountHint(string product) => _seen.TryGetValue(product, out var clients) ? clients.Published : 0;
 
+    /// <summary>Whether answers wait for the log to be flushed to the disk (<c>--sync full</c>).</summary>
+    internal bool LogFlushesToDisk => _log.FlushesToDisk;
+
     /// <summary>Remembers a fact for <c>pk kms-host status</c>, e.g. the listening address.</summary>
     public void SetMeta(string name, string value)
     {

@@ -45,6 +45,9 @@ internal sealed class VisitLog : IDisposable
     /// <summary>The sequence number of the next record.</summary>
     public long NextSequence { get; private set; }
 
+    /// <summary>Whether each append is flushed to the disk (<c>--sync full</c>) before it returns.</summary>
+    public bool FlushesToDisk => _flushToDisk;
+
     /// <summary>The position just after the last record appended.</summary>
     public LogPosition Position => new(Id, End, NextSequence);
 
