@@ -70,7 +70,7 @@ public static class KmsHostApp
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(_ => identity.Value);
-        builder.Services.AddSingleton(_ => KmsDatabase.Open(folder.DatabaseFile, options.Sync));
+        builder.Services.AddSingleton(sp => KmsDatabase.Open(folder.DatabaseFile, options.Sync, sp.GetRequiredService<ILogger<KmsDatabase>>()));
         builder.Services.AddSingleton(sp => new HostCertificateStore(folder, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ActiveHostCertificate>();
         builder.Services.AddSingleton<KmsClientActivation>();

@@ -19,7 +19,7 @@ public sealed class LogFoldTests : IDisposable
     [Fact]
     public async Task Status_from_outside_the_host_sees_every_answered_visit_and_counts_none_twice()
     {
-        using var database = KmsDatabase.Open(DatabaseFile);
+        using var database = OpenWithoutBackgroundFolds();
         await VisitAsync(database, 0, 100);
 
         Assert.Equal((100, 100L, 50L), KmsDatabase.ReadFolded(DatabaseFile, Totals));
@@ -33,7 +33,7 @@ public sealed class LogFoldTests : IDisposable
     [Fact]
     public async Task A_long_log_is_started_afresh_once_folded_and_nothing_is_lost_or_doubled()
     {
-        using (var database = KmsDatabase.Open(DatabaseFile, restartLogAt: 4096))
+        using (var database = OpenWithoutBackgroundFolds(restartLogAt: 4096))
         {
             await VisitAsync(database, 0, 200);
             Assert.True(new FileInfo(LogFile).Length > 4096);
@@ -85,6 +85,96 @@ public sealed class LogFoldTests : IDisposable
         Assert.Contains("Another KMS host", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task After_a_failed_append_the_next_answers_go_to_a_new_log_so_none_is_lost_to_a_fold_that_read_the_failed_bytes()
+    {
+        using var database = OpenWithoutBackgroundFolds();
+        await VisitAsync(database, 0, 3);
+        // The write of client 3's visit reaches the file, then fails (say the flush reports an I/O
+        // error); meanwhile status folds the file, failed bytes included.
+        database.Log.AfterWrite = () =>
+        {
+            KmsDatabase.ReadFolded(DatabaseFile, Totals);
+            throw new IOException("simulated I/O error");
+        };
+        await Assert.ThrowsAsync<IOException>(() => VisitAsync(database, 3, 1));
+        database.Log.AfterWrite = null;
+
+        await VisitAsync(database, 4, 2);
+
+        // Every answered client is in the tables, whoever folded; client 3, answered with an error, may be too.
+        int[] answered = [0, 1, 2, 4, 5];
+        var expected = answered.Select(i => $"cmid-{i}").ToHashSet();
+        Assert.Superset(expected, KmsDatabase.ReadFolded(DatabaseFile, Cmids));
+        Assert.Superset(expected, database.Read(Cmids));
+        Assert.Equal(5, database.CountHint("contoso-desktop"));
+    }
+
+    [Fact]
+    public async Task After_a_failed_restart_of_the_log_the_next_answers_still_reach_a_readable_log()
+    {
+        using var database = OpenWithoutBackgroundFolds(restartLogAt: 4096);
+        await VisitAsync(database, 0, 50);
+        database.Log.AfterTruncate = () => throw new IOException("simulated I/O error");
+        Assert.Throws<IOException>(database.Fold);
+        database.Log.AfterTruncate = null;
+
+        await VisitAsync(database, 50, 5);
+
+        Assert.Equal((55, 55L, 28L), KmsDatabase.ReadFolded(DatabaseFile, Totals));
+    }
+
+    [Fact]
+    public async Task Concurrent_visits_outside_folds_and_log_restarts_count_every_visit_once()
+    {
+        const int Writers = 8, VisitsEach = 150;
+        using (var database = KmsDatabase.Open(DatabaseFile, KmsSyncMode.Normal, null, restartLogAt: 8 * 1024, foldInterval: TimeSpan.FromMilliseconds(1)))
+        {
+            var cancel = TestContext.Current.CancellationToken;
+            var writing = Enumerable.Range(0, Writers).Select(w => Task.Run(() => VisitAsync(database, w * VisitsEach, VisitsEach), cancel)).ToArray();
+            var outsideFolds = Task.Run(async () =>
+            {
+                while (!writing.All(t => t.IsCompleted))
+                {
+                    KmsDatabase.ReadFolded(DatabaseFile, Totals);
+                    await Task.Yield();
+                }
+            }, cancel);
+            await Task.WhenAll([.. writing, outsideFolds]).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+
+            Assert.Equal((Writers * VisitsEach, (long)Writers * VisitsEach, Writers * VisitsEach / 2L), database.Read(Totals));
+        }
+
+        Assert.Equal((Writers * VisitsEach, (long)Writers * VisitsEach, Writers * VisitsEach / 2L), KmsDatabase.ReadFolded(DatabaseFile, Totals));
+    }
+
+    [Fact]
+    public async Task Closing_while_requests_arrive_keeps_every_answered_visit()
+    {
+        var database = KmsDatabase.Open(DatabaseFile);
+        var visits = Enumerable.Range(0, 400).Select(i => Task.Run<string?>(async () =>
+        {
+            var record = Visit(i);
+            try
+            {
+                await database.RecordVisitAsync(record.Visit!, _ => record.Activation);
+                return record.Visit!.Cmid;
+            }
+            catch (ObjectDisposedException)
+            {
+                return null;
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        await Task.Delay(5, TestContext.Current.CancellationToken);
+        database.Dispose();
+
+        var answered = (await Task.WhenAll(visits).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).OfType<string>().ToHashSet();
+
+        using var reopened = KmsDatabase.Open(DatabaseFile);
+        Assert.Superset(answered, reopened.Read(Cmids));
+        Assert.Equal(answered.Count, reopened.Read(Totals).Requests);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -92,6 +182,23 @@ public sealed class LogFoldTests : IDisposable
     }
 
     private string LogFile => Path.Combine(_folder, "kms.log");
+
+    /// <summary>A host whose folds happen only when the test (or a read) asks: no timing in the test.</summary>
+    private KmsDatabase OpenWithoutBackgroundFolds(long restartLogAt = 16 * 1024 * 1024) =>
+        KmsDatabase.Open(DatabaseFile, KmsSyncMode.Normal, null, restartLogAt, Timeout.InfiniteTimeSpan);
+
+    private static HashSet<string> Cmids(SqliteConnection connection)
+    {
+        using var command = KmsDatabase.Command(connection, "SELECT cmid FROM clients;");
+        using var reader = command.ExecuteReader();
+        var cmids = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            cmids.Add(reader.GetString(0));
+        }
+
+        return cmids;
+    }
 
     /// <summary>Client <paramref name="i"/>'s visit; every second one is activated.</summary>
     private static LoggedRecord Visit(int i)

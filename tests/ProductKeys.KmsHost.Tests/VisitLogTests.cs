@@ -79,7 +79,7 @@ public sealed class VisitLogTests : IDisposable
     [Fact]
     public void A_complete_record_out_of_sequence_is_not_read()
     {
-        // What a failed append can leave behind a later, shorter one: a whole record with an old sequence number.
+        // A whole, valid record where another sequence number is expected (e.g. bytes copied from elsewhere).
         var positions = WriteVisits(2);
         var bytes = File.ReadAllBytes(LogFile);
         var first = bytes.AsSpan(VisitLog.HeaderBytes, (int)positions[0].Offset - VisitLog.HeaderBytes).ToArray();
@@ -104,6 +104,46 @@ public sealed class VisitLogTests : IDisposable
         Assert.Empty(VisitLog.ReadAfter(LogFile, default));
         File.WriteAllText(LogFile, "not a visit log, but long enough to hold a header");
         Assert.Empty(VisitLog.ReadAfter(LogFile, default));
+    }
+
+    [Theory]
+    [InlineData(int.MinValue)]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(64 * 1024 + 1)]
+    [InlineData(int.MaxValue)]
+    public void A_frame_with_an_impossible_length_ends_the_log_without_an_error(int length)
+    {
+        var positions = WriteVisits(1);
+        var frame = new byte[16 + 8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, length);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(8), 1);
+        File.WriteAllBytes(LogFile, [.. File.ReadAllBytes(LogFile), .. frame]);
+
+        var read = VisitLog.ReadAfter(LogFile, default, out var unread);
+
+        Assert.Equal(["cmid-0"], Cmids(read));
+        Assert.Equal(frame.Length, unread);
+        Assert.Empty(VisitLog.ReadAfter(LogFile, positions[0] with { Offset = long.MaxValue }));
+    }
+
+    [Fact]
+    public void A_log_that_needs_a_restart_takes_no_record_until_it_has_one()
+    {
+        using var log = VisitLog.StartAfresh(LogFile, flushToDisk: false);
+        var visit = LoggedRecord.ForVisit(new ClientVisit("cmid-0", "contoso-desktop", "hw", "InitialGrace", At), null, returning: false);
+        log.AfterWrite = () => throw new IOException("simulated I/O error");
+        Assert.Throws<IOException>(() => log.Append([visit], new LogPosition[1]));
+        log.AfterWrite = null;
+
+        Assert.True(log.NeedsRestart);
+        Assert.Throws<InvalidOperationException>(() => log.Append([visit], new LogPosition[1]));
+        var failedId = log.Id;
+        log.Restart();
+        log.Append([visit], new LogPosition[1]);
+
+        Assert.NotEqual(failedId, log.Id);
+        Assert.Equal(["cmid-0"], Cmids(VisitLog.ReadAfter(LogFile, default)));
     }
 
     [Fact]

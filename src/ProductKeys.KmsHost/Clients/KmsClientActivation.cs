@@ -15,9 +15,9 @@ namespace ProductKeys.KmsHost.Clients;
 
 /// <summary>
 /// Answers one client request (SPEC §4): checks it, counts the client, and when the product's count
-/// has reached its threshold signs a client certificate. The visit and the activation are on disk
-/// (committed by the database's writer, together with whatever else was queued) before the answer
-/// is returned.
+/// has reached its threshold signs a client certificate. The visit and the activation are in the
+/// visit log (appended by the database's writer, together with whatever else was queued) before the
+/// answer is returned.
 /// </summary>
 internal sealed partial class KmsClientActivation(
     KmsDatabase database,

@@ -18,5 +18,5 @@ public sealed class KmsDataFolderBusyException : IOException
     }
 
     internal static KmsDataFolderBusyException For(string folder, IOException cause) =>
-        new($"Another KMS host is serving {folder} (it holds kms.lock). Stop it first, or give this one another --data folder.", cause);
+        new($"Another KMS host is serving {folder} (it holds kms.lock: {cause.Message}). Stop it first, or give this one another --data folder.", cause);
 }

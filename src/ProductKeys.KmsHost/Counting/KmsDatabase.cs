@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ProductKeys.Core.Kms;
 
 namespace ProductKeys.KmsHost.Counting;
@@ -9,23 +11,27 @@ namespace ProductKeys.KmsHost.Counting;
 /// Requests queue their visit; the first request that finds nobody writing becomes the writer: it
 /// takes everything pending, decides each visit's count in arrival order (from the clients in the
 /// window, kept in memory), appends the lot to the visit log with one write and completes the
-/// requests only after that write, until the queue is empty. So an answer the host gave is never
+/// requests only after that write; after a few batches it hands the rest of the queue to the
+/// thread pool, so no request waits on others' work for long. So an answer the host gave is never
 /// lost when the host process dies (with <see cref="KmsSyncMode.Full"/>, not on a power loss either:
 /// one flush per batch), the count is exact however many requests arrive at once, and a request that
 /// arrives while nobody writes is answered with no hand-over to another thread. A background thread
 /// folds the log into the SQLite tables (<c>kms.db</c>) in large transactions, and starts the log
 /// afresh once it is long and folded. One host per data folder: <c>kms.lock</c> says which.
 /// </summary>
-internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
+internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
 {
     /// <summary>Most requests in one append: bounds the write, not the queue.</summary>
     private const int MaxBatch = 512;
+
+    /// <summary>Batches a request's thread writes as the writer before it hands the queue to the thread pool.</summary>
+    private const int BatchesPerTurn = 2;
 
     /// <summary>Records waiting for a fold that make the folder start one at once.</summary>
     private const int FoldAtRecords = 4096;
 
     /// <summary>How often the folder looks for records to fold when fewer wait.</summary>
-    private static readonly TimeSpan FoldInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan DefaultFoldInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A log longer than this (and folded) is started afresh, unless the host is opened with another length.</summary>
     private const long RestartLogAtBytes = 16 * 1024 * 1024;
@@ -37,6 +43,8 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     private readonly VisitLog _log;
     private readonly FileStream _ownerLock;
     private readonly long _restartLogAt;
+    private readonly TimeSpan _foldInterval;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly ConcurrentQueue<PendingWrite> _queue = new();
     private readonly List<PendingWrite> _batch = new(MaxBatch);
@@ -55,15 +63,21 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 
     // 1 while a thread is the writer (takes batches from the queue and appends them), else 0.
     private int _writing;
-    private volatile bool _closed;
 
-    private KmsDatabase(SqliteConnection connection, KmsTables tables, VisitLog log, FileStream ownerLock, long restartLogAt)
+    // 1 while the folder or Dispose waits to take the writer: requests then only queue, and the writer stops after its batch.
+    private volatile int _writerWanted;
+    private volatile bool _closed;
+    private int _disposed;
+
+    private KmsDatabase(SqliteConnection connection, KmsTables tables, VisitLog log, FileStream ownerLock, long restartLogAt, TimeSpan foldInterval, ILogger logger)
     {
         _connection = connection;
         _tables = tables;
         _log = log;
         _ownerLock = ownerLock;
         _restartLogAt = restartLogAt;
+        _foldInterval = foldInterval;
+        _logger = logger;
         _seen = new ConcurrentDictionary<string, SeenClients>(StringComparer.Ordinal);
         foreach (var (product, cmid, lastSeen) in tables.Clients())
         {
@@ -80,10 +94,20 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="path">The database file (<c>kms.db</c>); the log and the lock sit next to it.</param>
     /// <param name="sync">How far each append is pushed to disk before a request completes.</param>
-    /// <param name="restartLogAt">The log's length at which it is started afresh once folded (tests make it short).</param>
+    /// <param name="logger">Where fold failures and a damaged log are reported.</param>
     /// <exception cref="KmsDataFolderBusyException">Another host serves this folder.</exception>
-    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal, long restartLogAt = RestartLogAtBytes)
+    public static KmsDatabase Open(string path, KmsSyncMode sync = KmsSyncMode.Normal, ILogger? logger = null) =>
+        Open(path, sync, logger, RestartLogAtBytes, DefaultFoldInterval);
+
+    /// <inheritdoc cref="Open(string, KmsSyncMode, ILogger?)"/>
+    /// <param name="path">The database file (<c>kms.db</c>); the log and the lock sit next to it.</param>
+    /// <param name="sync">How far each append is pushed to disk before a request completes.</param>
+    /// <param name="logger">Where fold failures and a damaged log are reported.</param>
+    /// <param name="restartLogAt">The log's length at which it is started afresh once folded (tests make it short).</param>
+    /// <param name="foldInterval">How often the folder thread folds (tests make it never, and fold themselves).</param>
+    internal static KmsDatabase Open(string path, KmsSyncMode sync, ILogger? logger, long restartLogAt, TimeSpan foldInterval)
     {
+        logger ??= NullLogger.Instance;
         var ownerLock = TakeOwnerLock(path);
         SqliteConnection? connection = null;
         KmsTables? tables = null;
@@ -93,10 +117,23 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             connection = KmsTables.OpenConnection(path, sync);
             tables = new KmsTables(connection);
             var logPath = LogPath(path);
-            tables.FoldFile(logPath);
-            // In its own transaction, after the fold is committed: a host dying in between folds nothing twice.
+            var (applied, unreadBytes) = tables.FoldFile(logPath);
+            if (unreadBytes > 0)
+            {
+                // The tail of a write the last host died in, or damage: kept for a look, never applied.
+                var kept = $"{logPath}.unread-{Guid.NewGuid():N}";
+                File.Copy(logPath, kept);
+                LogUnreadTail(logger, unreadBytes, applied, kept);
+            }
+
+            if (!tables.MakeFoldsDurable())
+            {
+                throw new IOException($"{path} is in use: its log could not be folded for good. Try again when 'pk kms-host status' or other readers are done.");
+            }
+
+            // In its own transaction, after the fold is on disk: a host dying in between folds nothing twice.
             tables.WhileLocked(() => log = VisitLog.StartAfresh(logPath, sync == KmsSyncMode.Full));
-            return new KmsDatabase(connection, tables, log!, ownerLock, restartLogAt);
+            return new KmsDatabase(connection, tables, log!, ownerLock, restartLogAt, foldInterval, logger);
         }
         catch
         {
@@ -150,6 +187,9 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     /// <summary>Whether answers wait for the log to be flushed to the disk (<c>--sync full</c>).</summary>
     internal bool LogFlushesToDisk => _log.FlushesToDisk;
 
+    /// <summary>The visit log (tests inject failures through its seams).</summary>
+    internal VisitLog Log => _log;
+
     /// <summary>Remembers a fact for <c>pk kms-host status</c>, e.g. the listening address.</summary>
     public void SetMeta(string name, string value)
     {
@@ -190,7 +230,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="DisposeAsync"/>
     public void Dispose()
     {
-        if (_closed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
@@ -258,38 +298,64 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Becomes the writer unless another thread is. Whoever is writing looks at the queue again after
-    /// it stops, so a request queued just as the writer finished is never left behind.
+    /// Becomes the writer unless another thread is (or the folder waits for it), for a few batches.
+    /// Whoever stops writing looks at the queue again after letting go, so a request queued just as
+    /// the writer finished is never left behind; what is still queued after a turn goes on in the thread pool.
     /// </summary>
     private void WriteWhileQueued()
     {
-        while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        while (!_queue.IsEmpty && _writerWanted == 0 && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
         {
+            bool more;
             try
             {
-                WriteQueued();
+                more = WriteQueued(BatchesPerTurn);
             }
             finally
             {
-                Volatile.Write(ref _writing, 0);
+                // A full fence: the look at the queue above must not move before this release.
+                Interlocked.Exchange(ref _writing, 0);
+            }
+
+            if (more)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static database => database.WriteWhileQueued(), this, preferLocal: false);
+                return;
             }
         }
     }
 
+    /// <summary>Takes the writer from the requests (they queue meanwhile); give it back with <see cref="ReleaseWriter"/>.</summary>
     private void TakeWriter()
     {
+        _writerWanted = 1;
         var wait = new SpinWait();
         while (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
         {
             wait.SpinOnce();
         }
+
+        _writerWanted = 0;
     }
 
-    /// <summary>As the writer: appends batches until the queue is empty. Never throws: a failed append fails its requests.</summary>
-    private void WriteQueued()
+    /// <summary>Gives the writer back and writes whatever queued meanwhile.</summary>
+    private void ReleaseWriter()
+    {
+        Interlocked.Exchange(ref _writing, 0);
+        WriteWhileQueued();
+    }
+
+    /// <summary>As the writer: appends batches while the queue has some, at most <paramref name="batches"/>. Never throws: a failed append fails its requests.</summary>
+    /// <returns>Whether requests are still queued.</returns>
+    private bool WriteQueued(int batches = int.MaxValue)
     {
         while (!_queue.IsEmpty)
         {
+            if (batches-- == 0 || _writerWanted != 0)
+            {
+                return true;
+            }
+
             while (_batch.Count < MaxBatch && _queue.TryDequeue(out var next))
             {
                 _batch.Add(next);
@@ -299,11 +365,23 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
             _batch.Clear();
             _records.Clear();
         }
+
+        return false;
     }
 
     private void WriteBatch()
     {
         Array.Clear(_failed);
+        if (_log.NeedsRestart && TryRestartLog() is { } unusable)
+        {
+            foreach (var pending in _batch)
+            {
+                pending.TrySetException(unusable);
+            }
+
+            return;
+        }
+
         for (var i = 0; i < _batch.Count; i++)
         {
             var pending = _batch[i];
@@ -392,7 +470,7 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
     {
         while (!_closed)
         {
-            _foldNow.WaitOne(FoldInterval);
+            _foldNow.WaitOne(_foldInterval);
             if (_closed)
             {
                 return;
@@ -403,10 +481,14 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
                 Fold();
             }
 #pragma warning disable CA1031 // A fold that failed (e.g. the disk is full) is tried again: the records stay in the log and in memory.
-            catch (Exception)
+            catch (Exception e)
 #pragma warning restore CA1031
             {
+                LogFoldFailed(_logger, e);
             }
+
+            // A backstop: requests queued and nobody writing them (never expected) are written now.
+            WriteWhileQueued();
         }
     }
 
@@ -420,9 +502,56 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
 
         if (_log.End >= _restartLogAt)
         {
-            RestartLog();
+            TakeWriter();
+            try
+            {
+                if (TryRestartLog() is { } failed)
+                {
+                    throw failed;
+                }
+            }
+            finally
+            {
+                ReleaseWriter();
+            }
         }
     }
+
+    /// <summary>
+    /// As the writer: folds the rest of the log, makes the folds durable, and starts the log afresh
+    /// (inside the database's write lock, so a fold from another process never reads a log being emptied).
+    /// </summary>
+    /// <returns><c>null</c> when the log was started afresh, else why not (it is tried again later).</returns>
+    private Exception? TryRestartLog()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                FoldLogged();
+                if (!_tables.MakeFoldsDurable())
+                {
+                    return new IOException("The visit log cannot be started afresh yet: a reader of kms.db kept the checkpoint from completing.");
+                }
+
+                _tables.WhileLocked(_log.Restart);
+                return null;
+            }
+        }
+#pragma warning disable CA1031 // The caller decides: the folder tries again, a batch waiting for a usable log fails.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return e;
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Folding the KMS visit log into kms.db failed; the records stay in the log and are folded on the next try")]
+    private static partial void LogFoldFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
+        Message = "The KMS visit log ended with {UnreadBytes} bytes that are not a complete record (the host died mid-write, or the file is damaged); {Applied} records before them were folded, the file is kept as {KeptAs}")]
+    private static partial void LogUnreadTail(ILogger logger, long unreadBytes, int applied, string keptAs);
 
     /// <summary>Applies what the writer logged to the tables (under <see cref="_gate"/>); on failure it stays for the next fold.</summary>
     private void FoldLogged()
@@ -443,26 +572,5 @@ internal sealed class KmsDatabase : IDisposable, IAsyncDisposable
         {
             _logged.RemoveRange(0, taken.Count);
         }
-    }
-
-    /// <summary>Holding the writer (requests queue meanwhile): folds the rest, empties the log, then writes what queued.</summary>
-    private void RestartLog()
-    {
-        TakeWriter();
-        try
-        {
-            lock (_gate)
-            {
-                FoldLogged();
-                // Under the database's write lock: a fold from another process never reads a log being emptied.
-                _tables.WhileLocked(_log.Restart);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
-        }
-
-        WriteWhileQueued();
     }
 }

@@ -109,11 +109,11 @@ internal sealed class KmsTables : IDisposable
     /// transaction that holds the database's write lock (so no other fold, and no restart of the log,
     /// runs meanwhile).
     /// </summary>
-    /// <returns>How many records were applied.</returns>
-    public int FoldFile(string logPath)
+    /// <returns>How many records were applied, and how many bytes after the last one could not be read (a torn or damaged tail).</returns>
+    public (int Applied, long UnreadBytes) FoldFile(string logPath)
     {
         using var transaction = Begin();
-        var records = VisitLog.ReadAfter(logPath, ReadFolded());
+        var records = VisitLog.ReadAfter(logPath, ReadFolded(), out var unreadBytes);
         if (records.Count > 0)
         {
             Apply(records.Select(r => r.Record));
@@ -121,7 +121,19 @@ internal sealed class KmsTables : IDisposable
         }
 
         transaction.Commit();
-        return records.Count;
+        return (records.Count, unreadBytes);
+    }
+
+    /// <summary>
+    /// Makes every committed fold durable (a full checkpoint, which flushes the database file), so
+    /// the log may then be emptied: with <c>synchronous=NORMAL</c> a commit alone is not yet on the disk.
+    /// </summary>
+    /// <returns><c>false</c> when a reader kept the checkpoint from completing (try again later).</returns>
+    public bool MakeFoldsDurable()
+    {
+        using var command = Command(_connection, "PRAGMA wal_checkpoint(FULL);");
+        using var reader = command.ExecuteReader();
+        return reader.Read() && reader.GetInt64(0) == 0;
     }
 
     /// <summary>

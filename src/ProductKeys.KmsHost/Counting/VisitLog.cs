@@ -11,7 +11,10 @@ namespace ProductKeys.KmsHost.Counting;
 /// docs/adr/0011-kms-visit-log.md). The writer appends each batch of records with one write before
 /// the batch's requests are answered (and flushes it to the disk first with <c>--sync full</c>); the
 /// records are folded into the database's tables later, in large transactions. Only the serving
-/// host appends; anyone may read.
+/// host appends; anyone may read. Bytes of an append that failed are never followed by other
+/// records under the same log ID: after a failure the log takes no record until it is started
+/// afresh (<see cref="NeedsRestart"/>), so a reader that saw those bytes never mistakes what comes
+/// after them.
 /// </summary>
 internal sealed class VisitLog : IDisposable
 {
@@ -44,6 +47,18 @@ internal sealed class VisitLog : IDisposable
 
     /// <summary>The sequence number of the next record.</summary>
     public long NextSequence { get; private set; }
+
+    /// <summary>
+    /// An append or a restart failed: the log takes no record until <see cref="Restart"/> succeeds
+    /// (a reader may have read the failed append's bytes, so the same place must not hold others).
+    /// </summary>
+    public bool NeedsRestart { get; private set; }
+
+    /// <summary>Test seam: runs after an append's bytes are written, before they are flushed; an exception fails the append.</summary>
+    internal Action? AfterWrite { get; set; }
+
+    /// <summary>Test seam: runs after a restart has emptied the file, before the new header is written.</summary>
+    internal Action? AfterTruncate { get; set; }
 
     /// <summary>Whether each append is flushed to the disk (<c>--sync full</c>) before it returns.</summary>
     public bool FlushesToDisk => _flushToDisk;
@@ -79,7 +94,10 @@ internal sealed class VisitLog : IDisposable
         header.Clear();
         Magic.CopyTo(header);
         id.TryWriteBytes(header[Magic.Length..]);
+        // Until the new header is written the file holds no log a reader or an append could use.
+        NeedsRestart = true;
         RandomAccess.SetLength(_handle, 0);
+        AfterTruncate?.Invoke();
         RandomAccess.Write(_handle, header, 0);
         if (_flushToDisk)
         {
@@ -89,16 +107,27 @@ internal sealed class VisitLog : IDisposable
         Id = id;
         End = HeaderBytes;
         NextSequence = 0;
+        NeedsRestart = false;
     }
 
     /// <summary>
     /// Appends <paramref name="records"/> with one write (and a flush to the disk in full sync mode).
-    /// When it fails, the log is as before and the exception tells why.
+    /// When it fails, the exception tells why and the log needs a restart before the next append.
     /// </summary>
     /// <param name="records">The records, in order.</param>
     /// <param name="after">Receives the log's position after each record.</param>
     public void Append(IReadOnlyList<LoggedRecord> records, Span<LogPosition> after)
     {
+        if (NeedsRestart)
+        {
+            throw new InvalidOperationException("The visit log must be started afresh after a failed write.");
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
         _batch.ResetWrittenCount();
         var sequence = NextSequence;
         for (var i = 0; i < records.Count; i++)
@@ -108,6 +137,11 @@ internal sealed class VisitLog : IDisposable
             _batch.Advance(FrameBytes);
             records[i].WritePayload(_batch);
             var payloadLength = _batch.WrittenCount - frameAt - FrameBytes;
+            if (payloadLength > MaxPayloadBytes)
+            {
+                throw new ArgumentException($"A logged record is at most {MaxPayloadBytes} bytes.", nameof(records));
+            }
+
             // The frame goes in front of the payload once its length is known; the bytes are this writer's own.
             var frame = MemoryMarshal.AsMemory(_batch.WrittenMemory).Span.Slice(frameAt, FrameBytes + payloadLength);
             WriteFrame(frame, sequence++, payloadLength);
@@ -117,6 +151,7 @@ internal sealed class VisitLog : IDisposable
         try
         {
             RandomAccess.Write(_handle, _batch.WrittenSpan, End);
+            AfterWrite?.Invoke();
             if (_flushToDisk)
             {
                 RandomAccess.FlushToDisk(_handle);
@@ -124,7 +159,7 @@ internal sealed class VisitLog : IDisposable
         }
         catch
         {
-            TryCutBack();
+            NeedsRestart = true;
             throw;
         }
 
@@ -135,45 +170,69 @@ internal sealed class VisitLog : IDisposable
     /// <summary>
     /// The complete records of the log at <paramref name="path"/> after <paramref name="from"/> (from
     /// the start when the log has another ID now), up to the first that is torn, damaged or out of
-    /// sequence: the tail of a write the host died in, never an acknowledged record.
+    /// sequence: the tail of a write the host died in, or of one that failed.
     /// </summary>
-    public static List<(LoggedRecord Record, LogPosition After)> ReadAfter(string path, LogPosition from)
+    public static List<(LoggedRecord Record, LogPosition After)> ReadAfter(string path, LogPosition from) => ReadAfter(path, from, out _);
+
+    /// <inheritdoc cref="ReadAfter(string, LogPosition)"/>
+    /// <param name="path">The log file.</param>
+    /// <param name="from">Where the last fold stopped.</param>
+    /// <param name="unreadBytes">Bytes after the last record read: a torn or damaged tail when not 0.</param>
+    public static List<(LoggedRecord Record, LogPosition After)> ReadAfter(string path, LogPosition from, out long unreadBytes)
     {
         var records = new List<(LoggedRecord, LogPosition)>();
-        byte[] bytes;
+        unreadBytes = 0;
+        FileStream stream;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
         }
         catch (FileNotFoundException)
         {
             return records;
         }
 
-        if (bytes.Length < HeaderBytes || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        using (stream)
         {
-            return records;
-        }
-
-        var id = new Guid(bytes.AsSpan(Magic.Length, 16));
-        var (at, sequence) = id == from.Id && from.Offset >= HeaderBytes ? (from.Offset, from.NextSequence) : (HeaderBytes, 0L);
-        while (bytes.Length - at >= FrameBytes)
-        {
-            var frame = bytes.AsSpan((int)at);
-            var length = BinaryPrimitives.ReadInt32LittleEndian(frame);
-            if (length is < 1 or > MaxPayloadBytes || frame.Length < FrameBytes + length
-                || BinaryPrimitives.ReadInt64LittleEndian(frame[8..]) != sequence
-                || BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]) != Checksum(frame[8..(FrameBytes + length)])
-                || LoggedRecord.ReadPayload(frame.Slice(FrameBytes, length)) is not { } record)
+            Span<byte> header = stackalloc byte[HeaderBytes];
+            if (stream.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) < HeaderBytes || !header[..Magic.Length].SequenceEqual(Magic))
             {
-                break;
+                return records;
             }
 
-            at += FrameBytes + length;
-            sequence++;
-            records.Add((record, new LogPosition(id, at, sequence)));
+            var id = new Guid(header.Slice(Magic.Length, 16));
+            var (at, sequence) = id == from.Id && from.Offset >= HeaderBytes ? (from.Offset, from.NextSequence) : (HeaderBytes, 0L);
+            if (at > stream.Length)
+            {
+                return records;
+            }
+
+            stream.Position = at;
+            Span<byte> frame = stackalloc byte[FrameBytes];
+            var payload = new byte[MaxPayloadBytes];
+            while (true)
+            {
+                var got = stream.ReadAtLeast(frame, FrameBytes, throwOnEndOfStream: false);
+                if (got < FrameBytes)
+                {
+                    unreadBytes = got;
+                    break;
+                }
+
+                var length = BinaryPrimitives.ReadInt32LittleEndian(frame);
+                if (length is < 1 or > MaxPayloadBytes || BinaryPrimitives.ReadInt64LittleEndian(frame[8..]) != sequence
+                    || stream.ReadAtLeast(payload.AsSpan(0, length), length, throwOnEndOfStream: false) < length
+                    || BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]) != Checksum(frame, payload.AsSpan(0, length))
+                    || LoggedRecord.ReadPayload(payload.AsSpan(0, length)) is not { } record)
+                {
+                    unreadBytes = Math.Max(1, stream.Length - at);
+                    break;
+                }
+
+                at += FrameBytes + length;
+                sequence++;
+                records.Add((record, new LogPosition(id, at, sequence)));
+            }
         }
 
         return records;
@@ -185,24 +244,16 @@ internal sealed class VisitLog : IDisposable
     {
         BinaryPrimitives.WriteInt32LittleEndian(frame, payloadLength);
         BinaryPrimitives.WriteInt64LittleEndian(frame[8..], sequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Checksum(frame[8..]));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc32.HashToUInt32(frame[8..]));
     }
 
-    /// <summary>CRC-32 of the sequence number and the payload.</summary>
-    private static uint Checksum(ReadOnlySpan<byte> sequenceAndPayload) => Crc32.HashToUInt32(sequenceAndPayload);
-
-    /// <summary>After a failed append: drop whatever part of it reached the file (readers stop at it anyway).</summary>
-    private void TryCutBack()
+    /// <summary>CRC-32 of the sequence number (the frame's last 8 bytes) and the payload.</summary>
+    private static uint Checksum(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> payload)
     {
-        try
-        {
-            RandomAccess.SetLength(_handle, End);
-        }
-#pragma warning disable CA1031 // Best effort: a torn tail is also skipped by readers (checksum and sequence).
-        catch (IOException)
-#pragma warning restore CA1031
-        {
-        }
+        var crc = new Crc32();
+        crc.Append(frame[8..FrameBytes]);
+        crc.Append(payload);
+        return crc.GetCurrentHashAsUInt32();
     }
 }
 
