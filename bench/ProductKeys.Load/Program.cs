@@ -4,7 +4,8 @@ using ProductKeys.Load.Mak;
 
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll kms [REQUESTS_PER_LEVEL] [SERVERS]
 //   SERVERS: comma-separated subset of pk-normal,pk-full,native-normal,native-full,echo (default: all; native-* when published)
-//   PK_KMS_HOST_NATIVE=PATH: the native host to measure; PK_KMS_BASELINE=PATH/pk.dll: another build, measured as "baseline"
+//   PK_KMS_HOST_NATIVE=PATH: the native host to measure; PK_KMS_BASELINE=PATH/pk.dll: another build, measured as "baseline";
+//   PK_KMS_BASELINE_NATIVE=PATH/pk-kms-host: another build's native host, measured as "baseline-native"
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll mak [REQUESTS_PER_ROUND [sqlite|postgres]]   (PostgreSQL too when PK_BENCH_POSTGRES is set)
 // (internally also: "echo-server", the plain Kestrel JSON echo the KMS host is compared with)
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;

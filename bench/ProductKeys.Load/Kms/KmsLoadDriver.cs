@@ -36,6 +36,11 @@ internal static class KmsLoadDriver
             Console.WriteLine($"baseline (JIT, its own defaults): {baseline}");
         }
 
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE_NATIVE") is { Length: > 0 } baselineNative)
+        {
+            Console.WriteLine($"baseline-native (its own defaults): {baselineNative}");
+        }
+
         Console.WriteLine(native is null
             ? "pk-kms-host (Native AOT): not published, not measured (scripts/publish-kms-host.sh, or PK_KMS_HOST_NATIVE=PATH)"
             : $"pk-kms-host (Native AOT): {native}");
@@ -72,6 +77,12 @@ internal static class KmsLoadDriver
         if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE") is { Length: > 0 } baseline)
         {
             yield return new("baseline", data => ServerProcess.StartAsync(baseline, "kms-host", "serve", "--data", data, "--urls", "http://127.0.0.1:0"), true);
+        }
+
+        // Another build's native host (e.g. main's), served with its own defaults.
+        if (Environment.GetEnvironmentVariable("PK_KMS_BASELINE_NATIVE") is { Length: > 0 } baselineNative)
+        {
+            yield return new("baseline-native", data => ServerProcess.StartProgramAsync(baselineNative, "--data", data, "--urls", "http://127.0.0.1:0"), true);
         }
 
         foreach (var sync in (string[])["normal", "full"])
