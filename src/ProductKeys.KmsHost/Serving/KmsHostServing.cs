@@ -59,7 +59,10 @@ public static class KmsHostServing
     {
         var built = KmsHostApp.Build(options, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             // A port already in use is reported below in one line, not as a stack trace.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+            // Its only messages are per request (Information); while any level of it is enabled, ASP.NET Core
+            // starts an Activity for every request (measured: 4–8 µs less CPU per request without it).
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);
