@@ -125,24 +125,46 @@ public sealed class LogFoldTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_holding_a_snapshot_does_not_keep_the_log_from_being_started_afresh()
+    {
+        using var database = OpenWithoutBackgroundFolds(restartLogAt: 4096);
+        await VisitAsync(database, 0, 100);
+        database.Fold();
+        // A backup, or a sqlite3 shell, reading kms.db from an older snapshot than the next fold's.
+        using var reader = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
+        reader.Open();
+        using var snapshot = reader.BeginTransaction(deferred: true);
+        Assert.Equal(100L, Convert.ToInt64(KmsDatabase.Scalar(reader, "SELECT COUNT(*) FROM clients;"), CultureInfo.InvariantCulture));
+        await VisitAsync(database, 100, 100);
+
+        database.Fold();
+
+        Assert.Equal(VisitLog.HeaderBytes, new FileInfo(LogFile).Length);
+        Assert.Equal((200, 200L, 100L), database.Read(Totals));
+    }
+
+    [Fact]
     public async Task Concurrent_visits_outside_folds_and_log_restarts_count_every_visit_once()
     {
-        const int Writers = 8, VisitsEach = 150;
+        const int Writers = 8, VisitsEach = 150, Round = 25;
         using (var database = KmsDatabase.Open(DatabaseFile, KmsSyncMode.Normal, null, restartLogAt: 8 * 1024, foldInterval: TimeSpan.FromMilliseconds(1)))
         {
-            var cancel = TestContext.Current.CancellationToken;
-            var writing = Enumerable.Range(0, Writers).Select(w => Task.Run(() => VisitAsync(database, w * VisitsEach, VisitsEach), cancel)).ToArray();
-            var outsideFolds = Task.Run(async () =>
+            // Each writer, after every round of its visits, folds from outside (as status does) and has
+            // the host fold (which restarts the log once it is past 8 KiB) while the others write.
+            var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
             {
-                while (!writing.All(t => t.IsCompleted))
+                for (var first = w * VisitsEach; first < (w + 1) * VisitsEach; first += Round)
                 {
+                    await VisitAsync(database, first, Round);
                     KmsDatabase.ReadFolded(DatabaseFile, Totals);
-                    await Task.Yield();
+                    database.Fold();
                 }
-            }, cancel);
-            await Task.WhenAll([.. writing, outsideFolds]).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+            }, TestContext.Current.CancellationToken));
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
 
             Assert.Equal((Writers * VisitsEach, (long)Writers * VisitsEach, Writers * VisitsEach / 2L), database.Read(Totals));
+            // The log was started afresh on the way: it is far shorter than the visits written to it.
+            Assert.True(new FileInfo(LogFile).Length < Writers * VisitsEach * 50);
         }
 
         Assert.Equal((Writers * VisitsEach, (long)Writers * VisitsEach, Writers * VisitsEach / 2L), KmsDatabase.ReadFolded(DatabaseFile, Totals));
@@ -151,13 +173,16 @@ public sealed class LogFoldTests : IDisposable
     [Fact]
     public async Task Closing_while_requests_arrive_keeps_every_answered_visit()
     {
+        const int Visits = 2000;
         var database = KmsDatabase.Open(DatabaseFile);
-        var visits = Enumerable.Range(0, 400).Select(i => Task.Run<string?>(async () =>
+        var answeredSoFar = 0;
+        var visits = Enumerable.Range(0, Visits).Select(i => Task.Run<string?>(async () =>
         {
             var record = Visit(i);
             try
             {
                 await database.RecordVisitAsync(record.Visit!, _ => record.Activation);
+                Interlocked.Increment(ref answeredSoFar);
                 return record.Visit!.Cmid;
             }
             catch (ObjectDisposedException)
@@ -165,11 +190,16 @@ public sealed class LogFoldTests : IDisposable
                 return null;
             }
         }, TestContext.Current.CancellationToken)).ToArray();
-        await Task.Delay(5, TestContext.Current.CancellationToken);
+        // Close once requests are being answered, while others still arrive.
+        while (Volatile.Read(ref answeredSoFar) < 50 && !visits.All(v => v.IsCompleted))
+        {
+            await Task.Yield();
+        }
+
         database.Dispose();
 
         var answered = (await Task.WhenAll(visits).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken)).OfType<string>().ToHashSet();
-
+        Assert.InRange(answered.Count, 50, Visits);
         using var reopened = KmsDatabase.Open(DatabaseFile);
         Assert.Superset(answered, reopened.Read(Cmids));
         Assert.Equal(answered.Count, reopened.Read(Totals).Requests);

@@ -33,6 +33,9 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
     /// <summary>How often the folder looks for records to fold when fewer wait.</summary>
     private static readonly TimeSpan DefaultFoldInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long the folder waits after a failed fold before it tries again.</summary>
+    private static readonly TimeSpan FoldRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>A log longer than this (and folded) is started afresh, unless the host is opened with another length.</summary>
     private const long RestartLogAtBytes = 16 * 1024 * 1024;
 
@@ -122,14 +125,19 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
             {
                 // The tail of a write the last host died in, or damage: kept for a look, never applied.
                 var kept = $"{logPath}.unread-{Guid.NewGuid():N}";
-                File.Copy(logPath, kept);
+                try
+                {
+                    File.Copy(logPath, kept);
+                }
+                catch (IOException e)
+                {
+                    kept = $"nowhere ({e.Message})";
+                }
+
                 LogUnreadTail(logger, unreadBytes, applied, kept);
             }
 
-            if (!tables.MakeFoldsDurable())
-            {
-                throw new IOException($"{path} is in use: its log could not be folded for good. Try again when 'pk kms-host status' or other readers are done.");
-            }
+            tables.MakeFoldsDurable();
 
             // In its own transaction, after the fold is on disk: a host dying in between folds nothing twice.
             tables.WhileLocked(() => log = VisitLog.StartAfresh(logPath, sync == KmsSyncMode.Full));
@@ -485,6 +493,8 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
 #pragma warning restore CA1031
             {
                 LogFoldFailed(_logger, e);
+                // Not again at once: a full disk or a locked database does not clear in a quarter second.
+                Thread.Sleep(FoldRetryDelay);
             }
 
             // A backstop: requests queued and nobody writing them (never expected) are written now.
@@ -507,7 +517,7 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
             {
                 if (TryRestartLog() is { } failed)
                 {
-                    throw failed;
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
                 }
             }
             finally
@@ -529,11 +539,7 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
             lock (_gate)
             {
                 FoldLogged();
-                if (!_tables.MakeFoldsDurable())
-                {
-                    return new IOException("The visit log cannot be started afresh yet: a reader of kms.db kept the checkpoint from completing.");
-                }
-
+                _tables.MakeFoldsDurable();
                 _tables.WhileLocked(_log.Restart);
                 return null;
             }

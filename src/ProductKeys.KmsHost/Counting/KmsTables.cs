@@ -32,6 +32,9 @@ internal sealed class KmsTables : IDisposable
     /// <summary>The meta entry holding the log position folded up to.</summary>
     private const string FoldedMeta = "log-folded";
 
+    /// <summary>The meta entry the flush before a restart of the log writes (any change would do).</summary>
+    private const string SyncedMeta = "log-synced";
+
     /// <summary>Rows older than the window are deleted at most once per hour of host time: every reader filters by the window anyway.</summary>
     private const long HousekeepingSeconds = 3600;
 
@@ -125,15 +128,27 @@ internal sealed class KmsTables : IDisposable
     }
 
     /// <summary>
-    /// Makes every committed fold durable (a full checkpoint, which flushes the database file), so
-    /// the log may then be emptied: with <c>synchronous=NORMAL</c> a commit alone is not yet on the disk.
+    /// Makes every committed fold durable, so the log may then be emptied: with
+    /// <c>synchronous=NORMAL</c> a commit alone is not yet on the disk. One small write transaction
+    /// with <c>synchronous=FULL</c> flushes the write-ahead log, which holds every earlier commit
+    /// (another process's too); commits already checkpointed were flushed with the database file.
+    /// Unlike a checkpoint, it never waits for readers.
     /// </summary>
-    /// <returns><c>false</c> when a reader kept the checkpoint from completing (try again later).</returns>
-    public bool MakeFoldsDurable()
+    public void MakeFoldsDurable()
     {
-        using var command = Command(_connection, "PRAGMA wal_checkpoint(FULL);");
-        using var reader = command.ExecuteReader();
-        return reader.Read() && reader.GetInt64(0) == 0;
+        var synchronous = Convert.ToInt64(Scalar("PRAGMA synchronous;"), CultureInfo.InvariantCulture);
+        Execute(_connection, "PRAGMA synchronous=FULL;");
+        try
+        {
+            using var transaction = Begin();
+            Execute(_connection, $"INSERT INTO meta (name, value) VALUES ('{SyncedMeta}', $v) ON CONFLICT (name) DO UPDATE SET value = $v;",
+                ("$v", Guid.NewGuid().ToString("N")));
+            transaction.Commit();
+        }
+        finally
+        {
+            Execute(_connection, synchronous == 2 ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+        }
     }
 
     /// <summary>
@@ -186,6 +201,12 @@ internal sealed class KmsTables : IDisposable
     {
         using var command = Command(connection, sql, parameters);
         command.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var command = Command(_connection, sql);
+        return command.ExecuteScalar();
     }
 
     internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
