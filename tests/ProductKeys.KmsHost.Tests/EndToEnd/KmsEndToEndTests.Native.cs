@@ -75,6 +75,26 @@ public sealed partial class KmsEndToEndTests
         Assert.NotEqual(0, refused.ExitCode);
     }
 
+    [Fact]
+    public async Task The_native_host_without_its_sqlite_library_says_what_is_missing()
+    {
+        // Only the executable, as if libe_sqlite3.so had not been shipped with it.
+        var alone = Path.Combine(_root, "alone");
+        Directory.CreateDirectory(alone);
+        var copy = Path.Combine(alone, "pk-kms-host");
+        File.Copy(NativeHost.Path, copy);
+        var start = NativeHost.StartInfo("--data", Path.Combine(alone, "data"), "--urls", "http://127.0.0.1:0");
+        start.FileName = copy;
+
+        using var process = Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("libe_sqlite3.so", error, StringComparison.Ordinal);
+        Assert.Contains("scripts/publish-kms-host.sh", error, StringComparison.Ordinal);
+    }
+
     /// <summary>The options a help text lists, less those of the program rather than the command (pk's --json, a root command's --version).</summary>
     private static string[] Options(string help) =>
         [.. help.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("--", StringComparison.Ordinal)).Select(l => l.Split(' ')[0])
