@@ -134,7 +134,7 @@ public sealed class LogFoldTests : IDisposable
         using var reader = new SqliteConnection($"Data Source={DatabaseFile};Pooling=False");
         reader.Open();
         using var snapshot = reader.BeginTransaction(deferred: true);
-        Assert.Equal(100L, Convert.ToInt64(KmsDatabase.Scalar(reader, "SELECT COUNT(*) FROM clients;"), CultureInfo.InvariantCulture));
+        Assert.Equal(100L, Convert.ToInt64(KmsTables.Scalar(reader, "SELECT COUNT(*) FROM clients;"), CultureInfo.InvariantCulture));
         await VisitAsync(database, 100, 100);
 
         database.Fold();
@@ -219,7 +219,7 @@ public sealed class LogFoldTests : IDisposable
 
     private static HashSet<string> Cmids(SqliteConnection connection)
     {
-        using var command = KmsDatabase.Command(connection, "SELECT cmid FROM clients;");
+        using var command = KmsTables.Command(connection, "SELECT cmid FROM clients;");
         using var reader = command.ExecuteReader();
         var cmids = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
@@ -248,7 +248,7 @@ public sealed class LogFoldTests : IDisposable
 
     /// <summary>Clients counted, the requests counter, and activations stored.</summary>
     private static (int Clients, long Requests, long Activations) Totals(SqliteConnection connection) =>
-        (Convert.ToInt32(KmsDatabase.Scalar(connection, "SELECT COUNT(*) FROM clients;"), CultureInfo.InvariantCulture),
-         Convert.ToInt64(KmsDatabase.Scalar(connection, "SELECT value FROM counters WHERE name = 'requests';"), CultureInfo.InvariantCulture),
-         Convert.ToInt64(KmsDatabase.Scalar(connection, "SELECT COUNT(*) FROM activations;"), CultureInfo.InvariantCulture));
+        (Convert.ToInt32(KmsTables.Scalar(connection, "SELECT COUNT(*) FROM clients;"), CultureInfo.InvariantCulture),
+         Convert.ToInt64(KmsTables.Scalar(connection, "SELECT value FROM counters WHERE name = 'requests';"), CultureInfo.InvariantCulture),
+         Convert.ToInt64(KmsTables.Scalar(connection, "SELECT COUNT(*) FROM activations;"), CultureInfo.InvariantCulture));
 }

@@ -17,8 +17,8 @@ public sealed class SyncModeTests : IDisposable
         await using var app = KmsHostApp.Build(new KmsHostOptions { DataDirectory = _data, Sync = mode }, ["http://127.0.0.1:0"], new FakeTimeProvider(HostFixture.Start)).Value;
         var database = app.Services.GetRequiredService<KmsDatabase>();
         Assert.Equal(logFlushed, database.LogFlushesToDisk);
-        Assert.Equal(sqliteSynchronous, database.Read(c => KmsDatabase.Scalar(c, "PRAGMA synchronous;")));
-        Assert.Equal("wal", database.Read(c => KmsDatabase.Scalar(c, "PRAGMA journal_mode;")));
+        Assert.Equal(sqliteSynchronous, database.Read(c => KmsTables.Scalar(c, "PRAGMA synchronous;")));
+        Assert.Equal("wal", database.Read(c => KmsTables.Scalar(c, "PRAGMA journal_mode;")));
     }
 
     [Fact]

@@ -130,7 +130,7 @@ public sealed class ThresholdTests : IDisposable
         }
 
         _host.Restart();
-        var stored = _host.Database.Read(c => Convert.ToInt64(Counting.KmsDatabase.Scalar(c, "SELECT COUNT(*) FROM activations;"), System.Globalization.CultureInfo.InvariantCulture));
+        var stored = _host.Database.Read(c => Convert.ToInt64(Counting.KmsTables.Scalar(c, "SELECT COUNT(*) FROM activations;"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(1, stored);
     }
 

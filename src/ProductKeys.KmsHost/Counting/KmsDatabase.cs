@@ -266,15 +266,6 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
         }
     }
 
-    internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = KmsTables.Command(connection, sql, parameters);
-        return command.ExecuteScalar();
-    }
-
-    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters) =>
-        KmsTables.Command(connection, sql, parameters);
-
     private static string LogPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".log");
 
     private static FileStream TakeOwnerLock(string databasePath)
@@ -379,7 +370,7 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
 
     private void WriteBatch()
     {
-        Array.Clear(_failed);
+        Array.Clear(_failed, 0, _batch.Count);
         if (_log.NeedsRestart && TryRestartLog() is { } unusable)
         {
             foreach (var pending in _batch)

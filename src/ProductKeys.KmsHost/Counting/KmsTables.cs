@@ -136,7 +136,7 @@ internal sealed class KmsTables : IDisposable
     /// </summary>
     public void MakeFoldsDurable()
     {
-        var synchronous = Convert.ToInt64(Scalar("PRAGMA synchronous;"), CultureInfo.InvariantCulture);
+        var synchronous = Convert.ToInt64(Scalar(_connection, "PRAGMA synchronous;"), CultureInfo.InvariantCulture);
         Execute(_connection, "PRAGMA synchronous=FULL;");
         try
         {
@@ -203,9 +203,9 @@ internal sealed class KmsTables : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private object? Scalar(string sql)
+    internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = Command(_connection, sql);
+        using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();
     }
 

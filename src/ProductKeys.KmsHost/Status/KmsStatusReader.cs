@@ -59,7 +59,7 @@ public static class KmsStatusReader
     {
         var windowStart = now.ToUnixTimeSeconds() - (long)KmsProtocol.CountWindow.TotalSeconds;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        using (var command = KmsDatabase.Command(connection,
+        using (var command = KmsTables.Command(connection,
             "SELECT product, COUNT(*) FROM clients WHERE last_seen > $w GROUP BY product ORDER BY product;", ("$w", windowStart)))
         using (var reader = command.ExecuteReader())
         {
@@ -70,7 +70,7 @@ public static class KmsStatusReader
         }
 
         var counters = new Dictionary<string, long>(StringComparer.Ordinal);
-        using (var command = KmsDatabase.Command(connection, "SELECT name, value FROM counters;"))
+        using (var command = KmsTables.Command(connection, "SELECT name, value FROM counters;"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -79,11 +79,11 @@ public static class KmsStatusReader
             }
         }
 
-        var listening = KmsDatabase.Scalar(connection, "SELECT value FROM meta WHERE name = $n;", ("$n", KmsHostApp.ListeningMeta)) as string;
+        var listening = KmsTables.Scalar(connection, "SELECT value FROM meta WHERE name = $n;", ("$n", KmsHostApp.ListeningMeta)) as string;
         var port = listening?.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(a => Uri.TryCreate(a, UriKind.Absolute, out var u) ? u.Port : (int?)null).FirstOrDefault(p => p is not null);
         var warnings = new List<string>();
-        using (var command = KmsDatabase.Command(connection,
+        using (var command = KmsTables.Command(connection,
             "SELECT cmid, COUNT(*) FROM client_hardware WHERE last_seen > $w GROUP BY cmid HAVING COUNT(*) > 1 ORDER BY COUNT(*) DESC, cmid LIMIT 20;", ("$w", windowStart)))
         using (var reader = command.ExecuteReader())
         {
@@ -123,7 +123,7 @@ public static class KmsStatusReader
 
     private static KmsClientSeen? Client(SqliteConnection connection, long windowStart, string order)
     {
-        using var command = KmsDatabase.Command(connection,
+        using var command = KmsTables.Command(connection,
             $"SELECT cmid, product, last_seen FROM clients WHERE last_seen > $w ORDER BY last_seen {order}, cmid LIMIT 1;", ("$w", windowStart));
         using var reader = command.ExecuteReader();
         return reader.Read() ? new KmsClientSeen(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2))) : null;

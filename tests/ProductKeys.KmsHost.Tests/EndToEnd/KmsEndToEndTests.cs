@@ -242,7 +242,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
         using var database = Counting.KmsDatabase.Open(new Data.KmsHostFolder(data).DatabaseFile);
         var stored = database.Read(connection =>
         {
-            using var command = Counting.KmsDatabase.Command(connection, "SELECT activation_id FROM activations;");
+            using var command = Counting.KmsTables.Command(connection, "SELECT activation_id FROM activations;");
             using var reader = command.ExecuteReader();
             var ids = new HashSet<string>(StringComparer.Ordinal);
             while (reader.Read())
