@@ -99,14 +99,17 @@ public static class OnlineActivation
     public static Outcome<TrustedKeySet> ParseTrust(IEnumerable<string> pems)
     {
         ArgumentNullException.ThrowIfNull(pems);
-        try
+        var keys = new List<TrustedKey>();
+        foreach (var pem in pems)
         {
-            var set = new TrustedKeySet(pems.Select(TrustedKey.FromPem));
-            return set.Count == 0 ? new Refusal(ErrorCatalogue.ValidationFailed, "No publisher key was given.") : set;
+            if (!TrustedKey.TryFromPem(pem, out var key, out var problem))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"Not a publisher public key (PEM): {problem}");
+            }
+
+            keys.Add(key);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
-        {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"Not a publisher public key (PEM): {e.Message}");
-        }
+
+        return keys.Count == 0 ? new Refusal(ErrorCatalogue.ValidationFailed, "No publisher key was given.") : new TrustedKeySet(keys);
     }
 }

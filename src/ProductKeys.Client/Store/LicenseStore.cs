@@ -56,11 +56,7 @@ public sealed class LicenseStore
             license = license with { TrustedKeys = license.TrustedKeys ?? [] };
             foreach (var pem in license.TrustedKeys)
             {
-                try
-                {
-                    TrustedKey.FromPem(pem);
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
+                if (!TrustedKey.TryFromPem(pem, out _, out _))
                 {
                     return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} holds a trusted key that is not a public key: install the publisher's keys again with --trust FILE.");
                 }
@@ -101,7 +97,11 @@ public sealed class LicenseStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be written: {e.Message}");
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace ProductKeys.Core.Signing;
@@ -69,6 +70,26 @@ public sealed class TrustedKey
         return keys.Count == 1
             ? keys.Keys[0]
             : throw new FormatException($"Expected one public key, found {keys.Count}.");
+    }
+
+    /// <summary>Reads a PEM file's text like <see cref="FromPem"/>, without throwing.</summary>
+    /// <param name="pem">The text.</param>
+    /// <param name="key">The key, when the text is exactly one P-256 public key.</param>
+    /// <param name="problem">Why it is not, otherwise.</param>
+    public static bool TryFromPem(string pem, [NotNullWhen(true)] out TrustedKey? key, [NotNullWhen(false)] out string? problem)
+    {
+        try
+        {
+            key = FromPem(pem);
+            problem = null;
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
+        {
+            key = null;
+            problem = e.Message;
+            return false;
+        }
     }
 
     /// <summary>The key as a PEM <c>PUBLIC KEY</c> block.</summary>

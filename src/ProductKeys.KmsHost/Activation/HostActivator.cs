@@ -116,15 +116,19 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
                 return keys.Refusal;
             }
 
-            try
+            var published = new List<TrustedKey>();
+            foreach (var pem in keys.Value.Keys.Select(k => k.Pem))
             {
-                trust = new TrustedKeySet(keys.Value.Keys.Select(k => TrustedKey.FromPem(k.Pem)));
-                pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
+                if (!TrustedKey.TryFromPem(pem, out var publisherKey, out var problem))
+                {
+                    return new Refusal(ErrorCatalogue.SignatureInvalid, $"The service published a key that is not a P-256 public key: {problem}");
+                }
+
+                published.Add(publisherKey);
             }
-            catch (Exception e) when (e is FormatException or ArgumentException)
-            {
-                return new Refusal(ErrorCatalogue.SignatureInvalid, $"The service published a key that is not a P-256 public key: {e.Message}");
-            }
+
+            trust = new TrustedKeySet(published);
+            pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
         }
 
         var answer = await client.ActivateKmsHostAsync(service, request.Value, cancellationToken);

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
@@ -62,12 +61,10 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
     private async Task<(IssuedKey, List<(Guid, string)>)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
         const string keyId = """(SELECT "Id" FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type)""";
-        await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = """
+        await using var command = await MakActivationRows.CommandAsync(db, """
             SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey"
             FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type;
-            """ + (deviceHashes is null ? "" : MakActivationRows.CandidatesSql(keyId, deviceHashes.Count));
+            """ + (deviceHashes is null ? "" : MakActivationRows.CandidatesSql(keyId, deviceHashes.Count)), ct);
         MakActivationRows.Bind(command, "group", key.Group);
         MakActivationRows.Bind(command, "serial", key.Serial);
         MakActivationRows.Bind(command, "type", key.Type.ToString());

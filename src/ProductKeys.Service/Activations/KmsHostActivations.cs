@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Certificates;
@@ -43,7 +42,7 @@ internal sealed partial class KmsHostActivations(
             return new Refusal(ErrorCatalogue.ValidationFailed, $"'hostId' must be 1 to {MaxHostIdLength} characters.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.HostPublicKey) || request.HostPublicKey.Length > MaxPublicKeyLength || !IsPublicKey(request.HostPublicKey))
+        if (string.IsNullOrWhiteSpace(request.HostPublicKey) || request.HostPublicKey.Length > MaxPublicKeyLength || !TrustedKey.TryFromPem(request.HostPublicKey, out _, out _))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, "'hostPublicKey' must be the host's ECDSA P-256 public key as PEM.");
         }
@@ -118,9 +117,9 @@ internal sealed partial class KmsHostActivations(
         if (consumed == 0)
         {
             await transaction.RollbackAsync(ct);
-            var limit = await db.Keys.Where(k => k.Id == key.Id).Select(k => k.ActivationLimit).SingleAsync(ct);
+            // A KMS host key's limit never changes (only a MAK's can be raised): the row read before holds it.
             return new Refusal(ErrorCatalogue.KmsHostKeyLimit,
-                $"This KMS host key already serves {limit} hosts: reactivate one of them, or contact the publisher.");
+                $"This KMS host key already serves {key.ActivationLimit} hosts: reactivate one of them, or contact the publisher.");
         }
 
         db.KmsHostActivations.Add(new KmsHostActivation
@@ -146,19 +145,6 @@ internal sealed partial class KmsHostActivations(
             .Select(p => new { p.Id, p.KmsThreshold })
             .ToListAsync(ct);
         return [.. products.Take(KmsHostCertificate.MaxProducts).Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold)))];
-    }
-
-    private static bool IsPublicKey(string pem)
-    {
-        try
-        {
-            TrustedKey.FromPem(pem);
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or CryptographicException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "KMS host key …{PartialKey} activated host {HostId} for {Products} products")]

@@ -19,7 +19,7 @@ internal sealed class MakActivationRows(LicensingDbContext db)
     /// <summary>The activations of the key that share at least one component hash with the request.</summary>
     public async Task<List<(Guid Id, string HardwareId)>> CandidatesAsync(Guid keyId, IReadOnlyList<long> hashes, CancellationToken ct)
     {
-        await using var command = await CommandAsync(CandidatesSql("@key", hashes.Count), ct);
+        await using var command = await CommandAsync(db, CandidatesSql("@key", hashes.Count), ct);
         Bind(command, "key", Value(keyId));
         BindHashes(command, hashes);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -78,7 +78,7 @@ internal sealed class MakActivationRows(LicensingDbContext db)
     /// </summary>
     public async Task<MakConsumption> ConsumeOnPostgresAsync(MakActivation activation, long[] hashes, CancellationToken ct)
     {
-        await using var command = await CommandAsync("""
+        await using var command = await CommandAsync(db, """
             WITH consumed AS (
                 UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
                 WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
@@ -110,7 +110,8 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         }
     }
 
-    private async Task<DbCommand> CommandAsync(string sql, CancellationToken ct)
+    /// <summary>A command on the context's own connection (opened if need be), outside EF Core's query pipeline.</summary>
+    public static async Task<DbCommand> CommandAsync(LicensingDbContext db, string sql, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         var command = db.Database.GetDbConnection().CreateCommand();

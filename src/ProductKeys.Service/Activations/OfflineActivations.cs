@@ -58,8 +58,8 @@ internal sealed class OfflineActivations(LicensingDbContext db, IssuedKeyLookup 
             return found.Refusal;
         }
 
-        var access = await AccountAccess.FindAsync(db, user, found.Value.BillingAccountId, ct);
-        return access.IsSuccess ? AccessRules.MayViewKeys(user, access.Value.Role) : access.Refusal;
+        var access = await AccountAccess.FindAsync(db, user, found.Value.BillingAccountId, role => AccessRules.MayViewKeys(user, role), ct);
+        return access.IsSuccess ? null : access.Refusal;
     }
 
     private static OfflineActivationResponse Refused(string? hardwareId, Refusal refusal) =>

@@ -172,6 +172,21 @@ public abstract class MakActivationTests<TFixture>(TFixture fixture) where TFixt
         Assert.Equal("KEY_UNKNOWN", answer.GetProperty("responses")[0].GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData(TestWorld.OtherOrgOwner, "NOT_FOUND")]
+    [InlineData("GlobalAdministrator-Reader", "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR")]
+    [InlineData("User-Owner", "FORBIDDEN_NOT_BILLING_ADMIN")]
+    public async Task An_offline_batch_activates_a_real_key_only_for_those_the_key_rule_lets_see_it(string user, string code)
+    {
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+
+        var answer = await Problems.OkJsonAsync(await fixture.PostJsonAsync(user, "/api/v1/offline-activations",
+            new { requests = new[] { new { format = "pk-offline-request-v1", product = TestWorld.Desktop, key, hardwareId = ActivationWorld.Device("not-theirs", TestWorld.Desktop) } } }));
+
+        Assert.Equal(code, answer.GetProperty("responses")[0].GetProperty("code").GetString());
+        Assert.Equal(0, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
+    }
+
     private async Task<string> ProductKeysOf(string product, string field)
     {
         var products = await Problems.OkJsonAsync(await fixture.GetAsync(ActivationWorld.Owner, "/api/v1/products"));
