@@ -1,6 +1,11 @@
 namespace ProductKeys.Client.Licensing;
 
-/// <summary>The timers and limits of SPEC §3 (public practice defaults).</summary>
+/// <summary>
+/// The timers and limits of SPEC §3 (public practice defaults). A KMS activation's 180 days are the
+/// certificate's own (<see cref="Core.Certificates.KmsClientCertificate.Validity"/>, its expiry
+/// signed by the host); the KMS client's renewal and retry intervals are
+/// <see cref="Core.Kms.KmsProtocol"/>'s.
+/// </summary>
 public static class LicensePolicy
 {
     /// <summary>Initial grace after the first key install.</summary>
@@ -8,9 +13,6 @@ public static class LicensePolicy
 
     /// <summary>Out-of-tolerance grace after a significant hardware change or a KMS lapse.</summary>
     public static readonly TimeSpan OutOfToleranceGrace = TimeSpan.FromDays(30);
-
-    /// <summary>A KMS activation is valid this long after the last successful renewal.</summary>
-    public static readonly TimeSpan KmsValidity = TimeSpan.FromDays(180);
 
     /// <summary>Rearms allowed on MAK and setup-key devices (unlimited for KMS clients).</summary>
     public const int MaxRearms = 3;

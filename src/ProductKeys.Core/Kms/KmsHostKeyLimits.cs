@@ -6,7 +6,11 @@ namespace ProductKeys.Core.Kms;
 /// </summary>
 public static class KmsHostKeyLimits
 {
-    /// <summary>Distinct host IDs one key may activate.</summary>
+    /// <summary>
+    /// Distinct host IDs one key may activate. The licensing service issues every KMS host key with
+    /// this limit unless its operator configures another (<c>Orders:KmsHostLimit</c>); a key keeps
+    /// the limit it was issued with.
+    /// </summary>
     public const int MaxHosts = 6;
 
     /// <summary>Activations (reinstalls) of one host ID with one key.</summary>

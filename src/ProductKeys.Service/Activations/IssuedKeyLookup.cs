@@ -2,6 +2,7 @@ using System.Net;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
+using ProductKeys.Data.Activations;
 using ProductKeys.Data.Keys;
 using ProductKeys.Service.Secrets;
 
@@ -37,7 +38,7 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
 
     /// <summary>
     /// The key's row and, in the same round trip, the MAK activations of that key that share a
-    /// component hash with the device (<see cref="MakActivationRows.CandidatesSql"/>).
+    /// component hash with the device (<see cref="MakActivationSql.Candidates"/>).
     /// </summary>
     public async Task<Outcome<(IssuedKey Key, List<(Guid Id, string HardwareId)> Candidates)>> FindAsync(
         ProductKey key, IPAddress? client, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
@@ -60,11 +61,8 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
     /// </summary>
     private async Task<(IssuedKey, List<(Guid, string)>)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
-        const string keyId = """(SELECT "Id" FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type)""";
-        await using var command = await MakActivationRows.CommandAsync(db, """
-            SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey"
-            FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type;
-            """ + (deviceHashes is null ? "" : MakActivationRows.CandidatesSql(keyId, deviceHashes.Count)), ct);
+        await using var command = await MakActivationRows.CommandAsync(db,
+            IssuedKeySql.Read + (deviceHashes is null ? "" : MakActivationSql.Candidates(IssuedKeySql.IdSubquery, deviceHashes.Count)), ct);
         MakActivationRows.Bind(command, "group", key.Group);
         MakActivationRows.Bind(command, "serial", key.Serial);
         MakActivationRows.Bind(command, "type", key.Type.ToString());

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -111,10 +112,7 @@ internal sealed partial class KmsHostActivations(
             return null;
         }
 
-        var consumed = await db.Keys
-            .Where(k => k.Id == key.Id && k.ActivationsUsed < k.ActivationLimit && k.Status == KeyStatus.Active)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.ActivationsUsed, k => k.ActivationsUsed + 1), ct);
-        if (consumed == 0)
+        if (!await ConsumeAsync(key.Id, ct))
         {
             await transaction.RollbackAsync(ct);
             // A KMS host key's limit never changes (only a MAK's can be raised): the row read before holds it.
@@ -134,6 +132,15 @@ internal sealed partial class KmsHostActivations(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return null;
+    }
+
+    /// <summary>One activation of the key (a new host), under <see cref="ActivationLimit"/>'s rule, in the open transaction.</summary>
+    private async Task<bool> ConsumeAsync(Guid keyId, CancellationToken ct)
+    {
+        await using var command = await MakActivationRows.CommandAsync(db, ActivationLimit.ConsumeSql, ct);
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        MakActivationRows.Bind(command, "key", MakActivationRows.Value(db, keyId));
+        return await command.ExecuteScalarAsync(ct) is not null;
     }
 
     private async Task<List<KmsProductCoverage>> CoverageAsync(IssuedKey key, CancellationToken ct)

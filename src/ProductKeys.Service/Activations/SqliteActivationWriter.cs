@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Data;
 using ProductKeys.Data.Activations;
+using ProductKeys.Data.Keys;
 
 namespace ProductKeys.Service.Activations;
 
@@ -12,7 +12,7 @@ namespace ProductKeys.Service.Activations;
 /// SQLite: MAK activations that consume are written by <b>one writer</b> in group commits
 /// (docs/adr/0010-mak-consumption-write-paths.md). Requests queue their activation; the writer
 /// takes everything queued, and in one <c>BEGIN IMMEDIATE</c> transaction gives each its own
-/// savepoint — the conditional UPDATE (used &lt; limit, key active), then the INSERTs — commits
+/// savepoint — the conditional UPDATE of <see cref="ActivationLimit"/>, then the INSERTs — commits
 /// once (one fsync for the batch, <c>synchronous=FULL</c>) and only then answers each request.
 /// Exactness is the database's, as before: each UPDATE sees the counts of those before it.
 /// </summary>
@@ -179,7 +179,7 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         insert.Parameters["@now"].Value = activation.ActivatedAt;
         for (var i = 0; i < hashes.Length; i++)
         {
-            insert.Parameters[MakActivationRows.HashName(i)].Value = hashes[i];
+            insert.Parameters[MakActivationSql.HashName(i)].Value = hashes[i];
         }
 
         try
@@ -213,11 +213,7 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
             pragmas.ExecuteNonQuery();
         }
 
-        _consume = Command(connection, """
-            UPDATE "Keys" SET "ActivationsUsed" = "ActivationsUsed" + 1
-            WHERE "Id" = @key AND "ActivationsUsed" < "ActivationLimit" AND "Status" = 'Active'
-            RETURNING "ActivationsUsed"
-            """);
+        _consume = Command(connection, ActivationLimit.ConsumeSql);
         _consume.Parameters.Add("@key", SqliteType.Text);
         // Every activation in a batch runs these: prepared once per connection, like the UPDATE.
         _savepoint = Command(connection, "SAVEPOINT activation");
@@ -235,12 +231,7 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
             return cached;
         }
 
-        var sql = new StringBuilder("""
-            INSERT INTO "MakActivations" ("Id", "KeyId", "ProductId", "HardwareId", "ActivatedAt", "LastActivatedAt", "Activations")
-            VALUES (@id, @key, @product, @hardware, @now, @now, 1);
-            INSERT INTO "MakActivationComponents" ("ActivationId", "KeyId", "Hash") VALUES
-            """);
-        var command = connection.CreateCommand();
+        var command = Command(connection, MakActivationSql.Record(hashCount));
         foreach (var name in new[] { "@id", "@key", "@product", "@hardware", "@now" })
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
@@ -248,11 +239,9 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
 
         for (var i = 0; i < hashCount; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")} (@id, @key, {MakActivationRows.HashName(i)})");
-            command.Parameters.Add(new SqliteParameter { ParameterName = MakActivationRows.HashName(i) });
+            command.Parameters.Add(new SqliteParameter { ParameterName = MakActivationSql.HashName(i) });
         }
 
-        command.CommandText = sql.Append(';').ToString();
         _inserts[hashCount] = command;
         return command;
     }

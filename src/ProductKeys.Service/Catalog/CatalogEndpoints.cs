@@ -63,7 +63,7 @@ internal static class CatalogEndpoints
             YieldsKmsHostKey = request.YieldsKmsHostKey ?? false,
             HeadroomPercent = request.HeadroomPercent ?? 125,
             HeadroomMinimum = request.HeadroomMinimum ?? 5,
-            KmsThreshold = request.KmsThreshold ?? category switch { ProductCategory.Desktop => 25, ProductCategory.Server => 5, _ => 0 },
+            KmsThreshold = request.KmsThreshold ?? KmsThresholds.DefaultFor(category),
         };
         db.Products.Add(product);
         if (!await db.KeyGroupCounters.AnyAsync(c => c.KeyGroup == product.KeyGroup, ct))

@@ -22,8 +22,8 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
 
     public static IReadOnlyList<Product> Catalog { get; } =
     [
-        new() { Id = "contoso-desktop", Name = "Contoso Desktop 2026", Category = ProductCategory.Desktop, KeyGroup = 1001, KmsThreshold = 25 },
-        new() { Id = "contoso-server", Name = "Contoso Server 2026", Category = ProductCategory.Server, KeyGroup = 1002, KmsThreshold = 5, YieldsKmsHostKey = true },
+        new() { Id = "contoso-desktop", Name = "Contoso Desktop 2026", Category = ProductCategory.Desktop, KeyGroup = 1001, KmsThreshold = KmsThresholds.Desktop },
+        new() { Id = "contoso-server", Name = "Contoso Server 2026", Category = ProductCategory.Server, KeyGroup = 1002, KmsThreshold = KmsThresholds.Server, YieldsKmsHostKey = true },
         new() { Id = "contoso-server-cal", Name = "Contoso Server 2026 User CAL", Category = ProductCategory.Cal, KeyGroup = 1003, KmsThreshold = 0 },
     ];
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ProductKeys.Core.Kms;
 
 namespace ProductKeys.Service.Orders;
 
@@ -12,7 +13,10 @@ internal sealed class OrderOptions
     [Range(1, 1_000_000)]
     public int CalPackSize { get; set; } = 500;
 
-    /// <summary>Distinct hosts one KMS host key may activate (public practice).</summary>
+    /// <summary>
+    /// Distinct hosts a KMS host key of a new order may activate; defaults to the rule's
+    /// <see cref="KmsHostKeyLimits.MaxHosts"/>. Each key keeps the limit it was issued with.
+    /// </summary>
     [Range(1, 1000)]
-    public int KmsHostLimit { get; set; } = 6;
+    public int KmsHostLimit { get; set; } = KmsHostKeyLimits.MaxHosts;
 }
