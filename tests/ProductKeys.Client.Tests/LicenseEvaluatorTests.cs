@@ -5,7 +5,7 @@ using ProductKeys.Core.Keys;
 
 namespace ProductKeys.Client.Tests;
 
-/// <summary>Every transition of SPEC §3 on a fake clock.</summary>
+/// <summary>Every transition of docs/product.md §3 on a fake clock.</summary>
 public sealed class LicenseEvaluatorTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using ProductKeys.Core.Errors;
 
 namespace ProductKeys.KmsHost.Tests;
 
-/// <summary>SPEC §4: the activation threshold, the 30-day window, the cap, and persistence across restarts.</summary>
+/// <summary>docs/product.md §4: the activation threshold, the 30-day window, the cap, and persistence across restarts.</summary>
 public sealed class ThresholdTests : IDisposable
 {
     private readonly HostFixture _host = new();

@@ -7,7 +7,7 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Cli.Device;
 
 /// <summary>
-/// The device commands of SPEC §9, each under its long form and the short verb volume-activation
+/// The device commands of docs/product.md §9, each under its long form and the short verb volume-activation
 /// admins know: ipk, ato, dli, dlv, xpr, upk, rearm, skms, ckms.
 /// </summary>
 internal static class DeviceCommands

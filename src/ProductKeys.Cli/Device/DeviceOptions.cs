@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ProductKeys.Cli.Device;
 
-/// <summary>The options every device command takes (SPEC §9); the store remembers them.</summary>
+/// <summary>The options every device command takes (docs/product.md §9); the store remembers them.</summary>
 internal sealed class DeviceOptions
 {
     public Option<string?> Product { get; } = new("--product") { Description = "The product id (remembered in the store)." };

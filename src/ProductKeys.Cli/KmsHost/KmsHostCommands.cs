@@ -4,7 +4,7 @@ using ProductKeys.KmsHost.Serving;
 
 namespace ProductKeys.Cli.KmsHost;
 
-/// <summary><c>pk kms-host serve|activate|status</c> (SPEC §4, §9).</summary>
+/// <summary><c>pk kms-host serve|activate|status</c> (docs/product.md §4, §9).</summary>
 internal static class KmsHostCommands
 {
     public static Command Create()

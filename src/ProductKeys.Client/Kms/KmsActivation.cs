@@ -8,7 +8,7 @@ using ProductKeys.Core.Keys;
 namespace ProductKeys.Client.Kms;
 
 /// <summary>
-/// The KMS client (SPEC §3, §4): finds a host, sends the request, and stores the client certificate
+/// The KMS client (docs/product.md §3, §4): finds a host, sends the request, and stores the client certificate
 /// only after verifying the chain publisher → host → client offline. Every attempt sets when the
 /// next one is due (<see cref="StoredLicense.NextRenewalDue"/>).
 /// </summary>

@@ -4,7 +4,7 @@ using ProductKeys.Core.Kms;
 namespace ProductKeys.Client.Kms;
 
 /// <summary>
-/// Which KMS hosts to try, in order (SPEC §4): the pinned host alone when one is pinned; otherwise
+/// Which KMS hosts to try, in order (docs/product.md §4): the pinned host alone when one is pinned; otherwise
 /// the host that answered last, then the SRV records of <c>_pk-kms._tcp.&lt;domain&gt;</c> in RFC 2782 order.
 /// </summary>
 public static class KmsHostLocator

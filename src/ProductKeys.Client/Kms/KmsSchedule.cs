@@ -5,7 +5,7 @@ using ProductKeys.Core.Kms;
 namespace ProductKeys.Client.Kms;
 
 /// <summary>
-/// The KMS client's timers (SPEC §3): an activated client renews every 7 days; a client that is not
+/// The KMS client's timers (docs/product.md §3): an activated client renews every 7 days; a client that is not
 /// activated yet, or whose renewal failed, retries every 2 hours; the host's answer may override
 /// both within 15 minutes and 30 days.
 /// </summary>

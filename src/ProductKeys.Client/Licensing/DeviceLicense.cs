@@ -10,7 +10,7 @@ namespace ProductKeys.Client.Licensing;
 /// The license of one product on this device: what a product calls at start-up
 /// (<see cref="Status"/>: "what is my state, and what should I tell the user"), and what <c>pk</c>
 /// calls to install keys and activate. Every call reads the store, re-checks the activation
-/// (signature, product, hardware), applies the timers of SPEC §3 and writes back what changed.
+/// (signature, product, hardware), applies the timers of docs/product.md §3 and writes back what changed.
 /// </summary>
 public sealed class DeviceLicense
 {

@@ -4,7 +4,7 @@ using ProductKeys.Core.Keys;
 namespace ProductKeys.Client.Licensing;
 
 /// <summary>
-/// The state machine of SPEC §3 as a pure function of the stored facts, the clock and whether the
+/// The state machine of docs/product.md §3 as a pure function of the stored facts, the clock and whether the
 /// stored activation still holds (certificate verifies, hardware within tolerance). It also returns
 /// the facts to persist: the clock high-water mark and the start of out-of-tolerance grace.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace ProductKeys.Client.Licensing;
 
 /// <summary>
-/// The timers and limits of SPEC §3 (public practice defaults). A KMS activation's 180 days are the
+/// The timers and limits of docs/product.md §3 (public practice defaults). A KMS activation's 180 days are the
 /// certificate's own (<see cref="Core.Certificates.KmsClientCertificate.Validity"/>, its expiry
 /// signed by the host); the KMS client's renewal and retry intervals are
 /// <see cref="Core.Kms.KmsProtocol"/>'s.

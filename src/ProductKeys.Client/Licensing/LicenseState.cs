@@ -1,6 +1,6 @@
 namespace ProductKeys.Client.Licensing;
 
-/// <summary>The license states of SPEC §3.</summary>
+/// <summary>The license states of docs/product.md §3.</summary>
 public enum LicenseState
 {
     /// <summary>No key installed.</summary>

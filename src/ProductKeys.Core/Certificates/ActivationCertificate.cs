@@ -4,7 +4,7 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Core.Certificates;
 
 /// <summary>
-/// A MAK activation certificate (SPEC §8): signed by the publisher, bound to one hardware ID, no
+/// A MAK activation certificate (docs/product.md §8): signed by the publisher, bound to one hardware ID, no
 /// expiry. It names the key by its id and last five characters, never the whole key.
 /// Field order (docs/formats/activation-certificate-v1.md): activationId, product, keyId, partialKey.
 /// </summary>

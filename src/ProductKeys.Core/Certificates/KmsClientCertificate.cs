@@ -4,7 +4,7 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Core.Certificates;
 
 /// <summary>
-/// A KMS client certificate (SPEC §4, §8; docs/formats/kms-certificates-v1.md): a KMS host says
+/// A KMS client certificate (docs/product.md §4, §8; docs/formats/kms-certificates-v1.md): a KMS host says
 /// "this device activated this product through me". Purpose <c>pk/kms-client-certificate/v1</c>,
 /// signed by the host's own key, bound to the device's hardware ID, valid 180 days. Field order:
 /// activationId, cmid, product, hostId. It is only believed together with the host certificate
@@ -28,7 +28,7 @@ public sealed record KmsClientCertificate(
     KmsHostCertificate Host,
     string Text)
 {
-    /// <summary>How long a KMS client activation holds without renewal (SPEC §3).</summary>
+    /// <summary>How long a KMS client activation holds without renewal (docs/product.md §3).</summary>
     public static readonly TimeSpan Validity = TimeSpan.FromDays(180);
 
     /// <summary>Signs a client certificate with the host's key, valid <see cref="Validity"/> from the signer's clock.</summary>

@@ -5,7 +5,7 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Core.Certificates;
 
 /// <summary>
-/// A KMS host certificate (SPEC §4, §8; docs/formats/kms-certificates-v1.md): the publisher says
+/// A KMS host certificate (docs/product.md §4, §8; docs/formats/kms-certificates-v1.md): the publisher says
 /// "this host, holding this public key, may activate these products for this billing account".
 /// Purpose <c>pk/kms-host-certificate/v1</c>, bound to the host ID. Field order: hostId, hostKeyId,
 /// hostPublicKey, products, billingAccount.
@@ -33,7 +33,7 @@ public sealed record KmsHostCertificate(
     public int? ThresholdFor(string productId) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductId, productId, StringComparison.Ordinal))?.Threshold;
 
-    /// <summary>The count cap of SPEC §4: twice the highest threshold the host serves.</summary>
+    /// <summary>The count cap of docs/product.md §4: twice the highest threshold the host serves.</summary>
     public int CountCap => 2 * Products.Max(p => p.Threshold);
 
     /// <summary>

@@ -4,7 +4,7 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Core.Devices;
 
 /// <summary>
-/// A device's identity as one product sees it (SPEC §3, docs/formats/hardware-id-v1.md): salted,
+/// A device's identity as one product sees it (docs/product.md §3, docs/formats/hardware-id-v1.md): salted,
 /// truncated hashes of its hardware components, or of an operator-supplied device ID. Only these
 /// hashes ever leave the device. Text form: <c>hw1.</c> + base64url of a canonical binary layout,
 /// so two IDs are equal exactly when their texts are.

@@ -1,7 +1,7 @@
 namespace ProductKeys.Core.Errors;
 
 /// <summary>
-/// Every refusal ProductKeys can give (SPEC §10), in one place. Exit codes: 0 success,
+/// Every refusal ProductKeys can give (docs/product.md §10), in one place. Exit codes: 0 success,
 /// 1 unexpected failure, 2 command-line usage; refusals use 10 and up, one per code.
 /// </summary>
 public static class ErrorCatalogue

@@ -1,6 +1,6 @@
 namespace ProductKeys.Core.Keys;
 
-/// <summary>The 24 symbols of a product key (SPEC §7): no vowels, no look-alikes.</summary>
+/// <summary>The 24 symbols of a product key (docs/product.md §7): no vowels, no look-alikes.</summary>
 internal static class KeyAlphabet
 {
     public const string Symbols = "BCDFGHJKMPQRTVWXY2346789";

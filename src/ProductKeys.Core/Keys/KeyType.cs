@@ -1,6 +1,6 @@
 namespace ProductKeys.Core.Keys;
 
-/// <summary>The four key types of SPEC §2, with their 2-bit wire values (SPEC §7).</summary>
+/// <summary>The four key types of docs/product.md §2, with their 2-bit wire values (docs/product.md §7).</summary>
 public enum KeyType
 {
     /// <summary>Generic key that installs the product; never activates.</summary>

@@ -5,7 +5,7 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Core.Keys;
 
 /// <summary>
-/// A product key, format v1 (SPEC §7, docs/formats/product-key-v1.md): 25 base-24 symbols
+/// A product key, format v1 (docs/product.md §7, docs/formats/product-key-v1.md): 25 base-24 symbols
 /// holding 114 bits = version (2) | type (2) | group (20) | serial (30) | security value (50) | check (10).
 /// The check bits make the whole value divisible by <see cref="CheckPrime"/>.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace ProductKeys.Core.Kms;
 
 /// <summary>
-/// What one KMS host key may activate (SPEC §2, public practice): the licensing service enforces
+/// What one KMS host key may activate (docs/product.md §2, public practice): the licensing service enforces
 /// these when it answers <c>POST /api/v1/kms-host-activations</c>; over either → <c>KMS_HOST_KEY_LIMIT</c>.
 /// </summary>
 public static class KmsHostKeyLimits

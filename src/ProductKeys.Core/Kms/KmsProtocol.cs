@@ -1,6 +1,6 @@
 namespace ProductKeys.Core.Kms;
 
-/// <summary>The numbers both sides of the KMS protocol agree on (SPEC §3, §4; docs/formats/kms-protocol-v1.md).</summary>
+/// <summary>The numbers both sides of the KMS protocol agree on (docs/product.md §3, §4; docs/formats/kms-protocol-v1.md).</summary>
 public static class KmsProtocol
 {
     /// <summary>The port a KMS host listens on unless told otherwise.</summary>

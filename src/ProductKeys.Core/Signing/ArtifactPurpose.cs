@@ -1,7 +1,7 @@
 namespace ProductKeys.Core.Signing;
 
 /// <summary>
-/// What a signed artifact is for (SPEC §8). The purpose is written inside the signed bytes as its
+/// What a signed artifact is for (docs/product.md §8). The purpose is written inside the signed bytes as its
 /// wire name (<see cref="ArtifactPurposeExtensions.WireName"/>), so an artifact of one kind can
 /// never be passed off as another: the verifier is always told which kind it expects.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ProductKeys.Core.Signing;
 
 /// <summary>
-/// A signed artifact, format v1 (SPEC §8, docs/formats/signed-artifact-v1.md): an activation
+/// A signed artifact, format v1 (docs/product.md §8, docs/formats/signed-artifact-v1.md): an activation
 /// certificate, a KMS host or client certificate, a CAL pack, an offline response or a usage
 /// report. Only <see cref="ArtifactSigner"/> and <see cref="ArtifactVerifier"/> create one, so an
 /// instance is always either freshly signed or verified against a trusted key.

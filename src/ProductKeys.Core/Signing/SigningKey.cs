@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace ProductKeys.Core.Signing;
 
 /// <summary>
-/// A publisher's private signing key: ECDSA on NIST P-256 (SPEC §8). Kept in the data folder with
+/// A publisher's private signing key: ECDSA on NIST P-256 (docs/product.md §8). Kept in the data folder with
 /// file permissions 0600 (<see cref="SigningKeyFile"/>); only <see cref="PublicKey"/> leaves it.
 /// Safe to use from several threads, which sign in parallel: each signature borrows one of a small
 /// pool of instances of the key (one per core at most is kept), since one <see cref="ECDsa"/> instance

@@ -4,7 +4,7 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Core.Signing;
 
 /// <summary>
-/// Signing keys and trust files on disk (SPEC §8). A private key file is PEM PKCS#8 with Unix
+/// Signing keys and trust files on disk (docs/product.md §8). A private key file is PEM PKCS#8 with Unix
 /// permissions 0600; one that group or others may read or write is refused rather than repaired,
 /// because it may already have been copied (the way OpenSSH treats private keys). Permissions
 /// are not checked on Windows, where files inherit the folder's ACL.

@@ -10,7 +10,7 @@ using ProductKeys.KmsHost.Data;
 namespace ProductKeys.KmsHost.Activation;
 
 /// <summary>
-/// <c>pk kms-host activate</c> (SPEC §4): online against the licensing service, or offline through a
+/// <c>pk kms-host activate</c> (docs/product.md §4): online against the licensing service, or offline through a
 /// request file and a response file. A certificate is kept only when it verifies against the
 /// publisher keys and names this host's ID and key.
 /// </summary>

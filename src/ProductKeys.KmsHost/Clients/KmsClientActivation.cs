@@ -14,7 +14,7 @@ using ProductKeys.KmsHost.Data;
 namespace ProductKeys.KmsHost.Clients;
 
 /// <summary>
-/// Answers one client request (SPEC §4): checks it, counts the client, and when the product's count
+/// Answers one client request (docs/product.md §4): checks it, counts the client, and when the product's count
 /// has reached its threshold signs a client certificate. The visit and the activation are in the
 /// visit log (appended by the database's writer, together with whatever else was queued) before the
 /// answer is returned.

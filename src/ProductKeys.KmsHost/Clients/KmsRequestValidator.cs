@@ -7,7 +7,7 @@ namespace ProductKeys.KmsHost.Clients;
 /// <summary>Checks a client request field by field; nothing malformed reaches the database.</summary>
 internal static class KmsRequestValidator
 {
-    /// <summary>The license states a client may report (SPEC §3).</summary>
+    /// <summary>The license states a client may report (docs/product.md §3).</summary>
     public static readonly IReadOnlySet<string> ClientStates = new HashSet<string>(StringComparer.Ordinal)
     {
         "Unlicensed", "InitialGrace", "Licensed", "OutOfToleranceGrace", "Notification",

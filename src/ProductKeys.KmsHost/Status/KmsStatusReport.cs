@@ -1,6 +1,6 @@
 namespace ProductKeys.KmsHost.Status;
 
-/// <summary>What <c>pk kms-host status</c> shows (SPEC §4).</summary>
+/// <summary>What <c>pk kms-host status</c> shows (docs/product.md §4).</summary>
 /// <param name="HostId">The host's ID, or <c>null</c> before its first start or activation.</param>
 /// <param name="Activated">True when a host certificate holds.</param>
 /// <param name="ActivationDetail">Why not, or what the certificate says.</param>

@@ -26,7 +26,7 @@ internal static class AccessRules
         IsPublisherStaff(user) || user.OrganizationId() == account.OrganizationId;
 
     /// <summary>
-    /// The key rule (SPEC §6): at least Billing administrator (checked first) and Owner or
+    /// The key rule (docs/product.md §6): at least Billing administrator (checked first) and Owner or
     /// Contributor of the billing account. Returns the refusal naming what is missing, or null.
     /// </summary>
     public static Refusal? MayViewKeys(ClaimsPrincipal user, AccountRole? role) =>
@@ -38,7 +38,7 @@ internal static class AccessRules
                     $"Product keys are shown only to Owners and Contributors of the billing account; your role on it is {role?.ToString() ?? "none"}. Ask one of its owners.")
                 : null;
 
-    /// <summary>Orders: Owner or Contributor of the account (SPEC §9).</summary>
+    /// <summary>Orders: Owner or Contributor of the account (docs/product.md §9).</summary>
     public static Refusal? MayPlaceOrders(AccountRole? role) => IsOwnerOrContributor(role)
         ? null
         : new Refusal(ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor,
@@ -49,7 +49,7 @@ internal static class AccessRules
         ? null
         : new Refusal(ErrorCatalogue.Forbidden, "You hold no role on this billing account: ask one of its owners.");
 
-    /// <summary>Only owners grant and revoke roles (SPEC §6).</summary>
+    /// <summary>Only owners grant and revoke roles (docs/product.md §6).</summary>
     public static Refusal? MayManageRoles(AccountRole? role) => IsOwner(role)
         ? null
         : new Refusal(ErrorCatalogue.Forbidden, $"Only Owners of the billing account grant or revoke roles; your role on it is {role?.ToString() ?? "none"}.");

@@ -16,7 +16,7 @@ using ProductKeys.Data.Keys;
 namespace ProductKeys.Service.Activations;
 
 /// <summary>
-/// KMS host activation (SPEC §4): a KMS host key serves at most its limit of distinct hosts (6),
+/// KMS host activation (docs/product.md §4): a KMS host key serves at most its limit of distinct hosts (6),
 /// each at most 10 activations (reinstalls); past either, KMS_HOST_KEY_LIMIT. Exact under
 /// concurrency: the key row is locked first (hosts are few; reading the host row under the lock is
 /// simplest), then conditional updates.

@@ -13,7 +13,7 @@ using ProductKeys.Data.Keys;
 namespace ProductKeys.Service.Activations;
 
 /// <summary>
-/// MAK activation (SPEC §2): the same device (within hardware tolerance) gets its activation back
+/// MAK activation (docs/product.md §2): the same device (within hardware tolerance) gets its activation back
 /// for free; a new device or a significant hardware change consumes one activation, only while
 /// used &lt; limit. Exact under concurrency and across nodes: the consuming UPDATE is conditional
 /// (WHERE used &lt; limit) and a unique index on (key, hardware ID) turns a device's concurrent

@@ -16,7 +16,7 @@ using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Keys;
 
-/// <summary>The customer's keys, under the key rule (SPEC §6); every view and export is audited first.</summary>
+/// <summary>The customer's keys, under the key rule (docs/product.md §6); every view and export is audited first.</summary>
 internal static class ProductKeyEndpoints
 {
     public static RouteGroupBuilder MapProductKeys(this RouteGroupBuilder api)

@@ -9,7 +9,7 @@ internal sealed class OrderOptions
     [Range(1, 100_000_000)]
     public int MaxQuantity { get; set; } = 1_000_000;
 
-    /// <summary>The quantity a CAL pack shows when installed, and the size of split CAL orders (SPEC §5).</summary>
+    /// <summary>The quantity a CAL pack shows when installed, and the size of split CAL orders (docs/product.md §5).</summary>
     [Range(1, 1_000_000)]
     public int CalPackSize { get; set; } = 500;
 

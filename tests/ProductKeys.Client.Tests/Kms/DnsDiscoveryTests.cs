@@ -4,7 +4,7 @@ using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Client.Tests.Kms;
 
-/// <summary>SPEC §4 discovery against a real DNS server (dnsmasq on loopback).</summary>
+/// <summary>docs/product.md §4 discovery against a real DNS server (dnsmasq on loopback).</summary>
 public sealed class DnsDiscoveryTests : IAsyncLifetime
 {
     private const string Name = "_pk-kms._tcp.corp.test";

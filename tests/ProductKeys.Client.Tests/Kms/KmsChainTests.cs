@@ -4,7 +4,7 @@ using ProductKeys.Core.Signing;
 
 namespace ProductKeys.Client.Tests.Kms;
 
-/// <summary>SPEC §4: the device believes a KMS activation only through the chain publisher → host → client.</summary>
+/// <summary>docs/product.md §4: the device believes a KMS activation only through the chain publisher → host → client.</summary>
 public sealed class KmsChainTests : IDisposable
 {
     private readonly KmsWorld _world = new();

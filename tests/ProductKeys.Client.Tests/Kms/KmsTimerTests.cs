@@ -4,7 +4,7 @@ using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Client.Tests.Kms;
 
-/// <summary>SPEC §3 timers for KMS clients, on a fake clock.</summary>
+/// <summary>docs/product.md §3 timers for KMS clients, on a fake clock.</summary>
 public sealed class KmsTimerTests : IDisposable
 {
     private readonly KmsWorld _world = new();

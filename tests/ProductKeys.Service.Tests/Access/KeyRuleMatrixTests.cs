@@ -61,7 +61,7 @@ public abstract class KeyRuleMatrixTests<TFixture>(TFixture fixture) where TFixt
         Assert.Contains(fixture.World.AccountB, publisher.EnumerateArray().Select(a => a.GetProperty("id").GetGuid()));
     }
 
-    /// <summary>The rules of SPEC §6 and §9, written out independently of the service's code.</summary>
+    /// <summary>The rules of docs/product.md §6 and §9, written out independently of the service's code.</summary>
     private static (HttpStatusCode Status, string? Code) Expected(DirectoryRole directory, AccountRole? account, string endpoint)
     {
         var admin = directory is DirectoryRole.BillingAdministrator or DirectoryRole.GlobalAdministrator;
