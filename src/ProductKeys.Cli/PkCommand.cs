@@ -15,6 +15,8 @@ internal static class PkCommand
     {
         var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
         root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.Field);
+        root.Options.Add(CommonOptions.Where);
         var keyGroup = KeyCommands.AddTo(root);
         DeviceCommands.AddTo(root, keyGroup);
         ServerCommands.AddTo(root);

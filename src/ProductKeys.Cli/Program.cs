@@ -1,10 +1,17 @@
 using System.CommandLine;
 using ProductKeys.Cli;
+using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
 try
 {
-    return await PkCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    var parseResult = PkCommand.Create().Parse(args);
+    if (UsageErrors.Of(parseResult, args) is { } usage)
+    {
+        return CommandOutput.Refuse(UsageErrors.WantsJson(args), usage);
+    }
+
+    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (OperationCanceledException)
 {

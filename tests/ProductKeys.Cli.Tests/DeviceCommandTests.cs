@@ -37,6 +37,20 @@ public sealed class DeviceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_license_store_that_holds_the_key_is_readable_by_its_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Assert.Equal(0, (await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "test-device")).ExitCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_store, "license.json")));
+        Assert.Equal(0, (await Pk.RunAsync("rearm", "--store", _store)).ExitCode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_store, "license.json")));
+    }
+
+    [Fact]
     public async Task A_mistyped_key_is_refused_and_nothing_is_installed()
     {
         var result = await Pk.RunAsync("ipk", "C6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", _store);

@@ -19,6 +19,8 @@ internal sealed class HostFixture : IDisposable
 {
     public const string Desktop = "contoso-desktop";
     public const string Server = "contoso-server";
+    public const int DesktopGroup = 1001;
+    public const int ServerGroup = 1002;
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
     public HostFixture(bool activate = true, DateTimeOffset? certificateExpires = null)
@@ -28,7 +30,7 @@ internal sealed class HostFixture : IDisposable
         if (activate)
         {
             var certificate = KmsHostCertificate.Issue(new ArtifactSigner(Publisher, Clock), Identity.HostId, Identity.Key.PublicKey.ToPem(),
-                [new(Desktop, 25), new(Server, 5)], "ba-fabrikam", certificateExpires);
+                [new(Desktop, 25, DesktopGroup), new(Server, 5, ServerGroup)], "ba-fabrikam", certificateExpires);
             var installed = new HostCertificateStore(Folder, Clock).Install(certificate.Text, PublisherKeys, Identity.HostId, Identity.Key.PublicKey);
             Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         }

@@ -46,6 +46,19 @@ public sealed class RefusalTests
     }
 
     [Fact]
+    public async Task A_client_key_of_another_products_group_is_refused_and_not_counted_and_an_old_client_without_a_group_is_answered_as_before()
+    {
+        using var host = new HostFixture();
+        var desktopKeyAsServer = host.Request(1, HostFixture.Server) with { KeyGroup = HostFixture.DesktopGroup };
+        var refused = await host.Activation.HandleAsync(desktopKeyAsServer);
+        Assert.Equal(ErrorCatalogue.KeyNotForProduct.Code, refused.Refusal?.Code);
+        Assert.Contains("group 1001", refused.Refusal!.Detail, StringComparison.Ordinal);
+
+        Assert.Equal(1, (await host.Activation.HandleAsync(host.Request(2, HostFixture.Server) with { KeyGroup = HostFixture.ServerGroup })).Value.Count);
+        Assert.Equal(2, (await host.Activation.HandleAsync(host.Request(3, HostFixture.Server))).Value.Count);
+    }
+
+    [Fact]
     public async Task Clock_skew_over_4_hours_is_refused_and_not_counted()
     {
         using var host = new HostFixture();

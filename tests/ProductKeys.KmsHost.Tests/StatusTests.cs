@@ -33,6 +33,21 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
+    public void Status_says_the_host_runs_only_while_it_holds_the_data_folder()
+    {
+        var running = KmsStatusReader.Read(_host.Folder.Path, _host.Clock);
+        Assert.True(running.Running);
+        Assert.DoesNotContain(running.Warnings, w => w.Contains("not running", StringComparison.Ordinal));
+
+        _host.Database.Dispose();
+        var stopped = KmsStatusReader.Read(_host.Folder.Path, _host.Clock);
+        Assert.False(stopped.Running);
+        Assert.Contains(stopped.Warnings, w => w.Contains("not running", StringComparison.Ordinal));
+        _host.Restart();
+        Assert.True(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Running);
+    }
+
+    [Fact]
     public async Task One_cmid_with_different_hardware_is_reported_as_a_likely_cloned_image()
     {
         await _host.Activation.HandleAsync(_host.Request(1));

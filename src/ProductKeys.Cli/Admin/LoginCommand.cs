@@ -18,10 +18,17 @@ internal static class LoginCommand
         };
         command.SetAction(async (parseResult, ct) =>
         {
-            var service = parseResult.GetValue(AdminOptions.Service);
+            var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            // Without --service: the service the last 'pk login' remembered, as the option's help promises.
+            var service = parseResult.GetValue(AdminOptions.Service) ?? Credentials.Load(path)?.Service;
+            if (service is null)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "No service is remembered yet: pk login --service http://HOST:PORT --user NAME."));
+            }
+
             if (!ServiceUrl.TryParse(service, out var uri))
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Name the service: pk login --service http://HOST:PORT --user NAME."));
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'."));
             }
 
             var name = parseResult.GetValue(user)!;
@@ -33,7 +40,6 @@ internal static class LoginCommand
                 return CommandOutput.Refuse(parseResult, session.Refusal);
             }
 
-            var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
             new Credentials(uri.ToString(), session.Value.Text("token"), name).Save(path);
             var result = new LoginResult(uri.ToString(), name, session.Value.Text("directoryRole"), Path.GetFullPath(path));
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");

@@ -3,13 +3,15 @@ using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.KmsHost.Activation;
 
 namespace ProductKeys.Cli.Admin;
 
 /// <summary>
 /// <c>pk offline activate REQUESTS… --out DIR</c>: proxy activation for air-gapped devices. Takes
 /// request files (or folders of them), submits them in batches, writes one response file per
-/// request (<c>NAME.response.json</c>) for <c>pk atp</c> on each device.
+/// request (<c>NAME.response.json</c>) for <c>pk atp</c> on each device, or for <c>pk kms-host
+/// activate --offline-response</c> on a KMS host that wrote its request with <c>--offline-request</c>.
 /// </summary>
 internal static class OfflineActivateCommand
 {
@@ -42,6 +44,20 @@ internal static class OfflineActivateCommand
             var outDir = parseResult.GetValue(output)!;
             outDir.Create();
             var results = new List<OfflineResult>();
+            // KMS host requests ('pk kms-host activate --offline-request') go one by one to the host activation endpoint.
+            var hostRequests = files.Select(f => (File: f, Request: KmsHostRequest(f))).Where(h => h.Request is not null).ToList();
+            foreach (var (file, request) in hostRequests)
+            {
+                var answer = await client.PostAsync("api/v1/kms-host-activations", request!.ToActivationRequest(), ct);
+                var response = answer.IsSuccess
+                    ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.Text("hostCertificate"), null, null)
+                    : new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, null, answer.Refusal.Code, answer.Refusal.Detail);
+                var path = Path.Combine(outDir.FullName, ResponseName(file));
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: true));
+            }
+
+            files = [.. files.Except(hostRequests.Select(h => h.File))];
             foreach (var batch in files.Chunk(BatchSize))
             {
                 var read = batch.Select(Read).ToList();
@@ -57,10 +73,10 @@ internal static class OfflineActivateCommand
                     var response = read[i].Problem ?? responses[i];
                     var path = Path.Combine(outDir.FullName, ResponseName(batch[i]));
                     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
-                    results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code));
+                    results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code, KmsHost: false));
                 }
 
-                Console.Error.WriteLine($"pk: {results.Count}/{files.Count} requests answered");
+                Console.Error.WriteLine($"pk: {results.Count}/{files.Count + hostRequests.Count} requests answered");
             }
 
             // An air-gapped device has never seen the publisher's keys: carry them along with the responses.
@@ -75,7 +91,10 @@ internal static class OfflineActivateCommand
             var summary = new OfflineSummary(results.Count(r => r.Activated), results.Count(r => !r.Activated), published.IsSuccess ? trustPath : null, results);
             CommandOutput.Print(parseResult, summary, s => string.Join('\n',
                 s.Results.Select(r => $"{(r.Activated ? "activated" : r.Code),-26} {Path.GetFileName(r.Response)}")
-                    .Append($"{s.Activated} activated, {s.Refused} refused; on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}")));
+                    .Append($"{s.Activated} activated, {s.Refused} refused; on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}")
+                    .Concat(s.Results.Any(r => r.KmsHost)
+                        ? [$"on each KMS host: pk kms-host activate --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
+                        : [])));
             return summary.Refused == 0 ? 0 : ErrorCatalogue.Find(results.First(r => !r.Activated).Code ?? "")?.ExitCode ?? 1;
         });
         return command;
@@ -93,6 +112,31 @@ internal static class OfflineActivateCommand
             _ => [],
         }).DistinctBy(f => f.FullName),
     ];
+
+    /// <summary>
+    /// The KMS host request in <paramref name="file"/>, or <c>null</c> for anything else (a device
+    /// request, or a file the device path reports on). Files pk wrote before the format tag are
+    /// recognized by their host public key.
+    /// </summary>
+    private static KmsHostOfflineRequest? KmsHostRequest(FileInfo file)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file.FullName));
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var format = json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+            var isHost = format == KmsHostOfflineRequest.FormatV1 || (format is null && json.RootElement.TryGetProperty("hostPublicKey", out _));
+            return isHost ? json.RootElement.Deserialize<KmsHostOfflineRequest>(CommandOutput.JsonOptions) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A file that is not a request still gets a response file, saying so.</summary>
     private static (OfflineActivationRequest? Request, OfflineActivationResponse? Problem) Read(FileInfo file)
@@ -112,7 +156,7 @@ internal static class OfflineActivateCommand
         }
     }
 
-    private sealed record OfflineResult(string Request, string Response, bool Activated, string? Code);
+    private sealed record OfflineResult(string Request, string Response, bool Activated, string? Code, bool KmsHost);
 
     private sealed record OfflineSummary(int Activated, int Refused, string? PublisherKeys, IReadOnlyList<OfflineResult> Results);
 }

@@ -44,7 +44,9 @@ internal static class KmsHostActivateCommand
                 var written = activator.WriteRequest(parseResult.GetValue(key), requestFile.FullName);
                 return written.IsSuccess
                     ? CommandOutput.Print(parseResult, new { requestFile = requestFile.FullName, hostId = written.Value.HostId },
-                        r => $"Wrote the activation request for host {r.hostId} to {r.requestFile}: take it to a machine with access to the licensing service, then run 'pk kms-host activate --offline-response FILE'.")
+                        r => $"Wrote the activation request for host {r.hostId} to {r.requestFile}. On a machine that reaches the licensing service, signed in: "
+                            + $"'pk offline activate {Path.GetFileName(r.requestFile)} --out DIR'; then here: 'pk kms-host activate --data {parseResult.GetValue(data)} "
+                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(r.requestFile)}.response.json --trust DIR/publisher-keys.pem'.")
                     : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 

@@ -26,7 +26,9 @@ internal static class KmsHostStatusCommand
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Host ID:        {r.HostId ?? "-"}\n");
         text.Append(CultureInfo.InvariantCulture, $"Activated:      {(r.Activated ? "yes" : "no")} — {r.ActivationDetail}\n");
-        text.Append(CultureInfo.InvariantCulture, $"Listening:      {r.Listening ?? "-"}\n");
+        text.Append(r.Running
+            ? $"Listening:      {r.Listening ?? "-"}\n"
+            : $"Listening:      no, the host is not running{(r.Listening is null ? "" : $" (it last listened on {r.Listening})")}\n");
         foreach (var p in r.Products)
         {
             text.Append(CultureInfo.InvariantCulture,

@@ -21,6 +21,18 @@ internal static class CommandOutput
 
     public static int Print<T>(ParseResult parseResult, T result, Func<T, string> text)
     {
+        if (parseResult.GetValue(CommonOptions.Field) is { } field)
+        {
+            var selected = FieldSelection.Select(JsonSerializer.SerializeToNode(result, JsonOptions), field, parseResult.GetValue(CommonOptions.Where) ?? []);
+            if (!selected.IsSuccess)
+            {
+                return Refuse(parseResult, selected.Refusal);
+            }
+
+            Console.Out.WriteLine(string.Join('\n', selected.Value));
+            return 0;
+        }
+
         if (parseResult.GetValue(CommonOptions.Json))
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
@@ -33,9 +45,11 @@ internal static class CommandOutput
         return 0;
     }
 
-    public static int Refuse(ParseResult parseResult, Refusal refusal)
+    public static int Refuse(ParseResult parseResult, Refusal refusal) => Refuse(parseResult.GetValue(CommonOptions.Json), refusal);
+
+    public static int Refuse(bool json, Refusal refusal)
     {
-        if (parseResult.GetValue(CommonOptions.Json))
+        if (json)
         {
             var body = new { error = new { code = refusal.Code, message = refusal.Error.Message, detail = refusal.Detail } };
             Console.Out.WriteLine(JsonSerializer.Serialize(body, JsonOptions));

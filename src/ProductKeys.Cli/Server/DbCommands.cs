@@ -18,6 +18,11 @@ internal static class DbCommands
         migrate.SetAction(async (parseResult, ct) =>
         {
             var pg = parseResult.GetValue(ServerCommands.Db);
+            if (DatabaseFailure.CheckConnectionString(pg) is { } badDb)
+            {
+                return CommandOutput.Refuse(parseResult, badDb);
+            }
+
             var data = parseResult.GetValue(ServerCommands.Data)!;
             DatabaseSettings settings;
             if (pg is { Length: > 0 })
@@ -30,7 +35,16 @@ internal static class DbCommands
                 settings = DatabaseSettings.ForDataDirectory(data);
             }
 
-            var applied = await LicensingDatabase.MigrateAsync(settings, ct);
+            IReadOnlyList<string> applied;
+            try
+            {
+                applied = await LicensingDatabase.MigrateAsync(settings, ct);
+            }
+            catch (Exception ex) when (DatabaseFailure.Explain(ex) is { } unreachable)
+            {
+                return CommandOutput.Refuse(parseResult, unreachable);
+            }
+
             return CommandOutput.Print(parseResult, new MigrationResult(settings.Describe(), applied), r =>
                 r.Applied.Count == 0 ? $"{r.Database}: up to date." : $"{r.Database}: applied {string.Join(", ", r.Applied)}.");
         });

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
 
 namespace ProductKeys.Cli.Server;
@@ -26,11 +28,16 @@ internal static class ServerCommands
         var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate };
         command.SetAction(async (parseResult, ct) =>
         {
+            if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
+            {
+                return CommandOutput.Refuse(parseResult, badOption);
+            }
+
             var options = new ServerOptions
             {
                 DataDirectory = parseResult.GetValue(Data)!,
                 PostgresConnectionString = parseResult.GetValue(Db),
-                Urls = parseResult.GetValue(urls)!,
+                Urls = string.Join(';', addresses),
                 SecretsDirectory = parseResult.GetValue(secrets),
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
@@ -39,6 +46,10 @@ internal static class ServerCommands
             {
                 await LicensingServiceHost.RunAsync(options, Console.Out, ct);
                 return 0;
+            }
+            catch (Exception ex) when ((ListenFailure.Explain(ex) ?? DatabaseFailure.Explain(ex)) is { } mistake)
+            {
+                return CommandOutput.Refuse(parseResult, mistake);
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {

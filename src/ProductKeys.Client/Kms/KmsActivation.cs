@@ -43,7 +43,8 @@ public static class KmsActivation
         Refusal? last = null;
         foreach (var host in candidates)
         {
-            var request = new KmsActivationRequest(stored.KmsClientMachineId, stored.ProductId, status.State.ToString(), hardware.Value.ToString(), time.GetUtcNow());
+            var request = new KmsActivationRequest(stored.KmsClientMachineId, stored.ProductId, status.State.ToString(), hardware.Value.ToString(), time.GetUtcNow(),
+                KmsCertificateCheck.KeyGroup(stored));
             var answer = await settings.Transport.SendAsync(host, request, cancellationToken).ConfigureAwait(false);
             if (!answer.IsSuccess)
             {

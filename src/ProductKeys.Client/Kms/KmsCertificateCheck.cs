@@ -3,6 +3,7 @@ using ProductKeys.Client.Store;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
 
 namespace ProductKeys.Client.Kms;
 
@@ -29,6 +30,13 @@ internal static class KmsCertificateCheck
             return new Refusal(ErrorCatalogue.SignatureInvalid, $"The KMS host activated product '{certificate.ProductId}', not '{license.ProductId}'.");
         }
 
+        // A KMS client setup key of another product, installed with --product of this one: the
+        // publisher's host certificate says each product's key group.
+        if (certificate.Host.CoverageOf(certificate.ProductId)?.CheckKeyGroup(KeyGroup(license)) is { } notForProduct)
+        {
+            return notForProduct;
+        }
+
         if (license.KmsClientMachineId is { } cmid && certificate.Cmid != cmid)
         {
             return new Refusal(ErrorCatalogue.SignatureInvalid, "The client certificate was made for another client machine ID.");
@@ -42,6 +50,10 @@ internal static class KmsCertificateCheck
         return new StoredActivation(ActivationKind.Kms, certificate.ActivationId, certificate.Text, certificate.HardwareId,
             time.GetUtcNow(), certificate.Expires, certificate.Host.Text);
     }
+
+    /// <summary>The key group of the installed key, or <c>null</c> when none parses.</summary>
+    public static int? KeyGroup(StoredLicense license) =>
+        ProductKey.Parse(license.Key) is { IsSuccess: true } key ? key.Value.Group : null;
 
     /// <summary>
     /// Re-checks a stored KMS activation. An activation past its expiry is checked as of its expiry,

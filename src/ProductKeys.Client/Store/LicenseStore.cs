@@ -86,7 +86,14 @@ public sealed class LicenseStore
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            // 0600 from the first byte, like the credentials file: the store holds the product key.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temporary, options))
             {
                 JsonSerializer.Serialize(stream, license, LicenseStoreJsonContext.Default.StoredLicense);
                 stream.Flush(flushToDisk: true);

@@ -33,6 +33,10 @@ public sealed record KmsHostCertificate(
     public int? ThresholdFor(string productId) =>
         Products.FirstOrDefault(p => string.Equals(p.ProductId, productId, StringComparison.Ordinal))?.Threshold;
 
+    /// <summary>The coverage of a product (threshold, key group), or <c>null</c> when the certificate does not cover it.</summary>
+    public KmsProductCoverage? CoverageOf(string productId) =>
+        Products.FirstOrDefault(p => string.Equals(p.ProductId, productId, StringComparison.Ordinal));
+
     /// <summary>The count cap of docs/product.md §4: twice the highest threshold the host serves.</summary>
     public int CountCap => 2 * Products.Max(p => p.Threshold);
 
@@ -124,9 +128,9 @@ public sealed record KmsHostCertificate(
             return $"A host certificate covers 1 to {MaxProducts} products.";
         }
 
-        if (products.Any(p => p is null || string.IsNullOrWhiteSpace(p.ProductId) || p.Threshold is < 1 or > 1000))
+        if (products.Any(p => p is null || string.IsNullOrWhiteSpace(p.ProductId) || p.Threshold is < 1 or > 1000 || p.KeyGroup is < 0))
         {
-            return "Every product needs an id and a threshold from 1 to 1000.";
+            return "Every product needs an id, a threshold from 1 to 1000, and no negative key group.";
         }
 
         return products.Select(p => p.ProductId).Distinct(StringComparer.Ordinal).Count() == products.Count

@@ -9,4 +9,8 @@ namespace ProductKeys.Core.Contracts;
 /// <param name="ClientState">The device's license state (e.g. <c>InitialGrace</c>, <c>Licensed</c>).</param>
 /// <param name="HardwareId">The device's hardware ID for the product (text form; hashes only).</param>
 /// <param name="ClientTime">The device's clock when it sent the request.</param>
-public sealed record KmsActivationRequest(string? Cmid, string? Product, string? ClientState, string? HardwareId, DateTimeOffset? ClientTime);
+/// <param name="KeyGroup">
+/// The key group of the installed KMS client setup key, so the host refuses a key of another product
+/// (<c>KEY_NOT_FOR_PRODUCT</c>); <c>null</c> from clients that predate it.
+/// </param>
+public sealed record KmsActivationRequest(string? Cmid, string? Product, string? ClientState, string? HardwareId, DateTimeOffset? ClientTime, int? KeyGroup = null);

@@ -2,7 +2,7 @@ namespace ProductKeys.Core.Errors;
 
 /// <summary>
 /// Every refusal ProductKeys can give (docs/product.md §10), in one place. Exit codes: 0 success,
-/// 1 unexpected failure, 2 command-line usage; refusals use 10 and up, one per code.
+/// 1 unexpected failure, 2 command-line usage (<see cref="UsageInvalid"/>); refusals use 10 and up, one per code.
 /// </summary>
 public static class ErrorCatalogue
 {
@@ -18,7 +18,7 @@ public static class ErrorCatalogue
         "This key is for a different product: use a key issued for this product.");
     /// <summary>The key fails the security value: not issued by the publisher.</summary>
     public static readonly ErrorCode KeyUnknown = new("KEY_UNKNOWN", 400, 13,
-        "This key was not issued by the publisher: check where it came from, or download it again from the portal.");
+        "This key was not issued by the publisher: check it character by character, or ask your billing administrator to find it with 'pk keys list'.");
     /// <summary>The key was blocked by publisher staff.</summary>
     public static readonly ErrorCode KeyBlocked = new("KEY_BLOCKED", 403, 14,
         "This key has been blocked by the publisher: ask your billing administrator for a new key.");
@@ -118,6 +118,21 @@ public static class ErrorCatalogue
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
         "The license store is missing or damaged: install a key with 'pk ipk KEY --product ID --store DIR'.");
+    /// <summary>The command line names no such command or option, or misses a required one.</summary>
+    public static readonly ErrorCode UsageInvalid = new("USAGE_INVALID", 400, 2,
+        "The command line is not valid: see 'pk --help', or 'pk COMMAND --help' for a command's options.");
+
+    // Operator mistakes starting a server (pk server, pk kms-host serve)
+    /// <summary>Another process already listens on the address a server was told to use.</summary>
+    public static readonly ErrorCode AddressInUse = new("ADDRESS_IN_USE", 503, 60,
+        "Another program already listens on that address: stop it, or choose a free port with --urls http://HOST:PORT.");
+    /// <summary>The database named with --db cannot be reached or refuses the connection.</summary>
+    public static readonly ErrorCode DatabaseUnreachable = new("DATABASE_UNREACHABLE", 503, 61,
+        "The database did not accept the connection: check --db (host, port, database, user, password) and that PostgreSQL runs.");
+    /// <summary>--urls is not a list of http(s) addresses.</summary>
+    public static readonly ErrorCode UrlsInvalid = new("URLS_INVALID", 400, 62,
+        "--urls must be http:// or https:// addresses with a port, separated by ';', e.g. http://127.0.0.1:8080.");
+
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -131,7 +146,8 @@ public static class ErrorCatalogue
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid, Internal,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, Internal,
     ];
 
     /// <summary>

@@ -42,21 +42,24 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
         }
     }
 
-    /// <summary>Writes an offline request file.</summary>
+    /// <summary>Writes an offline request file (<see cref="KmsHostOfflineRequest"/>) for <c>pk offline activate</c>.</summary>
     public Outcome<KmsHostActivationRequest> WriteRequest(string? key, string path)
     {
         var request = CreateRequest(key);
         if (request.IsSuccess)
         {
-            File.WriteAllText(path, JsonSerializer.Serialize(request.Value, OfflineFileJsonContext.Default.KmsHostActivationRequest) + "\n");
+            var r = request.Value;
+            var file = new KmsHostOfflineRequest(KmsHostOfflineRequest.FormatV1, r.Key, r.HostId, r.HostPublicKey, time.GetUtcNow());
+            File.WriteAllText(path, JsonSerializer.Serialize(file, OfflineFileJsonContext.Default.KmsHostOfflineRequest) + "\n");
         }
 
         return request;
     }
 
     /// <summary>
-    /// Installs a host certificate from a response file: the JSON of <see cref="KmsHostActivationResponse"/>
-    /// or the bare certificate text.
+    /// Installs a host certificate from a response file: a <see cref="KmsHostOfflineResponse"/> from
+    /// <c>pk offline activate</c> (a refusal in it is reported with its own code), the JSON of
+    /// <see cref="KmsHostActivationResponse"/>, or the bare certificate text.
     /// </summary>
     public Outcome<KmsHostCertificate> InstallResponseFile(string path, TrustedKeySet? trust)
     {
@@ -74,7 +77,14 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
         {
             try
             {
-                text = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.KmsHostActivationResponse)?.HostCertificate ?? "";
+                // The offline response is a superset of the online answer (hostCertificate), so one reader takes both.
+                var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.KmsHostOfflineResponse);
+                if (response is { HostCertificate: null, Code: { } code })
+                {
+                    return new Refusal(ErrorCatalogue.Find(code) ?? ErrorCatalogue.OfflineDataInvalid, response.Detail ?? code);
+                }
+
+                text = response?.HostCertificate ?? "";
             }
             catch (JsonException e)
             {

@@ -8,4 +8,6 @@ namespace ProductKeys.KmsHost.Activation;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(KmsHostActivationRequest))]
 [JsonSerializable(typeof(KmsHostActivationResponse))]
+[JsonSerializable(typeof(KmsHostOfflineRequest))]
+[JsonSerializable(typeof(KmsHostOfflineResponse))]
 internal sealed partial class OfflineFileJsonContext : JsonSerializerContext;

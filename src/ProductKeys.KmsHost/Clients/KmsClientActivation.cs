@@ -48,11 +48,18 @@ internal sealed partial class KmsClientActivation(
 
         var certificate = host.Value;
         var product = request!.Product!;
-        if (certificate.ThresholdFor(product) is not { } threshold)
+        if (certificate.CoverageOf(product) is not { } coverage)
         {
             return await RefuseAsync(new Refusal(ErrorCatalogue.KmsProductNotCovered,
                 $"This host's certificate covers {string.Join(", ", certificate.Products.Select(p => p.ProductId))}, not '{product}'."), request.ClientState);
         }
+
+        if (coverage.CheckKeyGroup(request.KeyGroup) is { } notForProduct)
+        {
+            return await RefuseAsync(notForProduct, request.ClientState);
+        }
+
+        var threshold = coverage.Threshold;
 
         var now = time.GetUtcNow();
         var skew = (request.ClientTime!.Value - now).Duration();

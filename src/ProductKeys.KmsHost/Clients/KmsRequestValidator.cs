@@ -40,6 +40,11 @@ internal static class KmsRequestValidator
             return Invalid("hardwareId must be a hardware ID in text form (docs/formats/hardware-id-v1.md).");
         }
 
+        if (request.KeyGroup is < 0 or > Core.Keys.ProductKey.MaxGroup)
+        {
+            return Invalid($"keyGroup must be a key group from 0 to {Core.Keys.ProductKey.MaxGroup}, or left out.");
+        }
+
         return request.ClientTime is null ? Invalid("clientTime is required (the device's clock, ISO 8601).") : null;
     }
 

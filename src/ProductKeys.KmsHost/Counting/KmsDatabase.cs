@@ -268,9 +268,40 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
 
     private static string LogPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".log");
 
+    /// <summary>
+    /// Whether a host serves the folder of <paramref name="databasePath"/> now: it holds <c>kms.lock</c>,
+    /// which the kernel releases when the host ends, however it ended. Probed with a shared lock, held
+    /// for no longer than the probe.
+    /// </summary>
+    public static bool IsServed(string databasePath)
+    {
+        var path = LockPath(databasePath);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Not ours to open (another user's host): do not claim it stopped.
+            return true;
+        }
+    }
+
+    private static string LockPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".lock");
+
     private static FileStream TakeOwnerLock(string databasePath)
     {
-        var path = Path.ChangeExtension(Path.GetFullPath(databasePath), ".lock");
+        var path = LockPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {

@@ -49,7 +49,11 @@ public static class KmsHostServing
             };
             options.RenewalInterval = parseResult.GetValue(renewal) ?? options.RenewalInterval;
             options.RetryInterval = parseResult.GetValue(retry) ?? options.RetryInterval;
-            var listen = parseResult.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (ListenFailure.CheckUrls(parseResult.GetValue(urls), out var listen) is { } badUrls)
+            {
+                return refuse(parseResult, badUrls);
+            }
+
             return await ServeAsync(options, listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
@@ -72,6 +76,10 @@ public static class KmsHostServing
         try
         {
             await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (ListenFailure.Explain(e) is { } refusal)
+        {
+            return refuse(refusal);
         }
         catch (IOException e)
         {

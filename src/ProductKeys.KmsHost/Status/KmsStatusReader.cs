@@ -48,14 +48,16 @@ public static class KmsStatusReader
         if (!File.Exists(folder.DatabaseFile))
         {
             return new KmsStatusReport(hostId, certificate is not null, detail, certificate?.BillingAccount, certificate?.Expires,
-                Products(certificate, new Dictionary<string, int>()), null, null, 0, 0, 0,
+                Products(certificate, new Dictionary<string, int>()), KmsDatabase.IsServed(folder.DatabaseFile), null, null, 0, 0, 0,
                 new Dictionary<string, long>(), new Dictionary<string, long>(), null, null, []);
         }
 
-        return KmsDatabase.ReadFolded(folder.DatabaseFile, connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail));
+        // Asked before reading: a host that stops meanwhile is reported running, never the reverse.
+        var running = KmsDatabase.IsServed(folder.DatabaseFile);
+        return KmsDatabase.ReadFolded(folder.DatabaseFile, connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail, running));
     }
 
-    private static KmsStatusReport Query(SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail)
+    private static KmsStatusReport Query(SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail, bool running)
     {
         var windowStart = now.ToUnixTimeSeconds() - (long)KmsProtocol.CountWindow.TotalSeconds;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -94,13 +96,18 @@ public static class KmsStatusReader
             }
         }
 
+        if (!running)
+        {
+            warnings.Add("The host is not running: devices cannot activate or renew until 'pk kms-host serve' runs again.");
+        }
+
         if (certificate is null)
         {
             warnings.Add("The host is not activated: it activates nobody until 'pk kms-host activate' succeeds.");
         }
 
         return new KmsStatusReport(hostId, certificate is not null, detail, certificate?.BillingAccount, certificate?.Expires,
-            Products(certificate, counts), listening, port,
+            Products(certificate, counts), running, listening, port,
             counters.GetValueOrDefault(KmsCounters.Requests), counters.GetValueOrDefault(KmsCounters.Failed), counters.GetValueOrDefault(KmsCounters.Activated),
             Prefixed(counters, KmsCounters.StatePrefix), Prefixed(counters, KmsCounters.FailedPrefix),
             Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings);

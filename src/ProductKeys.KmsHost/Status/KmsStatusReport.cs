@@ -7,7 +7,8 @@ namespace ProductKeys.KmsHost.Status;
 /// <param name="BillingAccount">The account the host key was sold to.</param>
 /// <param name="CertificateExpires">When the host certificate expires; <c>null</c> when permanent or absent.</param>
 /// <param name="Products">Count and threshold per product.</param>
-/// <param name="Listening">The addresses the host last listened on.</param>
+/// <param name="Running">True while a host serves the data folder (it holds <c>kms.lock</c>).</param>
+/// <param name="Listening">The addresses the host listens on, or last listened on when it is not running.</param>
 /// <param name="Port">The port it last listened on.</param>
 /// <param name="Requests">Client requests answered, in total.</param>
 /// <param name="Failed">Requests refused.</param>
@@ -24,6 +25,7 @@ public sealed record KmsStatusReport(
     string? BillingAccount,
     DateTimeOffset? CertificateExpires,
     IReadOnlyList<KmsProductCount> Products,
+    bool Running,
     string? Listening,
     int? Port,
     long Requests,

@@ -149,9 +149,9 @@ internal sealed partial class KmsHostActivations(
         var products = await db.Products.AsNoTracking()
             .Where(p => p.Id == key.ProductId || (bought.Contains(p.Id) && p.Category != ProductCategory.Cal))
             .OrderBy(p => p.Id)
-            .Select(p => new { p.Id, p.KmsThreshold })
+            .Select(p => new { p.Id, p.KmsThreshold, p.KeyGroup })
             .ToListAsync(ct);
-        return [.. products.Take(KmsHostCertificate.MaxProducts).Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold)))];
+        return [.. products.Take(KmsHostCertificate.MaxProducts).Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold), p.KeyGroup))];
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "KMS host key …{PartialKey} activated host {HostId} for {Products} products")]

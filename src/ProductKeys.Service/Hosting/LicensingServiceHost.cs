@@ -25,6 +25,9 @@ public static class LicensingServiceHost
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        // "Hosting failed to start" with a stack trace: pk server reports a port in use or an unreachable
+        // database in one line with its code (ADDRESS_IN_USE, DATABASE_UNREACHABLE), and anything else too.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
     };
 
     /// <summary>Prepares the database and secrets, then builds the app (not yet started).</summary>
@@ -66,10 +69,11 @@ public static class LicensingServiceHost
         await using var app = await BuildAsync(options, ct);
         await app.StartAsync(ct);
         var url = app.Urls.First();
+        // "listening" is said once the service is ready to use: with --demo, after the demo data is in.
+        var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
         await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
-        if (options.Demo)
+        if (demo is not null)
         {
-            var demo = await SeedDemoAsync(app, url, options.DataDirectory, ct);
             await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
         }
 

@@ -68,6 +68,23 @@ public sealed class DemoEndToEndTests(DemoServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Login_without_service_signs_in_to_the_service_remembered_by_the_last_login()
+    {
+        var profile = Profile();
+        var first = await Pk.RunAsync(profile, "login", "--service", server.Url, "--user", "billing-contributor", "--password", Password, "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var again = await Pk.RunAsync(profile, "login", "--user", "billing-reader", "--password", Password, "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(first.Json.GetProperty("service").GetString(), again.Json.GetProperty("service").GetString());
+        Assert.Equal("billing-reader", again.Json.GetProperty("user").GetString());
+
+        var never = await Pk.RunAsync(Profile(), "login", "--user", "billing-reader", "--password", Password, "--json");
+        Assert.Equal(ErrorCatalogue.ValidationFailed.Code, never.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("--service", never.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_password_exits_with_UNAUTHENTICATED()
     {
         var login = await Pk.RunAsync(Profile(), "login", "--service", server.Url, "--user", "global-admin", "--password", "not-it");

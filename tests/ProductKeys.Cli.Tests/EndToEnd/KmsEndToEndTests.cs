@@ -57,6 +57,65 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.Contains("\"count\": 5", hostStatus.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_host_activates_offline_with_pk_alone_through_pk_offline_activate()
+    {
+        var hostData = Path.Combine(_folder, "offline-host");
+        var request = Path.Combine(_folder, "host-request.json");
+        var responses = Path.Combine(_folder, "host-responses");
+        var written = await Pk.RunAsync("kms-host", "activate", "--data", hostData, "--key", await KeyOfTypeAsync("KmsHost"), "--offline-request", request, "--json");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        using (var file = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(request, TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("pk-kms-host-request-v1", file.RootElement.GetProperty("format").GetString());
+        }
+
+        var answered = await Pk.RunAsync("offline", "activate", request, "--out", responses,
+            "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(answered.ExitCode == 0, answered.ToString());
+        Assert.Equal(1, answered.Json.GetProperty("activated").GetInt32());
+        var response = Path.Combine(responses, "host-request.response.json");
+
+        var installed = await Pk.RunAsync("kms-host", "activate", "--data", hostData, "--offline-response", response,
+            "--trust", Path.Combine(responses, "publisher-keys.pem"), "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Contains(installed.Json.GetProperty("products").EnumerateArray(), p => p.GetProperty("productId").GetString() == Product);
+        var status = await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json");
+        Assert.True(status.Json.GetProperty("activated").GetBoolean(), status.ToString());
+    }
+
+    [Fact]
+    public async Task A_client_key_of_another_product_is_refused_and_status_says_when_the_host_stopped()
+    {
+        var hostData = Path.Combine(_folder, "host");
+        var activated = await Pk.RunAsync("kms-host", "activate", "--key", await KeyOfTypeAsync("KmsHost"), "--service", server.Url, "--data", hostData);
+        Assert.True(activated.ExitCode == 0, activated.ToString());
+        var port = DemoServerFixture.FreePort();
+        _host = Process.Start(Pk.StartInfo(null, "kms-host", "serve", "--data", hostData, "--urls", $"http://127.0.0.1:{port}"))!;
+        await WaitForLineAsync(_host, "listening");
+
+        // The desktop product's KMS client setup key, installed as the server product the host also covers.
+        var desktopKey = server.Demo.GetProperty("products").EnumerateArray()
+            .Single(p => p.GetProperty("id").GetString() == "contoso-desktop").GetProperty("kmsClientSetupKey").GetString()!;
+        Assert.Equal(0, (await Pk.RunAsync("ipk", desktopKey, "--product", Product, "--store", Store(1), "--device-id", "wrong-key-device", "--service", server.Url)).ExitCode);
+        Assert.Equal(0, (await Pk.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(1))).ExitCode);
+        var ato = await Pk.RunAsync("ato", "--store", Store(1), "--json");
+        Assert.True(ato.ExitCode == ErrorCatalogue.KeyNotForProduct.ExitCode, ato.ToString());
+        Assert.Equal(ErrorCatalogue.KeyNotForProduct.Code, ato.Json.GetProperty("error").GetProperty("code").GetString());
+
+        var running = await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json");
+        Assert.True(running.Json.GetProperty("running").GetBoolean(), running.ToString());
+        Assert.Equal(1, running.Json.GetProperty("failedByCode").GetProperty("KEY_NOT_FOR_PRODUCT").GetInt32());
+        Assert.DoesNotContain(running.Json.GetProperty("products").EnumerateArray(), p => p.GetProperty("count").GetInt32() > 0);
+
+        _host.Kill(entireProcessTree: true);
+        await _host.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var stopped = await Pk.RunAsync("kms-host", "status", "--data", hostData);
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.Contains("Listening:      no, the host is not running", stopped.Stdout, StringComparison.Ordinal);
+        Assert.False((await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json")).Json.GetProperty("running").GetBoolean());
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is { HasExited: false })

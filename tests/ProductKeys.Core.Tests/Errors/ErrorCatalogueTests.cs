@@ -23,12 +23,13 @@ public sealed class ErrorCatalogueTests
     }
 
     [Fact]
-    public void Codes_and_exit_codes_are_unique_and_refusals_never_use_0_1_or_2()
+    public void Codes_and_exit_codes_are_unique_and_refusals_never_use_0_1_or_2_but_a_bad_command_line_exits_2()
     {
         Assert.Equal(ErrorCatalogue.All.Count, ErrorCatalogue.All.Select(e => e.Code).Distinct().Count());
-        var refusals = ErrorCatalogue.All.Where(e => e != ErrorCatalogue.Internal).ToList();
+        var refusals = ErrorCatalogue.All.Where(e => e != ErrorCatalogue.Internal && e != ErrorCatalogue.UsageInvalid).ToList();
         Assert.Equal(refusals.Count, refusals.Select(e => e.ExitCode).Distinct().Count());
         Assert.All(refusals, e => Assert.True(e.ExitCode >= 10));
+        Assert.Equal(2, ErrorCatalogue.UsageInvalid.ExitCode);
     }
 
     [Fact]

@@ -1,0 +1,51 @@
+using Npgsql;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Server;
+
+/// <summary>
+/// A --db that cannot be used (not a connection string, no server at that address, a wrong user,
+/// password or database) is the operator's to fix: <c>DATABASE_UNREACHABLE</c>, not a stack trace.
+/// </summary>
+internal static class DatabaseFailure
+{
+    /// <summary><c>DATABASE_UNREACHABLE</c> when --db is not an Npgsql connection string, else <c>null</c>.</summary>
+    public static Refusal? CheckConnectionString(string? db)
+    {
+        if (db is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(db);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return new Refusal(ErrorCatalogue.DatabaseUnreachable, $"--db is not a PostgreSQL connection string: {e.Message}");
+        }
+    }
+
+    /// <summary>The refusal for a failure to reach or sign in to the database, or <c>null</c> for anything else (a bug stays one).</summary>
+    public static Refusal? Explain(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // 28xxx: authorization (user, password); 3D000: no such database. Anything else PostgreSQL says is not the connection's.
+            if (e is PostgresException { SqlState: var state } && (state.StartsWith("28", StringComparison.Ordinal) || state == PostgresErrorCodes.InvalidCatalogName))
+            {
+                return new Refusal(ErrorCatalogue.DatabaseUnreachable, e.Message);
+            }
+
+            if (e is NpgsqlException and not PostgresException)
+            {
+                return new Refusal(ErrorCatalogue.DatabaseUnreachable, e.Message);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// Starting a server wrongly (a port another program holds, a malformed --urls, a database that does
+/// not answer) is the operator's mistake: one line with its own code and what to do, never
+/// INTERNAL_ERROR or a stack trace. Through the real binary, for pk server and pk kms-host serve.
+/// </summary>
+public sealed class OperatorMistakeTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-operator-").FullName;
+
+    [Theory]
+    [InlineData("server")]
+    [InlineData("kms-host serve")]
+    public async Task A_port_already_in_use_is_ADDRESS_IN_USE(string command)
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        var result = await Pk.RunAsync([.. command.Split(' '), "--data", Data(), "--urls", $"http://127.0.0.1:{port}"]);
+
+        AssertRefused(ErrorCatalogue.AddressInUse, result);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("server", "nonsense:url")]
+    [InlineData("server", "ftp://127.0.0.1:21")]
+    [InlineData("kms-host serve", "nonsense:url")]
+    [InlineData("kms-host serve", "http://127.0.0.1:99999")]
+    public async Task A_malformed_urls_is_URLS_INVALID(string command, string urls)
+    {
+        var result = await Pk.RunAsync([.. command.Split(' '), "--data", Data(), "--urls", urls]);
+        AssertRefused(ErrorCatalogue.UrlsInvalid, result);
+        Assert.Contains(urls, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("server")]
+    [InlineData("db migrate")]
+    public async Task A_database_that_does_not_answer_is_DATABASE_UNREACHABLE(string command)
+    {
+        // A loopback port nobody listens on: refused at once, nothing leaves the machine.
+        var db = $"Host=127.0.0.1;Port={PkServerProcess.FreePort()};Database=pk;Username=pk;Password=pk;Timeout=5";
+        string[] listen = command == "server" ? ["--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}"] : [];
+        var result = await Pk.RunAsync([.. command.Split(' '), "--data", Data(), "--db", db, .. listen]);
+        AssertRefused(ErrorCatalogue.DatabaseUnreachable, result);
+
+        var malformed = await Pk.RunAsync([.. command.Split(' '), "--data", Data(), "--db", "this is not a connection string"]);
+        AssertRefused(ErrorCatalogue.DatabaseUnreachable, malformed);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Data() => Path.Combine(_folder, Guid.NewGuid().ToString("N"));
+
+    private static void AssertRefused(ErrorCode expected, Pk.Result result)
+    {
+        Assert.True(result.ExitCode == expected.ExitCode, result.ToString());
+        Assert.StartsWith($"{expected.Code}: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(expected.Message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("INTERNAL_ERROR", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,38 @@
+using ProductKeys.Cli.Tests.EndToEnd;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests;
+
+/// <summary>A command line pk cannot parse is a refusal like any other: a code, an exit code, JSON when asked.</summary>
+public sealed class UsageTests
+{
+    [Theory]
+    [InlineData("frobnicate --json")]
+    [InlineData("dli --bogus --json")]
+    [InlineData("ipk --json")]
+    public async Task A_bad_command_line_with_json_prints_one_JSON_error_and_no_help(string commandLine)
+    {
+        var result = await Pk.RunAsync(commandLine.Split(' '));
+        Assert.Equal(ErrorCatalogue.UsageInvalid.ExitCode, result.ExitCode);
+        Assert.Equal(ErrorCatalogue.UsageInvalid.Code, result.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("Usage:", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_option_without_json_says_what_was_wrong_and_where_the_help_is()
+    {
+        var result = await Pk.RunAsync("dli", "--bogus");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.StartsWith("USAGE_INVALID: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'--bogus'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("pk status --help", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_message_sends_the_user_to_a_portal_that_does_not_exist()
+    {
+        Assert.All(ErrorCatalogue.All, e => Assert.DoesNotContain("portal", e.Message, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("pk keys list", ErrorCatalogue.KeyUnknown.Message, StringComparison.Ordinal);
+    }
+}
