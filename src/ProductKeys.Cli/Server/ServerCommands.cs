@@ -40,6 +40,11 @@ internal static class ServerCommands
                 await LicensingServiceHost.RunAsync(options, Console.Out, ct);
                 return 0;
             }
+            catch (StartRefusedException ex)
+            {
+                await Console.Error.WriteLineAsync($"pk server: {ex.Code.Code}: {ex.Message}");
+                return ex.Code.ExitCode;
+            }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"pk server: {ex.Message}");

@@ -118,6 +118,9 @@ public static class ErrorCatalogue
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
         "The license store is missing or damaged: install a key with 'pk ipk KEY --product ID --store DIR'.");
+    /// <summary>A node's publisher secrets differ from those the shared database's keys were issued under.</summary>
+    public static readonly ErrorCode SecretsMismatch = new("SECRETS_MISMATCH", 409, 60,
+        "This node's publisher secrets are not the ones this database was started with: copy the secrets folder from the first node and start with --secrets DIR.");
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -131,7 +134,7 @@ public static class ErrorCatalogue
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid, Internal,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid, SecretsMismatch, Internal,
     ];
 
     /// <summary>
