@@ -34,7 +34,7 @@ internal static class UserEndpoints
             .WithName("EnableUser").WithSummary("Let a disabled user sign in again")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPut("/{name}/password", SetPasswordAsync)
+        users.MapPost("/{name}/password", SetPasswordAsync)
             .WithName("SetUserPassword").WithSummary("Set a user's password and revoke their other sessions")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
