@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Signing;
 using ProductKeys.Service.Hosting;
+using ProductKeys.Service.Tests.Activations;
 using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Service.Tests.Security;
@@ -39,9 +42,14 @@ public abstract class LogAndNameTests<TFixture>(TFixture fixture) where TFixture
     }
 
     [Fact]
-    public async Task A_KMS_host_id_with_control_characters_is_refused() =>
+    public async Task A_KMS_host_id_with_control_characters_is_refused_and_consumes_nothing()
+    {
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Server, 5, "KmsHost");
+        using var hostKey = SigningKey.Generate();
         await Problems.AssertAsync(await fixture.PostJsonAsync(null, "/api/v1/kms-host-activations",
-            new { key = "BBBBB-BBBBB-BBBBB-BBBBB-BBBBB", hostId = "kms-1\r\nforged", hostPublicKey = "x" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+            new { key, hostId = "kms-1\r\n2026-12-04 info: forged", hostPublicKey = hostKey.PublicKey.ToPem() }), HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.Equal(0, await fixture.WithDbAsync(db => db.KmsHostActivations.CountAsync(a => a.KeyId == keyId, TestContext.Current.CancellationToken)));
+    }
 
     [Theory]
     [InlineData("alice", "alice")]
