@@ -46,7 +46,13 @@ public static class LicensingServiceHost
         });
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        var maxConnections = ConnectionLimits.Resolve(builder.Configuration, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxConcurrentConnections = maxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = maxConnections;
+        });
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(sp => new PublisherSigning(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
