@@ -25,8 +25,8 @@ internal static class SessionAdminEndpoints
     {
         api.MapGet("/sessions", ListAsync).WithTags("Sign-in")
             .WithName("ListSessions").WithSummary("List the sessions (bearer tokens) the caller may manage; ?user=NAME for one user's")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/sessions/{id:guid}", RevokeAsync).WithTags("Sign-in")
             .WithName("RevokeSession").WithSummary("Revoke a session (bearer token) at once, on every node")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
