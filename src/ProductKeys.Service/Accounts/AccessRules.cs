@@ -75,7 +75,7 @@ internal static class AccessRules
     /// for disabling, so the last administrator cannot lock everyone out by mistake.
     /// </summary>
     public static Refusal? MayAdministerUser(ClaimsPrincipal user, User target) =>
-        target.OrganizationId is { } org && MayManageUsers(user, org) is null || target.OrganizationId is null && IsPublisherStaff(user)
+        (target.OrganizationId is { } org && MayManageUsers(user, org) is null) || (target.OrganizationId is null && IsPublisherStaff(user))
             ? null
             : new Refusal(ErrorCatalogue.Forbidden, "Only the organization's Global administrators and publisher staff manage its users and their sessions.");
 
