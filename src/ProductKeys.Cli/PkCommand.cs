@@ -23,6 +23,7 @@ internal static class PkCommand
         DbCommands.AddTo(root);
         LoginCommand.AddTo(root);
         OrganizationCommands.AddTo(root);
+        UserAdminCommands.AddTo(root);
         AccountCommands.AddTo(root);
         RoleCommands.AddTo(root);
         ProductCommands.AddTo(root);

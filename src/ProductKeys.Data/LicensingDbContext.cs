@@ -6,6 +6,8 @@ using ProductKeys.Data.Audit;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Data.Keys;
 using ProductKeys.Data.Orders;
+using ProductKeys.Data.Secrets;
+using ProductKeys.Data.Throttles;
 
 namespace ProductKeys.Data;
 
@@ -48,6 +50,10 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
+
+    public DbSet<SecretsFingerprint> SecretsFingerprints => Set<SecretsFingerprint>();
+
+    public DbSet<ThrottleCounter> ThrottleCounters => Set<ThrottleCounter>();
 
     /// <summary>True on PostgreSQL, where appenders must lock rows explicitly.</summary>
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
@@ -167,6 +173,17 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
             e.Property(h => h.Id).ValueGeneratedNever();
             e.Property(h => h.LastHash).HasMaxLength(64);
             e.HasData(new AuditHead { Id = AuditHead.SingletonId, LastSequence = 0, LastHash = GenesisHash });
+        });
+        modelBuilder.Entity<SecretsFingerprint>(e =>
+        {
+            e.Property(f => f.Id).ValueGeneratedNever();
+            e.Property(f => f.KeyGroupsFingerprint).HasMaxLength(64);
+            e.Property(f => f.SigningKeyIds).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<ThrottleCounter>(e =>
+        {
+            e.HasKey(c => c.Key);
+            e.Property(c => c.Key).HasMaxLength(200);
         });
     }
 

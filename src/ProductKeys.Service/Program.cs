@@ -42,6 +42,7 @@ internal static class Program
         api.MapSessions();
         api.MapCatalog();
         api.MapOrganizations();
+        api.MapUsers();
         api.MapBillingAccounts();
         api.MapRoles();
         api.MapProfiles();

@@ -47,6 +47,11 @@ internal static class ServerCommands
                 await LicensingServiceHost.RunAsync(options, Console.Out, ct);
                 return 0;
             }
+            catch (StartRefusedException ex)
+            {
+                await Console.Error.WriteLineAsync($"pk server: {ex.Code.Code}: {ex.Message}");
+                return ex.Code.ExitCode;
+            }
             catch (Exception ex) when ((ListenFailure.Explain(ex) ?? DatabaseFailure.Explain(ex)) is { } mistake)
             {
                 return CommandOutput.Refuse(parseResult, mistake);

@@ -133,6 +133,9 @@ public static class ErrorCatalogue
     public static readonly ErrorCode UrlsInvalid = new("URLS_INVALID", 400, 62,
         "--urls must be http:// or https:// addresses with a port, separated by ';', e.g. http://127.0.0.1:8080.");
 
+    /// <summary>A node's publisher secrets differ from those the shared database's keys were issued under.</summary>
+    public static readonly ErrorCode SecretsMismatch = new("SECRETS_MISMATCH", 409, 63,
+        "This node's publisher secrets are not the ones this database was started with: copy the secrets folder from the first node and start with --secrets DIR.");
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -147,7 +150,7 @@ public static class ErrorCatalogue
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, Internal,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,
     ];
 
     /// <summary>

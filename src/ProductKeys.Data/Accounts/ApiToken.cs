@@ -14,4 +14,10 @@ public sealed class ApiToken
     public required string Label { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// When it stops working; sign-in sessions slide it forward on use, up to an absolute cap.
+    /// Null for tokens issued before lifetimes existed: they expire <c>Tokens:Lifetime</c> after <see cref="CreatedAt"/>.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 }

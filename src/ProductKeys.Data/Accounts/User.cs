@@ -14,4 +14,7 @@ public sealed class User
 
     /// <summary>ASP.NET Core Identity password hash (PBKDF2, versioned).</summary>
     public required string PasswordHash { get; set; }
+
+    /// <summary>A disabled user cannot sign in and no token of theirs is accepted.</summary>
+    public bool IsDisabled { get; set; }
 }

@@ -65,6 +65,20 @@ internal static class AccessRules
             ? null
             : new Refusal(ErrorCatalogue.Forbidden, "Only the organization's Global administrators and publisher staff add users.");
 
+    /// <summary>Customers see the users of their own organization; publisher staff see every user (ADR 0005: others answer NOT_FOUND).</summary>
+    public static bool CanSeeUser(ClaimsPrincipal user, User target) =>
+        IsPublisherStaff(user) || (target.OrganizationId is { } org && user.OrganizationId() == org);
+
+    /// <summary>
+    /// Disabling, enabling, setting passwords and revoking sessions of someone else: the Global
+    /// administrators of the target's organization, and publisher staff (ADR 0017). Never oneself
+    /// for disabling, so the last administrator cannot lock everyone out by mistake.
+    /// </summary>
+    public static Refusal? MayAdministerUser(ClaimsPrincipal user, User target) =>
+        (target.OrganizationId is { } org && MayManageUsers(user, org) is null) || (target.OrganizationId is null && IsPublisherStaff(user))
+            ? null
+            : new Refusal(ErrorCatalogue.Forbidden, "Only the organization's Global administrators and publisher staff manage its users and their sessions.");
+
     /// <summary>Organizations, billing accounts (agreements) and the catalog are the publisher's.</summary>
     public static Refusal? MayManageCustomersAndCatalog(ClaimsPrincipal user) => IsPublisherStaff(user)
         ? null

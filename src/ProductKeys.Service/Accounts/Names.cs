@@ -6,8 +6,9 @@ internal static class Names
     public static bool IsValidUserName(string? name) =>
         name is { Length: >= 1 and <= 100 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
 
+    /// <summary>Shown in lists, logs and the audit log: no control characters, no bidi overrides (they reorder what a reader sees).</summary>
     public static bool IsValidDisplayName(string? name) =>
-        name is not null && name.Trim().Length is >= 1 and <= 200 && !name.Any(char.IsControl);
+        name is not null && name.Trim().Length is >= 1 and <= 200 && !name.Any(Hosting.LogText.IsUnsafe);
 
     /// <summary>Product ids are slugs such as <c>contoso-desktop</c>.</summary>
     public static bool IsValidSlug(string? id) =>

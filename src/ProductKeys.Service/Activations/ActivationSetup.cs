@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ProductKeys.Service.Activations;
 
@@ -10,6 +11,7 @@ internal static class ActivationSetup
             .Validate(o => o.MaxFailuresPerAddress > 0 && o.WindowSeconds > 0 && o.MaxOfflineBatch > 0,
                 "Activations limits must be positive.")
             .ValidateOnStart();
+        services.TryAddSingleton<Throttling.SharedThrottle>();
         services.AddSingleton<GuessThrottle>();
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<SqliteActivationWriter>();

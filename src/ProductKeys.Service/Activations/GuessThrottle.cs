@@ -1,45 +1,28 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using ProductKeys.Data;
+using ProductKeys.Service.Throttling;
 
 namespace ProductKeys.Service.Activations;
 
 /// <summary>
-/// Counts failed key guesses (malformed, mistyped or forged keys) per client in fixed windows; once
-/// a client is over its limit, its activation requests are refused with RATE_LIMITED until the window
-/// ends. IPv6 clients count per /64 (one host usually holds a whole /64). There is deliberately no
-/// limit per key group: a product's group is public (its setup keys), so such a limit would let
-/// anyone lock every customer of a product out; forgeries show in pk_activations_total{result="KEY_UNKNOWN"}.
-/// Per node: N nodes allow N times the limit, still a negligible share of the 2^50 security values.
+/// Counts failed key guesses (a checksum-valid key whose security value or row is unknown) per client
+/// in the database, shared by every node. Only failures are counted and only failures are throttled:
+/// once an address is over its limit its failures answer RATE_LIMITED instead of KEY_UNKNOWN, while
+/// real keys from the same address (devices behind one NAT) still activate, and a success costs no
+/// throttle read or write. Typos (KEY_MALFORMED, KEY_CHECKSUM) are not counted: they are checked
+/// without any secret and tell a guesser nothing. IPv6 clients count per /64 (one host usually holds
+/// a whole /64). There is deliberately no limit per key group: a product's group is public (its setup
+/// keys), so such a limit would let anyone lock every customer of a product out. What stops guessing
+/// is the 50-bit security value (docs/security.md); forgeries show in pk_activations_total{result="KEY_UNKNOWN"}.
 /// </summary>
-public sealed class GuessThrottle(IOptions<ActivationOptions> options, TimeProvider time)
+internal sealed class GuessThrottle(IOptions<ActivationOptions> options, SharedThrottle shared)
 {
-    private const int CleanUpAbove = 10_000;
-    private readonly ConcurrentDictionary<string, Window> _windows = new();
-    private DateTimeOffset _nextCleanUp = DateTimeOffset.MinValue;
-
-    public bool IsBlocked(IPAddress? client) =>
-        _windows.TryGetValue(Partition(client), out var window) && window.Ends > time.GetUtcNow() && window.Failures >= options.Value.MaxFailuresPerAddress;
-
-    public void RecordFailure(IPAddress? client)
+    /// <summary>Counts a failed guess; true when the client is now over its limit.</summary>
+    public async Task<bool> RecordFailureAsync(LicensingDbContext db, IPAddress? client, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var length = TimeSpan.FromSeconds(options.Value.WindowSeconds);
-        _windows.AddOrUpdate(Partition(client),
-            _ => new Window(now + length, 1),
-            (_, w) => w.Ends > now ? w with { Failures = w.Failures + 1 } : new Window(now + length, 1));
-        if (_windows.Count > CleanUpAbove && now >= _nextCleanUp)
-        {
-            // At most once a window: a flood of clients costs one scan per window, not one per failure.
-            _nextCleanUp = now + length;
-            foreach (var (key, window) in _windows)
-            {
-                if (window.Ends <= now)
-                {
-                    _windows.TryRemove(key, out _);
-                }
-            }
-        }
+        var window = TimeSpan.FromSeconds(options.Value.WindowSeconds);
+        return await shared.RecordFailureAsync(db, "guess:" + Partition(client), options.Value.MaxFailuresPerAddress, window, _ => window, ct);
     }
 
     internal static string Partition(IPAddress? client)
@@ -63,6 +46,4 @@ public sealed class GuessThrottle(IOptions<ActivationOptions> options, TimeProvi
 
         return client.ToString();
     }
-
-    private sealed record Window(DateTimeOffset Ends, int Failures);
 }

@@ -14,21 +14,10 @@ namespace ProductKeys.Service.Activations;
 /// </summary>
 internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, GuessThrottle throttle)
 {
-    public Outcome<ProductKey> Parse(string? text, IPAddress? client)
-    {
-        if (throttle.IsBlocked(client))
-        {
-            return new Refusal(ErrorCatalogue.RateLimited, "Too many failed key attempts from this address: wait ten minutes.");
-        }
-
-        var parsed = ProductKey.Parse(text);
-        if (!parsed.IsSuccess)
-        {
-            throttle.RecordFailure(client);
-        }
-
-        return parsed;
-    }
+    /// <summary>Format and checksum only: a typo is not a guess, so it is not counted (<see cref="GuessThrottle"/>).</summary>
+#pragma warning disable CA1822, IDE0060 // kept an instance method with the client: the callers' one entry to key checks
+    public Outcome<ProductKey> Parse(string? text, IPAddress? client) => ProductKey.Parse(text);
+#pragma warning restore CA1822, IDE0060
 
     public async Task<Outcome<IssuedKey>> FindAsync(ProductKey key, IPAddress? client, CancellationToken ct)
     {
@@ -48,8 +37,9 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
             : null;
         if (found is null)
         {
-            throttle.RecordFailure(client);
-            return new Refusal(ErrorCatalogue.KeyUnknown);
+            return await throttle.RecordFailureAsync(db, client, ct)
+                ? new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.")
+                : new Refusal(ErrorCatalogue.KeyUnknown);
         }
 
         return found.Value;

@@ -38,9 +38,9 @@ internal sealed partial class KmsHostActivations(
 
     private async Task<Outcome<KmsHostActivationResponse>> TryActivateAsync(KmsHostActivationRequest request, IPAddress? client, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.HostId) || request.HostId.Length > MaxHostIdLength)
+        if (string.IsNullOrWhiteSpace(request.HostId) || request.HostId.Length > MaxHostIdLength || request.HostId.Any(Hosting.LogText.IsUnsafe))
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"'hostId' must be 1 to {MaxHostIdLength} characters.");
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"'hostId' must be 1 to {MaxHostIdLength} characters, without control or bidi characters.");
         }
 
         if (string.IsNullOrWhiteSpace(request.HostPublicKey) || request.HostPublicKey.Length > MaxPublicKeyLength || !TrustedKey.TryFromPem(request.HostPublicKey, out _, out _))

@@ -59,7 +59,10 @@ internal sealed class OfflineActivations(LicensingDbContext db, IssuedKeyLookup 
         }
 
         var access = await AccountAccess.FindAsync(db, user, found.Value.BillingAccountId, role => AccessRules.MayViewKeys(user, role), ct);
-        return access.IsSuccess ? null : access.Refusal;
+        // Another customer's key is as unknown as a forgery (as /keys/lookup): NOT_FOUND would name its billing account.
+        return access.IsSuccess ? null
+            : access.Refusal.Error == ErrorCatalogue.NotFound ? new Refusal(ErrorCatalogue.KeyUnknown)
+            : access.Refusal;
     }
 
     private static OfflineActivationResponse Refused(string? hardwareId, Refusal refusal) =>

@@ -100,7 +100,7 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
 
         // Old demo tokens stop working; the new ones go to demo.json.
         await db.ApiTokens.Where(t => t.UserId == user.Id && t.Label == "demo").ExecuteDeleteAsync(ct);
-        var (token, row) = ApiTokens.Issue(user.Id, "demo", time.GetUtcNow());
+        var (token, row) = ApiTokens.Issue(user.Id, "demo", time.GetUtcNow(), TokenOptions.DefaultLifetime);
         db.ApiTokens.Add(row);
         await db.SaveChangesAsync(ct);
 

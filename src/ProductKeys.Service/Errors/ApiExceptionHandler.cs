@@ -26,7 +26,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         };
         if (error == ErrorCatalogue.Internal)
         {
-            LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnexpected(logger, exception, httpContext.Request.Method, Hosting.LogText.Safe(httpContext.Request.Path.ToString()));
         }
 
         if (httpContext.Response.HasStarted)

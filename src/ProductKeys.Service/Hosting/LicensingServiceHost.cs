@@ -36,7 +36,7 @@ public static class LicensingServiceHost
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
         await PrepareDatabaseAsync(options, ct);
-        var secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create: options.SecretsDirectory is null);
+        var (secrets, signingKey) = await LoadSecretsAsync(options, ct);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -49,9 +49,14 @@ public static class LicensingServiceHost
         });
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        var maxConnections = ConnectionLimits.Resolve(builder.Configuration, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxConcurrentConnections = maxConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = maxConnections;
+        });
         builder.Services.AddSingleton(secrets);
-        var signingKey = PublisherSigning.LoadKey(options.SecretsPath, create: options.SecretsDirectory is null);
         builder.Services.AddSingleton(sp => new PublisherSigning(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddDatabase(builder.Services, options.Database);
@@ -112,6 +117,34 @@ public static class LicensingServiceHost
           sign in:  ./pk login --service {demo.ServiceUrl} --user billing-contributor --password {DemoSeeder.Password}
           then:     ./pk keys list --account {demo.BillingAccounts[0].Id}
         """;
+
+    /// <summary>
+    /// The publisher secrets, generated only when the operator supplied none and the database has no
+    /// record of other secrets; checked against the database's fingerprint (ADR 0017).
+    /// </summary>
+    private static async Task<(KeySecrets, Core.Signing.SigningKey)> LoadSecretsAsync(ServerOptions options, CancellationToken ct)
+    {
+        var create = options.SecretsDirectory is null;
+        await using var db = LicensingDatabase.Create(options.Database);
+        if (create)
+        {
+            await SecretsFingerprints.RefuseGeneratingAsync(db, options.SecretsPath, ct);
+        }
+
+        var secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create);
+        var signingKey = PublisherSigning.LoadKey(options.SecretsPath, create);
+        try
+        {
+            await SecretsFingerprints.VerifyOrRecordAsync(db, secrets.Fingerprint(), [signingKey.KeyId], TimeProvider.System.GetUtcNow(), ct);
+        }
+        catch
+        {
+            signingKey.Dispose();
+            throw;
+        }
+
+        return (secrets, signingKey);
+    }
 
     private static void AddDatabase(IServiceCollection services, DatabaseSettings database)
     {

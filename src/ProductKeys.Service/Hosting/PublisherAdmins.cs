@@ -12,6 +12,11 @@ public static class PublisherAdmins
     /// <summary>Creates the PublisherAdmin (or resets its password) and returns a new API token, shown once.</summary>
     public static async Task<string> CreateAsync(DatabaseSettings settings, string name, string password, CancellationToken ct = default)
     {
+        if (!Accounts.Names.IsValidUserName(name))
+        {
+            throw new InvalidOperationException("A user name has 1 to 100 letters, digits, '.', '_', '-' or '@'.");
+        }
+
         await using var db = LicensingDatabase.Create(settings);
         if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
         {
@@ -33,7 +38,8 @@ public static class PublisherAdmins
         }
 
         user.PasswordHash = Passwords.Hash(user, password);
-        var (token, row) = ApiTokens.Issue(user.Id, "bootstrap", TimeProvider.System.GetUtcNow());
+        user.IsDisabled = false; // the way back in when every publisher admin was disabled
+        var (token, row) = ApiTokens.Issue(user.Id, "bootstrap", TimeProvider.System.GetUtcNow(), TokenOptions.DefaultLifetime);
         db.ApiTokens.Add(row);
         await audit.AppendAsync("pk db create-admin", "publisher-admin.created", $"user:{user.Id}", name, ct);
         await db.SaveChangesAsync(ct);

@@ -9,10 +9,13 @@ internal static class ApiTokens
 {
     public const string Prefix = "pk_";
 
-    public static (string Token, ApiToken Row) Issue(Guid userId, string label, DateTimeOffset now)
+    /// <summary>The label of tokens from <c>POST /sessions</c> (<c>pk login</c>): the only ones whose lifetime slides.</summary>
+    public const string SessionLabel = "session";
+
+    public static (string Token, ApiToken Row) Issue(Guid userId, string label, DateTimeOffset now, TimeSpan lifetime)
     {
         var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return (token, new ApiToken { Id = Guid.NewGuid(), UserId = userId, TokenHash = Hash(token), Label = label, CreatedAt = now });
+        return (token, new ApiToken { Id = Guid.NewGuid(), UserId = userId, TokenHash = Hash(token), Label = label, CreatedAt = now, ExpiresAt = now + lifetime });
     }
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

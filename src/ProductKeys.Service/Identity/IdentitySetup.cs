@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Authentication;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ProductKeys.Core.Errors;
 using ProductKeys.Service.Errors;
+using ProductKeys.Service.Throttling;
 
 namespace ProductKeys.Service.Identity;
 
@@ -18,6 +20,9 @@ internal static class IdentitySetup
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SessionMaximum >= o.Lifetime, "Tokens:SessionMaximum must be at least Tokens:Lifetime.").ValidateOnStart();
+        services.TryAddSingleton<SharedThrottle>();
         services.AddSingleton<SignInThrottle>();
         services.AddRateLimiter(o =>
         {

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Errors;
+using ProductKeys.Service.Hosting;
 
 namespace ProductKeys.Service.Identity;
 
@@ -25,12 +27,12 @@ internal static partial class SessionEndpoints
         api.MapDelete("/sessions/current", SignOutAsync).WithTags("Sign-in");
         api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(
             new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags("Sign-in");
-        return api;
+        return api.MapSessionAdministration();
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignInAsync(
         SignInRequest request, HttpContext http, LicensingDbContext db, SignInThrottle throttle, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct)
+        IOptions<TokenOptions> tokens, ILoggerFactory loggers, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.User) || string.IsNullOrEmpty(request.Password) || request.User.Length > 100 || request.Password.Length > 1000)
         {
@@ -38,9 +40,9 @@ internal static partial class SessionEndpoints
         }
 
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.IsBlocked(client, request.User))
+        if (await throttle.IsBlockedAsync(db, client, request.User, ct))
         {
-            return ApiProblems.From(ErrorCatalogue.RateLimited, "Too many failed sign-ins for this user from this address: wait a minute.");
+            return ApiProblems.From(ErrorCatalogue.RateLimited, "Too many failed sign-ins for this user: wait a few minutes.");
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == request.User, ct);
@@ -48,14 +50,20 @@ internal static partial class SessionEndpoints
         var valid = Passwords.Verify(user ?? Passwords.Decoy, request.Password) && user is not null;
         if (!valid || user is null)
         {
-            throttle.RecordFailure(client, request.User);
+            await throttle.RecordFailureAsync(db, client, request.User, ct);
             ServiceMetrics.SignInFailures.Add(1);
-            LogFailed(loggers.CreateLogger("ProductKeys.Service.Identity"), request.User, client);
+            LogFailed(loggers.CreateLogger("ProductKeys.Service.Identity"), LogText.Safe(request.User), client);
             return ApiProblems.From(ErrorCatalogue.Unauthenticated, "Wrong user name or password.");
         }
 
-        throttle.Reset(client, request.User);
-        var (token, row) = ApiTokens.Issue(user.Id, "session", time.GetUtcNow());
+        await SignInThrottle.ResetAsync(db, client, request.User, ct);
+        if (user.IsDisabled)
+        {
+            // Said only after the right password, so it tells an attacker nothing.
+            return ApiProblems.From(ErrorCatalogue.Unauthenticated, "This user is disabled: ask a Global administrator of your organization.");
+        }
+
+        var (token, row) = ApiTokens.Issue(user.Id, ApiTokens.SessionLabel, time.GetUtcNow(), tokens.Value.Lifetime);
         db.ApiTokens.Add(row);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new SessionResponse(token, user.Name, user.DirectoryRole.ToString(), user.OrganizationId));

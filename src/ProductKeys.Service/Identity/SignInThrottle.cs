@@ -1,40 +1,40 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using ProductKeys.Data;
+using ProductKeys.Service.Throttling;
 
 namespace ProductKeys.Service.Identity;
 
 /// <summary>
-/// Counts failed sign-ins per (client address, user name) in a fixed window. Per node: behind a load
-/// balancer an attacker gets N × MaxFailures tries per window, still far too few for a password.
+/// Failed sign-ins, counted in the database so every node sees them: per (address, user name), which
+/// stops one client quickly, and per user name whatever the address, which stops a password guess
+/// spread over many addresses. The account backs off exponentially instead of locking: the real user
+/// waits at most <see cref="SignInOptions.AccountBackoffMaximum"/>, and a successful sign-in clears both.
 /// </summary>
-internal sealed class SignInThrottle(IOptions<SignInOptions> options, TimeProvider time)
+internal sealed class SignInThrottle(SharedThrottle shared, IOptions<SignInOptions> options)
 {
-    private readonly ConcurrentDictionary<string, Window> _failures = new();
+    public async Task<bool> IsBlockedAsync(LicensingDbContext db, string client, string user, CancellationToken ct) =>
+        await shared.IsBlockedAsync(db, AccountKey(user), ct) || await shared.IsBlockedAsync(db, PairKey(client, user), ct);
 
-    public bool IsBlocked(string client, string user)
+    public async Task RecordFailureAsync(LicensingDbContext db, string client, string user, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        return _failures.TryGetValue(Key(client, user), out var w) && w.Ends > now && w.Count >= options.Value.MaxFailures;
+        var o = options.Value;
+        await shared.RecordFailureAsync(db, PairKey(client, user), o.MaxFailures, o.Window, _ => o.Window, ct);
+        await shared.RecordFailureAsync(db, AccountKey(user), o.MaxFailuresPerAccount, o.AccountFailuresKept, excess => Backoff(excess, o), ct);
     }
 
-    public void RecordFailure(string client, string user)
+    public static async Task ResetAsync(LicensingDbContext db, string client, string user, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        _failures.AddOrUpdate(Key(client, user),
-            _ => new Window(now + options.Value.Window, 1),
-            (_, w) => w.Ends > now ? w with { Count = w.Count + 1 } : new Window(now + options.Value.Window, 1));
-        if (_failures.Count > 100_000)
-        {
-            foreach (var stale in _failures.Where(p => p.Value.Ends <= now).Select(p => p.Key).ToList())
-            {
-                _failures.TryRemove(stale, out _);
-            }
-        }
+        await SharedThrottle.ResetAsync(db, PairKey(client, user), ct);
+        await SharedThrottle.ResetAsync(db, AccountKey(user), ct);
     }
 
-    public void Reset(string client, string user) => _failures.TryRemove(Key(client, user), out _);
+    /// <summary>AccountBackoff × 2^excess, at most AccountBackoffMaximum (excess 0 is the failure that reached the limit).</summary>
+    public static TimeSpan Backoff(int excess, SignInOptions options) =>
+        excess >= 20 || options.AccountBackoff * Math.Pow(2, excess) > options.AccountBackoffMaximum
+            ? options.AccountBackoffMaximum
+            : options.AccountBackoff * Math.Pow(2, excess);
 
-    private static string Key(string client, string user) => client + "\n" + user.ToUpperInvariant();
+    private static string AccountKey(string user) => "sign-in:user:" + user.ToUpperInvariant();
 
-    private sealed record Window(DateTimeOffset Ends, int Count);
+    private static string PairKey(string client, string user) => "sign-in:pair:" + client + "|" + user.ToUpperInvariant();
 }

@@ -9,15 +9,22 @@ using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Identity;
 
-/// <summary><c>Authorization: Bearer TOKEN</c>, looked up by its SHA-256; refusals are problem details.</summary>
+/// <summary>
+/// <c>Authorization: Bearer TOKEN</c>, looked up by its SHA-256 in the database on every request (no
+/// cache), so a revoked token, a disabled user or an expired session is refused at once on every node.
+/// Refusals are problem details.
+/// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    LicensingDbContext db)
+    LicensingDbContext db,
+    IOptions<TokenOptions> tokens,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
+    private const string FailureItem = "pk:auth-failure";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,25 +37,51 @@ internal sealed class TokenAuthenticationHandler(
         var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 200)
         {
-            return AuthenticateResult.Fail("Malformed token.");
+            return Fail("The bearer token is not valid: sign in again with 'pk login'.");
         }
 
         var hash = ApiTokens.Hash(token);
-        var user = await db.ApiTokens.AsNoTracking()
+        var found = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => u)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
             .SingleOrDefaultAsync(Context.RequestAborted);
-        return user is null
-            ? AuthenticateResult.Fail("Unknown token.")
-            : AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Create(user, SchemeName), SchemeName));
+        if (found is null)
+        {
+            return Fail("The bearer token is not valid: sign in again with 'pk login'.");
+        }
+
+        if (found.User.IsDisabled)
+        {
+            return Fail("This user is disabled: ask a Global administrator of your organization.");
+        }
+
+        var now = time.GetUtcNow();
+        if (TokenLifetime.IsExpired(found.Token, now, tokens.Value))
+        {
+            return Fail("The bearer token has expired: sign in again with 'pk login'.");
+        }
+
+        if (TokenLifetime.Extended(found.Token, now, tokens.Value) is { } extended)
+        {
+            var id = found.Token.Id;
+            await db.ApiTokens.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.ExpiresAt, extended), Context.RequestAborted);
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Create(found.User, SchemeName, found.Token.Id), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ApiProblems.From(ErrorCatalogue.Unauthenticated,
             Request.Headers.Authorization.Count == 0
                 ? "No bearer token: sign in with 'pk login' or send Authorization: Bearer TOKEN."
-                : "The bearer token is not valid: sign in again with 'pk login'.").ExecuteAsync(Context);
+                : Context.Items[FailureItem] as string ?? "The bearer token is not valid: sign in again with 'pk login'.").ExecuteAsync(Context);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiProblems.From(ErrorCatalogue.Forbidden).ExecuteAsync(Context);
+
+    private AuthenticateResult Fail(string detail)
+    {
+        Context.Items[FailureItem] = detail;
+        return AuthenticateResult.Fail(detail);
+    }
 }

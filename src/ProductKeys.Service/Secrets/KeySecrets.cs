@@ -51,6 +51,15 @@ public sealed class KeySecrets
         return HMACSHA256.HashData(_master, message);
     });
 
+    /// <summary>
+    /// HMAC-SHA256(master, "pk-secrets-fingerprint-v1") as lower-case hex: tells two masters apart
+    /// without revealing either (one-way, and under a purpose of its own, never a group secret).
+    /// </summary>
+    public string Fingerprint() => Convert.ToHexStringLower(HMACSHA256.HashData(_master, "pk-secrets-fingerprint-v1"u8));
+
+    /// <summary>True when <c>key-groups.key</c> exists in <paramref name="secretsDirectory"/>.</summary>
+    public static bool Exists(string secretsDirectory) => File.Exists(Path.Combine(secretsDirectory, MasterFileName));
+
     private static void CreateMaster(string directory, string path)
     {
         if (OperatingSystem.IsWindows())

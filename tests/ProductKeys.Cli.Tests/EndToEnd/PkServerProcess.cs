@@ -17,6 +17,8 @@ internal sealed class PkServerProcess : IAsyncDisposable
 
     public string Url { get; }
 
+    public bool HasExited => _process.HasExited;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -28,7 +30,39 @@ internal sealed class PkServerProcess : IAsyncDisposable
     public static async Task<PkServerProcess> StartAsync(Func<Task<bool>>? ready, params string[] args)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var process = Process.Start(Pk.StartInfo(null, ["server", .. args, "--urls", url]))!;
+        return await LaunchAsync(Pk.StartInfo(null, ["server", .. args, "--urls", url]), url, ready, args);
+    }
+
+    /// <summary>
+    /// Starts <c>pk server ARGS --urls URLS</c> under <c>ulimit -n FILES</c> (Linux: bash sets the limit,
+    /// then execs pk) and waits until /healthz answers on the first URL.
+    /// </summary>
+    public static async Task<PkServerProcess> StartWithFileLimitAsync(int files, string[] urls, params string[] args)
+    {
+        var pk = Pk.StartInfo(null, ["server", .. args, "--urls", string.Join(';', urls)]);
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["-c", $"ulimit -n {files} && exec \"$0\" \"$@\"", pk.FileName, .. pk.ArgumentList])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in pk.Environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return await LaunchAsync(info, urls[0], null, args);
+    }
+
+    private static async Task<PkServerProcess> LaunchAsync(ProcessStartInfo info, string url, Func<Task<bool>>? ready, string[] args)
+    {
+        var process = Process.Start(info)!;
         process.StandardInput.Close();
         // Drained continuously: a server writing to a full pipe would block mid-request.
         process.BeginOutputReadLine();

@@ -2,13 +2,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// Two real 'pk server' processes on one PostgreSQL (the throwaway one ./test.sh starts), sharing
 /// the publisher secrets: 200 devices at once against a MAK whose limit is 37 get exactly 37
-/// activations between them.
+/// activations between them; a third node without those secrets refuses to start (SECRETS_MISMATCH).
 /// </summary>
 public sealed class TwoServersOnPostgresTests : IDisposable
 {
@@ -59,6 +60,12 @@ public sealed class TwoServersOnPostgresTests : IDisposable
         var count = await Pk.RunAsync("mak", "count", key, "--service", nodeA.Url, "--token", Token(demo, "global-admin"), "--json");
         Assert.True(count.ExitCode == 0, count.ToString());
         Assert.Equal(37, count.Json.GetProperty("activationsUsed").GetInt32());
+
+        // A third node started without the first node's secrets refuses to start instead of generating new ones.
+        var third = await Pk.RunAsync("server", "--data", Path.Combine(_folder, "third"), "--db", database, "--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}");
+        Assert.True(third.ExitCode == ErrorCatalogue.SecretsMismatch.ExitCode, third.ToString());
+        Assert.Contains("SECRETS_MISMATCH", third.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "third", "secrets", "key-groups.key")));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

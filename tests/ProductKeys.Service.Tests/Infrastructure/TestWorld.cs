@@ -84,7 +84,7 @@ public sealed class TestWorld
             db.AccountRoles.Add(new AccountRoleAssignment { BillingAccountId = account, UserId = user.Id, Role = r });
         }
 
-        var (token, row) = ApiTokens.Issue(user.Id, "test", DateTimeOffset.UnixEpoch);
+        var (token, row) = ApiTokens.Issue(user.Id, "test", TimeProvider.System.GetUtcNow(), TokenOptions.DefaultLifetime);
         db.ApiTokens.Add(row);
         Tokens[name] = token;
     }

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Errors;
+using ProductKeys.Data;
+using ProductKeys.Service.Activations;
+using ProductKeys.Service.Hosting;
+using ProductKeys.Service.Secrets;
+using ProductKeys.Service.Tests.Infrastructure;
+
+namespace ProductKeys.Service.Tests.Secrets;
+
+/// <summary>
+/// Nodes on one database must hold the secrets its keys were issued under: the first start records
+/// their fingerprint, and a node with other secrets, or none, refuses to start (SECRETS_MISMATCH).
+/// </summary>
+public sealed class SecretsFingerprintTests : IDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-secrets-fp-").FullName;
+
+    [Fact]
+    public void The_fingerprint_is_a_one_way_derivation_pinned_by_a_vector()
+    {
+        var master = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var fingerprint = KeySecrets.FromMaster(master).Fingerprint();
+        Assert.Equal(64, fingerprint.Length);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(master, "pk-secrets-fingerprint-v1"u8)), fingerprint);
+        Assert.DoesNotContain(Convert.ToHexStringLower(master), fingerprint, StringComparison.Ordinal);
+        Assert.NotEqual(Convert.ToHexStringLower(KeySecrets.FromMaster(master).GroupSecret(0)), fingerprint);
+    }
+
+    [Fact]
+    public async Task On_SQLite_a_node_started_with_other_secrets_refuses_to_start()
+    {
+        var data = Path.Combine(_folder, "sqlite");
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, null), Ct)).DisposeAsync();
+
+        var other = OtherSecrets("other");
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, null, other), Ct));
+        Assert.Equal(ErrorCatalogue.SecretsMismatch, refused.Code);
+        Assert.Contains("copy the secrets folder from the first node", refused.Message, StringComparison.Ordinal);
+
+        // Lost secrets are refused, not silently regenerated.
+        Directory.Move(Path.Combine(data, "secrets"), Path.Combine(_folder, "moved"));
+        refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, null, null), Ct));
+        Assert.Equal(ErrorCatalogue.SecretsMismatch, refused.Code);
+        Assert.False(File.Exists(Path.Combine(data, "secrets", KeySecrets.MasterFileName)));
+
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, Path.Combine(_folder, "moved")), Ct)).DisposeAsync();
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_second_node_without_the_first_nodes_secrets_refuses_to_start()
+    {
+        var admin = PostgresFixture.AdminConnectionString;
+        if (admin is null)
+        {
+            Assert.SkipWhen(PostgresFixture.OptedOut, "PK_SKIP_POSTGRES=1: PostgreSQL SKIPPED.");
+            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh or 'source scripts/test-postgres.sh && start_test_postgres'.");
+        }
+
+        var (name, connection) = await PostgresFixture.CreateAsync(admin);
+        try
+        {
+            var first = Path.Combine(_folder, "first");
+            await (await LicensingServiceHost.BuildAsync(Options(first, connection, null), Ct)).DisposeAsync();
+
+            var second = Path.Combine(_folder, "second");
+            var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(second, connection, null), Ct));
+            Assert.Equal(ErrorCatalogue.SecretsMismatch, refused.Code);
+            Assert.False(File.Exists(Path.Combine(second, "secrets", KeySecrets.MasterFileName)), "no secrets are generated for a database that has some");
+
+            refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(second, connection, OtherSecrets("third")), Ct));
+            Assert.Equal(ErrorCatalogue.SecretsMismatch, refused.Code);
+
+            // The first node's folder, copied: starts.
+            await (await LicensingServiceHost.BuildAsync(Options(second, connection, Path.Combine(first, "secrets")), Ct)).DisposeAsync();
+            await using var db = LicensingDatabase.Create(Data.DatabaseSettings.ForPostgres(connection));
+            var row = await db.SecretsFingerprints.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(KeySecrets.LoadOrCreate(Path.Combine(first, "secrets"), create: false).Fingerprint(), row.KeyGroupsFingerprint);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await PostgresFixture.DropAsync(admin, name);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static ServerOptions Options(string data, string? postgres, string? secrets) => new()
+    {
+        DataDirectory = data,
+        PostgresConnectionString = postgres,
+        SecretsDirectory = secrets,
+        Urls = "http://127.0.0.1:0",
+        Migrate = true,
+        Configuration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" },
+    };
+
+    private string OtherSecrets(string name)
+    {
+        var folder = Path.Combine(_folder, name);
+        KeySecrets.LoadOrCreate(folder, create: true);
+        PublisherSigning.LoadKey(folder, create: true).Dispose();
+        return folder;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using ProductKeys.Service.Hosting;
+
+namespace ProductKeys.Service.Tests.Security;
+
+/// <summary>Connections per listener stay below the file limit (issue #13 item 2; the flood itself: Cli.Tests FloodTests).</summary>
+public sealed class ConnectionLimitsTests
+{
+    private const string Limits = """
+        Limit                     Soft Limit           Hard Limit           Units
+        Max processes             unlimited            unlimited            processes
+        Max open files            1024                 20000                files
+        """;
+
+    [Theory]
+    [InlineData(1, 512)]
+    [InlineData(2, 256)]
+    [InlineData(20, ConnectionLimits.Minimum)]
+    public void The_soft_file_limit_less_a_reserve_is_shared_between_listeners(int listeners, long expected) =>
+        Assert.Equal(expected, ConnectionLimits.Resolve(Configuration(null), listeners, Limits));
+
+    [Fact]
+    public void The_setting_wins_and_an_unknown_limit_gets_a_fixed_bound()
+    {
+        Assert.Equal(100, ConnectionLimits.Resolve(Configuration("100"), 1, Limits));
+        Assert.Equal(ConnectionLimits.WithoutKnownLimit, ConnectionLimits.Resolve(Configuration(null), 1, "Max open files            unlimited            unlimited            files"));
+        Assert.Throws<InvalidOperationException>(() => ConnectionLimits.Resolve(Configuration("-5"), 1, Limits));
+    }
+
+    private static IConfiguration Configuration(string? max) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimits.Setting] = max }).Build();
+}
