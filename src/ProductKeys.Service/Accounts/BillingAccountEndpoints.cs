@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Data;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
@@ -15,7 +16,8 @@ internal static class BillingAccountEndpoints
 
     public static RouteGroupBuilder MapBillingAccounts(this RouteGroupBuilder api)
     {
-        api.MapGet("/billing-accounts", ListAsync).WithTags("Billing accounts");
+        api.MapGet("/billing-accounts", ListAsync).WithTags(ApiTags.BillingAccounts)
+            .Describe("ListBillingAccounts", "List the billing accounts the caller holds a role on (publisher staff: all).");
         return api;
     }
 

@@ -10,6 +10,7 @@ using ProductKeys.Data.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
@@ -28,11 +29,21 @@ internal static class OrganizationEndpoints
 
     public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder api)
     {
-        var orgs = api.MapGroup("/organizations").WithTags("Organizations");
-        orgs.MapGet("/", ListAsync);
-        orgs.MapPost("/", CreateAsync);
-        orgs.MapPost("/{id:guid}/users", AddUserAsync);
-        orgs.MapPost("/{id:guid}/billing-accounts", AddAccountAsync);
+        var orgs = api.MapGroup("/organizations").WithTags(ApiTags.Organizations);
+        orgs.MapGet("/", ListAsync)
+            .Describe("ListOrganizations", "List organizations (publisher staff: all; others: their own).");
+        orgs.MapPost("/", CreateAsync)
+            .Describe("CreateOrganization", "Create a customer organization (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new OrganizationRequest("Fabrikam"), new OrganizationResponse(Guid.Parse("5d1f0a3e-2b4c-4e7a-9f1d-6c8b7a5e4d3c"), "Fabrikam"));
+        orgs.MapPost("/{id:guid}/users", AddUserAsync)
+            .Describe("CreateUser", "Add a user to an organization (publisher staff, or its Global administrators).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new UserRequest("bob", "a long passphrase", "BillingAdministrator"));
+        orgs.MapPost("/{id:guid}/billing-accounts", AddAccountAsync)
+            .Describe("CreateBillingAccount", "Create a billing account for an organization, with a first Owner (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed)
+            .Example(new AccountRequest("Fabrikam EA 2026", "bob"));
         return api;
     }
 

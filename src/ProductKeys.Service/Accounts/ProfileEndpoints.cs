@@ -10,6 +10,7 @@ using ProductKeys.Data.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
@@ -27,11 +28,21 @@ internal static class ProfileEndpoints
 
     public static RouteGroupBuilder MapProfiles(this RouteGroupBuilder api)
     {
-        var profiles = api.MapGroup("/billing-accounts/{id:guid}/profiles").WithTags("Billing profiles");
-        profiles.MapGet("/", ListAsync);
-        profiles.MapPost("/", CreateAsync);
-        profiles.MapPost("/{profileId:guid}/roles", GrantAsync);
-        profiles.MapDelete("/{profileId:guid}/roles/{userName}", RevokeAsync);
+        var profiles = api.MapGroup("/billing-accounts/{id:guid}/profiles").WithTags(ApiTags.BillingProfiles);
+        profiles.MapGet("/", ListAsync)
+            .Describe("ListBillingProfiles", "List a billing account's profiles with the caller's effective role on each.")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
+        profiles.MapPost("/", CreateAsync)
+            .Describe("CreateBillingProfile", "Create a billing profile (owners of the account).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new ProfileRequest("Europe"));
+        profiles.MapPost("/{profileId:guid}/roles", GrantAsync)
+            .Describe("GrantProfileRole", "Grant a role on a billing profile (owners of the account or of the profile).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new ProfileRoleRequest("carol", "InvoiceManager"));
+        profiles.MapDelete("/{profileId:guid}/roles/{userName}", RevokeAsync)
+            .Describe("RevokeProfileRole", "Remove a user's own role on a billing profile (owners of the account or of the profile).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
         return api;
     }
 

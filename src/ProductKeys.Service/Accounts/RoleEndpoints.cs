@@ -11,6 +11,7 @@ using ProductKeys.Data.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
@@ -23,10 +24,17 @@ internal static class RoleEndpoints
 
     public static RouteGroupBuilder MapRoles(this RouteGroupBuilder api)
     {
-        var roles = api.MapGroup("/billing-accounts/{id:guid}/roles").WithTags("Roles");
-        roles.MapGet("/", ListAsync);
-        roles.MapPost("/", GrantAsync);
-        roles.MapDelete("/{userName}", RevokeAsync);
+        var roles = api.MapGroup("/billing-accounts/{id:guid}/roles").WithTags(ApiTags.Roles);
+        roles.MapGet("/", ListAsync)
+            .Describe("ListRoles", "List who holds which role on a billing account.")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
+        roles.MapPost("/", GrantAsync)
+            .Describe("GrantRole", "Grant or change a user's role on a billing account (owners only).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.LastOwner)
+            .Example(new RoleRequest("carol", "Contributor"), new RoleResponse("carol", "Contributor"));
+        roles.MapDelete("/{userName}", RevokeAsync)
+            .Describe("RevokeRole", "Remove a user's role on a billing account (owners only; the last owner stays).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.LastOwner);
         return api;
     }
 

@@ -8,6 +8,8 @@ using ProductKeys.Data;
 using ProductKeys.Data.Audit;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Errors;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Audit;
 
@@ -18,9 +20,13 @@ internal static class AuditEndpoints
 
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
-        var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", ListAsync);
-        audit.MapGet("/verify", VerifyAsync);
+        var audit = api.MapGroup("/audit").WithTags(ApiTags.Audit);
+        audit.MapGet("/", ListAsync)
+            .Describe("ListAuditEntries", "List audit entries in order, after a sequence number (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed);
+        audit.MapGet("/verify", VerifyAsync)
+            .Describe("VerifyAudit", "Check the whole hash chain; names the first changed or deleted entry (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden);
         return api;
     }
 

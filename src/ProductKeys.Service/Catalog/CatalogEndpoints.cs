@@ -13,6 +13,7 @@ using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Catalog;
 
@@ -24,8 +25,12 @@ internal static class CatalogEndpoints
 
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
-        api.MapGet("/products", ListAsync).WithTags("Catalog");
-        api.MapPost("/products", CreateAsync).WithTags("Catalog");
+        api.MapGet("/products", ListAsync).WithTags(ApiTags.Catalog)
+            .Describe("ListProducts", "List the catalog with each product's public setup and KMS client setup keys.");
+        api.MapPost("/products", CreateAsync).WithTags(ApiTags.Catalog)
+            .Describe("CreateProduct", "Add a product to the catalog (publisher staff); its id and key group must be free.")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new ProductRequest("contoso-desktop", "Contoso Desktop", "Desktop", 7, true, null, null, null));
         return api;
     }
 

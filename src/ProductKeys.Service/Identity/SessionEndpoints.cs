@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Errors;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Identity;
 
@@ -21,10 +22,16 @@ internal static partial class SessionEndpoints
 
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
     {
-        api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags("Sign-in");
-        api.MapDelete("/sessions/current", SignOutAsync).WithTags("Sign-in");
+        api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags(ApiTags.SignIn)
+            .Describe("SignIn", "Sign in with a user name and password; answers a bearer token.")
+            .Refuses(ErrorCatalogue.Unauthenticated, ErrorCatalogue.RateLimited)
+            .Example(new SignInRequest("alice", "correct horse battery"),
+                new SessionResponse("pk_3kTq…", "alice", "BillingAdministrator", Guid.Parse("0b5c8c5e-8a1f-4c55-9a0e-3f6f3a1d2b7c")));
+        api.MapDelete("/sessions/current", SignOutAsync).WithTags(ApiTags.SignIn)
+            .Describe("SignOut", "Revoke the token this request was made with.");
         api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(
-            new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags("Sign-in");
+            new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags(ApiTags.SignIn)
+            .Describe("GetMe", "Who the bearer token belongs to: user, directory role, organization.");
         return api;
     }
 

@@ -8,6 +8,7 @@ using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Activations;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Keys;
 
@@ -21,7 +22,11 @@ internal static class KeyLookupEndpoints
 
     public static RouteGroupBuilder MapKeyLookup(this RouteGroupBuilder api)
     {
-        api.MapPost("/keys/lookup", LookupAsync).WithTags("Product keys");
+        api.MapPost("/keys/lookup", LookupAsync).WithTags(ApiTags.ProductKeys)
+            .Describe("LookUpKey", "A key's type, product and activations used, from the key itself (in the body, never in a URL).")
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.RateLimited,
+                ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor)
+            .Example(new LookupRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"));
         return api;
     }
 

@@ -13,6 +13,8 @@ using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Keys;
 
@@ -21,9 +23,14 @@ internal static class ProductKeyEndpoints
 {
     public static RouteGroupBuilder MapProductKeys(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags("Product keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapGet("/export", ExportAsync);
+        var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags(ApiTags.ProductKeys);
+        keys.MapGet("/", ListAsync)
+            .Describe("ListProductKeys", "List every key of a billing account with its plaintext (the key rule applies; audited).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
+        keys.MapGet("/export", ExportAsync)
+            .Describe("ExportProductKeys", "Download every key of a billing account as CSV (default) or JSON (?format=json); the key rule applies; audited.")
+            .Produces<List<KeyRow>>(StatusCodes.Status200OK, "text/csv", "application/json")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
         return api;
     }
 

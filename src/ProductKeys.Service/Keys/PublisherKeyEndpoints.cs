@@ -12,6 +12,8 @@ using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Keys;
 
@@ -24,14 +26,25 @@ internal static class PublisherKeyEndpoints
 
     public static RouteGroupBuilder MapPublisherKeys(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/keys").WithTags("Publisher: keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapGet("/{keyId:guid}", GetAsync);
+        var keys = api.MapGroup("/keys").WithTags(ApiTags.PublisherKeys);
+        keys.MapGet("/", ListAsync)
+            .Describe("ListKeyMetadata", "List a billing account's keys as metadata, never plaintext (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed);
+        keys.MapGet("/{keyId:guid}", GetAsync)
+            .Describe("GetKeyMetadata", "A key's metadata: last five characters, type, limits, status (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
         keys.MapPost("/{keyId:guid}/block", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, loggers, ct));
+            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, loggers, ct))
+            .Describe("BlockKey", "Block a key: it activates nothing more (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
         keys.MapPost("/{keyId:guid}/unblock", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, loggers, ct));
-        keys.MapPost("/{keyId:guid}/limit", RaiseLimitAsync);
+            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, loggers, ct))
+            .Describe("UnblockKey", "Unblock a key (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
+        keys.MapPost("/{keyId:guid}/limit", RaiseLimitAsync)
+            .Describe("RaiseKeyLimit", "Raise a MAK's activation limit; it never lowers (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed)
+            .Example(new LimitRequest(500));
         return api;
     }
 

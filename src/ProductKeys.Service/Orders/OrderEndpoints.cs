@@ -9,6 +9,8 @@ using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Orders;
 
@@ -19,9 +21,14 @@ internal static class OrderEndpoints
 
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder api)
     {
-        var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync);
-        orders.MapGet("/", ListAsync);
+        var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags(ApiTags.Orders);
+        orders.MapPost("/", PlaceAsync)
+            .Describe("PlaceOrder", "Place an order; answers its key packages (key ids and types, never plaintext).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new OrderRequest("contoso-desktop", 100, null));
+        orders.MapGet("/", ListAsync)
+            .Describe("ListOrders", "List a billing account's orders with their key packages and keys (no plaintext).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
         return api;
     }
 
