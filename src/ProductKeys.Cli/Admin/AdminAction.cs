@@ -28,7 +28,13 @@ internal static class AdminAction
     /// <summary>--account, or the caller's only billing account.</summary>
     public static async Task<Outcome<Guid>> AccountAsync(ParseResult parseResult, ServiceClient client, CancellationToken ct)
     {
-        if (parseResult.GetValue(AdminOptions.Account) is { } id)
+        var named = AdminOptions.Id(parseResult, AdminOptions.Account, "pk accounts list");
+        if (!named.IsSuccess)
+        {
+            return named.Refusal;
+        }
+
+        if (named.Value is { } id)
         {
             return id;
         }
