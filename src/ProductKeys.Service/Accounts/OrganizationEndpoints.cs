@@ -4,29 +4,20 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
-using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
 /// <summary>Onboarding customers: organizations (publisher), their users (publisher or Global admin), billing accounts (publisher).</summary>
 internal static class OrganizationEndpoints
 {
-    public sealed record OrganizationRequest(string? Name);
-
-    public sealed record OrganizationResponse(Guid Id, string Name);
-
-    public sealed record UserRequest(string? Name, string? Password, string? DirectoryRole);
-
-    public sealed record UserResponse(Guid Id, string Name, string DirectoryRole, Guid OrganizationId);
-
-    public sealed record AccountRequest(string? Name, string? Owner);
-
     public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder api)
     {
         var orgs = api.MapGroup("/organizations").WithTags(ApiTags.Organizations);
@@ -113,7 +104,7 @@ internal static class OrganizationEndpoints
         return TypedResults.Created($"/api/v1/organizations/{id}/users/{created.Id}", new UserResponse(created.Id, created.Name, role.ToString(), id));
     }
 
-    private static async Task<Results<Created<BillingAccountEndpoints.BillingAccountResponse>, ProblemHttpResult>> AddAccountAsync(
+    private static async Task<Results<Created<BillingAccountResponse>, ProblemHttpResult>> AddAccountAsync(
         Guid id, AccountRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (AccessRules.MayManageCustomersAndCatalog(user) is { } refusal)
@@ -146,6 +137,6 @@ internal static class OrganizationEndpoints
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/billing-accounts/{account.Id}",
-            new BillingAccountEndpoints.BillingAccountResponse(account.Id, account.Name, id, nameof(AccountRole.Owner)));
+            new BillingAccountResponse(account.Id, account.Name, id, nameof(AccountRole.Owner)));
     }
 }

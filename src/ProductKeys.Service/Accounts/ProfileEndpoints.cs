@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
-using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
@@ -20,12 +21,6 @@ namespace ProductKeys.Service.Accounts;
 /// </summary>
 internal static class ProfileEndpoints
 {
-    public sealed record ProfileRequest(string? Name);
-
-    public sealed record ProfileResponse(Guid Id, string Name, string? Role);
-
-    public sealed record ProfileRoleRequest(string? User, string? Role);
-
     public static RouteGroupBuilder MapProfiles(this RouteGroupBuilder api)
     {
         var profiles = api.MapGroup("/billing-accounts/{id:guid}/profiles").WithTags(ApiTags.BillingProfiles);
@@ -93,7 +88,7 @@ internal static class ProfileEndpoints
         return TypedResults.Created($"/api/v1/billing-accounts/{id}/profiles/{profile.Id}", new ProfileResponse(profile.Id, profile.Name, nameof(ProfileRole.Owner)));
     }
 
-    private static async Task<Results<Ok<RoleEndpoints.RoleResponse>, ProblemHttpResult>> GrantAsync(
+    private static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GrantAsync(
         Guid id, Guid profileId, ProfileRoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.User) || !Enum.TryParse<ProfileRole>(request.Role, ignoreCase: true, out var role)
@@ -122,7 +117,7 @@ internal static class ProfileEndpoints
         await audit.AppendAsync(user.UserName(), "profile-role.granted", $"billing-profile:{profileId}", $"{target!.Name} is now {role}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new RoleEndpoints.RoleResponse(target.Name, role.ToString()));
+        return TypedResults.Ok(new RoleResponse(target.Name, role.ToString()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(

@@ -5,23 +5,20 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
-using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Accounts;
 
 /// <summary>Billing account roles: only owners grant and revoke; the last owner stays (LAST_OWNER).</summary>
 internal static class RoleEndpoints
 {
-    public sealed record RoleRequest(string? User, string? Role);
-
-    public sealed record RoleResponse(string User, string Role);
-
     public static RouteGroupBuilder MapRoles(this RouteGroupBuilder api)
     {
         var roles = api.MapGroup("/billing-accounts/{id:guid}/roles").WithTags(ApiTags.Roles);

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Activations;
 using ProductKeys.Core.Contracts;
-using ProductKeys.Service.Errors;
-using ProductKeys.Service.ApiDocs;
 using ProductKeys.Core.Errors;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Activations;
 

@@ -4,20 +4,19 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Audit;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Audit;
 using ProductKeys.Service.Accounts;
-using ProductKeys.Service.Errors;
 using ProductKeys.Service.ApiDocs;
-using ProductKeys.Core.Errors;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Audit;
 
 /// <summary>The audit log, for publisher staff: read it and verify its chain.</summary>
 internal static class AuditEndpoints
 {
-    public sealed record AuditEntryResponse(long Sequence, DateTimeOffset At, string Actor, string Action, string Subject, string Detail, string Hash);
-
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags(ApiTags.Audit);

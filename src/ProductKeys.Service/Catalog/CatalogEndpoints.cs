@@ -4,25 +4,22 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Catalog;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
-using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Catalog;
 
 internal static class CatalogEndpoints
 {
-    public sealed record ProductResponse(
-        string Id, string Name, string Category, int KeyGroup, IReadOnlyList<string> OrderYields,
-        int HeadroomPercent, int HeadroomMinimum, int KmsThreshold, string SetupKey, string? KmsClientSetupKey);
-
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
         api.MapGet("/products", ListAsync).WithTags(ApiTags.Catalog)

@@ -5,21 +5,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using ProductKeys.AdminApi.Identity;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
-using ProductKeys.Service.Errors;
 using ProductKeys.Service.ApiDocs;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Identity;
 
 internal static partial class SessionEndpoints
 {
-    public sealed record SignInRequest(string? User, string? Password);
-
-    public sealed record SessionResponse(string Token, string User, string DirectoryRole, Guid? OrganizationId);
-
-    public sealed record MeResponse(Guid Id, string Name, string DirectoryRole, Guid? OrganizationId);
-
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
     {
         api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags(ApiTags.SignIn)

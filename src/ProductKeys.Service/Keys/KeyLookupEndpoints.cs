@@ -3,12 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ProductKeys.AdminApi.Keys;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
-using ProductKeys.Service.Errors;
 using ProductKeys.Service.Activations;
 using ProductKeys.Service.ApiDocs;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Keys;
 
@@ -18,8 +19,6 @@ namespace ProductKeys.Service.Keys;
 /// </summary>
 internal static class KeyLookupEndpoints
 {
-    public sealed record LookupRequest(string? Key);
-
     public static RouteGroupBuilder MapKeyLookup(this RouteGroupBuilder api)
     {
         api.MapPost("/keys/lookup", LookupAsync).WithTags(ApiTags.ProductKeys)
@@ -63,6 +62,6 @@ internal static class KeyLookupEndpoints
             }
         }
 
-        return TypedResults.Ok(KeyMetadata.From(row));
+        return TypedResults.Ok(KeyWire.Metadata(row));
     }
 }

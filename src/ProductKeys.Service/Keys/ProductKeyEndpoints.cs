@@ -7,14 +7,15 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Keys;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
-using ProductKeys.Service.ApiDocs;
-using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Keys;
 

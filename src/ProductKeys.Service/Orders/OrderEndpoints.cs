@@ -5,20 +5,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Orders;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
-using ProductKeys.Service.ApiDocs;
-using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Orders;
 
 internal static class OrderEndpoints
 {
-    /// <summary>Body of POST .../orders; fields are nullable so a missing one is a clear VALIDATION_FAILED.</summary>
-    public sealed record OrderRequest(string? Product, int? Quantity, bool? Split);
-
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder api)
     {
         var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags(ApiTags.Orders);
