@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using ProductKeys.AdminApi.Keys;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
@@ -30,7 +32,17 @@ internal static class ProductKeyEndpoints
             .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
         keys.MapGet("/export", ExportAsync)
             .Describe("ExportProductKeys", "Download every key of a billing account as CSV (default) or JSON (?format=json); the key rule applies; audited.")
-            .Produces<List<KeyRow>>(StatusCodes.Status200OK, "text/csv", "application/json")
+            .Produces<List<KeyRow>>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // One status, two bodies: the default CSV beside the JSON array.
+                if (operation.Responses?["200"] is OpenApiResponse { Content: { } content })
+                {
+                    content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(KeyExport.CsvHeader + "\n") };
+                }
+
+                return Task.CompletedTask;
+            })
             .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
         return api;
     }

@@ -34,6 +34,17 @@ public sealed class AdminKeyCommandTests(DemoServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_malformed_organization_id_is_VALIDATION_FAILED_naming_the_option()
+    {
+        var environment = new Dictionary<string, string> { ["PK_CREDENTIALS"] = Path.Combine(server.DataDirectory, "no-credentials.json"), ["PK_TOKEN"] = "" };
+        var create = await Pk.RunAsync(environment, "accounts", "create", "--org", "nope", "--name", "X", "--owner", "y",
+            "--service", server.Url, "--token", server.Token("publisher-admin"), "--json");
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, create.ExitCode);
+        Assert.Contains("--org must be an id", create.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_with_json_prints_the_keys_as_one_JSON_document()
     {
         var export = await KeysAsync("export", "--account", server.AccountId, "--json");
