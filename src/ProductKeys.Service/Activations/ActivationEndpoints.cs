@@ -29,11 +29,13 @@ internal static class ActivationEndpoints
             .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct,
                 ErrorCatalogue.SetupKeyCannotActivate, ErrorCatalogue.KmsClientKeyOnline, ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked,
                 ErrorCatalogue.MakLimitReached, ErrorCatalogue.Conflict, ErrorCatalogue.RateLimited)
-            .Example(new MakActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "contoso-desktop", "hw1.3f9a…"));
+            .Example(new MakActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "contoso-desktop", "hw1.AQEB…"),
+                new MakActivationResponse("9d4c2a7e-…", "pk-activation-certificate-v1 …", Reactivation: false, ActivationsUsed: 13, ActivationLimit: 125));
         devices.MapPost("/kms-host-activations", ActivateKmsHostAsync)
             .Describe("ActivateKmsHost", "A KMS host activates with its KMS host key; answers a signed host certificate.")
             .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SetupKeyCannotActivate,
-                ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.KmsHostKeyLimit, ErrorCatalogue.RateLimited);
+                ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.KmsHostKeyLimit, ErrorCatalogue.RateLimited)
+            .Example(new KmsHostActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "kms-host-01", "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"));
 
         var customers = api.MapGroup("").WithTags(ApiTags.Devices);
         customers.MapPost("/offline-activations", ActivateOfflineAsync)
