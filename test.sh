@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
-# (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh) and the Native AOT
+# (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
+# (scripts/ensure-redocly.sh) and the Native AOT
 # KMS host the end-to-end tests run (scripts/publish-kms-host.sh). Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +12,9 @@ trap stop_test_postgres EXIT
 start_test_postgres
 source scripts/test-dnsmasq.sh
 ensure_dnsmasq
+# The OpenAPI lint test runs npm's @redocly/cli (installed once into a cache folder).
+PK_REDOCLY=$(scripts/ensure-redocly.sh) || echo "test.sh: could not install @redocly/cli; the OpenAPI lint test will fail" >&2
+export PK_REDOCLY
 
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q

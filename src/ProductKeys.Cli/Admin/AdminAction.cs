@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using ProductKeys.AdminApi;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
@@ -21,29 +21,33 @@ internal static class AdminAction
             return await action(parseResult, client, ct);
         });
 
-    /// <summary>Prints a JSON answer (as is with --json) or refuses.</summary>
-    public static int Print(ParseResult parseResult, Outcome<JsonNode?> answer, Func<JsonNode?, string> text) =>
+    /// <summary>Prints an answer (the record as JSON with --json) or refuses.</summary>
+    public static int Print<T>(ParseResult parseResult, Outcome<T> answer, Func<T, string> text) =>
         answer.IsSuccess ? CommandOutput.Print(parseResult, answer.Value, text) : CommandOutput.Refuse(parseResult, answer.Refusal);
 
     /// <summary>--account, or the caller's only billing account.</summary>
     public static async Task<Outcome<Guid>> AccountAsync(ParseResult parseResult, ServiceClient client, CancellationToken ct)
     {
-        if (parseResult.GetValue(AdminOptions.Account) is { } id)
+        var named = AdminOptions.Id(parseResult, AdminOptions.Account, "pk accounts list");
+        if (!named.IsSuccess)
+        {
+            return named.Refusal;
+        }
+
+        if (named.Value is { } id)
         {
             return id;
         }
 
-        var accounts = await client.GetAsync("api/v1/billing-accounts", ct);
+        var accounts = await client.GetAsync("api/v1/billing-accounts", AdminApiJsonContext.Default.ListBillingAccountResponse, ct);
         if (!accounts.IsSuccess)
         {
             return accounts.Refusal;
         }
 
-        var list = accounts.Value?.AsArray() ?? [];
-        return list.Count == 1 && Guid.TryParse(list[0]?["id"]?.GetValue<string>(), out var only)
-            ? only
+        var list = accounts.Value;
+        return list.Count == 1
+            ? list[0].Id
             : new Refusal(ErrorCatalogue.ValidationFailed, $"You hold roles on {list.Count} billing accounts: name one with --account ID ('pk accounts list').");
     }
-
-    public static string Text(this JsonNode? node, string name) => node?[name]?.ToString() ?? "";
 }

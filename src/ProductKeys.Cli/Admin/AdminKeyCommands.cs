@@ -1,6 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Keys;
 using ProductKeys.Cli.Output;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -16,15 +18,17 @@ internal static class AdminKeyCommands
         keys.Subcommands.Add(List());
         keys.Subcommands.Add(KeyExportCommand.Create());
         var keyId = new Argument<Guid>("KEY-ID") { Description = "The key's id (from 'pk keys list' or 'pk orders list')." };
-        keys.Subcommands.Add(Publisher("show", "Show a key's metadata (publisher staff; never the plaintext).", keyId, id => (HttpMethod.Get, $"api/v1/keys/{id}", null)));
-        keys.Subcommands.Add(Publisher("block", "Block a key: it activates nothing more (publisher staff).", keyId, id => (HttpMethod.Post, $"api/v1/keys/{id}/block", null)));
-        keys.Subcommands.Add(Publisher("unblock", "Unblock a key (publisher staff).", keyId, id => (HttpMethod.Post, $"api/v1/keys/{id}/unblock", null)));
+        keys.Subcommands.Add(Publisher("show", "Show a key's metadata (publisher staff; never the plaintext).", keyId,
+            (client, id, ct) => client.GetAsync($"api/v1/keys/{id}", AdminApiJsonContext.Default.KeyMetadata, ct)));
+        keys.Subcommands.Add(Publisher("block", "Block a key: it activates nothing more (publisher staff).", keyId,
+            (client, id, ct) => client.PostAsync($"api/v1/keys/{id}/block", AdminApiJsonContext.Default.KeyMetadata, ct)));
+        keys.Subcommands.Add(Publisher("unblock", "Unblock a key (publisher staff).", keyId,
+            (client, id, ct) => client.PostAsync($"api/v1/keys/{id}/unblock", AdminApiJsonContext.Default.KeyMetadata, ct)));
         var limit = new Option<int>("--limit") { Description = "The new activation limit (only raises).", Required = true };
-        var raise = Publisher("raise", "Raise a MAK's activation limit (publisher staff).", keyId, null);
-        raise.Options.Add(limit);
+        var raise = new Command("raise", "Raise a MAK's activation limit (publisher staff).") { keyId, limit };
         AdminAction.Set(raise, async (parseResult, client, ct) =>
-            AdminAction.Print(parseResult, await client.PostAsync($"api/v1/keys/{parseResult.GetValue(keyId)}/limit",
-                new { activationLimit = parseResult.GetValue(limit) }, ct), Describe));
+            AdminAction.Print(parseResult, await client.PostAsync($"api/v1/keys/{parseResult.GetValue(keyId)}/limit", new LimitRequest(parseResult.GetValue(limit)),
+                AdminApiJsonContext.Default.LimitRequest, AdminApiJsonContext.Default.KeyMetadata, ct), Describe));
         keys.Subcommands.Add(raise);
         root.Subcommands.Add(keys);
     }
@@ -43,43 +47,36 @@ internal static class AdminKeyCommands
 
             if (parseResult.GetValue(metadata))
             {
-                return AdminAction.Print(parseResult, await client.GetAsync($"api/v1/keys?billingAccount={account.Value}", ct),
-                    node => string.Join('\n', (node?.AsArray() ?? []).Select(Describe)));
+                return AdminAction.Print(parseResult, await client.GetAsync($"api/v1/keys?billingAccount={account.Value}", AdminApiJsonContext.Default.ListKeyMetadata, ct),
+                    keys => string.Join('\n', keys.Select(Describe)));
             }
 
-            var answer = await client.GetAsync($"api/v1/billing-accounts/{account.Value}/product-keys", ct);
+            var answer = await client.GetAsync($"api/v1/billing-accounts/{account.Value}/product-keys", AdminApiJsonContext.Default.ListKeyRow, ct);
             if (!answer.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, answer.Refusal);
             }
 
-            var rows = answer.Value?.AsArray() ?? [];
-            var result = new JsonObject { ["billingAccount"] = account.Value.ToString(), ["keys"] = rows.DeepClone() };
-            return CommandOutput.Print(parseResult, result, _ =>
+            return CommandOutput.Print(parseResult, new KeyList(account.Value, answer.Value), r =>
                 $"{"KEY",-29}  {"TYPE",-7}  {"PRODUCT",-20}  {"USED/LIMIT",-11}  {"STATUS",-7}  ORDER\n" +
-                string.Join('\n', rows.Select(k =>
-                    $"{k.Text("key"),-29}  {k.Text("type"),-7}  {k.Text("product"),-20}  {k.Text("activationsUsed") + "/" + k.Text("activationLimit"),-11}  {k.Text("status"),-7}  {k.Text("orderId")}")) +
-                $"\n{rows.Count} key(s).");
+                string.Join('\n', r.Keys.Select(k =>
+                    $"{k.Key,-29}  {k.Type,-7}  {k.Product,-20}  {k.ActivationsUsed + "/" + k.ActivationLimit,-11}  {k.Status,-7}  {k.OrderId}")) +
+                $"\n{r.Keys.Count} key(s).");
         });
         return list;
     }
 
-    private static Command Publisher(string name, string description, Argument<Guid> keyId, Func<Guid, (HttpMethod Method, string Path, object? Body)>? request)
+    private static Command Publisher(string name, string description, Argument<Guid> keyId, Func<ServiceClient, Guid, CancellationToken, Task<Outcome<KeyMetadata>>> send)
     {
         var command = new Command(name, description) { keyId };
-        if (request is not null)
-        {
-            AdminAction.Set(command, async (parseResult, client, ct) =>
-            {
-                var (method, path, body) = request(parseResult.GetValue(keyId));
-                var answer = method == HttpMethod.Get ? await client.GetAsync(path, ct) : await client.PostAsync(path, body, ct);
-                return AdminAction.Print(parseResult, answer, Describe);
-            });
-        }
-
+        AdminAction.Set(command, async (parseResult, client, ct) =>
+            AdminAction.Print(parseResult, await send(client, parseResult.GetValue(keyId), ct), Describe));
         return command;
     }
 
-    private static string Describe(JsonNode? k) =>
-        $"key {k.Text("id")}  …{k.Text("partialKey")}  {k.Text("type")}  {k.Text("product")}  used {k.Text("activationsUsed")}/{k.Text("activationLimit")}  {k.Text("status")}  account {k.Text("billingAccountId")}";
+    private static string Describe(KeyMetadata k) =>
+        $"key {k.Id}  …{k.PartialKey}  {k.Type}  {k.Product}  used {k.ActivationsUsed}/{k.ActivationLimit}  {k.Status}  account {k.BillingAccountId}";
+
+    /// <summary>What 'pk keys list --json' prints: the account and its keys.</summary>
+    private sealed record KeyList(Guid BillingAccount, IReadOnlyList<KeyRow> Keys);
 }

@@ -25,7 +25,8 @@ internal static class AdminOptions
         Recursive = true,
     };
 
-    public static readonly Option<Guid?> Account = new("--account")
+    /// <summary>Text, not Guid: a malformed id is refused as VALIDATION_FAILED naming the option (<see cref="Id"/>), not as a parse error.</summary>
+    public static readonly Option<string?> Account = new("--account")
     {
         Description = "Billing account id; may be left out when you hold a role on exactly one account.",
     };
@@ -38,6 +39,21 @@ internal static class AdminOptions
         command.Options.Add(Token);
         command.Options.Add(Profile);
         return command;
+    }
+
+    /// <summary>An id option's value: absent (null), or a GUID, or VALIDATION_FAILED saying which option and where ids come from.</summary>
+    public static Outcome<Guid?> Id(ParseResult parseResult, Option<string?> option, string listCommand)
+    {
+        var text = parseResult.GetValue(option);
+        if (text is null)
+        {
+            return (Guid?)null;
+        }
+
+        return Guid.TryParse(text, out var id)
+            ? id
+            : new Refusal(ErrorCatalogue.ValidationFailed,
+                $"{option.Name} must be an id such as 3f2b8c1e-5d4a-4b7e-9c0f-1a2b3c4d5e6f; '{text}' is not one. List them with '{listCommand}'.");
     }
 
     public static Outcome<ServiceClient> Connect(ParseResult parseResult)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.AdminApi;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
@@ -15,29 +16,28 @@ internal static class AuditCommands
         AdminAction.Set(list, async (parseResult, client, ct) =>
         {
             var query = $"api/v1/audit?after={parseResult.GetValue(after) ?? 0}&limit={parseResult.GetValue(limit) ?? 1000}";
-            return AdminAction.Print(parseResult, await client.GetAsync(query, ct), node =>
-                string.Join('\n', (node?.AsArray() ?? []).Select(e =>
-                    $"{e.Text("sequence"),6}  {e.Text("at")}  {e.Text("actor")}  {e.Text("action")}  {e.Text("subject")}  {e.Text("detail")}")));
+            return AdminAction.Print(parseResult, await client.GetAsync(query, AdminApiJsonContext.Default.ListAuditEntryResponse, ct), entries =>
+                string.Join('\n', entries.Select(e => $"{e.Sequence,6}  {e.At:O}  {e.Actor}  {e.Action}  {e.Subject}  {e.Detail}")));
         });
 
         var verify = new Command("verify", "Check the whole hash chain; names the first changed or deleted entry.");
         AdminAction.Set(verify, async (parseResult, client, ct) =>
         {
-            var answer = await client.GetAsync("api/v1/audit/verify", ct);
+            var answer = await client.GetAsync("api/v1/audit/verify", AdminApiJsonContext.Default.AuditVerification, ct);
             if (!answer.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, answer.Refusal);
             }
 
-            var node = answer.Value;
-            if (node?["valid"]?.GetValue<bool>() == true)
+            var verification = answer.Value;
+            if (verification.Valid)
             {
-                return CommandOutput.Print(parseResult, node, n => $"Audit chain intact: {n.Text("verifiedEntries")} entries verified.");
+                return CommandOutput.Print(parseResult, verification, v => $"Audit chain intact: {v.VerifiedEntries} entries verified.");
             }
 
             // A broken chain is a refusal: exit non-zero, and say which sequence number.
             return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.SignatureInvalid,
-                $"Audit chain broken at entry {node.Text("firstBrokenSequence")}: {node.Text("problem")}."));
+                $"Audit chain broken at entry {verification.FirstBrokenSequence}: {verification.Problem}."));
         });
 
         var audit = AdminOptions.Group("audit", "The audit log.");

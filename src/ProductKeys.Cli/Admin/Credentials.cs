@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -34,19 +35,8 @@ internal sealed record Credentials(string Service, string Token, string User)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var file = new FileStream(path, options);
+        using var file = SecretFile.Create(path);
         JsonSerializer.Serialize(file, this, Json);
-        if (!OperatingSystem.IsWindows())
-        {
-            // An existing file keeps its old mode on Create: tighten it.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };

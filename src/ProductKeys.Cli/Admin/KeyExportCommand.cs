@@ -10,36 +10,67 @@ internal static class KeyExportCommand
 {
     public static Command Create()
     {
-        var format = new Option<string>("--format") { Description = "csv or json.", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string?>("--format") { Description = "csv or json; default: json with --json and no --output, else csv." };
         format.AcceptOnlyFromAmong("csv", "json");
-        var output = new Option<string?>("--output", "-o") { Description = "File to write; default: stdout." };
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (created 0600: it holds plaintext keys); default: stdout." };
         var export = new Command("export", "Download every key of a billing account as CSV or JSON (the key rule applies).") { AdminOptions.Account, format, output };
         AdminAction.Set(export, async (parseResult, client, ct) =>
         {
+            var path = parseResult.GetValue(output);
+            var json = parseResult.GetValue(CommonOptions.Json);
+            var chosen = parseResult.GetValue(format) ?? (json && path is null ? "json" : "csv");
+            if (json && path is null && chosen == "csv")
+            {
+                // --json promises one JSON document on stdout; CSV there would break every script reading it.
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    "--json prints JSON, not CSV: leave out --format csv, or write the CSV to a file with --output FILE."));
+            }
+
+            if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"--output: the folder {folder} does not exist. Create it first, or name a file in an existing folder; nothing was exported."));
+            }
+
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             if (!account.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, account.Refusal);
             }
 
-            var opened = await client.OpenAsync($"api/v1/billing-accounts/{account.Value}/product-keys/export?format={parseResult.GetValue(format)}", ct);
+            var opened = await client.OpenAsync($"api/v1/billing-accounts/{account.Value}/product-keys/export?format={chosen}", ct);
             if (!opened.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, opened.Refusal);
             }
 
             using var response = opened.Value;
-            var path = parseResult.GetValue(output);
-            long bytes, rows;
+            Stream target;
             try
             {
-                await using var body = await response.Content.ReadAsStreamAsync(ct);
-                await using var target = path is null ? Console.OpenStandardOutput() : File.Create(path);
-                (bytes, rows) = await CopyWithProgressAsync(body, target, ct);
+                target = path is null ? Console.OpenStandardOutput() : SecretFile.Create(path);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--output: cannot write {path}: {ex.Message}"));
+            }
+
+            long bytes, rows;
+            await using (target)
+            {
+                try
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(ct);
+                    (bytes, rows) = await CopyWithProgressAsync(body, target, ct);
+                }
+                catch (HttpRequestException ex)
+                {
+                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
+                }
+                catch (IOException ex)
+                {
+                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
+                }
             }
 
             if (path is null)

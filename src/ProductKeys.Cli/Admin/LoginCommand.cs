@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Identity;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
@@ -34,14 +36,15 @@ internal static class LoginCommand
             var name = parseResult.GetValue(user)!;
             var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
             using var client = new ServiceClient(uri, null);
-            var session = await client.PostAsync("api/v1/sessions", new { user = name, password = secret }, ct);
+            var session = await client.PostAsync("api/v1/sessions", new SignInRequest(name, secret),
+                AdminApiJsonContext.Default.SignInRequest, AdminApiJsonContext.Default.SessionResponse, ct);
             if (!session.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, session.Refusal);
             }
 
-            new Credentials(uri.ToString(), session.Value.Text("token"), name).Save(path);
-            var result = new LoginResult(uri.ToString(), name, session.Value.Text("directoryRole"), Path.GetFullPath(path));
+            new Credentials(uri.ToString(), session.Value.Token, name).Save(path);
+            var result = new LoginResult(uri.ToString(), name, session.Value.DirectoryRole, Path.GetFullPath(path));
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
         });
         root.Subcommands.Add(command);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Activations;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -48,9 +50,10 @@ internal static class OfflineActivateCommand
             var hostRequests = files.Select(f => (File: f, Request: KmsHostRequest(f))).Where(h => h.Request is not null).ToList();
             foreach (var (file, request) in hostRequests)
             {
-                var answer = await client.PostAsync("api/v1/kms-host-activations", request!.ToActivationRequest(), ct);
+                var answer = await client.PostAsync("api/v1/kms-host-activations", request!.ToActivationRequest(),
+                    AdminApiJsonContext.Default.KmsHostActivationRequest, AdminApiJsonContext.Default.KmsHostActivationResponse, ct);
                 var response = answer.IsSuccess
-                    ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.Text("hostCertificate"), null, null)
+                    ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.HostCertificate, null, null)
                     : new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
@@ -61,13 +64,14 @@ internal static class OfflineActivateCommand
             foreach (var batch in files.Chunk(BatchSize))
             {
                 var read = batch.Select(Read).ToList();
-                var answer = await client.PostAsync("api/v1/offline-activations", new { requests = read.Select(r => r.Request) }, ct);
+                var answer = await client.PostAsync("api/v1/offline-activations", new OfflineActivationBatch([.. read.Select(r => r.Request!)]),
+                    AdminApiJsonContext.Default.OfflineActivationBatch, AdminApiJsonContext.Default.OfflineActivationResults, ct);
                 if (!answer.IsSuccess)
                 {
                     return CommandOutput.Refuse(parseResult, answer.Refusal);
                 }
 
-                var responses = answer.Value!["responses"]!.Deserialize<List<OfflineActivationResponse>>(CommandOutput.JsonOptions)!;
+                var responses = answer.Value.Responses;
                 for (var i = 0; i < batch.Length; i++)
                 {
                     var response = read[i].Problem ?? responses[i];
@@ -80,12 +84,11 @@ internal static class OfflineActivateCommand
             }
 
             // An air-gapped device has never seen the publisher's keys: carry them along with the responses.
-            var published = await client.GetAsync("api/v1/publisher-keys", ct);
+            var published = await client.GetAsync("api/v1/publisher-keys", AdminApiJsonContext.Default.PublisherKeysResponse, ct);
             var trustPath = Path.Combine(outDir.FullName, PublisherKeysFile);
             if (published.IsSuccess)
             {
-                var pems = published.Value!["keys"]!.AsArray().Select(k => k!["pem"]!.GetValue<string>());
-                await File.WriteAllTextAsync(trustPath, string.Join('\n', pems), ct);
+                await File.WriteAllTextAsync(trustPath, string.Join('\n', published.Value.Keys.Select(k => k.Pem)), ct);
             }
 
             var summary = new OfflineSummary(results.Count(r => r.Activated), results.Count(r => !r.Activated), published.IsSuccess ? trustPath : null, results);

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Orders;
 using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli.Admin;
@@ -22,9 +23,10 @@ internal static class OrderCommands
                 return CommandOutput.Refuse(parseResult, account.Refusal);
             }
 
-            var body = new { product = parseResult.GetValue(product), quantity = parseResult.GetValue(quantity), split = parseResult.GetValue(split) };
-            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/billing-accounts/{account.Value}/orders", body, ct), node =>
-                $"Purchase {node.Text("purchaseId")}: {node.Text("product")} x{node.Text("quantity")}\n" + Describe(node?["orders"]?.AsArray()));
+            var body = new OrderRequest(parseResult.GetValue(product), parseResult.GetValue(quantity), parseResult.GetValue(split));
+            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/billing-accounts/{account.Value}/orders", body,
+                AdminApiJsonContext.Default.OrderRequest, AdminApiJsonContext.Default.PurchaseResponse, ct),
+                p => $"Purchase {p.PurchaseId}: {p.Product} x{p.Quantity}\n" + Describe(p.Orders));
         });
 
         var list = new Command("list", "List a billing account's orders and key packages.") { AdminOptions.Account };
@@ -33,7 +35,7 @@ internal static class OrderCommands
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             return !account.IsSuccess
                 ? CommandOutput.Refuse(parseResult, account.Refusal)
-                : AdminAction.Print(parseResult, await client.GetAsync($"api/v1/billing-accounts/{account.Value}/orders", ct), node => Describe(node?.AsArray()));
+                : AdminAction.Print(parseResult, await client.GetAsync($"api/v1/billing-accounts/{account.Value}/orders", AdminApiJsonContext.Default.ListOrderResponse, ct), Describe);
         });
 
         var orders = AdminOptions.Group("orders", "Orders of a billing account.");
@@ -42,8 +44,8 @@ internal static class OrderCommands
         root.Subcommands.Add(orders);
     }
 
-    private static string Describe(JsonArray? orders) => string.Join('\n', (orders ?? []).Select(o =>
-        $"order {o.Text("id")}  {o.Text("product")} x{o.Text("quantity")}\n" + string.Join('\n', (o?["keyPackages"]?.AsArray() ?? []).Select(p =>
-            $"  package {p.Text("id")} (installs as {p.Text("installedQuantity")})\n" + string.Join('\n', (p?["keys"]?.AsArray() ?? []).Select(k =>
-                $"    key {k.Text("id")}  {k.Text("type")}  limit {k.Text("activationLimit")}"))))));
+    private static string Describe(IEnumerable<OrderResponse> orders) => string.Join('\n', orders.Select(o =>
+        $"order {o.Id}  {o.Product} x{o.Quantity}\n" + string.Join('\n', o.KeyPackages.Select(p =>
+            $"  package {p.Id} (installs as {p.InstalledQuantity})\n" + string.Join('\n', p.Keys.Select(k =>
+                $"    key {k.Id}  {k.Type}  limit {k.ActivationLimit}"))))));
 }

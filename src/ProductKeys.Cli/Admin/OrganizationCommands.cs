@@ -1,23 +1,28 @@
 using System.CommandLine;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Accounts;
+using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli.Admin;
 
 /// <summary><c>pk orgs list|create</c> and <c>pk users create</c>: onboarding customers.</summary>
 internal static class OrganizationCommands
 {
-    public static readonly Option<Guid> Org = new("--org") { Description = "Organization id ('pk orgs list').", Required = true };
+    /// <summary>Text, checked by <see cref="AdminOptions.Id"/>: a malformed id is VALIDATION_FAILED naming --org.</summary>
+    public static readonly Option<string?> Org = new("--org") { Description = "Organization id ('pk orgs list').", Required = true };
 
     public static void AddTo(RootCommand root)
     {
         var name = new Option<string>("--name") { Description = "Name.", Required = true };
         var list = new Command("list", "List organizations (publisher staff: all; others: their own).");
         AdminAction.Set(list, async (parseResult, client, ct) =>
-            AdminAction.Print(parseResult, await client.GetAsync("api/v1/organizations", ct), node =>
-                string.Join('\n', (node?.AsArray() ?? []).Select(o => $"{o.Text("id")}  {o.Text("name")}"))));
+            AdminAction.Print(parseResult, await client.GetAsync("api/v1/organizations", AdminApiJsonContext.Default.ListOrganizationResponse, ct), orgs =>
+                string.Join('\n', orgs.Select(o => $"{o.Id}  {o.Name}"))));
         var create = new Command("create", "Create a customer organization (publisher staff).") { name };
         AdminAction.Set(create, async (parseResult, client, ct) =>
-            AdminAction.Print(parseResult, await client.PostAsync("api/v1/organizations", new { name = parseResult.GetValue(name) }, ct),
-                node => $"Organization {node.Text("id")} ({node.Text("name")}) created."));
+            AdminAction.Print(parseResult, await client.PostAsync("api/v1/organizations", new OrganizationRequest(parseResult.GetValue(name)),
+                AdminApiJsonContext.Default.OrganizationRequest, AdminApiJsonContext.Default.OrganizationResponse, ct),
+                o => $"Organization {o.Id} ({o.Name}) created."));
         var orgs = AdminOptions.Group("orgs", "Customer organizations.");
         orgs.Subcommands.Add(list);
         orgs.Subcommands.Add(create);
@@ -29,14 +34,19 @@ internal static class OrganizationCommands
         var add = new Command("create", "Add a user to an organization (publisher staff, or the organization's Global administrators).") { Org, userName, role, password };
         AdminAction.Set(add, async (parseResult, client, ct) =>
         {
-            var body = new
+            var org = AdminOptions.Id(parseResult, Org, "pk orgs list");
+            if (!org.IsSuccess)
             {
-                name = parseResult.GetValue(userName),
-                password = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"),
-                directoryRole = parseResult.GetValue(role),
-            };
-            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/organizations/{parseResult.GetValue(Org)}/users", body, ct),
-                node => $"User {node.Text("name")} ({node.Text("directoryRole")}) created.");
+                return CommandOutput.Refuse(parseResult, org.Refusal);
+            }
+
+            var body = new UserRequest(
+                parseResult.GetValue(userName),
+                parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"),
+                parseResult.GetValue(role));
+            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/organizations/{org.Value}/users", body,
+                AdminApiJsonContext.Default.UserRequest, AdminApiJsonContext.Default.UserResponse, ct),
+                u => $"User {u.Name} ({u.DirectoryRole}) created.");
         });
         var users = AdminOptions.Group("users", "Users of customer organizations.");
         users.Subcommands.Add(add);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Catalog;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -9,10 +11,10 @@ internal static class ProductCommands
     {
         var list = new Command("list", "List the catalog with each product's public setup and KMS client setup keys.");
         AdminAction.Set(list, async (parseResult, client, ct) =>
-            AdminAction.Print(parseResult, await client.GetAsync("api/v1/products", ct), node =>
-                string.Join('\n', (node?.AsArray() ?? []).Select(p =>
-                    $"{p.Text("id"),-24} {p.Text("category"),-8} group {p.Text("keyGroup"),-8} {p.Text("name")}\n" +
-                    $"{"",-24} setup key {p.Text("setupKey")}  KMS client setup key {(p.Text("kmsClientSetupKey") is { Length: > 0 } k ? k : "-")}"))));
+            AdminAction.Print(parseResult, await client.GetAsync("api/v1/products", AdminApiJsonContext.Default.ListProductResponse, ct), products =>
+                string.Join('\n', products.Select(p =>
+                    $"{p.Id,-24} {p.Category,-8} group {p.KeyGroup,-8} {p.Name}\n" +
+                    $"{"",-24} setup key {p.SetupKey}  KMS client setup key {p.KmsClientSetupKey ?? "-"}"))));
 
         var id = new Option<string>("--id") { Description = "Product id, a slug such as contoso-desktop.", Required = true };
         var name = new Option<string>("--name") { Description = "Product name.", Required = true };
@@ -23,17 +25,12 @@ internal static class ProductCommands
         var create = new Command("create", "Add a product to the catalog (publisher staff).") { id, name, category, group, kmsHost, threshold };
         AdminAction.Set(create, async (parseResult, client, ct) =>
         {
-            var body = new
-            {
-                id = parseResult.GetValue(id),
-                name = parseResult.GetValue(name),
-                category = parseResult.GetValue(category),
-                keyGroup = parseResult.GetValue(group),
-                yieldsKmsHostKey = parseResult.GetValue(kmsHost),
-                kmsThreshold = parseResult.GetValue(threshold),
-            };
-            return AdminAction.Print(parseResult, await client.PostAsync("api/v1/products", body, ct),
-                node => $"Product {node.Text("id")} created: setup key {node.Text("setupKey")}.");
+            var body = new ProductRequest(
+                parseResult.GetValue(id), parseResult.GetValue(name), parseResult.GetValue(category), parseResult.GetValue(group),
+                parseResult.GetValue(kmsHost), HeadroomPercent: null, HeadroomMinimum: null, parseResult.GetValue(threshold));
+            return AdminAction.Print(parseResult, await client.PostAsync("api/v1/products", body,
+                AdminApiJsonContext.Default.ProductRequest, AdminApiJsonContext.Default.ProductResponse, ct),
+                p => $"Product {p.Id} created: setup key {p.SetupKey}.");
         });
 
         var products = AdminOptions.Group("products", "The publisher's catalog.");

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Accounts;
+using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -15,9 +18,9 @@ internal static class RoleCommands
         {
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             return !account.IsSuccess
-                ? Output.CommandOutput.Refuse(parseResult, account.Refusal)
-                : AdminAction.Print(parseResult, await client.GetAsync($"api/v1/billing-accounts/{account.Value}/roles", ct), node =>
-                    string.Join('\n', (node?.AsArray() ?? []).Select(r => $"{r.Text("user"),-24} {r.Text("role")}")));
+                ? CommandOutput.Refuse(parseResult, account.Refusal)
+                : AdminAction.Print(parseResult, await client.GetAsync($"api/v1/billing-accounts/{account.Value}/roles", AdminApiJsonContext.Default.ListRoleResponse, ct),
+                    roles => string.Join('\n', roles.Select(r => $"{r.User,-24} {r.Role}")));
         });
 
         var grant = new Command("grant", "Grant a role on a billing account (owners only).") { AdminOptions.Account, user, role };
@@ -25,10 +28,11 @@ internal static class RoleCommands
         {
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             return !account.IsSuccess
-                ? Output.CommandOutput.Refuse(parseResult, account.Refusal)
+                ? CommandOutput.Refuse(parseResult, account.Refusal)
                 : AdminAction.Print(parseResult, await client.PostAsync($"api/v1/billing-accounts/{account.Value}/roles",
-                    new { user = parseResult.GetValue(user), role = parseResult.GetValue(role) }, ct),
-                    node => $"{node.Text("user")} is now {node.Text("role")} of {account.Value}.");
+                    new RoleRequest(parseResult.GetValue(user), parseResult.GetValue(role)),
+                    AdminApiJsonContext.Default.RoleRequest, AdminApiJsonContext.Default.RoleResponse, ct),
+                    r => $"{r.User} is now {r.Role} of {account.Value}.");
         });
 
         var revoke = new Command("revoke", "Remove a user's role on a billing account (owners only; the last owner stays).") { AdminOptions.Account, user };
@@ -36,10 +40,15 @@ internal static class RoleCommands
         {
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
             var name = parseResult.GetValue(user)!;
-            return !account.IsSuccess
-                ? Output.CommandOutput.Refuse(parseResult, account.Refusal)
-                : AdminAction.Print(parseResult, await client.DeleteAsync($"api/v1/billing-accounts/{account.Value}/roles/{Uri.EscapeDataString(name)}", ct),
-                    _ => $"{name} no longer holds a role on {account.Value}.");
+            if (!account.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, account.Refusal);
+            }
+
+            var revoked = await client.DeleteAsync($"api/v1/billing-accounts/{account.Value}/roles/{Uri.EscapeDataString(name)}", ct);
+            return revoked.IsSuccess
+                ? CommandOutput.Print(parseResult, new RoleRevoked(name, account.Value), r => $"{r.User} no longer holds a role on {r.BillingAccount}.")
+                : CommandOutput.Refuse(parseResult, revoked.Refusal);
         });
 
         var roles = AdminOptions.Group("roles", "Billing account roles: Owner, Contributor, Reader.");
@@ -48,4 +57,6 @@ internal static class RoleCommands
         roles.Subcommands.Add(revoke);
         root.Subcommands.Add(roles);
     }
+
+    private sealed record RoleRevoked(string User, Guid BillingAccount);
 }

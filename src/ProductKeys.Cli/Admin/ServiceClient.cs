@@ -1,14 +1,16 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using ProductKeys.Client.Activation;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Admin;
 
 /// <summary>
-/// The licensing service's REST API for admin commands. Answers are JSON nodes (printed as they
-/// came with --json); problem details become refusals with their catalogue code.
+/// The licensing service's admin REST API, typed: requests and answers are the records of
+/// ProductKeys.AdminApi (read and written with <c>AdminApiJsonContext</c>); error answers become
+/// refusals through the one <see cref="ProblemDetailsReader"/> the client library uses too.
 /// </summary>
 internal sealed class ServiceClient : IDisposable
 {
@@ -25,11 +27,22 @@ internal sealed class ServiceClient : IDisposable
 
     public Uri Service => _http.BaseAddress!;
 
-    public Task<Outcome<JsonNode?>> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+    public Task<Outcome<T>> GetAsync<T>(string path, JsonTypeInfo<T> answer, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), answer, ct);
 
-    public Task<Outcome<JsonNode?>> PostAsync(string path, object? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
+    public Task<Outcome<TAnswer>> PostAsync<TBody, TAnswer>(string path, TBody body, JsonTypeInfo<TBody> request, JsonTypeInfo<TAnswer> answer, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, request) }, answer, ct);
 
-    public Task<Outcome<JsonNode?>> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
+    /// <summary>A POST without a body (block, unblock).</summary>
+    public Task<Outcome<TAnswer>> PostAsync<TAnswer>(string path, JsonTypeInfo<TAnswer> answer, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path), answer, ct);
+
+    /// <summary>A DELETE answered 204 No Content.</summary>
+    public async Task<Outcome<bool>> DeleteAsync(string path, CancellationToken ct)
+    {
+        var sent = await SendAsync<bool>(new HttpRequestMessage(HttpMethod.Delete, path), null, ct);
+        return sent.IsSuccess ? true : sent.Refusal;
+    }
 
     /// <summary>For streamed answers (exports): the open response, headers read, body not yet.</summary>
     public async Task<Outcome<HttpResponseMessage>> OpenAsync(string path, CancellationToken ct)
@@ -44,71 +57,48 @@ internal sealed class ServiceClient : IDisposable
 
             using (response)
             {
-                return await ToRefusalAsync(response, ct);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, ct);
             }
         }
         catch (HttpRequestException ex)
         {
-            return Unreachable(ex);
+            return ProblemDetailsReader.Unreachable(Service, ex.Message);
         }
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<Outcome<JsonNode?>> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T>? answer, CancellationToken ct)
     {
-        try
+        using (request)
         {
-            using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-            if (body is not null)
+            try
             {
-                request.Content = JsonContent.Create(body);
-            }
+                using var response = await _http.SendAsync(request, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return await ProblemDetailsReader.ReadRefusalAsync(response, ct);
+                }
 
-            using var response = await _http.SendAsync(request, ct);
-            if (!response.IsSuccessStatusCode)
+                if (answer is null)
+                {
+                    return default(T)!;
+                }
+
+                var body = await response.Content.ReadFromJsonAsync(answer, ct);
+                return body is null ? NotProductKeys() : body;
+            }
+            catch (HttpRequestException ex)
             {
-                return await ToRefusalAsync(response, ct);
+                return ProblemDetailsReader.Unreachable(Service, ex.Message);
             }
-
-            var text = await response.Content.ReadAsStringAsync(ct);
-            return text.Length == 0 ? new Outcome<JsonNode?>((JsonNode?)null) : JsonNode.Parse(text);
-        }
-        catch (HttpRequestException ex)
-        {
-            return Unreachable(ex);
-        }
-        catch (JsonException)
-        {
-            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer with JSON: is it a ProductKeys licensing service?");
+            catch (JsonException)
+            {
+                return NotProductKeys();
+            }
         }
     }
 
-    private Refusal Unreachable(HttpRequestException ex) =>
-        new(ErrorCatalogue.ServiceUnreachable, $"Could not reach {Service}: {ex.Message}");
-
-    /// <summary>Maps the problem details' <c>code</c> back to the catalogue, so exit codes match the service's refusal.</summary>
-    private static async Task<Refusal> ToRefusalAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        try
-        {
-            var problem = JsonNode.Parse(text);
-            var code = problem?["code"]?.GetValue<string>();
-            var detail = problem?["detail"]?.GetValue<string>();
-            if (code is not null && ErrorCatalogue.Find(code) is { } error)
-            {
-                return new Refusal(error, detail ?? error.Message);
-            }
-        }
-        catch (JsonException)
-        {
-            // Not problem details: fall through to a code chosen by status.
-        }
-
-        var status = (int)response.StatusCode;
-        var fallback = ErrorCatalogue.All.FirstOrDefault(e => e.HttpStatus == status && e.Code is "UNAUTHENTICATED" or "FORBIDDEN" or "NOT_FOUND" or "RATE_LIMITED")
-            ?? (status >= 500 ? ErrorCatalogue.Internal : ErrorCatalogue.ValidationFailed);
-        return new Refusal(fallback, $"The service answered {status} {response.ReasonPhrase}.");
-    }
+    private Refusal NotProductKeys() =>
+        new(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer with the JSON this command expects: is it a ProductKeys licensing service of this version?");
 }

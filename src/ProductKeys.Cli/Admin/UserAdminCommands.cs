@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ProductKeys.AdminApi;
+using ProductKeys.AdminApi.Accounts;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -22,9 +24,9 @@ internal static class UserAdminCommands
         AdminAction.Set(list, async (parseResult, client, ct) =>
         {
             var path = parseResult.GetValue(user) is { } name ? $"api/v1/sessions?user={Uri.EscapeDataString(name)}" : "api/v1/sessions";
-            return AdminAction.Print(parseResult, await client.GetAsync(path, ct), node =>
-                string.Join('\n', (node?.AsArray() ?? []).Select(s =>
-                    $"{s.Text("id")}  {s.Text("user"),-24} {s.Text("label"),-9} expires {s.Text("expiresAt")}{(s.Text("current") == "true" ? "  (this session)" : "")}")));
+            return AdminAction.Print(parseResult, await client.GetAsync(path, AdminApiJsonContext.Default.ListSessionInfo, ct), sessions =>
+                string.Join('\n', sessions.Select(s =>
+                    $"{s.Id}  {s.User,-24} {s.Label,-9} expires {s.ExpiresAt:yyyy-MM-dd HH:mm} UTC{(s.Current ? "  (this session)" : "")}")));
         });
         var id = new Argument<Guid>("id") { Description = "Session id ('pk sessions list')." };
         var revoke = new Command("revoke", "End a session at once, on every node.") { id };
@@ -40,7 +42,8 @@ internal static class UserAdminCommands
         var user = new Argument<string>("name") { Description = "The user's sign-in name." };
         var command = new Command(name, description) { user };
         AdminAction.Set(command, async (parseResult, client, ct) =>
-            AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/{action}", null, ct),
+            AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/{action}",
+                AdminApiJsonContext.Default.UserStatusResponse, ct),
                 Describe));
         return command;
     }
@@ -52,12 +55,13 @@ internal static class UserAdminCommands
         var command = new Command("set-password", "Set a user's password; their other sessions end.") { user, password };
         AdminAction.Set(command, async (parseResult, client, ct) =>
         {
-            var body = new { password = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD") };
-            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/password", body, ct), Describe);
+            var body = new PasswordRequest(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"));
+            return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/password", body,
+                AdminApiJsonContext.Default.PasswordRequest, AdminApiJsonContext.Default.UserStatusResponse, ct), Describe);
         });
         return command;
     }
 
-    private static string Describe(System.Text.Json.Nodes.JsonNode? node) =>
-        $"User {node.Text("name")}: {(node.Text("disabled") == "true" ? "disabled" : "enabled")}; {node.Text("sessionsRevoked")} session(s) revoked.";
+    private static string Describe(UserStatusResponse user) =>
+        $"User {user.Name}: {(user.Disabled ? "disabled" : "enabled")}; {user.SessionsRevoked} session(s) revoked.";
 }

@@ -51,11 +51,11 @@ public sealed class LicensingServiceClient(HttpClient http)
             }
             catch (HttpRequestException e)
             {
-                return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri}: {e.Message}");
+                return ProblemDetailsReader.Unreachable(request.RequestUri, e.Message);
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri}: no answer in time.");
+                return ProblemDetailsReader.Unreachable(request.RequestUri, "no answer in time.");
             }
             catch (JsonException e)
             {

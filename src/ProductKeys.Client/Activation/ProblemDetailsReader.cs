@@ -1,32 +1,76 @@
+using System.Net;
 using System.Text.Json;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Client.Activation;
 
-/// <summary>Turns an RFC 9457 problem-details answer with a <c>code</c> member back into a <see cref="Refusal"/>.</summary>
+/// <summary>
+/// The one way ProductKeys clients (this library and <c>pk</c>) turn a service's error answer into a
+/// <see cref="Refusal"/>, so the same answer always means the same code and exit code.
+/// </summary>
+/// <remarks>
+/// An RFC 9457 problem with a known <c>code</c> is that refusal. A problem with a code this version does
+/// not know gets the catalogue's entry for its status. An answer without a code did not come from a
+/// ProductKeys service: a server error is SERVICE_UNAVAILABLE, 429 is RATE_LIMITED, anything else
+/// SERVICE_UNREACHABLE (a wrong URL, a proxy's page). A request that got no answer at all is
+/// <see cref="Unreachable"/>.
+/// </remarks>
 public static class ProblemDetailsReader
 {
     /// <summary>Reads the refusal an error answer carries.</summary>
+    /// <param name="response">An answer whose status is not a success.</param>
+    /// <param name="cancellationToken">Cancels reading the body.</param>
+    /// <returns>The refusal, with the service's detail when it gave one.</returns>
     public static async Task<Refusal> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var (code, detail) = Parse(text);
+        if (code is not null)
+        {
+            return ErrorCatalogue.Find(code) is { } known
+                ? new Refusal(known, detail ?? known.Message)
+                : new Refusal(status >= 500 ? ErrorCatalogue.ServiceUnavailable : ErrorCatalogue.ForHttpStatus(status),
+                    $"The service refused with {code} ({status}), a code this version of ProductKeys does not know: {detail ?? "no detail"}. Update ProductKeys to handle it.");
+        }
+
+        var answered = $"The service answered {status} {response.ReasonPhrase} without an error code";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.TooManyRequests => new Refusal(ErrorCatalogue.RateLimited, $"{answered}: wait a minute and try again."),
+            _ when status >= 500 => new Refusal(ErrorCatalogue.ServiceUnavailable, $"{answered}: it, or a proxy before it, is failing."),
+            _ => new Refusal(ErrorCatalogue.ServiceUnreachable, $"{answered}: is {Origin(response.RequestMessage?.RequestUri)} a ProductKeys licensing service?"),
+        };
+    }
+
+    /// <summary>The refusal for a request that got no answer (connection refused, DNS, TLS, timeout).</summary>
+    /// <param name="service">Where the request went.</param>
+    /// <param name="why">What failed, e.g. the exception's message.</param>
+    /// <returns>A SERVICE_UNREACHABLE refusal naming the service.</returns>
+    public static Refusal Unreachable(Uri? service, string why) =>
+        new(ErrorCatalogue.ServiceUnreachable, $"Could not reach {Origin(service)}: {why}");
+
+    private static string Origin(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) : uri?.ToString() ?? "the service";
+
+    private static (string? Code, string? Detail) Parse(string text)
+    {
         try
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            var code = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            var detail = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            if (code is not null && ErrorCatalogue.Find(code) is { } error)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return new Refusal(error, detail ?? error.Message);
+                return (null, null);
             }
+
+            var code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            return (code, detail);
         }
         catch (JsonException)
         {
-            // Not problem details: fall through to the status code.
+            return (null, null); // not problem details: the status decides
         }
-
-        return new Refusal(ErrorCatalogue.ServiceUnreachable, $"The service answered {(int)response.StatusCode} {response.ReasonPhrase} without an error code.");
     }
 }

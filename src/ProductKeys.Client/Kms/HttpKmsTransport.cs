@@ -22,7 +22,7 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
             }
 
             var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
-            return refusal.Error == ErrorCatalogue.ServiceUnreachable ? Unreachable(host, refusal.Detail) : refusal;
+            return refusal.Error == ErrorCatalogue.ServiceUnreachable || refusal.Error == ErrorCatalogue.ServiceUnavailable ? Unreachable(host, refusal.Detail) : refusal;
         }
         catch (HttpRequestException e)
         {

@@ -109,6 +109,9 @@ public static class ErrorCatalogue
     /// <summary>The service could not be reached.</summary>
     public static readonly ErrorCode ServiceUnreachable = new("SERVICE_UNREACHABLE", 503, 48,
         "The licensing service did not answer: check --service and the network, then retry.");
+    /// <summary>The service (or a proxy before it) answered a server error without an error code.</summary>
+    public static readonly ErrorCode ServiceUnavailable = new("SERVICE_UNAVAILABLE", 503, 64,
+        "The licensing service answered with a server error: retry later; if it persists, its operator should check the service's log.");
     /// <summary>No rearms are left.</summary>
     public static readonly ErrorCode RearmLimitReached = new("REARM_LIMIT_REACHED", 409, 50,
         "No rearms are left on this device: activate the product instead ('pk ato').");
@@ -149,7 +152,7 @@ public static class ErrorCatalogue
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, LastOwner, ServiceUnreachable, RearmLimitReached, KeyWrongUse, StoreInvalid,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
         UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,
     ];
 

@@ -4,18 +4,19 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Data;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Identity;
 
 namespace ProductKeys.Service.Accounts;
 
 internal static class BillingAccountEndpoints
 {
-    public sealed record BillingAccountResponse(Guid Id, string Name, Guid OrganizationId, string? Role);
-
     public static RouteGroupBuilder MapBillingAccounts(this RouteGroupBuilder api)
     {
-        api.MapGet("/billing-accounts", ListAsync).WithTags("Billing accounts");
+        api.MapGet("/billing-accounts", ListAsync).WithTags(ApiTags.BillingAccounts)
+            .Describe("ListBillingAccounts", "List the billing accounts the caller holds a role on (publisher staff: all).");
         return api;
     }
 

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
@@ -16,23 +18,23 @@ namespace ProductKeys.Service.Accounts;
 /// <summary>Onboarding customers: organizations (publisher), their users (publisher or Global admin), billing accounts (publisher).</summary>
 internal static class OrganizationEndpoints
 {
-    public sealed record OrganizationRequest(string? Name);
-
-    public sealed record OrganizationResponse(Guid Id, string Name);
-
-    public sealed record UserRequest(string? Name, string? Password, string? DirectoryRole);
-
-    public sealed record UserResponse(Guid Id, string Name, string DirectoryRole, Guid OrganizationId);
-
-    public sealed record AccountRequest(string? Name, string? Owner);
-
     public static RouteGroupBuilder MapOrganizations(this RouteGroupBuilder api)
     {
-        var orgs = api.MapGroup("/organizations").WithTags("Organizations");
-        orgs.MapGet("/", ListAsync);
-        orgs.MapPost("/", CreateAsync);
-        orgs.MapPost("/{id:guid}/users", AddUserAsync);
-        orgs.MapPost("/{id:guid}/billing-accounts", AddAccountAsync);
+        var orgs = api.MapGroup("/organizations").WithTags(ApiTags.Organizations);
+        orgs.MapGet("/", ListAsync)
+            .Describe("ListOrganizations", "List organizations (publisher staff: all; others: their own).");
+        orgs.MapPost("/", CreateAsync)
+            .Describe("CreateOrganization", "Create a customer organization (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new OrganizationRequest("Fabrikam"), new OrganizationResponse(Guid.Parse("5d1f0a3e-2b4c-4e7a-9f1d-6c8b7a5e4d3c"), "Fabrikam"));
+        orgs.MapPost("/{id:guid}/users", AddUserAsync)
+            .Describe("CreateUser", "Add a user to an organization (publisher staff, or its Global administrators).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new UserRequest("bob", "a long passphrase", "BillingAdministrator"));
+        orgs.MapPost("/{id:guid}/billing-accounts", AddAccountAsync)
+            .Describe("CreateBillingAccount", "Create a billing account for an organization, with a first Owner (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed)
+            .Example(new AccountRequest("Fabrikam EA 2026", "bob"));
         return api;
     }
 
@@ -102,7 +104,7 @@ internal static class OrganizationEndpoints
         return TypedResults.Created($"/api/v1/organizations/{id}/users/{created.Id}", new UserResponse(created.Id, created.Name, role.ToString(), id));
     }
 
-    private static async Task<Results<Created<BillingAccountEndpoints.BillingAccountResponse>, ProblemHttpResult>> AddAccountAsync(
+    private static async Task<Results<Created<BillingAccountResponse>, ProblemHttpResult>> AddAccountAsync(
         Guid id, AccountRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (AccessRules.MayManageCustomersAndCatalog(user) is { } refusal)
@@ -135,6 +137,6 @@ internal static class OrganizationEndpoints
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/billing-accounts/{account.Id}",
-            new BillingAccountEndpoints.BillingAccountResponse(account.Id, account.Name, id, nameof(AccountRole.Owner)));
+            new BillingAccountResponse(account.Id, account.Name, id, nameof(AccountRole.Owner)));
     }
 }

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
@@ -19,19 +21,23 @@ namespace ProductKeys.Service.Accounts;
 /// </summary>
 internal static class ProfileEndpoints
 {
-    public sealed record ProfileRequest(string? Name);
-
-    public sealed record ProfileResponse(Guid Id, string Name, string? Role);
-
-    public sealed record ProfileRoleRequest(string? User, string? Role);
-
     public static RouteGroupBuilder MapProfiles(this RouteGroupBuilder api)
     {
-        var profiles = api.MapGroup("/billing-accounts/{id:guid}/profiles").WithTags("Billing profiles");
-        profiles.MapGet("/", ListAsync);
-        profiles.MapPost("/", CreateAsync);
-        profiles.MapPost("/{profileId:guid}/roles", GrantAsync);
-        profiles.MapDelete("/{profileId:guid}/roles/{userName}", RevokeAsync);
+        var profiles = api.MapGroup("/billing-accounts/{id:guid}/profiles").WithTags(ApiTags.BillingProfiles);
+        profiles.MapGet("/", ListAsync)
+            .Describe("ListBillingProfiles", "List a billing account's profiles with the caller's effective role on each.")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
+        profiles.MapPost("/", CreateAsync)
+            .Describe("CreateBillingProfile", "Create a billing profile (owners of the account).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new ProfileRequest("Europe"));
+        profiles.MapPost("/{profileId:guid}/roles", GrantAsync)
+            .Describe("GrantProfileRole", "Grant a role on a billing profile (owners of the account or of the profile).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Example(new ProfileRoleRequest("carol", "InvoiceManager"));
+        profiles.MapDelete("/{profileId:guid}/roles/{userName}", RevokeAsync)
+            .Describe("RevokeProfileRole", "Remove a user's own role on a billing profile (owners of the account or of the profile).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
         return api;
     }
 
@@ -82,7 +88,7 @@ internal static class ProfileEndpoints
         return TypedResults.Created($"/api/v1/billing-accounts/{id}/profiles/{profile.Id}", new ProfileResponse(profile.Id, profile.Name, nameof(ProfileRole.Owner)));
     }
 
-    private static async Task<Results<Ok<RoleEndpoints.RoleResponse>, ProblemHttpResult>> GrantAsync(
+    private static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GrantAsync(
         Guid id, Guid profileId, ProfileRoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.User) || !Enum.TryParse<ProfileRole>(request.Role, ignoreCase: true, out var role)
@@ -111,7 +117,7 @@ internal static class ProfileEndpoints
         await audit.AppendAsync(user.UserName(), "profile-role.granted", $"billing-profile:{profileId}", $"{target!.Name} is now {role}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new RoleEndpoints.RoleResponse(target.Name, role.ToString()));
+        return TypedResults.Ok(new RoleResponse(target.Name, role.ToString()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
@@ -17,16 +19,19 @@ namespace ProductKeys.Service.Accounts;
 /// <summary>Billing account roles: only owners grant and revoke; the last owner stays (LAST_OWNER).</summary>
 internal static class RoleEndpoints
 {
-    public sealed record RoleRequest(string? User, string? Role);
-
-    public sealed record RoleResponse(string User, string Role);
-
     public static RouteGroupBuilder MapRoles(this RouteGroupBuilder api)
     {
-        var roles = api.MapGroup("/billing-accounts/{id:guid}/roles").WithTags("Roles");
-        roles.MapGet("/", ListAsync);
-        roles.MapPost("/", GrantAsync);
-        roles.MapDelete("/{userName}", RevokeAsync);
+        var roles = api.MapGroup("/billing-accounts/{id:guid}/roles").WithTags(ApiTags.Roles);
+        roles.MapGet("/", ListAsync)
+            .Describe("ListRoles", "List who holds which role on a billing account.")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
+        roles.MapPost("/", GrantAsync)
+            .Describe("GrantRole", "Grant or change a user's role on a billing account (owners only).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.LastOwner)
+            .Example(new RoleRequest("carol", "Contributor"), new RoleResponse("carol", "Contributor"));
+        roles.MapDelete("/{userName}", RevokeAsync)
+            .Describe("RevokeRole", "Remove a user's role on a billing account (owners only; the last owner stays).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden, ErrorCatalogue.LastOwner);
         return api;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Accounts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
@@ -19,10 +20,6 @@ namespace ProductKeys.Service.Accounts;
 /// </summary>
 internal static class UserEndpoints
 {
-    public sealed record PasswordRequest(string? Password);
-
-    public sealed record UserStatusResponse(Guid Id, string Name, string DirectoryRole, Guid? OrganizationId, bool Disabled, int SessionsRevoked);
-
     public static RouteGroupBuilder MapUsers(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users");

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Activations;
 using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Activations;
@@ -18,13 +21,25 @@ internal static class ActivationEndpoints
 {
     public static RouteGroupBuilder MapActivations(this RouteGroupBuilder api)
     {
-        var devices = api.MapGroup("").WithTags("Devices").AllowAnonymous();
-        devices.MapGet("/publisher-keys", (PublisherSigning signing) => TypedResults.Ok(signing.Describe()));
-        devices.MapPost("/activations", ActivateMakAsync);
-        devices.MapPost("/kms-host-activations", ActivateKmsHostAsync);
+        var devices = api.MapGroup("").WithTags(ApiTags.Devices).AllowAnonymous();
+        devices.MapGet("/publisher-keys", (PublisherSigning signing) => TypedResults.Ok(signing.Describe()))
+            .Describe("GetPublisherKeys", "The publisher's public keys devices pin to verify certificates and licenses.");
+        devices.MapPost("/activations", ActivateMakAsync)
+            .Describe("ActivateMak", "A device activates with a MAK; answers a signed activation certificate.")
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct,
+                ErrorCatalogue.SetupKeyCannotActivate, ErrorCatalogue.KmsClientKeyOnline, ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked,
+                ErrorCatalogue.MakLimitReached, ErrorCatalogue.Conflict, ErrorCatalogue.RateLimited)
+            .Example(new MakActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "contoso-desktop", "hw1.AQEB…"),
+                new MakActivationResponse("9d4c2a7e-…", "pk-activation-certificate-v1 …", Reactivation: false, ActivationsUsed: 13, ActivationLimit: 125));
+        devices.MapPost("/kms-host-activations", ActivateKmsHostAsync)
+            .Describe("ActivateKmsHost", "A KMS host activates with its KMS host key; answers a signed host certificate.")
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SetupKeyCannotActivate,
+                ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.KmsHostKeyLimit, ErrorCatalogue.RateLimited)
+            .Example(new KmsHostActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "kms-host-01", "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"));
 
-        var customers = api.MapGroup("").WithTags("Devices");
-        customers.MapPost("/offline-activations", ActivateOfflineAsync);
+        var customers = api.MapGroup("").WithTags(ApiTags.Devices);
+        customers.MapPost("/offline-activations", ActivateOfflineAsync)
+            .Describe("ActivateOffline", "Activate offline requests for air-gapped devices; one response per request, in order (refusals inside).");
         return api;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ProductKeys.AdminApi.Audit;
 using ProductKeys.Data;
 using ProductKeys.Data.Audit;
 

@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Audit;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Audit;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Audit;
@@ -14,13 +17,15 @@ namespace ProductKeys.Service.Audit;
 /// <summary>The audit log, for publisher staff: read it and verify its chain.</summary>
 internal static class AuditEndpoints
 {
-    public sealed record AuditEntryResponse(long Sequence, DateTimeOffset At, string Actor, string Action, string Subject, string Detail, string Hash);
-
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
-        var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", ListAsync);
-        audit.MapGet("/verify", VerifyAsync);
+        var audit = api.MapGroup("/audit").WithTags(ApiTags.Audit);
+        audit.MapGet("/", ListAsync)
+            .Describe("ListAuditEntries", "List audit entries in order, after a sequence number (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed);
+        audit.MapGet("/verify", VerifyAsync)
+            .Describe("VerifyAudit", "Check the whole hash chain; names the first changed or deleted entry (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden);
         return api;
     }
 

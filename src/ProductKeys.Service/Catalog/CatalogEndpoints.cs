@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Catalog;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
@@ -18,14 +20,14 @@ namespace ProductKeys.Service.Catalog;
 
 internal static class CatalogEndpoints
 {
-    public sealed record ProductResponse(
-        string Id, string Name, string Category, int KeyGroup, IReadOnlyList<string> OrderYields,
-        int HeadroomPercent, int HeadroomMinimum, int KmsThreshold, string SetupKey, string? KmsClientSetupKey);
-
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
-        api.MapGet("/products", ListAsync).WithTags("Catalog");
-        api.MapPost("/products", CreateAsync).WithTags("Catalog");
+        api.MapGet("/products", ListAsync).WithTags(ApiTags.Catalog)
+            .Describe("ListProducts", "List the catalog with each product's public setup and KMS client setup keys.");
+        api.MapPost("/products", CreateAsync).WithTags(ApiTags.Catalog)
+            .Describe("CreateProduct", "Add a product to the catalog (publisher staff); its id and key group must be free.")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new ProductRequest("contoso-desktop", "Contoso Desktop", "Desktop", 7, true, null, null, null));
         return api;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ProductKeys.Data;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Health;
 
@@ -16,9 +17,13 @@ internal static class HealthEndpoints
             await db.Database.CanConnectAsync(ct)
                 ? Results.Ok(new HealthResponse("ok", "ok"))
                 : Results.Json(new HealthResponse("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable))
-            .WithTags("Operations");
+            .WithTags(ApiTags.Operations)
+            .Describe("GetHealth", "Liveness and database reachability: 200 ok, or 503 when the database is unreachable.")
+            .Produces<HealthResponse>(StatusCodes.Status200OK).Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations");
+            .WithTags(ApiTags.Operations)
+            .Describe("GetMetrics", "Prometheus metrics in the text exposition format.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return app;
     }
 

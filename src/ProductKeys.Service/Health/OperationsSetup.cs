@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using ProductKeys.Service.ApiDocs;
 
 namespace ProductKeys.Service.Health;
 
@@ -9,7 +10,12 @@ internal static class OperationsSetup
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
         services.AddSingleton<PrometheusExporter>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<ApiDocumentTransformer>();
+            o.AddOperationTransformer<ProblemResponsesTransformer>();
+            o.AddSchemaTransformer<ProblemSchemaTransformer>();
+        });
         return services;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using ProductKeys.AdminApi;
 
 namespace ProductKeys.Service.Hosting;
 
@@ -18,6 +19,8 @@ internal static class ServiceDefaults
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // The admin records' generated metadata first (the same JSON pk reads); reflection for the rest.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminApiJsonContext.Default);
         });
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
             .Validate(o => o.Known.All(a => IPAddress.TryParse(a, out _)), "Proxies:Known must list IP addresses.")

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Identity;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
 using ProductKeys.Service.Accounts;
@@ -19,8 +20,6 @@ namespace ProductKeys.Service.Identity;
 /// </summary>
 internal static class SessionAdminEndpoints
 {
-    public sealed record SessionInfo(Guid Id, string User, string Label, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, bool Current);
-
     public static RouteGroupBuilder MapSessionAdministration(this RouteGroupBuilder api)
     {
         api.MapGet("/sessions", ListAsync).WithTags("Sign-in")

@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Identity;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Hosting;
 
@@ -15,18 +17,18 @@ namespace ProductKeys.Service.Identity;
 
 internal static partial class SessionEndpoints
 {
-    public sealed record SignInRequest(string? User, string? Password);
-
-    public sealed record SessionResponse(string Token, string User, string DirectoryRole, Guid? OrganizationId);
-
-    public sealed record MeResponse(Guid Id, string Name, string DirectoryRole, Guid? OrganizationId);
-
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
     {
-        api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags("Sign-in");
-        api.MapDelete("/sessions/current", SignOutAsync).WithTags("Sign-in");
+        api.MapPost("/sessions", SignInAsync).AllowAnonymous().RequireRateLimiting(IdentitySetup.SignInPolicy).WithTags(ApiTags.SignIn)
+            .Describe("SignIn", "Sign in with a user name and password; answers a bearer token.")
+            .Refuses(ErrorCatalogue.Unauthenticated, ErrorCatalogue.RateLimited)
+            .Example(new SignInRequest("alice", "correct horse battery"),
+                new SessionResponse("pk_3kTq…", "alice", "BillingAdministrator", Guid.Parse("0b5c8c5e-8a1f-4c55-9a0e-3f6f3a1d2b7c")));
+        api.MapDelete("/sessions/current", SignOutAsync).WithTags(ApiTags.SignIn)
+            .Describe("SignOut", "Revoke the token this request was made with.");
         api.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(
-            new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags("Sign-in");
+            new MeResponse(user.UserId(), user.UserName(), user.DirectoryRole().ToString(), user.OrganizationId()))).WithTags(ApiTags.SignIn)
+            .Describe("GetMe", "Who the bearer token belongs to: user, directory role, organization.");
         return api.MapSessionAdministration();
     }
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using ProductKeys.AdminApi.Keys;
 
 namespace ProductKeys.Service.Keys;
 

@@ -3,11 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using ProductKeys.AdminApi.Keys;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
-using ProductKeys.Service.Errors;
 using ProductKeys.Service.Activations;
+using ProductKeys.Service.ApiDocs;
+using ProductKeys.Service.Errors;
 
 namespace ProductKeys.Service.Keys;
 
@@ -17,11 +20,15 @@ namespace ProductKeys.Service.Keys;
 /// </summary>
 internal static class KeyLookupEndpoints
 {
-    public sealed record LookupRequest(string? Key);
-
     public static RouteGroupBuilder MapKeyLookup(this RouteGroupBuilder api)
     {
-        api.MapPost("/keys/lookup", LookupAsync).WithTags("Product keys");
+        api.MapPost("/keys/lookup", LookupAsync).WithTags(ApiTags.ProductKeys)
+            .Describe("LookUpKey", "A key's type, product and activations used, from the key itself (in the body, never in a URL).")
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.RateLimited,
+                ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor)
+            .Example(new LookupRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"), new KeyMetadata(
+                Guid.Parse("6a0e1c9b-3f2d-4b8a-9e7c-5d4f3a2b1c0e"), "3XTY9", KeyType.Mak, "contoso-desktop", Guid.Parse("2b7c9e1f-8a4d-4c3b-b6e5-0f1a2d3c4b5a"),
+                Guid.Parse("8e3f5a1c-7b2d-4e9f-a0c1-b2d3e4f5a6b7"), ActivationsUsed: 13, ActivationLimit: 125, KeyStatus.Active));
         return api;
     }
 
@@ -58,6 +65,6 @@ internal static class KeyLookupEndpoints
             }
         }
 
-        return TypedResults.Ok(KeyMetadata.From(row));
+        return TypedResults.Ok(KeyWire.Metadata(row));
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.AdminApi.Keys;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Service.Secrets;
@@ -22,7 +23,7 @@ internal static class KeyRows
         await foreach (var r in rows.WithCancellation(ct))
         {
             var key = ProductKey.Derive(r.Type, r.KeyGroup, r.Serial, secrets.GroupSecret(r.KeyGroup)).ToString();
-            yield return new KeyRow(r.Id, key, r.Type, r.ProductId, r.OrderId, r.Quantity, r.ActivationsUsed, r.ActivationLimit, r.Status);
+            yield return new KeyRow(r.Id, key, r.Type, r.ProductId, r.OrderId, r.Quantity, r.ActivationsUsed, r.ActivationLimit, KeyWire.Status(r.Status));
         }
     }
 }

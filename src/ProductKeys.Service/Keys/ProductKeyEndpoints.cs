@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,8 +8,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using ProductKeys.AdminApi.Keys;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
@@ -21,9 +26,24 @@ internal static class ProductKeyEndpoints
 {
     public static RouteGroupBuilder MapProductKeys(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags("Product keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapGet("/export", ExportAsync);
+        var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags(ApiTags.ProductKeys);
+        keys.MapGet("/", ListAsync)
+            .Describe("ListProductKeys", "List every key of a billing account with its plaintext (the key rule applies; audited).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
+        keys.MapGet("/export", ExportAsync)
+            .Describe("ExportProductKeys", "Download every key of a billing account as CSV (default) or JSON (?format=json); the key rule applies; audited.")
+            .Produces<List<KeyRow>>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // One status, two bodies: the default CSV beside the JSON array.
+                if (operation.Responses?["200"] is OpenApiResponse { Content: { } content })
+                {
+                    content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = JsonValue.Create(KeyExport.CsvHeader + "\n") };
+                }
+
+                return Task.CompletedTask;
+            })
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
         return api;
     }
 

@@ -5,33 +5,46 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Keys;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
+using KeyMetadata = ProductKeys.AdminApi.Keys.KeyMetadata;
+using LimitRequest = ProductKeys.AdminApi.Keys.LimitRequest;
 
 namespace ProductKeys.Service.Keys;
 
 /// <summary>Publisher staff: key metadata (never plaintext), block and unblock, raise a MAK's limit.</summary>
 internal static class PublisherKeyEndpoints
 {
-    public sealed record LimitRequest(int? ActivationLimit);
-
     public const int MaxActivationLimit = 100_000_000;
 
     public static RouteGroupBuilder MapPublisherKeys(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/keys").WithTags("Publisher: keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapGet("/{keyId:guid}", GetAsync);
+        var keys = api.MapGroup("/keys").WithTags(ApiTags.PublisherKeys);
+        keys.MapGet("/", ListAsync)
+            .Describe("ListKeyMetadata", "List a billing account's keys as metadata, never plaintext (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed);
+        keys.MapGet("/{keyId:guid}", GetAsync)
+            .Describe("GetKeyMetadata", "A key's metadata: last five characters, type, limits, status (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
         keys.MapPost("/{keyId:guid}/block", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, loggers, ct));
+            SetStatusAsync(keyId, KeyStatus.Blocked, user, db, audit, loggers, ct))
+            .Describe("BlockKey", "Block a key: it activates nothing more (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
         keys.MapPost("/{keyId:guid}/unblock", (Guid keyId, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
-            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, loggers, ct));
-        keys.MapPost("/{keyId:guid}/limit", RaiseLimitAsync);
+            SetStatusAsync(keyId, KeyStatus.Active, user, db, audit, loggers, ct))
+            .Describe("UnblockKey", "Unblock a key (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound);
+        keys.MapPost("/{keyId:guid}/limit", RaiseLimitAsync)
+            .Describe("RaiseKeyLimit", "Raise a MAK's activation limit; it never lowers (publisher staff).")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed)
+            .Example(new LimitRequest(500));
         return api;
     }
 
@@ -50,7 +63,7 @@ internal static class PublisherKeyEndpoints
 
         var keys = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == billingAccount)
             .OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).ToListAsync(ct);
-        return TypedResults.Ok(keys.ConvertAll(KeyMetadata.From));
+        return TypedResults.Ok(keys.ConvertAll(KeyWire.Metadata));
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> GetAsync(
@@ -62,7 +75,7 @@ internal static class PublisherKeyEndpoints
         }
 
         var key = await db.Keys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == keyId, ct);
-        return key is null ? ApiProblems.NotFound($"There is no key {keyId}.") : TypedResults.Ok(KeyMetadata.From(key));
+        return key is null ? ApiProblems.NotFound($"There is no key {keyId}.") : TypedResults.Ok(KeyWire.Metadata(key));
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> SetStatusAsync(
@@ -88,7 +101,7 @@ internal static class PublisherKeyEndpoints
         var logger = loggers.CreateLogger(KeyLog.Category);
         var actor = user.UserName();
         KeyLog.StatusChanged(logger, actor, key.PartialKey, key.Id, status);
-        return TypedResults.Ok(KeyMetadata.From(key));
+        return TypedResults.Ok(KeyWire.Metadata(key));
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> RaiseLimitAsync(
@@ -129,6 +142,6 @@ internal static class PublisherKeyEndpoints
         var logger = loggers.CreateLogger(KeyLog.Category);
         var actor = user.UserName();
         KeyLog.LimitRaised(logger, actor, key.PartialKey, key.Id, old, limit);
-        return TypedResults.Ok(KeyMetadata.From(key));
+        return TypedResults.Ok(KeyWire.Metadata(key));
     }
 }

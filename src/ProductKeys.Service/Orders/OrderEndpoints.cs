@@ -5,8 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ProductKeys.AdminApi.Orders;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
 using ProductKeys.Service.Identity;
 
@@ -14,14 +17,16 @@ namespace ProductKeys.Service.Orders;
 
 internal static class OrderEndpoints
 {
-    /// <summary>Body of POST .../orders; fields are nullable so a missing one is a clear VALIDATION_FAILED.</summary>
-    public sealed record OrderRequest(string? Product, int? Quantity, bool? Split);
-
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder api)
     {
-        var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceAsync);
-        orders.MapGet("/", ListAsync);
+        var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags(ApiTags.Orders);
+        orders.MapPost("/", PlaceAsync)
+            .Describe("PlaceOrder", "Place an order; answers its key packages (key ids and types, never plaintext).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Example(new OrderRequest("contoso-desktop", 100, null));
+        orders.MapGet("/", ListAsync)
+            .Describe("ListOrders", "List a billing account's orders with their key packages and keys (no plaintext).")
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.Forbidden);
         return api;
     }
 

@@ -1,9 +1,8 @@
 using ProductKeys.Core.Keys;
-using ProductKeys.Data.Keys;
 
-namespace ProductKeys.Service.Keys;
+namespace ProductKeys.AdminApi.Keys;
 
 /// <summary>One key as its account's Billing administrators see it: with the plaintext.</summary>
-internal sealed record KeyRow(
+public sealed record KeyRow(
     Guid Id, string Key, KeyType Type, string Product, Guid OrderId, int PurchasedQuantity,
     int ActivationsUsed, int ActivationLimit, KeyStatus Status);

@@ -1,6 +1,6 @@
-namespace ProductKeys.Service.Catalog;
+namespace ProductKeys.AdminApi.Catalog;
 
 /// <summary>Body of POST /api/v1/products; optional fields take the category's defaults.</summary>
-internal sealed record ProductRequest(
+public sealed record ProductRequest(
     string? Id, string? Name, string? Category, int? KeyGroup, bool? YieldsKmsHostKey,
     int? HeadroomPercent, int? HeadroomMinimum, int? KmsThreshold);

@@ -1,0 +1,4 @@
+namespace ProductKeys.AdminApi.Accounts;
+
+/// <summary>Who holds which role.</summary>
+public sealed record RoleResponse(string User, string Role);

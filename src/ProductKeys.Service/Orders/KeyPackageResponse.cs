@@ -1,3 +1,0 @@
-namespace ProductKeys.Service.Orders;
-
-internal sealed record KeyPackageResponse(Guid Id, int InstalledQuantity, IReadOnlyList<PackageKeyResponse> Keys);
