@@ -22,6 +22,13 @@ internal static class ActivationEndpoints
         devices.MapGet("/publisher-keys", (PublisherSigning signing) => TypedResults.Ok(signing.Describe()));
         devices.MapPost("/activations", ActivateMakAsync);
         devices.MapPost("/kms-host-activations", ActivateKmsHostAsync);
+        devices.MapPost("/cal-pack-activations", ActivateCalPackAsync)
+            .WithName("ActivateCalPack")
+            .WithSummary("Install a CAL pack on a CAL server: the CAL order's MAK and the server's ID and key → a signed pack certificate.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var customers = api.MapGroup("").WithTags("Devices");
         customers.MapPost("/offline-activations", ActivateOfflineAsync);
@@ -37,6 +44,13 @@ internal static class ActivationEndpoints
 
     private static async Task<Results<Ok<KmsHostActivationResponse>, ProblemHttpResult>> ActivateKmsHostAsync(
         KmsHostActivationRequest request, KmsHostActivations activations, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await activations.ActivateAsync(request, Address(http), ct);
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : ApiProblems.From(outcome.Refusal);
+    }
+
+    private static async Task<Results<Ok<CalPackActivationResponse>, ProblemHttpResult>> ActivateCalPackAsync(
+        CalPackActivationRequest request, CalPackActivations activations, HttpContext http, CancellationToken ct)
     {
         var outcome = await activations.ActivateAsync(request, Address(http), ct);
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : ApiProblems.From(outcome.Refusal);

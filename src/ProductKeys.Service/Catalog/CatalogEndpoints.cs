@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
@@ -20,7 +21,7 @@ internal static class CatalogEndpoints
 {
     public sealed record ProductResponse(
         string Id, string Name, string Category, int KeyGroup, IReadOnlyList<string> OrderYields,
-        int HeadroomPercent, int HeadroomMinimum, int KmsThreshold, string SetupKey, string? KmsClientSetupKey);
+        int HeadroomPercent, int HeadroomMinimum, int KmsThreshold, string SetupKey, string? KmsClientSetupKey, string? CalType);
 
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
@@ -41,11 +42,12 @@ internal static class CatalogEndpoints
         if (!Names.IsValidSlug(request.Id) || !Names.IsValidDisplayName(request.Name)
             || !Enum.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category) || int.TryParse(request.Category, out _)
             || request.KeyGroup is not (>= 1 and <= ProductKey.MaxGroup)
-            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000)
+            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000
+            || !TryCalType(category, request.CalType, out var calType))
         {
             return ApiProblems.Validation(
                 "Send {\"id\": slug, \"name\", \"category\": \"Desktop\" | \"Server\" | \"Cal\", \"keyGroup\": 1..1048575}, optionally " +
-                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000).");
+                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000); a Cal product also \"calType\": \"PerUser\" | \"PerDevice\" (docs/product.md §5).");
         }
 
         await using var tx = await audit.BeginAsync(ct);
@@ -59,6 +61,7 @@ internal static class CatalogEndpoints
             Id = request.Id!,
             Name = request.Name!.Trim(),
             Category = category,
+            CalType = calType,
             KeyGroup = request.KeyGroup.Value,
             YieldsKmsHostKey = request.YieldsKmsHostKey ?? false,
             HeadroomPercent = request.HeadroomPercent ?? 125,
@@ -86,5 +89,23 @@ internal static class CatalogEndpoints
 
     private static ProductResponse ToResponse(Product p, KeySecrets secrets) => new(
         p.Id, p.Name, p.Category.ToString(), p.KeyGroup, CatalogKeys.OrderYields(p).Select(t => t.ToString()).ToList(),
-        p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets));
+        p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets), p.CalType?.ToString());
+
+    /// <summary>A CAL product names its mode; no other product has one.</summary>
+    private static bool TryCalType(ProductCategory category, string? text, out CalMode? calType)
+    {
+        calType = null;
+        if (category != ProductCategory.Cal)
+        {
+            return text is null;
+        }
+
+        if (!Enum.TryParse<CalMode>(text, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))
+        {
+            return false;
+        }
+
+        calType = mode;
+        return true;
+    }
 }
