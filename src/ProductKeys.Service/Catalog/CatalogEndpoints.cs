@@ -47,7 +47,7 @@ internal static class CatalogEndpoints
         {
             return ApiProblems.Validation(
                 "Send {\"id\": slug, \"name\", \"category\": \"Desktop\" | \"Server\" | \"Cal\", \"keyGroup\": 1..1048575}, optionally " +
-                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000); a Cal product also \"calType\": \"PerUser\" | \"PerDevice\" (docs/product.md §5).");
+                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000); a Cal product \"calType\": \"PerUser\" (default) | \"PerDevice\" (docs/product.md §5).");
         }
 
         await using var tx = await audit.BeginAsync(ct);
@@ -91,13 +91,19 @@ internal static class CatalogEndpoints
         p.Id, p.Name, p.Category.ToString(), p.KeyGroup, CatalogKeys.OrderYields(p).Select(t => t.ToString()).ToList(),
         p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets), p.CalType?.ToString());
 
-    /// <summary>A CAL product names its mode; no other product has one.</summary>
+    /// <summary>A CAL product has a mode (per user unless it says per device, as CAL products before the CAL server); no other product has one.</summary>
     private static bool TryCalType(ProductCategory category, string? text, out CalMode? calType)
     {
         calType = null;
         if (category != ProductCategory.Cal)
         {
             return text is null;
+        }
+
+        if (text is null)
+        {
+            calType = CalMode.PerUser;
+            return true;
         }
 
         if (!Enum.TryParse<CalMode>(text, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))

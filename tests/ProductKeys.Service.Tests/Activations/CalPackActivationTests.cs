@@ -111,15 +111,19 @@ public abstract class CalPackActivationTests<TFixture>(TFixture fixture) where T
     }
 
     [Fact]
-    public async Task Products_carry_their_CAL_type_and_a_CAL_product_without_one_is_refused()
+    public async Task Products_carry_their_CAL_type_per_user_by_default_and_only_CAL_products_have_one()
     {
         await EnsureDeviceCalProductAsync();
         var products = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, "/api/v1/products"));
         Assert.Equal("PerDevice", products.EnumerateArray().Single(p => p.GetProperty("id").GetString() == DeviceCal).GetProperty("calType").GetString());
         Assert.Equal(JsonValueKind.Null, products.EnumerateArray().Single(p => p.GetProperty("id").GetString() == TestWorld.Desktop).GetProperty("calType").ValueKind);
 
+        var unnamed = await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "no-mode-cal", name = "No mode", category = "Cal", keyGroup = 2999 });
+        Assert.True(unnamed.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, unnamed.StatusCode.ToString());
+        Assert.Equal("PerUser", (await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, "/api/v1/products")))
+            .EnumerateArray().Single(p => p.GetProperty("id").GetString() == "no-mode-cal").GetProperty("calType").GetString());
         await Problems.AssertAsync(
-            await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "no-mode-cal", name = "No mode", category = "Cal", keyGroup = 2999 }),
+            await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "both-cal", name = "Both", category = "Cal", keyGroup = 2997, calType = "Both" }),
             HttpStatusCode.BadRequest, "VALIDATION_FAILED");
         await Problems.AssertAsync(
             await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/products", new { id = "moded-desktop", name = "Moded", category = "Desktop", keyGroup = 2998, calType = "PerUser" }),
