@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ProductKeys.Cli.Admin;
+using ProductKeys.Cli.CalServer;
 using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Keys;
 using ProductKeys.Cli.KmsHost;
@@ -32,6 +33,8 @@ internal static class PkCommand
         MakCommands.AddTo(root);
         AuditCommands.AddTo(root);
         root.Subcommands.Add(KmsHostCommands.Create());
+        root.Subcommands.Add(CalServerCommands.Create());
+        root.Subcommands.Add(CalRequestCommand.Create());
         return root;
     }
 }

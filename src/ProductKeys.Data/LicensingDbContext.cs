@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Cal;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data.Accounts;
 using ProductKeys.Data.Activations;
@@ -47,6 +48,8 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<KmsHostActivation> KmsHostActivations => Set<KmsHostActivation>();
 
+    public DbSet<CalPackInstallation> CalPackInstallations => Set<CalPackInstallation>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<AuditHead> AuditHeads => Set<AuditHead>();
@@ -68,6 +71,7 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
         configurationBuilder.Properties<ProductCategory>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<KeyStatus>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<KeyType>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<CalMode>().HaveConversion<string>().HaveMaxLength(32);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -156,6 +160,13 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
         {
             e.Property(a => a.HostId).HasMaxLength(128);
             e.HasIndex(a => new { a.KeyId, a.HostId }).IsUnique();
+            e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
+        });
+        modelBuilder.Entity<CalPackInstallation>(e =>
+        {
+            e.Property(a => a.ServerId).HasMaxLength(128);
+            e.HasIndex(a => new { a.KeyId, a.ServerId }).IsUnique();
+            e.HasIndex(a => a.ServerId);
             e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
         });
         modelBuilder.Entity<AuditEntry>(e =>

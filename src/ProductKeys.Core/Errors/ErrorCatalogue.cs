@@ -80,6 +80,12 @@ public static class ErrorCatalogue
     /// <summary>No per-device CAL is free and the temporary one expired.</summary>
     public static readonly ErrorCode NoDeviceCalAvailable = new("NO_DEVICE_CAL_AVAILABLE", 403, 32,
         "No per-device CAL is available: install another CAL pack or free a device CAL.");
+    /// <summary>The CAL server has no installed pack for the mode asked.</summary>
+    public static readonly ErrorCode CalPackNotInstalled = new("CAL_PACK_NOT_INSTALLED", 409, 33,
+        "The CAL server has no CAL pack for this mode: install one with 'pk cal-server install-pack --key MAK'.");
+    /// <summary>A CAL pack's mode differs from the packs already on the CAL server.</summary>
+    public static readonly ErrorCode CalModeMismatch = new("CAL_MODE_MISMATCH", 409, 34,
+        "This CAL pack's mode (per user or per device) differs from the packs on this CAL server: install it on a CAL server of its mode.");
 
     // General
     /// <summary>The request is not valid input.</summary>
@@ -151,6 +157,7 @@ public static class ErrorCatalogue
         KmsHostNotActivated, KmsProductNotCovered, KmsUnreachable, ClockSkew, HardwareOutOfTolerance,
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
+        CalPackNotInstalled, CalModeMismatch,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
         UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,

@@ -24,4 +24,7 @@ public enum ArtifactPurpose
 
     /// <summary><c>pk/usage-report/v1</c>: a usage report from a KMS host or CAL server.</summary>
     UsageReport = 6,
+
+    /// <summary><c>pk/device-cal/v1</c>: a per-device CAL a CAL server gave a device.</summary>
+    DeviceCal = 7,
 }

@@ -12,6 +12,7 @@ public static class ArtifactPurposeExtensions
         "pk/cal-pack/v1",
         "pk/offline-response/v1",
         "pk/usage-report/v1",
+        "pk/device-cal/v1",
     ];
 
     /// <summary>The purpose string written in the signed bytes, e.g. <c>pk/cal-pack/v1</c>.</summary>

@@ -1,3 +1,5 @@
+using ProductKeys.Core.Cal;
+
 namespace ProductKeys.Data.Catalog;
 
 /// <summary>A product in the catalog: which keys an order of it yields and how MAK limits are set.</summary>
@@ -9,6 +11,9 @@ public sealed class Product
     public required string Name { get; set; }
 
     public ProductCategory Category { get; set; }
+
+    /// <summary>CAL products only: per user or per device (docs/product.md §5); <c>null</c> for every other category.</summary>
+    public CalMode? CalType { get; set; }
 
     /// <summary>The 20-bit key group every key of this product carries.</summary>
     public int KeyGroup { get; set; }

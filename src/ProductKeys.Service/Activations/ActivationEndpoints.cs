@@ -36,6 +36,11 @@ internal static class ActivationEndpoints
             .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SetupKeyCannotActivate,
                 ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.KmsHostKeyLimit, ErrorCatalogue.RateLimited)
             .Example(new KmsHostActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "kms-host-01", "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"));
+        devices.MapPost("/cal-pack-activations", ActivateCalPackAsync)
+            .Describe("ActivateCalPack", "Install a CAL pack on a CAL server: the CAL order's MAK and the server's ID and key; answers a signed pack certificate.")
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct,
+                ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.MakLimitReached, ErrorCatalogue.CalModeMismatch,
+                ErrorCatalogue.ValidationFailed, ErrorCatalogue.RateLimited);
 
         var customers = api.MapGroup("").WithTags(ApiTags.Devices);
         customers.MapPost("/offline-activations", ActivateOfflineAsync)
@@ -52,6 +57,13 @@ internal static class ActivationEndpoints
 
     private static async Task<Results<Ok<KmsHostActivationResponse>, ProblemHttpResult>> ActivateKmsHostAsync(
         KmsHostActivationRequest request, KmsHostActivations activations, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await activations.ActivateAsync(request, Address(http), ct);
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : ApiProblems.From(outcome.Refusal);
+    }
+
+    private static async Task<Results<Ok<CalPackActivationResponse>, ProblemHttpResult>> ActivateCalPackAsync(
+        CalPackActivationRequest request, CalPackActivations activations, HttpContext http, CancellationToken ct)
     {
         var outcome = await activations.ActivateAsync(request, Address(http), ct);
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : ApiProblems.From(outcome.Refusal);

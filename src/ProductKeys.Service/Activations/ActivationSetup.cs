@@ -20,6 +20,8 @@ internal static class ActivationSetup
         services.AddScoped<MakActivations>();
         services.AddScoped<KmsHostActivations>();
         services.AddScoped<OfflineActivations>();
+        services.AddSingleton<Catalog.CalProducts>();
+        services.AddScoped<CalPackActivations>();
         return services;
     }
 }

@@ -9,6 +9,7 @@ using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Activations;
 using ProductKeys.Data.Keys;
+using ProductKeys.Service.Catalog;
 
 namespace ProductKeys.Service.Activations;
 
@@ -20,7 +21,7 @@ namespace ProductKeys.Service.Activations;
 /// duplicate into a re-activation (docs/adr/0009-mak-activation-concurrency.md, and 0010 for the write paths).
 /// </summary>
 internal sealed partial class MakActivations(
-    LicensingDbContext db, MakActivationRows rows, SqliteActivationWriter sqliteWriter, IssuedKeyLookup lookup, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
+    LicensingDbContext db, MakActivationRows rows, SqliteActivationWriter sqliteWriter, IssuedKeyLookup lookup, CalProducts calProducts, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
 {
     public const int MaxProductLength = 64;
 
@@ -69,6 +70,11 @@ internal sealed partial class MakActivations(
         }
 
         var (key, candidates) = found.Value;
+        if (await calProducts.IsCalAsync(db, key.ProductId, ct))
+        {
+            return new Refusal(ErrorCatalogue.KeyWrongUse, "This is a CAL pack's MAK: it installs CALs on a CAL server ('pk cal-server install-pack'), not on a device.");
+        }
+
         if (key.ProductId != request.Product)
         {
             return new Refusal(ErrorCatalogue.KeyNotForProduct, $"This key is for product '{key.ProductId}', not '{request.Product}'.");

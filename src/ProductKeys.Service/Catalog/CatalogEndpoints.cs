@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.AdminApi.Catalog;
+using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
@@ -43,11 +44,12 @@ internal static class CatalogEndpoints
         if (!Names.IsValidSlug(request.Id) || !Names.IsValidDisplayName(request.Name)
             || !Enum.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category) || int.TryParse(request.Category, out _)
             || request.KeyGroup is not (>= 1 and <= ProductKey.MaxGroup)
-            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000)
+            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000
+            || !TryCalType(category, request.CalType, out var calType))
         {
             return ApiProblems.Validation(
                 "Send {\"id\": slug, \"name\", \"category\": \"Desktop\" | \"Server\" | \"Cal\", \"keyGroup\": 1..1048575}, optionally " +
-                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000).");
+                "\"yieldsKmsHostKey\", \"headroomPercent\" (100..1000), \"headroomMinimum\" (0..1000000), \"kmsThreshold\" (0..1000); a Cal product \"calType\": \"PerUser\" (default) | \"PerDevice\" (docs/product.md §5).");
         }
 
         await using var tx = await audit.BeginAsync(ct);
@@ -61,6 +63,7 @@ internal static class CatalogEndpoints
             Id = request.Id!,
             Name = request.Name!.Trim(),
             Category = category,
+            CalType = calType,
             KeyGroup = request.KeyGroup.Value,
             YieldsKmsHostKey = request.YieldsKmsHostKey ?? false,
             HeadroomPercent = request.HeadroomPercent ?? 125,
@@ -88,5 +91,29 @@ internal static class CatalogEndpoints
 
     private static ProductResponse ToResponse(Product p, KeySecrets secrets) => new(
         p.Id, p.Name, p.Category.ToString(), p.KeyGroup, CatalogKeys.OrderYields(p).Select(t => t.ToString()).ToList(),
-        p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets));
+        p.HeadroomPercent, p.HeadroomMinimum, p.KmsThreshold, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets), p.CalType?.ToString());
+
+    /// <summary>A CAL product has a mode (per user unless it says per device, as CAL products before the CAL server); no other product has one.</summary>
+    private static bool TryCalType(ProductCategory category, string? text, out CalMode? calType)
+    {
+        calType = null;
+        if (category != ProductCategory.Cal)
+        {
+            return text is null;
+        }
+
+        if (text is null)
+        {
+            calType = CalMode.PerUser;
+            return true;
+        }
+
+        if (!Enum.TryParse<CalMode>(text, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))
+        {
+            return false;
+        }
+
+        calType = mode;
+        return true;
+    }
 }

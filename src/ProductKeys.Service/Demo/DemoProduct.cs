@@ -1,3 +1,3 @@
 namespace ProductKeys.Service.Demo;
 
-public sealed record DemoProduct(string Id, string Name, string SetupKey, string? KmsClientSetupKey, int KmsThreshold);
+public sealed record DemoProduct(string Id, string Name, string SetupKey, string? KmsClientSetupKey, int KmsThreshold, string? CalType);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Cal;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
 using ProductKeys.Data.Catalog;
@@ -24,7 +25,8 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
     [
         new() { Id = "contoso-desktop", Name = "Contoso Desktop 2026", Category = ProductCategory.Desktop, KeyGroup = 1001, KmsThreshold = KmsThresholds.Desktop },
         new() { Id = "contoso-server", Name = "Contoso Server 2026", Category = ProductCategory.Server, KeyGroup = 1002, KmsThreshold = KmsThresholds.Server, YieldsKmsHostKey = true },
-        new() { Id = "contoso-server-cal", Name = "Contoso Server 2026 User CAL", Category = ProductCategory.Cal, KeyGroup = 1003, KmsThreshold = 0 },
+        new() { Id = "contoso-server-cal", Name = "Contoso Server 2026 User CAL", Category = ProductCategory.Cal, CalType = CalMode.PerUser, KeyGroup = 1003, KmsThreshold = 0 },
+        new() { Id = "contoso-server-device-cal", Name = "Contoso Server 2026 Device CAL", Category = ProductCategory.Cal, CalType = CalMode.PerDevice, KeyGroup = 1004, KmsThreshold = 0 },
     ];
 
     /// <summary>(name, directory role, role on the demo account).</summary>
@@ -62,7 +64,7 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
         if (!await db.Orders.AnyAsync(o => o.BillingAccountId == AccountId, ct))
         {
             var owner = await db.Users.SingleAsync(u => u.Name == "global-admin", ct);
-            foreach (var (productId, quantity, split) in new[] { ("contoso-desktop", 100, false), ("contoso-server", 10, false), ("contoso-server-cal", 1200, true) })
+            foreach (var (productId, quantity, split) in new[] { ("contoso-desktop", 100, false), ("contoso-server", 10, false), ("contoso-server-cal", 1200, true), ("contoso-server-device-cal", 200, false) })
             {
                 var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == productId, ct);
                 await placement.PlaceAsync(AccountId, product, quantity, split, owner.Id, "demo-seed", ct);
@@ -73,7 +75,7 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
         return new DemoFile(
             serviceUrl,
             [new DemoAccount(AccountId, "Fabrikam Enterprise Agreement")],
-            products.ConvertAll(p => new DemoProduct(p.Id, p.Name, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets), p.KmsThreshold)),
+            products.ConvertAll(p => new DemoProduct(p.Id, p.Name, CatalogKeys.SetupKey(p, secrets), CatalogKeys.KmsClientSetupKey(p, secrets), p.KmsThreshold, p.CalType?.ToString())),
             users);
     }
 
@@ -110,7 +112,7 @@ internal sealed class DemoSeeder(LicensingDbContext db, OrderPlacement placement
 
     private static Product Copy(Product p) => new()
     {
-        Id = p.Id, Name = p.Name, Category = p.Category, KeyGroup = p.KeyGroup, KmsThreshold = p.KmsThreshold,
+        Id = p.Id, Name = p.Name, Category = p.Category, CalType = p.CalType, KeyGroup = p.KeyGroup, KmsThreshold = p.KmsThreshold,
         YieldsKmsHostKey = p.YieldsKmsHostKey, HeadroomPercent = p.HeadroomPercent, HeadroomMinimum = p.HeadroomMinimum,
     };
 }

@@ -14,6 +14,13 @@ internal sealed class OrderOptions
     public int CalPackSize { get; set; } = 500;
 
     /// <summary>
+    /// Distinct CAL servers a CAL order's MAK may install its pack on: the server and one move to new
+    /// hardware (docs/product.md §5). Each key keeps the limit it was issued with.
+    /// </summary>
+    [Range(1, 100)]
+    public int CalServerLimit { get; set; } = 2;
+
+    /// <summary>
     /// Distinct hosts a KMS host key of a new order may activate; defaults to the rule's
     /// <see cref="KmsHostKeyLimits.MaxHosts"/>. Each key keeps the limit it was issued with.
     /// </summary>

@@ -77,7 +77,9 @@ internal sealed class OrderPlacement(
         Type = type,
         KeyGroup = product.KeyGroup,
         Serial = serial,
-        ActivationLimit = type == KeyType.KmsHost ? options.Value.KmsHostLimit : Headroom.MakLimit(product, quantity),
+        ActivationLimit = type == KeyType.KmsHost ? options.Value.KmsHostLimit
+            : product.Category == ProductCategory.Cal ? options.Value.CalServerLimit
+            : Headroom.MakLimit(product, quantity),
         ActivationsUsed = 0,
         Status = KeyStatus.Active,
         PartialKey = ProductKey.Derive(type, product.KeyGroup, serial, secrets.GroupSecret(product.KeyGroup)).PartialKey,

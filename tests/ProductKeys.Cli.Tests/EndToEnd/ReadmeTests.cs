@@ -10,7 +10,7 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <para>
 /// The convention (README.md, "README blocks"): every <c>```sh</c> block of README.md runs, in order,
 /// in ONE <c>bash</c> with <c>set -euo pipefail</c>, in an empty folder where <c>./pk</c> is the CLI
-/// under test, with <c>PK_URL</c> and <c>KMS_PORT</c> set to free loopback ports and <c>HOME</c> in
+/// under test, with <c>PK_URL</c>, <c>KMS_PORT</c> and <c>CAL_PORT</c> set to free loopback ports and <c>HOME</c> in
 /// that folder (credentials and default stores stay there). Variables carry from block to block.
 /// A line may end in one marker comment:
 /// </para>
@@ -149,6 +149,7 @@ public sealed partial class ReadmeTests : IDisposable
         info.Environment["HOME"] = _folder;
         info.Environment["PK_URL"] = $"http://127.0.0.1:{PkServerProcess.FreePort()}";
         info.Environment["KMS_PORT"] = PkServerProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        info.Environment["CAL_PORT"] = PkServerProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("PK_CREDENTIALS");
         info.Environment.Remove("PK_TOKEN");

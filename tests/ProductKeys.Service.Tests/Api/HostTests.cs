@@ -48,10 +48,12 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
         var root = demo.RootElement;
         Assert.Equal(["serviceUrl", "billingAccounts", "products", "users"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["id", "name"], root.GetProperty("billingAccounts")[0].EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["id", "name", "setupKey", "kmsClientSetupKey", "kmsThreshold"], root.GetProperty("products")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name", "setupKey", "kmsClientSetupKey", "kmsThreshold", "calType"], root.GetProperty("products")[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(["name", "token", "directoryRole", "accountRoles"], root.GetProperty("users")[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(6, root.GetProperty("users").GetArrayLength());
-        Assert.Equal(3, root.GetProperty("products").GetArrayLength());
+        Assert.Equal(4, root.GetProperty("products").GetArrayLength());
+        Assert.Equal(["PerDevice", "PerUser"], root.GetProperty("products").EnumerateArray()
+            .Select(p => p.GetProperty("calType")).Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -191,6 +191,39 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.CalPackInstallation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstInstalledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Installs")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastInstalledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ServerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("KeyId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("CalPackInstallations");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -362,6 +395,10 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CalType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Category")
                         .IsRequired()
@@ -618,6 +655,15 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.HasOne("ProductKeys.Data.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.CalPackInstallation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>

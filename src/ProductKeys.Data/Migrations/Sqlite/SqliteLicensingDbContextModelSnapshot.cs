@@ -186,6 +186,39 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Activations.CalPackInstallation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("FirstInstalledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Installs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastInstalledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServerId");
+
+                    b.HasIndex("KeyId", "ServerId")
+                        .IsUnique();
+
+                    b.ToTable("CalPackInstallations");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -356,6 +389,10 @@ namespace ProductKeys.Data.Migrations.Sqlite
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CalType")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Category")
@@ -613,6 +650,15 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.HasOne("ProductKeys.Data.Accounts.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId");
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Activations.CalPackInstallation", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Keys.IssuedKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ProductKeys.Data.Activations.KmsHostActivation", b =>

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProductKeys.CalServer.Data;
+using ProductKeys.CalServer.Serving;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.CalServer;
+
+/// <summary>The CAL server web application (<c>pk cal-server serve</c>): one line per feature.</summary>
+public static class CalServerApp
+{
+    /// <summary>Builds the server; the data folder's key, ID and database are opened (created when new) here.</summary>
+    /// <param name="dataDirectory">The data folder.</param>
+    /// <param name="urls">Where to listen, e.g. <c>http://0.0.0.0:16881</c>.</param>
+    /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
+    /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
+    public static Outcome<WebApplication> Build(string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (string.IsNullOrWhiteSpace(dataDirectory))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "--data is required.");
+        }
+
+        var folder = new CalServerFolder(dataDirectory);
+        var identity = CalServerIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        var ledger = CalLedger.Open(folder, identity.Value, time);
+        if (!ledger.IsSuccess)
+        {
+            identity.Value.Dispose();
+            return ledger.Refusal;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = folder.Path,
+            // No watcher on the data folder, whose database changes on every request (as the KMS host).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
+        logging?.Invoke(builder.Logging);
+        // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
+            "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(folder);
+        builder.Services.AddSingleton(identity.Value);
+        builder.Services.AddSingleton(ledger.Value);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("CalServerHealth").WithSummary("Answers ok while the CAL server runs.");
+        app.MapCals();
+        return app;
+    }
+
+    /// <summary>The addresses a started server listens on (with the real port when 0 was asked for).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    /// <summary>The server's ID (created with the data folder).</summary>
+    public static string ServerId(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<CalServerIdentity>().ServerId;
+    }
+}

@@ -1,0 +1,349 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using ProductKeys.Core.Cal;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>
+/// The CAL server's packs and CALs (docs/product.md §5, docs/adr/0018-cal-server.md). Every request is one
+/// SQLite transaction begun IMMEDIATE (the write lock first), committed with synchronous FULL before
+/// the answer leaves, and the per-device grant is a conditional UPDATE inside it, so the count of
+/// permanent CALs never passes the installed quantity, also across processes sharing the folder.
+/// Requests of this process queue for the one connection.
+/// </summary>
+public sealed class CalLedger : IDisposable
+{
+    private const string Installed = "Installed";
+    private const string OverUsed = "OverUsed";
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CalServerFolder _folder;
+    private readonly CalServerIdentity _identity;
+    private readonly ArtifactSigner _signer;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, Outcome<CalPackCertificate>> _verified = new(StringComparer.Ordinal);
+
+    private CalLedger(SqliteConnection connection, CalServerFolder folder, CalServerIdentity identity, TimeProvider time)
+    {
+        _connection = connection;
+        _folder = folder;
+        _identity = identity;
+        _time = time;
+        _signer = new ArtifactSigner(identity.Key, time);
+    }
+
+    /// <summary>The server's ID.</summary>
+    public string ServerId => _identity.ServerId;
+
+    /// <summary>Opens (creating when new) the database in the data folder.</summary>
+    public static Outcome<CalLedger> Open(CalServerFolder folder, CalServerIdentity identity, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(identity);
+        try
+        {
+            Directory.CreateDirectory(folder.Path);
+            var connection = CalTables.Open(folder.DatabaseFile);
+            CalTables.Execute(connection, CalTables.Schema);
+            return new CalLedger(connection, folder, identity, time);
+        }
+        catch (SqliteException e)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{folder.DatabaseFile} cannot be used: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Keeps a pack certificate that verifies against <paramref name="trust"/>, names this server's
+    /// ID and key, and has the mode of the packs already here (else <c>CAL_MODE_MISMATCH</c>).
+    /// Installing a pack again replaces its certificate (e.g. the purchased quantity instead of 500).
+    /// </summary>
+    public async Task<Outcome<CalPackCertificate>> InstallPackAsync(string? certificateText, TrustedKeySet trust, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trust);
+        var pack = Check(certificateText, trust);
+        if (!pack.IsSuccess)
+        {
+            return pack;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var others = LoadPacks().Where(p => p.PackId != pack.Value.PackId).ToList();
+            if (others.FirstOrDefault(p => p.Mode != pack.Value.Mode) is { } other)
+            {
+                return new Refusal(ErrorCatalogue.CalModeMismatch, $"This CAL server holds {other.Mode} packs; pack {pack.Value.PackId} is {pack.Value.Mode}.");
+            }
+
+            WriteTrust(trust);
+            CalTables.Execute(_connection,
+                "INSERT INTO packs (pack_id, certificate, installed_at) VALUES (@id, @text, @now) ON CONFLICT (pack_id) DO UPDATE SET certificate = excluded.certificate, installed_at = excluded.installed_at",
+                ("@id", pack.Value.PackId), ("@text", pack.Value.Text), ("@now", Now()));
+            transaction.Commit();
+            _verified.Clear();
+            return pack;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The installed packs whose certificates hold, in pack id order.</summary>
+    public async Task<IReadOnlyList<CalPackCertificate>> PacksAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return LoadPacks();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A per-user CAL: the user's own while held (60 days from the last use); else one of the
+    /// installed CALs while any is free, else one from the over-used pool. Never refused for count.
+    /// </summary>
+    public async Task<Outcome<CalResponse>> RequestUserAsync(string user, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var capacity = LoadPacks().Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
+            if (capacity == 0)
+            {
+                return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-user CAL pack: install one ('pk cal-server install-pack').");
+            }
+
+            var now = Now();
+            var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
+            string? pool = null;
+            using (var read = CalTables.Command(_connection, "SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)))
+            {
+                pool = read.ExecuteScalar() as string;
+            }
+
+            if (pool != Installed)
+            {
+                // A new or returning user, or an over-used one: an installed CAL when one is free.
+                var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff AND user <> @user",
+                    ("@pool", Installed), ("@cutoff", cutoff), ("@user", user));
+                pool = held < capacity ? Installed : OverUsed;
+            }
+
+            CalTables.Execute(_connection, """
+                INSERT INTO user_cals (user, pool, first_used, last_used) VALUES (@user, @pool, @now, @now)
+                ON CONFLICT (user) DO UPDATE SET pool = excluded.pool, last_used = excluded.last_used,
+                    first_used = CASE WHEN user_cals.last_used < @cutoff THEN excluded.first_used ELSE user_cals.first_used END
+                """, ("@user", user), ("@pool", pool), ("@now", now), ("@cutoff", cutoff));
+            transaction.Commit();
+            return new CalResponse(nameof(CalMode.PerUser), user, null, pool, null, null,
+                DateTimeOffset.FromUnixTimeSeconds(now) + CalPolicy.UserCalHeld, ServerId, null, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A per-device CAL: a first connection gets a temporary CAL (90 days); a later one a permanent
+    /// CAL when one is free (a conditional UPDATE: never more than installed); none free, the
+    /// temporary CAL holds until it expires, then <c>NO_DEVICE_CAL_AVAILABLE</c>. A permanent CAL
+    /// unused 89 days returns to the pool; its device then starts again as a first connection.
+    /// </summary>
+    public async Task<Outcome<CalResponse>> RequestDeviceAsync(string device, CancellationToken cancellationToken)
+    {
+        CalPackCertificate pack;
+        DeviceCalKind kind;
+        string calId;
+        long expires;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var packs = LoadPacks().Where(p => p.Mode == CalMode.PerDevice).ToList();
+            if (packs.Count == 0)
+            {
+                return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-device CAL pack: install one ('pk cal-server install-pack').");
+            }
+
+            pack = packs[0];
+            var capacity = packs.Sum(p => (long)p.Installed);
+            var now = Now();
+            var cutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
+            var row = ReadDevice(device);
+            if (row is null || (row.Value.Kind == nameof(DeviceCalKind.Permanent) && row.Value.LastUsed < cutoff))
+            {
+                calId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                kind = DeviceCalKind.Temporary;
+                expires = now + (long)CalPolicy.TemporaryDeviceCal.TotalSeconds;
+                CalTables.Execute(_connection, """
+                    INSERT INTO device_cals (device, kind, cal_id, first_seen, temporary_expires, last_used) VALUES (@device, @kind, @cal, @now, @expires, @now)
+                    ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, cal_id = excluded.cal_id, first_seen = excluded.first_seen,
+                        temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
+                    """, ("@device", device), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
+            }
+            else if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
+            {
+                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
+                CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            }
+            else if (TakePermanent(device, now, cutoff, capacity))
+            {
+                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
+            }
+            else if (now < row.Value.TemporaryExpires)
+            {
+                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Temporary, row.Value.TemporaryExpires);
+                CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            }
+            else
+            {
+                return new Refusal(ErrorCatalogue.NoDeviceCalAvailable,
+                    $"Device '{device}': its temporary CAL expired at {DateTimeOffset.FromUnixTimeSeconds(row.Value.TemporaryExpires):yyyy-MM-dd HH:mm} UTC and all {capacity} permanent CALs are in use.");
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var cal = DeviceCal.Issue(_signer, pack, calId, kind, device, DateTimeOffset.FromUnixTimeSeconds(expires));
+        return new CalResponse(nameof(CalMode.PerDevice), null, device, null, kind.ToString(), calId, cal.Expires, ServerId, cal.Text, pack.Text);
+    }
+
+    /// <summary>What the report shows (<c>pk cal-server report</c>), read in one transaction.</summary>
+    public async Task<CalUsage> UsageAsync(TimeSpan expiringWithin, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _connection.BeginTransaction(deferred: true);
+            var now = Now();
+            var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
+            var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
+            var soon = (long)expiringWithin.TotalSeconds;
+            (string, object?)[] p = [("@uc", userCutoff), ("@dc", deviceCutoff), ("@now", now), ("@soon", soon)];
+            return new CalUsage(
+                LoadPacks(),
+                IssuedUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = 'Installed' AND last_used >= @uc", p),
+                OverUsedUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = 'OverUsed' AND last_used >= @uc", p),
+                ExpiringUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE last_used >= @uc AND last_used < @uc + @soon", p),
+                Permanent: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @dc", p),
+                Temporary: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM device_cals WHERE kind = 'Temporary' AND temporary_expires > @now", p),
+                ExpiringDevices: CalTables.Scalar(_connection, """
+                    SELECT COUNT(*) FROM device_cals WHERE (kind = 'Permanent' AND last_used >= @dc AND last_used < @dc + @soon)
+                        OR (kind = 'Temporary' AND temporary_expires > @now AND temporary_expires <= @now + @soon)
+                    """, p),
+                At: DateTimeOffset.FromUnixTimeSeconds(now));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>Temporary → permanent only while fewer permanent CALs are held than installed: the check and the write are one statement.</summary>
+    private bool TakePermanent(string device, long now, long cutoff, long capacity) =>
+        CalTables.Execute(_connection, """
+            UPDATE device_cals SET kind = 'Permanent', last_used = @now
+            WHERE device = @device AND kind = 'Temporary'
+              AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff) < @capacity
+            """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
+
+    private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string device)
+    {
+        using var command = CalTables.Command(_connection, "SELECT kind, cal_id, temporary_expires, last_used FROM device_cals WHERE device = @device", ("@device", device));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)) : null;
+    }
+
+    /// <summary>The packs whose certificates verify against the pinned publisher keys and name this server; the rest are ignored.</summary>
+    private List<CalPackCertificate> LoadPacks()
+    {
+        var packs = new List<CalPackCertificate>();
+        using var command = CalTables.Command(_connection, "SELECT certificate FROM packs ORDER BY pack_id");
+        using var reader = command.ExecuteReader();
+        TrustedKeySet? trust = null;
+        while (reader.Read())
+        {
+            var text = reader.GetString(0);
+            if (!_verified.TryGetValue(text, out var pack))
+            {
+                trust ??= LoadTrust();
+                pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust);
+                _verified[text] = pack;
+            }
+
+            if (pack.IsSuccess)
+            {
+                packs.Add(pack.Value);
+            }
+        }
+
+        return packs;
+    }
+
+    private Outcome<CalPackCertificate> Check(string? text, TrustedKeySet trust)
+    {
+        var verified = CalPackCertificate.Verify(text, trust, _time);
+        if (!verified.IsSuccess)
+        {
+            return verified;
+        }
+
+        var pack = verified.Value;
+        return pack.ServerId == _identity.ServerId && pack.ServerPublicKey.KeyId == _identity.Key.KeyId
+            ? pack
+            : new Refusal(ErrorCatalogue.SignatureInvalid,
+                $"The pack certificate is for CAL server {pack.ServerId} with key {pack.ServerPublicKey.KeyId}, not this server {_identity.ServerId} with key {_identity.Key.KeyId}.");
+    }
+
+    private TrustedKeySet? LoadTrust()
+    {
+        if (!File.Exists(_folder.TrustFile))
+        {
+            return null;
+        }
+
+        var loaded = SigningKeyFile.LoadPublicKeys(_folder.TrustFile);
+        return loaded.IsSuccess ? loaded.Value : null;
+    }
+
+    private void WriteTrust(TrustedKeySet trust)
+    {
+        var temporary = $"{_folder.TrustFile}.{Environment.ProcessId}.tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(trust.ToPem());
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _folder.TrustFile, overwrite: true);
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>
+/// The CAL server's data folder: its private key (<c>signing-key.pem</c>, 0600), its ID, the
+/// publisher keys it trusts, and the database of packs and CALs (<c>cal.db</c>). Back up the whole
+/// folder: the pack certificates name this server's ID and key (docs/operations.md).
+/// </summary>
+public sealed class CalServerFolder
+{
+    /// <summary>Opens (without creating anything) the folder at <paramref name="path"/>.</summary>
+    public CalServerFolder(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The server's ID file.</summary>
+    public string ServerIdFile => Combine("server-id");
+
+    /// <summary>The publisher keys the server trusts (PEM), pinned at the first pack installation.</summary>
+    public string TrustFile => Combine("publisher-keys.pem");
+
+    /// <summary>The SQLite database of packs and CALs.</summary>
+    public string DatabaseFile => Combine("cal.db");
+
+    /// <summary>The server's private key, created on first use with permissions 0600.</summary>
+    public Outcome<SigningKey> LoadOrCreateKey() => SigningKeyFile.LoadOrCreate(Path);
+
+    /// <summary>The server's ID, created on first use: <c>cals-</c> and 16 random hex digits.</summary>
+    public Outcome<string> LoadOrCreateServerId()
+    {
+        try
+        {
+            if (File.Exists(ServerIdFile))
+            {
+                var text = File.ReadAllText(ServerIdFile).Trim();
+                return text.Length is > 0 and <= 64
+                    ? text
+                    : new Refusal(ErrorCatalogue.StoreInvalid, $"{ServerIdFile} is damaged: restore it from a backup (the pack certificates name it).");
+            }
+
+            Directory.CreateDirectory(Path);
+            var id = $"cals-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+            var temporary = $"{ServerIdFile}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temporary, id + "\n");
+            try
+            {
+                File.Move(temporary, ServerIdFile, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(ServerIdFile))
+            {
+                // Another process created it first; use theirs.
+                File.Delete(temporary);
+            }
+
+            return File.ReadAllText(ServerIdFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{ServerIdFile} cannot be used: {e.Message}");
+        }
+    }
+
+    private string Combine(string name) => System.IO.Path.Combine(Path, name);
+}

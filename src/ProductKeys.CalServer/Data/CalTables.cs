@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>
+/// The CAL server's SQLite schema (<c>cal.db</c>). Times are Unix seconds. A CAL is "active" while
+/// its last use is within its hold (60 days for users, 89 for permanent device CALs); lapsed rows
+/// stay, so a returning user or device is recognized, but no longer count against the packs.
+/// </summary>
+internal static class CalTables
+{
+    public const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS packs (
+            pack_id TEXT PRIMARY KEY,
+            certificate TEXT NOT NULL,
+            installed_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS user_cals (
+            user TEXT PRIMARY KEY,
+            pool TEXT NOT NULL,
+            first_used INTEGER NOT NULL,
+            last_used INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS user_cals_pool ON user_cals (pool, last_used);
+        CREATE TABLE IF NOT EXISTS device_cals (
+            device TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            cal_id TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            temporary_expires INTEGER NOT NULL,
+            last_used INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS device_cals_kind ON device_cals (kind, last_used);
+        """;
+
+    public static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        // FULL: a commit is on the disk before the CAL it records is answered (kill -9 or power loss lose nothing answered).
+        Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    public static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static long Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteScalar() is long value ? value : 0;
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+}

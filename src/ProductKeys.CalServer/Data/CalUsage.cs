@@ -1,0 +1,16 @@
+using ProductKeys.Core.Certificates;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>A CAL server's usage at one moment: its packs and what is held from them (docs/product.md §5).</summary>
+/// <param name="Packs">The installed packs whose certificates hold.</param>
+/// <param name="IssuedUsers">Users holding one of the installed per-user CALs.</param>
+/// <param name="OverUsedUsers">Users served from the over-used pool.</param>
+/// <param name="ExpiringUsers">User CALs that return to the pool soon unless used.</param>
+/// <param name="Permanent">Devices holding a permanent CAL.</param>
+/// <param name="Temporary">Devices holding a temporary CAL that has not expired.</param>
+/// <param name="ExpiringDevices">Device CALs that lapse soon unless the device connects (or, temporary ones, at all).</param>
+/// <param name="At">When it was read.</param>
+public sealed record CalUsage(
+    IReadOnlyList<CalPackCertificate> Packs, long IssuedUsers, long OverUsedUsers, long ExpiringUsers,
+    long Permanent, long Temporary, long ExpiringDevices, DateTimeOffset At);

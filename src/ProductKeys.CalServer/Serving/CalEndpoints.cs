@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using ProductKeys.CalServer.Data;
+using ProductKeys.Core.Cal;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.CalServer.Serving;
+
+/// <summary>What session hosts call on a CAL server (no token: it serves its own network): <c>POST /api/v1/cals</c>.</summary>
+internal static class CalEndpoints
+{
+    public static IEndpointRouteBuilder MapCals(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/cals", RequestAsync)
+            .WithName("RequestCal")
+            .WithSummary("A per-user CAL for a user, or a signed per-device CAL for a device (docs/product.md §5).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    private static async Task<Results<Ok<CalResponse>, ProblemHttpResult>> RequestAsync(CalRequest? request, CalLedger ledger, CancellationToken ct)
+    {
+        var mode = Enum.TryParse<CalMode>(request?.Mode, ignoreCase: false, out var m) && Enum.IsDefined(m) && !int.TryParse(request?.Mode, out _) ? m : (CalMode?)null;
+        var outcome = mode switch
+        {
+            CalMode.PerUser when IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),
+            CalMode.PerDevice when IsName(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
+            _ => new Refusal(ErrorCatalogue.ValidationFailed,
+                $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters."),
+        };
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problem(outcome.Refusal);
+    }
+
+    private static bool IsName(string? name) =>
+        name is { Length: > 0 and <= CalPolicy.MaxNameLength } && !string.IsNullOrWhiteSpace(name) && !name.Any(char.IsControl);
+
+    private static ProblemHttpResult Problem(Refusal refusal) => TypedResults.Problem(
+        detail: refusal.Detail,
+        statusCode: refusal.Error.HttpStatus,
+        title: refusal.Error.Message,
+        extensions: new Dictionary<string, object?> { ["code"] = refusal.Code });
+}

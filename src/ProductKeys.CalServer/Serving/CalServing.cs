@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProductKeys.Core.Cal;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.CalServer.Serving;
+
+/// <summary><c>pk cal-server serve --data DIR [--urls URL]</c>: runs the CAL server until SIGTERM or Ctrl-C.</summary>
+public static class CalServing
+{
+    /// <summary>What the command does, for its help.</summary>
+    public const string Description = "Run the CAL server: per-user and per-device CALs from the installed packs.";
+
+    /// <summary>Adds the serve options to <paramref name="command"/> and makes serving its action.</summary>
+    /// <param name="command">The command to configure.</param>
+    /// <param name="data">The data folder option (shared with the other cal-server commands).</param>
+    /// <param name="refuse">Reports a refusal and returns the exit code.</param>
+    public static Command Configure(Command command, Option<string> data, Func<ParseResult, Refusal, int> refuse)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(refuse);
+        var urls = new Option<string>("--urls")
+        {
+            Description = $"Where to listen (default http://0.0.0.0:{CalPolicy.DefaultPort}; ';' separates several).",
+            DefaultValueFactory = _ => $"http://0.0.0.0:{CalPolicy.DefaultPort}",
+        };
+        command.Options.Add(data);
+        command.Options.Add(urls);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var listen = parseResult.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return await ServeAsync(parseResult.GetValue(data)!, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    {
+        var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
+        if (!built.IsSuccess)
+        {
+            return refuse(built.Refusal);
+        }
+
+        await using var app = built.Value;
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"The CAL server cannot listen: {e.Message}");
+            return 1;
+        }
+
+        Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}). Press Ctrl-C to stop.");
+        Console.Out.Flush();
+        await app.WaitForShutdownAsync(cancellationToken);
+        Console.Out.WriteLine("CAL server stopped.");
+        return 0;
+    }
+}

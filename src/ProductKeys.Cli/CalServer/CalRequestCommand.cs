@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.CalServer;
+
+/// <summary><c>pk cal request --cal-server URL (--user NAME | --device ID)</c>: what a session host asks a CAL server (docs/product.md §5).</summary>
+internal static class CalRequestCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--cal-server") { Description = "The CAL server's URL, e.g. http://127.0.0.1:16881.", Required = true };
+        var user = new Option<string?>("--user") { Description = "A per-user CAL for this user." };
+        var device = new Option<string?>("--device") { Description = "A per-device CAL for this device ID." };
+        var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device };
+        request.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var (u, d) = (parseResult.GetValue(user), parseResult.GetValue(device));
+            if ((u is null) == (d is null))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Say whose CAL: --user NAME or --device ID (one of them)."));
+            }
+
+            if (!ServiceUrl.TryParse(parseResult.GetValue(server), out var url))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--cal-server must be an http(s) URL, not '{parseResult.GetValue(server)}'."));
+            }
+
+            var body = u is not null ? new CalRequest("PerUser", User: u) : new CalRequest("PerDevice", Device: d);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var answer = await SendAsync(http, new Uri(url, "api/v1/cals"), body, cancellationToken);
+            if (!answer.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, answer.Refusal);
+            }
+
+            return CommandOutput.Print(parseResult, answer.Value, r => r.User is not null
+                ? $"User {r.User} holds a CAL from the {(r.Pool == "OverUsed" ? "over-used pool" : "installed CALs")} of CAL server {r.ServerId} until {r.Expires:yyyy-MM-dd} (unless used again)."
+                : $"Device {r.Device} holds a {r.Kind?.ToLowerInvariant()} CAL {r.CalId} of CAL server {r.ServerId} until {r.Expires:yyyy-MM-dd}.");
+        });
+        var command = new Command("cal", "Client access licenses from a CAL server.");
+        command.Subcommands.Add(request);
+        return command;
+    }
+
+    private static async Task<Outcome<CalResponse>> SendAsync(HttpClient http, Uri uri, CalRequest body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync(uri, body, JsonSerializerOptions.Web, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken);
+            }
+
+            var answer = await response.Content.ReadFromJsonAsync<CalResponse>(JsonSerializerOptions.Web, cancellationToken);
+            return answer is null ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The CAL server sent an empty answer.") : answer;
+        }
+        catch (HttpRequestException e)
+        {
+            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: {e.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: no answer in time.");
+        }
+        catch (JsonException e)
+        {
+            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri} answered something that is not a CAL: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using ProductKeys.CalServer.Data;
+using ProductKeys.CalServer.Packs;
+using ProductKeys.CalServer.Reports;
+using ProductKeys.CalServer.Serving;
+using ProductKeys.Cli.Output;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Cli.CalServer;
+
+/// <summary><c>pk cal-server install-pack|serve|report</c> (docs/product.md §5, §9).</summary>
+internal static class CalServerCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("cal-server", "Run and manage a CAL server inside your network.");
+        command.Subcommands.Add(InstallPack());
+        command.Subcommands.Add(CalServing.Configure(new Command("serve", CalServing.Description), Data(), CommandOutput.Refuse));
+        command.Subcommands.Add(Report());
+        return command;
+    }
+
+    private static Option<string> Data() => new("--data") { Description = "The CAL server's data folder (key, ID, packs, CAL database).", Required = true };
+
+    private static Command InstallPack()
+    {
+        var data = Data();
+        var key = new Option<string?>("--key") { Description = "The CAL pack's MAK (one per CAL order).", Required = true };
+        var service = new Option<string?>("--service") { Description = "Licensing service URL.", Required = true };
+        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
+        var quantity = new Option<string>("--quantity")
+        {
+            Description = "pack (default): the pack shows 500 CALs whatever was bought; purchased: the quantity bought.",
+            DefaultValueFactory = _ => "pack",
+        };
+        quantity.AcceptOnlyFromAmong("pack", "purchased");
+        var command = new Command("install-pack", "Install a CAL pack: activates its MAK for this CAL server and keeps the signed pack certificate.") { data, key, service, trust, quantity };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            TrustedKeySet? trusted = null;
+            if (parseResult.GetValue(trust) is { } trustFile)
+            {
+                var loaded = SigningKeyFile.LoadPublicKeys(trustFile.FullName);
+                if (!loaded.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, loaded.Refusal);
+                }
+
+                trusted = loaded.Value;
+            }
+
+            if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'."));
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var installer = new PackInstaller(new CalServerFolder(parseResult.GetValue(data)!), TimeProvider.System);
+            var installed = await installer.InstallOnlineAsync(parseResult.GetValue(key), parseResult.GetValue(quantity) == "purchased", url, trusted, http, cancellationToken,
+                keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
+            if (!installed.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, installed.Refusal);
+            }
+
+            CalPackCertificate p = installed.Value;
+            var result = new { installed = true, packId = p.PackId, product = p.ProductId, mode = p.Mode.ToString(), purchased = p.Purchased, installedQuantity = p.Installed, serverId = p.ServerId };
+            return CommandOutput.Print(parseResult, result, r =>
+                $"Installed CAL pack {r.packId} on CAL server {r.serverId}: {r.installedQuantity} {r.mode} CALs of {r.product} (purchased {r.purchased}).");
+        });
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var data = Data();
+        var csv = new Option<bool>("--csv") { Description = "Print CSV instead of a table." };
+        var command = new Command("report", "Per pack and mode: purchased, installed, issued, over-used, temporary, permanent, expiring soon.") { data, csv };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var folder = new CalServerFolder(parseResult.GetValue(data)!);
+            if (!File.Exists(folder.DatabaseFile))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.CalPackNotInstalled, $"{folder.Path} holds no CAL server: install a pack first ('pk cal-server install-pack')."));
+            }
+
+            var identity = CalServerIdentity.LoadOrCreate(folder);
+            if (!identity.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, identity.Refusal);
+            }
+
+            using var id = identity.Value;
+            var ledger = CalLedger.Open(folder, id, TimeProvider.System);
+            if (!ledger.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, ledger.Refusal);
+            }
+
+            using var open = ledger.Value;
+            var report = CalReport.From(id.ServerId, await open.UsageAsync(CalReport.ExpiringWithin, cancellationToken));
+            if (parseResult.GetValue(csv) && !parseResult.GetValue(CommonOptions.Json))
+            {
+                Console.Out.Write(report.ToCsv());
+                return 0;
+            }
+
+            return CommandOutput.Print(parseResult, report, r => r.ToText());
+        });
+        return command;
+    }
+}

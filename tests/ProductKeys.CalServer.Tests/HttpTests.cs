@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using ProductKeys.Core.Cal;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Contracts;
+
+namespace ProductKeys.CalServer.Tests;
+
+/// <summary>The real CAL server over HTTP on 127.0.0.1: races, bad input, and answers that hold offline.</summary>
+public sealed class HttpTests : IAsyncDisposable
+{
+    private readonly CalWorld _world = new();
+    private WebApplication? _app;
+    private HttpClient? _client;
+
+    [Fact]
+    public async Task Two_hundred_devices_racing_for_the_last_10_permanent_CALs_get_exactly_10()
+    {
+        await _world.InstallAsync(CalMode.PerDevice, purchased: 20, installed: 20);
+        for (var i = 0; i < 10; i++)
+        {
+            await _world.DeviceAsync($"early-{i}");
+            Assert.Equal("Permanent", await _world.DeviceAsync($"early-{i}"));
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal("Temporary", await _world.DeviceAsync($"racer-{i}"));
+        }
+
+        var client = await StartAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            client.PostAsJsonAsync("/api/v1/cals", new CalRequest("PerDevice", Device: $"racer-{i}"), TestContext.Current.CancellationToken)));
+        var kinds = await Task.WhenAll(answers.Select(async a =>
+        {
+            Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+            return (await a.Content.ReadFromJsonAsync<CalResponse>(TestContext.Current.CancellationToken))!.Kind;
+        }));
+
+        Assert.Equal(10, kinds.Count(k => k == "Permanent"));
+        Assert.Equal(190, kinds.Count(k => k == "Temporary"));
+        Assert.Equal(20, (await _world.UsageAsync()).Permanent);
+    }
+
+    [Fact]
+    public async Task A_device_CAL_over_HTTP_verifies_offline_and_a_user_CAL_names_its_pool()
+    {
+        await _world.InstallAsync(CalMode.PerDevice, purchased: 5);
+        var client = await StartAsync();
+        var device = (await (await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device = "thin-client-7" }, TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<CalResponse>(TestContext.Current.CancellationToken))!;
+        Assert.True(DeviceCal.Verify(device.Cal, device.PackCertificate, _world.Trust, _world.Time, "thin-client-7").IsSuccess);
+        Assert.Equal(_world.ServerId, device.ServerId);
+
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerUser", user = "alice" }, TestContext.Current.CancellationToken), 409, "CAL_PACK_NOT_INSTALLED");
+        Assert.Equal("ok", await client.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("""{"mode":"PerUser"}""")]
+    [InlineData("""{"mode":"PerDevice","user":"alice"}""")]
+    [InlineData("""{"mode":"PerUser","user":"alice","device":"pc"}""")]
+    [InlineData("""{"mode":"Both","user":"alice"}""")]
+    [InlineData("""{"mode":"1","user":"alice"}""")]
+    [InlineData("""{"mode":"PerUser","user":"   "}""")]
+    [InlineData("""{"mode":"PerUser","user":"a\u0000b"}""")]
+    [InlineData("""{"mode":5,"user":"alice"}""")]
+    [InlineData("""not json""")]
+    [InlineData("""[]""")]
+    public async Task Bad_requests_are_400_with_a_code_and_change_nothing(string body)
+    {
+        await _world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var client = await StartAsync();
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        var answer = await client.PostAsync("/api/v1/cals", content, TestContext.Current.CancellationToken);
+        await AssertProblemAsync(answer, 400, "VALIDATION_FAILED");
+        var usage = await _world.UsageAsync();
+        Assert.Equal((0, 0), (usage.IssuedUsers, usage.OverUsedUsers));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _world.Dispose();
+    }
+
+    private async Task<HttpClient> StartAsync()
+    {
+        // The server opens the same folder (its own connection), as pk cal-server serve would.
+        _app = CalServerApp.Build(_world.Folder.Path, ["http://127.0.0.1:0"], _world.Time).Value;
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        _client = new HttpClient { BaseAddress = new Uri(CalServerApp.Addresses(_app)[0]) };
+        return _client;
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage answer, int status, string code)
+    {
+        var text = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True((int)answer.StatusCode == status, $"{(int)answer.StatusCode}: {text}");
+        Assert.Equal(code, JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The CAL story through the real binaries (docs/product.md §5): pk server --demo → pk cal-server install-pack
+/// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report; the
+/// device CAL MAK is refused on the same server (one mode per server) and on a device.
+/// </summary>
+public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-cal-e2e-").FullName;
+    private Process? _calServer;
+
+    [Fact]
+    public async Task A_pack_installed_from_the_demo_serves_users_and_shows_in_the_report()
+    {
+        var data = Path.Combine(_folder, "cal-server");
+        var userMak = await MakAsync("contoso-server-cal");
+        var installed = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", userMak, "--service", server.Url, "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Equal(500, installed.Json.GetProperty("installedQuantity").GetInt32());
+        Assert.Equal("PerUser", installed.Json.GetProperty("mode").GetString());
+
+        var deviceMak = await MakAsync("contoso-server-device-cal");
+        var mismatch = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", deviceMak, "--service", server.Url, "--json");
+        Assert.Equal(ErrorCatalogue.CalModeMismatch.ExitCode, mismatch.ExitCode);
+
+        var port = DemoServerFixture.FreePort();
+        _calServer = Process.Start(Pk.StartInfo(null, "cal-server", "serve", "--data", data, "--urls", $"http://127.0.0.1:{port}"))!;
+        await WaitForLineAsync(_calServer, "listening");
+
+        var alice = await Pk.RunAsync("cal", "request", "--cal-server", $"http://127.0.0.1:{port}", "--user", "alice", "--json");
+        Assert.True(alice.ExitCode == 0, alice.ToString());
+        Assert.Equal("Installed", alice.Json.GetProperty("pool").GetString());
+        var device = await Pk.RunAsync("cal", "request", "--cal-server", $"http://127.0.0.1:{port}", "--device", "pc-1", "--json");
+        Assert.Equal(ErrorCatalogue.CalPackNotInstalled.ExitCode, device.ExitCode);
+
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var mode = report.Json.GetProperty("modes")[0];
+        Assert.Equal((500, 500, 1), (mode.GetProperty("purchased").GetInt32(), mode.GetProperty("installed").GetInt32(), mode.GetProperty("issued").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_CAL_MAK_on_a_device_is_KEY_WRONG_USE()
+    {
+        var store = Path.Combine(_folder, "device");
+        var mak = await MakAsync("contoso-server-device-cal");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", mak, "--product", "contoso-server-device-cal", "--store", store, "--device-id", "cal-pc", "--service", server.Url)).ExitCode);
+        var ato = await Pk.RunAsync("ato", "--store", store, "--json");
+        Assert.Equal(ErrorCatalogue.KeyWrongUse.ExitCode, ato.ExitCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_calServer is { HasExited: false })
+        {
+            _calServer.Kill(entireProcessTree: true);
+            await _calServer.WaitForExitAsync();
+        }
+
+        _calServer?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<string> MakAsync(string product)
+    {
+        var listed = await Pk.RunAsync("keys", "list", "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        return listed.Json.GetProperty("keys").EnumerateArray()
+            .First(k => k.GetProperty("product").GetString() == product && k.GetProperty("type").GetString() == "Mak")
+            .GetProperty("key").GetString()!;
+    }
+
+    private static async Task WaitForLineAsync(Process process, string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains(text, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The process ended before printing '{text}': {await process.StandardError.ReadToEndAsync()}");
+    }
+}
