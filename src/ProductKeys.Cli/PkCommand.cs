@@ -28,6 +28,7 @@ internal static class PkCommand
         AdminKeyCommands.AddTo(root);
         MakCommands.AddTo(root);
         AuditCommands.AddTo(root);
+        root.Subcommands.Add(PublisherKeysCommand.Create());
         root.Subcommands.Add(KmsHostCommands.Create());
         return root;
     }
