@@ -24,6 +24,7 @@ public sealed class ProductLicense : IDisposable
     private readonly bool _ownsHttp;
     private readonly DeviceLicense _license;
     private readonly KmsClientSettings _kms;
+    private readonly IReadOnlyList<string> _anchorPems;
 
     /// <summary>Reads the options; touches neither the disk nor the network.</summary>
     /// <exception cref="ArgumentException">No product ID, or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
@@ -42,6 +43,7 @@ public sealed class ProductLicense : IDisposable
         }
 
         _options = options;
+        _anchorPems = [.. anchors.Keys.Select(k => k.ToPem())];
         _ownsHttp = options.HttpClient is null;
         _http = options.HttpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var store = new LicenseStore(options.StoreDirectory ?? LicenseStore.DefaultDirectory(options.ProductId));
@@ -133,7 +135,11 @@ public sealed class ProductLicense : IDisposable
         }
     }
 
-    /// <summary>Writes the settings the product gave (service, KMS host, device ID) into the store when they differ.</summary>
+    /// <summary>
+    /// Writes the settings the product gave (service, KMS host, device ID) into the store when they
+    /// differ, and the embedded keys as the store's trusted list, so 'pk dli' or 'pk agent' on the same
+    /// store read it as the product does. The product itself never reads that list back.
+    /// </summary>
     private Outcome<LicenseStatus> Apply()
     {
         var loaded = _license.Store.Load();
@@ -152,5 +158,6 @@ public sealed class ProductLicense : IDisposable
         KmsHost = _options.KmsHost ?? stored.KmsHost,
         KmsDomain = _options.KmsDomain ?? stored.KmsDomain,
         DeviceId = _options.DeviceId ?? stored.DeviceId,
+        TrustedKeys = stored.TrustedKeys.SequenceEqual(_anchorPems) ? stored.TrustedKeys : _anchorPems,
     };
 }

@@ -48,7 +48,10 @@ internal sealed class KmsHostWithDevices : IAsyncDisposable
 
     public string Store(int device) => Path.Combine(Folder, $"device-{device}");
 
-    /// <summary>Installs the KMS client key on devices 1..<paramref name="count"/> and runs 'pk ato' on each.</summary>
+    /// <summary>
+    /// Installs the KMS client key on devices 1..<paramref name="count"/> and runs 'pk ato' on each; once
+    /// the threshold (5) is met, the devices that asked too early ask again, so all are activated.
+    /// </summary>
     public async Task ActivateDevicesAsync(DemoServerFixture server, int count)
     {
         for (var i = 1; i <= count; i++)
@@ -56,6 +59,12 @@ internal sealed class KmsHostWithDevices : IAsyncDisposable
             Assert.Equal(0, (await Pk.RunAsync("ipk", KmsClientKey(server), "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
             Assert.Equal(0, (await Pk.RunAsync("skms", Address, "--store", Store(i))).ExitCode);
             await Pk.RunAsync("ato", "--store", Store(i));
+        }
+
+        for (var i = 1; i < Math.Min(count, 5) && count >= 5; i++)
+        {
+            var ato = await Pk.RunAsync("ato", "--store", Store(i));
+            Assert.True(ato.ExitCode == 0, ato.ToString());
         }
     }
 
