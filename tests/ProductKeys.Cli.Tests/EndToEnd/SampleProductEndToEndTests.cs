@@ -62,10 +62,52 @@ public sealed class SampleProductEndToEndTests(DemoServerFixture server) : IClas
         var expires = DateTimeOffset.Parse(kms.Stdout.Split('\n').Single(l => l.StartsWith("expires: ", StringComparison.Ordinal))["expires: ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires - TimeProvider.System.GetUtcNow(), TimeSpan.FromDays(179), TimeSpan.FromDays(180));
 
-        // The worker sample builds from the same package.
+        // The worker sample, from the same package: its hosted service runs the renewal loop and the
+        // product reads the license the console sample activated; SIGTERM stops the host cleanly.
         File.Copy(pem, Path.Combine(samples, "WorkerProduct", "publisher-keys.pem"));
-        await RunAsync("dotnet", "build", Path.Combine(samples, "WorkerProduct"), "-c", "Release", "-o", Path.Combine(_folder, "worker"),
+        var worker = Path.Combine(_folder, "worker");
+        await RunAsync("dotnet", "build", Path.Combine(samples, "WorkerProduct"), "-c", "Release", "-o", worker,
             $"-p:ProductKeysVersion={version}", $"-p:RestoreAdditionalProjectSources={feed}");
+        await RunWorkerUntilAsync(Path.Combine(worker, "WorkerProduct.dll"), makStore, "sample-mak-1",
+            "License contoso-server: NothingDue. Activated with a MAK: permanent, nothing to renew.", "License: Licensed.");
+    }
+
+    private static async Task RunWorkerUntilAsync(string worker, string store, string deviceId, params string[] expected)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { worker, "--store", store, "--device-id", deviceId })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        using var process = Process.Start(info)!;
+        try
+        {
+            var missing = expected.ToList();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (missing.Count > 0 && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                missing.RemoveAll(text => line.Contains(text, StringComparison.Ordinal));
+            }
+
+            Assert.Empty(missing);
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
