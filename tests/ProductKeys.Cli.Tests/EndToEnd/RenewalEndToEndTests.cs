@@ -105,6 +105,27 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task Bad_input_to_renew_and_publisher_keys_export_is_refused_with_a_code_and_changes_nothing()
+    {
+        var missingStore = await Pk.RunAsync("renew", "--store", Path.Combine(_folder, "no-such-store"), "--json");
+        Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, missingStore.ExitCode);
+        Assert.Contains("STORE_INVALID", missingStore.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "no-such-store")));
+
+        var badUrl = await Pk.RunAsync("publisher-keys", "export", "--service", "not-a-url", "--out", Path.Combine(_folder, "keys.pem"));
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, badUrl.ExitCode);
+
+        var missingFolder = Path.Combine(_folder, "missing", "keys.pem");
+        var noFolder = await Pk.RunAsync("publisher-keys", "export", "--service", server.Url, "--out", missingFolder);
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, noFolder.ExitCode);
+        Assert.False(File.Exists(missingFolder));
+
+        var exported = await Pk.RunAsync("publisher-keys", "export", "--service", server.Url, "--out", Path.Combine(_folder, "keys.pem"), "--json");
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.NotEmpty(exported.Json.GetProperty("keyIds").EnumerateArray());
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_kms is not null)

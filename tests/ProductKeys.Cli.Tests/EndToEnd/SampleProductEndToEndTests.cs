@@ -15,12 +15,13 @@ public sealed class SampleProductEndToEndTests(DemoServerFixture server) : IClas
     private static readonly string Repository = FindRepository();
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-sample-e2e-").FullName;
     private KmsHostWithDevices? _kms;
+    private string? _version;
 
     [Fact]
     public async Task The_console_sample_built_from_the_package_activates_with_a_MAK_and_through_a_KMS_host()
     {
         // A version of its own, so the global package cache never hands back an older build.
-        var version = $"0.1.0-e2e.{Guid.NewGuid():N}"[..22];
+        var version = _version = $"0.1.0-e2e.{Guid.NewGuid():N}"[..22];
         var feed = Path.Combine(_folder, "feed");
         await RunAsync("dotnet", "pack", Path.Combine(Repository, "src", "ProductKeys.Client"), "-c", "Release", "-o", feed,
             $"-p:Version={version}", $"-p:ArtifactsPath={Path.Combine(_folder, "artifacts")}");
@@ -118,6 +119,18 @@ public sealed class SampleProductEndToEndTests(DemoServerFixture server) : IClas
         }
 
         Directory.Delete(_folder, recursive: true);
+
+        // The run's own package version served its purpose: leave the global package cache as it was.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "productkeys.client", "productkeys.core" })
+        {
+            var cached = Path.Combine(cache, id, _version ?? "-");
+            if (_version is not null && Directory.Exists(cached))
+            {
+                Directory.Delete(cached, recursive: true);
+            }
+        }
     }
 
     /// <summary>Neither package may bring ASP.NET Core, EF Core or Npgsql into a product.</summary>
