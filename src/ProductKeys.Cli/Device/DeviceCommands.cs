@@ -29,6 +29,8 @@ internal static class DeviceCommands
         root.Subcommands.Add(KmsPinCommands.Create());
         root.Subcommands.Add(KmsPinCommands.Set("skms"));
         root.Subcommands.Add(KmsPinCommands.Clear("ckms"));
+        root.Subcommands.Add(RenewCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
     }
 
     private static Command Install(string name)

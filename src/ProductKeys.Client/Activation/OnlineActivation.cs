@@ -43,7 +43,7 @@ public static class OnlineActivation
 
         // First contact: a store that trusts no publisher key yet pins the ones its service publishes,
         // whether it activates with a MAK or checks a KMS host's certificate chain.
-        if (stored.TrustedKeys.Count == 0 && stored.ServiceUrl is { } publisher)
+        if (!license.HasTrust(stored) && stored.ServiceUrl is { } publisher)
         {
             var pinnedKeys = await PinPublisherKeysAsync(license, client, publisher, cancellationToken).ConfigureAwait(false);
             if (!pinnedKeys.IsSuccess)

@@ -61,7 +61,7 @@ public static class KmsActivation
             if (!a.Activated)
             {
                 var notYet = new Refusal(ErrorCatalogue.KmsCountInsufficient,
-                    $"KMS host {host} has seen {a.Count} of the {a.Threshold} devices it needs; this device tries again automatically.");
+                    $"KMS host {host} has seen {a.Count} of the {a.Threshold} devices it needs; the product's renewal loop or 'pk agent' tries again at the next retry (every {KmsSchedule.RetryInterval(stored).TotalMinutes:0} minutes), or run 'pk renew'.");
                 return Failed(license, time, notYet, host.ToString(), a);
             }
 
@@ -111,7 +111,7 @@ public static class KmsActivation
             return new Refusal(ErrorCatalogue.StoreInvalid, "No KMS client setup key is installed: install one with 'pk ipk KEY --product ID'.");
         }
 
-        if (loaded.Value.TrustedKeys.Count == 0)
+        if (!license.HasTrust(loaded.Value))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed,
                 "This store trusts no publisher key, so it cannot check a KMS host's certificate: give the publisher's keys with --trust FILE.");

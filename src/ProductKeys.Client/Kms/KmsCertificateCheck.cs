@@ -4,6 +4,7 @@ using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
 
 namespace ProductKeys.Client.Kms;
 
@@ -16,9 +17,9 @@ internal static class KmsCertificateCheck
 {
     /// <summary>The activation to store for a certificate a host just sent, or why it is refused.</summary>
     public static Outcome<StoredActivation> ToActivation(
-        StoredLicense license, HardwareId current, string? clientCertificate, string? hostCertificate, TimeProvider time)
+        StoredLicense license, HardwareId current, string? clientCertificate, string? hostCertificate, TrustedKeySet trust, TimeProvider time)
     {
-        var verified = KmsClientCertificate.Verify(clientCertificate, hostCertificate, StoredActivationVerifier.TrustedKeys(license), time);
+        var verified = KmsClientCertificate.Verify(clientCertificate, hostCertificate, trust, time);
         if (!verified.IsSuccess)
         {
             return verified.Refusal;
@@ -59,11 +60,11 @@ internal static class KmsCertificateCheck
     /// Re-checks a stored KMS activation. An activation past its expiry is checked as of its expiry,
     /// so a genuine one that lapsed reads as lapsed (out-of-tolerance grace), not as forged.
     /// </summary>
-    public static (ActivationCheck Check, string? Detail) CheckStored(StoredLicense license, StoredActivation activation, HardwareId? current, TimeProvider time)
+    public static (ActivationCheck Check, string? Detail) CheckStored(StoredLicense license, StoredActivation activation, HardwareId? current, TrustedKeySet trust, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var asOf = activation.Expires is { } expires && now > expires ? new FixedTime(expires) : time;
-        var verified = KmsClientCertificate.Verify(activation.Certificate, activation.HostCertificate, StoredActivationVerifier.TrustedKeys(license), asOf);
+        var verified = KmsClientCertificate.Verify(activation.Certificate, activation.HostCertificate, trust, asOf);
         if (!verified.IsSuccess)
         {
             return (ActivationCheck.Invalid, verified.Refusal.ToString());

@@ -3,6 +3,7 @@ using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
 
 namespace ProductKeys.Client.Licensing;
 
@@ -17,13 +18,27 @@ public sealed class DeviceLicense
     private readonly TimeProvider _time;
     private readonly IHardwareSource _hardware;
 
-    /// <summary>Opens the license kept in <paramref name="store"/>.</summary>
+    /// <summary>Opens the license kept in <paramref name="store"/>, trusting the publisher keys the store lists.</summary>
     public DeviceLicense(LicenseStore store, TimeProvider time, IHardwareSource hardware)
+        : this(store, time, hardware, trustAnchors: null)
+    {
+    }
+
+    /// <summary>
+    /// Opens the license kept in <paramref name="store"/>. With <paramref name="trustAnchors"/> (the
+    /// publisher keys a product embeds), certificates are verified against those keys only: whatever
+    /// the store's own trusted-key list says neither widens nor replaces them.
+    /// </summary>
+    public DeviceLicense(LicenseStore store, TimeProvider time, IHardwareSource hardware, TrustedKeySet? trustAnchors)
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _hardware = hardware ?? throw new ArgumentNullException(nameof(hardware));
+        TrustAnchors = trustAnchors;
     }
+
+    /// <summary>The publisher keys given in code, or <c>null</c> when the store's list is trusted.</summary>
+    public TrustedKeySet? TrustAnchors { get; }
 
     /// <summary>The store this license lives in.</summary>
     public LicenseStore Store { get; }
@@ -123,14 +138,14 @@ public sealed class DeviceLicense
             return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
         }
 
-        if (license.TrustedKeys.Count == 0)
+        if (!HasTrust(license))
         {
             return new Refusal(ErrorCatalogue.SignatureInvalid,
                 "This device trusts no publisher key yet, so it cannot check the activation: give it the publisher's keys with --trust FILE " +
                 "('pk offline activate' writes publisher-keys.pem next to the responses).");
         }
 
-        var verified = ActivationCertificate.Verify(certificateText, StoredActivationVerifier.TrustedKeys(license), _time);
+        var verified = ActivationCertificate.Verify(certificateText, Trust(license), _time);
         if (!verified.IsSuccess)
         {
             return verified.Refusal;
@@ -189,7 +204,7 @@ public sealed class DeviceLicense
                 return current.Refusal;
             }
 
-            var activation = Kms.KmsCertificateCheck.ToActivation(license, current.Value, clientCertificate, hostCertificate, _time);
+            var activation = Kms.KmsCertificateCheck.ToActivation(license, current.Value, clientCertificate, hostCertificate, Trust(license), _time);
             if (!activation.IsSuccess)
             {
                 return activation.Refusal;
@@ -227,7 +242,7 @@ public sealed class DeviceLicense
         var license = changed.Value;
         var clock = new HighWaterTimeProvider(_time, license.ClockHighWater);
         HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
-        var (check, detail) = StoredActivationVerifier.Check(license, current, clock);
+        var (check, detail) = StoredActivationVerifier.Check(license, current, clock, Trust(license));
         var (status, updated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check);
         if (updated != loaded.Value && storeLock is not null && Store.Save(updated) is { } refusal && mustPersist)
         {
@@ -236,6 +251,12 @@ public sealed class DeviceLicense
 
         return new DeviceLicenseReport(status, updated, current?.ToString(), check, detail);
     }
+
+    /// <summary>True when certificates can be checked: trust anchors were given, or the store lists keys.</summary>
+    internal bool HasTrust(StoredLicense license) => TrustAnchors is not null || license.TrustedKeys.Count > 0;
+
+    /// <summary>The keys certificates are verified against: the anchors when given, else the store's list.</summary>
+    internal TrustedKeySet Trust(StoredLicense license) => TrustAnchors ?? StoredActivationVerifier.TrustedKeys(license);
 
     private Outcome<HardwareId> CurrentHardwareId(StoredLicense license)
     {

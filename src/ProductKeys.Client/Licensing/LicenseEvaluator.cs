@@ -35,7 +35,7 @@ internal static class LicenseEvaluator
                 updated = updated with { OutOfToleranceSince = null };
                 var message = activation.Expires is null
                     ? "The product is activated."
-                    : $"The product is activated until {activation.Expires:yyyy-MM-dd}; it renews automatically through the KMS host.";
+                    : $"The product is activated until {activation.Expires:yyyy-MM-dd}; the product or 'pk agent' renews it through the KMS host before then.";
                 return (Status(updated, LicenseState.Licensed, activation.Expires, null, message), updated);
             }
 

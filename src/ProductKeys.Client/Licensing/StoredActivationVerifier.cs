@@ -6,13 +6,13 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Client.Licensing;
 
 /// <summary>
-/// Re-checks a stored activation on every load: the certificate must verify against the store's
-/// trusted publisher keys, be for this product and bound to the hardware ID it was stored with, and
+/// Re-checks a stored activation on every load: the certificate must verify against the trusted
+/// publisher keys (the product's anchors, else the store's list), be for this product and bound to the hardware ID it was stored with, and
 /// the current hardware must be within tolerance of it.
 /// </summary>
 internal static class StoredActivationVerifier
 {
-    public static (ActivationCheck Check, string? Detail) Check(StoredLicense license, HardwareId? current, TimeProvider time)
+    public static (ActivationCheck Check, string? Detail) Check(StoredLicense license, HardwareId? current, TimeProvider time, TrustedKeySet trust)
     {
         if (license.Activation is not { } activation)
         {
@@ -21,10 +21,10 @@ internal static class StoredActivationVerifier
 
         if (activation.Kind == ActivationKind.Kms)
         {
-            return Kms.KmsCertificateCheck.CheckStored(license, activation, current, time);
+            return Kms.KmsCertificateCheck.CheckStored(license, activation, current, trust, time);
         }
 
-        var certificate = ActivationCertificate.Verify(activation.Certificate, TrustedKeys(license), time);
+        var certificate = ActivationCertificate.Verify(activation.Certificate, trust, time);
         if (!certificate.IsSuccess)
         {
             return (ActivationCheck.Invalid, certificate.Refusal.ToString());

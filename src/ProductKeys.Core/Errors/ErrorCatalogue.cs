@@ -36,7 +36,7 @@ public static class ErrorCatalogue
         "This KMS host key has reached its host or activation limit: reuse an activated host or contact the publisher.");
     /// <summary>The KMS host has not yet seen enough clients.</summary>
     public static readonly ErrorCode KmsCountInsufficient = new("KMS_COUNT_INSUFFICIENT", 409, 19,
-        "The KMS host has not yet seen enough devices to activate: the device retries automatically.");
+        "The KMS host has not yet seen enough devices to activate: the product or 'pk agent' on the device retries every 2 hours ('pk renew' tries now).");
     /// <summary>The KMS host has no valid host certificate.</summary>
     public static readonly ErrorCode KmsHostNotActivated = new("KMS_HOST_NOT_ACTIVATED", 409, 20,
         "The KMS host is not activated: run 'pk kms-host activate' with your KMS host key.");

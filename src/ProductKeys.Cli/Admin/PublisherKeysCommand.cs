@@ -1,0 +1,59 @@
+using System.CommandLine;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Admin;
+
+/// <summary>
+/// <c>pk publisher-keys export --service URL --out FILE</c>: writes the publisher's public keys as the
+/// PEM file a product embeds (<c>ProductLicenseOptions.PublisherKeys</c>) or a device is given
+/// with <c>--trust</c>. The keys are public: no sign-in is needed.
+/// </summary>
+internal static class PublisherKeysCommand
+{
+    public static Command Create()
+    {
+        var service = new Option<string>("--service") { Description = "Licensing service URL.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The PEM file to write.", Required = true };
+        var export = new Command("export", "Write the publisher's public keys to a PEM file, to embed in a product.") { service, output };
+        export.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'."));
+            }
+
+            var file = parseResult.GetValue(output)!;
+            if (file.Directory is { Exists: false } folder)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{folder.FullName} does not exist: create it, or write elsewhere."));
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(url, cancellationToken);
+            if (!keys.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, keys.Refusal);
+            }
+
+            var pems = (keys.Value.Keys ?? []).Where(k => k?.Pem is not null).Select(k => k.Pem).ToList();
+            var trusted = OnlineActivation.ParseTrust(pems);
+            if (!trusted.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, trusted.Refusal);
+            }
+
+            await File.WriteAllTextAsync(file.FullName, trusted.Value.ToPem(), cancellationToken);
+            var result = new ExportResult(file.FullName, [.. trusted.Value.Keys.Select(k => k.KeyId)]);
+            return CommandOutput.Print(parseResult, result, r =>
+                $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {r.File}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust.");
+        });
+        var command = new Command("publisher-keys", "The publisher's public keys, which products embed to verify activations offline.");
+        command.Subcommands.Add(export);
+        return command;
+    }
+
+    private sealed record ExportResult(string File, IReadOnlyList<string> KeyIds);
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Renewal;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>
+/// <c>pk agent --store S [--store S2 …]</c>: runs the renewal schedule of every store (the same as a
+/// product's <see cref="LicenseRenewal"/>) until SIGTERM or Ctrl-C, one line per attempt. For devices
+/// whose product does not renew by itself, e.g. under systemd (docs/operations.md).
+/// </summary>
+internal static class AgentCommand
+{
+    public static Command Create()
+    {
+        var stores = new Option<string[]>("--store") { Description = "License store folder; repeat for several.", Required = true };
+        var kms = new KmsClientOptions();
+        var command = new Command("agent", "Keep the given stores renewed until stopped (SIGTERM, Ctrl-C); one line per attempt.") { stores };
+        kms.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var output = new Lock();
+            var loops = new List<Task>();
+            foreach (var folder in parseResult.GetValue(stores)!)
+            {
+                var directory = Path.GetFullPath(folder);
+                var opened = RenewCommand.Open(parseResult, folder, kms, http, attempt =>
+                {
+                    // One line per attempt, whole: the stores' loops run side by side.
+                    lock (output)
+                    {
+                        RenewCommand.Report(parseResult, RenewalReport.From(directory, attempt), attempt.Refusal);
+                        Console.Out.Flush();
+                    }
+                });
+                if (!opened.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, opened.Refusal);
+                }
+
+                loops.Add(opened.Value.RunAsync(stop.Token));
+            }
+
+            Console.Error.WriteLine($"pk agent: keeping {loops.Count} store(s) renewed; SIGTERM or Ctrl-C stops.");
+            await Task.WhenAll(loops);
+            Console.Error.WriteLine("pk agent: stopped.");
+            return 0;
+
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using ProductKeys.Cli.Output;
+using ProductKeys.Client.Activation;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Renewal;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Device;
+
+/// <summary>
+/// <c>pk renew --store S</c>: does whatever is due now (a KMS renewal or retry, a MAK activation
+/// retry, or nothing), prints what it did and when the next attempt is due. Exit 0 when nothing was
+/// due or the attempt succeeded; the refusal's exit code when it failed.
+/// </summary>
+internal static class RenewCommand
+{
+    public static Command Create()
+    {
+        var store = new Option<string>("--store") { Description = "License store folder.", Required = true };
+        var kms = new KmsClientOptions();
+        var command = new Command("renew", "Do what is due now: renew through the KMS host, retry activation, or nothing; print when the next attempt is due.") { store };
+        kms.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var folder = parseResult.GetValue(store)!;
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var renewal = Open(parseResult, folder, kms, http, attempted: null);
+            if (!renewal.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, renewal.Refusal);
+            }
+
+            var attempt = await renewal.Value.RenewIfDueAsync(cancellationToken);
+            return Report(parseResult, RenewalReport.From(new LicenseStore(folder).Directory, attempt), attempt.Refusal);
+        });
+        return command;
+    }
+
+    /// <summary>The renewal schedule of one store, as <c>pk ato</c> would reach its service and KMS host.</summary>
+    internal static Outcome<LicenseRenewal> Open(ParseResult parseResult, string folder, KmsClientOptions kms, HttpClient http, Action<RenewalAttempt>? attempted)
+    {
+        var license = new DeviceLicense(new LicenseStore(folder), TimeProvider.System, HardwareSource.ForCurrentPlatform());
+        if (!license.Store.Exists)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{license.Store.Directory} holds no license: install a key there first ('pk ipk KEY --product ID --store {folder}').");
+        }
+
+        var settings = kms.Settings(parseResult, license, http);
+        return settings.IsSuccess
+            ? new LicenseRenewal(license, new LicensingServiceClient(http), settings.Value, TimeProvider.System) { Attempted = attempted }
+            : settings.Refusal;
+    }
+
+    /// <summary>Prints one pass: a line of text, or one JSON object with <c>--json</c>.</summary>
+    internal static int Report(ParseResult parseResult, RenewalReport report, Refusal? refusal)
+    {
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json)
+            ? JsonSerializer.Serialize(report, RenewalJsonContext.Default.RenewalReport)
+            : report.ToLine());
+        if (refusal is null)
+        {
+            return 0;
+        }
+
+        Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");
+        return refusal.Error.ExitCode;
+    }
+}

@@ -1,0 +1,163 @@
+using ProductKeys.Client.Activation;
+using ProductKeys.Client.Kms;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Renewal;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client;
+
+/// <summary>
+/// The one entry point for a product (ADR 0012): built from the product ID and the publisher's
+/// public keys the product embeds, it answers "am I licensed?" (<see cref="Status"/>), installs a
+/// key, activates (MAK online, or through a KMS host) and keeps the activation renewed
+/// (<see cref="StartRenewal"/>). Certificates are verified against the embedded keys only; the
+/// store's own trusted-key list is never consulted.
+/// </summary>
+public sealed class ProductLicense : IDisposable
+{
+    private readonly ProductLicenseOptions _options;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly DeviceLicense _license;
+    private readonly KmsClientSettings _kms;
+    private readonly IReadOnlyList<string> _anchorPems;
+
+    /// <summary>Reads the options; touches neither the disk nor the network.</summary>
+    /// <exception cref="ArgumentException">No product ID, or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
+    public ProductLicense(ProductLicenseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ProductId, nameof(options));
+        TrustedKeySet anchors;
+        try
+        {
+            anchors = TrustedKeySet.FromPem(options.PublisherKeys ?? "");
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"PublisherKeys must be the publisher's PEM public keys ('pk publisher-keys export'): {e.Message}", nameof(options), e);
+        }
+
+        _options = options;
+        _anchorPems = [.. anchors.Keys.Select(k => k.ToPem())];
+        _ownsHttp = options.HttpClient is null;
+        _http = options.HttpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var store = new LicenseStore(options.StoreDirectory ?? LicenseStore.DefaultDirectory(options.ProductId));
+        _license = new DeviceLicense(store, options.TimeProvider, HardwareSource.ForCurrentPlatform(), anchors);
+        _kms = new KmsClientSettings(new HttpKmsTransport(_http), new DnsSrvResolver(), options.KmsDomain);
+    }
+
+    /// <summary>The product ID.</summary>
+    public string ProductId => _options.ProductId;
+
+    /// <summary>The license store folder.</summary>
+    public string StoreDirectory => _license.Store.Directory;
+
+    /// <summary>
+    /// "Am I licensed?": the state, when the grace or activation ends, and one sentence for the user.
+    /// Offline. A store that cannot be read reads as <see cref="LicenseState.Notification"/>, never as a fresh grace.
+    /// </summary>
+    public LicenseStatus Status()
+    {
+        var report = Apply();
+        return report.IsSuccess
+            ? report.Value
+            : new LicenseStatus(LicenseState.Notification, ProductId, null, null, null, null, null, false, report.Refusal.ToString());
+    }
+
+    /// <summary>Installs a product key for this product (checked offline: format and checksum).</summary>
+    public Outcome<LicenseStatus> InstallKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var settled = Apply();
+        if (!settled.IsSuccess)
+        {
+            return settled.Refusal;
+        }
+
+        var installed = _license.InstallKey(key, ProductId);
+        return installed.IsSuccess ? installed.Value.Status : installed.Refusal;
+    }
+
+    /// <summary>
+    /// Activates now: a MAK online against <see cref="ProductLicenseOptions.ServiceUrl"/>, or a KMS
+    /// client setup key through its KMS host. A MAK activation is permanent; a KMS one is renewed by
+    /// <see cref="StartRenewal"/>.
+    /// </summary>
+    public async Task<Outcome<LicenseStatus>> ActivateAsync(CancellationToken cancellationToken = default)
+    {
+        var settled = Apply();
+        if (!settled.IsSuccess)
+        {
+            return settled.Refusal;
+        }
+
+        var kind = _license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value.KeyType : null;
+        var result = kind == KeyType.KmsClientSetup
+            ? await KmsActivation.ActivateAsync(_license, _kms, _options.TimeProvider, cancellationToken).ConfigureAwait(false)
+            : await OnlineActivation.ActivateAsync(_license, new LicensingServiceClient(_http), _kms, pinned: null, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value.Status : result.Refusal;
+    }
+
+    /// <summary>Does whatever renewal is due now (see <see cref="LicenseRenewal.RenewIfDueAsync"/>).</summary>
+    public Task<RenewalAttempt> RenewIfDueAsync(CancellationToken cancellationToken = default)
+    {
+        Apply();
+        return CreateRenewal(null).RenewIfDueAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the renewal loop in the background: what is due now at once, then each renewal or
+    /// retry when it falls due. Dispose the result when the product exits.
+    /// </summary>
+    /// <param name="attempted">Called after every pass (e.g. to log it); on the loop's thread.</param>
+    public LicenseRenewal StartRenewal(Action<RenewalAttempt>? attempted = null)
+    {
+        Apply();
+        return CreateRenewal(attempted).Start();
+    }
+
+    /// <summary>A renewal loop not yet started (the hosted service runs it).</summary>
+    /// <param name="attempted">Called after every pass.</param>
+    public LicenseRenewal CreateRenewal(Action<RenewalAttempt>? attempted) =>
+        new(_license, new LicensingServiceClient(_http), _kms, _options.TimeProvider) { Attempted = attempted };
+
+    /// <summary>Releases the HTTP client the license created.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Writes the settings the product gave (service, KMS host, device ID) into the store when they
+    /// differ, and the embedded keys as the store's trusted list, so 'pk dli' or 'pk agent' on the same
+    /// store read it as the product does. The product itself never reads that list back.
+    /// </summary>
+    private Outcome<LicenseStatus> Apply()
+    {
+        var loaded = _license.Store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        var report = WithSettings(loaded.Value) == loaded.Value ? _license.Status() : _license.Configure(WithSettings);
+        return report.IsSuccess ? report.Value.Status : report.Refusal;
+    }
+
+    private StoredLicense WithSettings(StoredLicense stored) => stored with
+    {
+        ServiceUrl = _options.ServiceUrl ?? stored.ServiceUrl,
+        KmsHost = _options.KmsHost ?? stored.KmsHost,
+        KmsDomain = _options.KmsDomain ?? stored.KmsDomain,
+        DeviceId = _options.DeviceId ?? stored.DeviceId,
+        TrustedKeys = stored.TrustedKeys.SequenceEqual(_anchorPems) ? stored.TrustedKeys : _anchorPems,
+    };
+}

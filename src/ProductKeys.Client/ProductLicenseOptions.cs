@@ -1,0 +1,35 @@
+namespace ProductKeys.Client;
+
+/// <summary>What a product tells <see cref="ProductLicense"/> about itself.</summary>
+public sealed class ProductLicenseOptions
+{
+    /// <summary>The product ID in the publisher's catalog, e.g. <c>contoso-server</c>. Required.</summary>
+    public string ProductId { get; set; } = "";
+
+    /// <summary>
+    /// The publisher's public keys as PEM text (the file <c>pk publisher-keys export</c> writes),
+    /// embedded in the product. Required: certificates are verified against these keys only.
+    /// </summary>
+    public string PublisherKeys { get; set; } = "";
+
+    /// <summary>The license store folder; <c>null</c>: the machine's default folder for the product.</summary>
+    public string? StoreDirectory { get; set; }
+
+    /// <summary>The licensing service, for MAK activation; <c>null</c>: the one the store remembers.</summary>
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>A KMS host to use (host[:port]); <c>null</c>: the pinned one, else DNS discovery.</summary>
+    public string? KmsHost { get; set; }
+
+    /// <summary>The DNS domain whose <c>_pk-kms._tcp</c> records name the KMS hosts; <c>null</c>: the system's search domains.</summary>
+    public string? KmsDomain { get; set; }
+
+    /// <summary>A stable device ID used instead of hardware components (containers, VMs); <c>null</c>: the hardware.</summary>
+    public string? DeviceId { get; set; }
+
+    /// <summary>The clock; every timer and wait uses it.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The HTTP client for the service and KMS hosts; <c>null</c>: one owned by the license, 30-second timeout.</summary>
+    public HttpClient? HttpClient { get; set; }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Client.Hosting;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Renewal;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Devices;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client.Tests;
+
+/// <summary>The entry point a product uses: status, MAK activation, renewal, trust anchors given in code, the hosted service.</summary>
+public sealed class ProductLicenseTests : IDisposable
+{
+    private const string Product = "contoso-desktop";
+    private static readonly string Mak = ProductKey.Derive(KeyType.Mak, 5, 9, new byte[32]).ToString();
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-product-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly SigningKey _publisher = SigningKey.Generate();
+    private readonly FakeService _service;
+    private readonly HttpClient _http;
+
+    public ProductLicenseTests()
+    {
+        _service = new FakeService(this);
+        _http = new HttpClient(_service);
+    }
+
+    [Fact]
+    public async Task A_MAK_installed_and_activated_is_licensed_for_good_and_renewal_never_goes_online_again()
+    {
+        using var license = Open();
+        Assert.Equal(LicenseState.Unlicensed, license.Status().State);
+        Assert.Equal(LicenseState.InitialGrace, license.InstallKey(Mak).Value.State);
+
+        var activated = await license.ActivateAsync(TestContext.Current.CancellationToken);
+        Assert.True(activated.IsSuccess, activated.Refusal?.ToString());
+        Assert.Equal(LicenseState.Licensed, activated.Value.State);
+        Assert.Null(activated.Value.Expires);
+        Assert.Equal(1, _service.Requests);
+
+        _clock.Advance(TimeSpan.FromDays(400));
+        var pass = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.NothingDue, pass.Action);
+        Assert.Null(pass.NextDue);
+        Assert.Equal(1, _service.Requests);
+    }
+
+    [Fact]
+    public async Task A_MAK_device_not_yet_activated_retries_its_activation_every_2_hours()
+    {
+        using var license = Open();
+        license.InstallKey(Mak);
+        _service.Down = true;
+
+        var failed = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.Failed, failed.Action);
+        Assert.Equal("SERVICE_UNREACHABLE", failed.Refusal?.Code);
+        Assert.Equal(_clock.GetUtcNow().AddHours(2), failed.NextDue);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(RenewalAction.NothingDue, (await license.RenewIfDueAsync(TestContext.Current.CancellationToken)).Action);
+        Assert.Equal(1, _service.Requests);
+
+        _service.Down = false;
+        _clock.Advance(TimeSpan.FromHours(1));
+        var activated = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.Activated, activated.Action);
+        Assert.Equal(LicenseState.Licensed, activated.Status!.State);
+        Assert.Null(activated.NextDue);
+    }
+
+    [Fact]
+    public void The_stores_own_trusted_keys_do_not_widen_the_keys_given_in_code()
+    {
+        // Someone copies an activation from a second publisher (e.g. another demo server) into the
+        // store, with that publisher's key in the store's trusted list.
+        using var stranger = SigningKey.Generate();
+        var device = new DeviceLicense(new LicenseStore(_folder), _clock, new FallbackHardware());
+        device.InstallKey(Mak, Product);
+        device.Configure(l => l with { DeviceId = "device-1", TrustedKeys = [stranger.PublicKey.ToPem()] });
+        var forged = ActivationCertificate.Issue(new ArtifactSigner(stranger, _clock), "a1", Product, "k1", Mak[^5..], device.CurrentHardwareId().Value.ToString());
+        Assert.Equal(LicenseState.Licensed, device.ApplyCertificate(forged.Text).Value.Status.State);
+
+        using var license = Open();
+        Assert.Equal(LicenseState.InitialGrace, license.Status().State);
+    }
+
+    [Fact]
+    public void Publisher_keys_that_are_not_a_public_key_are_refused_at_construction()
+    {
+        var options = new ProductLicenseOptions { ProductId = Product, PublisherKeys = "not a key", StoreDirectory = _folder };
+        Assert.Throws<ArgumentException>(() => new ProductLicense(options));
+    }
+
+    [Fact]
+    public void The_default_store_is_per_product()
+    {
+        using var license = new ProductLicense(new ProductLicenseOptions { ProductId = Product, PublisherKeys = _publisher.PublicKey.ToPem() });
+        Assert.Equal(LicenseStore.DefaultDirectory(Product), license.StoreDirectory);
+    }
+
+    [Fact]
+    public async Task The_hosted_service_runs_the_renewal_loop_and_stops_with_the_host()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddProductKeysLicensing(o =>
+        {
+            o.ProductId = Product;
+            o.PublisherKeys = _publisher.PublicKey.ToPem();
+            o.StoreDirectory = _folder;
+            o.DeviceId = "device-1";
+            o.ServiceUrl = new Uri("http://licensing.test/");
+            o.HttpClient = _http;
+            o.TimeProvider = _clock;
+        });
+        var logged = new SignalingLoggerProvider();
+        builder.Logging.AddProvider(logged);
+        using var host = builder.Build();
+        var license = host.Services.GetRequiredService<ProductLicense>();
+        license.InstallKey(Mak);
+
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var line = await logged.FirstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("Activated", line, StringComparison.Ordinal);
+        Assert.Equal(LicenseState.Licensed, license.Status().State);
+        Assert.Equal(1, _service.Requests);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _publisher.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private ProductLicense Open() => new(new ProductLicenseOptions
+    {
+        ProductId = Product,
+        PublisherKeys = _publisher.PublicKey.ToPem(),
+        StoreDirectory = _folder,
+        DeviceId = "device-1",
+        ServiceUrl = new Uri("http://licensing.test/"),
+        HttpClient = _http,
+        TimeProvider = _clock,
+    });
+
+    /// <summary>The licensing service's MAK activation, signing real certificates; counts the requests it gets.</summary>
+    private sealed class FakeService(ProductLicenseTests test) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
+        public bool Down { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests++;
+            if (Down)
+            {
+                throw new HttpRequestException("Connection refused");
+            }
+
+            var body = await request.Content!.ReadFromJsonAsync<MakActivationRequest>(cancellationToken);
+            var certificate = ActivationCertificate.Issue(new ArtifactSigner(test._publisher, test._clock), "act-1", body!.Product!, "key-1", body.Key![^5..], body.HardwareId!);
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = JsonContent.Create(new MakActivationResponse("act-1", certificate.Text, false, 1, 10)),
+            };
+        }
+    }
+
+    /// <summary>Hands the test the first line the hosted service logs about an attempt (it logs after the attempt is done).</summary>
+    private sealed class SignalingLoggerProvider : ILoggerProvider, ILogger
+    {
+        public TaskCompletionSource<string> FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id is 1201 or 1202)
+            {
+                FirstAttempt.TrySetResult(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class FallbackHardware : IHardwareSource
+    {
+        public HardwareComponents Read() => HardwareComponents.Empty;
+    }
+}

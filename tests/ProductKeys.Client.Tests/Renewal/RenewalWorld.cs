@@ -1,0 +1,55 @@
+using System.Threading.Channels;
+using ProductKeys.Client.Activation;
+using ProductKeys.Client.Renewal;
+using ProductKeys.Client.Tests.Kms;
+
+namespace ProductKeys.Client.Tests.Renewal;
+
+/// <summary>A KMS client device (<see cref="KmsWorld"/>) whose renewal loop runs on the fake clock; each pass is handed to the test.</summary>
+internal sealed class RenewalWorld : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<RenewalAttempt> _attempts = Channel.CreateUnbounded<RenewalAttempt>();
+    private readonly HttpClient _http = new();
+    private Task? _loop;
+
+    public RenewalWorld(ulong seed = 7) =>
+        Renewal = new LicenseRenewal(Kms.License, new LicensingServiceClient(_http), Kms.Settings, Kms.Clock, seed)
+        {
+            Attempted = attempt => _attempts.Writer.TryWrite(attempt),
+        };
+
+    public KmsWorld Kms { get; } = new();
+
+    public LicenseRenewal Renewal { get; }
+
+    public void Start() => _loop = Renewal.RunAsync(_stop.Token);
+
+    /// <summary>The next pass the loop reports (the wait is bounded so a broken loop fails instead of hanging).</summary>
+    public async Task<RenewalAttempt> NextAttemptAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        return await _attempts.Reader.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>Moves the clock to the loop's next look and returns the pass it makes there.</summary>
+    public Task<RenewalAttempt> AdvanceToAsync(DateTimeOffset wake)
+    {
+        Kms.Clock.Advance(wake - Kms.Clock.GetUtcNow());
+        return NextAttemptAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop;
+        }
+
+        _stop.Dispose();
+        _http.Dispose();
+        Kms.Dispose();
+    }
+}
