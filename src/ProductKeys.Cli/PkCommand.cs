@@ -16,7 +16,7 @@ internal static class PkCommand
         var root = new RootCommand("pk — ProductKeys volume licensing and activation: devices, KMS hosts, CAL servers and the licensing service.");
         root.Options.Add(CommonOptions.Json);
         var keyGroup = KeyCommands.AddTo(root);
-        DeviceCommands.AddTo(root, keyGroup);
+        DeviceCommands.AddTo(root, keyGroup, OfflineActivateCommand.Create());
         ServerCommands.AddTo(root);
         DbCommands.AddTo(root);
         LoginCommand.AddTo(root);

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Output;
@@ -12,24 +14,29 @@ namespace ProductKeys.Cli.Output;
 /// </summary>
 internal static class CommandOutput
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    private const string Reflection = "Serializes with reflection: pk's admin commands (JIT) only; pk-device prints source-generated shapes (CliJsonContext).";
 
+    /// <summary>The options of the reflection path, for pk's admin commands that read and write other shapes.</summary>
+    public static JsonSerializerOptions JsonOptions
+    {
+        [RequiresUnreferencedCode(Reflection)]
+        [RequiresDynamicCode(Reflection)]
+        get => ReflectionJson.Options;
+    }
+
+    /// <summary>Prints <paramref name="result"/> through its source-generated shape (<see cref="CliJsonContext.Output"/>).</summary>
+    public static int Print<T>(ParseResult parseResult, T result, JsonTypeInfo<T> json, Func<T, string> text)
+    {
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, json) : text(result));
+        return 0;
+    }
+
+    /// <summary>Prints any shape (anonymous types, JSON nodes) the same way, through reflection.</summary>
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
     public static int Print<T>(ParseResult parseResult, T result, Func<T, string> text)
     {
-        if (parseResult.GetValue(CommonOptions.Json))
-        {
-            Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
-        }
-        else
-        {
-            Console.Out.WriteLine(text(result));
-        }
-
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, ReflectionJson.Options) : text(result));
         return 0;
     }
 
@@ -37,8 +44,8 @@ internal static class CommandOutput
     {
         if (parseResult.GetValue(CommonOptions.Json))
         {
-            var body = new { error = new { code = refusal.Code, message = refusal.Error.Message, detail = refusal.Detail } };
-            Console.Out.WriteLine(JsonSerializer.Serialize(body, JsonOptions));
+            var body = new ErrorOutput(new ErrorOutput.Body(refusal.Code, refusal.Error.Message, refusal.Detail));
+            Console.Out.WriteLine(JsonSerializer.Serialize(body, CliJsonContext.Output.ErrorOutput));
         }
 
         Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");
@@ -48,5 +55,18 @@ internal static class CommandOutput
         }
 
         return refusal.Error.ExitCode;
+    }
+
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
+    private static class ReflectionJson
+    {
+        // The same settings as CliJsonContext.Output, so both paths print alike.
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Converters = { new JsonStringEnumConverter() },
+        };
     }
 }
