@@ -100,7 +100,7 @@ internal static class DeviceCommands
     {
         var options = new DeviceOptions();
         var verboseOption = new Option<bool>("--verbose") { Description = "Also show hardware ID, activation ID, grace left, rearms, service." };
-        var command = new Command(name, verbose ? "Detailed license information (status --verbose)." : "License information: state, partial key, expiry.");
+        var command = new Command(name, verbose ? "Detailed license information (dli --verbose)." : "License information: state, partial key, expiry.");
         AddAlias(command, alias);
         if (!verbose)
         {

@@ -6,9 +6,10 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>
 /// The KMS story against the real service: the demo's KMS host key activates a real
 /// 'pk kms-host serve' online, devices with the public KMS client setup key count up to the
-/// server product's threshold (5) and become Licensed for 180 days.
+/// server product's threshold (5) and become Licensed for 180 days. The devices run pk, then the
+/// Native AOT pk-device (each with its own server and host).
 /// </summary>
-public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
+public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
     private const string Product = "contoso-server";
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-kms-e2e-").FullName;
@@ -30,9 +31,9 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
             .Single(p => p.GetProperty("id").GetString() == Product).GetProperty("kmsClientSetupKey").GetString()!;
         for (var i = 1; i <= 5; i++)
         {
-            Assert.Equal(0, (await Pk.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
-            Assert.Equal(0, (await Pk.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(i))).ExitCode);
-            var ato = await Pk.RunAsync("ato", "--store", Store(i), "--json");
+            Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
+            Assert.Equal(0, (await Device.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(i))).ExitCode);
+            var ato = await Device.RunAsync("ato", "--store", Store(i), "--json");
             if (i < 5)
             {
                 Assert.Equal(ErrorCatalogue.KmsCountInsufficient.ExitCode, ato.ExitCode);
@@ -45,7 +46,7 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
 
         for (var i = 1; i <= 5; i++)
         {
-            var status = await Pk.RunAsync("ato", "--store", Store(i), "--json");
+            var status = await Device.RunAsync("ato", "--store", Store(i), "--json");
             Assert.True(status.ExitCode == 0, status.ToString());
             Assert.Equal("Licensed", status.Json.GetProperty("state").GetString());
             var expires = status.Json.GetProperty("expires").GetDateTimeOffset();
@@ -57,6 +58,8 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.Contains("\"count\": 5", hostStatus.Stdout, StringComparison.Ordinal);
     }
 
+    protected abstract DeviceProgram Device { get; }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is { HasExited: false })
@@ -67,6 +70,7 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
 
         _host?.Dispose();
         Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     private string Store(int device) => Path.Combine(_folder, $"device-{device}");
@@ -92,5 +96,15 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
         }
 
         throw new InvalidOperationException($"The process ended before printing '{text}': {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    public sealed class WithPk(DemoServerFixture server) : KmsEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Pk;
+    }
+
+    public sealed class WithPkDevice(DemoServerFixture server) : KmsEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Native;
     }
 }
