@@ -62,6 +62,8 @@ print(f"{'  of which app, MB':24}{mb(pk_bin):14.1f}")
 print(f"{'  frameworks + host, MB':24}{mb(pk_fx + pk_host):14.1f}")
 print(f"{'dli median, ms':24}{pk_t:14.1f}{dev_t:18.1f}{pk_t / dev_t:8.1f}x")
 print(f"{'dli min / max, ms':24}{times['pk dli']['min']*1000:7.1f} /{times['pk dli']['max']*1000:5.0f}{times['pk-device dli']['min']*1000:11.1f} /{times['pk-device dli']['max']*1000:5.0f}")
+cpu = {n: (times[n]["user"] + times[n]["system"]) * 1000 for n in times}
+print(f"{'dli CPU (user+sys), ms':24}{cpu['pk dli']:14.1f}{cpu['pk-device dli']:18.1f}{cpu['pk dli'] / cpu['pk-device dli']:8.1f}x")
 print(f"{'dli peak RSS, MB':24}{pk_rss / 1024:14.1f}{device_rss / 1024:18.1f}{pk_rss / device_rss:8.1f}x")
-print(f"({runs} timed runs each after 5 warm-ups; RSS: median of 10 runs; MB = 10^6 bytes)")
+print(f"({runs} timed runs each after 5 warm-ups; CPU: mean; RSS: median of 10 runs; MB = 10^6 bytes)")
 PY

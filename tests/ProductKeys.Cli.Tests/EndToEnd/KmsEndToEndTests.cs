@@ -6,8 +6,8 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>
 /// The KMS story against the real service: the demo's KMS host key activates a real
 /// 'pk kms-host serve' online, devices with the public KMS client setup key count up to the
-/// server product's threshold (5) and become Licensed for 180 days. The devices run pk, then the
-/// Native AOT pk-device (each with its own server and host).
+/// server product's threshold (5) and become Licensed for 180 days; a sixth finds the host through DNS
+/// SRV. The devices run pk, then the Native AOT pk-device (each with its own server and host).
 /// </summary>
 public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
@@ -53,9 +53,20 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
             Assert.InRange(expires - TimeProvider.System.GetUtcNow(), TimeSpan.FromDays(179), TimeSpan.FromDays(181));
         }
 
+        // A sixth device finds the host through DNS SRV (DnsClient, the part a trimmed binary could lose).
+        const string srv = "_pk-kms._tcp.corp.test";
+        using (var dns = await Client.Tests.Kms.DnsmasqServer.StartAsync([$"{srv},localhost,{port},10,100"], srv, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(6), "--device-id", "kms-device-6", "--service", server.Url)).ExitCode);
+            var discovered = await Device.RunAsync("ato", "--store", Store(6), "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
+            Assert.True(discovered.ExitCode == 0, discovered.ToString());
+            Assert.Equal("Licensed", discovered.Json.GetProperty("state").GetString());
+            Assert.Equal($"localhost:{port}", (await Device.RunAsync("dlv", "--store", Store(6), "--json")).Json.GetProperty("kmsCachedHost").GetString());
+        }
+
         var hostStatus = await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json");
         Assert.True(hostStatus.ExitCode == 0, hostStatus.ToString());
-        Assert.Contains("\"count\": 5", hostStatus.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"count\": 6", hostStatus.Stdout, StringComparison.Ordinal);
     }
 
     protected abstract DeviceProgram Device { get; }
