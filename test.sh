@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
 # (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
-# (scripts/ensure-redocly.sh) and the Native AOT
-# KMS host the end-to-end tests run (scripts/publish-kms-host.sh). Extra arguments go to 'dotnet test', e.g. --filter.
+# (scripts/ensure-redocly.sh), and the Native AOT KMS host and pk-device the end-to-end tests run
+# (scripts/publish-kms-host.sh, scripts/publish-device.sh). Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -19,6 +19,7 @@ export PK_REDOCLY
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q
 scripts/publish-kms-host.sh
+scripts/publish-device.sh
 set +e
 dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$results/output.log"
 status=${PIPESTATUS[0]}

@@ -19,7 +19,7 @@ internal static class PkCommand
         root.Options.Add(CommonOptions.Field);
         root.Options.Add(CommonOptions.Where);
         var keyGroup = KeyCommands.AddTo(root);
-        DeviceCommands.AddTo(root, keyGroup);
+        DeviceCommands.AddTo(root, keyGroup, OfflineActivateCommand.Create());
         ServerCommands.AddTo(root);
         DbCommands.AddTo(root);
         LoginCommand.AddTo(root);

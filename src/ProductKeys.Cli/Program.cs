@@ -1,33 +1,4 @@
-using System.CommandLine;
 using ProductKeys.Cli;
 using ProductKeys.Cli.Output;
-using ProductKeys.Core.Errors;
 
-try
-{
-    var parseResult = PkCommand.Create().Parse(args);
-    if (UsageErrors.Of(parseResult, args) is { } usage)
-    {
-        return CommandOutput.Refuse(UsageErrors.WantsJson(args), usage);
-    }
-
-    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-}
-catch (OperationCanceledException)
-{
-    Console.Error.WriteLine("Cancelled.");
-    return 130;
-}
-#pragma warning disable CA1031 // The one place that turns an unexpected failure into a clear message and exit code.
-catch (Exception e)
-#pragma warning restore CA1031
-{
-    Console.Error.WriteLine($"{ErrorCatalogue.Internal.Code}: {e.Message}");
-    Console.Error.WriteLine(ErrorCatalogue.Internal.Message);
-    if (Environment.GetEnvironmentVariable("PK_DEBUG") == "1")
-    {
-        Console.Error.WriteLine(e);
-    }
-
-    return ErrorCatalogue.Internal.ExitCode;
-}
+return await CommandRunner.RunAsync(PkCommand.Create(), args);

@@ -2,8 +2,8 @@ using ProductKeys.Cli.Tests.EndToEnd;
 
 namespace ProductKeys.Cli.Tests;
 
-/// <summary>Device commands that need no service, through the real binary.</summary>
-public sealed class DeviceCommandTests : IDisposable
+/// <summary>Device commands that need no service, through the real binaries: pk and the Native AOT pk-device.</summary>
+public abstract class DeviceCommandTests : IDisposable
 {
     private const string Mak = "G6397-BF377-H68MT-8Q93J-3XTY9";
     private readonly string _store = Directory.CreateTempSubdirectory("pk-cli-store-").FullName;
@@ -11,29 +11,29 @@ public sealed class DeviceCommandTests : IDisposable
     [Fact]
     public async Task Install_status_expiry_rearm_and_uninstall_a_key()
     {
-        var installed = await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "test-device", "--json");
+        var installed = await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "test-device", "--json");
         Assert.Equal(0, installed.ExitCode);
         Assert.Equal("InitialGrace", installed.Json.GetProperty("state").GetString());
 
-        var status = await Pk.RunAsync("dli", "--store", _store, "--json");
+        var status = await Device.RunAsync("dli", "--store", _store, "--json");
         Assert.Equal("Mak", status.Json.GetProperty("keyType").GetString());
         Assert.Equal("3XTY9", status.Json.GetProperty("partialKey").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, status.Json.GetProperty("expires").ValueKind);
         Assert.Equal(System.Text.Json.JsonValueKind.String, status.Json.GetProperty("graceEnds").ValueKind);
         Assert.True(status.Json.TryGetProperty("kmsHost", out _));
 
-        var verbose = await Pk.RunAsync("dlv", "--store", _store);
+        var verbose = await Device.RunAsync("dlv", "--store", _store);
         Assert.Contains("Hardware ID:", verbose.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rearms left:      3", verbose.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await Pk.RunAsync("xpr", "--store", _store)).ExitCode);
-        Assert.Equal(2, (await Pk.RunAsync("rearm", "--store", _store, "--json")).Json.GetProperty("rearmsLeft").GetInt32());
+        Assert.Equal(0, (await Device.RunAsync("xpr", "--store", _store)).ExitCode);
+        Assert.Equal(2, (await Device.RunAsync("rearm", "--store", _store, "--json")).Json.GetProperty("rearmsLeft").GetInt32());
 
-        var pinned = await Pk.RunAsync("skms", "kms.corp.example", "--store", _store, "--json");
+        var pinned = await Device.RunAsync("skms", "kms.corp.example", "--store", _store, "--json");
         Assert.Equal("kms.corp.example:16880", pinned.Json.GetProperty("kmsHost").GetString());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Pk.RunAsync("ckms", "--store", _store, "--json")).Json.GetProperty("kmsHost").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await Device.RunAsync("ckms", "--store", _store, "--json")).Json.GetProperty("kmsHost").ValueKind);
 
-        Assert.Equal("Unlicensed", (await Pk.RunAsync("upk", "--store", _store, "--json")).Json.GetProperty("state").GetString());
+        Assert.Equal("Unlicensed", (await Device.RunAsync("upk", "--store", _store, "--json")).Json.GetProperty("state").GetString());
     }
 
     [Fact]
@@ -53,17 +53,17 @@ public sealed class DeviceCommandTests : IDisposable
     [Fact]
     public async Task A_mistyped_key_is_refused_and_nothing_is_installed()
     {
-        var result = await Pk.RunAsync("ipk", "C6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", _store);
+        var result = await Device.RunAsync("ipk", "C6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", _store);
         Assert.Equal(11, result.ExitCode);
         Assert.Contains("KEY_CHECKSUM", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal("Unlicensed", (await Pk.RunAsync("dli", "--store", _store, "--json")).Json.GetProperty("state").GetString());
+        Assert.Equal("Unlicensed", (await Device.RunAsync("dli", "--store", _store, "--json")).Json.GetProperty("state").GetString());
     }
 
     [Fact]
     public async Task A_setup_key_cannot_activate()
     {
-        await Pk.RunAsync("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = await Pk.RunAsync("ato", "--store", _store, "--json");
+        await Device.RunAsync("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
+        var result = await Device.RunAsync("ato", "--store", _store, "--json");
         Assert.Equal("SETUP_KEY_CANNOT_ACTIVATE", result.Json.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(16, result.ExitCode);
     }
@@ -71,20 +71,36 @@ public sealed class DeviceCommandTests : IDisposable
     [Fact]
     public async Task Activation_against_an_unreachable_service_says_so()
     {
-        await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = await Pk.RunAsync("ato", "--store", _store, "--json");
+        await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
+        var result = await Device.RunAsync("ato", "--store", _store, "--json");
         Assert.Equal("SERVICE_UNREACHABLE", result.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
     public async Task A_response_file_that_is_not_json_is_offline_data_invalid()
     {
-        await Pk.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store);
+        await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store);
         var file = Path.Combine(_store, "garbage.json");
         File.WriteAllText(file, "not json at all");
-        var result = await Pk.RunAsync("atp", file, "--store", _store, "--json");
+        var result = await Device.RunAsync("atp", file, "--store", _store, "--json");
         Assert.Equal("OFFLINE_DATA_INVALID", result.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
-    public void Dispose() => Directory.Delete(_store, recursive: true);
+    protected abstract DeviceProgram Device { get; }
+
+    public void Dispose()
+    {
+        Directory.Delete(_store, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    public sealed class WithPk : DeviceCommandTests
+    {
+        protected override DeviceProgram Device => DeviceProgram.Pk;
+    }
+
+    public sealed class WithPkDevice : DeviceCommandTests
+    {
+        protected override DeviceProgram Device => DeviceProgram.Native;
+    }
 }

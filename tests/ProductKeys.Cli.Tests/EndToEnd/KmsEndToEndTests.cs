@@ -6,9 +6,10 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>
 /// The KMS story against the real service: the demo's KMS host key activates a real
 /// 'pk kms-host serve' online, devices with the public KMS client setup key count up to the
-/// server product's threshold (5) and become Licensed for 180 days.
+/// server product's threshold (5) and become Licensed for 180 days; a sixth finds the host through DNS
+/// SRV. The devices run pk, then the Native AOT pk-device (each with its own server and host).
 /// </summary>
-public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
+public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
     private const string Product = "contoso-server";
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-kms-e2e-").FullName;
@@ -30,9 +31,9 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
             .Single(p => p.GetProperty("id").GetString() == Product).GetProperty("kmsClientSetupKey").GetString()!;
         for (var i = 1; i <= 5; i++)
         {
-            Assert.Equal(0, (await Pk.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
-            Assert.Equal(0, (await Pk.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(i))).ExitCode);
-            var ato = await Pk.RunAsync("ato", "--store", Store(i), "--json");
+            Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
+            Assert.Equal(0, (await Device.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(i))).ExitCode);
+            var ato = await Device.RunAsync("ato", "--store", Store(i), "--json");
             if (i < 5)
             {
                 Assert.Equal(ErrorCatalogue.KmsCountInsufficient.ExitCode, ato.ExitCode);
@@ -45,16 +46,27 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
 
         for (var i = 1; i <= 5; i++)
         {
-            var status = await Pk.RunAsync("ato", "--store", Store(i), "--json");
+            var status = await Device.RunAsync("ato", "--store", Store(i), "--json");
             Assert.True(status.ExitCode == 0, status.ToString());
             Assert.Equal("Licensed", status.Json.GetProperty("state").GetString());
             var expires = status.Json.GetProperty("expires").GetDateTimeOffset();
             Assert.InRange(expires - TimeProvider.System.GetUtcNow(), TimeSpan.FromDays(179), TimeSpan.FromDays(181));
         }
 
+        // A sixth device finds the host through DNS SRV (DnsClient, the part a trimmed binary could lose).
+        const string srv = "_pk-kms._tcp.corp.test";
+        using (var dns = await Client.Tests.Kms.DnsmasqServer.StartAsync([$"{srv},localhost,{port},10,100"], srv, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(6), "--device-id", "kms-device-6", "--service", server.Url)).ExitCode);
+            var discovered = await Device.RunAsync("ato", "--store", Store(6), "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
+            Assert.True(discovered.ExitCode == 0, discovered.ToString());
+            Assert.Equal("Licensed", discovered.Json.GetProperty("state").GetString());
+            Assert.Equal($"localhost:{port}", (await Device.RunAsync("dlv", "--store", Store(6), "--json")).Json.GetProperty("kmsCachedHost").GetString());
+        }
+
         var hostStatus = await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json");
         Assert.True(hostStatus.ExitCode == 0, hostStatus.ToString());
-        Assert.Contains("\"count\": 5", hostStatus.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"count\": 6", hostStatus.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,6 +128,8 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.False((await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json")).Json.GetProperty("running").GetBoolean());
     }
 
+    protected abstract DeviceProgram Device { get; }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is { HasExited: false })
@@ -126,6 +140,7 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
 
         _host?.Dispose();
         Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     private string Store(int device) => Path.Combine(_folder, $"device-{device}");
@@ -151,5 +166,15 @@ public sealed class KmsEndToEndTests(DemoServerFixture server) : IClassFixture<D
         }
 
         throw new InvalidOperationException($"The process ended before printing '{text}': {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    public sealed class WithPk(DemoServerFixture server) : KmsEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Pk;
+    }
+
+    public sealed class WithPkDevice(DemoServerFixture server) : KmsEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Native;
     }
 }

@@ -7,9 +7,10 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>
 /// What a newcomer does after 'pk server --demo': install the demo MAK on device stores, activate,
 /// watch the count rise to the limit, go offline with dti / offline activate / atp — all through
-/// the real pk binary against a real server process.
+/// the real pk binary against a real server process. The device side runs once with pk and once with
+/// the Native AOT pk-device (each with its own server: the story uses up the demo MAK).
 /// </summary>
-public sealed class MakEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IDisposable
+public abstract class MakEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IDisposable
 {
     private const string Product = "contoso-server"; // demo order of 10: limit 15
     private readonly string _devices = Directory.CreateTempSubdirectory("pk-mak-e2e-").FullName;
@@ -20,25 +21,25 @@ public sealed class MakEndToEndTests(DemoServerFixture server) : IClassFixture<D
         var (keyId, key) = await DemoMakAsync();
         for (var i = 1; i <= 15; i++)
         {
-            var installed = await Pk.RunAsync("ipk", key, "--product", Product, "--store", Store(i), "--service", server.Url, "--device-id", $"device-{i}");
+            var installed = await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(i), "--service", server.Url, "--device-id", $"device-{i}");
             Assert.True(installed.ExitCode == 0, installed.ToString());
-            var activated = await Pk.RunAsync("ato", "--store", Store(i), "--json");
+            var activated = await Device.RunAsync("ato", "--store", Store(i), "--json");
             Assert.True(activated.ExitCode == 0, activated.ToString());
             Assert.Equal("Licensed", activated.Json.GetProperty("state").GetString());
         }
 
-        var status = await Pk.RunAsync("dli", "--store", Store(3), "--json");
+        var status = await Device.RunAsync("dli", "--store", Store(3), "--json");
         Assert.Equal("Licensed", status.Json.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, status.Json.GetProperty("expires").ValueKind);
         Assert.Equal(key[^5..], status.Json.GetProperty("partialKey").GetString());
         Assert.Equal(15, await UsedAsync(key));
 
-        await Pk.RunAsync("ipk", key, "--product", Product, "--store", Store(16), "--service", server.Url, "--device-id", "device-16");
-        var refused = await Pk.RunAsync("ato", "--store", Store(16), "--json");
+        await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(16), "--service", server.Url, "--device-id", "device-16");
+        var refused = await Device.RunAsync("ato", "--store", Store(16), "--json");
         Assert.Equal(ErrorCatalogue.MakLimitReached.ExitCode, refused.ExitCode);
         Assert.Equal("MAK_LIMIT_REACHED", refused.Json.GetProperty("error").GetProperty("code").GetString());
 
-        var again = await Pk.RunAsync("ato", "--store", Store(1), "--json");
+        var again = await Device.RunAsync("ato", "--store", Store(1), "--json");
         Assert.Equal("Licensed", again.Json.GetProperty("state").GetString());
         Assert.Equal(15, await UsedAsync(key));
 
@@ -46,11 +47,11 @@ public sealed class MakEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.True(raised.ExitCode == 0, raised.ToString());
 
         // Two air-gapped devices: requests out, one proxy activation, responses in.
-        await Pk.RunAsync("ipk", key, "--product", Product, "--store", Store(20), "--device-id", "airgap-20");
-        await Pk.RunAsync("ipk", key, "--product", Product, "--store", Store(21), "--device-id", "airgap-21");
+        await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(20), "--device-id", "airgap-20");
+        await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(21), "--device-id", "airgap-21");
         var requests = Path.Combine(_devices, "requests");
         Directory.CreateDirectory(requests);
-        Assert.Equal(0, (await Pk.RunAsync("dti", Path.Combine(requests, "air20.json"), "--store", Store(20))).ExitCode);
+        Assert.Equal(0, (await Device.RunAsync("dti", Path.Combine(requests, "air20.json"), "--store", Store(20))).ExitCode);
         Assert.Equal(0, (await Pk.RunAsync("offline", "request", Path.Combine(requests, "air21.json"), "--store", Store(21))).ExitCode);
         var responses = Path.Combine(_devices, "responses");
         var proxy = await Pk.RunAsync("offline", "activate", requests, "--out", responses, "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
@@ -58,19 +59,25 @@ public sealed class MakEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.Equal(2, proxy.Json.GetProperty("activated").GetInt32());
         var trust = Path.Combine(responses, "publisher-keys.pem");
 
-        var wrongDevice = await Pk.RunAsync("atp", Path.Combine(responses, "air21.response.json"), "--store", Store(20), "--trust", trust);
+        var wrongDevice = await Device.RunAsync("atp", Path.Combine(responses, "air21.response.json"), "--store", Store(20), "--trust", trust);
         Assert.Equal(ErrorCatalogue.OfflineDataInvalid.ExitCode, wrongDevice.ExitCode);
         var tampered = Tamper(Path.Combine(responses, "air20.response.json"));
-        Assert.Equal(ErrorCatalogue.SignatureInvalid.ExitCode, (await Pk.RunAsync("atp", tampered, "--store", Store(20), "--trust", trust)).ExitCode);
-        Assert.Equal("InitialGrace", (await Pk.RunAsync("dli", "--store", Store(20), "--json")).Json.GetProperty("state").GetString());
+        Assert.Equal(ErrorCatalogue.SignatureInvalid.ExitCode, (await Device.RunAsync("atp", tampered, "--store", Store(20), "--trust", trust)).ExitCode);
+        Assert.Equal("InitialGrace", (await Device.RunAsync("dli", "--store", Store(20), "--json")).Json.GetProperty("state").GetString());
 
-        var applied = await Pk.RunAsync("atp", Path.Combine(responses, "air20.response.json"), "--store", Store(20), "--json");
+        var applied = await Device.RunAsync("atp", Path.Combine(responses, "air20.response.json"), "--store", Store(20), "--json");
         Assert.True(applied.ExitCode == 0, applied.ToString());
         Assert.Equal("Licensed", applied.Json.GetProperty("state").GetString());
         Assert.Equal(17, await UsedAsync(key));
     }
 
-    public void Dispose() => Directory.Delete(_devices, recursive: true);
+    protected abstract DeviceProgram Device { get; }
+
+    public void Dispose()
+    {
+        Directory.Delete(_devices, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private string Store(int device) => Path.Combine(_devices, $"device-{device}");
 
@@ -99,5 +106,15 @@ public sealed class MakEndToEndTests(DemoServerFixture server) : IClassFixture<D
         var path = Path.Combine(_devices, "tampered.response.json");
         File.WriteAllText(path, json.ToJsonString());
         return path;
+    }
+
+    public sealed class WithPk(DemoServerFixture server) : MakEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Pk;
+    }
+
+    public sealed class WithPkDevice(DemoServerFixture server) : MakEndToEndTests(server)
+    {
+        protected override DeviceProgram Device => DeviceProgram.Native;
     }
 }

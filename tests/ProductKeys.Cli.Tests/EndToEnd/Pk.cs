@@ -18,9 +18,13 @@ internal static class Pk
 
     public static Task<Result> RunAsync(params string[] args) => RunAsync(null, args);
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(StartInfo(environment, args), $"pk {string.Join(' ', args)}");
+
+    /// <summary>Runs a prepared process (pk or pk-device) to its end, with its output; killed after 60 s.</summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo start, string display)
     {
-        using var process = Process.Start(StartInfo(environment, args))!;
+        using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -34,7 +38,7 @@ internal static class Pk
         {
             // Never leave a pk process behind, whatever the test does next.
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"pk {string.Join(' ', args)} did not finish within 60 s.");
+            throw new TimeoutException($"{display} did not finish within 60 s.");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
     }

@@ -12,21 +12,35 @@ namespace ProductKeys.Cli.Device;
 /// </summary>
 internal static class DeviceCommands
 {
-    public static void AddTo(RootCommand root, Command keyGroup)
+    /// <summary>
+    /// Adds the device verbs to <paramref name="root"/>. pk passes its <c>key</c> group and its proxy
+    /// <c>offline activate</c> to get the long forms too (key install, activate, status, expiry, offline,
+    /// kms) with the verbs as aliases or siblings; pk-device passes neither and gets the verbs alone.
+    /// </summary>
+    public static void AddTo(RootCommand root, Command? keyGroup = null, Command? offlineActivate = null)
     {
-        keyGroup.Subcommands.Add(Install("install"));
-        keyGroup.Subcommands.Add(Uninstall("uninstall"));
+        var longForms = keyGroup is not null;
+        keyGroup?.Subcommands.Add(Install("install"));
+        keyGroup?.Subcommands.Add(Uninstall("uninstall"));
         root.Subcommands.Add(Install("ipk"));
         root.Subcommands.Add(Uninstall("upk"));
-        root.Subcommands.Add(Activate("activate", "ato"));
-        root.Subcommands.Add(Status("status", "dli", verbose: false));
+        root.Subcommands.Add(longForms ? Activate("activate", "ato") : Activate("ato", null));
+        root.Subcommands.Add(longForms ? Status("status", "dli", verbose: false) : Status("dli", null, verbose: false));
         root.Subcommands.Add(Status("dlv", null, verbose: true));
-        root.Subcommands.Add(Expiry());
+        root.Subcommands.Add(longForms ? Expiry("expiry", "xpr") : Expiry("xpr", null));
         root.Subcommands.Add(Rearm());
-        root.Subcommands.Add(OfflineCommands.Create());
+        if (longForms)
+        {
+            root.Subcommands.Add(OfflineCommands.Create(offlineActivate));
+        }
+
         root.Subcommands.Add(OfflineCommands.Request("dti"));
         root.Subcommands.Add(OfflineCommands.Apply("atp"));
-        root.Subcommands.Add(KmsPinCommands.Create());
+        if (longForms)
+        {
+            root.Subcommands.Add(KmsPinCommands.Create());
+        }
+
         root.Subcommands.Add(KmsPinCommands.Set("skms"));
         root.Subcommands.Add(KmsPinCommands.Clear("ckms"));
         root.Subcommands.Add(RenewCommand.Create());
@@ -53,12 +67,12 @@ internal static class DeviceCommands
         return command;
     }
 
-    private static Command Activate(string name, string alias)
+    private static Command Activate(string name, string? alias)
     {
         var options = new DeviceOptions();
         var kms = new KmsClientOptions();
         var command = new Command(name, "Activate the installed key: online (MAK), or through a KMS host (KMS client setup key).");
-        command.Aliases.Add(alias);
+        AddAlias(command, alias);
         options.AddTo(command);
         kms.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -88,10 +102,10 @@ internal static class DeviceCommands
     {
         var options = new DeviceOptions();
         var verboseOption = new Option<bool>("--verbose") { Description = "Also show hardware ID, activation ID, grace left, rearms, service." };
-        var command = new Command(name, verbose ? "Detailed license information (status --verbose)." : "License information: state, partial key, expiry.");
-        if (alias is not null)
+        var command = new Command(name, verbose ? "Detailed license information (dli --verbose)." : "License information: state, partial key, expiry.");
+        AddAlias(command, alias);
+        if (!verbose)
         {
-            command.Aliases.Add(alias);
             command.Options.Add(verboseOption);
         }
 
@@ -100,11 +114,11 @@ internal static class DeviceCommands
         return command;
     }
 
-    private static Command Expiry()
+    private static Command Expiry(string name, string? alias)
     {
         var options = new DeviceOptions();
-        var command = new Command("expiry", "When the activation or grace period ends.");
-        command.Aliases.Add("xpr");
+        var command = new Command(name, "When the activation or grace period ends.");
+        AddAlias(command, alias);
         options.AddTo(command);
         command.SetAction(parseResult =>
         {
@@ -121,8 +135,8 @@ internal static class DeviceCommands
             }
 
             var s = status.Value.Status;
-            var result = new { state = s.State.ToString(), permanent = s.State == LicenseState.Licensed && s.Expires is null, expires = s.Expires, graceEnds = s.GraceEnds };
-            return CommandOutput.Print(parseResult, result, r => (s.State, s.Expires, s.GraceEnds) switch
+            var result = new ExpiryView(s.State.ToString(), s.State == LicenseState.Licensed && s.Expires is null, s.Expires, s.GraceEnds);
+            return CommandOutput.Print(parseResult, result, CliJsonContext.Output.ExpiryView, r => (s.State, s.Expires, s.GraceEnds) switch
             {
                 (LicenseState.Licensed, null, _) => "The product is permanently activated.",
                 (LicenseState.Licensed, { } e, _) => $"The activation expires {e:yyyy-MM-dd HH:mm} UTC unless renewed.",
@@ -158,6 +172,14 @@ internal static class DeviceCommands
         }
 
         var view = StatusView.From(report.Value, license.Store.Directory, verbose, TimeProvider.System.GetUtcNow());
-        return CommandOutput.Print(parseResult, view, v => v.ToText(verbose));
+        return CommandOutput.Print(parseResult, view, CliJsonContext.Output.StatusView, v => v.ToText(verbose));
+    }
+
+    private static void AddAlias(Command command, string? alias)
+    {
+        if (alias is not null)
+        {
+            command.Aliases.Add(alias);
+        }
     }
 }

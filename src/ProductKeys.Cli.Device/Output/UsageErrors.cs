@@ -25,7 +25,8 @@ internal static class UsageErrors
             names.Insert(0, result.Command.Name);
         }
 
-        var help = names.Count == 0 ? "pk --help" : $"pk {string.Join(' ', names)} --help";
+        var program = parseResult.RootCommandResult.Command.Name;
+        var help = names.Count == 0 ? $"{program} --help" : $"{program} {string.Join(' ', names)} --help";
         return new Refusal(ErrorCatalogue.UsageInvalid,
             $"{string.Join(' ', parseResult.Errors.Select(e => e.Message))} See '{help}'.");
     }

@@ -14,12 +14,17 @@ namespace ProductKeys.Cli.Device;
 /// </summary>
 internal static class OfflineCommands
 {
-    public static Command Create()
+    /// <summary>pk's <c>offline</c> group: request and apply here, and pk's proxy <c>activate</c> (it needs the service's admin API).</summary>
+    public static Command Create(Command? proxyActivate)
     {
         var offline = new Command("offline", "Offline activation: request and apply files for devices without internet.");
         offline.Subcommands.Add(Request("request"));
         offline.Subcommands.Add(Apply("apply"));
-        offline.Subcommands.Add(Admin.OfflineActivateCommand.Create());
+        if (proxyActivate is not null)
+        {
+            offline.Subcommands.Add(proxyActivate);
+        }
+
         return offline;
     }
 
@@ -50,7 +55,7 @@ internal static class OfflineCommands
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
             var path = parseResult.GetValue(file)!.FullName;
-            File.WriteAllText(path, JsonSerializer.Serialize(request, CommandOutput.JsonOptions));
+            File.WriteAllText(path, JsonSerializer.Serialize(request, CliJsonContext.Output.OfflineActivationRequest));
             Console.Error.WriteLine($"Wrote {path}: take it to a connected machine and run 'pk offline activate {Path.GetFileName(path)} --out DIR'.");
             return status;
         }));
@@ -78,7 +83,7 @@ internal static class OfflineCommands
         OfflineActivationResponse? response;
         try
         {
-            response = JsonSerializer.Deserialize<OfflineActivationResponse>(File.ReadAllText(file.FullName), CommandOutput.JsonOptions);
+            response = JsonSerializer.Deserialize(File.ReadAllText(file.FullName), CliJsonContext.Output.OfflineActivationResponse);
         }
         catch (JsonException e)
         {

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Output;
+
+/// <summary>
+/// The one way commands print: a human text or, with <c>--json</c>, one JSON object on stdout.
+/// Refusals print their stable code and exit with the catalogue's exit code.
+/// </summary>
+internal static class CommandOutput
+{
+    private const string Reflection = "Serializes with reflection: pk's admin commands (JIT) only; pk-device prints source-generated shapes (CliJsonContext).";
+
+    /// <summary>The options of the reflection path, for pk's admin commands that read and write other shapes.</summary>
+    public static JsonSerializerOptions JsonOptions
+    {
+        [RequiresUnreferencedCode(Reflection)]
+        [RequiresDynamicCode(Reflection)]
+        get => ReflectionJson.Options;
+    }
+
+    /// <summary>Prints <paramref name="result"/> through its source-generated shape (<see cref="CliJsonContext.Output"/>).</summary>
+    public static int Print<T>(ParseResult parseResult, T result, JsonTypeInfo<T> json, Func<T, string> text)
+    {
+        if (parseResult.GetValue(CommonOptions.Field) is { } field)
+        {
+            return PrintField(parseResult, JsonSerializer.SerializeToNode(result, json), field);
+        }
+
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, json) : text(result));
+        return 0;
+    }
+
+    /// <summary>Prints any shape (anonymous types, JSON nodes) the same way, through reflection.</summary>
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
+    public static int Print<T>(ParseResult parseResult, T result, Func<T, string> text)
+    {
+        if (parseResult.GetValue(CommonOptions.Field) is { } field)
+        {
+            return PrintField(parseResult, JsonSerializer.SerializeToNode(result, ReflectionJson.Options), field);
+        }
+
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, ReflectionJson.Options) : text(result));
+        return 0;
+    }
+
+    public static int Refuse(ParseResult parseResult, Refusal refusal) => Refuse(parseResult.GetValue(CommonOptions.Json), refusal);
+
+    /// <summary>Refuses with or without the JSON error object (a command line that did not parse has no parse result to ask).</summary>
+    public static int Refuse(bool json, Refusal refusal)
+    {
+        if (json)
+        {
+            var body = new ErrorOutput(new ErrorOutput.Body(refusal.Code, refusal.Error.Message, refusal.Detail));
+            Console.Out.WriteLine(JsonSerializer.Serialize(body, CliJsonContext.Output.ErrorOutput));
+        }
+
+        Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");
+        if (refusal.Detail != refusal.Error.Message)
+        {
+            Console.Error.WriteLine(refusal.Error.Message);
+        }
+
+        return refusal.Error.ExitCode;
+    }
+
+    /// <summary><c>--field NAME [--where NAME=VALUE]…</c>: single values for scripts (FieldSelection).</summary>
+    private static int PrintField(ParseResult parseResult, System.Text.Json.Nodes.JsonNode? result, string field)
+    {
+        var selected = FieldSelection.Select(result, field, parseResult.GetValue(CommonOptions.Where) ?? []);
+        if (!selected.IsSuccess)
+        {
+            return Refuse(parseResult, selected.Refusal);
+        }
+
+        Console.Out.WriteLine(string.Join('\n', selected.Value));
+        return 0;
+    }
+
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
+    private static class ReflectionJson
+    {
+        // The same settings as CliJsonContext.Output, so both paths print alike.
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Converters = { new JsonStringEnumConverter() },
+        };
+    }
+}
