@@ -69,7 +69,8 @@ public sealed partial class KmsEndToEndTests
         var pk = await PkProcess.RunAsync("kms-host", "serve", "--help");
 
         Assert.Equal(0, native.ExitCode);
-        Assert.Equal(Options(pk.Output), Options(native.Output));
+        // --field and --where are pk's script helpers for commands that print a result; a server prints none.
+        Assert.Equal(Options(pk.Output).Except(["--field", "--where"]), Options(native.Output));
         Assert.Contains("--sync", Options(native.Output));
         var refused = await RunNativeAsync("--data", Path.Combine(_root, "x"), "--sync", "sometimes");
         Assert.NotEqual(0, refused.ExitCode);
