@@ -16,8 +16,10 @@ public static class CalServing
     /// <param name="command">The command to configure.</param>
     /// <param name="data">The data folder option (shared with the other cal-server commands).</param>
     /// <param name="refuse">Reports a refusal and returns the exit code.</param>
-    public static Command Configure(Command command, Option<string> data, Func<ParseResult, Refusal, int> refuse)
+    /// <param name="listen">The operator-mistake rules every server of pk shares (a bad --urls, a port in use).</param>
+    public static Command Configure(Command command, Option<string> data, Func<ParseResult, Refusal, int> refuse, ListenRules listen)
     {
+        ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(refuse);
         var urls = new Option<string>("--urls")
@@ -29,13 +31,19 @@ public static class CalServing
         command.Options.Add(urls);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var listen = parseResult.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return await ServeAsync(parseResult.GetValue(data)!, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            var text = parseResult.GetValue(urls);
+            if (listen.CheckUrls(text) is { } badUrls)
+            {
+                return refuse(parseResult, badUrls);
+            }
+
+            var addresses = text!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return await ServeAsync(parseResult.GetValue(data)!, addresses, listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
@@ -50,10 +58,9 @@ public static class CalServing
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (listen.Explain(e) is { } mistake)
         {
-            Console.Error.WriteLine($"The CAL server cannot listen: {e.Message}");
-            return 1;
+            return refuse(mistake);
         }
 
         Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}). Press Ctrl-C to stop.");

@@ -55,7 +55,12 @@ internal static class OfflineCommands
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
             var path = parseResult.GetValue(file)!.FullName;
-            File.WriteAllText(path, JsonSerializer.Serialize(request, CliJsonContext.Output.OfflineActivationRequest));
+            // The request carries the plaintext key: owner-only, like the credentials and key exports.
+            using (var stream = SecretFile.Create(path))
+            {
+                JsonSerializer.Serialize(stream, request, CliJsonContext.Output.OfflineActivationRequest);
+            }
+
             Console.Error.WriteLine($"Wrote {path}: take it to a connected machine and run 'pk offline activate {Path.GetFileName(path)} --out DIR'.");
             return status;
         }));

@@ -7,6 +7,7 @@ using ProductKeys.Cli.Output;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
+using ProductKeys.KmsHost.Serving;
 
 namespace ProductKeys.Cli.CalServer;
 
@@ -17,7 +18,8 @@ internal static class CalServerCommands
     {
         var command = new Command("cal-server", "Run and manage a CAL server inside your network.");
         command.Subcommands.Add(InstallPack());
-        command.Subcommands.Add(CalServing.Configure(new Command("serve", CalServing.Description), Data(), CommandOutput.Refuse));
+        command.Subcommands.Add(CalServing.Configure(new Command("serve", CalServing.Description), Data(), CommandOutput.Refuse,
+            new ListenRules(urls => ListenFailure.CheckUrls(urls, out _), ListenFailure.Explain)));
         command.Subcommands.Add(Report());
         return command;
     }

@@ -50,7 +50,21 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
         {
             var r = request.Value;
             var file = new KmsHostOfflineRequest(KmsHostOfflineRequest.FormatV1, r.Key, r.HostId, r.HostPublicKey, time.GetUtcNow());
-            File.WriteAllText(path, JsonSerializer.Serialize(file, OfflineFileJsonContext.Default.KmsHostOfflineRequest) + "\n");
+            // The request carries the plaintext KMS host key: readable by its owner only (0600).
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(path, options);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.KmsHostOfflineRequest);
+            stream.Write("\n"u8);
         }
 
         return request;

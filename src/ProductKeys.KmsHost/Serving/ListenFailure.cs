@@ -43,10 +43,23 @@ public static class ListenFailure
             {
                 return new Refusal(ErrorCatalogue.UrlsInvalid, $"--urls: '{url}' names port {parsed.Port}; ports run from 0 to 65535.");
             }
+
+            // Kestrel listens on every interface for a host it cannot read as an address: a typo such as
+            // 999.1.1.1 or a host name would quietly expose the server to the whole network.
+            if (!parsed.IsUnixPipe && !IsListenableHost(parsed.Host))
+            {
+                return new Refusal(ErrorCatalogue.UrlsInvalid,
+                    $"--urls: '{url}' names host '{parsed.Host}': listen on an IP address (127.0.0.1, 0.0.0.0, [::]), localhost, or * for every interface.");
+            }
         }
 
         return null;
     }
+
+    private static bool IsListenableHost(string host) =>
+        host is "*" or "+"
+        || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || System.Net.IPAddress.TryParse(host.Trim('[', ']'), out _);
 
     /// <summary>The refusal for an exception thrown while the server started listening, or <c>null</c> when it is not the operator's mistake.</summary>
     public static Refusal? Explain(Exception exception)

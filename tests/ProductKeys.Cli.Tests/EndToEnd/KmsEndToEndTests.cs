@@ -77,6 +77,12 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         var responses = Path.Combine(_folder, "host-responses");
         var written = await Pk.RunAsync("kms-host", "activate", "--data", hostData, "--key", await KeyOfTypeAsync("KmsHost"), "--offline-request", request, "--json");
         Assert.True(written.ExitCode == 0, written.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            // The request holds the KMS host key: owner-only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(request));
+        }
+
         using (var file = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(request, TestContext.Current.CancellationToken)))
         {
             Assert.Equal("pk-kms-host-request-v1", file.RootElement.GetProperty("format").GetString());

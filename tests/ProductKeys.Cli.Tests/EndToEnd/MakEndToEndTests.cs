@@ -52,6 +52,11 @@ public abstract class MakEndToEndTests(DemoServerFixture server) : IClassFixture
         var requests = Path.Combine(_devices, "requests");
         Directory.CreateDirectory(requests);
         Assert.Equal(0, (await Device.RunAsync("dti", Path.Combine(requests, "air20.json"), "--store", Store(20))).ExitCode);
+        // The request holds the plaintext MAK: owner-only, like the credentials.
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(requests, "air20.json")));
+        }
         Assert.Equal(0, (await Pk.RunAsync("offline", "request", Path.Combine(requests, "air21.json"), "--store", Store(21))).ExitCode);
         var responses = Path.Combine(_devices, "responses");
         var proxy = await Pk.RunAsync("offline", "activate", requests, "--out", responses, "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");

@@ -16,6 +16,7 @@ public sealed class OperatorMistakeTests : IDisposable
     [Theory]
     [InlineData("server")]
     [InlineData("kms-host serve")]
+    [InlineData("cal-server serve")]
     public async Task A_port_already_in_use_is_ADDRESS_IN_USE(string command)
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
@@ -33,6 +34,11 @@ public sealed class OperatorMistakeTests : IDisposable
     [InlineData("server", "ftp://127.0.0.1:21")]
     [InlineData("kms-host serve", "nonsense:url")]
     [InlineData("kms-host serve", "http://127.0.0.1:99999")]
+    [InlineData("cal-server serve", "nonsense:url")]
+    [InlineData("cal-server serve", "http://127.0.0.1:99999")]
+    [InlineData("server", "http://999.1.1.1:18097")]
+    [InlineData("kms-host serve", "http://kms.example:16880")]
+    [InlineData("cal-server serve", "http://999.1.1.1:16881")]
     public async Task A_malformed_urls_is_URLS_INVALID(string command, string urls)
     {
         var result = await Pk.RunAsync([.. command.Split(' '), "--data", Data(), "--urls", urls]);
