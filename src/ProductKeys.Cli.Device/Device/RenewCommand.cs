@@ -19,7 +19,7 @@ internal static class RenewCommand
     {
         var store = new Option<string>("--store") { Description = "License store folder.", Required = true };
         var kms = new KmsClientOptions();
-        var dueNow = new Option<bool>("--due-now") { Description = "Make the next KMS renewal or activation attempt due now, then do what is due." };
+        var dueNow = new Option<bool>("--due-now") { Description = "Make the next KMS renewal or activation attempt due now (and do nothing else): the next 'pk renew' or 'pk agent' does it." };
         var command = new Command("renew", "Do what is due now: renew through the KMS host, retry activation, or nothing; print when the next attempt is due.") { store, dueNow };
         kms.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -32,12 +32,20 @@ internal static class RenewCommand
                 return CommandOutput.Refuse(parseResult, renewal.Refusal);
             }
 
-            // The legitimate way to make a renewal due now: the store is sealed, editing it is tampering.
-            if (parseResult.GetValue(dueNow)
-                && DeviceSession.NewLicense(folder) is { IsSuccess: true } due
-                && due.Value.Configure(l => l with { NextRenewalDue = null }) is { IsSuccess: false } moved)
+            // The legitimate way to make a renewal due now (the store is sealed: editing it is tampering).
+            if (parseResult.GetValue(dueNow))
             {
-                return CommandOutput.Refuse(parseResult, moved.Refusal);
+                var made = renewal.Value.MakeDueNow();
+                if (!made.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, made.Refusal);
+                }
+
+                var directory = new LicenseStore(folder).Directory;
+                Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json)
+                    ? $"{{\"action\":\"MadeDue\",\"store\":\"{JsonEncodedText.Encode(directory)}\"}}"
+                    : $"{directory}: the next renewal is due now: 'pk renew' or 'pk agent' does it.");
+                return 0;
             }
 
             var attempt = await renewal.Value.RenewIfDueAsync(cancellationToken);
