@@ -117,6 +117,35 @@ public abstract class DeviceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_publishers_keys_and_activation_written_into_the_store_are_not_Licensed()
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "attack-device")).ExitCode);
+        var hardwareId = (await Device.RunAsync("dlv", "--store", _store, "--json")).Json.GetProperty("hardwareId").GetString()!;
+
+        // What a second 'pk server --demo' would hand out: its key, and an activation it signed for this device.
+        using var attacker = Core.Signing.SigningKey.Generate();
+        var certificate = Core.Certificates.ActivationCertificate.Issue(
+            new Core.Signing.ArtifactSigner(attacker, TimeProvider.System), "act-attack", "desktop", "key-attack", Mak[^5..], hardwareId).Text;
+        var path = Path.Combine(_store, "license.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json["trustedKeys"] = new System.Text.Json.Nodes.JsonArray(attacker.PublicKey.ToPem());
+        json["activation"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["kind"] = "Mak",
+            ["activationId"] = "act-attack",
+            ["certificate"] = certificate,
+            ["hardwareId"] = hardwareId,
+            ["activatedAt"] = "2026-01-01T00:00:00+00:00",
+        };
+        File.WriteAllText(path, json.ToJsonString());
+
+        var status = await Device.RunAsync("dlv", "--store", _store, "--json");
+        Assert.Equal("Notification", status.Json.GetProperty("state").GetString());
+        Assert.Equal("STORE_TAMPERED", status.Json.GetProperty("code").GetString());
+        Assert.Contains("SIGNATURE_INVALID", status.Json.GetProperty("activationCheck").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_trust_directory_writable_by_others_is_refused_with_TRUST_DIR_UNSAFE()
     {
         if (OperatingSystem.IsWindows())
