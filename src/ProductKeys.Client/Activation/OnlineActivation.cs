@@ -8,7 +8,7 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Client.Activation;
 
 /// <summary>
-/// <c>pk ato</c>: pins the publisher keys on first contact when the store trusts none, then either
+/// <c>pk ato</c>: pins the publisher keys on first contact only when asked to (trust on first use, ADR 0019), then either
 /// asks the service (MAK) or the KMS host (KMS client setup key), storing a certificate only after verifying it.
 /// </summary>
 public static class OnlineActivation
