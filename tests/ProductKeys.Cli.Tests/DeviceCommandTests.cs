@@ -1,3 +1,4 @@
+using ProductKeys.Core.Errors;
 using ProductKeys.Cli.Tests.EndToEnd;
 
 namespace ProductKeys.Cli.Tests;
@@ -63,7 +64,7 @@ public abstract class DeviceCommandTests : IDisposable
     public async Task A_setup_key_cannot_activate()
     {
         await Device.RunAsync("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = await Device.RunAsync("ato", "--store", _store, "--json");
+        var result = await Device.RunAsync("ato", "--store", _store, "--trust-on-first-use", "--json");
         Assert.Equal("SETUP_KEY_CANNOT_ACTIVATE", result.Json.GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(16, result.ExitCode);
     }
@@ -72,7 +73,7 @@ public abstract class DeviceCommandTests : IDisposable
     public async Task Activation_against_an_unreachable_service_says_so()
     {
         await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
-        var result = await Device.RunAsync("ato", "--store", _store, "--json");
+        var result = await Device.RunAsync("ato", "--store", _store, "--trust-on-first-use", "--json");
         Assert.Equal("SERVICE_UNREACHABLE", result.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
@@ -87,6 +88,93 @@ public abstract class DeviceCommandTests : IDisposable
     }
 
     protected abstract DeviceProgram Device { get; }
+
+    [Fact]
+    public async Task Ato_on_a_store_that_trusts_no_key_says_what_to_do_and_contacts_nobody()
+    {
+        await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");
+        var result = await Device.RunAsync("ato", "--store", _store);
+        Assert.Equal(40, result.ExitCode);
+        Assert.Contains("VALIDATION_FAILED", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--trust-on-first-use", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("pk publisher-keys export", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/etc/productkeys/trust", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_edited_store_is_Notification_with_STORE_TAMPERED_not_a_fresh_grace()
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "tamper-device")).ExitCode);
+        var path = Path.Combine(_store, "license.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json["graceStartedAt"] = "2099-01-01T00:00:00+00:00";
+        File.WriteAllText(path, json.ToJsonString());
+
+        var status = await Device.RunAsync("dli", "--store", _store, "--json");
+        Assert.Equal("Notification", status.Json.GetProperty("state").GetString());
+        Assert.Equal("STORE_TAMPERED", status.Json.GetProperty("code").GetString());
+        Assert.Equal("Notification", (await Device.RunAsync("dli", "--store", _store, "--json")).Json.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Another_publishers_keys_and_activation_written_into_the_store_are_not_Licensed()
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "attack-device")).ExitCode);
+        var hardwareId = (await Device.RunAsync("dlv", "--store", _store, "--json")).Json.GetProperty("hardwareId").GetString()!;
+
+        // What a second 'pk server --demo' would hand out: its key, and an activation it signed for this device.
+        using var attacker = Core.Signing.SigningKey.Generate();
+        var certificate = Core.Certificates.ActivationCertificate.Issue(
+            new Core.Signing.ArtifactSigner(attacker, TimeProvider.System), "act-attack", "desktop", "key-attack", Mak[^5..], hardwareId).Text;
+        var path = Path.Combine(_store, "license.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        json["trustedKeys"] = new System.Text.Json.Nodes.JsonArray(attacker.PublicKey.ToPem());
+        json["activation"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["kind"] = "Mak",
+            ["activationId"] = "act-attack",
+            ["certificate"] = certificate,
+            ["hardwareId"] = hardwareId,
+            ["activatedAt"] = "2026-01-01T00:00:00+00:00",
+        };
+        File.WriteAllText(path, json.ToJsonString());
+
+        var status = await Device.RunAsync("dlv", "--store", _store, "--json");
+        Assert.Equal("Notification", status.Json.GetProperty("state").GetString());
+        Assert.Equal("STORE_TAMPERED", status.Json.GetProperty("code").GetString());
+        Assert.Contains("SIGNATURE_INVALID", status.Json.GetProperty("activationCheck").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trust_directory_writable_by_others_is_refused_with_TRUST_DIR_UNSAFE()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix permissions; on Windows the directory's ACLs are the operator's.
+        }
+
+        var trust = Directory.CreateTempSubdirectory("pk-trust-").FullName;
+        try
+        {
+            using (var key = Core.Signing.SigningKey.Generate())
+            {
+                File.WriteAllText(Path.Combine(trust, "publisher.pem"), key.PublicKey.ToPem());
+            }
+
+            File.SetUnixFileMode(trust, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var environment = new Dictionary<string, string> { ["PK_TRUST_DIR"] = trust };
+            Assert.Equal(0, (await Device.RunAsync(environment, "ipk", Mak, "--product", "desktop", "--store", _store)).ExitCode);
+
+            File.SetUnixFileMode(trust, File.GetUnixFileMode(trust) | UnixFileMode.OtherWrite);
+            var refused = await Device.RunAsync(environment, "dli", "--store", _store, "--json");
+            Assert.Equal(ErrorCatalogue.TrustDirUnsafe.ExitCode, refused.ExitCode);
+            Assert.Equal("TRUST_DIR_UNSAFE", refused.Json.GetProperty("error").GetProperty("code").GetString());
+        }
+        finally
+        {
+            Directory.Delete(trust, recursive: true);
+        }
+    }
 
     public void Dispose()
     {

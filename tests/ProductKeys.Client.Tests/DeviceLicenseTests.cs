@@ -89,7 +89,7 @@ public sealed class DeviceLicenseTests : IDisposable
     }
 
     [Fact]
-    public void A_tampered_certificate_in_the_store_counts_for_nothing()
+    public void A_tampered_certificate_in_the_store_counts_for_nothing_and_the_store_is_tampered()
     {
         _license.InstallKey(Mak, Product);
         _license.ApplyCertificate(CertificateFor(CurrentHardware()));
@@ -101,7 +101,8 @@ public sealed class DeviceLicenseTests : IDisposable
 
         var report = _license.Status().Value;
         Assert.Equal(ActivationCheck.Invalid, report.Check);
-        Assert.Equal(LicenseState.InitialGrace, report.Status.State);
+        Assert.Equal(LicenseState.Notification, report.Status.State);
+        Assert.Equal("STORE_TAMPERED", report.Status.Code);
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public sealed class LicenseEvaluatorTests
 
     private LicenseStatus Evaluate(ActivationCheck check = ActivationCheck.Holds)
     {
-        var (status, updated) = LicenseEvaluator.Evaluate(_license, _clock.GetUtcNow(), _license.Activation is null ? ActivationCheck.None : check);
+        var (status, updated) = LicenseEvaluator.Evaluate(_license, _clock.GetUtcNow(), _license.Activation is null ? ActivationCheck.None : check, MonotonicClock.From(_clock).Read());
         _license = updated;
         return status;
     }

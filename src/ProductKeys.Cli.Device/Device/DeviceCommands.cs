@@ -90,9 +90,11 @@ internal static class DeviceCommands
                 return CommandOutput.Refuse(parseResult, kmsSettings.Refusal);
             }
 
-            var activated = await OnlineActivation.ActivateAsync(opened.Value, new LicensingServiceClient(http), kmsSettings.Value,
-                keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."),
-                cancellationToken);
+            // Pinning on first contact only when asked for (ADR 0019); the key ids are the fingerprints.
+            Action<IReadOnlyList<string>>? pin = parseResult.GetValue(options.TrustOnFirstUse)
+                ? keyIds => Console.Error.WriteLine($"Trust on first use: pinned the publisher keys the service published, fingerprints {string.Join(", ", keyIds)} (compare them with the publisher's).")
+                : null;
+            var activated = await OnlineActivation.ActivateAsync(opened.Value, new LicensingServiceClient(http), kmsSettings.Value, pin, cancellationToken);
             return Print(parseResult, opened.Value, activated, verbose: false);
         });
         return command;

@@ -13,7 +13,9 @@ internal sealed class DeviceOptions
 
     public Option<string?> Service { get; } = new("--service") { Description = "Licensing service URL (remembered in the store)." };
 
-    public Option<FileInfo?> Trust { get; } = new("--trust") { Description = "PEM file of publisher public keys to trust (otherwise pinned on first contact)." };
+    public Option<FileInfo?> Trust { get; } = new("--trust") { Description = "PEM file of publisher public keys to pin in this store (see also the trust directory, /etc/productkeys/trust/)." };
+
+    public Option<bool> TrustOnFirstUse { get; } = new("--trust-on-first-use") { Description = "If this device trusts no publisher key, pin the keys the service publishes now and print their fingerprints." };
 
     public void AddTo(Command command)
     {
@@ -22,5 +24,6 @@ internal sealed class DeviceOptions
         command.Options.Add(DeviceId);
         command.Options.Add(Service);
         command.Options.Add(Trust);
+        command.Options.Add(TrustOnFirstUse);
     }
 }

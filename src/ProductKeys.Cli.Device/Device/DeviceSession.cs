@@ -21,7 +21,13 @@ internal static class DeviceSession
             return new Refusal(ErrorCatalogue.ValidationFailed, "Say which license store to use: --store DIR or --product ID.");
         }
 
-        var license = new DeviceLicense(new LicenseStore(folder), TimeProvider.System, HardwareSource.ForCurrentPlatform());
+        var opened = NewLicense(folder);
+        if (!opened.IsSuccess)
+        {
+            return opened.Refusal;
+        }
+
+        var license = opened.Value;
         var service = parseResult.GetValue(options.Service);
         var deviceId = parseResult.GetValue(options.DeviceId);
         var trustFile = parseResult.GetValue(options.Trust);
@@ -57,7 +63,26 @@ internal static class DeviceSession
         return configured.IsSuccess ? license : configured.Refusal;
     }
 
-    private static Outcome<IReadOnlyList<string>> ReadTrust(FileInfo file)
+    /// <summary>
+    /// The license in <paramref name="folder"/> with this machine's trust: the trust directory's keys when
+    /// it holds any (then the store's pins are not consulted), else the keys pinned in the sealed store.
+    /// </summary>
+    public static Outcome<DeviceLicense> NewLicense(string folder)
+    {
+        var anchors = TrustDirectory.Read();
+        if (!anchors.IsSuccess)
+        {
+            return anchors.Refusal;
+        }
+
+        var store = new LicenseStore(folder);
+        return anchors.Value is { } keys
+            ? new DeviceLicense(store, TimeProvider.System, HardwareSource.ForCurrentPlatform(), keys)
+            : new DeviceLicense(store, TimeProvider.System, HardwareSource.ForCurrentPlatform());
+    }
+
+    /// <summary>Reads PEM public keys from a file or a trust directory's file.</summary>
+    internal static Outcome<IReadOnlyList<string>> ReadTrust(FileInfo file)
     {
         if (!file.Exists)
         {

@@ -2,10 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
-using ProductKeys.Client.Licensing;
 using ProductKeys.Client.Renewal;
 using ProductKeys.Client.Store;
-using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Device;
@@ -21,7 +19,8 @@ internal static class RenewCommand
     {
         var store = new Option<string>("--store") { Description = "License store folder.", Required = true };
         var kms = new KmsClientOptions();
-        var command = new Command("renew", "Do what is due now: renew through the KMS host, retry activation, or nothing; print when the next attempt is due.") { store };
+        var dueNow = new Option<bool>("--due-now") { Description = "Make the next KMS renewal or activation attempt due now (and do nothing else): the next 'pk renew' or 'pk agent' does it." };
+        var command = new Command("renew", "Do what is due now: renew through the KMS host, retry activation, or nothing; print when the next attempt is due.") { store, dueNow };
         kms.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -33,6 +32,22 @@ internal static class RenewCommand
                 return CommandOutput.Refuse(parseResult, renewal.Refusal);
             }
 
+            // The legitimate way to make a renewal due now (the store is sealed: editing it is tampering).
+            if (parseResult.GetValue(dueNow))
+            {
+                var made = renewal.Value.MakeDueNow();
+                if (!made.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, made.Refusal);
+                }
+
+                var directory = new LicenseStore(folder).Directory;
+                Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json)
+                    ? $"{{\"action\":\"MadeDue\",\"store\":\"{JsonEncodedText.Encode(directory)}\"}}"
+                    : $"{directory}: the next renewal is due now: 'pk renew' or 'pk agent' does it.");
+                return 0;
+            }
+
             var attempt = await renewal.Value.RenewIfDueAsync(cancellationToken);
             return Report(parseResult, RenewalReport.From(new LicenseStore(folder).Directory, attempt), attempt.Refusal);
         });
@@ -42,7 +57,13 @@ internal static class RenewCommand
     /// <summary>The renewal schedule of one store, as <c>pk ato</c> would reach its service and KMS host.</summary>
     internal static Outcome<LicenseRenewal> Open(ParseResult parseResult, string folder, KmsClientOptions kms, HttpClient http, Action<RenewalAttempt>? attempted)
     {
-        var license = new DeviceLicense(new LicenseStore(folder), TimeProvider.System, HardwareSource.ForCurrentPlatform());
+        var opened = DeviceSession.NewLicense(folder);
+        if (!opened.IsSuccess)
+        {
+            return opened.Refusal;
+        }
+
+        var license = opened.Value;
         if (!license.Store.Exists)
         {
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{license.Store.Directory} holds no license: install a key there first ('pk ipk KEY --product ID --store {folder}').");

@@ -24,7 +24,8 @@ internal sealed record StatusView(
     string? ActivationCheck = null,
     double? GraceDaysLeft = null,
     DateTimeOffset? NextRenewalDue = null,
-    string? KmsCachedHost = null)
+    string? KmsCachedHost = null,
+    string? Code = null)
 {
     public static StatusView From(DeviceLicenseReport report, string store, bool verbose, DateTimeOffset now)
     {
@@ -34,7 +35,8 @@ internal sealed record StatusView(
             report.Stored.KmsHost, s.RearmsLeft, s.ClockRollbackDetected, s.Message, store,
             GraceDaysLeft: s.GraceEnds is { } ends ? Math.Round(Math.Max(0, (ends - now).TotalDays), 1) : null,
             NextRenewalDue: s.KeyType == Core.Keys.KeyType.KmsClientSetup ? report.Stored.NextRenewalDue ?? now : null,
-            KmsCachedHost: report.Stored.KmsCachedHost);
+            KmsCachedHost: report.Stored.KmsCachedHost,
+            Code: s.Code);
         return verbose
             ? view with
             {

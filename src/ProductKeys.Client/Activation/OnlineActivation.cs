@@ -8,7 +8,7 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.Client.Activation;
 
 /// <summary>
-/// <c>pk ato</c>: pins the publisher keys on first contact when the store trusts none, then either
+/// <c>pk ato</c>: pins the publisher keys on first contact only when asked to (trust on first use, ADR 0019), then either
 /// asks the service (MAK) or the KMS host (KMS client setup key), storing a certificate only after verifying it.
 /// </summary>
 public static class OnlineActivation
@@ -19,20 +19,24 @@ public static class OnlineActivation
     /// <param name="license">The device license.</param>
     /// <param name="client">The service client.</param>
     /// <param name="kms">How to find and reach a KMS host (used for KMS client setup keys).</param>
-    /// <param name="pinned">Called with the key ids when keys were pinned on first contact.</param>
+    /// <param name="pinned">
+    /// Trust on first use: when given, a store that trusts no publisher key pins the keys its service
+    /// publishes and this is called with their key ids (show them to the user); when <c>null</c>, such a
+    /// store is refused with what to do instead (ADR 0019).
+    /// </param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public static async Task<Outcome<DeviceLicenseReport>> ActivateAsync(
         DeviceLicense license, LicensingServiceClient client, KmsClientSettings kms, Action<IReadOnlyList<string>>? pinned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(license);
         ArgumentNullException.ThrowIfNull(client);
-        var loaded = license.Store.Load();
+        var loaded = license.LoadVerified();
         if (!loaded.IsSuccess)
         {
             return loaded.Refusal;
         }
 
-        var stored = loaded.Value;
+        var stored = loaded.Value.License;
         switch (stored.KeyType)
         {
             case null:
@@ -41,8 +45,16 @@ public static class OnlineActivation
                 return new Refusal(ErrorCatalogue.SetupKeyCannotActivate);
         }
 
-        // First contact: a store that trusts no publisher key yet pins the ones its service publishes,
-        // whether it activates with a MAK or checks a KMS host's certificate chain.
+        // First contact: a store that trusts no publisher key yet pins the ones its service publishes
+        // only when the caller asked for trust on first use; otherwise it says how to give trust.
+        if (!license.HasTrust(stored) && pinned is null)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                "This device trusts no publisher key yet, so it cannot check an activation. Either put the publisher's keys in the trust directory " +
+                "(/etc/productkeys/trust/*.pem, owned by root), or export them from a machine you trust ('pk publisher-keys export --service URL --out keys.pem') " +
+                "and run again with --trust keys.pem, or run again with --trust-on-first-use to pin the keys the service publishes now (compare the printed fingerprints with the publisher's).");
+        }
+
         if (!license.HasTrust(stored) && stored.ServiceUrl is { } publisher)
         {
             var pinnedKeys = await PinPublisherKeysAsync(license, client, publisher, cancellationToken).ConfigureAwait(false);

@@ -100,11 +100,13 @@ public static class KmsActivation
 
     private static Outcome<(StoredLicense Stored, LicenseStatus Status)> Prepare(DeviceLicense license)
     {
-        var loaded = license.Store.Load();
-        if (!loaded.IsSuccess)
+        var verified = license.LoadVerified();
+        if (!verified.IsSuccess)
         {
-            return loaded.Refusal;
+            return verified.Refusal;
         }
+
+        Outcome<StoredLicense> loaded = verified.Value.License;
 
         if (loaded.Value.KeyType != KeyType.KmsClientSetup || loaded.Value.ProductId is null)
         {

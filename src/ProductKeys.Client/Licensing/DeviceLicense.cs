@@ -18,7 +18,10 @@ public sealed class DeviceLicense
     private readonly TimeProvider _time;
     private readonly IHardwareSource _hardware;
 
-    /// <summary>Opens the license kept in <paramref name="store"/>, trusting the publisher keys the store lists.</summary>
+    /// <summary>
+    /// Opens the license kept in <paramref name="store"/>, trusting the publisher keys pinned in it — only
+    /// while the store's MAC verifies (a copied or edited list is dropped, ADR 0019).
+    /// </summary>
     public DeviceLicense(LicenseStore store, TimeProvider time, IHardwareSource hardware)
         : this(store, time, hardware, trustAnchors: null)
     {
@@ -33,12 +36,16 @@ public sealed class DeviceLicense
     {
         Store = store ?? throw new ArgumentNullException(nameof(store));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        Monotonic = ReferenceEquals(time, TimeProvider.System) ? MonotonicClock.System : MonotonicClock.From(time);
         _hardware = hardware ?? throw new ArgumentNullException(nameof(hardware));
         TrustAnchors = trustAnchors;
     }
 
     /// <summary>The publisher keys given in code, or <c>null</c> when the store's list is trusted.</summary>
     public TrustedKeySet? TrustAnchors { get; }
+
+    /// <summary>The monotonic clock the high-water mark advances by (tests give a fake one).</summary>
+    internal MonotonicClock Monotonic { get; init; } = MonotonicClock.System;
 
     /// <summary>The store this license lives in.</summary>
     public LicenseStore Store { get; }
@@ -185,6 +192,9 @@ public sealed class DeviceLicense
         {
             Activation = new StoredActivation(ActivationKind.Mak, certificate.ActivationId, certificate.Text, certificate.HardwareId, _time.GetUtcNow(), null),
             OutOfToleranceSince = null,
+            StoreTampered = false,
+            // A signed server time may move the high-water mark (ADR 0019).
+            ClockHighWater = license.ClockHighWater is { } mark && mark > certificate.IssuedAt ? mark : certificate.IssuedAt,
         };
     });
 
@@ -210,7 +220,7 @@ public sealed class DeviceLicense
                 return activation.Refusal;
             }
 
-            var updated = license with { Activation = activation.Value, OutOfToleranceSince = null };
+            var updated = license with { Activation = activation.Value, OutOfToleranceSince = null, StoreTampered = false };
             return alsoChange is null ? updated : alsoChange(updated);
         });
 
@@ -227,13 +237,13 @@ public sealed class DeviceLicense
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
         }
 
-        var loaded = Store.Load();
+        var loaded = LoadVerified();
         if (!loaded.IsSuccess)
         {
             return loaded.Refusal;
         }
 
-        var changed = change(loaded.Value);
+        var changed = change(loaded.Value.License);
         if (!changed.IsSuccess)
         {
             return changed.Refusal;
@@ -243,8 +253,9 @@ public sealed class DeviceLicense
         var clock = new HighWaterTimeProvider(_time, license.ClockHighWater);
         HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
         var (check, detail) = StoredActivationVerifier.Check(license, current, clock, Trust(license));
-        var (status, updated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check);
-        if (updated != loaded.Value && storeLock is not null && Store.Save(updated) is { } refusal && mustPersist)
+        var (status, evaluated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check, Monotonic.Read());
+        var updated = Seal(evaluated);
+        if ((updated != loaded.Value.License || loaded.Value.MustSave) && storeLock is not null && Store.Save(updated) is { } refusal && mustPersist)
         {
             return refusal;
         }
@@ -252,7 +263,52 @@ public sealed class DeviceLicense
         return new DeviceLicenseReport(status, updated, current?.ToString(), check, detail);
     }
 
-    /// <summary>True when certificates can be checked: trust anchors were given, or the store lists keys.</summary>
+    /// <summary>
+    /// Reads the store and checks its MAC. A v2 store whose MAC does not verify is marked tampered: its
+    /// pinned keys are dropped and it is Notification until a fresh activation verifies (never a fresh
+    /// grace). A v1 store (no MAC yet) is read once without its pinned keys, which nothing protected,
+    /// and sealed on this save. <c>MustSave</c>: the file must be rewritten even if nothing else changed.
+    /// </summary>
+    internal Outcome<(StoredLicense License, bool MustSave)> LoadVerified()
+    {
+        var loaded = Store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        var license = loaded.Value;
+        if (!Store.Exists)
+        {
+            return (license, false);
+        }
+
+        if (license.FormatVersion == 1)
+        {
+            return (license with { TrustedKeys = [], Mac = null }, true);
+        }
+
+        if (StoreSeal.Verify(license, SealKey(license)))
+        {
+            return (license, false);
+        }
+
+        return (license with
+        {
+            StoreTampered = true,
+            TrustedKeys = [],
+            InstalledAt = DateTimeOffset.UnixEpoch,
+            GraceStartedAt = DateTimeOffset.UnixEpoch,
+            Mac = null,
+        }, true);
+    }
+
+    /// <summary>The license with its MAC, as it is written.</summary>
+    internal StoredLicense Seal(StoredLicense license) => StoreSeal.Seal(license, SealKey(license));
+
+    private byte[] SealKey(StoredLicense license) => StoreSeal.DeriveKey(StoreSeal.Identity(license, _hardware), license.ProductId);
+
+    /// <summary>True when certificates can be checked: trust anchors were given, or the store pins keys.</summary>
     internal bool HasTrust(StoredLicense license) => TrustAnchors is not null || license.TrustedKeys.Count > 0;
 
     /// <summary>The keys certificates are verified against: the anchors when given, else the store's list.</summary>

@@ -10,17 +10,30 @@ namespace ProductKeys.Client.Licensing;
 /// </summary>
 internal static class LicenseEvaluator
 {
-    public static (LicenseStatus Status, StoredLicense Updated) Evaluate(StoredLicense license, DateTimeOffset now, ActivationCheck check)
+    /// <param name="license">The stored facts.</param>
+    /// <param name="now">The wall clock's reading.</param>
+    /// <param name="check">Whether the stored activation holds.</param>
+    /// <param name="monotonic">This boot's id and monotonic milliseconds (ADR 0019).</param>
+    public static (LicenseStatus Status, StoredLicense Updated) Evaluate(
+        StoredLicense license, DateTimeOffset now, ActivationCheck check, (string? BootId, long Milliseconds) monotonic)
     {
         var highWater = license.ClockHighWater;
         var rolledBack = highWater is { } seen && now < seen - LicensePolicy.ClockRollbackTolerance;
         // Timers run on the latest time ever seen, so moving the clock back never extends grace.
         var effectiveNow = highWater is { } hw && hw > now ? hw : now;
-        var updated = license with
+        var updated = AdvanceHighWater(license, now, monotonic) with
         {
-            ClockHighWater = effectiveNow,
             ClockRollbackDetected = license.ClockRollbackDetected || rolledBack,
         };
+
+        if (updated.StoreTampered && !(updated.Activation is not null && check == ActivationCheck.Holds
+            && (updated.Activation.Expires is not { } until || effectiveNow < until)))
+        {
+            var tampered = Status(updated, LicenseState.Notification, null, null,
+                "STORE_TAMPERED: the license store was changed outside ProductKeys, so its grace period and pinned keys are not believed: activate the product ('pk ato').")
+                with { Code = "STORE_TAMPERED" };
+            return (tampered, updated);
+        }
 
         if (updated.Key is null)
         {
@@ -56,6 +69,31 @@ internal static class LicenseEvaluator
         return effectiveNow < graceEnds
             ? (Status(updated, LicenseState.InitialGrace, null, graceEnds, $"The product is not activated yet: {activateHow} before {graceEnds:yyyy-MM-dd}."), updated)
             : (Status(updated, LicenseState.Notification, null, null, $"The grace period is over: {activateHow}."), updated);
+    }
+
+    /// <summary>
+    /// The persisted high-water mark moves only by time a monotonic clock saw pass on this boot, never
+    /// to a single wall-clock reading: min(now, mark + monotonic elapsed). A new boot (or no reference)
+    /// keeps the mark and records a reference; a store without a mark takes the first reading.
+    /// </summary>
+    internal static StoredLicense AdvanceHighWater(StoredLicense license, DateTimeOffset now, (string? BootId, long Milliseconds) monotonic)
+    {
+        if (license.ClockHighWater is not { } mark)
+        {
+            return license with { ClockHighWater = now, ClockBootId = monotonic.BootId, ClockMonotonicMs = monotonic.Milliseconds };
+        }
+
+        if (monotonic.BootId is null || monotonic.BootId != license.ClockBootId
+            || license.ClockMonotonicMs is not { } reference || monotonic.Milliseconds < reference)
+        {
+            return license with { ClockBootId = monotonic.BootId, ClockMonotonicMs = monotonic.Milliseconds };
+        }
+
+        var elapsedBound = mark + TimeSpan.FromMilliseconds(monotonic.Milliseconds - reference);
+        var advanced = now < elapsedBound ? now : elapsedBound;
+        return advanced > mark
+            ? license with { ClockHighWater = advanced, ClockMonotonicMs = monotonic.Milliseconds }
+            : license;
     }
 
     /// <summary>Rearms left for this key type: unlimited for KMS clients, 3 otherwise.</summary>

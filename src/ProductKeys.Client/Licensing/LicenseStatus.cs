@@ -25,4 +25,7 @@ public sealed record LicenseStatus(
 {
     /// <summary>True when the product should remind the user to activate.</summary>
     public bool ShouldRemindUser => State is LicenseState.InitialGrace or LicenseState.OutOfToleranceGrace or LicenseState.Notification;
+
+    /// <summary>The catalogue code behind a Notification that is not plain expiry, e.g. <c>STORE_TAMPERED</c>; else <c>null</c>.</summary>
+    public string? Code { get; init; }
 }

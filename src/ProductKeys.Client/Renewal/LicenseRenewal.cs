@@ -44,6 +44,13 @@ public sealed class LicenseRenewal : IAsyncDisposable
     /// <summary>Called after every pass of <see cref="RunAsync"/>, with <see cref="RenewalAttempt.NextAttempt"/> set.</summary>
     public Action<RenewalAttempt>? Attempted { get; init; }
 
+    /// <summary>Makes the next KMS renewal or activation attempt due now (<c>pk renew --due-now</c>); nothing else.</summary>
+    public Outcome<LicenseStatus> MakeDueNow()
+    {
+        var made = _license.Configure(l => l with { NextRenewalDue = null });
+        return made.IsSuccess ? made.Value.Status : made.Refusal;
+    }
+
     /// <summary>Does whatever is due now: nothing (no network traffic), a KMS activation or renewal, or a MAK activation retry.</summary>
     public async Task<RenewalAttempt> RenewIfDueAsync(CancellationToken cancellationToken = default)
     {

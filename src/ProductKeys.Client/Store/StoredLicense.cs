@@ -3,13 +3,14 @@ using ProductKeys.Core.Keys;
 namespace ProductKeys.Client.Store;
 
 /// <summary>
-/// Everything a device remembers about one product's license (file format v1, docs/formats/license-store-v1.md).
+/// Everything a device remembers about one product's license (file format v2, docs/formats/license-store-v2.md;
+/// v1 stores are read once and sealed on the first save).
 /// Immutable: every change produces a new value that the store writes atomically.
 /// </summary>
 public sealed record StoredLicense
 {
     /// <summary>File format version.</summary>
-    public int FormatVersion { get; init; } = 1;
+    public int FormatVersion { get; init; } = 2;
 
     /// <summary>The product id in the publisher's catalog.</summary>
     public string? ProductId { get; init; }
@@ -29,7 +30,10 @@ public sealed record StoredLicense
     /// <summary>KMS host pinned with <c>pk skms</c>, as host[:port].</summary>
     public string? KmsHost { get; init; }
 
-    /// <summary>Publisher public keys this store trusts, PEM.</summary>
+    /// <summary>
+    /// Publisher public keys pinned in this store (PEM) by an explicit <c>--trust FILE</c> or
+    /// <c>--trust-on-first-use</c>; believed only while the store's MAC verifies.
+    /// </summary>
     public IReadOnlyList<string> TrustedKeys { get; init; } = [];
 
     /// <summary>When the key was first installed (starts initial grace).</summary>
@@ -46,6 +50,15 @@ public sealed record StoredLicense
 
     /// <summary>The latest time this device has seen; the clock may not go back past it.</summary>
     public DateTimeOffset? ClockHighWater { get; init; }
+
+    /// <summary>The boot (Linux boot_id) whose monotonic clock <see cref="ClockMonotonicMs"/> was read on.</summary>
+    public string? ClockBootId { get; init; }
+
+    /// <summary>Milliseconds on that boot's monotonic clock when <see cref="ClockHighWater"/> was last confirmed.</summary>
+    public long? ClockMonotonicMs { get; init; }
+
+    /// <summary>True once the store was found edited outside ProductKeys (its MAC did not verify): <c>STORE_TAMPERED</c>.</summary>
+    public bool StoreTampered { get; init; }
 
     /// <summary>True once the clock was seen going back past <see cref="ClockHighWater"/>.</summary>
     public bool ClockRollbackDetected { get; init; }
@@ -70,4 +83,7 @@ public sealed record StoredLicense
 
     /// <summary>KMS: when the next activation attempt or renewal is due; <c>null</c>: now.</summary>
     public DateTimeOffset? NextRenewalDue { get; init; }
+
+    /// <summary>HMAC-SHA256 over the rest of the store (docs/formats/license-store-v2.md), lower-case hex.</summary>
+    public string? Mac { get; init; }
 }

@@ -86,6 +86,12 @@ public static class ErrorCatalogue
     /// <summary>A CAL pack's mode differs from the packs already on the CAL server.</summary>
     public static readonly ErrorCode CalModeMismatch = new("CAL_MODE_MISMATCH", 409, 34,
         "This CAL pack's mode (per user or per device) differs from the packs on this CAL server: install it on a CAL server of its mode.");
+    /// <summary>The license store was changed outside ProductKeys: its MAC does not verify (ADR 0019).</summary>
+    public static readonly ErrorCode StoreTampered = new("STORE_TAMPERED", 409, 35,
+        "The license store was changed outside ProductKeys: its grace period is not believed; activate the product ('pk ato').");
+    /// <summary>The trust directory may be changed by someone other than root or this user.</summary>
+    public static readonly ErrorCode TrustDirUnsafe = new("TRUST_DIR_UNSAFE", 400, 36,
+        "The trust directory must be owned by root (or you) and not writable by group or others: fix it with 'chown root' and 'chmod go-w'.");
 
     // General
     /// <summary>The request is not valid input.</summary>
@@ -157,7 +163,7 @@ public static class ErrorCatalogue
         KmsHostNotActivated, KmsProductNotCovered, KmsUnreachable, ClockSkew, HardwareOutOfTolerance,
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
-        CalPackNotInstalled, CalModeMismatch,
+        CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
         UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,

@@ -49,7 +49,7 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         var store = Path.Combine(_folder, "device");
         var mak = await MakAsync("contoso-server-device-cal");
         Assert.Equal(0, (await Pk.RunAsync("ipk", mak, "--product", "contoso-server-device-cal", "--store", store, "--device-id", "cal-pc", "--service", server.Url)).ExitCode);
-        var ato = await Pk.RunAsync("ato", "--store", store, "--json");
+        var ato = await Pk.RunAsync("ato", "--store", store, "--trust-on-first-use", "--json");
         Assert.Equal(ErrorCatalogue.KeyWrongUse.ExitCode, ato.ExitCode);
     }
 

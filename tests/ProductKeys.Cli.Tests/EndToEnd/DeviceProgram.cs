@@ -32,11 +32,13 @@ public sealed class DeviceProgram
         }
     }
 
-    internal Task<EndToEnd.Pk.Result> RunAsync(params string[] args)
+    internal Task<EndToEnd.Pk.Result> RunAsync(params string[] args) => RunAsync(null, args);
+
+    internal Task<EndToEnd.Pk.Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         if (this == Pk)
         {
-            return EndToEnd.Pk.RunAsync(args);
+            return EndToEnd.Pk.RunAsync(environment, args);
         }
 
         var start = new ProcessStartInfo(NativePath)
@@ -49,6 +51,11 @@ public sealed class DeviceProgram
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         return EndToEnd.Pk.RunAsync(start, $"pk-device {string.Join(' ', args)}");

@@ -33,7 +33,7 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         {
             Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(i), "--device-id", $"kms-device-{i}", "--service", server.Url)).ExitCode);
             Assert.Equal(0, (await Device.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(i))).ExitCode);
-            var ato = await Device.RunAsync("ato", "--store", Store(i), "--json");
+            var ato = await Device.RunAsync("ato", "--store", Store(i), "--trust-on-first-use", "--json");
             if (i < 5)
             {
                 Assert.Equal(ErrorCatalogue.KmsCountInsufficient.ExitCode, ato.ExitCode);
@@ -46,7 +46,7 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
 
         for (var i = 1; i <= 5; i++)
         {
-            var status = await Device.RunAsync("ato", "--store", Store(i), "--json");
+            var status = await Device.RunAsync("ato", "--store", Store(i), "--trust-on-first-use", "--json");
             Assert.True(status.ExitCode == 0, status.ToString());
             Assert.Equal("Licensed", status.Json.GetProperty("state").GetString());
             var expires = status.Json.GetProperty("expires").GetDateTimeOffset();
@@ -58,7 +58,7 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         using (var dns = await Client.Tests.Kms.DnsmasqServer.StartAsync([$"{srv},localhost,{port},10,100"], srv, TestContext.Current.CancellationToken))
         {
             Assert.Equal(0, (await Device.RunAsync("ipk", clientKey, "--product", Product, "--store", Store(6), "--device-id", "kms-device-6", "--service", server.Url)).ExitCode);
-            var discovered = await Device.RunAsync("ato", "--store", Store(6), "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
+            var discovered = await Device.RunAsync("ato", "--store", Store(6), "--trust-on-first-use", "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
             Assert.True(discovered.ExitCode == 0, discovered.ToString());
             Assert.Equal("Licensed", discovered.Json.GetProperty("state").GetString());
             Assert.Equal($"localhost:{port}", (await Device.RunAsync("dlv", "--store", Store(6), "--json")).Json.GetProperty("kmsCachedHost").GetString());
@@ -117,7 +117,7 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
             .Single(p => p.GetProperty("id").GetString() == "contoso-desktop").GetProperty("kmsClientSetupKey").GetString()!;
         Assert.Equal(0, (await Pk.RunAsync("ipk", desktopKey, "--product", Product, "--store", Store(1), "--device-id", "wrong-key-device", "--service", server.Url)).ExitCode);
         Assert.Equal(0, (await Pk.RunAsync("skms", $"127.0.0.1:{port}", "--store", Store(1))).ExitCode);
-        var ato = await Pk.RunAsync("ato", "--store", Store(1), "--json");
+        var ato = await Pk.RunAsync("ato", "--store", Store(1), "--trust-on-first-use", "--json");
         Assert.True(ato.ExitCode == ErrorCatalogue.KeyNotForProduct.ExitCode, ato.ToString());
         Assert.Equal(ErrorCatalogue.KeyNotForProduct.Code, ato.Json.GetProperty("error").GetProperty("code").GetString());
 

@@ -23,7 +23,7 @@ public abstract class MakEndToEndTests(DemoServerFixture server) : IClassFixture
         {
             var installed = await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(i), "--service", server.Url, "--device-id", $"device-{i}");
             Assert.True(installed.ExitCode == 0, installed.ToString());
-            var activated = await Device.RunAsync("ato", "--store", Store(i), "--json");
+            var activated = await Device.RunAsync("ato", "--store", Store(i), "--trust-on-first-use", "--json");
             Assert.True(activated.ExitCode == 0, activated.ToString());
             Assert.Equal("Licensed", activated.Json.GetProperty("state").GetString());
         }
@@ -35,11 +35,11 @@ public abstract class MakEndToEndTests(DemoServerFixture server) : IClassFixture
         Assert.Equal(15, await UsedAsync(key));
 
         await Device.RunAsync("ipk", key, "--product", Product, "--store", Store(16), "--service", server.Url, "--device-id", "device-16");
-        var refused = await Device.RunAsync("ato", "--store", Store(16), "--json");
+        var refused = await Device.RunAsync("ato", "--store", Store(16), "--trust-on-first-use", "--json");
         Assert.Equal(ErrorCatalogue.MakLimitReached.ExitCode, refused.ExitCode);
         Assert.Equal("MAK_LIMIT_REACHED", refused.Json.GetProperty("error").GetProperty("code").GetString());
 
-        var again = await Device.RunAsync("ato", "--store", Store(1), "--json");
+        var again = await Device.RunAsync("ato", "--store", Store(1), "--trust-on-first-use", "--json");
         Assert.Equal("Licensed", again.Json.GetProperty("state").GetString());
         Assert.Equal(15, await UsedAsync(key));
 

@@ -6,7 +6,7 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// <summary>
 /// Devices renew by themselves: 'pk renew' does what is due with nobody typing 'pk ato', and
 /// 'pk agent' keeps stores renewed until SIGTERM. Real 'pk server --demo', real KMS host.
-/// A renewal is made due now by moving the store's nextRenewalDue into the past.
+/// A renewal is made due now with 'pk renew --due-now' (the store is sealed: editing it is tampering).
 /// </summary>
 public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
@@ -24,7 +24,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         Assert.Equal("NothingDue", early.Json.GetProperty("action").GetString());
         Assert.True(early.Json.GetProperty("nextDue").GetDateTimeOffset() > TimeProvider.System.GetUtcNow().AddDays(6));
 
-        KmsHostWithDevices.MakeRenewalDue(_kms.Store(1));
+        await KmsHostWithDevices.MakeRenewalDueAsync(_kms.Store(1));
         var renewed = await Pk.RunAsync("renew", "--store", _kms.Store(1), "--json");
         Assert.True(renewed.ExitCode == 0, renewed.ToString());
         Assert.Equal("Renewed", renewed.Json.GetProperty("action").GetString());
@@ -43,7 +43,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         _kms = await KmsHostWithDevices.StartAsync(server, _folder);
         await _kms.ActivateDevicesAsync(server, 1);   // below the threshold: not activated yet
 
-        KmsHostWithDevices.MakeRenewalDue(_kms.Store(1));
+        await KmsHostWithDevices.MakeRenewalDueAsync(_kms.Store(1));
         var retried = await Pk.RunAsync("renew", "--store", _kms.Store(1), "--json");
         Assert.Equal(ErrorCatalogue.KmsCountInsufficient.ExitCode, retried.ExitCode);
         Assert.Equal("Failed", retried.Json.GetProperty("action").GetString());
@@ -57,7 +57,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         var store = Path.Combine(_folder, "mak");
         var mak = await KmsHostWithDevices.KeyOfTypeAsync(server, "Mak");
         Assert.Equal(0, (await Pk.RunAsync("ipk", mak, "--product", KmsHostWithDevices.Product, "--store", store, "--device-id", "renew-mak-1", "--service", server.Url)).ExitCode);
-        Assert.Equal(0, (await Pk.RunAsync("ato", "--store", store)).ExitCode);
+        Assert.Equal(0, (await Pk.RunAsync("ato", "--store", store, "--trust-on-first-use")).ExitCode);
 
         var renew = await Pk.RunAsync("renew", "--store", store, "--json");
         Assert.True(renew.ExitCode == 0, renew.ToString());
@@ -70,7 +70,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
     {
         _kms = await KmsHostWithDevices.StartAsync(server, _folder);
         await _kms.ActivateDevicesAsync(server, 5);
-        KmsHostWithDevices.MakeRenewalDue(_kms.Store(2));
+        await KmsHostWithDevices.MakeRenewalDueAsync(_kms.Store(2));
 
         using var agent = Process.Start(Pk.StartInfo(null, "agent", "--store", _kms.Store(2), "--store", _kms.Store(3)))!;
         try

@@ -71,7 +71,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
 
             for (var device = 1; device <= 4; device++)
             {
-                var retry = await PkProcess.RunAsync("ato", "--store", Store(device), "--json");
+                var retry = await PkProcess.RunAsync("ato", "--store", Store(device), "--trust-on-first-use", "--json");
                 Assert.True(retry.ExitCode == 0, retry.ToString());
             }
 
@@ -121,7 +121,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
             var store = Store(1);
             var clientKey = ProductKey.Derive(KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
             Assert.Equal(0, (await PkProcess.RunAsync("ipk", clientKey, "--product", Product, "--store", store, "--device-id", "dns-device", "--trust", trust)).ExitCode);
-            var activated = await PkProcess.RunAsync("ato", "--store", store, "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
+            var activated = await PkProcess.RunAsync("ato", "--store", store, "--trust-on-first-use", "--kms-domain", "corp.test", "--dns-server", dns.EndPoint.ToString(), "--json");
             Assert.True(activated.ExitCode == 0, activated.ToString());
             Assert.Equal("Licensed", activated.Json.GetProperty("state").GetString());
 
@@ -341,6 +341,6 @@ public sealed partial class KmsEndToEndTests : IDisposable
         Assert.True(installed.ExitCode == 0, installed.ToString());
         var pinned = await PkProcess.RunAsync("skms", $"127.0.0.1:{port}", "--store", store);
         Assert.True(pinned.ExitCode == 0, pinned.ToString());
-        return await PkProcess.RunAsync("ato", "--store", store, "--json");
+        return await PkProcess.RunAsync("ato", "--store", store, "--trust-on-first-use", "--json");
     }
 }

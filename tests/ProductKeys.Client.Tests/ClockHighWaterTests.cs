@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client.Tests;
+
+/// <summary>Issue 13 item 1: one skewed reading must not age the store (ADR 0019).</summary>
+public sealed class ClockHighWaterTests : IDisposable
+{
+    private const string Product = "desktop";
+    private static readonly string Mak = ProductKey.Derive(KeyType.Mak, 5, 9, new byte[32]).ToString();
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-clock-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeMonotonic _monotonic = new();
+    private readonly SigningKey _publisher = SigningKey.Generate();
+    private readonly DeviceLicense _license;
+
+    public ClockHighWaterTests()
+    {
+        _license = new DeviceLicense(new LicenseStore(_folder), _clock, new FakeHardware()) { Monotonic = _monotonic };
+        _license.Configure(l => l with { TrustedKeys = [_publisher.PublicKey.ToPem()] });
+        _license.InstallKey(Mak, Product);
+    }
+
+    [Fact]
+    public void A_status_read_under_a_clock_40_days_ahead_does_not_age_the_store()
+    {
+        var start = _clock.GetUtcNow();
+        var skewed = new FakeTimeProvider(start.AddDays(40));
+        var underSkew = new DeviceLicense(new LicenseStore(_folder), skewed, new FakeHardware()) { Monotonic = _monotonic };
+        _monotonic.Milliseconds += 1_000;   // one second really passed
+        Assert.Equal(LicenseState.Notification, underSkew.Status().Value.Status.State);   // that reading itself says so...
+
+        var report = _license.Status().Value;   // ...but back on the right clock nothing stuck
+        Assert.Equal(LicenseState.InitialGrace, report.Status.State);
+        Assert.False(report.Status.ClockRollbackDetected);
+        Assert.InRange(report.Stored.ClockHighWater!.Value, start, start.AddSeconds(1));
+    }
+
+    [Fact]
+    public void The_mark_advances_by_monotonic_time_and_rollback_past_it_is_detected()
+    {
+        _clock.Advance(TimeSpan.FromDays(5));
+        _monotonic.Milliseconds += (long)TimeSpan.FromDays(5).TotalMilliseconds;
+        Assert.Equal(_clock.GetUtcNow(), _license.Status().Value.Stored.ClockHighWater);
+
+        var back = new DeviceLicense(new LicenseStore(_folder), new FakeTimeProvider(_clock.GetUtcNow().AddDays(-3)), new FakeHardware()) { Monotonic = _monotonic };
+        Assert.True(back.Status().Value.Status.ClockRollbackDetected);
+    }
+
+    [Fact]
+    public void A_new_boot_keeps_the_mark_and_a_signed_server_time_moves_it()
+    {
+        var start = _clock.GetUtcNow();
+        _monotonic.BootId = "boot-2";
+        _clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(start, _license.Status().Value.Stored.ClockHighWater);
+
+        var certificate = ActivationCertificate.Issue(new ArtifactSigner(_publisher, _clock), "act-1", Product, "key-1", Mak[^5..],
+            _license.CurrentHardwareId().Value.ToString()).Text;
+        Assert.Equal(_clock.GetUtcNow(), _license.ApplyCertificate(certificate).Value.Stored.ClockHighWater);
+    }
+
+    public void Dispose()
+    {
+        _publisher.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private sealed class FakeMonotonic : MonotonicClock
+    {
+        public string? BootId { get; set; } = "boot-1";
+
+        public long Milliseconds { get; set; } = 1_000_000;
+
+        public override (string? BootId, long Milliseconds) Read() => (BootId, Milliseconds);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client.Tests;
+
+/// <summary>Issue 13 item 1: a store that cannot be talked into Licensed, or back into a fresh grace (ADR 0019).</summary>
+public sealed class StoreSealTests : IDisposable
+{
+    private const string Product = "desktop";
+    private static readonly byte[] Secret = new byte[32];
+    private static readonly string Mak = ProductKey.Derive(KeyType.Mak, 5, 9, Secret).ToString();
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-seal-").FullName;
+    private readonly string _attackerFolder = Directory.CreateTempSubdirectory("pk-seal-attacker-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeHardware _hardware = new();
+    private readonly SigningKey _publisher = SigningKey.Generate();
+    private readonly SigningKey _attacker = SigningKey.Generate();
+
+    private string StorePath => Path.Combine(_folder, "license.json");
+
+    [Fact]
+    public void Another_servers_trusted_keys_and_activation_copied_into_the_store_are_not_Licensed()
+    {
+        var real = Pinned(_folder, _publisher);
+        Assert.True(real.InstallKey(Mak, Product).IsSuccess);
+
+        // The attacker activates the same key on their own server, for this device, then copies its pin and activation over.
+        var fake = Pinned(_attackerFolder, _attacker);
+        fake.InstallKey(Mak, Product);
+        var applied = fake.ApplyCertificate(Certificate(_attacker, fake.CurrentHardwareId().Value.ToString()));
+        Assert.Equal(LicenseState.Licensed, applied.Value.Status.State);
+        var stolen = JsonNode.Parse(File.ReadAllText(Path.Combine(_attackerFolder, "license.json")))!;
+        var json = JsonNode.Parse(File.ReadAllText(StorePath))!;
+        json["trustedKeys"] = stolen["trustedKeys"]!.DeepClone();
+        json["activation"] = stolen["activation"]!.DeepClone();
+        File.WriteAllText(StorePath, json.ToJsonString());
+
+        var report = real.Status().Value;
+        Assert.NotEqual(LicenseState.Licensed, report.Status.State);
+        Assert.Equal(LicenseState.Notification, report.Status.State);
+        Assert.Equal("STORE_TAMPERED", report.Status.Code);
+        Assert.Equal(ActivationCheck.Invalid, report.Check);
+        Assert.Contains("SIGNATURE_INVALID", report.CheckDetail, StringComparison.Ordinal);
+        Assert.Empty(report.Stored.TrustedKeys);
+    }
+
+    [Fact]
+    public void Editing_grace_and_rearms_of_an_expired_device_gives_STORE_TAMPERED_not_a_fresh_grace()
+    {
+        var license = Pinned(_folder, _publisher);
+        license.InstallKey(Mak, Product);
+        _clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(LicenseState.Notification, license.Status().Value.Status.State);
+
+        var json = JsonNode.Parse(File.ReadAllText(StorePath))!;
+        json["graceStartedAt"] = _clock.GetUtcNow().ToString("O");
+        json["installedAt"] = _clock.GetUtcNow().ToString("O");
+        json["rearmsUsed"] = 0;
+        File.WriteAllText(StorePath, json.ToJsonString());
+
+        var status = license.Status().Value.Status;
+        Assert.Equal(LicenseState.Notification, status.State);
+        Assert.Equal("STORE_TAMPERED", status.Code);
+        // Sticky: the next read, and a reinstall or rearm, do not bring grace back.
+        Assert.Equal("STORE_TAMPERED", license.Status().Value.Status.Code);
+        Assert.Equal(LicenseState.Notification, license.InstallKey(Mak, Product).Value.Status.State);
+        Assert.Equal(LicenseState.Notification, license.Rearm().Value.Status.State);
+
+        // The way out: pin the publisher's keys again explicitly and activate; a verified activation clears it.
+        license.Configure(l => l with { TrustedKeys = [_publisher.PublicKey.ToPem()] });
+        var activated = license.ApplyCertificate(Certificate(_publisher, license.CurrentHardwareId().Value.ToString()));
+        Assert.Equal(LicenseState.Licensed, activated.Value.Status.State);
+        Assert.Null(activated.Value.Status.Code);
+    }
+
+    [Fact]
+    public void A_store_copied_to_another_machine_is_tampered()
+    {
+        var license = Pinned(_folder, _publisher);
+        license.InstallKey(Mak, Product);
+        var otherMachine = new FakeHardware();
+        otherMachine.Components = otherMachine.Components with { MachineId = "machine-2" };
+        var copied = new DeviceLicense(new LicenseStore(_folder), _clock, otherMachine);
+        Assert.Equal("STORE_TAMPERED", copied.Status().Value.Status.Code);
+    }
+
+    [Fact]
+    public void An_unsealed_v1_store_is_read_once_without_its_pins_and_sealed_on_save()
+    {
+        File.WriteAllText(StorePath, $$"""
+            { "formatVersion": 1, "productId": "{{Product}}", "key": "{{Mak}}", "keyType": "Mak",
+              "trustedKeys": [ {{System.Text.Json.JsonSerializer.Serialize(_attacker.PublicKey.ToPem())}} ],
+              "installedAt": "2026-02-20T00:00:00+00:00", "graceStartedAt": "2026-02-20T00:00:00+00:00", "rearmsUsed": 1 }
+            """);
+        var license = new DeviceLicense(new LicenseStore(_folder), _clock, _hardware);
+        var report = license.Status().Value;
+        Assert.Equal(LicenseState.InitialGrace, report.Status.State);
+        Assert.Null(report.Status.Code);
+        Assert.Empty(report.Stored.TrustedKeys);
+        var written = JsonNode.Parse(File.ReadAllText(StorePath))!;
+        Assert.Equal(2, written["formatVersion"]!.GetValue<int>());
+        Assert.Equal(64, written["mac"]!.GetValue<string>().Length);
+        Assert.Equal(1, written["rearmsUsed"]!.GetValue<int>());
+        Assert.Null(license.Status().Value.Status.Code);
+    }
+
+    [Fact]
+    public void The_mac_matches_the_documented_test_vector()
+    {
+        // docs/formats/license-store-v2.md, "Test vector".
+        var key = StoreSeal.DeriveKey("device-id:vector-device", "vector-product");
+        var license = new StoredLicense
+        {
+            ProductId = "vector-product",
+            DeviceId = "vector-device",
+            InstalledAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            GraceStartedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            RearmsUsed = 1,
+        };
+        var sealedLicense = StoreSeal.Seal(license, key);
+        Assert.Equal(VectorKey, Convert.ToHexStringLower(key));
+        Assert.Equal(VectorMac, sealedLicense.Mac);
+        Assert.True(StoreSeal.Verify(sealedLicense, key));
+        Assert.False(StoreSeal.Verify(sealedLicense with { RearmsUsed = 0 }, key));
+    }
+
+    [Fact]
+    public void Product_trust_anchors_ignore_keys_pinned_in_a_sealed_store()
+    {
+        var pinnedByAttacker = Pinned(_folder, _attacker);
+        pinnedByAttacker.InstallKey(Mak, Product);
+        var product = new DeviceLicense(new LicenseStore(_folder), _clock, _hardware, new TrustedKeySet(_publisher.PublicKey));
+        var applied = product.ApplyCertificate(Certificate(_attacker, product.CurrentHardwareId().Value.ToString()));
+        Assert.Equal("SIGNATURE_INVALID", applied.Refusal?.Code);
+    }
+
+    public void Dispose()
+    {
+        _publisher.Dispose();
+        _attacker.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        Directory.Delete(_attackerFolder, recursive: true);
+    }
+
+    internal const string VectorKey = "07f83adcb60e75f6a80f9e8f4f2e4e43dd947143d8fa82e7e6ede53f47352503";
+    internal const string VectorMac = "84c8c15797add50e674cb28b820e9ad6eb16ac78439767e2127b6220853ce88b";
+
+    private DeviceLicense Pinned(string folder, SigningKey publisher)
+    {
+        var license = new DeviceLicense(new LicenseStore(folder), _clock, _hardware);
+        Assert.True(license.Configure(l => l with { TrustedKeys = [publisher.PublicKey.ToPem()] }).IsSuccess);
+        return license;
+    }
+
+    private string Certificate(SigningKey key, string hardwareId) =>
+        ActivationCertificate.Issue(new ArtifactSigner(key, _clock), "act-1", Product, "key-1", Mak[^5..], hardwareId).Text;
+}
