@@ -5,7 +5,8 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The CAL story through the real binaries (docs/product.md §5): pk server --demo → pk cal-server install-pack
-/// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report; the
+/// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report → report --signed →
+/// pk usage upload → pk usage list (replayed and edited reports refused); the
 /// device CAL MAK is refused on the same server (one mode per server) and on a device.
 /// </summary>
 public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
@@ -41,6 +42,33 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.True(report.ExitCode == 0, report.ToString());
         var mode = report.Json.GetProperty("modes")[0];
         Assert.Equal((500, 500, 1), (mode.GetProperty("purchased").GetInt32(), mode.GetProperty("installed").GetInt32(), mode.GetProperty("issued").GetInt32()));
+
+        // The signed usage report goes to the licensing service, which shows it to the account's key viewers.
+        var file = Path.Combine(_folder, "usage.pka");
+        var signed = await Pk.RunAsync("cal-server", "report", "--data", data, "--signed", "--out", file, "--json");
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        var token = server.Token("billing-contributor");
+        var uploaded = await Pk.RunAsync("usage", "upload", file, "--service", server.Url, "--token", token, "--json");
+        Assert.True(uploaded.ExitCode == 0, uploaded.ToString());
+        var account = uploaded.Json.GetProperty("billingAccountId").GetString()!;
+        var listed = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var shown = Assert.Single(listed.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == installed.Json.GetProperty("serverId").GetString());
+        var line = shown.GetProperty("lines")[0];
+        Assert.Equal(("contoso-server-cal", "PerUser", 500, 500, 1),
+            (line.GetProperty("product").GetString(), line.GetProperty("mode").GetString(), line.GetProperty("purchased").GetInt32(), line.GetProperty("installed").GetInt32(), line.GetProperty("used").GetInt32()));
+
+        // The same file again is a replay; an edited copy does not verify; nothing of either is stored.
+        var replay = await Pk.RunAsync("usage", "upload", file, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(ErrorCatalogue.Conflict.ExitCode, replay.ExitCode);
+        var text = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
+        var edited = Path.Combine(_folder, "edited.pka");
+        await File.WriteAllTextAsync(edited, text[..^10] + (text[^10] == 'A' ? 'B' : 'A') + text[^9..], TestContext.Current.CancellationToken);
+        var tampered = await Pk.RunAsync("usage", "upload", edited, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(ErrorCatalogue.SignatureInvalid.ExitCode, tampered.ExitCode);
+        Assert.Contains("SIGNATURE_INVALID", tampered.ToString(), StringComparison.Ordinal);
+        var after = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(shown.GetProperty("reportId").GetString(), Assert.Single(after.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == shown.GetProperty("serverId").GetString()).GetProperty("reportId").GetString());
     }
 
     [Fact]
