@@ -7,6 +7,7 @@ using ProductKeys.AdminApi.Catalog;
 using ProductKeys.AdminApi.Identity;
 using ProductKeys.AdminApi.Keys;
 using ProductKeys.AdminApi.Orders;
+using ProductKeys.AdminApi.Usage;
 using ProductKeys.Core.Contracts;
 
 namespace ProductKeys.AdminApi;
@@ -56,4 +57,8 @@ namespace ProductKeys.AdminApi;
 [JsonSerializable(typeof(OfflineActivationBatch))]
 [JsonSerializable(typeof(OfflineActivationResults))]
 [JsonSerializable(typeof(PublisherKeysResponse))]
+[JsonSerializable(typeof(UsageReportUpload))]
+[JsonSerializable(typeof(UsageReportResponse))]
+[JsonSerializable(typeof(List<UsageReportResponse>))]
+[JsonSerializable(typeof(List<UsageLineResponse>))]
 public sealed partial class AdminApiJsonContext : JsonSerializerContext;

@@ -32,6 +32,7 @@ internal static class PkCommand
         AdminKeyCommands.AddTo(root);
         MakCommands.AddTo(root);
         AuditCommands.AddTo(root);
+        UsageCommands.AddTo(root);
         root.Subcommands.Add(PublisherKeysCommand.Create());
         root.Subcommands.Add(KmsHostCommands.Create());
         root.Subcommands.Add(CalServerCommands.Create());

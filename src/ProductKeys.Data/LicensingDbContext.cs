@@ -9,6 +9,7 @@ using ProductKeys.Data.Keys;
 using ProductKeys.Data.Orders;
 using ProductKeys.Data.Secrets;
 using ProductKeys.Data.Throttles;
+using ProductKeys.Data.Usage;
 
 namespace ProductKeys.Data;
 
@@ -49,6 +50,8 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<KmsHostActivation> KmsHostActivations => Set<KmsHostActivation>();
 
     public DbSet<CalPackInstallation> CalPackInstallations => Set<CalPackInstallation>();
+
+    public DbSet<StoredUsageReport> UsageReports => Set<StoredUsageReport>();
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -168,6 +171,16 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(a => new { a.KeyId, a.ServerId }).IsUnique();
             e.HasIndex(a => a.ServerId);
             e.HasOne<IssuedKey>().WithMany().HasForeignKey(a => a.KeyId);
+        });
+        modelBuilder.Entity<StoredUsageReport>(e =>
+        {
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Source).HasMaxLength(16);
+            e.Property(r => r.ServerId).HasMaxLength(128);
+            e.Property(r => r.UploadedBy).HasMaxLength(100);
+            e.HasIndex(r => new { r.ServerId, r.IssuedAt });
+            e.HasIndex(r => r.BillingAccountId);
+            e.HasOne<BillingAccount>().WithMany().HasForeignKey(r => r.BillingAccountId);
         });
         modelBuilder.Entity<AuditEntry>(e =>
         {

@@ -10,6 +10,7 @@ using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Keys;
 using ProductKeys.Service.Orders;
+using ProductKeys.Service.Usage;
 
 namespace ProductKeys.Service;
 
@@ -52,5 +53,6 @@ internal static class Program
         api.MapKeyLookup();
         api.MapAudit();
         api.MapActivations();
+        api.MapUsageReports();
     }
 }

@@ -3,12 +3,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
+using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Store;
+using ProductKeys.Core.Devices;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.CalServer;
 
-/// <summary><c>pk cal request --cal-server URL (--user NAME | --device ID)</c>: what a session host asks a CAL server (docs/product.md §5).</summary>
+/// <summary><c>pk cal request --cal-server URL (--user NAME | --device ID | --store S)</c>: what a session host asks a CAL server (docs/product.md §5).</summary>
 internal static class CalRequestCommand
 {
     public static Command Create()
@@ -16,13 +19,25 @@ internal static class CalRequestCommand
         var server = new Option<string>("--cal-server") { Description = "The CAL server's URL, e.g. http://127.0.0.1:16881.", Required = true };
         var user = new Option<string?>("--user") { Description = "A per-user CAL for this user." };
         var device = new Option<string?>("--device") { Description = "A per-device CAL for this device ID." };
-        var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device };
+        var store = new Option<string?>("--store") { Description = "A per-device CAL for the device of this license store (its device ID, else its hardware ID)." };
+        var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device, store };
         request.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (u, d) = (parseResult.GetValue(user), parseResult.GetValue(device));
-            if ((u is null) == (d is null))
+            var (u, d, s) = (parseResult.GetValue(user), parseResult.GetValue(device), parseResult.GetValue(store));
+            if (new[] { u, d, s }.Count(v => v is not null) != 1)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Say whose CAL: --user NAME or --device ID (one of them)."));
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Say whose CAL: --user NAME, --device ID or --store S (one of them)."));
+            }
+
+            if (s is not null)
+            {
+                var identity = StoreDeviceId(s);
+                if (!identity.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, identity.Refusal);
+                }
+
+                d = identity.Value;
             }
 
             if (!ServiceUrl.TryParse(parseResult.GetValue(server), out var url))
@@ -45,6 +60,37 @@ internal static class CalRequestCommand
         var command = new Command("cal", "Client access licenses from a CAL server.");
         command.Subcommands.Add(request);
         return command;
+    }
+
+    /// <summary>
+    /// The store's device identity: the operator's device ID when the store has one (<c>pk ipk --device-id</c>), else the
+    /// hash of this machine's machine id for the store's product (the hardware ID's most stable component, docs/formats/hardware-id-v1.md).
+    /// </summary>
+    private static Outcome<string> StoreDeviceId(string folder)
+    {
+        var store = new LicenseStore(folder);
+        var loaded = store.Load();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        if (loaded.Value.DeviceId is { Length: > 0 } deviceId)
+        {
+            return deviceId;
+        }
+
+        var hardware = new DeviceLicense(store, TimeProvider.System, HardwareSource.ForCurrentPlatform()).CurrentHardwareId();
+        if (!hardware.IsSuccess)
+        {
+            return hardware.Refusal;
+        }
+
+        var components = hardware.Value.Components;
+        var stable = components.FirstOrDefault(c => c.Kind == HardwareComponentKind.MachineId);
+        return components.IsEmpty
+            ? new Refusal(ErrorCatalogue.ValidationFailed, $"The store {folder} gives this device no identity: install a key with --device-id.")
+            : $"hw-{(stable == default ? components[0] : stable).Hash:x16}";
     }
 
     private static async Task<Outcome<CalResponse>> SendAsync(HttpClient http, Uri uri, CalRequest body, CancellationToken cancellationToken)

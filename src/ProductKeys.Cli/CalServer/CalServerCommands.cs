@@ -80,7 +80,9 @@ internal static class CalServerCommands
     {
         var data = Data();
         var csv = new Option<bool>("--csv") { Description = "Print CSV instead of a table." };
-        var command = new Command("report", "Per pack and mode: purchased, installed, issued, over-used, temporary, permanent, expiring soon.") { data, csv };
+        var signed = new Option<bool>("--signed") { Description = "Write a signed usage report (for 'pk usage upload') to --out." };
+        var output = new Option<FileInfo?>("--out") { Description = "Where --signed writes the report." };
+        var command = new Command("report", "Per pack and mode: purchased, installed, issued, over-used, temporary, permanent, expiring soon.") { data, csv, signed, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var folder = new CalServerFolder(parseResult.GetValue(data)!);
@@ -104,6 +106,11 @@ internal static class CalServerCommands
 
             using var open = ledger.Value;
             var report = CalReport.From(id.ServerId, await open.UsageAsync(CalReport.ExpiringWithin, cancellationToken));
+            if (parseResult.GetValue(signed))
+            {
+                return await WriteSignedAsync(parseResult, parseResult.GetValue(output), id, await open.PacksAsync(cancellationToken), report, cancellationToken);
+            }
+
             if (parseResult.GetValue(csv) && !parseResult.GetValue(CommonOptions.Json))
             {
                 Console.Out.Write(report.ToCsv());
@@ -113,5 +120,24 @@ internal static class CalServerCommands
             return CommandOutput.Print(parseResult, report, r => r.ToText());
         });
         return command;
+    }
+
+    private static async Task<int> WriteSignedAsync(
+        ParseResult parseResult, FileInfo? output, CalServerIdentity id, IReadOnlyList<CalPackCertificate> packs, CalReport report, CancellationToken cancellationToken)
+    {
+        if (output is null)
+        {
+            return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "--signed needs --out FILE."));
+        }
+
+        if (packs.Count == 0)
+        {
+            return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.CalPackNotInstalled, "No CAL pack is installed: there is nothing to report ('pk cal-server install-pack')."));
+        }
+
+        var text = SignedCalReport.Sign(id, packs, report, TimeProvider.System);
+        await File.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
+        var result = new { signed = true, file = output.FullName, serverId = id.ServerId, packs = packs.Count };
+        return CommandOutput.Print(parseResult, result, r => $"Wrote a signed usage report of CAL server {r.serverId} ({r.packs} pack(s)) to {r.file}: upload it with 'pk usage upload'.");
     }
 }

@@ -4,7 +4,7 @@ using ProductKeys.KmsHost.Serving;
 
 namespace ProductKeys.Cli.KmsHost;
 
-/// <summary><c>pk kms-host serve|activate|status</c> (docs/product.md §4, §9).</summary>
+/// <summary><c>pk kms-host serve|activate|status|report</c> (docs/product.md §4, §9).</summary>
 internal static class KmsHostCommands
 {
     public static Command Create()
@@ -14,6 +14,7 @@ internal static class KmsHostCommands
         command.Subcommands.Add(KmsHostServing.Configure(new Command("serve", KmsHostServing.Description), CommandOutput.Refuse));
         command.Subcommands.Add(KmsHostActivateCommand.Create());
         command.Subcommands.Add(KmsHostStatusCommand.Create());
+        command.Subcommands.Add(KmsHostReportCommand.Create());
         return command;
     }
 

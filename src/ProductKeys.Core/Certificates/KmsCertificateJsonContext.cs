@@ -11,4 +11,5 @@ namespace ProductKeys.Core.Certificates;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<KmsProductCoverage>))]
 [JsonSerializable(typeof(List<KmsProductCoverage>))]
+[JsonSerializable(typeof(List<UsageLine>))]
 internal sealed partial class KmsCertificateJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ internal static class ApiTags
     public const string PublisherKeys = "Publisher: keys";
     public const string Audit = "Audit";
     public const string Devices = "Devices";
+    public const string Usage = "Usage reports";
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
@@ -30,6 +31,7 @@ internal static class ApiTags
         [PublisherKeys] = "Publisher staff: key metadata without plaintext, block, unblock, raise a MAK's limit.",
         [Audit] = "The hash-chained audit log (publisher staff).",
         [Devices] = "What devices and KMS hosts call: publisher keys, MAK, KMS host and offline activation.",
+        [Usage] = "Signed usage reports of CAL servers and KMS hosts: upload, and the latest per server of a billing account.",
     };
 
     public static string? Describe(string? tag) => tag is not null && Descriptions.TryGetValue(tag, out var text) ? text : null;

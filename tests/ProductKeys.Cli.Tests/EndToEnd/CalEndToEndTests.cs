@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The CAL story through the real binaries (docs/product.md §5): pk server --demo → pk cal-server install-pack
-/// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report; the
+/// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report → report --signed →
+/// pk usage upload → pk usage list (replayed and edited reports refused); the
 /// device CAL MAK is refused on the same server (one mode per server) and on a device.
 /// </summary>
 public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
@@ -41,6 +43,104 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.True(report.ExitCode == 0, report.ToString());
         var mode = report.Json.GetProperty("modes")[0];
         Assert.Equal((500, 500, 1), (mode.GetProperty("purchased").GetInt32(), mode.GetProperty("installed").GetInt32(), mode.GetProperty("issued").GetInt32()));
+
+        // The signed usage report goes to the licensing service, which shows it to the account's key viewers.
+        var file = Path.Combine(_folder, "usage.pka");
+        var signed = await Pk.RunAsync("cal-server", "report", "--data", data, "--signed", "--out", file, "--json");
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        var token = server.Token("billing-contributor");
+        var uploaded = await Pk.RunAsync("usage", "upload", file, "--service", server.Url, "--token", token, "--json");
+        Assert.True(uploaded.ExitCode == 0, uploaded.ToString());
+        var account = uploaded.Json.GetProperty("billingAccountId").GetString()!;
+        var listed = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var shown = Assert.Single(listed.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == installed.Json.GetProperty("serverId").GetString());
+        var line = shown.GetProperty("lines")[0];
+        Assert.Equal(("contoso-server-cal", "PerUser", 500, 500, 1),
+            (line.GetProperty("product").GetString(), line.GetProperty("mode").GetString(), line.GetProperty("purchased").GetInt32(), line.GetProperty("installed").GetInt32(), line.GetProperty("used").GetInt32()));
+
+        // The same file again is a replay; an edited copy does not verify; nothing of either is stored.
+        var replay = await Pk.RunAsync("usage", "upload", file, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(ErrorCatalogue.Conflict.ExitCode, replay.ExitCode);
+        var text = (await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)).Trim();
+        var edited = Path.Combine(_folder, "edited.pka");
+        await File.WriteAllTextAsync(edited, text[..^10] + (text[^10] == 'A' ? 'B' : 'A') + text[^9..], TestContext.Current.CancellationToken);
+        var tampered = await Pk.RunAsync("usage", "upload", edited, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(ErrorCatalogue.SignatureInvalid.ExitCode, tampered.ExitCode);
+        Assert.Contains("SIGNATURE_INVALID", tampered.ToString(), StringComparison.Ordinal);
+        var after = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(shown.GetProperty("reportId").GetString(), Assert.Single(after.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == shown.GetProperty("serverId").GetString()).GetProperty("reportId").GetString());
+    }
+
+    [Fact]
+    public async Task CALs_answered_before_a_kill_9_are_still_held_after_a_restart()
+    {
+        var data = Path.Combine(_folder, "device-cals");
+        var installed = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", await MakAsync("contoso-server-device-cal"), "--service", server.Url, "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        var port = DemoServerFixture.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        _calServer = Process.Start(Pk.StartInfo(null, "cal-server", "serve", "--data", data, "--urls", url))!;
+        await WaitForLineAsync(_calServer, "listening");
+
+        // 60 devices ask at once, 8 at a time; the server is killed (SIGKILL) as soon as 20 have their CAL.
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        var answered = new System.Collections.Concurrent.ConcurrentBag<string>();
+        using var gate = new SemaphoreSlim(8);
+        var twenty = new TaskCompletionSource();
+        var asks = Enumerable.Range(0, 60).Select(async i =>
+        {
+            await gate.WaitAsync(TestContext.Current.CancellationToken);
+            try
+            {
+                using var answer = await http.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device = $"kill-{i}" }, TestContext.Current.CancellationToken);
+                if (answer.IsSuccessStatusCode)
+                {
+                    answered.Add($"kill-{i}");
+                    if (answered.Count >= 20)
+                    {
+                        twenty.TrySetResult();
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The server died under this request: it was never answered.
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        await twenty.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        _calServer.Kill();
+        await _calServer.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await Task.WhenAll(asks);
+        _calServer.Dispose();
+
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var held = report.Json.GetProperty("modes")[0].GetProperty("temporary").GetInt32() + report.Json.GetProperty("modes")[0].GetProperty("permanent").GetInt32();
+        Assert.InRange(held, answered.Count, 60);
+
+        // Restarted on the same folder, every answered device is a second connection: its CAL was kept.
+        _calServer = Process.Start(Pk.StartInfo(null, "cal-server", "serve", "--data", data, "--urls", url))!;
+        await WaitForLineAsync(_calServer, "listening");
+        foreach (var device in answered)
+        {
+            var again = await Pk.RunAsync("cal", "request", "--cal-server", url, "--device", device, "--json");
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Equal("Permanent", again.Json.GetProperty("kind").GetString());
+        }
+
+        // --store: the device of a license store asks under the store's device ID.
+        var store = Path.Combine(_folder, "session-host");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", await MakAsync("contoso-server-device-cal"), "--product", "contoso-server-device-cal", "--store", store, "--device-id", "session-host-1", "--service", server.Url)).ExitCode);
+        var fromStore = await Pk.RunAsync("cal", "request", "--cal-server", url, "--store", store, "--json");
+        Assert.True(fromStore.ExitCode == 0, fromStore.ToString());
+        Assert.Equal(("session-host-1", "Temporary"), (fromStore.Json.GetProperty("device").GetString(), fromStore.Json.GetProperty("kind").GetString()));
+        var both = await Pk.RunAsync("cal", "request", "--cal-server", url, "--store", store, "--user", "alice", "--json");
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, both.ExitCode);
     }
 
     [Fact]

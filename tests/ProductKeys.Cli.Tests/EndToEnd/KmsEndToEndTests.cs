@@ -67,6 +67,16 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         var hostStatus = await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json");
         Assert.True(hostStatus.ExitCode == 0, hostStatus.ToString());
         Assert.Contains("\"count\": 6", hostStatus.Stdout, StringComparison.Ordinal);
+
+        // The signed usage report of the host: publisher → host certificate → report, shown with the host key's account.
+        var file = Path.Combine(Path.GetDirectoryName(hostData)!, "kms-usage.pka");
+        var signed = await Pk.RunAsync("kms-host", "report", "--data", hostData, "--signed", "--out", file, "--json");
+        Assert.True(signed.ExitCode == 0, signed.ToString());
+        var uploaded = await Pk.RunAsync("usage", "upload", file, "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(uploaded.ExitCode == 0, uploaded.ToString());
+        Assert.Equal("kms-host", uploaded.Json.GetProperty("source").GetString());
+        var line = uploaded.Json.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("product").GetString() == Product);
+        Assert.Equal(("Kms", 6), (line.GetProperty("mode").GetString(), line.GetProperty("used").GetInt32()));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public static class GarbageCases
         [
             "/api/v1/sessions", "/api/v1/billing-accounts/{A}/orders", "/api/v1/billing-accounts/{A}/roles",
             "/api/v1/billing-accounts/{A}/profiles", "/api/v1/products", "/api/v1/organizations",
-            "/api/v1/organizations/{O}/users", "/api/v1/organizations/{O}/billing-accounts", "/api/v1/keys/{K}/limit",
+            "/api/v1/organizations/{O}/users", "/api/v1/organizations/{O}/billing-accounts", "/api/v1/keys/{K}/limit", "/api/v1/usage-reports",
         ];
         string[] bodies =
         [

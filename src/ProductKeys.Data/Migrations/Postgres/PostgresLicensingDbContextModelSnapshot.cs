@@ -593,6 +593,55 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.ToTable("ThrottleCounters");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Usage.StoredUsageReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BillingAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ServerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillingAccountId");
+
+                    b.HasIndex("ServerId", "IssuedAt");
+
+                    b.ToTable("UsageReports");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Accounts.AccountRoleAssignment", b =>
                 {
                     b.HasOne("ProductKeys.Data.Accounts.BillingAccount", null)
@@ -728,6 +777,15 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.HasOne("ProductKeys.Data.Catalog.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Usage.StoredUsageReport", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Accounts.BillingAccount", null)
+                        .WithMany()
+                        .HasForeignKey("BillingAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -588,6 +588,55 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.ToTable("ThrottleCounters");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Usage.StoredUsageReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BillingAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillingAccountId");
+
+                    b.HasIndex("ServerId", "IssuedAt");
+
+                    b.ToTable("UsageReports");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Accounts.AccountRoleAssignment", b =>
                 {
                     b.HasOne("ProductKeys.Data.Accounts.BillingAccount", null)
@@ -723,6 +772,15 @@ namespace ProductKeys.Data.Migrations.Sqlite
                     b.HasOne("ProductKeys.Data.Catalog.Product", null)
                         .WithMany()
                         .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ProductKeys.Data.Usage.StoredUsageReport", b =>
+                {
+                    b.HasOne("ProductKeys.Data.Accounts.BillingAccount", null)
+                        .WithMany()
+                        .HasForeignKey("BillingAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
