@@ -53,6 +53,24 @@ public sealed class ClockHighWaterTests : IDisposable
     }
 
     [Fact]
+    public void Status_reads_less_than_a_minute_apart_do_not_rewrite_the_store_and_lose_no_time()
+    {
+        var start = _clock.GetUtcNow();
+        _license.Status();
+        var file = Path.Combine(_folder, "license.json");
+        var before = File.ReadAllBytes(file);
+
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        _monotonic.Milliseconds += 40_000;
+        Assert.Equal(start, _license.Status().Value.Stored.ClockHighWater);
+        Assert.Equal(before, File.ReadAllBytes(file));   // nothing written: 'pk dli' costs no fsync
+
+        _clock.Advance(TimeSpan.FromSeconds(40));
+        _monotonic.Milliseconds += 40_000;
+        Assert.Equal(start.AddSeconds(80), _license.Status().Value.Stored.ClockHighWater);   // the first 40 s still count
+    }
+
+    [Fact]
     public void A_new_boot_keeps_the_mark_and_a_signed_server_time_moves_it()
     {
         var start = _clock.GetUtcNow();

@@ -71,6 +71,8 @@ internal static class LicenseEvaluator
             : (Status(updated, LicenseState.Notification, null, null, $"The grace period is over: {activateHow}."), updated);
     }
 
+    private static readonly TimeSpan MinimumHighWaterMove = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The persisted high-water mark moves only by time a monotonic clock saw pass on this boot, never
     /// to a single wall-clock reading: min(now, mark + monotonic elapsed). A new boot (or no reference)
@@ -91,7 +93,10 @@ internal static class LicenseEvaluator
 
         var elapsedBound = mark + TimeSpan.FromMilliseconds(monotonic.Milliseconds - reference);
         var advanced = now < elapsedBound ? now : elapsedBound;
-        return advanced > mark
+        // Moves of less than a minute are not recorded: the reference stays, so the next reading still
+        // gets the whole elapsed time, and a status read does not rewrite (and fsync) the store every
+        // time a product or 'pk dli' asks. A minute is far inside the rollback tolerance.
+        return advanced - mark >= MinimumHighWaterMove
             ? license with { ClockHighWater = advanced, ClockMonotonicMs = monotonic.Milliseconds }
             : license;
     }
