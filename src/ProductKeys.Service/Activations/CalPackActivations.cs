@@ -118,7 +118,7 @@ internal sealed partial class CalPackActivations(
             return null;
         }
 
-        if (!await ConsumeAsync(key.Id, ct))
+        if (!await MakActivationRows.ConsumeOneAsync(db, key.Id, ct))
         {
             await transaction.RollbackAsync(ct);
             var limit = await db.Keys.AsNoTracking().Where(k => k.Id == key.Id).Select(k => new { k.ActivationLimit, k.Status }).SingleAsync(ct);
@@ -142,14 +142,6 @@ internal sealed partial class CalPackActivations(
         return null;
     }
 
-    /// <summary>One activation of the key (a new server), under <see cref="ActivationLimit"/>'s rule, in the open transaction.</summary>
-    private async Task<bool> ConsumeAsync(Guid keyId, CancellationToken ct)
-    {
-        await using var command = await MakActivationRows.CommandAsync(db, ActivationLimit.ConsumeSql, ct);
-        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
-        MakActivationRows.Bind(command, "key", MakActivationRows.Value(db, keyId));
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
 
     [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "CAL pack MAK …{PartialKey} installed on CAL server {ServerId}: {Product} x{Installed}")]
     private static partial void LogInstalled(ILogger logger, string partialKey, string serverId, string product, int installed);

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -112,7 +111,7 @@ internal sealed partial class KmsHostActivations(
             return null;
         }
 
-        if (!await ConsumeAsync(key.Id, ct))
+        if (!await MakActivationRows.ConsumeOneAsync(db, key.Id, ct))
         {
             await transaction.RollbackAsync(ct);
             // A KMS host key's limit never changes (only a MAK's can be raised): the row read before holds it.
@@ -134,14 +133,6 @@ internal sealed partial class KmsHostActivations(
         return null;
     }
 
-    /// <summary>One activation of the key (a new host), under <see cref="ActivationLimit"/>'s rule, in the open transaction.</summary>
-    private async Task<bool> ConsumeAsync(Guid keyId, CancellationToken ct)
-    {
-        await using var command = await MakActivationRows.CommandAsync(db, ActivationLimit.ConsumeSql, ct);
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        MakActivationRows.Bind(command, "key", MakActivationRows.Value(db, keyId));
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
 
     private async Task<List<KmsProductCoverage>> CoverageAsync(IssuedKey key, CancellationToken ct)
     {

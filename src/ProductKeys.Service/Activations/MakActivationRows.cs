@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using ProductKeys.Data;
 using ProductKeys.Data.Activations;
 using ProductKeys.Data.Keys;
@@ -89,6 +90,19 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return command;
+    }
+
+    /// <summary>
+    /// Consumes one activation of a key under <see cref="ActivationLimit"/>'s rule (used &lt; limit), inside
+    /// the context's open transaction: false when the key has none left (or is blocked). KMS host keys and
+    /// CAL pack MAKs, whose activations are per host or server, both count through it.
+    /// </summary>
+    public static async Task<bool> ConsumeOneAsync(LicensingDbContext db, Guid keyId, CancellationToken ct)
+    {
+        await using var command = await CommandAsync(db, ActivationLimit.ConsumeSql, ct);
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        Bind(command, "key", Value(db, keyId));
+        return await command.ExecuteScalarAsync(ct) is not null;
     }
 
     /// <summary>GUIDs as EF Core stores them on SQLite: upper-case text.</summary>
