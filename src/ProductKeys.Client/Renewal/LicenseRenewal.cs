@@ -112,7 +112,9 @@ public sealed class LicenseRenewal : IAsyncDisposable
 
             var now = _time.GetUtcNow();
             var (wake, next) = NextLook(attempt, now);
-            spreadFor = next;
+            // This look is already this device's own (after the retry interval, or jittered): the pass
+            // it makes for the due time stored now runs at once, even when that stayed in the past.
+            spreadFor = _license.Store.Load() is { IsSuccess: true } after ? after.Value.NextRenewalDue ?? DateTimeOffset.MinValue : null;
             try
             {
                 Attempted?.Invoke(attempt with { NextDue = attempt.NextDue is null ? null : next, NextAttempt = wake });
