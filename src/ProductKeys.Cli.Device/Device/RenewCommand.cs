@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Client.Renewal;
@@ -75,15 +74,13 @@ internal static class RenewCommand
             : settings.Refusal;
     }
 
-    /// <summary>Prints one pass: a line of text, or one JSON object with <c>--json</c>.</summary>
+    /// <summary>Prints one pass: a line of text, one JSON object with <c>--json</c>, or one field with <c>--field</c>.</summary>
     internal static int Report(ParseResult parseResult, RenewalReport report, Refusal? refusal)
     {
-        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json)
-            ? JsonSerializer.Serialize(report, RenewalJsonContext.Default.RenewalReport)
-            : report.ToLine());
+        var printed = CommandOutput.Print(parseResult, report, RenewalJsonContext.Default.RenewalReport, r => r.ToLine());
         if (refusal is null)
         {
-            return 0;
+            return printed;
         }
 
         Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");

@@ -61,6 +61,11 @@ public sealed class LicensingServiceClient(HttpClient http)
             {
                 return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{request.RequestUri} answered something that is not ProductKeys JSON: {e.Message}");
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // An unknown charset, a broken stream: a service this client cannot use, not a crash.
+                return ProblemDetailsReader.Unreachable(request.RequestUri, $"not a usable answer ({e.Message.TrimEnd('.')}).");
+            }
         }
     }
 }

@@ -36,6 +36,12 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
         {
             return Unreachable(host, $"not a KMS answer ({e.Message})");
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Anything else a host's answer can provoke (an unknown charset, a broken stream) is a
+            // host this client cannot use, not a reason to stop the product's renewals.
+            return Unreachable(host, $"not a usable answer ({e.Message.TrimEnd('.')})");
+        }
     }
 
     private static Refusal Unreachable(KmsHostAddress host, string why) =>

@@ -36,7 +36,8 @@ public static class KmsActivation
         var hardware = license.CurrentHardwareId();
         if (!hardware.IsSuccess)
         {
-            return hardware.Refusal;
+            // Like any failed attempt: the next one is a retry interval away, not at once.
+            return Failed(license, time, hardware.Refusal, cachedHost: null);
         }
 
         var candidates = await KmsHostLocator.CandidatesAsync(stored, settings.Resolver, settings.Domain, null, cancellationToken).ConfigureAwait(false);

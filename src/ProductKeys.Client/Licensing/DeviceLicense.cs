@@ -81,8 +81,14 @@ public sealed class DeviceLicense
             var now = _time.GetUtcNow();
             var text = parsed.Value.ToString();
             var sameKey = text == license.Key && product == license.ProductId;
+            var sameType = sameKey && parsed.Value.Type == license.KeyType;
             return license with
             {
+                // Another key starts its own schedule: the old key's next attempt and its KMS host's
+                // intervals say nothing about it (a MAK replacing a KMS key activates at the next pass).
+                NextRenewalDue = sameType ? license.NextRenewalDue : null,
+                KmsRenewalInterval = sameType ? license.KmsRenewalInterval : null,
+                KmsRetryInterval = sameType ? license.KmsRetryInterval : null,
                 ProductId = product,
                 Key = text,
                 KeyType = parsed.Value.Type,

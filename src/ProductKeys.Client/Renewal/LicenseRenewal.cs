@@ -74,11 +74,31 @@ public sealed class LicenseRenewal : IAsyncDisposable
     /// Runs the schedule until <paramref name="cancellationToken"/> is cancelled: a pass at once, then
     /// one at each next attempt. When nothing will be due (no key, MAK activated) it re-reads the
     /// store, without network traffic, every retry interval, so a key installed later is picked up.
+    /// A pass that would contact a host at start, or one long overdue, first waits this device's share
+    /// of a spreading window (<see cref="RenewalJitter.Window"/> of the retry interval), so a fleet that
+    /// boots together does not reach the host in the same second. The loop never ends on a failure: an
+    /// exception in a pass (or in <see cref="Attempted"/>) is reported as a failed attempt and retried
+    /// one retry interval later, and no wait is longer than the interval in force (30 days at most).
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // The due time whose wait already included this device's jitter: a pass due at it runs at once.
+        DateTimeOffset? spreadFor = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var pending = PendingAttempt(_time.GetUtcNow());
+            if (pending is { } p && p.Due != spreadFor)
+            {
+                spreadFor = p.Due;
+                var start = _time.GetUtcNow() + RenewalJitter.Spread(RenewalJitter.Window(p.Retry), _seed, p.Due);
+                if (!await WaitUntilAsync(start, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             RenewalAttempt attempt;
             try
             {
@@ -88,26 +108,33 @@ public sealed class LicenseRenewal : IAsyncDisposable
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // Whatever broke (a file, a host's answer, a bug), the product must keep running and
+                // the loop must try again later, not spin.
+                var at = _time.GetUtcNow();
+                var refusal = new Refusal(ErrorCatalogue.Internal, $"The renewal pass failed: {e.GetType().Name}: {e.Message}");
+                attempt = new RenewalAttempt(RenewalAction.Failed, at, null, refusal, at + RetryInterval(), FailureMessage(refusal, at + RetryInterval()));
+            }
 
             var now = _time.GetUtcNow();
-            var wake = attempt.NextDue is { } due
-                ? RenewalJitter.WakeTime(due, now, _seed)
-                : now + Core.Kms.KmsProtocol.DefaultRetryInterval;
-            Attempted?.Invoke(attempt with { NextAttempt = wake });
-
-            // The delay is taken from the absolute wake time now, so a clock that moved on while the
-            // attempt was reported only shortens it.
-            var delay = wake - _time.GetUtcNow();
-            if (delay > TimeSpan.Zero)
+            var (wake, next) = NextLook(attempt, now);
+            // This look is already this device's own (after the retry interval, or jittered): the pass
+            // it makes for the due time stored now runs at once, even when that stayed in the past.
+            spreadFor = _license.Store.Load() is { IsSuccess: true } after ? after.Value.NextRenewalDue ?? DateTimeOffset.MinValue : null;
+            try
             {
-                try
-                {
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
+                Attempted?.Invoke(attempt with { NextDue = attempt.NextDue is null ? null : next, NextAttempt = wake });
+            }
+#pragma warning disable CA1031 // The product's callback must not stop its renewals.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
+            if (!await WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false))
+            {
+                return;
             }
         }
     }
@@ -141,6 +168,8 @@ public sealed class LicenseRenewal : IAsyncDisposable
 
     private async Task<RenewalAttempt> KmsAsync(StoredLicense stored, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var retry = KmsSchedule.RetryInterval(stored);
+        stored = ClampDue(stored, now, stored.Activation is null ? retry : Max(retry, KmsSchedule.RenewalInterval(stored)));
         if (!KmsSchedule.IsDue(stored, now))
         {
             return Nothing(now, stored.NextRenewalDue, $"Nothing due: the next KMS renewal is due {stored.NextRenewalDue:u}.");
@@ -177,6 +206,7 @@ public sealed class LicenseRenewal : IAsyncDisposable
             return Nothing(now, null, "Not activated and no service URL is known: activate with 'pk ato --service URL', or offline ('pk dti').", status.Value.Status);
         }
 
+        stored = ClampDue(stored, now, KmsSchedule.RetryInterval(stored));
         if (stored.NextRenewalDue is { } due && now < due)
         {
             return Nothing(now, due, $"Nothing due: the next MAK activation attempt is due {due:u}.", status.Value.Status);
@@ -194,10 +224,94 @@ public sealed class LicenseRenewal : IAsyncDisposable
         return new RenewalAttempt(RenewalAction.Activated, now, final, null, null, "Activated with the MAK: permanent, nothing more to renew.");
     }
 
+    /// <summary>
+    /// When the loop looks next after <paramref name="attempt"/>, and the due time that look is for:
+    /// never before now (a due time that stayed in the past, e.g. because the store could not be
+    /// written, waits one retry interval), never after now plus the interval in force (a due time set
+    /// by a clock that ran ahead, or a stored value out of bounds, cannot park the loop for weeks).
+    /// </summary>
+    private (DateTimeOffset Wake, DateTimeOffset Due) NextLook(RenewalAttempt attempt, DateTimeOffset now)
+    {
+        var retry = RetryInterval();
+        var longest = attempt.Action == RenewalAction.Failed ? retry : Max(retry, RenewalInterval());
+        var due = attempt.NextDue is not { } d ? now + retry
+            : d <= now ? now + retry
+            : d > now + longest ? now + longest
+            : d;
+        var wake = RenewalJitter.WakeTime(due, now, _seed);
+        return (Min(wake, now + longest + RenewalJitter.Window(longest)), due);
+    }
+
+    /// <summary>The attempt a pass at <paramref name="now"/> would make over the network, if any: when it fell due, and the retry interval in force.</summary>
+    private (DateTimeOffset Due, TimeSpan Retry)? PendingAttempt(DateTimeOffset now)
+    {
+        if (_license.Store.Load() is not { IsSuccess: true } loaded)
+        {
+            return null;
+        }
+
+        var stored = loaded.Value;
+        var wantsHost = stored.KeyType == KeyType.KmsClientSetup
+            || (stored.KeyType == KeyType.Mak && stored.ServiceUrl is not null && stored.Activation is null);
+        return wantsHost && KmsSchedule.IsDue(stored, now)
+            ? (stored.NextRenewalDue ?? DateTimeOffset.MinValue, KmsSchedule.RetryInterval(stored))
+            : null;
+    }
+
+    private TimeSpan RetryInterval() =>
+        _license.Store.Load() is { IsSuccess: true } loaded ? KmsSchedule.RetryInterval(loaded.Value) : Core.Kms.KmsProtocol.DefaultRetryInterval;
+
+    private TimeSpan RenewalInterval() =>
+        _license.Store.Load() is { IsSuccess: true } loaded ? KmsSchedule.RenewalInterval(loaded.Value) : Core.Kms.KmsProtocol.DefaultRenewalInterval;
+
+    /// <summary>
+    /// A stored due time further away than <paramref name="longest"/> (set under a clock that ran
+    /// ahead and was corrected since) is brought back to now plus that interval, in the store when it
+    /// can be written.
+    /// </summary>
+    private StoredLicense ClampDue(StoredLicense stored, DateTimeOffset now, TimeSpan longest)
+    {
+        if (stored.NextRenewalDue is not { } due || due <= now + longest)
+        {
+            return stored;
+        }
+
+        var clamped = now + longest;
+        var saved = _license.Configure(l => l.NextRenewalDue is { } d && d > clamped ? l with { NextRenewalDue = clamped } : l);
+        return saved.IsSuccess ? saved.Value.Stored : stored with { NextRenewalDue = clamped };
+    }
+
+    /// <summary>False when cancelled.</summary>
+    private async Task<bool> WaitUntilAsync(DateTimeOffset wake, CancellationToken cancellationToken)
+    {
+        var delay = wake - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return !cancellationToken.IsCancellationRequested;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string FailureMessage(Refusal refusal, DateTimeOffset? next) =>
+        $"{refusal.Code}: {refusal.Detail.TrimEnd('.', ' ')}" + (next is { } n ? $"; next attempt due {n:u}." : ".");
+
     private RenewalAttempt Nothing(DateTimeOffset now, DateTimeOffset? next, string message, LicenseStatus? status = null) =>
         new(RenewalAction.NothingDue, now, status ?? (_license.Status() is { IsSuccess: true } s ? s.Value.Status : null), null, next, message);
 
     private RenewalAttempt Failure(DateTimeOffset now, Refusal refusal, DateTimeOffset? next) =>
         new(RenewalAction.Failed, now, _license.Status() is { IsSuccess: true } s ? s.Value.Status : null, refusal, next,
-            next is { } n ? $"Failed: {refusal}; next attempt due {n:u}." : $"Failed: {refusal}.");
+            FailureMessage(refusal, next));
 }

@@ -32,6 +32,20 @@ public static class RenewalJitter
             return due;
         }
 
+        return due + Spread(window, seed, due);
+    }
+
+    /// <summary>
+    /// This device's offset in [0, <paramref name="window"/>) for an attempt due at
+    /// <paramref name="due"/>: the renewal loop waits it before a first or overdue attempt.
+    /// </summary>
+    internal static TimeSpan Spread(TimeSpan window, ulong seed, DateTimeOffset due)
+    {
+        if (window <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
         Span<byte> input = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64LittleEndian(input, seed);
         BinaryPrimitives.WriteInt64LittleEndian(input[8..], due.UtcTicks);
@@ -39,7 +53,6 @@ public static class RenewalJitter
         SHA256.HashData(input, hash);
         var draw = BinaryPrimitives.ReadUInt64LittleEndian(hash);
         // draw / 2^64 is in [0, 1): the offset stays strictly inside the window.
-        var offset = (long)((UInt128)draw * (ulong)window.Ticks >> 64);
-        return due + TimeSpan.FromTicks(offset);
+        return TimeSpan.FromTicks((long)((UInt128)draw * (ulong)window.Ticks >> 64));
     }
 }

@@ -18,8 +18,8 @@ public sealed class LicenseRenewalTests : IAsyncDisposable
         _world.Start();
         var first = await _world.NextAttemptAsync();
         Assert.Equal(RenewalAction.Activated, first.Action);
-        Assert.Equal(KmsWorld.Start, first.At);
-        Assert.Equal(KmsWorld.Start.AddDays(7), first.NextDue);
+        Assert.InRange(first.At, KmsWorld.Start, KmsWorld.Start.AddMinutes(30));
+        Assert.Equal(first.At.AddDays(7), first.NextDue);
         Assert.InRange(first.NextAttempt!.Value, first.NextDue!.Value, first.NextDue.Value + RenewalJitter.MaxWindow);
 
         var second = await _world.AdvanceToAsync(first.NextAttempt.Value);
@@ -38,7 +38,7 @@ public sealed class LicenseRenewalTests : IAsyncDisposable
         var first = await _world.NextAttemptAsync();
         Assert.Equal(RenewalAction.Failed, first.Action);
         Assert.Equal(ErrorCatalogue.KmsCountInsufficient.Code, first.Refusal?.Code);
-        Assert.Equal(KmsWorld.Start.AddHours(2), first.NextDue);
+        Assert.Equal(first.At.AddHours(2), first.NextDue);
         Assert.InRange(first.NextAttempt!.Value, first.NextDue!.Value, first.NextDue.Value + TimeSpan.FromMinutes(30));
 
         var second = await _world.AdvanceToAsync(first.NextAttempt.Value);
@@ -70,7 +70,7 @@ public sealed class LicenseRenewalTests : IAsyncDisposable
         _world.Kms.RenewalMinutes = 24 * 60;
         _world.Start();
         var first = await _world.NextAttemptAsync();
-        Assert.Equal(KmsWorld.Start.AddDays(1), first.NextDue);
+        Assert.Equal(first.At.AddDays(1), first.NextDue);
 
         _world.Kms.RenewalMinutes = 1;   // below the 15-minute floor
         var second = await _world.AdvanceToAsync(first.NextAttempt!.Value);
@@ -82,10 +82,10 @@ public sealed class LicenseRenewalTests : IAsyncDisposable
     public async Task Nothing_is_sent_before_the_renewal_is_due()
     {
         _world.Start();
-        await _world.NextAttemptAsync();
+        var first = await _world.NextAttemptAsync();
         _world.Kms.Asked.Clear();
 
-        _world.Kms.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        _world.Kms.Clock.Advance(first.NextDue!.Value - _world.Kms.Clock.GetUtcNow() - TimeSpan.FromSeconds(1));
         var pass = await _world.Renewal.RenewIfDueAsync(TestContext.Current.CancellationToken);
         Assert.Equal(RenewalAction.NothingDue, pass.Action);
         Assert.Empty(_world.Kms.Asked);

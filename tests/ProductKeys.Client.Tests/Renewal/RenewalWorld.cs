@@ -23,7 +23,12 @@ internal sealed class RenewalWorld : IAsyncDisposable
 
     public LicenseRenewal Renewal { get; }
 
-    public void Start() => _loop = Renewal.RunAsync(_stop.Token);
+    /// <summary>Starts the loop and moves the clock over the start-up spreading window (30 minutes with the 2-hour retry), so the first pass runs.</summary>
+    public void Start()
+    {
+        _loop = Renewal.RunAsync(_stop.Token);
+        Kms.Clock.Advance(RenewalJitter.Window(TimeSpan.FromHours(2)));
+    }
 
     /// <summary>The next pass the loop reports (the wait is bounded so a broken loop fails instead of hanging).</summary>
     public async Task<RenewalAttempt> NextAttemptAsync()
