@@ -73,6 +73,52 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
     }
 
     [Fact]
+    public async Task A_pack_installs_offline_through_pk_offline_activate_and_shows_in_the_report()
+    {
+        var data = Path.Combine(_folder, "offline-cal-server");
+        var request = Path.Combine(_folder, "pack-request.json");
+        var responses = Path.Combine(_folder, "pack-responses");
+        var written = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", await MakAsync("contoso-server-cal"), "--offline-request", request, "--json");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            // The request holds the MAK: owner-only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(request));
+        }
+
+        using (var file = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(request, TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("pk-cal-pack-request-v1", file.RootElement.GetProperty("format").GetString());
+            Assert.Equal(written.Json.GetProperty("serverId").GetString(), file.RootElement.GetProperty("serverId").GetString());
+        }
+
+        var answered = await Pk.RunAsync("offline", "activate", request, "--out", responses,
+            "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(answered.ExitCode == 0, answered.ToString());
+        Assert.Equal(1, answered.Json.GetProperty("activated").GetInt32());
+        var response = Path.Combine(responses, "pack-request.response.json");
+        var trust = Path.Combine(responses, "publisher-keys.pem");
+
+        // Without --trust (nothing pinned on an air-gapped server) the certificate cannot be checked.
+        var untrusted = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", response, "--json");
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, untrusted.ExitCode);
+
+        var installed = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", response, "--trust", trust, "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Equal(("PerUser", 500), (installed.Json.GetProperty("mode").GetString(), installed.Json.GetProperty("installedQuantity").GetInt32()));
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var mode = report.Json.GetProperty("modes")[0];
+        Assert.Equal((500, 500, 0), (mode.GetProperty("purchased").GetInt32(), mode.GetProperty("installed").GetInt32(), mode.GetProperty("issued").GetInt32()));
+
+        // A refusal carried in a response file is reported with its own code.
+        var refused = Path.Combine(_folder, "refused.response.json");
+        await File.WriteAllTextAsync(refused, """{"format":"pk-cal-pack-response-v1","serverId":"x","packCertificate":null,"code":"CAL_MODE_MISMATCH","detail":"refused"}""", TestContext.Current.CancellationToken);
+        var carried = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", refused, "--trust", trust, "--json");
+        Assert.Equal(ErrorCatalogue.CalModeMismatch.ExitCode, carried.ExitCode);
+    }
+
+    [Fact]
     public async Task CALs_answered_before_a_kill_9_are_still_held_after_a_restart()
     {
         var data = Path.Combine(_folder, "device-cals");
