@@ -26,6 +26,8 @@ namespace ProductKeys.AdminApi;
 [JsonSerializable(typeof(UserStatusResponse))]
 [JsonSerializable(typeof(KmsHostActivationRequest))]
 [JsonSerializable(typeof(KmsHostActivationResponse))]
+[JsonSerializable(typeof(CalPackActivationRequest))]
+[JsonSerializable(typeof(CalPackActivationResponse))]
 [JsonSerializable(typeof(ProductRequest))]
 [JsonSerializable(typeof(ProductResponse))]
 [JsonSerializable(typeof(List<ProductResponse>))]

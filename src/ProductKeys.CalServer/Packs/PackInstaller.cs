@@ -47,6 +47,83 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         }
     }
 
+    /// <summary>Writes an offline request file (<see cref="CalPackOfflineRequest"/>) for <c>pk offline activate</c>.</summary>
+    public Outcome<CalPackActivationRequest> WriteRequest(string? key, bool installPurchased, string path)
+    {
+        var request = CreateRequest(key, installPurchased);
+        if (request.IsSuccess)
+        {
+            var r = request.Value;
+            var file = new CalPackOfflineRequest(CalPackOfflineRequest.FormatV1, r.Key, r.ServerId, r.ServerPublicKey, r.InstallPurchased, time.GetUtcNow());
+            // The request carries the plaintext MAK: readable by its owner only (0600).
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var stream = new FileStream(path, options);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.CalPackOfflineRequest);
+            stream.Write("\n"u8);
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Installs a pack certificate from a response file: a <see cref="CalPackOfflineResponse"/> from
+    /// <c>pk offline activate</c> (a refusal in it is reported with its own code), the JSON of
+    /// <see cref="CalPackActivationResponse"/>, or the bare certificate text.
+    /// </summary>
+    public async Task<Outcome<CalPackCertificate>> InstallResponseFileAsync(string path, TrustedKeySet? trust, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
+        }
+
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                // The offline response is a superset of the online answer (packCertificate), so one reader takes both.
+                var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.CalPackOfflineResponse);
+                if (response is { PackCertificate: null, Code: { } code })
+                {
+                    return new Refusal(ErrorCatalogue.Find(code) ?? ErrorCatalogue.OfflineDataInvalid, response.Detail ?? code);
+                }
+
+                text = response?.PackCertificate ?? "";
+            }
+            catch (JsonException e)
+            {
+                return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} is not a CAL pack activation response: {e.Message}");
+            }
+        }
+
+        if (trust is null)
+        {
+            if (!File.Exists(folder.TrustFile) || SigningKeyFile.LoadPublicKeys(folder.TrustFile) is not { IsSuccess: true } pinned)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which publisher keys to trust: --trust FILE (the publisher-keys.pem 'pk offline activate' wrote).");
+            }
+
+            trust = pinned.Value;
+        }
+
+        return await InstallAsync(text, trust, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Installs a pack online: pins the service's publisher keys when none are given or pinned, then asks for the certificate.</summary>
     /// <param name="key">The pack's MAK.</param>
     /// <param name="installPurchased">Install the purchased quantity rather than the pack size.</param>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using ProductKeys.AdminApi;
 using ProductKeys.AdminApi.Activations;
+using ProductKeys.CalServer.Packs;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -13,7 +14,8 @@ namespace ProductKeys.Cli.Admin;
 /// <c>pk offline activate REQUESTS… --out DIR</c>: proxy activation for air-gapped devices. Takes
 /// request files (or folders of them), submits them in batches, writes one response file per
 /// request (<c>NAME.response.json</c>) for <c>pk atp</c> on each device, or for <c>pk kms-host
-/// activate --offline-response</c> on a KMS host that wrote its request with <c>--offline-request</c>.
+/// activate --offline-response</c> on a KMS host that wrote its request with <c>--offline-request</c>, or for
+/// <c>pk cal-server install-pack --offline-response</c> on a CAL server that did the same.
 /// </summary>
 internal static class OfflineActivateCommand
 {
@@ -57,10 +59,25 @@ internal static class OfflineActivateCommand
                     : new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
-                results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: true));
+                results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: true, CalPack: false));
             }
 
-            files = [.. files.Except(hostRequests.Select(h => h.File))];
+            // CAL pack requests ('pk cal-server install-pack --offline-request') go one by one to the pack activation endpoint.
+            var packRequests = files.Except(hostRequests.Select(h => h.File)).Select(f => (File: f, Request: CalPackRequest(f))).Where(p => p.Request is not null).ToList();
+            foreach (var (file, request) in packRequests)
+            {
+                var answer = await client.PostAsync("api/v1/cal-pack-activations", request!.ToActivationRequest(),
+                    AdminApiJsonContext.Default.CalPackActivationRequest, AdminApiJsonContext.Default.CalPackActivationResponse, ct);
+                var response = answer.IsSuccess
+                    ? new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, answer.Value.PackCertificate, null, null)
+                    : new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, null, answer.Refusal.Code, answer.Refusal.Detail);
+                var path = Path.Combine(outDir.FullName, ResponseName(file));
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: false, CalPack: true));
+            }
+
+            var singles = hostRequests.Count + packRequests.Count;
+            files = [.. files.Except(hostRequests.Select(h => h.File)).Except(packRequests.Select(p => p.File))];
             foreach (var batch in files.Chunk(BatchSize))
             {
                 var read = batch.Select(Read).ToList();
@@ -77,10 +94,10 @@ internal static class OfflineActivateCommand
                     var response = read[i].Problem ?? responses[i];
                     var path = Path.Combine(outDir.FullName, ResponseName(batch[i]));
                     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
-                    results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code, KmsHost: false));
+                    results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code, KmsHost: false, CalPack: false));
                 }
 
-                Console.Error.WriteLine($"pk: {results.Count}/{files.Count + hostRequests.Count} requests answered");
+                Console.Error.WriteLine($"pk: {results.Count}/{files.Count + singles} requests answered");
             }
 
             // An air-gapped device has never seen the publisher's keys: carry them along with the responses.
@@ -97,6 +114,9 @@ internal static class OfflineActivateCommand
                     .Append($"{s.Activated} activated, {s.Refused} refused; on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}")
                     .Concat(s.Results.Any(r => r.KmsHost)
                         ? [$"on each KMS host: pk kms-host activate --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
+                        : [])
+                    .Concat(s.Results.Any(r => r.CalPack)
+                        ? [$"on each CAL server: pk cal-server install-pack --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
                         : [])));
             return summary.Refused == 0 ? 0 : ErrorCatalogue.Find(results.First(r => !r.Activated).Code ?? "")?.ExitCode ?? 1;
         });
@@ -141,6 +161,23 @@ internal static class OfflineActivateCommand
         }
     }
 
+    /// <summary>The CAL pack request in <paramref name="file"/> (format <c>pk-cal-pack-request-v1</c>), or <c>null</c> for anything else.</summary>
+    private static CalPackOfflineRequest? CalPackRequest(FileInfo file)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file.FullName));
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == CalPackOfflineRequest.FormatV1
+                ? json.RootElement.Deserialize<CalPackOfflineRequest>(CommandOutput.JsonOptions)
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A file that is not a request still gets a response file, saying so.</summary>
     private static (OfflineActivationRequest? Request, OfflineActivationResponse? Problem) Read(FileInfo file)
     {
@@ -159,7 +196,7 @@ internal static class OfflineActivateCommand
         }
     }
 
-    private sealed record OfflineResult(string Request, string Response, bool Activated, string? Code, bool KmsHost);
+    private sealed record OfflineResult(string Request, string Response, bool Activated, string? Code, bool KmsHost, bool CalPack);
 
     private sealed record OfflineSummary(int Activated, int Refused, string? PublisherKeys, IReadOnlyList<OfflineResult> Results);
 }

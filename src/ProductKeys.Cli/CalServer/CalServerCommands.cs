@@ -29,8 +29,10 @@ internal static class CalServerCommands
     private static Command InstallPack()
     {
         var data = Data();
-        var key = new Option<string?>("--key") { Description = "The CAL pack's MAK (one per CAL order).", Required = true };
-        var service = new Option<string?>("--service") { Description = "Licensing service URL.", Required = true };
+        var key = new Option<string?>("--key") { Description = "The CAL pack's MAK (one per CAL order)." };
+        var service = new Option<string?>("--service") { Description = "Licensing service URL (online installation)." };
+        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE (for 'pk offline activate')." };
+        var response = new Option<FileInfo?>("--offline-response") { Description = "Install the pack certificate from a response FILE." };
         var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
         var quantity = new Option<string>("--quantity")
         {
@@ -38,7 +40,7 @@ internal static class CalServerCommands
             DefaultValueFactory = _ => "pack",
         };
         quantity.AcceptOnlyFromAmong("pack", "purchased");
-        var command = new Command("install-pack", "Install a CAL pack: activates its MAK for this CAL server and keeps the signed pack certificate.") { data, key, service, trust, quantity };
+        var command = new Command("install-pack", "Install a CAL pack: activates its MAK for this CAL server and keeps the signed pack certificate, online or offline.") { data, key, service, trust, quantity, request, response };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             TrustedKeySet? trusted = null;
@@ -53,16 +55,41 @@ internal static class CalServerCommands
                 trusted = loaded.Value;
             }
 
-            if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
+            var installer = new PackInstaller(new CalServerFolder(parseResult.GetValue(data)!), TimeProvider.System);
+            var purchased = parseResult.GetValue(quantity) == "purchased";
+            if (parseResult.GetValue(request) is { } requestFile)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
-                    $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'."));
+                var written = installer.WriteRequest(parseResult.GetValue(key), purchased, requestFile.FullName);
+                return written.IsSuccess
+                    ? CommandOutput.Print(parseResult, new { requestFile = requestFile.FullName, serverId = written.Value.ServerId },
+                        r => $"Wrote the CAL pack request for CAL server {r.serverId} to {r.requestFile}. On a machine that reaches the licensing service, signed in: "
+                            + $"'pk offline activate {Path.GetFileName(r.requestFile)} --out DIR'; then here: 'pk cal-server install-pack --data {parseResult.GetValue(data)} "
+                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(r.requestFile)}.response.json --trust DIR/publisher-keys.pem'.")
+                    : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var installer = new PackInstaller(new CalServerFolder(parseResult.GetValue(data)!), TimeProvider.System);
-            var installed = await installer.InstallOnlineAsync(parseResult.GetValue(key), parseResult.GetValue(quantity) == "purchased", url, trusted, http, cancellationToken,
-                keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
+            Outcome<CalPackCertificate> installed;
+            if (parseResult.GetValue(response) is { } responseFile)
+            {
+                installed = await installer.InstallResponseFileAsync(responseFile.FullName, trusted, cancellationToken);
+            }
+            else if (parseResult.GetValue(service) is null)
+            {
+                installed = new Refusal(ErrorCatalogue.ValidationFailed,
+                    "Say how to install: --key MAK --service URL (online), --key MAK --offline-request FILE, or --offline-response FILE.");
+            }
+            else if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
+            {
+                installed = new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'.");
+            }
+            else
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                installed = await installer.InstallOnlineAsync(parseResult.GetValue(key), purchased, url, trusted, http, cancellationToken,
+                    keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
+            }
+
             if (!installed.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, installed.Refusal);

@@ -8,7 +8,9 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// The CAL story through the real binaries (docs/product.md §5): pk server --demo → pk cal-server install-pack
 /// with the demo's user CAL MAK → pk cal-server serve → pk cal request → pk cal-server report → report --signed →
 /// pk usage upload → pk usage list (replayed and edited reports refused); the
-/// device CAL MAK is refused on the same server (one mode per server) and on a device.
+/// device CAL MAK is refused on the same server (one mode per server) and on a device; a pack installed offline
+/// (--offline-request → pk offline activate → --offline-response); 200 devices racing for the last 10 permanent
+/// CALs of a real pk cal-server serve process.
 /// </summary>
 public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
@@ -70,6 +72,52 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.Contains("SIGNATURE_INVALID", tampered.ToString(), StringComparison.Ordinal);
         var after = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
         Assert.Equal(shown.GetProperty("reportId").GetString(), Assert.Single(after.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == shown.GetProperty("serverId").GetString()).GetProperty("reportId").GetString());
+    }
+
+    [Fact]
+    public async Task A_pack_installs_offline_through_pk_offline_activate_and_shows_in_the_report()
+    {
+        var data = Path.Combine(_folder, "offline-cal-server");
+        var request = Path.Combine(_folder, "pack-request.json");
+        var responses = Path.Combine(_folder, "pack-responses");
+        var written = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", await MakAsync("contoso-server-cal"), "--offline-request", request, "--json");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            // The request holds the MAK: owner-only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(request));
+        }
+
+        using (var file = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(request, TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("pk-cal-pack-request-v1", file.RootElement.GetProperty("format").GetString());
+            Assert.Equal(written.Json.GetProperty("serverId").GetString(), file.RootElement.GetProperty("serverId").GetString());
+        }
+
+        var answered = await Pk.RunAsync("offline", "activate", request, "--out", responses,
+            "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(answered.ExitCode == 0, answered.ToString());
+        Assert.Equal(1, answered.Json.GetProperty("activated").GetInt32());
+        var response = Path.Combine(responses, "pack-request.response.json");
+        var trust = Path.Combine(responses, "publisher-keys.pem");
+
+        // Without --trust (nothing pinned on an air-gapped server) the certificate cannot be checked.
+        var untrusted = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", response, "--json");
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, untrusted.ExitCode);
+
+        var installed = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", response, "--trust", trust, "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Equal(("PerUser", 500), (installed.Json.GetProperty("mode").GetString(), installed.Json.GetProperty("installedQuantity").GetInt32()));
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        var mode = report.Json.GetProperty("modes")[0];
+        Assert.Equal((500, 500, 0), (mode.GetProperty("purchased").GetInt32(), mode.GetProperty("installed").GetInt32(), mode.GetProperty("issued").GetInt32()));
+
+        // A refusal carried in a response file is reported with its own code.
+        var refused = Path.Combine(_folder, "refused.response.json");
+        await File.WriteAllTextAsync(refused, """{"format":"pk-cal-pack-response-v1","serverId":"x","packCertificate":null,"code":"CAL_MODE_MISMATCH","detail":"refused"}""", TestContext.Current.CancellationToken);
+        var carried = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--offline-response", refused, "--trust", trust, "--json");
+        Assert.Equal(ErrorCatalogue.CalModeMismatch.ExitCode, carried.ExitCode);
     }
 
     [Fact]
@@ -141,6 +189,71 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Assert.Equal(("session-host-1", "Temporary"), (fromStore.Json.GetProperty("device").GetString(), fromStore.Json.GetProperty("kind").GetString()));
         var both = await Pk.RunAsync("cal", "request", "--cal-server", url, "--store", store, "--user", "alice", "--json");
         Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, both.ExitCode);
+    }
+
+    [Fact]
+    public async Task Two_hundred_devices_racing_for_the_last_10_permanent_CALs_of_a_served_folder_get_exactly_10()
+    {
+        // The demo's device CAL order bought 200: installed as purchased, 190 held permanently leaves 10.
+        var data = Path.Combine(_folder, "race");
+        var installed = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", await MakAsync("contoso-server-device-cal"),
+            "--service", server.Url, "--quantity", "purchased", "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Equal(200, installed.Json.GetProperty("installedQuantity").GetInt32());
+        var port = DemoServerFixture.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        _calServer = Process.Start(Pk.StartInfo(null, "cal-server", "serve", "--data", data, "--urls", url))!;
+        await WaitForLineAsync(_calServer, "listening");
+
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        using var gate = new SemaphoreSlim(16);
+        async Task<string> AskAsync(string device, bool gated)
+        {
+            if (gated)
+            {
+                await gate.WaitAsync(TestContext.Current.CancellationToken);
+            }
+
+            try
+            {
+                using var answer = await http.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device }, TestContext.Current.CancellationToken);
+                Assert.True(answer.IsSuccessStatusCode, $"{device}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+                using var json = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+                return json.RootElement.GetProperty("kind").GetString()!;
+            }
+            finally
+            {
+                if (gated)
+                {
+                    gate.Release();
+                }
+            }
+        }
+
+        // 190 early devices connect twice (permanent); 200 racers connect once (temporary).
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 190).Select(i => AskAsync($"early-{i}", gated: true))), k => Assert.Equal("Temporary", k));
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 190).Select(i => AskAsync($"early-{i}", gated: true))), k => Assert.Equal("Permanent", k));
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 200).Select(i => AskAsync($"racer-{i}", gated: true))), k => Assert.Equal("Temporary", k));
+
+        // All 200 second connections at once, against the real process.
+        var kinds = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => AskAsync($"racer-{i}", gated: false)));
+        Assert.Equal((10, 190), (kinds.Count(k => k == "Permanent"), kinds.Count(k => k == "Temporary")));
+
+        // Stopped by its PID (SIGTERM where there is one), then the folder agrees: 200 permanent, no more.
+        if (OperatingSystem.IsWindows())
+        {
+            _calServer.Kill();
+        }
+        else
+        {
+            using var kill = Process.Start("kill", ["-TERM", _calServer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        await _calServer.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--json");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Equal(200, report.Json.GetProperty("modes")[0].GetProperty("permanent").GetInt32());
     }
 
     [Fact]
