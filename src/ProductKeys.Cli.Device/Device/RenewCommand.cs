@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Client.Renewal;
