@@ -15,8 +15,12 @@ internal static class AgentCommand
     public static Command Create()
     {
         var stores = new Option<string[]>("--store") { Description = "License store folder; repeat for several.", Required = true };
+        var noSpread = new Option<bool>("--no-spread")
+        {
+            Description = "Make a due attempt at once instead of after this device's share of the fleet's spreading window (up to 30 minutes). For one device, not for a fleet that starts together.",
+        };
         var kms = new KmsClientOptions();
-        var command = new Command("agent", "Keep the given stores renewed until stopped (SIGTERM, Ctrl-C); one line per attempt.") { stores };
+        var command = new Command("agent", "Keep the given stores renewed until stopped (SIGTERM, Ctrl-C); one line per attempt.") { stores, noSpread };
         kms.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -36,6 +40,15 @@ internal static class AgentCommand
                     {
                         RenewCommand.Report(parseResult, RenewalReport.From(directory, attempt), attempt.Refusal);
                         Console.Out.Flush();
+                    }
+                },
+                spread: !parseResult.GetValue(noSpread),
+                spreading: at =>
+                {
+                    // On stderr: stdout stays one line (or one JSON object) per attempt.
+                    lock (output)
+                    {
+                        Console.Error.WriteLine($"pk agent: {directory}: an attempt is due; this device's turn in the fleet's spread is {at:u} (--no-spread: at once).");
                     }
                 });
                 if (!opened.IsSuccess)

@@ -55,7 +55,9 @@ internal static class RenewCommand
     }
 
     /// <summary>The renewal schedule of one store, as <c>pk ato</c> would reach its service and KMS host.</summary>
-    internal static Outcome<LicenseRenewal> Open(ParseResult parseResult, string folder, KmsClientOptions kms, HttpClient http, Action<RenewalAttempt>? attempted)
+    internal static Outcome<LicenseRenewal> Open(
+        ParseResult parseResult, string folder, KmsClientOptions kms, HttpClient http, Action<RenewalAttempt>? attempted,
+        bool spread = true, Action<DateTimeOffset>? spreading = null)
     {
         var opened = DeviceSession.NewLicense(folder);
         if (!opened.IsSuccess)
@@ -71,7 +73,7 @@ internal static class RenewCommand
 
         var settings = kms.Settings(parseResult, license, http);
         return settings.IsSuccess
-            ? new LicenseRenewal(license, new LicensingServiceClient(http), settings.Value, TimeProvider.System) { Attempted = attempted }
+            ? new LicenseRenewal(license, new LicensingServiceClient(http), settings.Value, TimeProvider.System) { Attempted = attempted, SpreadDueAttempts = spread, Spreading = spreading }
             : settings.Refusal;
     }
 

@@ -44,6 +44,16 @@ public sealed class LicenseRenewal : IAsyncDisposable
     /// <summary>Called after every pass of <see cref="RunAsync"/>, with <see cref="RenewalAttempt.NextAttempt"/> set.</summary>
     public Action<RenewalAttempt>? Attempted { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="RunAsync"/> makes a first or overdue attempt after this device's share of
+    /// the spreading window (default) or at once. Turn it off only for a single device that is not
+    /// part of a fleet booting together (<c>pk agent --no-spread</c>).
+    /// </summary>
+    public bool SpreadDueAttempts { get; init; } = true;
+
+    /// <summary>Called when <see cref="RunAsync"/> waits this device's share of the spreading window, with the time the attempt is made.</summary>
+    public Action<DateTimeOffset>? Spreading { get; init; }
+
     /// <summary>Makes the next KMS renewal or activation attempt due now (<c>pk renew --due-now</c>); nothing else.</summary>
     public Outcome<LicenseStatus> MakeDueNow()
     {
@@ -90,7 +100,13 @@ public sealed class LicenseRenewal : IAsyncDisposable
             if (pending is { } p && p.Due != spreadFor)
             {
                 spreadFor = p.Due;
-                var start = _time.GetUtcNow() + RenewalJitter.Spread(RenewalJitter.Window(p.Retry), _seed, p.Due);
+                var window = SpreadDueAttempts ? RenewalJitter.Window(p.Retry) : TimeSpan.Zero;
+                var start = _time.GetUtcNow() + RenewalJitter.Spread(window, _seed, p.Due);
+                if (window > TimeSpan.Zero)
+                {
+                    Notify(Spreading, start);
+                }
+
                 if (!await WaitUntilAsync(start, cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -122,15 +138,7 @@ public sealed class LicenseRenewal : IAsyncDisposable
             // This look is already this device's own (after the retry interval, or jittered): the pass
             // it makes for the due time stored now runs at once, even when that stayed in the past.
             spreadFor = _license.Store.Load() is { IsSuccess: true } after ? after.Value.NextRenewalDue ?? DateTimeOffset.MinValue : null;
-            try
-            {
-                Attempted?.Invoke(attempt with { NextDue = attempt.NextDue is null ? null : next, NextAttempt = wake });
-            }
-#pragma warning disable CA1031 // The product's callback must not stop its renewals.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            Notify(Attempted, attempt with { NextDue = attempt.NextDue is null ? null : next, NextAttempt = wake });
 
             if (!await WaitUntilAsync(wake, cancellationToken).ConfigureAwait(false))
             {
@@ -279,6 +287,20 @@ public sealed class LicenseRenewal : IAsyncDisposable
         var clamped = now + longest;
         var saved = _license.Configure(l => l.NextRenewalDue is { } d && d > clamped ? l with { NextRenewalDue = clamped } : l);
         return saved.IsSuccess ? saved.Value.Stored : stored with { NextRenewalDue = clamped };
+    }
+
+    /// <summary>Calls the product's callback; whatever it throws must not stop its renewals.</summary>
+    private static void Notify<T>(Action<T>? callback, T value)
+    {
+        try
+        {
+            callback?.Invoke(value);
+        }
+#pragma warning disable CA1031 // The product's callback must not stop its renewals.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>False when cancelled.</summary>

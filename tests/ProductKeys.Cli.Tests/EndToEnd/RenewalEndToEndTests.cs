@@ -72,7 +72,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         await _kms.ActivateDevicesAsync(server, 5);
         await KmsHostWithDevices.MakeRenewalDueAsync(_kms.Store(2));
 
-        using var agent = Process.Start(Pk.StartInfo(null, "agent", "--store", _kms.Store(2), "--store", _kms.Store(3)))!;
+        using var agent = Process.Start(Pk.StartInfo(null, "agent", "--no-spread", "--store", _kms.Store(2), "--store", _kms.Store(3)))!;
         try
         {
             var lines = new List<string>();
@@ -102,6 +102,36 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
             {
                 agent.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    [Fact]
+    public async Task Pk_agent_without_no_spread_announces_its_turn_in_the_fleet_spread_of_a_due_attempt()
+    {
+        _kms = await KmsHostWithDevices.StartAsync(server, _folder);
+        await _kms.ActivateDevicesAsync(server, 5);
+        await KmsHostWithDevices.MakeRenewalDueAsync(_kms.Store(4));
+
+        var started = TimeProvider.System.GetUtcNow();
+        using var agent = Process.Start(Pk.StartInfo(null, "agent", "--store", _kms.Store(4)))!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? announced = null;
+            while (announced is null && await agent.StandardError.ReadLineAsync(timeout.Token) is { } line)
+            {
+                announced = line.Contains("turn in the fleet's spread is", StringComparison.Ordinal) ? line : null;
+            }
+
+            Assert.NotNull(announced);
+            Assert.Contains(_kms.Store(4), announced, StringComparison.Ordinal);
+            var turn = DateTimeOffset.Parse(announced.Split("spread is ")[1].Split(" (")[0], System.Globalization.CultureInfo.InvariantCulture);
+            // Retry interval 2 hours: the window is a quarter of it, 30 minutes.
+            Assert.InRange(turn, started.AddSeconds(-1), started.AddMinutes(31));
+        }
+        finally
+        {
+            agent.Kill(entireProcessTree: true);
         }
     }
 

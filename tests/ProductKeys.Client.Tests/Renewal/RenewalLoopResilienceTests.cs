@@ -35,6 +35,40 @@ public sealed class RenewalLoopResilienceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_due_attempt_waits_its_announced_turn_in_the_spread_unless_spreading_is_off()
+    {
+        _world.StartWithoutAdvancing();
+        var turn = await FirstTurnAsync(_world);
+        Assert.InRange(turn, KmsWorld.Start, KmsWorld.Start.AddMinutes(30));
+        var spread = await _world.AdvanceToAsync(turn);
+        Assert.Equal(RenewalAction.Activated, spread.Action);
+        Assert.Equal(turn, spread.At);
+
+        await using var single = new RenewalWorld(spread: false);
+        single.Kms.License.Configure(l => l with { KmsHost = "kms.corp.test" });
+        single.StartWithoutAdvancing();
+        var atOnce = await single.NextAttemptAsync();
+        Assert.Equal(RenewalAction.Activated, atOnce.Action);
+        Assert.Equal(KmsWorld.Start, atOnce.At);
+        Assert.Empty(single.SpreadTurns);
+    }
+
+    private static async Task<DateTimeOffset> FirstTurnAsync(RenewalWorld world)
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            if (world.SpreadTurns.TryPeek(out var turn))
+            {
+                return turn;
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("The loop announced no turn in the spread.");
+    }
+
+    [Fact]
     public async Task A_callback_that_throws_does_not_stop_the_loop()
     {
         var seen = Channel.CreateUnbounded<RenewalAttempt>();

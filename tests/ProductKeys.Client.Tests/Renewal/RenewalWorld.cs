@@ -13,11 +13,16 @@ internal sealed class RenewalWorld : IAsyncDisposable
     private readonly HttpClient _http = new();
     private Task? _loop;
 
-    public RenewalWorld(ulong seed = 7) =>
+    public RenewalWorld(ulong seed = 7, bool spread = true) =>
         Renewal = new LicenseRenewal(Kms.License, new LicensingServiceClient(_http), Kms.Settings, Kms.Clock, seed)
         {
             Attempted = attempt => _attempts.Writer.TryWrite(attempt),
+            SpreadDueAttempts = spread,
+            Spreading = turn => SpreadTurns.Enqueue(turn),
         };
+
+    /// <summary>The turns the loop announced before a first or overdue attempt.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset> SpreadTurns { get; } = new();
 
     public KmsWorld Kms { get; } = new();
 
@@ -29,6 +34,9 @@ internal sealed class RenewalWorld : IAsyncDisposable
         _loop = Renewal.RunAsync(_stop.Token);
         Kms.Clock.Advance(RenewalJitter.Window(TimeSpan.FromHours(2)));
     }
+
+    /// <summary>Starts the loop without moving the clock.</summary>
+    public void StartWithoutAdvancing() => _loop = Renewal.RunAsync(_stop.Token);
 
     /// <summary>The next pass the loop reports (the wait is bounded so a broken loop fails instead of hanging).</summary>
     public async Task<RenewalAttempt> NextAttemptAsync()
