@@ -82,23 +82,6 @@ public static class KmsActivation
             "No KMS host is pinned and DNS names none (_pk-kms._tcp SRV): set one with 'pk skms HOST[:PORT]' or give --kms-domain."), cachedHost: null);
     }
 
-    /// <summary>Renews only when <see cref="KmsSchedule.IsDue"/>; otherwise returns the status without network traffic.</summary>
-    public static async Task<Outcome<DeviceLicenseReport>> RenewIfDueAsync(
-        DeviceLicense license, KmsClientSettings settings, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(license);
-        ArgumentNullException.ThrowIfNull(time);
-        var loaded = license.Store.Load();
-        if (!loaded.IsSuccess)
-        {
-            return loaded.Refusal;
-        }
-
-        return loaded.Value.KeyType == KeyType.KmsClientSetup && KmsSchedule.IsDue(loaded.Value, time.GetUtcNow())
-            ? await ActivateAsync(license, settings, time, cancellationToken).ConfigureAwait(false)
-            : license.Status();
-    }
-
     private static Outcome<(StoredLicense Stored, LicenseStatus Status)> Prepare(DeviceLicense license)
     {
         var verified = license.LoadVerified();

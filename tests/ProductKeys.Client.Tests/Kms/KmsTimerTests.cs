@@ -1,5 +1,7 @@
+using ProductKeys.Client.Activation;
 using ProductKeys.Client.Kms;
 using ProductKeys.Client.Licensing;
+using ProductKeys.Client.Renewal;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Client.Tests.Kms;
@@ -20,13 +22,14 @@ public sealed class KmsTimerTests : IDisposable
         _world.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
         Assert.False(KmsSchedule.IsDue(_world.Stored, _world.Clock.GetUtcNow()));
         _world.Asked.Clear();
-        Assert.True(RenewIfDue().IsSuccess);
+        Assert.Equal(RenewalAction.NothingDue, RenewIfDue().Action);
         Assert.Empty(_world.Asked);
 
         _world.Clock.Advance(TimeSpan.FromSeconds(1));
-        var renewed = RenewIfDue().Value;
+        var renewed = RenewIfDue();
+        Assert.Equal(RenewalAction.Renewed, renewed.Action);
         Assert.Single(_world.Asked);
-        Assert.Equal(_world.Clock.GetUtcNow().AddDays(180), renewed.Status.Expires);
+        Assert.Equal(_world.Clock.GetUtcNow().AddDays(180), renewed.Status?.Expires);
         Assert.Equal(_world.Clock.GetUtcNow().AddDays(7), _world.Stored.NextRenewalDue);
     }
 
@@ -113,6 +116,10 @@ public sealed class KmsTimerTests : IDisposable
 
     public void Dispose() => _world.Dispose();
 
-    private Core.Errors.Outcome<DeviceLicenseReport> RenewIfDue() =>
-        KmsActivation.RenewIfDueAsync(_world.License, _world.Settings, _world.Clock, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+    private RenewalAttempt RenewIfDue()
+    {
+        using var http = new HttpClient();
+        return new LicenseRenewal(_world.License, new LicensingServiceClient(http), _world.Settings, _world.Clock)
+            .RenewIfDueAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
+    }
 }
