@@ -35,6 +35,10 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         var text = await Pk.RunAsync("renew", "--store", _kms.Store(1));
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.Contains("NothingDue: Nothing due: the next KMS renewal is due", text.Stdout, StringComparison.Ordinal);
+
+        var field = await Pk.RunAsync("renew", "--store", _kms.Store(1), "--field", "action");
+        Assert.True(field.ExitCode == 0, field.ToString());
+        Assert.Equal("NothingDue", field.Stdout.Trim());
     }
 
     [Fact]
