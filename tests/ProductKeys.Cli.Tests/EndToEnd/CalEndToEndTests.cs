@@ -289,7 +289,7 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
 
     private static async Task WaitForLineAsync(Process process, string text)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(Patience.Process);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.Contains(text, StringComparison.OrdinalIgnoreCase))

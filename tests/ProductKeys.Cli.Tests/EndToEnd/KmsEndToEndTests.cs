@@ -172,7 +172,7 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
 
     private static async Task WaitForLineAsync(Process process, string text)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(Patience.Process);
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.Contains(text, StringComparison.OrdinalIgnoreCase))

@@ -80,7 +80,7 @@ internal sealed class KmsHostWithDevices : IAsyncDisposable
 
     public static async Task WaitForLineAsync(StreamReader output, string text)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(Patience.Process);
         while (await output.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.Contains(text, StringComparison.OrdinalIgnoreCase))

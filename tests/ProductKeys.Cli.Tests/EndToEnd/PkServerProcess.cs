@@ -77,10 +77,10 @@ internal sealed class PkServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"pk server {string.Join(' ', args)} exited with {process.ExitCode} before it was ready.");
             }
 
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            if (deadline.Elapsed > Patience.Process)
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"pk server {string.Join(' ', args)} was not ready within 60 s.");
+                throw new TimeoutException($"pk server {string.Join(' ', args)} was not ready within {Patience.Process.TotalSeconds} s.");
             }
 
             await Task.Delay(200);

@@ -162,7 +162,7 @@ public sealed partial class ReadmeTests : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        timeout.CancelAfter(TimeSpan.FromMinutes(20));
         try
         {
             await process.WaitForExitAsync(timeout.Token);

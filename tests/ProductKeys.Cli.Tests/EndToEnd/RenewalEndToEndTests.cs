@@ -80,7 +80,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         try
         {
             var lines = new List<string>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(Patience.Process);
             while (lines.Count < 2 && await agent.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
                 lines.Add(line);
@@ -120,7 +120,7 @@ public sealed class RenewalEndToEndTests(DemoServerFixture server) : IClassFixtu
         using var agent = Process.Start(Pk.StartInfo(null, "agent", "--store", _kms.Store(4)))!;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(Patience.Process);
             string? announced = null;
             while (announced is null && await agent.StandardError.ReadLineAsync(timeout.Token) is { } line)
             {

@@ -87,7 +87,7 @@ public sealed class SampleProductEndToEndTests(DemoServerFixture server) : IClas
         try
         {
             var missing = expected.ToList();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(Patience.Process);
             while (missing.Count > 0 && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
                 missing.RemoveAll(text => line.Contains(text, StringComparison.Ordinal));

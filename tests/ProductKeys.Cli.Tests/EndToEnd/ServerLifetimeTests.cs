@@ -27,7 +27,7 @@ public sealed class ServerLifetimeTests
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
 
-        var line = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var line = await listening.Task.WaitAsync(Patience.Process, TestContext.Current.CancellationToken);
         Assert.Contains(url, line, StringComparison.Ordinal);
         using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
