@@ -1,30 +1,46 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace ProductKeys.Service.Hosting;
+namespace ProductKeys.Hosting;
 
 /// <summary>
-/// How many connections Kestrel holds at once (setting <c>Connections:Max</c>). Unbounded, a flood of
-/// idle connections used up the process's file descriptors (LimitNOFILE), and at EMFILE the process
-/// died. Bounded below the limit, Kestrel closes connections over it at once (logging a warning) and
-/// keeps descriptors for the database, the runtime and the next client when the flood ends. Kestrel
-/// counts per listener, so the budget is shared out between the <c>--urls</c>: a second, internal
-/// URL for health probes keeps answering while the public one is flooded (docs/operations.md).
+/// How many connections a listener holds at once (setting <c>Connections:Max</c>, option
+/// <c>--max-connections</c>). Unbounded, a flood of idle connections used up the process's file
+/// descriptors (LimitNOFILE), and at EMFILE the runtime itself could no longer start a thread and the
+/// server died. Bounded below the limit, connections over it are closed at once, and descriptors stay
+/// for the database, the runtime and the next client when the flood ends. The budget is per listener,
+/// so it is shared out between the <c>--urls</c>: a second, internal URL for health probes keeps
+/// answering while the public one is flooded (docs/operations.md, docs/adr/0021-connection-floods.md).
 /// </summary>
-internal static class ConnectionLimits
+public static class ConnectionLimits
 {
+    /// <summary>The configuration key (<c>PK_Connections__Max</c> in the environment).</summary>
     public const string Setting = "Connections:Max";
+
+    /// <summary>The command-line option every server of pk takes for the setting.</summary>
+    public const string Option = "--max-connections";
+
+    /// <summary>The option's help text.</summary>
+    public const string OptionDescription = "How many connections each --urls address holds at once; more are closed at once "
+        + "(default: the file limit less 512, shared between the addresses; also PK_Connections__Max).";
 
     /// <summary>Descriptors kept back for everything but client connections (the runtime alone holds ~300).</summary>
     public const int Reserve = 512;
 
+    /// <summary>The smallest default per listener, however low the file limit.</summary>
     public const int Minimum = 64;
 
+    /// <summary>The default per listener where the file limit is unknown or unlimited.</summary>
     public const int WithoutKnownLimit = 10_000;
 
     /// <summary>The limit per listener: <c>Connections:Max</c>, else (soft RLIMIT_NOFILE − <see cref="Reserve"/>) / listeners.</summary>
+    /// <param name="configuration">Where <c>Connections:Max</c> is read.</param>
+    /// <param name="listeners">How many addresses the server listens on.</param>
+    /// <param name="procLimits">The text of /proc/self/limits (tests); read from the process when null.</param>
+    /// <exception cref="InvalidOperationException">The setting is not a positive whole number.</exception>
     public static long Resolve(IConfiguration configuration, int listeners, string? procLimits = null)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         if (configuration[Setting] is { Length: > 0 } text)
         {
             return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var set) && set >= 1
