@@ -12,8 +12,9 @@ namespace ProductKeys.Hosting;
 /// <summary>
 /// What keeps a pk server up under a connection flood (issue #13 item 2, docs/adr/0021-connection-floods.md),
 /// one call for each of <c>pk server</c>, the KMS host and the CAL server: every listener holds at most
-/// <see cref="ConnectionLimits"/> connections (<see cref="ListenerBudget"/>), and an accept that fails
-/// for want of descriptors is waited out and logged (<see cref="PatientSocketListener"/>).
+/// <see cref="ConnectionLimits"/> connections (<see cref="ListenerBudget"/>), the whole server no more
+/// than its file limit allows (<see cref="FileCeiling"/>), and an accept that fails for want of
+/// descriptors is waited out and logged (<see cref="PatientSocketListener"/>, <see cref="DescriptorReserve"/>).
 /// </summary>
 public static class ConnectionGuard
 {
@@ -31,10 +32,13 @@ public static class ConnectionGuard
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SocketTransportFactory>());
         builder.Services.AddSingleton<IConnectionListenerFactory>(services => new PatientSocketTransport(
             services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>(), TimeProvider.System));
+        builder.Services.AddSingleton(services => new FileCeiling(
+            ConnectionLimits.Ceiling(), services.GetRequiredService<ILoggerFactory>().CreateLogger(ConnectionLog.Category), TimeProvider.System));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
-            var logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(ConnectionLog.Category);
-            listen.Use(new ListenerBudget(limit, () => listen.EndPoint.ToString()!, logger, TimeProvider.System).Around);
+            var services = listen.ApplicationServices;
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(ConnectionLog.Category);
+            listen.Use(new ListenerBudget(limit, services.GetRequiredService<FileCeiling>(), () => listen.EndPoint.ToString()!, logger, TimeProvider.System).Around);
         }));
         return limit;
     }

@@ -53,6 +53,14 @@ public static class ConnectionLimits
             : WithoutKnownLimit;
     }
 
+    /// <summary>
+    /// The connections the whole server may hold whatever <c>Connections:Max</c> says: the soft file limit
+    /// less <see cref="Reserve"/> (at least <see cref="Minimum"/>), or null where the limit is unknown.
+    /// </summary>
+    /// <param name="procLimits">The text of /proc/self/limits (tests); read from the process when null.</param>
+    public static long? Ceiling(string? procLimits = null) =>
+        FileLimit(procLimits ?? ReadProcLimits()) is { } files ? Math.Max(Minimum, files - Reserve) : null;
+
     /// <summary>The soft "Max open files" of /proc/self/limits, or null (not Linux, unlimited, unreadable).</summary>
     internal static long? FileLimit(string? procLimits)
     {

@@ -19,6 +19,14 @@ internal static partial class ConnectionLog
         Message = "Listener {Listener}: accepting connections again ({Open} open); {Refused} were closed over the limit in the last {Seconds:0} s")]
     public static partial void NoLongerFull(ILogger logger, string listener, long open, long refused, double seconds);
 
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Warning,
+        Message = "Listener {Listener}: the server holds {Ceiling} connections, all its file limit allows less 512 descriptors kept for the runtime (raise LimitNOFILE or lower Connections:Max); closing new connections at once until some end")]
+    public static partial void AtCeiling(ILogger logger, string listener, long ceiling);
+
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Warning,
+        Message = "Listener {Listener}: accepting connections again ({Open} open in the server); {Refused} were closed at the file limit in the last {Seconds:0} s")]
+    public static partial void BelowCeiling(ILogger logger, string listener, long open, long refused, double seconds);
+
     [LoggerMessage(EventId = 9003, Level = LogLevel.Warning,
         Message = "Listener {Listener}: accepting a connection failed: {Error}; pausing accepts until the process has descriptors to spare (raise LimitNOFILE or lower Connections:Max)")]
     public static partial void OutOfFiles(ILogger logger, string listener, string error);

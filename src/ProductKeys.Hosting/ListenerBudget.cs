@@ -4,12 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace ProductKeys.Hosting;
 
 /// <summary>
-/// At most <paramref name="limit"/> connections at once on one listener (a Kestrel connection
-/// middleware). A connection over it is closed at once, so its descriptor is free again before the
-/// next accept; the listener is told full once, and free again once a tenth of its budget is back
-/// (so a flood hovering at the limit does not write a line per connection).
+/// At most <paramref name="limit"/> connections at once on one listener, and the server under its
+/// <see cref="FileCeiling"/> (a Kestrel connection middleware). A connection over either is closed at
+/// once, so its descriptor is free again before the next accept; the listener is told full once, and
+/// free again once a tenth of its budget is back (so a flood hovering at the limit does not write a
+/// line per connection).
 /// </summary>
-internal sealed class ListenerBudget(long limit, Func<string> listener, ILogger logger, TimeProvider time)
+internal sealed class ListenerBudget(long limit, FileCeiling server, Func<string> listener, ILogger logger, TimeProvider time)
 {
     private readonly OverloadEpisode _full = new(time);
     private long _open;
@@ -20,14 +21,8 @@ internal sealed class ListenerBudget(long limit, Func<string> listener, ILogger 
 
     private async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        if (Interlocked.Increment(ref _open) > limit)
+        if (!TryEnter())
         {
-            Interlocked.Decrement(ref _open);
-            if (_full.Refused() is not null)
-            {
-                ConnectionLog.Full(logger, listener(), limit);
-            }
-
             // As Kestrel's own limit does: completing both pipes ends the connection, and Kestrel closes its socket.
             await connection.Transport.Input.CompleteAsync();
             await connection.Transport.Output.CompleteAsync();
@@ -40,11 +35,34 @@ internal sealed class ListenerBudget(long limit, Func<string> listener, ILogger 
         }
         finally
         {
+            server.Leave(listener());
             var open = Interlocked.Decrement(ref _open);
             if (open <= limit - (limit / 10) && _full.Ended() is { } ended)
             {
                 ConnectionLog.NoLongerFull(logger, listener(), open, ended.Refusals, ended.Lasted.TotalSeconds);
             }
         }
+    }
+
+    private bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _open) > limit)
+        {
+            Interlocked.Decrement(ref _open);
+            if (_full.Refused() is not null)
+            {
+                ConnectionLog.Full(logger, listener(), limit);
+            }
+
+            return false;
+        }
+
+        if (!server.TryEnter(listener()))
+        {
+            Interlocked.Decrement(ref _open);
+            return false;
+        }
+
+        return true;
     }
 }

@@ -2,26 +2,24 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace ProductKeys.Hosting;
 
 /// <summary>
 /// A listening socket whose accept loop waits out a lack of file descriptors. Kestrel's own loop
 /// retries a failed accept at once and says so only at Debug: at EMFILE it spun on accept4 (50,000
-/// calls in a few seconds, measured under strace), the thread pool kept starting threads that could
-/// not get a descriptor either, and the runtime gave up with "Out of memory.". Here an accept that
-/// fails for want of descriptors (EMFILE, ENFILE, ENOBUFS) is logged once and retried after a pause
-/// doubling from 10 ms to 1 s; waiting clients stay in the kernel's backlog, and the first accept
-/// that succeeds is logged as the recovery.
+/// calls in a few seconds, measured under strace) until the runtime gave up with "Out of memory.".
+/// Here an accept that fails for want of descriptors (EMFILE, ENFILE, ENOBUFS) gives up the server's
+/// <see cref="DescriptorReserve"/> (logged once), and no listener of the server accepts until the
+/// reserve is whole again, tried after a pause doubling from 10 ms to 1 s; waiting clients stay in the
+/// kernel's backlog meanwhile, and the recovery is logged.
 /// </summary>
-internal sealed class PatientSocketListener(Socket socket, SocketConnectionContextFactory connections, bool noDelay, ILogger logger, TimeProvider time)
+internal sealed class PatientSocketListener(Socket socket, SocketConnectionContextFactory connections, bool noDelay, DescriptorReserve reserve, TimeProvider time)
     : IConnectionListener
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
 
-    private readonly OverloadEpisode _outOfFiles = new(time);
     private readonly CancellationTokenSource _unbound = new();
     private int _disposed;
 
@@ -32,6 +30,17 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
         var pause = FirstPause;
         while (true)
         {
+            if (reserve.Spent && !reserve.TryRefill(Name))
+            {
+                if (!await PauseAsync(pause, cancellationToken))
+                {
+                    return null;
+                }
+
+                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+                continue;
+            }
+
             Socket accepted;
             try
             {
@@ -47,17 +56,8 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
             {
-                if (_outOfFiles.Refused() is not null)
-                {
-                    ConnectionLog.OutOfFiles(logger, Name, e.Message);
-                }
-
-                if (!await PauseAsync(pause, cancellationToken))
-                {
-                    return null;
-                }
-
-                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+                // .NET words EMFILE as ENFILE ("... in system"); the log says what the operator can change.
+                reserve.OutOfFiles(Name, e.SocketErrorCode == SocketError.TooManyOpenSockets ? "too many open files" : e.Message);
                 continue;
             }
             catch (SocketException)
@@ -65,9 +65,12 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
                 continue; // reset while it waited in the backlog: the next one
             }
 
-            if (_outOfFiles.Ended() is { } ended)
+            if (reserve.Spent)
             {
-                ConnectionLog.FilesAgain(logger, Name, ended.Refusals, ended.Lasted.TotalSeconds);
+                // Another listener ran out while this one waited in accept: the descriptor goes back to the runtime at once.
+                accepted.Dispose();
+                reserve.OutOfFiles(Name, "the server is out of file descriptors");
+                continue;
             }
 
             accepted.NoDelay = noDelay;
@@ -101,7 +104,7 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
 
     private string Name => EndPoint.ToString()!;
 
-    /// <summary>Waits before the next accept; false once the listener is unbound or the wait is cancelled.</summary>
+    /// <summary>Waits before trying again; false once the listener is unbound or the wait is cancelled.</summary>
     private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
     {
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _unbound.Token);

@@ -9,12 +9,20 @@ namespace ProductKeys.Hosting;
 
 /// <summary>
 /// Kestrel's socket transport for TCP listeners, with <see cref="PatientSocketListener"/>'s accept
-/// loop. Kestrel binds through the last transport registered that can bind an address, so this one
-/// takes TCP addresses and leaves Unix sockets and inherited handles to the built-in transport.
+/// loop and one <see cref="DescriptorReserve"/> for all the server's listeners. Kestrel binds through
+/// the last transport registered that can bind an address, so this one takes TCP addresses and
+/// leaves Unix sockets and inherited handles to the built-in transport.
 /// </summary>
 internal sealed class PatientSocketTransport(IOptions<SocketTransportOptions> options, ILoggerFactory logs, TimeProvider time)
-    : IConnectionListenerFactory, IConnectionListenerFactorySelector
+    : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
+    private readonly Lazy<DescriptorReserve> _reserve = new(() =>
+    {
+        var reserve = new DescriptorReserve(logs.CreateLogger(ConnectionLog.Category), time);
+        reserve.Take();
+        return reserve;
+    });
+
     public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -43,6 +51,14 @@ internal sealed class PatientSocketTransport(IOptions<SocketTransportOptions> op
             },
             logs.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
         return ValueTask.FromResult<IConnectionListener>(
-            new PatientSocketListener(socket, connections, settings.NoDelay, logs.CreateLogger(ConnectionLog.Category), time));
+            new PatientSocketListener(socket, connections, settings.NoDelay, _reserve.Value, time));
+    }
+
+    public void Dispose()
+    {
+        if (_reserve.IsValueCreated)
+        {
+            _reserve.Value.Dispose();
+        }
     }
 }
