@@ -41,11 +41,15 @@ public sealed class FloodTests : IDisposable
     [MemberData(nameof(Servers))]
     public async Task A_connection_limit_below_one_is_refused(string server)
     {
-        var refused = await Pk.RunAsync([.. server.Split(' '), "--data", _folder, "--urls", "http://127.0.0.1:0", "--max-connections", "0"]);
+        string[] serve = [.. server.Split(' '), "--data", _folder, "--urls", "http://127.0.0.1:0"];
+        var refused = await Pk.RunAsync([.. serve, "--max-connections", "0"]);
+        var badSetting = await Pk.RunAsync(new Dictionary<string, string> { ["PK_Connections__Max"] = "many" }, serve);
 
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("VALIDATION_FAILED", refused.Stderr, StringComparison.Ordinal);
         Assert.Contains("--max-connections", refused.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, badSetting.ExitCode);
+        Assert.Contains("Connections:Max must be a positive whole number of connections; it is 'many'", badSetting.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
