@@ -1,13 +1,16 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Serving;
 using ProductKeys.Core.Errors;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.CalServer;
 
@@ -19,12 +22,18 @@ public static class CalServerApp
     /// <param name="urls">Where to listen, e.g. <c>http://0.0.0.0:16881</c>.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
     /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
-    public static Outcome<WebApplication> Build(string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    /// <param name="maxConnections">Connections each address holds at once (<c>--max-connections</c>); <c>null</c>: <c>Connections:Max</c>, else from the file limit.</param>
+    public static Outcome<WebApplication> Build(string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, long? maxConnections = null)
     {
         ArgumentNullException.ThrowIfNull(urls);
         if (string.IsNullOrWhiteSpace(dataDirectory))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, "--data is required.");
+        }
+
+        if (maxConnections < 1)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{ConnectionLimits.Option} must be at least 1.");
         }
 
         var folder = new CalServerFolder(dataDirectory);
@@ -47,7 +56,25 @@ public static class CalServerApp
             // No watcher on the data folder, whose database changes on every request (as the KMS host).
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
+        // PK_ variables as for pk server (PK_Connections__Max); the command line wins.
+        builder.Configuration.AddEnvironmentVariables("PK_");
+        if (maxConnections is { } max)
+        {
+            builder.Configuration.AddInMemoryCollection([new(ConnectionLimits.Setting, max.ToString(CultureInfo.InvariantCulture))]);
+        }
+
         builder.WebHost.UseUrls([.. urls]);
+        try
+        {
+            builder.AddConnectionGuard(urls.Count);
+        }
+        catch (InvalidOperationException e)
+        {
+            ledger.Value.Dispose();
+            identity.Value.Dispose();
+            return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
         logging?.Invoke(builder.Logging);
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.

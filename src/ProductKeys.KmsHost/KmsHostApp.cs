@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
+using ProductKeys.Hosting;
 using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Clients;
 using ProductKeys.KmsHost.Counting;
@@ -49,6 +51,8 @@ public static class KmsHostApp
             // a quarter of the host's CPU per request at 2 clients). Settings come from the command line anyway.
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
+        // PK_ variables as for pk server (PK_Connections__Max); the command line's settings below win.
+        builder.Configuration.AddEnvironmentVariables("PK_");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.DataDirectory)}"] = folder.Path,
@@ -56,7 +60,22 @@ public static class KmsHostApp
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RetryInterval)}"] = options.RetryInterval.ToString("c"),
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.Sync)}"] = options.Sync.ToString(),
         });
+        if (options.MaxConnections is { } max)
+        {
+            builder.Configuration.AddInMemoryCollection([new(ConnectionLimits.Setting, max.ToString(CultureInfo.InvariantCulture))]);
+        }
+
         builder.WebHost.UseUrls([.. urls]);
+        try
+        {
+            builder.AddConnectionGuard(urls.Count);
+        }
+        catch (InvalidOperationException e)
+        {
+            identity.Value.Dispose();
+            return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)

@@ -20,12 +20,16 @@ public sealed class KmsHostOptions
     /// <summary>How far each commit is pushed to disk before answering; <see cref="KmsSyncMode.Normal"/> unless set.</summary>
     public KmsSyncMode Sync { get; set; } = KmsSyncMode.Normal;
 
+    /// <summary>How many connections each address holds at once (<c>--max-connections</c>); <c>null</c>: <c>Connections:Max</c>, else from the file limit.</summary>
+    public long? MaxConnections { get; set; }
+
     /// <summary>Why the settings cannot be used, or <c>null</c>.</summary>
     public string? Problem() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? "Kms:DataDirectory (--data) is required."
         : !InBounds(RenewalInterval) ? $"The renewal interval must be between {KmsProtocol.MinInterval} and {KmsProtocol.MaxInterval}."
         : !InBounds(RetryInterval) ? $"The retry interval must be between {KmsProtocol.MinInterval} and {KmsProtocol.MaxInterval}."
         : !Enum.IsDefined(Sync) ? "The sync mode must be normal or full."
+        : MaxConnections < 1 ? "--max-connections must be at least 1."
         : null;
 
     private static bool InBounds(TimeSpan interval) => interval >= KmsProtocol.MinInterval && interval <= KmsProtocol.MaxInterval;

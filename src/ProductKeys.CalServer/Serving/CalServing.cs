@@ -3,10 +3,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.CalServer.Serving;
 
-/// <summary><c>pk cal-server serve --data DIR [--urls URL]</c>: runs the CAL server until SIGTERM or Ctrl-C.</summary>
+/// <summary><c>pk cal-server serve --data DIR [--urls URL] [--max-connections N]</c>: runs the CAL server until SIGTERM or Ctrl-C.</summary>
 public static class CalServing
 {
     /// <summary>What the command does, for its help.</summary>
@@ -27,8 +28,10 @@ public static class CalServing
             Description = $"Where to listen (default http://0.0.0.0:{CalPolicy.DefaultPort}; ';' separates several).",
             DefaultValueFactory = _ => $"http://0.0.0.0:{CalPolicy.DefaultPort}",
         };
+        var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
         command.Options.Add(data);
         command.Options.Add(urls);
+        command.Options.Add(maxConnections);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var text = parseResult.GetValue(urls);
@@ -38,16 +41,16 @@ public static class CalServing
             }
 
             var addresses = text!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return await ServeAsync(parseResult.GetValue(data)!, addresses, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            return await ServeAsync(parseResult.GetValue(data)!, addresses, parseResult.GetValue(maxConnections), listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, long? maxConnections, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), maxConnections);
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using ProductKeys.Cli.Output;
+using ProductKeys.Core.Errors;
+using ProductKeys.Hosting;
 using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
 
@@ -25,12 +28,19 @@ internal static class ServerCommands
         var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." };
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
-        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate };
+        var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, maxConnections };
         command.SetAction(async (parseResult, ct) =>
         {
             if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
             {
                 return CommandOutput.Refuse(parseResult, badOption);
+            }
+
+            var max = parseResult.GetValue(maxConnections);
+            if (max < 1)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{ConnectionLimits.Option} must be at least 1."));
             }
 
             var options = new ServerOptions
@@ -41,6 +51,7 @@ internal static class ServerCommands
                 SecretsDirectory = parseResult.GetValue(secrets),
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
+                Configuration = max is { } n ? new Dictionary<string, string?> { [ConnectionLimits.Setting] = n.ToString(CultureInfo.InvariantCulture) } : new Dictionary<string, string?>(),
             };
             try
             {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProductKeys.Data;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
+using ProductKeys.Hosting;
 using ProductKeys.Service.Activations;
 using ProductKeys.Service.Demo;
 using ProductKeys.Service.Secrets;
@@ -49,13 +50,8 @@ public static class LicensingServiceHost
         });
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
-        var maxConnections = ConnectionLimits.Resolve(builder.Configuration, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxConcurrentConnections = maxConnections;
-            k.Limits.MaxConcurrentUpgradedConnections = maxConnections;
-        });
+        builder.AddConnectionGuard(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Services.AddSingleton(secrets);
         builder.Services.AddSingleton(sp => new PublisherSigning(signingKey, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -33,33 +33,6 @@ internal sealed class PkServerProcess : IAsyncDisposable
         return await LaunchAsync(Pk.StartInfo(null, ["server", .. args, "--urls", url]), url, ready, args);
     }
 
-    /// <summary>
-    /// Starts <c>pk server ARGS --urls URLS</c> under <c>ulimit -n FILES</c> (Linux: bash sets the limit,
-    /// then execs pk) and waits until /healthz answers on the first URL.
-    /// </summary>
-    public static async Task<PkServerProcess> StartWithFileLimitAsync(int files, string[] urls, params string[] args)
-    {
-        var pk = Pk.StartInfo(null, ["server", .. args, "--urls", string.Join(';', urls)]);
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["-c", $"ulimit -n {files} && exec \"$0\" \"$@\"", pk.FileName, .. pk.ArgumentList])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in pk.Environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return await LaunchAsync(info, urls[0], null, args);
-    }
-
     private static async Task<PkServerProcess> LaunchAsync(ProcessStartInfo info, string url, Func<Task<bool>>? ready, string[] args)
     {
         var process = Process.Start(info)!;

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using ProductKeys.Service.Hosting;
 
-namespace ProductKeys.Service.Tests.Security;
+namespace ProductKeys.Hosting.Tests;
 
-/// <summary>Connections per listener stay below the file limit (issue #13 item 2; the flood itself: Cli.Tests FloodTests).</summary>
+/// <summary>Connections per listener stay below the file limit (issue #13 item 2; the floods themselves: Cli.Tests FloodTests, KmsHost.Tests NativeFloodTests).</summary>
 public sealed class ConnectionLimitsTests
 {
     private const string Limits = """
