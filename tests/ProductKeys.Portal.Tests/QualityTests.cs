@@ -21,6 +21,7 @@ public sealed class QualityTests(PortalFixture portal)
         { "keys-refused", "billing-reader", "keys" },
         { "keys-publisher", "publisher-admin", "keys" },
         { "accounts-none", "billing-no-role", "/portal/accounts" },
+        { "manage", "publisher-admin", "manage" },
     };
 
     [Theory]
@@ -54,6 +55,7 @@ public sealed class QualityTests(PortalFixture portal)
     [Theory]
     [InlineData("accounts", "global-admin", "/portal/accounts")]
     [InlineData("keys", "global-admin", "keys")]
+    [InlineData("manage", "publisher-admin", "manage")]
     public async Task Every_control_is_reachable_with_the_Tab_key(string name, string user, string path)
     {
         var page = await OpenAsync(user, path, 1280);
@@ -127,7 +129,12 @@ public sealed class QualityTests(PortalFixture portal)
             await PortalFixture.SignInAsync(page, user);
         }
 
-        await page.GotoAsync(path == "keys" ? portal.KeysPath : path);
+        await page.GotoAsync(path switch
+        {
+            "keys" => portal.KeysPath,
+            "manage" => $"/portal/accounts/{portal.AccountId}/manage",
+            _ => path,
+        });
         return page;
     }
 }

@@ -12,4 +12,6 @@ internal static class PortalPaths
     public static bool IsPortal(PathString path) => path == Home || path.StartsWithSegments("/portal", StringComparison.OrdinalIgnoreCase);
 
     public static string Keys(Guid accountId) => $"/portal/accounts/{accountId}/keys";
+
+    public static string Manage(Guid accountId) => $"/portal/accounts/{accountId}/manage";
 }
