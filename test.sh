@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
 # (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
-# (scripts/ensure-redocly.sh), and the Native AOT KMS host and pk-device the end-to-end tests run
+# (scripts/ensure-redocly.sh), Debian's Chromium for the portal's browser tests (scripts/ensure-chromium.sh),
+# and the Native AOT KMS host and pk-device the end-to-end tests run
 # (scripts/publish-kms-host.sh, scripts/publish-device.sh). Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,9 @@ ensure_dnsmasq
 # The OpenAPI lint test runs npm's @redocly/cli (installed once into a cache folder).
 PK_REDOCLY=$(scripts/ensure-redocly.sh) || echo "test.sh: could not install @redocly/cli; the OpenAPI lint test will fail" >&2
 export PK_REDOCLY
+# The portal tests drive Debian's Chromium with Playwright; no browser is ever downloaded.
+PLAYWRIGHT_CHROMIUM_EXECUTABLE=$(scripts/ensure-chromium.sh) || echo "test.sh: could not install chromium; the portal tests will fail" >&2
+export PLAYWRIGHT_CHROMIUM_EXECUTABLE PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q

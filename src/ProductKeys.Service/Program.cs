@@ -10,6 +10,7 @@ using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Identity;
 using ProductKeys.Service.Keys;
 using ProductKeys.Service.Orders;
+using ProductKeys.Service.Portal;
 using ProductKeys.Service.Usage;
 
 namespace ProductKeys.Service;
@@ -27,6 +28,7 @@ internal static class Program
         builder.Services.AddOrders();
         builder.Services.AddActivations();
         builder.Services.AddDemo();
+        builder.Services.AddPortal();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -34,6 +36,7 @@ internal static class Program
         app.UseForwardedHeaders(); // client addresses through trusted proxies only (Hosting/ProxyOptions)
         app.UseApiErrors();
         app.UseRequestMetrics();
+        app.UsePortalHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -54,5 +57,6 @@ internal static class Program
         api.MapAudit();
         api.MapActivations();
         api.MapUsageReports();
+        app.MapPortal();
     }
 }

@@ -73,6 +73,7 @@ public static class LicensingServiceHost
         // "listening" is said once the service is ready to use: with --demo, after the demo data is in.
         var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
         await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
+        await output.WriteLineAsync($"pk server: portal: open {url}/ in a browser and sign in");
         if (demo is not null)
         {
             await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
@@ -110,6 +111,7 @@ public static class LicensingServiceHost
         pk server: demo data written to {Path.GetFullPath(path)}
           billing account: {demo.BillingAccounts[0].Id} ({demo.BillingAccounts[0].Name})
           users (password '{DemoSeeder.Password}'): {string.Join(", ", demo.Users.Select(u => u.Name))}
+          portal:   open {demo.ServiceUrl}/ and sign in as any user above
           sign in:  ./pk login --service {demo.ServiceUrl} --user billing-contributor --password {DemoSeeder.Password}
           then:     ./pk keys list --account {demo.BillingAccounts[0].Id}
         """;

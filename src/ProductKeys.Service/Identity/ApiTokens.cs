@@ -12,6 +12,12 @@ internal static class ApiTokens
     /// <summary>The label of tokens from <c>POST /sessions</c> (<c>pk login</c>): the only ones whose lifetime slides.</summary>
     public const string SessionLabel = "session";
 
+    /// <summary>
+    /// The label of the portal's sign-in sessions: carried in an HttpOnly cookie, accepted only from that
+    /// cookie and never as a bearer token (and bearer tokens never as the cookie). Their lifetime slides.
+    /// </summary>
+    public const string PortalLabel = "portal";
+
     public static (string Token, ApiToken Row) Issue(Guid userId, string label, DateTimeOffset now, TimeSpan lifetime)
     {
         var token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -24,6 +24,7 @@ internal static class IdentitySetup
             .Validate(o => o.SessionMaximum >= o.Lifetime, "Tokens:SessionMaximum must be at least Tokens:Lifetime.").ValidateOnStart();
         services.TryAddSingleton<SharedThrottle>();
         services.AddSingleton<SignInThrottle>();
+        services.AddScoped<PasswordSignIn>();
         services.AddRateLimiter(o =>
         {
             o.OnRejected = (context, _) => new ValueTask(ApiProblems.From(ErrorCatalogue.RateLimited,

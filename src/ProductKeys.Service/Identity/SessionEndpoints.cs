@@ -4,18 +4,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.AdminApi.Identity;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Errors;
-using ProductKeys.Service.Hosting;
 
 namespace ProductKeys.Service.Identity;
 
-internal static partial class SessionEndpoints
+internal static class SessionEndpoints
 {
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder api)
     {
@@ -33,8 +31,8 @@ internal static partial class SessionEndpoints
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, HttpContext http, LicensingDbContext db, SignInThrottle throttle, TimeProvider time,
-        IOptions<TokenOptions> tokens, ILoggerFactory loggers, CancellationToken ct)
+        SignInRequest request, HttpContext http, LicensingDbContext db, PasswordSignIn signIn, TimeProvider time,
+        IOptions<TokenOptions> tokens, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.User) || string.IsNullOrEmpty(request.Password) || request.User.Length > 100 || request.Password.Length > 1000)
         {
@@ -42,29 +40,13 @@ internal static partial class SessionEndpoints
         }
 
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await throttle.IsBlockedAsync(db, client, request.User, ct))
+        var verified = await signIn.VerifyAsync(client, request.User, request.Password, ct);
+        if (!verified.IsSuccess)
         {
-            return ApiProblems.From(ErrorCatalogue.RateLimited, "Too many failed sign-ins for this user: wait a few minutes.");
+            return ApiProblems.From(verified.Refusal);
         }
 
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == request.User, ct);
-        // Hash even for an unknown user, so the answer's timing does not tell which names exist.
-        var valid = Passwords.Verify(user ?? Passwords.Decoy, request.Password) && user is not null;
-        if (!valid || user is null)
-        {
-            await throttle.RecordFailureAsync(db, client, request.User, ct);
-            ServiceMetrics.SignInFailures.Add(1);
-            LogFailed(loggers.CreateLogger("ProductKeys.Service.Identity"), LogText.Safe(request.User), client);
-            return ApiProblems.From(ErrorCatalogue.Unauthenticated, "Wrong user name or password.");
-        }
-
-        await SignInThrottle.ResetAsync(db, client, request.User, ct);
-        if (user.IsDisabled)
-        {
-            // Said only after the right password, so it tells an attacker nothing.
-            return ApiProblems.From(ErrorCatalogue.Unauthenticated, "This user is disabled: ask a Global administrator of your organization.");
-        }
-
+        var user = verified.Value;
         var (token, row) = ApiTokens.Issue(user.Id, ApiTokens.SessionLabel, time.GetUtcNow(), tokens.Value.Lifetime);
         db.ApiTokens.Add(row);
         await db.SaveChangesAsync(ct);
@@ -79,7 +61,4 @@ internal static partial class SessionEndpoints
         await db.ApiTokens.Where(t => t.TokenHash == hash).ExecuteDeleteAsync(ct);
         return TypedResults.NoContent();
     }
-
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Failed sign-in for {User} from {Client}")]
-    private static partial void LogFailed(ILogger logger, string user, string client);
 }

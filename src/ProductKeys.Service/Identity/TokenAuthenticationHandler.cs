@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.Core.Errors;
@@ -35,39 +34,14 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         var token = header["Bearer ".Length..].Trim();
-        if (token.Length is 0 or > 200)
+        var (problem, found, user) = await TokenCheck.CheckAsync(db, token, portal: false, time.GetUtcNow(), tokens.Value, Context.RequestAborted);
+        return problem switch
         {
-            return Fail("The bearer token is not valid: sign in again with 'pk login'.");
-        }
-
-        var hash = ApiTokens.Hash(token);
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
-            .SingleOrDefaultAsync(Context.RequestAborted);
-        if (found is null)
-        {
-            return Fail("The bearer token is not valid: sign in again with 'pk login'.");
-        }
-
-        if (found.User.IsDisabled)
-        {
-            return Fail("This user is disabled: ask a Global administrator of your organization.");
-        }
-
-        var now = time.GetUtcNow();
-        if (TokenLifetime.IsExpired(found.Token, now, tokens.Value))
-        {
-            return Fail("The bearer token has expired: sign in again with 'pk login'.");
-        }
-
-        if (TokenLifetime.Extended(found.Token, now, tokens.Value) is { } extended)
-        {
-            var id = found.Token.Id;
-            await db.ApiTokens.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.ExpiresAt, extended), Context.RequestAborted);
-        }
-
-        return AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Create(found.User, SchemeName, found.Token.Id), SchemeName));
+            TokenProblem.None => AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.Create(user!, SchemeName, found!.Id), SchemeName)),
+            TokenProblem.Disabled => Fail("This user is disabled: ask a Global administrator of your organization."),
+            TokenProblem.Expired => Fail("The bearer token has expired: sign in again with 'pk login'."),
+            _ => Fail("The bearer token is not valid: sign in again with 'pk login'."),
+        };
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

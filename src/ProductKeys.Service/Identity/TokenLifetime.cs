@@ -4,7 +4,7 @@ namespace ProductKeys.Service.Identity;
 
 /// <summary>
 /// When a token stops working, in one place: <c>ExpiresAt</c>, or for tokens from before lifetimes
-/// existed <c>CreatedAt + Lifetime</c>. A sign-in session slides: each use moves its end to
+/// existed <c>CreatedAt + Lifetime</c>. A sign-in session (pk login's, or the portal's) slides: each use moves its end to
 /// <c>now + Lifetime</c>, never past <c>CreatedAt + SessionMaximum</c>.
 /// </summary>
 internal static class TokenLifetime
@@ -19,7 +19,7 @@ internal static class TokenLifetime
     /// <summary>The session's new end after a use at <paramref name="now"/>, or null when it need not be written.</summary>
     public static DateTimeOffset? Extended(ApiToken token, DateTimeOffset now, TokenOptions options)
     {
-        if (token.Label != ApiTokens.SessionLabel)
+        if (token.Label is not (ApiTokens.SessionLabel or ApiTokens.PortalLabel))
         {
             return null;
         }

@@ -10,7 +10,10 @@ namespace ProductKeys.Service.Keys;
 internal static class KeyExport
 {
     public const string CsvHeader = "id,key,type,product,orderId,purchasedQuantity,activationsUsed,activationLimit,status";
+    public const string CsvContentType = "text/csv; charset=utf-8";
     private const int FlushEvery = 500;
+
+    public static string CsvFileName(Guid accountId) => $"product-keys-{accountId}.csv";
 
     public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<KeyRow> rows, CancellationToken ct)
     {

@@ -5,18 +5,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using ProductKeys.AdminApi.Keys;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
-using ProductKeys.Service.Accounts;
 using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
-using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Keys;
@@ -50,9 +47,9 @@ internal static class ProductKeyEndpoints
     private static async Task<Results<Ok<IAsyncEnumerable<KeyRow>>, ProblemHttpResult>> ListAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await DiscloseAsync(id, user, db, audit, loggers, "keys.viewed", ct) is { } problem)
+        if (await KeyDisclosure.DiscloseAsync(id, user, db, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
         {
-            return problem;
+            return ApiProblems.From(refusal);
         }
 
         return TypedResults.Ok(KeyRows.ReadAsync(db, secrets, id, ct));
@@ -68,35 +65,14 @@ internal static class ProductKeyEndpoints
             return ApiProblems.Validation($"format must be csv or json; it was '{format}'.");
         }
 
-        if (await DiscloseAsync(id, user, db, audit, loggers, csv ? "keys.exported.csv" : "keys.exported.json", ct) is { } problem)
+        if (await KeyDisclosure.DiscloseAsync(id, user, db, audit, loggers, csv ? KeyDisclosure.ExportedCsv : KeyDisclosure.ExportedJson, ct) is { } refusal)
         {
-            return problem;
+            return ApiProblems.From(refusal);
         }
 
         var rows = KeyRows.ReadAsync(db, secrets, id, ct);
         return csv
-            ? TypedResults.Stream(body => KeyExport.WriteCsvAsync(body, rows, ct), "text/csv; charset=utf-8", $"product-keys-{id}.csv")
+            ? TypedResults.Stream(body => KeyExport.WriteCsvAsync(body, rows, ct), KeyExport.CsvContentType, KeyExport.CsvFileName(id))
             : TypedResults.Stream(body => KeyExport.WriteJsonAsync(body, rows, json.Value.SerializerOptions, ct), "application/json", $"product-keys-{id}.json");
-    }
-
-    /// <summary>The key rule, then an audit entry naming every key by its last five characters.</summary>
-    private static async Task<ProblemHttpResult?> DiscloseAsync(
-        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
-    {
-        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayViewKeys(user, role), ct);
-        if (!access.IsSuccess)
-        {
-            return ApiProblems.From(access.Refusal);
-        }
-
-        var keys = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id);
-        var total = await keys.LongCountAsync(ct);
-        var partials = await keys.OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).Select(k => k.PartialKey).Take(AuditText.MaxPartials).ToListAsync(ct);
-        await audit.RecordAsync(user.UserName(), action, $"billing-account:{id}", $"{total} key(s): {AuditText.Partials(partials, total)}", ct);
-        ServiceMetrics.KeysDisclosed.Add(total);
-        var logger = loggers.CreateLogger(KeyLog.Category);
-        var actor = user.UserName();
-        KeyLog.Disclosed(logger, actor, total, id, action);
-        return null;
     }
 }

@@ -6,14 +6,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
-using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Keys;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.ApiDocs;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Errors;
-using ProductKeys.Service.Identity;
 using KeyMetadata = ProductKeys.AdminApi.Keys.KeyMetadata;
 using LimitRequest = ProductKeys.AdminApi.Keys.LimitRequest;
 
@@ -22,7 +20,7 @@ namespace ProductKeys.Service.Keys;
 /// <summary>Publisher staff: key metadata (never plaintext), block and unblock, raise a MAK's limit.</summary>
 internal static class PublisherKeyEndpoints
 {
-    public const int MaxActivationLimit = 100_000_000;
+    public const int MaxActivationLimit = KeyAdministration.MaxActivationLimit;
 
     public static RouteGroupBuilder MapPublisherKeys(this RouteGroupBuilder api)
     {
@@ -61,9 +59,8 @@ internal static class PublisherKeyEndpoints
             return ApiProblems.Validation("Name the account: GET /api/v1/keys?billingAccount=ID.");
         }
 
-        var keys = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == billingAccount)
-            .OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).ToListAsync(ct);
-        return TypedResults.Ok(keys.ConvertAll(KeyWire.Metadata));
+        var keys = await KeyAdministration.ListAsync(billingAccount.Value, user, db, ct);
+        return keys.IsSuccess ? TypedResults.Ok(keys.Value.ConvertAll(KeyWire.Metadata)) : ApiProblems.From(keys.Refusal);
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> GetAsync(
@@ -79,30 +76,8 @@ internal static class PublisherKeyEndpoints
     }
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> SetStatusAsync(
-        Guid keyId, KeyStatus status, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
-    {
-        if (AccessRules.MayManageKeys(user) is { } refusal)
-        {
-            return ApiProblems.From(refusal);
-        }
-
-        await using var tx = await audit.BeginAsync(ct);
-        var key = await db.Keys.SingleOrDefaultAsync(k => k.Id == keyId, ct);
-        if (key is null)
-        {
-            return ApiProblems.NotFound($"There is no key {keyId}.");
-        }
-
-        key.Status = status;
-        await audit.AppendAsync(user.UserName(), status == KeyStatus.Blocked ? "key.blocked" : "key.unblocked",
-            $"key:{keyId}", $"{key.Type} …{key.PartialKey} of billing-account:{key.BillingAccountId}", ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        var logger = loggers.CreateLogger(KeyLog.Category);
-        var actor = user.UserName();
-        KeyLog.StatusChanged(logger, actor, key.PartialKey, key.Id, status);
-        return TypedResults.Ok(KeyWire.Metadata(key));
-    }
+        Guid keyId, KeyStatus status, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct) =>
+        Answer(await KeyAdministration.SetStatusAsync(keyId, status, user, db, audit, loggers, ct));
 
     private static async Task<Results<Ok<KeyMetadata>, ProblemHttpResult>> RaiseLimitAsync(
         Guid keyId, LimitRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
@@ -117,31 +92,9 @@ internal static class PublisherKeyEndpoints
             return ApiProblems.Validation($"Send {{\"activationLimit\": N}} with N between 1 and {MaxActivationLimit}.");
         }
 
-        await using var tx = await audit.BeginAsync(ct);
-        var key = await db.Keys.SingleOrDefaultAsync(k => k.Id == keyId, ct);
-        if (key is null)
-        {
-            return ApiProblems.NotFound($"There is no key {keyId}.");
-        }
-
-        if (key.Type != KeyType.Mak)
-        {
-            return ApiProblems.Validation($"Only a MAK's limit can be raised; this key is a {key.Type} key.");
-        }
-
-        if (limit < key.ActivationLimit)
-        {
-            return ApiProblems.Validation($"The limit can only be raised: it is {key.ActivationLimit}, asked {limit}.");
-        }
-
-        var old = key.ActivationLimit;
-        key.ActivationLimit = limit;
-        await audit.AppendAsync(user.UserName(), "key.limit-raised", $"key:{keyId}", $"MAK …{key.PartialKey}: {old} → {limit}", ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        var logger = loggers.CreateLogger(KeyLog.Category);
-        var actor = user.UserName();
-        KeyLog.LimitRaised(logger, actor, key.PartialKey, key.Id, old, limit);
-        return TypedResults.Ok(KeyWire.Metadata(key));
+        return Answer(await KeyAdministration.RaiseLimitAsync(keyId, limit, user, db, audit, loggers, ct));
     }
+
+    private static Results<Ok<KeyMetadata>, ProblemHttpResult> Answer(Outcome<IssuedKey> outcome) =>
+        outcome.IsSuccess ? TypedResults.Ok(KeyWire.Metadata(outcome.Value)) : ApiProblems.From(outcome.Refusal);
 }

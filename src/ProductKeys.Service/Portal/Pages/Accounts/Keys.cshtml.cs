@@ -1,0 +1,121 @@
+using System.Net.Mime;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using ProductKeys.AdminApi.Keys;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Keys;
+using ProductKeys.Data;
+using ProductKeys.Service.Audit;
+using ProductKeys.Service.Keys;
+using ProductKeys.Service.Secrets;
+
+namespace ProductKeys.Service.Portal.Pages.Accounts;
+
+/// <summary>
+/// Billing account → products → product keys: the page the source document is about. The key rule, the
+/// audit entry and the rows are the API's own (KeyDisclosure, KeyRows, KeyExport): the CSV download is
+/// the API export's bytes, and each view or download is audited exactly as through the API.
+/// </summary>
+internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecrets secrets, ILoggerFactory loggers) : PageModel
+{
+    public sealed record Key(KeyRow Row, DateTimeOffset OrderedAt);
+
+    public sealed record ProductKeys(string Id, string Name, List<Key> Keys);
+
+    [BindProperty(SupportsGet = true, Name = "product")]
+    public string? ProductFilter { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "type")]
+    public string? TypeFilter { get; set; }
+
+    public Guid AccountId { get; private set; }
+
+    public string? AccountName { get; private set; }
+
+    public Refusal? Refusal { get; private set; }
+
+    public List<ProductKeys> Products { get; } = [];
+
+    public List<(string Id, string Name)> ProductChoices { get; } = [];
+
+    public List<KeyType> TypeChoices { get; } = [];
+
+    public int Total { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        AccountId = id;
+        KeyType? type = null;
+        if (!string.IsNullOrEmpty(TypeFilter))
+        {
+            if (!Enum.TryParse<KeyType>(TypeFilter, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return await RefusedAsync(new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"Key type must be one of {string.Join(", ", Enum.GetNames<KeyType>())}."), ct);
+            }
+
+            type = parsed;
+        }
+
+        if (await KeyDisclosure.DiscloseAsync(id, User, db, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
+        {
+            return await RefusedAsync(refusal, ct);
+        }
+
+        AccountName = await AccountNameAsync(id, ct);
+        var products = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).ToDictionaryAsync(o => o.Id, o => o.PlacedAt, ct);
+        var groups = new Dictionary<string, ProductKeys>(StringComparer.Ordinal);
+        var types = new SortedSet<KeyType>();
+        await foreach (var row in KeyRows.ReadAsync(db, secrets, id, ct))
+        {
+            types.Add(row.Type);
+            if (!groups.TryGetValue(row.Product, out var group))
+            {
+                group = new ProductKeys(row.Product, products.GetValueOrDefault(row.Product, row.Product), []);
+                groups.Add(row.Product, group);
+                ProductChoices.Add((group.Id, group.Name));
+            }
+
+            if ((ProductFilter is null or "" || ProductFilter == row.Product) && (type is null || type == row.Type))
+            {
+                group.Keys.Add(new Key(row, orders.GetValueOrDefault(row.OrderId)));
+                Total++;
+            }
+        }
+
+        Products.AddRange(groups.Values.Where(g => g.Keys.Count > 0).OrderBy(g => g.Name, StringComparer.Ordinal));
+        ProductChoices.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        TypeChoices.AddRange(types);
+        return Page();
+    }
+
+    /// <summary>"Download CSV": the key rule and audit as the API's export, then the API export's own writer.</summary>
+    public async Task<IActionResult> OnPostDownloadAsync(Guid id, CancellationToken ct)
+    {
+        AccountId = id;
+        if (await KeyDisclosure.DiscloseAsync(id, User, db, audit, loggers, KeyDisclosure.ExportedCsv, ct) is { } refusal)
+        {
+            return await RefusedAsync(refusal, ct);
+        }
+
+        Response.ContentType = KeyExport.CsvContentType;
+        Response.Headers.ContentDisposition = new ContentDisposition { FileName = KeyExport.CsvFileName(id) }.ToString();
+        await KeyExport.WriteCsvAsync(Response.Body, KeyRows.ReadAsync(db, secrets, id, ct), ct);
+        return new EmptyResult();
+    }
+
+    private async Task<IActionResult> RefusedAsync(Refusal refusal, CancellationToken ct)
+    {
+        Refusal = refusal;
+        // Only an account the user may see is named: NOT_FOUND says nothing about other customers (ADR 0005).
+        AccountName = refusal.Error == ErrorCatalogue.NotFound ? null : await AccountNameAsync(AccountId, ct);
+        Response.StatusCode = refusal.Error.HttpStatus;
+        return Page();
+    }
+
+    private Task<string?> AccountNameAsync(Guid id, CancellationToken ct) =>
+        db.BillingAccounts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Name).SingleOrDefaultAsync(ct);
+}

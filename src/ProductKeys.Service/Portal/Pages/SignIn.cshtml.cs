@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using ProductKeys.Core.Errors;
+using ProductKeys.Data;
+using ProductKeys.Service.Identity;
+
+namespace ProductKeys.Service.Portal.Pages;
+
+/// <summary>
+/// The sign-in form's target: the API's password check and throttles (PasswordSignIn, the per-address
+/// rate limit), then a portal session cookie.
+/// </summary>
+[EnableRateLimiting(IdentitySetup.SignInPolicy)]
+internal sealed class SignInModel(LicensingDbContext db, PasswordSignIn signIn, TimeProvider time, IOptions<TokenOptions> tokens) : PageModel
+{
+    public SignInForm Form { get; private set; } = new();
+
+    public IActionResult OnGet() => Redirect(PortalPaths.Home);
+
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "user")] string? user, [FromForm(Name = "password")] string? password, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(user) || string.IsNullOrEmpty(password) || user.Length > 100 || password.Length > 1000)
+        {
+            return Refused(user, new Refusal(ErrorCatalogue.ValidationFailed, "Enter your user name and your password."));
+        }
+
+        var client = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var verified = await signIn.VerifyAsync(client, user, password, ct);
+        if (!verified.IsSuccess)
+        {
+            return Refused(user, verified.Refusal);
+        }
+
+        await PortalSession.StartAsync(HttpContext, db, verified.Value, time.GetUtcNow(), tokens.Value, ct);
+        return Redirect(PortalPaths.Accounts);
+    }
+
+    private PageResult Refused(string? user, Refusal refusal)
+    {
+        Form = new SignInForm { UserName = user?.Length <= 100 ? user : null, Refusal = refusal };
+        Response.StatusCode = refusal.Error.HttpStatus;
+        return Page();
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ProductKeys.Service.Portal;
+
+/// <summary>
+/// The portal (docs/adr/0022-portal.md): Razor Pages rendered on the server by pk server itself, signed
+/// in with an HttpOnly cookie beside the API's bearer tokens, antiforgery on every form.
+/// </summary>
+internal static class PortalSetup
+{
+    public const string Policy = "portal";
+
+    public static IServiceCollection AddPortal(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, PortalAuthenticationHandler>(PortalAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(PortalAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "pk_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__pk_antiforgery";
+        });
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Portal/Pages";
+            o.Conventions.AuthorizeFolder("/", Policy);
+            o.Conventions.AllowAnonymousToPage("/Index");
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+        }).AddMvcOptions(o => o.Filters.Add<AntiforgeryFailureFilter>());
+        PortalProblemWriter.AddFirst(services);
+        return services;
+    }
+
+    public static WebApplication UsePortalHeaders(this WebApplication app)
+    {
+        app.Use(PortalHeaders.ApplyAsync);
+        return app;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        app.MapPortalAssets();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Playwright;
+using ProductKeys.Cli.Tests.EndToEnd;
+
+namespace ProductKeys.Portal.Tests;
+
+/// <summary>
+/// One real <c>pk server --demo</c> and one headless Debian Chromium, shared by every portal test.
+/// The browser is the machine's (PLAYWRIGHT_CHROMIUM_EXECUTABLE, else /usr/bin/chromium): never downloaded.
+/// </summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public const string Password = "demo-password";
+
+    private readonly DemoServerFixture _server = new();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public string Url => _server.Url;
+
+    public string AccountId => _server.AccountId;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser did not start.");
+
+    public HttpClient Api { get; } = new();
+
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_EXECUTABLE") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is missing at {ChromiumPath}: 'apt-get install chromium' (test.sh does) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE.");
+        }
+
+        await _server.InitializeAsync();
+        Api.BaseAddress = new Uri(Url);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Tests run as root in CI, where Chromium's sandbox cannot start.
+            Args = ["--no-sandbox"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Api.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (no cookies) and a page of the given width.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Url,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the form, as a person would, and lands on the billing accounts.</summary>
+    public static async Task SignInAsync(IPage page, string user, string password = Password)
+    {
+        await page.GotoAsync("/");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/portal/accounts");
+    }
+
+    public string KeysPath => $"/portal/accounts/{AccountId}/keys";
+
+    public string Token(string user) => _server.Token(user);
+
+    /// <summary>GET on the REST API with the user's demo bearer token.</summary>
+    public async Task<HttpResponseMessage> ApiGetAsync(string user, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(user));
+        return await Api.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    public async Task<JsonElement> ApiJsonAsync(string user, string path)
+    {
+        using var response = await ApiGetAsync(user, path);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone();
+    }
+
+    /// <summary>How many audit entries of <paramref name="action"/> name the demo account (read by publisher staff).</summary>
+    public async Task<int> AuditCountAsync(string action, string actor)
+    {
+        var entries = await ApiJsonAsync("publisher-admin", "/api/v1/audit?limit=10000");
+        return entries.EnumerateArray().Count(e =>
+            e.GetProperty("action").GetString() == action
+            && e.GetProperty("actor").GetString() == actor
+            && e.GetProperty("subject").GetString() == $"billing-account:{AccountId}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalGroup : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "portal";
+}
