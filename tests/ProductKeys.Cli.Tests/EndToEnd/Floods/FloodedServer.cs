@@ -100,7 +100,8 @@ internal sealed class FloodedServer : IAsyncDisposable
     public async Task<bool> AnswersAsync(string url)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var attempt = 0; attempt < 60 && !HasExited; attempt++)
+        var waited = Stopwatch.StartNew();
+        while (!HasExited && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             if (await AnswersOnceAsync(http, url))
             {
@@ -113,6 +114,13 @@ internal sealed class FloodedServer : IAsyncDisposable
         return false;
     }
 
+    /// <summary>Whether <c>/healthz</c> at <paramref name="url"/> answers the first time it is asked (given 10 s).</summary>
+    public static async Task<bool> AnswersNowAsync(string url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await AnswersOnceAsync(http, url);
+    }
+
     /// <summary>Whether the server printed <paramref name="text"/> within 30 s.</summary>
     public async Task<bool> PrintedAsync(string text)
     {
@@ -121,6 +129,11 @@ internal sealed class FloodedServer : IAsyncDisposable
             if (_output.Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase)))
             {
                 return true;
+            }
+
+            if (HasExited)
+            {
+                return false;
             }
 
             await Task.Delay(500, TestContext.Current.CancellationToken);
