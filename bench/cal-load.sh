@@ -5,6 +5,7 @@
 # server is a process of its own on 127.0.0.1 that the driver starts and stops. Results: docs/performance.md
 # ("CAL server").
 #   bench/cal-load.sh [REQUESTS_PER_LEVEL [PARTS]]   (default 20000; PARTS: any of per-user,per-device,echo,race)
+#   PK_CAL_BASELINE=PATH/pk.dll adds another build (e.g. main's) to the same run: baseline-per-user,baseline-per-device,baseline-race
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -10,7 +10,8 @@ using ProductKeys.Load.Mak;
 //   PK_KMS_BASELINE_NATIVE=PATH/pk-kms-host: another build's native host, measured as "baseline-native"
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll mak [REQUESTS_PER_ROUND [sqlite|postgres]]   (PostgreSQL too when PK_BENCH_POSTGRES is set)
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll cal [REQUESTS_PER_LEVEL [PARTS]]   (or bench/cal-load.sh)
-//   PARTS: comma-separated subset of per-user,per-device,echo,race (default: all)
+//   PARTS: comma-separated subset of per-user,per-device,echo,race (default: all);
+//   PK_CAL_BASELINE=PATH/pk.dll: another build, measured in the same run as baseline-per-user,baseline-per-device,baseline-race
 // (internally also: "echo-server", the plain Kestrel JSON echo the KMS host and the CAL server are compared with)
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
 switch (args.FirstOrDefault())

@@ -12,7 +12,8 @@ namespace ProductKeys.Load.Cal;
 /// it leaves), every request a distinct user or device, at 2, 8 and 32 keep-alive clients, next to
 /// the plain Kestrel JSON echo measured by the same driver in the same run. Then the race of 200
 /// devices for the last 10 permanent CALs (<see cref="CalRace"/>). Every server runs in a fresh
-/// process per level; the first 200 requests of each are not measured.
+/// process per level; the first 200 requests of each are not measured. <c>PK_CAL_BASELINE=PATH/pk.dll</c>
+/// adds another build's CAL server (e.g. main's) to the same run, for a before/after.
 /// </summary>
 internal static class CalLoadDriver
 {
@@ -20,13 +21,13 @@ internal static class CalLoadDriver
     public const string PerDevice = "per-device";
     public const string Echo = "echo";
     public const string Race = "race";
+    public const string Baseline = "baseline-";
 
     /// <summary>The per-user and per-device packs' installed quantity: the pack size the product shows.</summary>
     private const int PackSize = 500;
     private const int WarmUp = 200;
     private const int RaceRounds = 5;
     private static readonly int[] Concurrency = [2, 8, 32];
-    private static readonly (string Name, CalMode Mode)[] CalServers = [(PerUser, CalMode.PerUser), (PerDevice, CalMode.PerDevice)];
 
     /// <param name="requestsPerLevel">Measured requests per server and level.</param>
     /// <param name="only">Which of per-user, per-device, echo, race to run (all when empty).</param>
@@ -35,6 +36,13 @@ internal static class CalLoadDriver
         var pk = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "ProductKeys.Cli", "release", "pk.dll"));
         var self = Path.Combine(AppContext.BaseDirectory, "ProductKeys.Load.dll");
         Console.WriteLine($"pk (JIT): {pk}");
+        // Another build's pk.dll (e.g. main's), measured in the same run as baseline-per-user, baseline-per-device, baseline-race.
+        var baseline = Environment.GetEnvironmentVariable("PK_CAL_BASELINE") is { Length: > 0 } other ? Path.GetFullPath(other) : null;
+        if (baseline is not null)
+        {
+            Console.WriteLine($"baseline (another build): {baseline}");
+        }
+
         Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         bool Runs(string name) => only.Count == 0 || only.Contains(name);
         var root = Directory.CreateTempSubdirectory("pk-cal-load-").FullName;
@@ -46,17 +54,17 @@ internal static class CalLoadDriver
                 if (Runs(Echo))
                 {
                     await using var echo = await ServerProcess.StartAsync(self, "echo-server");
-                    rows.Add(await MeasureAsync(Echo, echo, clients, requestsPerLevel, perDevice: false));
+                    rows.Add(await MeasureAsync(Echo, echo, clients, requestsPerLevel, mode: null));
                 }
 
-                foreach (var (name, mode) in CalServers)
+                foreach (var (name, build, mode) in Servers(pk, baseline))
                 {
                     if (Runs(name))
                     {
                         var data = Path.Combine(root, $"{name}-{clients}");
-                        await CalServerData.CreateAsync(pk, data, mode, PackSize);
-                        await using var server = await ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
-                        rows.Add(await MeasureAsync(name, server, clients, requestsPerLevel, mode == CalMode.PerDevice));
+                        await CalServerData.CreateAsync(build, data, mode, PackSize);
+                        await using var server = await ServerProcess.StartAsync(build, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+                        rows.Add(await MeasureAsync(name, server, clients, requestsPerLevel, mode));
                     }
                 }
             }
@@ -64,12 +72,26 @@ internal static class CalLoadDriver
             PrintThroughput(rows);
             if (Runs(Race))
             {
-                await CalRace.RunAsync(pk, self, root, RaceRounds);
+                await CalRace.RunAsync(pk, Runs(Baseline + Race) ? baseline : null, self, root, RaceRounds);
             }
         }
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>The CAL servers each level measures: this build's, and the baseline's when given.</summary>
+    private static IEnumerable<(string Name, string Pk, CalMode Mode)> Servers(string pk, string? baseline)
+    {
+        foreach (var (name, mode) in (IEnumerable<(string, CalMode)>)[(PerUser, CalMode.PerUser), (PerDevice, CalMode.PerDevice)])
+        {
+            if (baseline is not null)
+            {
+                yield return (Baseline + name, baseline, mode);
+            }
+
+            yield return (name, pk, mode);
         }
     }
 
@@ -87,9 +109,10 @@ internal static class CalLoadDriver
         }
     }
 
-    private static async Task<Row> MeasureAsync(string name, ServerProcess server, int clients, int requests, bool perDevice)
+    private static async Task<Row> MeasureAsync(string name, ServerProcess server, int clients, int requests, CalMode? mode)
     {
-        var expected = ExpectedAnswer(name);
+        var perDevice = mode == CalMode.PerDevice;
+        var expected = ExpectedAnswer(mode);
         // Warm-up (JIT, connections, SQLite pages), not measured; then distinct names from WarmUp on.
         var installedUsers = await RunAsync(server.Address, clients, first: 0, WarmUp, perDevice, expected, latencies: null);
         var latencies = new double[requests];
@@ -98,7 +121,7 @@ internal static class CalLoadDriver
         installedUsers += await RunAsync(server.Address, clients, first: WarmUp, requests, perDevice, expected, latencies);
         total.Stop();
         var cpu = server.CpuSeconds - cpuBefore;
-        if (name == PerUser && installedUsers != Math.Min(PackSize, WarmUp + requests))
+        if (mode == CalMode.PerUser && installedUsers != Math.Min(PackSize, WarmUp + requests))
         {
             throw new InvalidOperationException($"{installedUsers} users got an installed CAL from a pack of {PackSize}.");
         }
@@ -110,11 +133,11 @@ internal static class CalLoadDriver
         return row;
     }
 
-    /// <summary>What every answer of <paramref name="server"/> holds besides the name asked for.</summary>
-    private static byte[][] ExpectedAnswer(string server) => server switch
+    /// <summary>What every answer of a CAL server of <paramref name="mode"/> (the echo: null) holds besides the name asked for.</summary>
+    private static byte[][] ExpectedAnswer(CalMode? mode) => mode switch
     {
-        PerUser => ["\"pool\":\"Installed\""u8.ToArray(), "\"pool\":\"OverUsed\""u8.ToArray()],
-        PerDevice => ["\"kind\":\"Temporary\""u8.ToArray()],
+        CalMode.PerUser => ["\"pool\":\"Installed\""u8.ToArray(), "\"pool\":\"OverUsed\""u8.ToArray()],
+        CalMode.PerDevice => ["\"kind\":\"Temporary\""u8.ToArray()],
         _ => [[]],
     };
 

@@ -19,10 +19,16 @@ internal static class CalRace
     private const int Early = 10;
     private const int Racers = 200;
 
-    public static async Task RunAsync(string pk, string self, string root, int rounds)
+    /// <param name="pk">This build's pk.dll.</param>
+    /// <param name="baseline">Another build's pk.dll raced in the same rounds, or <c>null</c>.</param>
+    /// <param name="self">The load driver (for the echo).</param>
+    /// <param name="root">Where the data folders go.</param>
+    /// <param name="rounds">Rounds of each.</param>
+    public static async Task RunAsync(string pk, string? baseline, string self, string root, int rounds)
     {
-        var server = new List<(double Ms, double P50, double P99)>();
         var echo = new List<(double Ms, double P50, double P99)>();
+        var server = new List<(double Ms, double P50, double P99)>();
+        var before = new List<(double Ms, double P50, double P99)>();
         for (var round = 0; round < rounds; round++)
         {
             await using (var process = await ServerProcess.StartAsync(self, "echo-server"))
@@ -30,27 +36,42 @@ internal static class CalRace
                 echo.Add(RunRace(process.Address, isEcho: true));
             }
 
-            var data = Path.Combine(root, $"race-{round}");
-            await CalServerData.CreateAsync(pk, data, CalMode.PerDevice, Installed);
-            await using (var process = await ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0"))
+            if (baseline is not null)
             {
-                using var early = new KeepAliveConnection(process.Address);
-                var request = new CalRequestBytes(process.Address, perDevice: true, "early");
-                for (var i = 0; i < Early; i++)
-                {
-                    Expect(early.Send(request.For(i)), "\"kind\":\"Temporary\"");
-                    Expect(early.Send(request.For(i)), "\"kind\":\"Permanent\"");
-                }
-
-                server.Add(RunRace(process.Address, isEcho: false));
+                before.Add(await RaceCalServerAsync(baseline, Path.Combine(root, $"race-baseline-{round}")));
             }
+
+            server.Add(await RaceCalServerAsync(pk, Path.Combine(root, $"race-{round}")));
         }
 
         Console.WriteLine();
         Console.WriteLine($"| race: {Racers} devices for the last {Early} of {Installed} permanent CALs | rounds | time ms: median (each round) | × echo (medians) | racer p50 ms | racer p99 ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        Print("echo: the same 200 racers, one request each", echo, null);
+        Print($"echo: the same {Racers} racers, one request each", echo, null);
+        if (baseline is not null)
+        {
+            Print($"baseline CAL server: exactly {Early} permanent, {Racers - Early} temporary in every round", before, Median(echo));
+        }
+
         Print($"CAL server: exactly {Early} permanent, {Racers - Early} temporary in every round", server, Median(echo));
+    }
+
+    /// <summary>A fresh CAL server of <paramref name="pk"/> with 10 of its 20 CALs permanent, and the race.</summary>
+    private static async Task<(double Ms, double P50, double P99)> RaceCalServerAsync(string pk, string data)
+    {
+        await CalServerData.CreateAsync(pk, data, CalMode.PerDevice, Installed);
+        await using var process = await ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+        using (var early = new KeepAliveConnection(process.Address))
+        {
+            var request = new CalRequestBytes(process.Address, perDevice: true, "early");
+            for (var i = 0; i < Early; i++)
+            {
+                Expect(early.Send(request.For(i)), "\"kind\":\"Temporary\"");
+                Expect(early.Send(request.For(i)), "\"kind\":\"Permanent\"");
+            }
+        }
+
+        return RunRace(process.Address, isEcho: false);
     }
 
     /// <summary>200 racers: each connects and makes its first connection, then all send their second at once.</summary>
