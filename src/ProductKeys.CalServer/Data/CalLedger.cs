@@ -197,9 +197,11 @@ public sealed class CalLedger : IDisposable
 
         if (pool != Installed)
         {
-            // A new or returning user, or an over-used one: an installed CAL when one is free.
-            var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff AND user <> @user",
-                ("@pool", Installed), ("@cutoff", cutoff), ("@user", user));
+            // A new or returning user, or an over-used one: an installed CAL when one is free. The user's
+            // own row is never among those counted (absent, lapsed or over-used), so the count reads the
+            // (pool, last_used) index alone.
+            var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff",
+                ("@pool", Installed), ("@cutoff", cutoff));
             pool = held < capacity ? Installed : OverUsed;
         }
 
