@@ -7,12 +7,14 @@ namespace ProductKeys.Load.Cal;
 
 /// <summary>
 /// CAL requests per second against the real CAL server (<c>pk cal-server serve</c>, Release, its own
-/// process): per-user (a pack of 500, so most users come from the over-used pool) and per-device (a
+/// process): per-user (a pack of 500, whose installed CALs go in the warm-up: every measured user comes
+/// from the over-used pool) and per-device (a
 /// pack of 500: every device is new, so every answer is a temporary CAL, signed and committed before
 /// it leaves), every request a distinct user or device, at 2, 8 and 32 keep-alive clients, next to
 /// the plain Kestrel JSON echo measured by the same driver in the same run. Then the race of 200
 /// devices for the last 10 permanent CALs (<see cref="CalRace"/>). Every server runs in a fresh
-/// process per level; the first 200 requests of each are not measured. <c>PK_CAL_BASELINE=PATH/pk.dll</c>
+/// process per level; the first 2,000 requests of each are not measured (the JIT server is still tiering
+/// up its code for thousands of requests, longer on a loaded machine). <c>PK_CAL_BASELINE=PATH/pk.dll</c>
 /// adds another build's CAL server (e.g. main's) to the same run, for a before/after.
 /// </summary>
 internal static class CalLoadDriver
@@ -25,7 +27,7 @@ internal static class CalLoadDriver
 
     /// <summary>The per-user and per-device packs' installed quantity: the pack size the product shows.</summary>
     private const int PackSize = 500;
-    private const int WarmUp = 200;
+    private const int WarmUp = 2000;
     private const int RaceRounds = 5;
     private static readonly int[] Concurrency = [2, 8, 32];
 
@@ -114,7 +116,7 @@ internal static class CalLoadDriver
         var perDevice = mode == CalMode.PerDevice;
         var expected = ExpectedAnswer(mode);
         // Warm-up (JIT, connections, SQLite pages), not measured; then distinct names from WarmUp on.
-        var installedUsers = await RunAsync(server.Address, clients, first: 0, WarmUp, perDevice, expected, latencies: null);
+        var installedUsers = await WarmUpAsync(server.Address, clients, mode);
         var latencies = new double[requests];
         var cpuBefore = server.CpuSeconds;
         var total = Stopwatch.StartNew();
@@ -132,6 +134,14 @@ internal static class CalLoadDriver
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} at {clients} clients: {row.PerSecond:F0}/s"));
         return row;
     }
+
+    /// <summary>
+    /// <see cref="WarmUp"/> requests of distinct users or devices (<c>user-N</c>, <c>device-N</c>, N from 0) to a
+    /// fresh server of <paramref name="mode"/> (the echo: null), not measured.
+    /// </summary>
+    /// <returns>How many users got an installed CAL.</returns>
+    internal static Task<int> WarmUpAsync(Uri address, int clients, CalMode? mode) =>
+        RunAsync(address, clients, first: 0, WarmUp, mode == CalMode.PerDevice, ExpectedAnswer(mode), latencies: null);
 
     /// <summary>What every answer of a CAL server of <paramref name="mode"/> (the echo: null) holds besides the name asked for.</summary>
     private static byte[][] ExpectedAnswer(CalMode? mode) => mode switch
