@@ -1,4 +1,6 @@
 using System.Globalization;
+using ProductKeys.Load;
+using ProductKeys.Load.Cal;
 using ProductKeys.Load.Kms;
 using ProductKeys.Load.Mak;
 
@@ -7,12 +9,18 @@ using ProductKeys.Load.Mak;
 //   PK_KMS_HOST_NATIVE=PATH: the native host to measure; PK_KMS_BASELINE=PATH/pk.dll: another build, measured as "baseline";
 //   PK_KMS_BASELINE_NATIVE=PATH/pk-kms-host: another build's native host, measured as "baseline-native"
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll mak [REQUESTS_PER_ROUND [sqlite|postgres]]   (PostgreSQL too when PK_BENCH_POSTGRES is set)
-// (internally also: "echo-server", the plain Kestrel JSON echo the KMS host is compared with)
+// dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll cal [REQUESTS_PER_LEVEL [PARTS]]   (or bench/cal-load.sh)
+//   PARTS: comma-separated subset of per-user,per-device,echo,race (default: all);
+//   PK_CAL_BASELINE=PATH/pk.dll: another build, measured in the same run as baseline-per-user,baseline-per-device,baseline-race
+// (internally also: "echo-server", the plain Kestrel JSON echo the KMS host and the CAL server are compared with)
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
 switch (args.FirstOrDefault())
 {
     case "echo-server":
         await EchoServer.RunAsync();
+        break;
+    case "cal":
+        await CalLoadDriver.RunAsync(requests, args.Length > 2 ? args[2].Split(',').ToHashSet(StringComparer.Ordinal) : []);
         break;
     case "mak":
         await MakLoadDriver.RunAsync(requests, Environment.GetEnvironmentVariable("PK_BENCH_POSTGRES"), only: args.ElementAtOrDefault(2));

@@ -9,11 +9,12 @@ using ProductKeys.Core.Signing;
 namespace ProductKeys.CalServer.Data;
 
 /// <summary>
-/// The CAL server's packs and CALs (docs/product.md §5, docs/adr/0018-cal-server.md). Every request is one
-/// SQLite transaction begun IMMEDIATE (the write lock first), committed with synchronous FULL before
-/// the answer leaves, and the per-device grant is a conditional UPDATE inside it, so the count of
-/// permanent CALs never passes the installed quantity, also across processes sharing the folder.
-/// Requests of this process queue for the one connection.
+/// The CAL server's packs and CALs (docs/product.md §5, docs/adr/0018-cal-server.md). Requests run one
+/// after the other on the one connection, inside a SQLite transaction begun IMMEDIATE (the write lock
+/// first) that the requests queued together share (<see cref="GroupCommit"/>), committed with
+/// synchronous FULL before any of their answers leaves; the per-device grant is a conditional UPDATE
+/// inside it, so the count of permanent CALs never passes the installed quantity, also across
+/// processes sharing the folder.
 /// </summary>
 public sealed class CalLedger : IDisposable
 {
@@ -22,6 +23,7 @@ public sealed class CalLedger : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly GroupCommit _requests;
     private readonly CalServerFolder _folder;
     private readonly CalServerIdentity _identity;
     private readonly ArtifactSigner _signer;
@@ -35,6 +37,7 @@ public sealed class CalLedger : IDisposable
         _identity = identity;
         _time = time;
         _signer = new ArtifactSigner(identity.Key, time);
+        _requests = new GroupCommit(connection, _gate);
     }
 
     /// <summary>The server's ID.</summary>
@@ -114,114 +117,25 @@ public sealed class CalLedger : IDisposable
     /// A per-user CAL: the user's own while held (60 days from the last use); else one of the
     /// installed CALs while any is free, else one from the over-used pool. Never refused for count.
     /// </summary>
-    public async Task<Outcome<CalResponse>> RequestUserAsync(string user, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var capacity = LoadPacks().Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
-            if (capacity == 0)
-            {
-                return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-user CAL pack: install one ('pk cal-server install-pack').");
-            }
-
-            var now = Now();
-            var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
-            string? pool = null;
-            using (var read = CalTables.Command(_connection, "SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)))
-            {
-                pool = read.ExecuteScalar() as string;
-            }
-
-            if (pool != Installed)
-            {
-                // A new or returning user, or an over-used one: an installed CAL when one is free.
-                var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff AND user <> @user",
-                    ("@pool", Installed), ("@cutoff", cutoff), ("@user", user));
-                pool = held < capacity ? Installed : OverUsed;
-            }
-
-            CalTables.Execute(_connection, """
-                INSERT INTO user_cals (user, pool, first_used, last_used) VALUES (@user, @pool, @now, @now)
-                ON CONFLICT (user) DO UPDATE SET pool = excluded.pool, last_used = excluded.last_used,
-                    first_used = CASE WHEN user_cals.last_used < @cutoff THEN excluded.first_used ELSE user_cals.first_used END
-                """, ("@user", user), ("@pool", pool), ("@now", now), ("@cutoff", cutoff));
-            transaction.Commit();
-            return new CalResponse(nameof(CalMode.PerUser), user, null, pool, null, null,
-                DateTimeOffset.FromUnixTimeSeconds(now) + CalPolicy.UserCalHeld, ServerId, null, null);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<Outcome<CalResponse>> RequestUserAsync(string user, CancellationToken cancellationToken) =>
+        _requests.RunAsync(() => GrantUser(user), cancellationToken);
 
     /// <summary>
     /// A per-device CAL: a first connection gets a temporary CAL (90 days); a later one a permanent
     /// CAL when one is free (a conditional UPDATE: never more than installed); none free, the
     /// temporary CAL holds until it expires, then <c>NO_DEVICE_CAL_AVAILABLE</c>. A permanent CAL
     /// unused 89 days returns to the pool; its device then starts again as a first connection.
+    /// The CAL is signed once its grant is committed, outside the queue.
     /// </summary>
     public async Task<Outcome<CalResponse>> RequestDeviceAsync(string device, CancellationToken cancellationToken)
     {
-        CalPackCertificate pack;
-        DeviceCalKind kind;
-        string calId;
-        long expires;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var grant = await _requests.RunAsync(() => GrantDevice(device), cancellationToken).ConfigureAwait(false);
+        if (!grant.IsSuccess)
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var packs = LoadPacks().Where(p => p.Mode == CalMode.PerDevice).ToList();
-            if (packs.Count == 0)
-            {
-                return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-device CAL pack: install one ('pk cal-server install-pack').");
-            }
-
-            pack = packs[0];
-            var capacity = packs.Sum(p => (long)p.Installed);
-            var now = Now();
-            var cutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
-            var row = ReadDevice(device);
-            if (row is null || (row.Value.Kind == nameof(DeviceCalKind.Permanent) && row.Value.LastUsed < cutoff))
-            {
-                calId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-                kind = DeviceCalKind.Temporary;
-                expires = now + (long)CalPolicy.TemporaryDeviceCal.TotalSeconds;
-                CalTables.Execute(_connection, """
-                    INSERT INTO device_cals (device, kind, cal_id, first_seen, temporary_expires, last_used) VALUES (@device, @kind, @cal, @now, @expires, @now)
-                    ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, cal_id = excluded.cal_id, first_seen = excluded.first_seen,
-                        temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
-                    """, ("@device", device), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
-            }
-            else if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
-            {
-                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
-                CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
-            }
-            else if (TakePermanent(device, now, cutoff, capacity))
-            {
-                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
-            }
-            else if (now < row.Value.TemporaryExpires)
-            {
-                (calId, kind, expires) = (row.Value.CalId, DeviceCalKind.Temporary, row.Value.TemporaryExpires);
-                CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
-            }
-            else
-            {
-                return new Refusal(ErrorCatalogue.NoDeviceCalAvailable,
-                    $"Device '{device}': its temporary CAL expired at {DateTimeOffset.FromUnixTimeSeconds(row.Value.TemporaryExpires):yyyy-MM-dd HH:mm} UTC and all {capacity} permanent CALs are in use.");
-            }
-
-            transaction.Commit();
-        }
-        finally
-        {
-            _gate.Release();
+            return grant.Refusal;
         }
 
+        var (pack, calId, kind, expires) = grant.Value;
         var cal = DeviceCal.Issue(_signer, pack, calId, kind, device, DateTimeOffset.FromUnixTimeSeconds(expires));
         return new CalResponse(nameof(CalMode.PerDevice), null, device, null, kind.ToString(), calId, cal.Expires, ServerId, cal.Text, pack.Text);
     }
@@ -262,6 +176,89 @@ public sealed class CalLedger : IDisposable
     {
         _connection.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary><see cref="RequestUserAsync"/>'s reads and writes, inside the queue's transaction.</summary>
+    private Outcome<CalResponse> GrantUser(string user)
+    {
+        var capacity = LoadPacks().Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
+        if (capacity == 0)
+        {
+            return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-user CAL pack: install one ('pk cal-server install-pack').");
+        }
+
+        var now = Now();
+        var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
+        string? pool = null;
+        using (var read = CalTables.Command(_connection, "SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)))
+        {
+            pool = read.ExecuteScalar() as string;
+        }
+
+        if (pool != Installed)
+        {
+            // A new or returning user, or an over-used one: an installed CAL when one is free. The user's
+            // own row is never among those counted (absent, lapsed or over-used), so the count reads the
+            // (pool, last_used) index alone.
+            var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff",
+                ("@pool", Installed), ("@cutoff", cutoff));
+            pool = held < capacity ? Installed : OverUsed;
+        }
+
+        CalTables.Execute(_connection, """
+            INSERT INTO user_cals (user, pool, first_used, last_used) VALUES (@user, @pool, @now, @now)
+            ON CONFLICT (user) DO UPDATE SET pool = excluded.pool, last_used = excluded.last_used,
+                first_used = CASE WHEN user_cals.last_used < @cutoff THEN excluded.first_used ELSE user_cals.first_used END
+            """, ("@user", user), ("@pool", pool), ("@now", now), ("@cutoff", cutoff));
+        return new CalResponse(nameof(CalMode.PerUser), user, null, pool, null, null,
+            DateTimeOffset.FromUnixTimeSeconds(now) + CalPolicy.UserCalHeld, ServerId, null, null);
+    }
+
+    /// <summary><see cref="RequestDeviceAsync"/>'s reads and writes, inside the queue's transaction: which CAL the device holds now.</summary>
+    private Outcome<DeviceGrant> GrantDevice(string device)
+    {
+        var packs = LoadPacks().Where(p => p.Mode == CalMode.PerDevice).ToList();
+        if (packs.Count == 0)
+        {
+            return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-device CAL pack: install one ('pk cal-server install-pack').");
+        }
+
+        var pack = packs[0];
+        var capacity = packs.Sum(p => (long)p.Installed);
+        var now = Now();
+        var cutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
+        var row = ReadDevice(device);
+        if (row is null || (row.Value.Kind == nameof(DeviceCalKind.Permanent) && row.Value.LastUsed < cutoff))
+        {
+            var calId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var expires = now + (long)CalPolicy.TemporaryDeviceCal.TotalSeconds;
+            CalTables.Execute(_connection, """
+                INSERT INTO device_cals (device, kind, cal_id, first_seen, temporary_expires, last_used) VALUES (@device, @kind, @cal, @now, @expires, @now)
+                ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, cal_id = excluded.cal_id, first_seen = excluded.first_seen,
+                    temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
+                """, ("@device", device), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
+            return new DeviceGrant(pack, calId, DeviceCalKind.Temporary, expires);
+        }
+
+        if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
+        {
+            CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
+        }
+
+        if (TakePermanent(device, now, cutoff, capacity))
+        {
+            return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
+        }
+
+        if (now < row.Value.TemporaryExpires)
+        {
+            CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Temporary, row.Value.TemporaryExpires);
+        }
+
+        return new Refusal(ErrorCatalogue.NoDeviceCalAvailable,
+            $"Device '{device}': its temporary CAL expired at {DateTimeOffset.FromUnixTimeSeconds(row.Value.TemporaryExpires):yyyy-MM-dd HH:mm} UTC and all {capacity} permanent CALs are in use.");
     }
 
     /// <summary>Temporary → permanent only while fewer permanent CALs are held than installed: the check and the write are one statement.</summary>
@@ -346,4 +343,7 @@ public sealed class CalLedger : IDisposable
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>A device's CAL as committed, to be signed: the pack that certifies it, its ID, kind and expiry (Unix seconds).</summary>
+    private readonly record struct DeviceGrant(CalPackCertificate Pack, string CalId, DeviceCalKind Kind, long Expires);
 }

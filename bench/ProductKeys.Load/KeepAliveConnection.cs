@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ProductKeys.Load.Kms;
+namespace ProductKeys.Load;
 
 /// <summary>
 /// One keep-alive HTTP/1.1 connection of the load driver, on a plain blocking socket: it sends a

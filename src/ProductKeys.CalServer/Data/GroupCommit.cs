@@ -1,0 +1,125 @@
+using Microsoft.Data.Sqlite;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>
+/// Group commit for the CAL ledger's requests (docs/adr/0018-cal-server.md): each request's work runs on
+/// the one connection, in queue order, inside a transaction begun IMMEDIATE that the requests queued
+/// together share, so one commit (one fsync under <c>synchronous=FULL</c>) serves them all. A request
+/// is answered only after the commit that holds its writes; its work sees the writes of the requests
+/// before it, exactly as if each had its own transaction, and one that throws is rolled back alone
+/// (a savepoint per request).
+/// </summary>
+/// <param name="connection">The ledger's connection.</param>
+/// <param name="gate">Who may use <paramref name="connection"/>: whoever holds it runs every request queued so far.</param>
+internal sealed class GroupCommit(SqliteConnection connection, SemaphoreSlim gate)
+{
+    private readonly List<IQueued> _queue = [];
+
+    private interface IQueued
+    {
+        /// <summary>Runs the work; its result is kept until <see cref="Answer"/>.</summary>
+        void Run();
+
+        /// <summary>The commit holding the work's writes is done: hand out the result.</summary>
+        void Answer();
+
+        void Fail(Exception exception);
+    }
+
+    /// <summary>Queues <paramref name="work"/> (synchronous SQL on the connection, no transaction of its own) and waits for the commit that holds it.</summary>
+    /// <param name="work">The request's reads and writes.</param>
+    /// <param name="cancellationToken">Checked before queueing only: once queued, the work runs and commits with its batch.</param>
+    public async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var mine = new Queued<T>(work);
+        lock (_queue)
+        {
+            _queue.Add(mine);
+        }
+
+        await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            // Whoever held the gate before ran every request queued until then, to the end: if ours
+            // is not done, it is still queued, and we run it with all that queued after it.
+            if (!mine.Done)
+            {
+                List<IQueued> batch;
+                lock (_queue)
+                {
+                    batch = [.. _queue];
+                    _queue.Clear();
+                }
+
+                RunBatch(batch);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        return await mine.Result.ConfigureAwait(false);
+    }
+
+    private void RunBatch(List<IQueued> batch)
+    {
+        var ran = new List<IQueued>(batch.Count);
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var request in batch)
+            {
+                transaction.Save("request");
+                try
+                {
+                    request.Run();
+                    transaction.Release("request");
+                    ran.Add(request);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    transaction.Rollback("request");
+                    transaction.Release("request");
+                    request.Fail(e);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing of the batch was committed (or it could not even begin): none of it is answered.
+            foreach (var request in batch)
+            {
+                request.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var request in ran)
+        {
+            request.Answer();
+        }
+    }
+
+    private sealed class Queued<T>(Func<T> work) : IQueued
+    {
+        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _value;
+
+        /// <summary>Answered or failed (set before the gate is released).</summary>
+        public bool Done => _result.Task.IsCompleted;
+
+        public Task<T> Result => _result.Task;
+
+        public void Run() => _value = work();
+
+        public void Answer() => _result.TrySetResult(_value!);
+
+        public void Fail(Exception exception) => _result.TrySetException(exception);
+    }
+}
