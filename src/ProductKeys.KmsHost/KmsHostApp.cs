@@ -11,12 +11,16 @@ using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Clients;
 using ProductKeys.KmsHost.Counting;
 using ProductKeys.KmsHost.Data;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.KmsHost;
 
 /// <summary>The KMS host web application (<c>pk kms-host serve</c>): one line per feature.</summary>
 public static class KmsHostApp
 {
+    /// <summary>The OpenTelemetry <c>service.name</c> of KMS hosts.</summary>
+    public const string ServiceName = "pk-kms-host";
+
     /// <summary>The meta entry holding the addresses the host last listened on.</summary>
     public const string ListeningMeta = "listening";
 
@@ -56,6 +60,11 @@ public static class KmsHostApp
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.RetryInterval)}"] = options.RetryInterval.ToString("c"),
             [$"{KmsHostOptions.Section}:{nameof(KmsHostOptions.Sync)}"] = options.Sync.ToString(),
         });
+        if (options.LogFormat is { } logFormat)
+        {
+            builder.Configuration[ConsoleLogFormat.Key] = logFormat;
+        }
+
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
@@ -76,11 +85,13 @@ public static class KmsHostApp
         builder.Services.AddSingleton<KmsClientActivation>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<KmsMetrics>();
+        builder.AddTelemetry(new TelemetryPlan(ServiceName, [KmsMetrics.MeterName], []));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapGet("/metrics", (MetricsScrape metrics) => TypedResults.Text(metrics.Render(), MetricsScrape.ContentType));
         app.MapKmsClients();
         KmsDatabase database;
         try

@@ -20,6 +20,9 @@ public sealed class KmsHostOptions
     /// <summary>How far each commit is pushed to disk before answering; <see cref="KmsSyncMode.Normal"/> unless set.</summary>
     public KmsSyncMode Sync { get; set; } = KmsSyncMode.Normal;
 
+    /// <summary>Console log format (<c>simple</c>, <c>json</c>, <c>systemd</c>); <c>null</c>: as configured, else simple.</summary>
+    public string? LogFormat { get; set; }
+
     /// <summary>Why the settings cannot be used, or <c>null</c>.</summary>
     public string? Problem() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? "Kms:DataDirectory (--data) is required."

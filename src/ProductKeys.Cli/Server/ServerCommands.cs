@@ -2,6 +2,7 @@ using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.Cli.Server;
 
@@ -19,13 +20,16 @@ internal static class ServerCommands
         Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'.",
     };
 
+    /// <summary>How console logs are written (Logging:Console:FormatterName; docs/adr/0023-observability-with-opentelemetry.md).</summary>
+    public static readonly Option<string?> LogFormat = CreateLogFormat();
+
     public static void AddTo(RootCommand root)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." };
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
-        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate };
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, LogFormat };
         command.SetAction(async (parseResult, ct) =>
         {
             if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
@@ -41,6 +45,7 @@ internal static class ServerCommands
                 SecretsDirectory = parseResult.GetValue(secrets),
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
+                Configuration = LogFormatSetting(parseResult),
             };
             try
             {
@@ -64,4 +69,15 @@ internal static class ServerCommands
         });
         root.Subcommands.Add(command);
     }
+
+    private static Option<string?> CreateLogFormat()
+    {
+        var option = new Option<string?>("--log-format") { Description = "Console logs: simple (default), json (one JSON object a line, for log shippers) or systemd." };
+        option.AcceptOnlyFromAmong([.. ConsoleLogFormat.Names]);
+        return option;
+    }
+
+    /// <summary>The --log-format given, as the configuration key it stands for (nothing when not given, so PK_Logging__Console__FormatterName still counts).</summary>
+    public static Dictionary<string, string?> LogFormatSetting(ParseResult parseResult) =>
+        parseResult.GetValue(LogFormat) is { } format ? new() { [ConsoleLogFormat.Key] = format } : [];
 }

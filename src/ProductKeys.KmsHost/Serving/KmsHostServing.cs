@@ -3,13 +3,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Kms;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.KmsHost.Serving;
 
 /// <summary>
 /// The arguments and the run of a serving KMS host, shared by <c>pk kms-host serve</c> (JIT, inside
 /// the CLI) and the Native AOT <c>pk-kms-host</c>, so both take the same options and behave the same:
-/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full]</c>.
+/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full] [--log-format simple|json|systemd]</c>.
 /// </summary>
 public static class KmsHostServing
 {
@@ -35,7 +36,9 @@ public static class KmsHostServing
             DefaultValueFactory = _ => "normal",
         };
         sync.AcceptOnlyFromAmong("normal", "full");
-        foreach (var option in (Option[])[data, urls, renewal, retry, sync])
+        var logFormat = new Option<string?>("--log-format") { Description = "Console logs: simple (default), json (one JSON object a line, for log shippers) or systemd." };
+        logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.Names]);
+        foreach (var option in (Option[])[data, urls, renewal, retry, sync, logFormat])
         {
             command.Options.Add(option);
         }
@@ -46,6 +49,7 @@ public static class KmsHostServing
             {
                 DataDirectory = parseResult.GetValue(data)!,
                 Sync = parseResult.GetValue(sync) == "full" ? KmsSyncMode.Full : KmsSyncMode.Normal,
+                LogFormat = parseResult.GetValue(logFormat),
             };
             options.RenewalInterval = parseResult.GetValue(renewal) ?? options.RenewalInterval;
             options.RetryInterval = parseResult.GetValue(retry) ?? options.RetryInterval;
