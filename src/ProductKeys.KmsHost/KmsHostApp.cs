@@ -13,12 +13,16 @@ using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Clients;
 using ProductKeys.KmsHost.Counting;
 using ProductKeys.KmsHost.Data;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.KmsHost;
 
 /// <summary>The KMS host web application (<c>pk kms-host serve</c>): one line per feature.</summary>
 public static class KmsHostApp
 {
+    /// <summary>The OpenTelemetry <c>service.name</c> of KMS hosts.</summary>
+    public const string ServiceName = "pk-kms-host";
+
     /// <summary>The meta entry holding the addresses the host last listened on.</summary>
     public const string ListeningMeta = "listening";
 
@@ -65,6 +69,11 @@ public static class KmsHostApp
             builder.Configuration.AddInMemoryCollection([new(ConnectionLimits.Setting, max.ToString(CultureInfo.InvariantCulture))]);
         }
 
+        if (options.LogFormat is { } logFormat)
+        {
+            builder.Configuration[ConsoleLogFormat.Key] = logFormat;
+        }
+
         builder.WebHost.UseUrls([.. urls]);
         try
         {
@@ -95,11 +104,13 @@ public static class KmsHostApp
         builder.Services.AddSingleton<KmsClientActivation>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<KmsMetrics>();
+        builder.AddTelemetry(new TelemetryPlan(ServiceName, [KmsMetrics.MeterName], []));
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapGet("/metrics", (MetricsScrape metrics) => TypedResults.Text(metrics.Render(), MetricsScrape.ContentType));
         app.MapKmsClients();
         KmsDatabase database;
         try

@@ -23,6 +23,9 @@ public sealed class KmsHostOptions
     /// <summary>How many connections each address holds at once (<c>--max-connections</c>); <c>null</c>: <c>Connections:Max</c>, else from the file limit.</summary>
     public long? MaxConnections { get; set; }
 
+    /// <summary>Console log format (<c>simple</c>, <c>json</c>, <c>systemd</c>); <c>null</c>: as configured, else simple.</summary>
+    public string? LogFormat { get; set; }
+
     /// <summary>Why the settings cannot be used, or <c>null</c>.</summary>
     public string? Problem() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? "Kms:DataDirectory (--data) is required."

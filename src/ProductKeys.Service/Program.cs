@@ -23,7 +23,7 @@ internal static class Program
         builder.Services.AddServiceDefaults();
         builder.Services.AddApiErrors();
         builder.Services.AddTokenAuthentication();
-        builder.Services.AddOperations();
+        builder.AddOperations();
         builder.Services.AddAudit();
         builder.Services.AddOrders();
         builder.Services.AddActivations();

@@ -6,7 +6,7 @@ using ProductKeys.Service.Hosting;
 
 namespace ProductKeys.Cli.Server;
 
-/// <summary><c>pk db migrate</c>: the explicit schema step before starting nodes on a new version.</summary>
+/// <summary><c>pk db migrate</c>: the explicit schema step before starting nodes on a new version (and <c>pk db create-admin</c>, <c>backup</c>, <c>restore</c>).</summary>
 internal static class DbCommands
 {
     public static void AddTo(RootCommand root)
@@ -48,7 +48,7 @@ internal static class DbCommands
             return CommandOutput.Print(parseResult, new MigrationResult(settings.Describe(), applied), r =>
                 r.Applied.Count == 0 ? $"{r.Database}: up to date." : $"{r.Database}: applied {string.Join(", ", r.Applied)}.");
         });
-        var db = new Command("db", "The licensing service's database.") { migrate, CreateAdmin() };
+        var db = new Command("db", "The licensing service's database.") { migrate, CreateAdmin(), DbBackupCommands.Backup(), DbBackupCommands.Restore() };
         root.Subcommands.Add(db);
     }
 

@@ -5,6 +5,7 @@ using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
 using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.Cli.Server;
 
@@ -22,6 +23,9 @@ internal static class ServerCommands
         Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'.",
     };
 
+    /// <summary>How console logs are written (Logging:Console:FormatterName; docs/adr/0023-observability-with-opentelemetry.md).</summary>
+    public static readonly Option<string?> LogFormat = CreateLogFormat();
+
     public static void AddTo(RootCommand root)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
@@ -29,7 +33,7 @@ internal static class ServerCommands
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
-        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, maxConnections };
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, maxConnections, LogFormat };
         command.SetAction(async (parseResult, ct) =>
         {
             if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
@@ -51,7 +55,7 @@ internal static class ServerCommands
                 SecretsDirectory = parseResult.GetValue(secrets),
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
-                Configuration = max is { } n ? new Dictionary<string, string?> { [ConnectionLimits.Setting] = n.ToString(CultureInfo.InvariantCulture) } : new Dictionary<string, string?>(),
+                Configuration = WithConnectionLimit(LogFormatSetting(parseResult), max),
             };
             try
             {
@@ -75,4 +79,25 @@ internal static class ServerCommands
         });
         root.Subcommands.Add(command);
     }
+
+    private static Option<string?> CreateLogFormat()
+    {
+        var option = new Option<string?>("--log-format") { Description = "Console logs: simple (default), json (one JSON object a line, for log shippers) or systemd." };
+        option.AcceptOnlyFromAmong([.. ConsoleLogFormat.Names]);
+        return option;
+    }
+
+    /// <summary>The --log-format given, as the configuration key it stands for (nothing when not given, so PK_Logging__Console__FormatterName still counts).</summary>
+    private static Dictionary<string, string?> WithConnectionLimit(Dictionary<string, string?> settings, long? max)
+    {
+        if (max is { } n)
+        {
+            settings[ConnectionLimits.Setting] = n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    public static Dictionary<string, string?> LogFormatSetting(ParseResult parseResult) =>
+        parseResult.GetValue(LogFormat) is { } format ? new() { [ConsoleLogFormat.Key] = format } : [];
 }

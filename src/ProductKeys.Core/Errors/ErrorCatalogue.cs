@@ -151,6 +151,18 @@ public static class ErrorCatalogue
     /// <summary>A node's publisher secrets differ from those the shared database's keys were issued under.</summary>
     public static readonly ErrorCode SecretsMismatch = new("SECRETS_MISMATCH", 409, 63,
         "This node's publisher secrets are not the ones this database was started with: copy the secrets folder from the first node and start with --secrets DIR.");
+
+    // Backup and restore (pk db backup, pk db restore)
+    /// <summary>A file given as a backup is not a SQLite database, not a ProductKeys database, or damaged.</summary>
+    public static readonly ErrorCode BackupInvalid = new("BACKUP_INVALID", 400, 65,
+        "That file is not a usable ProductKeys backup: give a file written by 'pk db backup' (a SQLite database of the licensing service).");
+    /// <summary>A backup's schema has migrations this version does not know: it was written by a newer version.</summary>
+    public static readonly ErrorCode BackupNewerSchema = new("BACKUP_NEWER_SCHEMA", 409, 66,
+        "The backup comes from a newer version of ProductKeys than this one: restore it with that version or a later one.");
+    /// <summary>A restore would replace a database that already holds data.</summary>
+    public static readonly ErrorCode DatabaseNotEmpty = new("DATABASE_NOT_EMPTY", 409, 67,
+        "The database to restore into already holds data: stop its nodes and give --force to replace it, or restore into a new --data folder.");
+
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -166,7 +178,7 @@ public static class ErrorCatalogue
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, Internal,
     ];
 
     /// <summary>

@@ -4,13 +4,14 @@ using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Kms;
 using ProductKeys.Hosting;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.KmsHost.Serving;
 
 /// <summary>
 /// The arguments and the run of a serving KMS host, shared by <c>pk kms-host serve</c> (JIT, inside
 /// the CLI) and the Native AOT <c>pk-kms-host</c>, so both take the same options and behave the same:
-/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full] [--max-connections N]</c>.
+/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full] [--max-connections N] [--log-format simple|json|systemd]</c>.
 /// </summary>
 public static class KmsHostServing
 {
@@ -37,7 +38,9 @@ public static class KmsHostServing
         };
         sync.AcceptOnlyFromAmong("normal", "full");
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
-        foreach (var option in (Option[])[data, urls, renewal, retry, sync, maxConnections])
+        var logFormat = new Option<string?>("--log-format") { Description = "Console logs: simple (default), json (one JSON object a line, for log shippers) or systemd." };
+        logFormat.AcceptOnlyFromAmong([.. ConsoleLogFormat.Names]);
+        foreach (var option in (Option[])[data, urls, renewal, retry, sync, maxConnections, logFormat])
         {
             command.Options.Add(option);
         }
@@ -49,6 +52,7 @@ public static class KmsHostServing
                 DataDirectory = parseResult.GetValue(data)!,
                 Sync = parseResult.GetValue(sync) == "full" ? KmsSyncMode.Full : KmsSyncMode.Normal,
                 MaxConnections = parseResult.GetValue(maxConnections),
+                LogFormat = parseResult.GetValue(logFormat),
             };
             options.RenewalInterval = parseResult.GetValue(renewal) ?? options.RenewalInterval;
             options.RetryInterval = parseResult.GetValue(retry) ?? options.RetryInterval;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -27,8 +28,10 @@ internal sealed partial class CalPackActivations(
 {
     public async Task<Outcome<CalPackActivationResponse>> ActivateAsync(CalPackActivationRequest request, IPAddress? client, CancellationToken ct)
     {
+        using var span = ActivationTelemetry.Start(ActivationTelemetry.CalPack);
+        var started = Stopwatch.GetTimestamp();
         var outcome = await TryActivateAsync(request, client, ct);
-        ServiceMetrics.Activations.Add(1, new("kind", "cal-pack"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
+        ActivationTelemetry.Finish(span, ActivationTelemetry.CalPack, outcome, started);
         return outcome;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -30,8 +31,10 @@ internal sealed partial class KmsHostActivations(
 
     public async Task<Outcome<KmsHostActivationResponse>> ActivateAsync(KmsHostActivationRequest request, IPAddress? client, CancellationToken ct)
     {
+        using var span = ActivationTelemetry.Start(ActivationTelemetry.KmsHost);
+        var started = Stopwatch.GetTimestamp();
         var outcome = await TryActivateAsync(request, client, ct);
-        ServiceMetrics.Activations.Add(1, new("kind", "kms-host"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
+        ActivationTelemetry.Finish(span, ActivationTelemetry.KmsHost, outcome, started);
         return outcome;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -27,8 +28,16 @@ internal sealed partial class MakActivations(
 
     public async Task<Outcome<MakActivationResponse>> ActivateAsync(MakActivationRequest request, IPAddress? client, CancellationToken ct)
     {
+        using var span = ActivationTelemetry.Start(ActivationTelemetry.Mak);
+        var started = Stopwatch.GetTimestamp();
         var outcome = await TryActivateAsync(request, client, ct);
-        ServiceMetrics.Activations.Add(1, new("kind", "mak"), new("result", outcome.IsSuccess ? "OK" : outcome.Refusal.Code));
+        ActivationTelemetry.Finish(span, ActivationTelemetry.Mak, outcome, started);
+        if (outcome.IsSuccess)
+        {
+            span?.SetTag("pk.activation.id", outcome.Value.ActivationId);
+            span?.SetTag("pk.activation.reactivation", outcome.Value.Reactivation);
+        }
+
         return outcome;
     }
 

@@ -54,6 +54,9 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         return pending.Completion.Task.WaitAsync(ct);
     }
 
+    /// <summary>Whether the writer's loop has ended: after disposal, or should it ever fail past its own recovery (readiness: Health/).</summary>
+    public bool IsStopped => _loop is { IsCompleted: true };
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

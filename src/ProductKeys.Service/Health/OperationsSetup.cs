@@ -1,28 +1,34 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ProductKeys.Service.ApiDocs;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.Service.Health;
 
-/// <summary>/healthz, /metrics and /openapi/v1.json.</summary>
+/// <summary>OpenTelemetry (/metrics, OTLP), health checks (/healthz, /healthz/live, /healthz/ready) and /openapi/v1.json.</summary>
 internal static class OperationsSetup
 {
-    public static IServiceCollection AddOperations(this IServiceCollection services)
+    public const string ServiceName = "pk-server";
+
+    public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {
-        services.AddSingleton<PrometheusExporter>();
-        services.AddOpenApi(o =>
+        builder.AddTelemetry(new TelemetryPlan(ServiceName, [ServiceMetrics.MeterName], [ServiceMetrics.MeterName]));
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout)
+            .AddCheck<SecretsHealthCheck>("secrets", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout)
+            .AddCheck<SigningKeyHealthCheck>("signing-key", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout)
+            .AddCheck<ActivationWriterHealthCheck>("writer", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout);
+        builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             o.AddOperationTransformer<ProblemResponsesTransformer>();
             o.AddSchemaTransformer<ProblemSchemaTransformer>();
         });
-        return services;
+        return builder;
     }
 
     public static WebApplication MapOperations(this WebApplication app)
     {
-        // Listen from the start, so /metrics counts what happened before its first scrape.
-        app.Services.GetRequiredService<PrometheusExporter>();
         app.MapHealth();
         app.MapOpenApi();
         return app;

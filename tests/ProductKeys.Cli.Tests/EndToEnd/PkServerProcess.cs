@@ -19,6 +19,9 @@ internal sealed class PkServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The lines the server wrote to stdout so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -37,10 +40,17 @@ internal sealed class PkServerProcess : IAsyncDisposable
     {
         var process = Process.Start(info)!;
         process.StandardInput.Close();
+        var server = new PkServerProcess(process, url);
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                server.Output.Enqueue(line.Data);
+            }
+        };
         // Drained continuously: a server writing to a full pipe would block mid-request.
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new PkServerProcess(process, url);
         using var http = new HttpClient();
         var deadline = Stopwatch.StartNew();
         while (!(await server.IsHealthyAsync(http) && (ready is null || await ready())))

@@ -19,6 +19,16 @@ public sealed class ExtraNode : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public WebApplication App => _app;
+
+    /// <summary>A node of another deployment (e.g. one restored from a backup): its own options.</summary>
+    public static async Task<ExtraNode> StartAsync(ServerOptions options)
+    {
+        var app = await LicensingServiceHost.BuildAsync(options);
+        await app.StartAsync();
+        return new ExtraNode(app);
+    }
+
     public static async Task<ExtraNode> StartAsync(ServiceFixture fixture, params (string Key, string Value)[] settings)
     {
         _ = fixture.App; // skips when the fixture's database is unavailable

@@ -50,6 +50,9 @@ public abstract class ServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Settings a test adds to (or overrides in) the fixture's own, e.g. an OTLP endpoint.</summary>
+    public IReadOnlyDictionary<string, string?> ExtraConfiguration { get; init; } = new Dictionary<string, string?>();
+
     public ServerOptions Options => new()
     {
         DataDirectory = DataDirectory,
@@ -63,7 +66,7 @@ public abstract class ServiceFixture : IAsyncLifetime
             ["SignIn:MaxAttemptsPerAddress"] = "40",
             // Every test client is 127.0.0.1: tests of refusals must not trip the failed-guess throttle.
             ["Activations:MaxFailuresPerAddress"] = "100000",
-        },
+        }.Concat(ExtraConfiguration).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value),
     };
 
     public virtual async ValueTask InitializeAsync()

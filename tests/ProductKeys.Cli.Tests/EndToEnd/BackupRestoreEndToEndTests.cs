@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The operator's procedure through the real binary: pk db backup while pk server serves, pk db restore
+/// into a new folder, pk server on it with the first folder's secrets; each refusal with its code.
+/// </summary>
+public sealed class BackupRestoreEndToEndTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-backup-e2e-").FullName;
+
+    [Fact]
+    public async Task A_backup_of_a_serving_node_restores_into_a_new_folder_whose_server_is_ready_and_verifies_the_audit_chain()
+    {
+        var (first, second, file) = (Path.Combine(_folder, "first"), Path.Combine(_folder, "second"), Path.Combine(_folder, "productkeys-backup.db"));
+        long audited;
+        string publisher;
+        await using (var serving = await PkServerProcess.StartAsync(() => Task.FromResult(File.Exists(Path.Combine(first, "demo.json"))), "--demo", "--data", first))
+        {
+            var backup = await Pk.RunAsync("db", "backup", "--data", first, "--out", file, "--json");
+            Assert.True(backup.ExitCode == 0, backup.ToString());
+            audited = backup.Json.GetProperty("auditSequence").GetInt64();
+            Assert.True(audited > 0, backup.ToString());
+            Assert.True(backup.Json.GetProperty("rows").GetProperty("Keys").GetInt64() > 0, backup.ToString());
+            Assert.False(serving.HasExited);
+            using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"), TestContext.Current.CancellationToken));
+            publisher = demo.RootElement.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == "publisher-admin").GetProperty("token").GetString()!;
+        }
+
+        var restore = await Pk.RunAsync("db", "restore", "--data", second, "--from", file);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains($"head #{audited} ", restore.Stdout, StringComparison.Ordinal);
+        AssertRefused(ErrorCatalogue.DatabaseNotEmpty, await Pk.RunAsync("db", "restore", "--data", second, "--from", file));
+
+        await using var restored = await PkServerProcess.StartAsync(null, "--data", second, "--secrets", Path.Combine(first, "secrets"), "--log-format", "json");
+        using var http = new HttpClient { BaseAddress = new Uri(restored.Url) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz/ready", UriKind.Relative), TestContext.Current.CancellationToken)).StatusCode);
+        using var verify = new HttpRequestMessage(HttpMethod.Get, "/api/v1/audit/verify");
+        verify.Headers.Authorization = new AuthenticationHeaderValue("Bearer", publisher);
+        using var verified = JsonDocument.Parse(await (await http.SendAsync(verify, TestContext.Current.CancellationToken)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.True(verified.RootElement.GetProperty("valid").GetBoolean(), verified.RootElement.GetRawText());
+        Assert.Equal(audited, verified.RootElement.GetProperty("verifiedEntries").GetInt64());
+
+        // --log-format json: the server's log lines are JSON objects, one a line.
+        var logged = restored.Output.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(logged, l => l.TryGetProperty("Category", out _) && l.TryGetProperty("LogLevel", out _) && l.TryGetProperty("Timestamp", out _));
+    }
+
+    [Fact]
+    public async Task Files_that_are_no_backup_and_PostgreSQL_are_refused_with_their_code()
+    {
+        var notes = Path.Combine(_folder, "notes.txt");
+        await File.WriteAllTextAsync(notes, "this is not a database, and longer than sixteen bytes", TestContext.Current.CancellationToken);
+        AssertRefused(ErrorCatalogue.BackupInvalid, await Pk.RunAsync("db", "restore", "--data", Path.Combine(_folder, "any"), "--from", notes));
+        Assert.False(Directory.Exists(Path.Combine(_folder, "any")));
+
+        var postgres = await Pk.RunAsync("db", "backup", "--db", "Host=127.0.0.1;Database=pk", "--out", Path.Combine(_folder, "pg.db"));
+        AssertRefused(ErrorCatalogue.ValidationFailed, postgres);
+        Assert.Contains("pg_dump", postgres.Stderr, StringComparison.Ordinal);
+
+        var missing = await Pk.RunAsync("db", "backup", "--data", Path.Combine(_folder, "nothing-here"), "--out", Path.Combine(_folder, "x.db"));
+        AssertRefused(ErrorCatalogue.ValidationFailed, missing);
+        Assert.False(File.Exists(Path.Combine(_folder, "x.db")));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static void AssertRefused(ErrorCode expected, Pk.Result result)
+    {
+        Assert.True(result.ExitCode == expected.ExitCode, result.ToString());
+        Assert.StartsWith($"{expected.Code}: ", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using ProductKeys.Data;
+using ProductKeys.Data.Backup;
+using ProductKeys.Service.Tests.Activations;
+using ProductKeys.Service.Tests.Infrastructure;
+
+namespace ProductKeys.Service.Tests.Backup;
+
+/// <summary>
+/// pk db backup and restore on SQLite: a backup taken while the node serves activations, restored into a
+/// new data folder, serves every key, count and audit entry of the original, and its audit chain verifies.
+/// </summary>
+public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-backup-").FullName;
+
+    [Fact]
+    public async Task A_backup_taken_while_activations_are_written_restores_into_a_node_that_holds_everything()
+    {
+        var filled = await DeploymentData.FillAsync(fixture);
+        var (_, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 100);
+
+        // Online: activations go on while the backup is taken; none fails, and the copy is consistent.
+        var busy = Enumerable.Range(0, 40).Select(i => ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device($"online-{i}", TestWorld.Desktop))).ToList();
+        var online = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "online.db"), overwrite: false);
+        foreach (var answer in await Task.WhenAll(busy))
+        {
+            await Problems.OkJsonAsync(answer);
+        }
+
+        Assert.True(online.IsSuccess, online.Refusal?.ToString());
+        Assert.True(SqliteBackup.Restore(online.Value.Path, DatabaseSettings.ForDataDirectory(Path.Combine(_folder, "online")), replace: false).IsSuccess);
+        await using (var node = await StartRestoredAsync(Path.Combine(_folder, "online")))
+        {
+            var audit = await Problems.OkJsonAsync(await SendAsync(node, TestWorld.Publisher, "/api/v1/audit/verify"));
+            Assert.True(audit.GetProperty("valid").GetBoolean(), audit.GetRawText());
+        }
+
+        // Exact: with the node quiet, the restored database equals the original row for row.
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "quiet.db"), overwrite: false);
+        Assert.True(backup.IsSuccess, backup.Refusal?.ToString());
+        var restoredFolder = Path.Combine(_folder, "restored");
+        var restored = SqliteBackup.Restore(backup.Value.Path, DatabaseSettings.ForDataDirectory(restoredFolder), replace: false);
+        Assert.True(restored.IsSuccess, restored.Refusal?.ToString());
+        Assert.Equal(backup.Value.Rows, restored.Value.Rows);
+        Assert.Equal((backup.Value.AuditSequence, backup.Value.AuditHash), (restored.Value.AuditSequence, restored.Value.AuditHash));
+        Assert.Empty(restored.Value.PendingMigrations);
+
+        var columns = await DatabaseDump.ColumnsAsync(fixture.Options.Database);
+        DatabaseDump.AssertEqual(await DatabaseDump.ReadAsync(fixture.Options.Database, columns),
+            await DatabaseDump.ReadAsync(DatabaseSettings.ForDataDirectory(restoredFolder), columns));
+        await using var restoredNode = await StartRestoredAsync(restoredFolder);
+        await DeploymentData.AssertServesTheSameAsync(fixture, restoredNode.Client, filled);
+    }
+
+    [Fact]
+    public void A_restore_over_a_database_that_holds_data_is_refused_without_force_and_changes_nothing()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false);
+        var target = DatabaseSettings.ForDataDirectory(Path.Combine(_folder, "target"));
+        Assert.True(SqliteBackup.Restore(backup.Value.Path, target, replace: false).IsSuccess);
+        Execute(Path.Combine(_folder, "target", DatabaseSettings.SqliteFileName), "DELETE FROM \"Keys\" WHERE rowid IN (SELECT rowid FROM \"Keys\" LIMIT 1)");
+        var before = SqliteBackupFile.Inspect(Path.Combine(_folder, "target", DatabaseSettings.SqliteFileName)).Value.Rows;
+
+        var refused = SqliteBackup.Restore(backup.Value.Path, target, replace: false);
+        Assert.Equal("DATABASE_NOT_EMPTY", refused.Refusal?.Code);
+        Assert.Equal(before, SqliteBackupFile.Inspect(Path.Combine(_folder, "target", DatabaseSettings.SqliteFileName)).Value.Rows);
+
+        var forced = SqliteBackup.Restore(backup.Value.Path, target, replace: true);
+        Assert.True(forced.IsSuccess, forced.Refusal?.ToString());
+        Assert.Equal(backup.Value.Rows, forced.Value.Rows);
+
+        Assert.Equal("CONFLICT", SqliteBackup.Backup(fixture.Options.Database, backup.Value.Path, overwrite: false).Refusal?.Code);
+        Assert.True(SqliteBackup.Backup(fixture.Options.Database, backup.Value.Path, overwrite: true).IsSuccess);
+        Assert.Equal(["b.db", "target"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Files_that_are_not_a_backup_of_this_version_are_refused_with_their_code()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "good.db"), overwrite: false).Value;
+
+        var text = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(text, "not a database, although longer than sixteen bytes");
+        AssertRefused("BACKUP_INVALID", "not a SQLite database", text);
+
+        var other = Path.Combine(_folder, "other.db");
+        Execute(other, "CREATE TABLE songs (title TEXT)");
+        AssertRefused("BACKUP_INVALID", "not one of the licensing service", other);
+
+        var newer = Path.Combine(_folder, "newer.db");
+        File.Copy(backup.Path, newer);
+        Execute(newer, "INSERT INTO \"__EFMigrationsHistory\" VALUES ('29991231235959_FromTheFuture', '99.0.0')");
+        AssertRefused("BACKUP_NEWER_SCHEMA", "29991231235959_FromTheFuture", newer);
+
+        var truncated = Path.Combine(_folder, "truncated.db");
+        var bytes = File.ReadAllBytes(backup.Path);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        AssertRefused("BACKUP_INVALID", "truncated.db", truncated);
+
+        AssertRefused("BACKUP_INVALID", "does not exist", Path.Combine(_folder, "missing.db"));
+        Assert.False(File.Exists(Path.Combine(_folder, "target", DatabaseSettings.SqliteFileName)));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private void AssertRefused(string code, string detail, string file)
+    {
+        var refused = SqliteBackup.Restore(file, DatabaseSettings.ForDataDirectory(Path.Combine(_folder, "target")), replace: false);
+        Assert.Equal(code, refused.Refusal?.Code);
+        Assert.Contains(detail, refused.Refusal!.Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<ExtraNode> StartRestoredAsync(string data) =>
+        await ExtraNode.StartAsync(fixture.Options with { DataDirectory = data, Migrate = false, SecretsDirectory = Path.Combine(fixture.DataDirectory, "secrets") });
+
+    private Task<HttpResponseMessage> SendAsync(ExtraNode node, string user, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", fixture.World.Tokens[user]);
+        return node.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
