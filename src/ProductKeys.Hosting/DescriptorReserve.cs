@@ -47,37 +47,9 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     {
         lock (_lock)
         {
-            if (OperatingSystem.IsWindows())
+            if (!OperatingSystem.IsWindows() && !TakeWithSpares())
             {
-                _spent = false;
-                return true;
-            }
-
-            // Right after the reserve was given up its own descriptors are free: the spare ones prove that
-            // descriptors came back from elsewhere (closed connections), so accepting will not fail at once.
-            var spare = new List<SafeFileHandle>();
-            try
-            {
-                while (_held.Count < Size)
-                {
-                    _held.Add(File.OpenHandle("/dev/null"));
-                }
-
-                while (spare.Count < Size)
-                {
-                    spare.Add(File.OpenHandle("/dev/null"));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Not all of it: none of it, so the runtime keeps every free descriptor while accepts stay paused.
-                _held.ForEach(h => h.Dispose());
-                _held.Clear();
                 return false;
-            }
-            finally
-            {
-                spare.ForEach(h => h.Dispose());
             }
 
             _spent = false;
@@ -89,6 +61,40 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Right after the reserve was given up its own descriptors are free: as many again to spare prove
+    /// that descriptors came back from elsewhere (closed connections), so accepting will not fail at once.
+    /// All or nothing: while they are not there, the runtime keeps every free descriptor.
+    /// </summary>
+    private bool TakeWithSpares()
+    {
+        var spare = new List<SafeFileHandle>();
+        try
+        {
+            while (_held.Count < Size)
+            {
+                _held.Add(File.OpenHandle("/dev/null"));
+            }
+
+            while (spare.Count < Size)
+            {
+                spare.Add(File.OpenHandle("/dev/null"));
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _held.ForEach(h => h.Dispose());
+            _held.Clear();
+            return false;
+        }
+        finally
+        {
+            spare.ForEach(h => h.Dispose());
+        }
     }
 
     public void Dispose()

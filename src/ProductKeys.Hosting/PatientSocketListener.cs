@@ -37,7 +37,7 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
                     return null;
                 }
 
-                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+                pause = Longer(pause);
                 continue;
             }
 
@@ -58,6 +58,12 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
             {
                 // .NET words EMFILE as ENFILE ("... in system"); the log says what the operator can change.
                 reserve.OutOfFiles(Name, e.SocketErrorCode == SocketError.TooManyOpenSockets ? "too many open files" : e.Message);
+                if (!await PauseAsync(pause, cancellationToken))
+                {
+                    return null;
+                }
+
+                pause = Longer(pause);
                 continue;
             }
             catch (SocketException)
@@ -103,6 +109,8 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
     }
 
     private string Name => EndPoint.ToString()!;
+
+    private static TimeSpan Longer(TimeSpan pause) => pause * 2 < LongestPause ? pause * 2 : LongestPause;
 
     /// <summary>Waits before trying again; false once the listener is unbound or the wait is cancelled.</summary>
     private async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
