@@ -14,7 +14,7 @@ public sealed class ReadinessOnPostgresTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _node.DisposeAsync();
 
     [Fact]
-    public async Task Readiness_fails_naming_the_database_when_it_is_unreachable()
+    public async Task Readiness_fails_on_the_database_check_when_it_is_unreachable_and_names_no_database()
     {
         Assert.Equal(HttpStatusCode.OK, (await _node.GetAsync(null, "/healthz/ready")).StatusCode);
         var database = new NpgsqlConnectionStringBuilder(_node.PostgresConnectionString).Database!;
