@@ -22,6 +22,8 @@ public sealed class QualityTests(PortalFixture portal)
         { "keys-publisher", "publisher-admin", "keys" },
         { "accounts-none", "billing-no-role", "/portal/accounts" },
         { "manage", "publisher-admin", "manage" },
+        { "orders", "billing-contributor", "orders" },
+        { "orders-refused", "billing-reader", "orders" },
     };
 
     [Theory]
@@ -56,6 +58,7 @@ public sealed class QualityTests(PortalFixture portal)
     [InlineData("accounts", "global-admin", "/portal/accounts")]
     [InlineData("keys", "global-admin", "keys")]
     [InlineData("manage", "publisher-admin", "manage")]
+    [InlineData("orders", "billing-contributor", "orders")]
     public async Task Every_control_is_reachable_with_the_Tab_key(string name, string user, string path)
     {
         var page = await OpenAsync(user, path, 1280);
@@ -133,6 +136,7 @@ public sealed class QualityTests(PortalFixture portal)
         {
             "keys" => portal.KeysPath,
             "manage" => $"/portal/accounts/{portal.AccountId}/manage",
+            "orders" => $"/portal/accounts/{portal.AccountId}/orders",
             _ => path,
         });
         return page;
