@@ -24,6 +24,9 @@ public sealed class QualityTests(PortalFixture portal)
         { "manage", "publisher-admin", "manage" },
         { "orders", "billing-contributor", "orders" },
         { "orders-refused", "billing-reader", "orders" },
+        { "catalog", "publisher-admin", "/portal/catalog" },
+        { "catalog-refused", "billing-contributor", "/portal/catalog" },
+        { "audit", "publisher-admin", "/portal/audit" },
     };
 
     [Theory]
@@ -59,6 +62,7 @@ public sealed class QualityTests(PortalFixture portal)
     [InlineData("keys", "global-admin", "keys")]
     [InlineData("manage", "publisher-admin", "manage")]
     [InlineData("orders", "billing-contributor", "orders")]
+    [InlineData("audit", "publisher-admin", "/portal/audit")]
     public async Task Every_control_is_reachable_with_the_Tab_key(string name, string user, string path)
     {
         var page = await OpenAsync(user, path, 1280);
