@@ -56,6 +56,17 @@ public sealed class OrderTests(PortalFixture portal)
         Assert.Equal("FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR", await problem.GetAttributeAsync("data-code"));
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).CountAsync());
         Assert.True(await page.Locator("article[data-order-id]").CountAsync() > 0, "A Reader still reads the orders.");
+
+        // The form posted by hand, with a valid antiforgery token of the session: the API's rule refuses it.
+        var ordersBefore = (await portal.ApiJsonAsync("global-admin", $"/api/v1/billing-accounts/{portal.AccountId}/orders")).GetArrayLength();
+        var form = page.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", (await page.Locator("input[name='__RequestVerificationToken']").First.GetAttributeAsync("value"))!);
+        form.Set("product", "contoso-desktop");
+        form.Set("quantity", "5");
+        var posted = await page.Context.APIRequest.PostAsync($"/portal/accounts/{portal.AccountId}/orders", new() { Form = form });
+        Assert.Equal(403, posted.Status);
+        Assert.Contains("FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR", await posted.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(ordersBefore, (await portal.ApiJsonAsync("global-admin", $"/api/v1/billing-accounts/{portal.AccountId}/orders")).GetArrayLength());
         await page.Context.CloseAsync();
     }
 }

@@ -27,6 +27,7 @@ public sealed class QualityTests(PortalFixture portal)
         { "catalog", "publisher-admin", "/portal/catalog" },
         { "catalog-refused", "billing-contributor", "/portal/catalog" },
         { "audit", "publisher-admin", "/portal/audit" },
+        { "key-detail", "billing-contributor", "key-detail" },
     };
 
     [Theory]
@@ -63,6 +64,7 @@ public sealed class QualityTests(PortalFixture portal)
     [InlineData("manage", "publisher-admin", "manage")]
     [InlineData("orders", "billing-contributor", "orders")]
     [InlineData("audit", "publisher-admin", "/portal/audit")]
+    [InlineData("key-detail", "billing-reader", "key-detail")]
     public async Task Every_control_is_reachable_with_the_Tab_key(string name, string user, string path)
     {
         var page = await OpenAsync(user, path, 1280);
@@ -134,6 +136,13 @@ public sealed class QualityTests(PortalFixture portal)
         if (user is not null)
         {
             await PortalFixture.SignInAsync(page, user);
+        }
+
+        if (path == "key-detail")
+        {
+            var mak = (await portal.ApiJsonAsync("publisher-admin", $"/api/v1/keys?billingAccount={portal.AccountId}")).EnumerateArray()
+                .First(k => k.GetProperty("type").GetString() == "Mak");
+            path = $"/portal/accounts/{portal.AccountId}/keys/{mak.GetProperty("id").GetString()}";
         }
 
         await page.GotoAsync(path switch
