@@ -22,6 +22,12 @@ public sealed class QualityTests(PortalFixture portal)
         { "keys-publisher", "publisher-admin", "keys" },
         { "accounts-none", "billing-no-role", "/portal/accounts" },
         { "manage", "publisher-admin", "manage" },
+        { "orders", "billing-contributor", "orders" },
+        { "orders-refused", "billing-reader", "orders" },
+        { "catalog", "publisher-admin", "/portal/catalog" },
+        { "catalog-refused", "billing-contributor", "/portal/catalog" },
+        { "audit", "publisher-admin", "/portal/audit" },
+        { "key-detail", "billing-contributor", "key-detail" },
     };
 
     [Theory]
@@ -56,6 +62,9 @@ public sealed class QualityTests(PortalFixture portal)
     [InlineData("accounts", "global-admin", "/portal/accounts")]
     [InlineData("keys", "global-admin", "keys")]
     [InlineData("manage", "publisher-admin", "manage")]
+    [InlineData("orders", "billing-contributor", "orders")]
+    [InlineData("audit", "publisher-admin", "/portal/audit")]
+    [InlineData("key-detail", "billing-reader", "key-detail")]
     public async Task Every_control_is_reachable_with_the_Tab_key(string name, string user, string path)
     {
         var page = await OpenAsync(user, path, 1280);
@@ -129,10 +138,18 @@ public sealed class QualityTests(PortalFixture portal)
             await PortalFixture.SignInAsync(page, user);
         }
 
+        if (path == "key-detail")
+        {
+            var mak = (await portal.ApiJsonAsync("publisher-admin", $"/api/v1/keys?billingAccount={portal.AccountId}")).EnumerateArray()
+                .First(k => k.GetProperty("type").GetString() == "Mak");
+            path = $"/portal/accounts/{portal.AccountId}/keys/{mak.GetProperty("id").GetString()}";
+        }
+
         await page.GotoAsync(path switch
         {
             "keys" => portal.KeysPath,
             "manage" => $"/portal/accounts/{portal.AccountId}/manage",
+            "orders" => $"/portal/accounts/{portal.AccountId}/orders",
             _ => path,
         });
         return page;

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProductKeys.AdminApi.Orders;
@@ -7,8 +9,10 @@ using ProductKeys.Data;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Data.Keys;
 using ProductKeys.Data.Orders;
+using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Catalog;
+using ProductKeys.Service.Identity;
 using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Orders;
@@ -20,6 +24,35 @@ namespace ProductKeys.Service.Orders;
 internal sealed class OrderPlacement(
     LicensingDbContext db, AuditLog audit, KeySecrets secrets, IOptions<OrderOptions> options, TimeProvider time, ILogger<OrderPlacement> logger)
 {
+    /// <summary>The rules of placing an order on a user's behalf (role, quantity, product); the API and the portal call this.</summary>
+    public async Task<Outcome<PurchaseResponse>> PlaceForAsync(Guid id, OrderRequest request, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayPlaceOrders(role), ct);
+        if (!access.IsSuccess)
+        {
+            return access.Refusal;
+        }
+
+        var max = options.Value.MaxQuantity;
+        if (string.IsNullOrWhiteSpace(request.Product) || request.Quantity is null)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "Send {\"product\": ID, \"quantity\": N} (and \"split\": true to split CAL orders above the pack size).");
+        }
+
+        if (request.Quantity is < 1 || request.Quantity > max)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"quantity must be between 1 and {max}; it was {request.Quantity}.");
+        }
+
+        var product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.Product, ct);
+        if (product is null)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"There is no product '{request.Product}': list them with GET /api/v1/products.");
+        }
+
+        return await PlaceAsync(id, product, request.Quantity.Value, request.Split ?? false, user.UserId(), user.UserName(), ct);
+    }
+
     public async Task<Outcome<PurchaseResponse>> PlaceAsync(
         Guid accountId, Product product, int quantity, bool split, Guid userId, string actor, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ internal static class PortalText
     public static string Heading(string? code, string? fallback = null) => code switch
     {
         "FORBIDDEN_NOT_BILLING_ADMIN" => "You are not a Billing administrator",
-        "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR" => "Your role on this billing account does not show keys",
+        "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR" => "Your role on this billing account does not allow this",
         "FORBIDDEN" => "Your role does not allow this",
         "NOT_FOUND" => "Not found",
         "UNAUTHENTICATED" => "Sign-in refused",
