@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Serving;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.CalServer;
 
@@ -19,7 +21,9 @@ public static class CalServerApp
     /// <param name="urls">Where to listen, e.g. <c>http://0.0.0.0:16881</c>.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
     /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
-    public static Outcome<WebApplication> Build(string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    /// <param name="certificate">What https:// addresses answer with (--cert/--key); <c>null</c>: only Kestrel's configuration, if any.</param>
+    public static Outcome<WebApplication> Build(
+        string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, ServerCertificate? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(urls);
         if (string.IsNullOrWhiteSpace(dataDirectory))
@@ -48,6 +52,23 @@ public static class CalServerApp
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.WebHost.UseUrls([.. urls]);
+        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.Configuration.GetSection("Kestrel:Certificates:Default").Exists()) is { } tlsProblem)
+        {
+            ledger.Value.Dispose();
+            identity.Value.Dispose();
+            return tlsProblem;
+        }
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        if (certificate is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate.Leaf;
+                https.ServerCertificateChain = certificate.Chain;
+            }));
+        }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
         logging?.Invoke(builder.Logging);
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.

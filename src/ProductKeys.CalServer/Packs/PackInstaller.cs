@@ -214,7 +214,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         }
         catch (HttpRequestException e)
         {
-            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: {e.Message}");
+            return ProblemDetailsReader.Unreachable(uri, e);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

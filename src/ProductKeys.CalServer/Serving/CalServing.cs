@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.CalServer.Serving;
 
@@ -27,8 +28,12 @@ public static class CalServing
             Description = $"Where to listen (default http://0.0.0.0:{CalPolicy.DefaultPort}; ';' separates several).",
             DefaultValueFactory = _ => $"http://0.0.0.0:{CalPolicy.DefaultPort}",
         };
+        var certificateFile = new Option<FileInfo?>("--cert") { Description = "PEM certificate for https:// addresses (leaf first, then intermediates); needs --key." };
+        var keyFile = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
         command.Options.Add(data);
         command.Options.Add(urls);
+        command.Options.Add(certificateFile);
+        command.Options.Add(keyFile);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var text = parseResult.GetValue(urls);
@@ -38,16 +43,40 @@ public static class CalServing
             }
 
             var addresses = text!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return await ServeAsync(parseResult.GetValue(data)!, addresses, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            var certificate = LoadCertificate(parseResult.GetValue(certificateFile), parseResult.GetValue(keyFile));
+            if (!certificate.IsSuccess)
+            {
+                return refuse(parseResult, certificate.Refusal);
+            }
+
+            return await ServeAsync(parseResult.GetValue(data)!, addresses, certificate.Value, listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    /// <summary>--cert/--key, as the licensing service and the KMS host read them: both or neither.</summary>
+    private static Outcome<ServerCertificate?> LoadCertificate(FileInfo? certificate, FileInfo? key)
+    {
+        if (certificate is null && key is null)
+        {
+            return (ServerCertificate?)null;
+        }
+
+        if (certificate is null || key is null)
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--cert and --key go together: give both PEM files.");
+        }
+
+        var loaded = ServerCertificate.Load(certificate.FullName, key.FullName, TimeProvider.System);
+        return loaded.IsSuccess ? loaded.Value : loaded.Refusal;
+    }
+
+    private static async Task<int> ServeAsync(
+        string dataDirectory, string[] urls, ServerCertificate? certificate, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), certificate);
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);
@@ -64,6 +93,11 @@ public static class CalServing
         }
 
         Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}). Press Ctrl-C to stop.");
+        if (certificate is not null)
+        {
+            Console.Out.WriteLine($"CAL server {certificate.Describe()}.");
+        }
+
         Console.Out.Flush();
         await app.WaitForShutdownAsync(cancellationToken);
         Console.Out.WriteLine("CAL server stopped.");

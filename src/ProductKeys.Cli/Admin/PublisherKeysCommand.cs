@@ -16,7 +16,9 @@ internal static class PublisherKeysCommand
     {
         var service = new Option<string>("--service") { Description = "Licensing service URL.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "The PEM file to write.", Required = true };
+        var tls = new TlsClientOptions();
         var export = new Command("export", "Write the publisher's public keys to a PEM file, to embed in a product.") { service, output };
+        tls.AddTo(export);
         export.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
@@ -31,7 +33,13 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{folder.FullName} does not exist: create it, or write elsewhere."));
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var trust = tls.Resolve(parseResult);
+            if (!trust.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, trust.Refusal);
+            }
+
+            using var http = trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
             var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(url, cancellationToken);
             if (!keys.IsSuccess)
             {

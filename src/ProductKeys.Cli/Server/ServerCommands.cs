@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
 using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
 
@@ -25,12 +27,25 @@ internal static class ServerCommands
         var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." };
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
-        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate };
+        var selfSigned = new Option<bool>("--self-signed")
+        {
+            Description = "Development only: answer HTTPS with a self-signed certificate kept in DATA/tls (made on first use; default --urls https://127.0.0.1:8443) and print its pin for clients' --pin-sha256.",
+        };
+        var tls = new CertificateOptions();
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, selfSigned };
+        tls.AddTo(command);
         command.SetAction(async (parseResult, ct) =>
         {
-            if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
+            var urlsText = parseResult.GetValue(selfSigned) && parseResult.GetResult(urls) is null or { Implicit: true } ? DevelopmentHttps : parseResult.GetValue(urls);
+            if ((ListenFailure.CheckUrls(urlsText, out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
             {
                 return CommandOutput.Refuse(parseResult, badOption);
+            }
+
+            var certificate = Certificate(parseResult, tls, selfSigned, addresses);
+            if (!certificate.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, certificate.Refusal);
             }
 
             var options = new ServerOptions
@@ -41,6 +56,7 @@ internal static class ServerCommands
                 SecretsDirectory = parseResult.GetValue(secrets),
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
+                Certificate = certificate.Value,
             };
             try
             {
@@ -64,4 +80,30 @@ internal static class ServerCommands
         });
         root.Subcommands.Add(command);
     }
+
+    /// <summary>Where --self-signed listens unless --urls says otherwise.</summary>
+    private const string DevelopmentHttps = "https://127.0.0.1:8443";
+
+    /// <summary>--cert/--key, or with --self-signed the development certificate in DATA/tls for the hosts of --urls.</summary>
+    private static Outcome<ServerCertificate?> Certificate(ParseResult parseResult, CertificateOptions tls, Option<bool> selfSigned, string[] addresses)
+    {
+        if (!parseResult.GetValue(selfSigned))
+        {
+            return tls.Load(parseResult, TimeProvider.System);
+        }
+
+        if (parseResult.GetValue(tls.Certificate) is not null || parseResult.GetValue(tls.Key) is not null)
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--self-signed makes its own certificate: give it or --cert/--key, not both.");
+        }
+
+        var hosts = addresses.Select(a => BindingHost(a)).Where(h => h is not null).Select(h => h!);
+        var made = ServerCertificate.LoadOrCreateSelfSigned(Path.Combine(parseResult.GetValue(Data)!, "tls"), hosts, TimeProvider.System);
+        return made.IsSuccess ? made.Value : made.Refusal;
+    }
+
+    private static string? BindingHost(string address) =>
+        Uri.TryCreate(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            ? uri.Host
+            : null;
 }

@@ -128,6 +128,7 @@ public static class KmsActivation
 
     private static bool IsWorthTheNextHost(Refusal refusal) =>
         refusal.Error == ErrorCatalogue.KmsUnreachable
+        || refusal.Error == ErrorCatalogue.TlsUntrusted
         || refusal.Error == ErrorCatalogue.KmsHostNotActivated
         || refusal.Error == ErrorCatalogue.KmsProductNotCovered;
 

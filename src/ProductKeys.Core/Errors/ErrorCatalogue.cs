@@ -151,6 +151,14 @@ public static class ErrorCatalogue
     /// <summary>A node's publisher secrets differ from those the shared database's keys were issued under.</summary>
     public static readonly ErrorCode SecretsMismatch = new("SECRETS_MISMATCH", 409, 63,
         "This node's publisher secrets are not the ones this database was started with: copy the secrets folder from the first node and start with --secrets DIR.");
+    /// <summary>A server's TLS certificate (--cert/--key, or the one its https:// address needs) cannot be used.</summary>
+    public static readonly ErrorCode TlsCertificateInvalid = new("TLS_CERTIFICATE_INVALID", 400, 65,
+        "The server's TLS certificate cannot be used: give --cert FILE --key FILE (PEM, not expired, the key matching the certificate) with an https:// address in --urls.");
+
+    // TLS on the client side (pk, the client library, KMS clients)
+    /// <summary>A server presented a TLS certificate this client does not trust (not by the system store, a pin or a CA file).</summary>
+    public static readonly ErrorCode TlsUntrusted = new("TLS_UNTRUSTED", 503, 66,
+        "The server's TLS certificate is not trusted here: install its CA in the system store, give --ca FILE, or pin it with --pin-sha256 PIN (the pin the server printed when it started).");
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -166,7 +174,7 @@ public static class ErrorCatalogue
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, Internal,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
 
     /// <summary>

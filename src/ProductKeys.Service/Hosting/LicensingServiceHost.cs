@@ -49,6 +49,7 @@ public static class LicensingServiceHost
         });
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
+        ServerTls.Configure(builder, options.Certificate, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         var maxConnections = ConnectionLimits.Resolve(builder.Configuration, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -77,6 +78,10 @@ public static class LicensingServiceHost
         // "listening" is said once the service is ready to use: with --demo, after the demo data is in.
         var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
         await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
+        if (options.Certificate is { } certificate)
+        {
+            await output.WriteLineAsync($"pk server: {certificate.Describe()}");
+        }
         if (demo is not null)
         {
             await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
