@@ -43,6 +43,7 @@ internal static class DeviceCommands
 
         root.Subcommands.Add(KmsPinCommands.Set("skms"));
         root.Subcommands.Add(KmsPinCommands.Clear("ckms"));
+        root.Subcommands.Add(TrustCommands.Create());
         root.Subcommands.Add(RenewCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
     }

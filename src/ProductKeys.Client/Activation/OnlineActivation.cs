@@ -83,6 +83,15 @@ public static class OnlineActivation
             return hardware.Refusal;
         }
 
+        // Keys the publisher rotated in, or withdrew, since this device last asked (ADR 0024): a certificate
+        // signed by a new key verifies only once the key list that introduces it is applied. Best effort: a
+        // service that cannot say answers the activation the same way.
+        var published = await client.GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
+        if (published.IsSuccess && published.Value.KeyLists is { Count: > 0 } lists)
+        {
+            license.LearnPublisherKeys(lists);
+        }
+
         var answer = await client.ActivateAsync(service, new MakActivationRequest(stored.Key, stored.ProductId, hardware.Value.ToString()), cancellationToken).ConfigureAwait(false);
         return answer.IsSuccess ? license.ApplyCertificate(answer.Value.Certificate) : answer.Refusal;
     }

@@ -9,11 +9,11 @@ public sealed class KeySecretsTests
 
     [Fact]
     public void A_group_secret_matches_the_committed_vector() =>
-        Assert.Equal(Expected, Convert.ToHexStringLower(KeySecrets.FromMaster(Master).GroupSecret(1001)));
+        Assert.Equal(Expected, Convert.ToHexStringLower(KeySecrets.FromMaster(Master).GroupSecret(1001, 1)));
 
     [Fact]
     public void Groups_get_different_secrets() =>
-        Assert.NotEqual(KeySecrets.FromMaster(Master).GroupSecret(1), KeySecrets.FromMaster(Master).GroupSecret(2));
+        Assert.NotEqual(KeySecrets.FromMaster(Master).GroupSecret(1, 1), KeySecrets.FromMaster(Master).GroupSecret(2, 1));
 
     [Fact]
     public void An_operator_supplied_folder_without_the_master_file_is_refused_not_filled()

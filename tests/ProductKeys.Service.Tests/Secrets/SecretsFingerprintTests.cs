@@ -26,7 +26,7 @@ public sealed class SecretsFingerprintTests : IDisposable
         Assert.Equal(64, fingerprint.Length);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(master, "pk-secrets-fingerprint-v1"u8)), fingerprint);
         Assert.DoesNotContain(Convert.ToHexStringLower(master), fingerprint, StringComparison.Ordinal);
-        Assert.NotEqual(Convert.ToHexStringLower(KeySecrets.FromMaster(master).GroupSecret(0)), fingerprint);
+        Assert.NotEqual(Convert.ToHexStringLower(KeySecrets.FromMaster(master).GroupSecret(0, 1)), fingerprint);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class SecretsFingerprintTests : IDisposable
     {
         var folder = Path.Combine(_folder, name);
         KeySecrets.LoadOrCreate(folder, create: true);
-        PublisherSigning.LoadKey(folder, create: true).Dispose();
+        PublisherKeyRing.Load(folder, create: true, TimeProvider.System).Dispose();
         return folder;
     }
 }
