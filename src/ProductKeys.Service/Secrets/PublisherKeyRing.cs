@@ -44,12 +44,12 @@ public sealed class PublisherKeyRing : IDisposable
     public IReadOnlyList<string> Withdrawn { get; }
 
     /// <summary>
-    /// What the database records of these keys (ADR 0017, 0024): every trusted key ID and every
-    /// <c>withdrawn:KEYID</c>. It only grows with rotations and withdrawals, so a node whose record is a
-    /// subset of the database's has older secrets.
+    /// What the database records of these keys (ADR 0017, 0024): the ID of every key ever used (trusted or
+    /// withdrawn) and a <c>withdrawn:KEYID</c> for each withdrawal. It only grows with rotations and withdrawals,
+    /// so a node whose entries lack one of the database's has older (or other) secrets.
     /// </summary>
     public IReadOnlyList<string> FingerprintEntries =>
-        [.. Trusted.Keys.Select(k => k.KeyId).Concat(Withdrawn.Select(id => "withdrawn:" + id)).Order(StringComparer.Ordinal)];
+        [.. Trusted.Keys.Select(k => k.KeyId).Concat(Withdrawn).Concat(Withdrawn.Select(id => "withdrawn:" + id)).Distinct().Order(StringComparer.Ordinal)];
 
     /// <summary>Loads the keys; creates <c>signing-key.pem</c> when <paramref name="create"/> and it is missing.</summary>
     /// <exception cref="InvalidOperationException">A key file or the key lists cannot be used.</exception>
