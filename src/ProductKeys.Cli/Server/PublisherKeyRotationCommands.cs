@@ -28,7 +28,7 @@ internal static class PublisherKeyRotationCommands
             return rotated.IsSuccess
                 ? CommandOutput.Print(parseResult, new RotationResult(rotated.Value.NewKeyId, rotated.Value.PreviousKeyId, rotated.Value.Sequence, Path.GetFullPath(folder.Path(parseResult))),
                     r => $"Signing key {r.CurrentKeyId} is current (key list {r.Sequence}); {r.PreviousKeyId} still verifies. Copy {r.SecretsFolder} to every node and restart them; "
-                        + "devices learn the new key from the signed key list ('pk trust update', or at their next 'pk ato').")
+                        + "devices learn the new key from the signed key list ('pk trust update', or a 'pk ato' that meets it).")
                 : CommandOutput.Refuse(parseResult, rotated.Refusal);
         });
         return command;
@@ -47,7 +47,7 @@ internal static class PublisherKeyRotationCommands
             return withdrawn.IsSuccess
                 ? CommandOutput.Print(parseResult, new WithdrawalResult(id, withdrawn.Value, Path.GetFullPath(folder.Path(parseResult))),
                     r => $"Withdrew {r.KeyId} (key list {r.Sequence}). Copy {r.SecretsFolder} to every node and restart them; "
-                        + "devices drop the key at their next 'pk trust update' or 'pk ato'.")
+                        + "devices drop the key at their next 'pk trust update'.")
                 : CommandOutput.Refuse(parseResult, withdrawn.Refusal);
         });
         return command;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using ProductKeys.Core.Tls;
 
 namespace ProductKeys.Core.Tests.Tls;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
