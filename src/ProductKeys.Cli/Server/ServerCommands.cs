@@ -97,6 +97,11 @@ internal static class ServerCommands
             return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--self-signed makes its own certificate: give it or --cert/--key, not both.");
         }
 
+        if (!addresses.Any(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--self-signed needs an https:// address in --urls (or leave --urls out: https://127.0.0.1:8443).");
+        }
+
         var hosts = addresses.Select(a => BindingHost(a)).Where(h => h is not null).Select(h => h!);
         var made = ServerCertificate.LoadOrCreateSelfSigned(Path.Combine(parseResult.GetValue(Data)!, "tls"), hosts, TimeProvider.System);
         return made.IsSuccess ? made.Value : made.Refusal;

@@ -12,8 +12,8 @@ namespace ProductKeys.Client.Tls;
 /// <b>pin</b> (<see cref="TlsPin"/>) trusts one key whatever signed it: a self-signed development
 /// certificate, or a certificate from a private CA; a pinned leaf key is enough on its own, a pinned CA
 /// key still needs the host name to match. <b>CA certificates</b> replace the system store: the chain
-/// must end at one of them and the name must match. With both, either is enough. Nothing else is ever
-/// accepted: there is no "trust any certificate" switch.
+/// must end at one of them and the name must match. With both, either is enough; with either, the system
+/// store is no longer consulted. Nothing else is ever accepted: there is no "trust any certificate" switch.
 /// </summary>
 public sealed class ServerTrust
 {
