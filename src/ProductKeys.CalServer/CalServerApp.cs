@@ -11,6 +11,7 @@ using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Serving;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.CalServer;
 
@@ -23,7 +24,9 @@ public static class CalServerApp
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
     /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
     /// <param name="maxConnections">Connections each address holds at once (<c>--max-connections</c>); <c>null</c>: <c>Connections:Max</c>, else from the file limit.</param>
-    public static Outcome<WebApplication> Build(string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, long? maxConnections = null)
+    /// <param name="certificate">What https:// addresses answer with (--cert/--key); <c>null</c>: only Kestrel's configuration, if any.</param>
+    public static Outcome<WebApplication> Build(
+        string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, long? maxConnections = null, ServerCertificate? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(urls);
         if (string.IsNullOrWhiteSpace(dataDirectory))
@@ -75,6 +78,23 @@ public static class CalServerApp
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
+        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.Configuration.GetSection("Kestrel:Certificates:Default").Exists()) is { } tlsProblem)
+        {
+            ledger.Value.Dispose();
+            identity.Value.Dispose();
+            return tlsProblem;
+        }
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        if (certificate is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate.Leaf;
+                https.ServerCertificateChain = certificate.Chain;
+            }));
+        }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
         logging?.Invoke(builder.Logging);
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.

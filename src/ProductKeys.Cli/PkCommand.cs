@@ -33,7 +33,10 @@ internal static class PkCommand
         MakCommands.AddTo(root);
         AuditCommands.AddTo(root);
         UsageCommands.AddTo(root);
-        root.Subcommands.Add(PublisherKeysCommand.Create());
+        var publisherKeys = PublisherKeysCommand.Create();
+        PublisherKeyRotationCommands.AddTo(publisherKeys);
+        root.Subcommands.Add(publisherKeys);
+        KeyGroupCommands.AddTo(root);
         root.Subcommands.Add(KmsHostCommands.Create());
         root.Subcommands.Add(CalServerCommands.Create());
         root.Subcommands.Add(CalRequestCommand.Create());

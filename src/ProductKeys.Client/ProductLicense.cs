@@ -45,7 +45,7 @@ public sealed class ProductLicense : IDisposable
         _options = options;
         _anchorPems = [.. anchors.Keys.Select(k => k.ToPem())];
         _ownsHttp = options.HttpClient is null;
-        _http = options.HttpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        _http = options.HttpClient ?? (options.ServerTrust ?? Tls.ServerTrust.SystemStore).CreateHttpClient(TimeSpan.FromSeconds(30));
         var store = new LicenseStore(options.StoreDirectory ?? LicenseStore.DefaultDirectory(options.ProductId));
         _license = new DeviceLicense(store, options.TimeProvider, HardwareSource.ForCurrentPlatform(), anchors);
         _kms = new KmsClientSettings(new HttpKmsTransport(_http), new DnsSrvResolver(), options.KmsDomain);

@@ -30,6 +30,12 @@ public sealed class ProductLicenseOptions
     /// <summary>The clock; every timer and wait uses it.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// How the HTTP client the license creates checks servers' TLS certificates (pins, a private CA);
+    /// <c>null</c>: the system's trust store. Not used when <see cref="HttpClient"/> is given.
+    /// </summary>
+    public Tls.ServerTrust? ServerTrust { get; set; }
+
     /// <summary>The HTTP client for the service and KMS hosts; <c>null</c>: one owned by the license, 30-second timeout.</summary>
     public HttpClient? HttpClient { get; set; }
 }

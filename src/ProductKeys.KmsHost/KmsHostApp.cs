@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
+using ProductKeys.Core.Tls;
 using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Clients;
 using ProductKeys.KmsHost.Counting;
@@ -31,7 +32,9 @@ public static class KmsHostApp
     /// <param name="urls">Where to listen, e.g. <c>http://0.0.0.0:16880</c>.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> unless testing.</param>
     /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
-    public static Outcome<WebApplication> Build(KmsHostOptions options, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    /// <param name="certificate">What https:// addresses answer with (--cert/--key); <c>null</c>: only Kestrel's configuration, if any.</param>
+    public static Outcome<WebApplication> Build(
+        KmsHostOptions options, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, ServerCertificate? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(urls);
@@ -85,6 +88,22 @@ public static class KmsHostApp
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
+        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.Configuration.GetSection("Kestrel:Certificates:Default").Exists()) is { } tlsProblem)
+        {
+            identity.Value.Dispose();
+            return tlsProblem;
+        }
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        if (certificate is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate.Leaf;
+                https.ServerCertificateChain = certificate.Chain;
+            }));
+        }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)

@@ -7,7 +7,7 @@ namespace ProductKeys.Cli.Tests;
 public sealed class DeviceExecutableTests : IDisposable
 {
     // The device verbs of docs/adr/0013-device-executable.md, nothing of the service, the admin API or the hosts.
-    private static readonly string[] DeviceVerbs = ["ipk", "upk", "ato", "dli", "dlv", "xpr", "rearm", "dti", "atp", "skms", "ckms", "renew", "agent"];
+    private static readonly string[] DeviceVerbs = ["ipk", "upk", "ato", "dli", "dlv", "xpr", "rearm", "dti", "atp", "skms", "ckms", "trust", "renew", "agent"];
 
     private readonly string _store = Directory.CreateTempSubdirectory("pk-device-store-").FullName;
 

@@ -148,9 +148,9 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             trust = before.Value;
         }
 
+        var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
         if (trust is null)
         {
-            var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
             if (!keys.IsSuccess)
             {
                 return keys.Refusal;
@@ -171,6 +171,8 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
         }
 
+        // Keys rotated in or withdrawn since the server was pinned (ADR 0024).
+        trust = PublisherKeyList.Apply(trust, keys.IsSuccess ? keys.Value.KeyLists : null, time).Trusted;
         var answer = await PostAsync(http, new Uri(service, "api/v1/cal-pack-activations"), request.Value, cancellationToken).ConfigureAwait(false);
         return answer.IsSuccess ? await InstallAsync(answer.Value.PackCertificate, trust, cancellationToken).ConfigureAwait(false) : answer.Refusal;
     }
@@ -214,7 +216,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         }
         catch (HttpRequestException e)
         {
-            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: {e.Message}");
+            return ProblemDetailsReader.Unreachable(uri, e);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

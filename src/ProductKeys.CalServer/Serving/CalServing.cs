@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.CalServer.Serving;
 
@@ -29,8 +30,12 @@ public static class CalServing
             DefaultValueFactory = _ => $"http://0.0.0.0:{CalPolicy.DefaultPort}",
         };
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
+        var certificateFile = new Option<FileInfo?>("--cert") { Description = "PEM certificate for https:// addresses (leaf first, then intermediates); needs --key." };
+        var keyFile = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
         command.Options.Add(data);
         command.Options.Add(urls);
+        command.Options.Add(certificateFile);
+        command.Options.Add(keyFile);
         command.Options.Add(maxConnections);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -41,16 +46,40 @@ public static class CalServing
             }
 
             var addresses = text!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return await ServeAsync(parseResult.GetValue(data)!, addresses, parseResult.GetValue(maxConnections), listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            var certificate = LoadCertificate(parseResult.GetValue(certificateFile), parseResult.GetValue(keyFile));
+            if (!certificate.IsSuccess)
+            {
+                return refuse(parseResult, certificate.Refusal);
+            }
+
+            return await ServeAsync(parseResult.GetValue(data)!, addresses, parseResult.GetValue(maxConnections), certificate.Value, listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(string dataDirectory, string[] urls, long? maxConnections, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    /// <summary>--cert/--key, as the licensing service and the KMS host read them: both or neither.</summary>
+    private static Outcome<ServerCertificate?> LoadCertificate(FileInfo? certificate, FileInfo? key)
+    {
+        if (certificate is null && key is null)
+        {
+            return (ServerCertificate?)null;
+        }
+
+        if (certificate is null || key is null)
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--cert and --key go together: give both PEM files.");
+        }
+
+        var loaded = ServerCertificate.Load(certificate.FullName, key.FullName, TimeProvider.System);
+        return loaded.IsSuccess ? loaded.Value : loaded.Refusal;
+    }
+
+    private static async Task<int> ServeAsync(
+        string dataDirectory, string[] urls, long? maxConnections, ServerCertificate? certificate, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), maxConnections);
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), maxConnections, certificate);
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);
@@ -67,6 +96,11 @@ public static class CalServing
         }
 
         Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}). Press Ctrl-C to stop.");
+        if (certificate is not null)
+        {
+            Console.Out.WriteLine($"CAL server {certificate.Describe()}.");
+        }
+
         Console.Out.Flush();
         await app.WaitForShutdownAsync(cancellationToken);
         Console.Out.WriteLine("CAL server stopped.");

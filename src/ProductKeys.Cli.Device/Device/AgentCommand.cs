@@ -20,20 +20,23 @@ internal static class AgentCommand
             Description = "Make a due attempt at once instead of after this device's share of the fleet's spreading window (up to 30 minutes). For one device, not for a fleet that starts together.",
         };
         var kms = new KmsClientOptions();
+        var tls = new TlsClientOptions();
         var command = new Command("agent", "Keep the given stores renewed until stopped (SIGTERM, Ctrl-C); one line per attempt.") { stores, noSpread };
         kms.AddTo(command);
+        tls.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var clients = new List<HttpClient>();
+            using var disposeClients = new Disposer(clients);
             var output = new Lock();
             var loops = new List<Task>();
             foreach (var folder in parseResult.GetValue(stores)!)
             {
                 var directory = Path.GetFullPath(folder);
-                var opened = RenewCommand.Open(parseResult, folder, kms, http, attempt =>
+                var opened = RenewCommand.Open(parseResult, folder, kms, tls, attempt =>
                 {
                     // One line per attempt, whole: the stores' loops run side by side.
                     lock (output)
@@ -56,7 +59,8 @@ internal static class AgentCommand
                     return CommandOutput.Refuse(parseResult, opened.Refusal);
                 }
 
-                loops.Add(opened.Value.RunAsync(stop.Token));
+                clients.Add(opened.Value.Http);
+                loops.Add(opened.Value.Renewal.RunAsync(stop.Token));
             }
 
             Console.Error.WriteLine($"pk agent: keeping {loops.Count} store(s) renewed; SIGTERM or Ctrl-C stops.");
@@ -71,5 +75,11 @@ internal static class AgentCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Disposes each store's HTTP client when the agent stops.</summary>
+    private sealed class Disposer(List<HttpClient> clients) : IDisposable
+    {
+        public void Dispose() => clients.ForEach(c => c.Dispose());
     }
 }

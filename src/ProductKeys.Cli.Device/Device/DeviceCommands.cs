@@ -43,6 +43,7 @@ internal static class DeviceCommands
 
         root.Subcommands.Add(KmsPinCommands.Set("skms"));
         root.Subcommands.Add(KmsPinCommands.Clear("ckms"));
+        root.Subcommands.Add(TrustCommands.Create());
         root.Subcommands.Add(RenewCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());
     }
@@ -83,7 +84,13 @@ internal static class DeviceCommands
                 return CommandOutput.Refuse(parseResult, opened.Refusal);
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var client = DeviceSession.Http(parseResult, options.Tls, opened.Value);
+            if (!client.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, client.Refusal);
+            }
+
+            using var http = client.Value;
             var kmsSettings = kms.Settings(parseResult, opened.Value, http);
             if (!kmsSettings.IsSuccess)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
 
 namespace ProductKeys.Cli.Device;
 
@@ -17,8 +18,12 @@ internal sealed class DeviceOptions
 
     public Option<bool> TrustOnFirstUse { get; } = new("--trust-on-first-use") { Description = "If this device trusts no publisher key, pin the keys the service publishes now and print their fingerprints." };
 
+    /// <summary>How the device trusts servers' TLS certificates (remembered in the store when given).</summary>
+    public TlsClientOptions Tls { get; } = new();
+
     public void AddTo(Command command)
     {
+        Tls.AddTo(command);
         command.Options.Add(Product);
         command.Options.Add(Store);
         command.Options.Add(DeviceId);

@@ -3,6 +3,7 @@ using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Client.Store;
+using ProductKeys.Client.Tls;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 
@@ -31,9 +32,22 @@ internal static class DeviceSession
         var service = parseResult.GetValue(options.Service);
         var deviceId = parseResult.GetValue(options.DeviceId);
         var trustFile = parseResult.GetValue(options.Trust);
-        if (service is null && deviceId is null && trustFile is null)
+        var tlsGiven = options.Tls.Given(parseResult);
+        if (service is null && deviceId is null && trustFile is null && !tlsGiven)
         {
             return license;
+        }
+
+        ServerTrust? tls = null;
+        if (tlsGiven)
+        {
+            var resolved = options.Tls.Resolve(parseResult);
+            if (!resolved.IsSuccess)
+            {
+                return resolved.Refusal;
+            }
+
+            tls = resolved.Value;
         }
 
         IReadOnlyList<string>? trust = null;
@@ -59,8 +73,21 @@ internal static class DeviceSession
             ServiceUrl = serviceUrl ?? stored.ServiceUrl,
             DeviceId = deviceId ?? stored.DeviceId,
             TrustedKeys = trust ?? stored.TrustedKeys,
+            TlsPins = tls is null ? stored.TlsPins : tls.Pins.Count > 0 ? tls.Pins : null,
+            TlsCertificateAuthorities = tls is null ? stored.TlsCertificateAuthorities : tls.AuthoritiesPem(),
         });
         return configured.IsSuccess ? license : configured.Refusal;
+    }
+
+    /// <summary>
+    /// The HTTP client for the servers this store talks to: TLS certificates checked by the pins or CA the
+    /// command line gave, else those the store remembers, else the system store.
+    /// </summary>
+    public static Outcome<HttpClient> Http(ParseResult parseResult, TlsClientOptions tls, DeviceLicense license)
+    {
+        var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
+        var trust = tls.Resolve(parseResult, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        return trust.IsSuccess ? trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30)) : trust.Refusal;
     }
 
     /// <summary>

@@ -19,19 +19,21 @@ internal static class KmsPinCommands
     public static Command Set(string name)
     {
         var options = new DeviceOptions();
-        var host = new Argument<string>("HOST[:PORT]") { Description = $"The KMS host (default port {DefaultPort})." };
+        var host = new Argument<string>("HOST[:PORT]") { Description = $"The KMS host (default port {DefaultPort}); https://HOST:PORT for a host that serves TLS." };
         var command = new Command(name, "Pin the KMS host instead of discovering it through DNS.") { host };
         options.AddTo(command);
         command.SetAction(parseResult => DeviceCommands.Run(parseResult, options, verbose: true, license =>
         {
             var text = parseResult.GetValue(host)!.Trim();
-            var withPort = text.Contains(':', StringComparison.Ordinal) ? text : $"{text}:{DefaultPort}";
+            var tls = text.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            var bare = tls ? text["https://".Length..].TrimEnd('/') : text;
+            var withPort = bare.Contains(':', StringComparison.Ordinal) ? bare : $"{bare}:{DefaultPort}";
             if (!Uri.TryCreate($"tcp://{withPort}", UriKind.Absolute, out var uri) || uri.Port is <= 0 or > 65535 || string.IsNullOrEmpty(uri.Host))
             {
-                return new Refusal(ErrorCatalogue.ValidationFailed, $"'{text}' is not HOST or HOST:PORT.");
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"'{text}' is not HOST, HOST:PORT or https://HOST:PORT.");
             }
 
-            return license.Configure(stored => stored with { KmsHost = $"{uri.Host}:{uri.Port}" });
+            return license.Configure(stored => stored with { KmsHost = $"{(tls ? "https://" : "")}{uri.Host}:{uri.Port}" });
         }));
         return command;
     }

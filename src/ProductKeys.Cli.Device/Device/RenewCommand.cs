@@ -19,23 +19,27 @@ internal static class RenewCommand
     {
         var store = new Option<string>("--store") { Description = "License store folder.", Required = true };
         var kms = new KmsClientOptions();
+        var tls = new TlsClientOptions();
         var dueNow = new Option<bool>("--due-now") { Description = "Make the next KMS renewal or activation attempt due now (and do nothing else): the next 'pk renew' or 'pk agent' does it." };
         var command = new Command("renew", "Do what is due now: renew through the KMS host, retry activation, or nothing; print when the next attempt is due.") { store, dueNow };
         kms.AddTo(command);
+        tls.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var folder = parseResult.GetValue(store)!;
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-            var renewal = Open(parseResult, folder, kms, http, attempted: null);
-            if (!renewal.IsSuccess)
+            var opened = Open(parseResult, folder, kms, tls, attempted: null);
+            if (!opened.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, renewal.Refusal);
+                return CommandOutput.Refuse(parseResult, opened.Refusal);
             }
+
+            using var http = opened.Value.Http;
+            var renewal = opened.Value.Renewal;
 
             // The legitimate way to make a renewal due now (the store is sealed: editing it is tampering).
             if (parseResult.GetValue(dueNow))
             {
-                var made = renewal.Value.MakeDueNow();
+                var made = renewal.MakeDueNow();
                 if (!made.IsSuccess)
                 {
                     return CommandOutput.Refuse(parseResult, made.Refusal);
@@ -48,15 +52,18 @@ internal static class RenewCommand
                 return 0;
             }
 
-            var attempt = await renewal.Value.RenewIfDueAsync(cancellationToken);
+            var attempt = await renewal.RenewIfDueAsync(cancellationToken);
             return Report(parseResult, RenewalReport.From(new LicenseStore(folder).Directory, attempt), attempt.Refusal);
         });
         return command;
     }
 
-    /// <summary>The renewal schedule of one store, as <c>pk ato</c> would reach its service and KMS host.</summary>
-    internal static Outcome<LicenseRenewal> Open(
-        ParseResult parseResult, string folder, KmsClientOptions kms, HttpClient http, Action<RenewalAttempt>? attempted,
+    /// <summary>
+    /// The renewal schedule of one store, as <c>pk ato</c> would reach its service and KMS host, with the
+    /// HTTP client it uses (TLS trust from the command line, else the store's; the caller disposes it).
+    /// </summary>
+    internal static Outcome<(LicenseRenewal Renewal, HttpClient Http)> Open(
+        ParseResult parseResult, string folder, KmsClientOptions kms, TlsClientOptions tls, Action<RenewalAttempt>? attempted,
         bool spread = true, Action<DateTimeOffset>? spreading = null)
     {
         var opened = DeviceSession.NewLicense(folder);
@@ -71,10 +78,21 @@ internal static class RenewCommand
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{license.Store.Directory} holds no license: install a key there first ('pk ipk KEY --product ID --store {folder}').");
         }
 
+        var client = DeviceSession.Http(parseResult, tls, license);
+        if (!client.IsSuccess)
+        {
+            return client.Refusal;
+        }
+
+        var http = client.Value;
         var settings = kms.Settings(parseResult, license, http);
-        return settings.IsSuccess
-            ? new LicenseRenewal(license, new LicensingServiceClient(http), settings.Value, TimeProvider.System) { Attempted = attempted, SpreadDueAttempts = spread, Spreading = spreading }
-            : settings.Refusal;
+        if (!settings.IsSuccess)
+        {
+            http.Dispose();
+            return settings.Refusal;
+        }
+
+        return (new LicenseRenewal(license, new LicensingServiceClient(http), settings.Value, TimeProvider.System) { Attempted = attempted, SpreadDueAttempts = spread, Spreading = spreading }, http);
     }
 
     /// <summary>Prints one pass: a line of text, one JSON object with <c>--json</c>, or one field with <c>--field</c>.</summary>

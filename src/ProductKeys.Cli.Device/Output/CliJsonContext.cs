@@ -16,6 +16,7 @@ namespace ProductKeys.Cli.Output;
 [JsonSerializable(typeof(ErrorOutput))]
 [JsonSerializable(typeof(OfflineActivationRequest))]
 [JsonSerializable(typeof(OfflineActivationResponse))]
+[JsonSerializable(typeof(ProductKeys.Client.Licensing.PublisherKeyTrust))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>

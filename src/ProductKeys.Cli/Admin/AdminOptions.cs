@@ -31,6 +31,9 @@ internal static class AdminOptions
         Description = "Billing account id; may be left out when you hold a role on exactly one account.",
     };
 
+    /// <summary>How admin commands trust the service's TLS certificate; default: what 'pk login' remembered, else the system store.</summary>
+    public static readonly TlsClientOptions Tls = new(recursive: true);
+
     /// <summary>A command group whose subcommands all talk to the service.</summary>
     public static Command Group(string name, string description)
     {
@@ -38,6 +41,7 @@ internal static class AdminOptions
         command.Options.Add(Service);
         command.Options.Add(Token);
         command.Options.Add(Profile);
+        Tls.AddTo(command);
         return command;
     }
 
@@ -68,8 +72,12 @@ internal static class AdminOptions
             return new Refusal(ErrorCatalogue.Unauthenticated, "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token.");
         }
 
-        return ServiceUrl.TryParse(service, out var uri)
-            ? new ServiceClient(uri, token)
-            : new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
+        if (!ServiceUrl.TryParse(service, out var uri))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
+        }
+
+        var trust = Tls.Resolve(parseResult, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        return trust.IsSuccess ? new ServiceClient(uri, token, trust.Value) : trust.Refusal;
     }
 }

@@ -5,9 +5,10 @@ namespace ProductKeys.Cli.Admin;
 
 /// <summary>
 /// What <c>pk login</c> remembers: the service URL and a bearer token, in a 0600 file at
-/// --profile FILE, $PK_CREDENTIALS, or ~/.config/productkeys/credentials.json.
+/// --profile FILE, $PK_CREDENTIALS, or ~/.config/productkeys/credentials.json; and how to trust the
+/// service's TLS certificate when 'pk login' was given --pin-sha256 or --ca.
 /// </summary>
-internal sealed record Credentials(string Service, string Token, string User)
+internal sealed record Credentials(string Service, string Token, string User, IReadOnlyList<string>? TlsPins = null, string? TlsCertificateAuthorities = null)
 {
     public static string DefaultPath(string? profile) =>
         profile is { Length: > 0 } ? profile

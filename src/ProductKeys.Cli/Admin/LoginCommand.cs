@@ -3,6 +3,7 @@ using System.Text;
 using ProductKeys.AdminApi;
 using ProductKeys.AdminApi.Identity;
 using ProductKeys.Cli.Output;
+using ProductKeys.Client.Tls;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Admin;
@@ -18,11 +19,13 @@ internal static class LoginCommand
         {
             AdminOptions.Service, AdminOptions.Profile, user, password,
         };
+        AdminOptions.Tls.AddTo(command);
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
             // Without --service: the service the last 'pk login' remembered, as the option's help promises.
-            var service = parseResult.GetValue(AdminOptions.Service) ?? Credentials.Load(path)?.Service;
+            var remembered = Credentials.Load(path);
+            var service = parseResult.GetValue(AdminOptions.Service) ?? remembered?.Service;
             if (service is null)
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "No service is remembered yet: pk login --service http://HOST:PORT --user NAME."));
@@ -35,7 +38,15 @@ internal static class LoginCommand
 
             var name = parseResult.GetValue(user)!;
             var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
-            using var client = new ServiceClient(uri, null);
+            // TLS trust: what this command gave, else (same service) what the last 'pk login' remembered.
+            var sameService = remembered is not null && remembered.Service == uri.ToString();
+            var trust = AdminOptions.Tls.Resolve(parseResult, sameService ? remembered!.TlsPins : null, sameService ? remembered!.TlsCertificateAuthorities : null);
+            if (!trust.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, trust.Refusal);
+            }
+
+            using var client = new ServiceClient(uri, null, trust.Value);
             var session = await client.PostAsync("api/v1/sessions", new SignInRequest(name, secret),
                 AdminApiJsonContext.Default.SignInRequest, AdminApiJsonContext.Default.SessionResponse, ct);
             if (!session.IsSuccess)
@@ -43,7 +54,8 @@ internal static class LoginCommand
                 return CommandOutput.Refuse(parseResult, session.Refusal);
             }
 
-            new Credentials(uri.ToString(), session.Value.Token, name).Save(path);
+            var tls = trust.Value;
+            new Credentials(uri.ToString(), session.Value.Token, name, tls.Pins.Count > 0 ? tls.Pins : null, tls.AuthoritiesPem()).Save(path);
             var result = new LoginResult(uri.ToString(), name, session.Value.DirectoryRole, Path.GetFullPath(path));
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
         });
@@ -60,7 +72,8 @@ internal static class LoginCommand
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
             if (Credentials.Load(path) is { } stored && ServiceUrl.TryParse(stored.Service, out var uri))
             {
-                using var client = new ServiceClient(uri, stored.Token);
+                var trust = ServerTrust.Create(stored.TlsPins ?? [], stored.TlsCertificateAuthorities);
+                using var client = new ServiceClient(uri, stored.Token, trust.IsSuccess ? trust.Value : ServerTrust.SystemStore);
                 await client.DeleteAsync("api/v1/sessions/current", ct);
             }
 

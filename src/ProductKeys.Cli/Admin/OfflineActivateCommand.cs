@@ -30,6 +30,7 @@ internal static class OfflineActivateCommand
         command.Options.Add(AdminOptions.Service);
         command.Options.Add(AdminOptions.Token);
         command.Options.Add(AdminOptions.Profile);
+        AdminOptions.Tls.AddTo(command);
         AdminAction.Set(command, async (parseResult, client, ct) =>
         {
             var files = RequestFiles(parseResult.GetValue(requests)!);

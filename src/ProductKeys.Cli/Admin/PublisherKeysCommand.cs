@@ -16,7 +16,10 @@ internal static class PublisherKeysCommand
     {
         var service = new Option<string>("--service") { Description = "Licensing service URL.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "The PEM file to write.", Required = true };
-        var export = new Command("export", "Write the publisher's public keys to a PEM file, to embed in a product.") { service, output };
+        var tls = new TlsClientOptions();
+        var keyLists = new Option<FileInfo?>("--key-lists") { Description = "Also write the publisher's signed key lists to FILE, for 'pk trust update --from FILE' on air-gapped devices." };
+        var export = new Command("export", "Write the publisher's public keys to a PEM file, to embed in a product.") { service, output, keyLists };
+        tls.AddTo(export);
         export.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
@@ -31,7 +34,13 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{folder.FullName} does not exist: create it, or write elsewhere."));
             }
 
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var trust = tls.Resolve(parseResult);
+            if (!trust.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, trust.Refusal);
+            }
+
+            using var http = trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
             var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(url, cancellationToken);
             if (!keys.IsSuccess)
             {
@@ -46,6 +55,11 @@ internal static class PublisherKeysCommand
             }
 
             await File.WriteAllTextAsync(file.FullName, trusted.Value.ToPem(), cancellationToken);
+            if (parseResult.GetValue(keyLists) is { } listsFile)
+            {
+                await File.WriteAllLinesAsync(listsFile.FullName, keys.Value.KeyLists ?? [], cancellationToken);
+            }
+
             var result = new ExportResult(file.FullName, [.. trusted.Value.Keys.Select(k => k.KeyId)]);
             return CommandOutput.Print(parseResult, result, r =>
                 $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {r.File}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust.");

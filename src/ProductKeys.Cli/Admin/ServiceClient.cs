@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ProductKeys.Client.Activation;
+using ProductKeys.Client.Tls;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Admin;
@@ -16,9 +17,10 @@ internal sealed class ServiceClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ServiceClient(Uri service, string? token)
+    public ServiceClient(Uri service, string? token, ServerTrust tls)
     {
-        _http = new HttpClient { BaseAddress = service, Timeout = Timeout.InfiniteTimeSpan };
+        _http = tls.CreateHttpClient(Timeout.InfiniteTimeSpan);
+        _http.BaseAddress = service;
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -62,7 +64,7 @@ internal sealed class ServiceClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return ProblemDetailsReader.Unreachable(Service, ex.Message);
+            return ProblemDetailsReader.Unreachable(Service, ex);
         }
     }
 
@@ -90,7 +92,7 @@ internal sealed class ServiceClient : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                return ProblemDetailsReader.Unreachable(Service, ex.Message);
+                return ProblemDetailsReader.Unreachable(Service, ex);
             }
             catch (JsonException)
             {

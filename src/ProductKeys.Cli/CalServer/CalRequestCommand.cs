@@ -20,7 +20,9 @@ internal static class CalRequestCommand
         var user = new Option<string?>("--user") { Description = "A per-user CAL for this user." };
         var device = new Option<string?>("--device") { Description = "A per-device CAL for this device ID." };
         var store = new Option<string?>("--store") { Description = "A per-device CAL for the device of this license store (its device ID, else its hardware ID)." };
+        var tls = new TlsClientOptions();
         var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device, store };
+        tls.AddTo(request);
         request.SetAction(async (parseResult, cancellationToken) =>
         {
             var (u, d, s) = (parseResult.GetValue(user), parseResult.GetValue(device), parseResult.GetValue(store));
@@ -46,7 +48,13 @@ internal static class CalRequestCommand
             }
 
             var body = u is not null ? new CalRequest("PerUser", User: u) : new CalRequest("PerDevice", Device: d);
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var trust = tls.Resolve(parseResult);
+            if (!trust.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, trust.Refusal);
+            }
+
+            using var http = trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
             var answer = await SendAsync(http, new Uri(url, "api/v1/cals"), body, cancellationToken);
             if (!answer.IsSuccess)
             {
@@ -108,7 +116,7 @@ internal static class CalRequestCommand
         }
         catch (HttpRequestException e)
         {
-            return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: {e.Message}");
+            return ProblemDetailsReader.Unreachable(uri, e);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -40,7 +40,9 @@ internal static class CalServerCommands
             DefaultValueFactory = _ => "pack",
         };
         quantity.AcceptOnlyFromAmong("pack", "purchased");
+        var tls = new TlsClientOptions();
         var command = new Command("install-pack", "Install a CAL pack: activates its MAK for this CAL server and keeps the signed pack certificate, online or offline.") { data, key, service, trust, quantity, request, response };
+        tls.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             TrustedKeySet? trusted = null;
@@ -83,9 +85,13 @@ internal static class CalServerCommands
                 installed = new Refusal(ErrorCatalogue.ValidationFailed,
                     $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'.");
             }
+            else if (tls.Resolve(parseResult) is { IsSuccess: false } badTls)
+            {
+                installed = badTls.Refusal;
+            }
             else
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                using var http = tls.Resolve(parseResult).Value.CreateHttpClient(TimeSpan.FromSeconds(30));
                 installed = await installer.InstallOnlineAsync(parseResult.GetValue(key), purchased, url, trusted, http, cancellationToken,
                     keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
             }

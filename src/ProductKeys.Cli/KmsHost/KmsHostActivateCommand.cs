@@ -23,7 +23,9 @@ internal static class KmsHostActivateCommand
         var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
         var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the host certificate from a response FILE." };
+        var tls = new TlsClientOptions();
         var command = new Command("activate", "Activate this KMS host with a KMS host key, online or offline.") { data, key, service, trust, request, response };
+        tls.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var activator = new HostActivator(new KmsHostFolder(parseResult.GetValue(data)!), TimeProvider.System);
@@ -61,7 +63,13 @@ internal static class KmsHostActivateCommand
             }
             else if (ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
             {
-                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var client = tls.Resolve(parseResult);
+                if (!client.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, client.Refusal);
+                }
+
+                using var http = client.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
                 installed = await activator.ActivateOnlineAsync(parseResult.GetValue(key), url, trusted, new LicensingServiceClient(http), cancellationToken,
                     keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
             }

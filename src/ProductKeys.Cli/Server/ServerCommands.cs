@@ -3,6 +3,7 @@ using System.Globalization;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
+using ProductKeys.Core.Tls;
 using ProductKeys.KmsHost.Serving;
 using ProductKeys.Service.Hosting;
 using ProductKeys.Telemetry;
@@ -33,10 +34,17 @@ internal static class ServerCommands
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
-        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, maxConnections, LogFormat };
+        var selfSigned = new Option<bool>("--self-signed")
+        {
+            Description = "Development only: answer HTTPS with a self-signed certificate kept in DATA/tls (made on first use; default --urls https://127.0.0.1:8443) and print its pin for clients' --pin-sha256.",
+        };
+        var tls = new CertificateOptions();
+        var command = new Command("server", "Run the licensing service (REST API, /healthz, /metrics, /openapi/v1.json).") { Data, Db, urls, secrets, demo, migrate, selfSigned, maxConnections, LogFormat };
+        tls.AddTo(command);
         command.SetAction(async (parseResult, ct) =>
         {
-            if ((ListenFailure.CheckUrls(parseResult.GetValue(urls), out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
+            var urlsText = parseResult.GetValue(selfSigned) && parseResult.GetResult(urls) is null or { Implicit: true } ? DevelopmentHttps : parseResult.GetValue(urls);
+            if ((ListenFailure.CheckUrls(urlsText, out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
             {
                 return CommandOutput.Refuse(parseResult, badOption);
             }
@@ -45,6 +53,12 @@ internal static class ServerCommands
             if (max < 1)
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{ConnectionLimits.Option} must be at least 1."));
+            }
+
+            var certificate = Certificate(parseResult, tls, selfSigned, addresses);
+            if (!certificate.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, certificate.Refusal);
             }
 
             var options = new ServerOptions
@@ -56,6 +70,7 @@ internal static class ServerCommands
                 Demo = parseResult.GetValue(demo),
                 Migrate = parseResult.GetValue(migrate),
                 Configuration = WithConnectionLimit(LogFormatSetting(parseResult), max),
+                Certificate = certificate.Value,
             };
             try
             {
@@ -87,7 +102,7 @@ internal static class ServerCommands
         return option;
     }
 
-    /// <summary>The --log-format given, as the configuration key it stands for (nothing when not given, so PK_Logging__Console__FormatterName still counts).</summary>
+    /// <summary>The settings with --max-connections added when it was given (else Connections:Max or the file limit decides).</summary>
     private static Dictionary<string, string?> WithConnectionLimit(Dictionary<string, string?> settings, long? max)
     {
         if (max is { } n)
@@ -98,6 +113,38 @@ internal static class ServerCommands
         return settings;
     }
 
+    /// <summary>The --log-format given, as the configuration key it stands for (nothing when not given, so PK_Logging__Console__FormatterName still counts).</summary>
     public static Dictionary<string, string?> LogFormatSetting(ParseResult parseResult) =>
         parseResult.GetValue(LogFormat) is { } format ? new() { [ConsoleLogFormat.Key] = format } : [];
+
+    /// <summary>Where --self-signed listens unless --urls says otherwise.</summary>
+    private const string DevelopmentHttps = "https://127.0.0.1:8443";
+
+    /// <summary>--cert/--key, or with --self-signed the development certificate in DATA/tls for the hosts of --urls.</summary>
+    private static Outcome<ServerCertificate?> Certificate(ParseResult parseResult, CertificateOptions tls, Option<bool> selfSigned, string[] addresses)
+    {
+        if (!parseResult.GetValue(selfSigned))
+        {
+            return tls.Load(parseResult, TimeProvider.System);
+        }
+
+        if (parseResult.GetValue(tls.Certificate) is not null || parseResult.GetValue(tls.Key) is not null)
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--self-signed makes its own certificate: give it or --cert/--key, not both.");
+        }
+
+        if (!addresses.Any(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new Refusal(ErrorCatalogue.TlsCertificateInvalid, "--self-signed needs an https:// address in --urls (or leave --urls out: https://127.0.0.1:8443).");
+        }
+
+        var hosts = addresses.Select(a => BindingHost(a)).Where(h => h is not null).Select(h => h!);
+        var made = ServerCertificate.LoadOrCreateSelfSigned(Path.Combine(parseResult.GetValue(Data)!, "tls"), hosts, TimeProvider.System);
+        return made.IsSuccess ? made.Value : made.Refusal;
+    }
+
+    private static string? BindingHost(string address) =>
+        Uri.TryCreate(address.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            ? uri.Host
+            : null;
 }

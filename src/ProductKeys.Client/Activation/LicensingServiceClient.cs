@@ -51,7 +51,7 @@ public sealed class LicensingServiceClient(HttpClient http)
             }
             catch (HttpRequestException e)
             {
-                return ProblemDetailsReader.Unreachable(request.RequestUri, e.Message);
+                return ProblemDetailsReader.Unreachable(request.RequestUri, e);
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -84,7 +84,27 @@ public static class OnlineActivation
         }
 
         var answer = await client.ActivateAsync(service, new MakActivationRequest(stored.Key, stored.ProductId, hardware.Value.ToString()), cancellationToken).ConfigureAwait(false);
-        return answer.IsSuccess ? license.ApplyCertificate(answer.Value.Certificate) : answer.Refusal;
+        if (!answer.IsSuccess)
+        {
+            return answer.Refusal;
+        }
+
+        var applied = license.ApplyCertificate(answer.Value.Certificate);
+        if (applied.IsSuccess || applied.Refusal.Error != ErrorCatalogue.SignatureInvalid)
+        {
+            return applied;
+        }
+
+        // Signed by a key this device does not know yet: the publisher rotated (ADR 0024). Learn the key lists
+        // (which also carry any withdrawal) and check the certificate again; only lists signed by a key the
+        // device already trusts can make it verify.
+        var published = await client.GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
+        if (!published.IsSuccess || published.Value.KeyLists is not { Count: > 0 } lists || !license.LearnPublisherKeys(lists).IsSuccess)
+        {
+            return applied;
+        }
+
+        return license.ApplyCertificate(answer.Value.Certificate);
     }
 
     private static async Task<Outcome<IReadOnlyList<string>>> PinPublisherKeysAsync(

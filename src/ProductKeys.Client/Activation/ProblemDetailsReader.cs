@@ -13,7 +13,7 @@ namespace ProductKeys.Client.Activation;
 /// not know gets the catalogue's entry for its status. An answer without a code did not come from a
 /// ProductKeys service: a server error is SERVICE_UNAVAILABLE, 429 is RATE_LIMITED, anything else
 /// SERVICE_UNREACHABLE (a wrong URL, a proxy's page). A request that got no answer at all is
-/// <see cref="Unreachable"/>.
+/// <see cref="Unreachable(Uri?, string)"/>.
 /// </remarks>
 public static class ProblemDetailsReader
 {
@@ -50,6 +50,28 @@ public static class ProblemDetailsReader
     /// <returns>A SERVICE_UNREACHABLE refusal naming the service.</returns>
     public static Refusal Unreachable(Uri? service, string why) =>
         new(ErrorCatalogue.ServiceUnreachable, $"Could not reach {Origin(service)}: {why}");
+
+    /// <summary>
+    /// The refusal for a request that failed before an answer: <c>TLS_UNTRUSTED</c> when the server's TLS
+    /// certificate was not trusted (see <see cref="Tls.ServerTrust"/>), otherwise as <see cref="Unreachable(Uri?, string)"/>.
+    /// </summary>
+    /// <param name="service">Where the request went.</param>
+    /// <param name="exception">What the HTTP client threw.</param>
+    public static Refusal Unreachable(Uri? service, HttpRequestException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return new Refusal(ErrorCatalogue.TlsUntrusted,
+                    $"{Origin(service)} presented a TLS certificate this client does not trust ({e.Message.TrimEnd('.')}): install its CA in the system store, "
+                    + "give --ca FILE, or pin its key with --pin-sha256 PIN — the pin the server printed when it started.");
+            }
+        }
+
+        return Unreachable(service, exception.Message);
+    }
 
     private static string Origin(Uri? uri) => uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) : uri?.ToString() ?? "the service";
 

@@ -26,7 +26,8 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
         }
         catch (HttpRequestException e)
         {
-            return Unreachable(host, e.Message);
+            var refusal = ProblemDetailsReader.Unreachable(host.ActivateUri, e);
+            return refusal.Error == ErrorCatalogue.TlsUntrusted ? refusal : Unreachable(host, e.Message);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

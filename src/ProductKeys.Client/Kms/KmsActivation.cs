@@ -66,6 +66,12 @@ public static class KmsActivation
                 return Failed(license, time, notYet, host.ToString(), a);
             }
 
+            // A host activated after a publisher key rotation carries the key lists that introduce its signer (ADR 0024).
+            if (a.PublisherKeyLists is { Count: > 0 } lists)
+            {
+                license.LearnPublisherKeys(lists);
+            }
+
             var now = time.GetUtcNow();
             var applied = license.ApplyKmsCertificate(a.ClientCertificate, a.HostCertificate,
                 l => KmsSchedule.Succeeded(KmsSchedule.WithHostIntervals(l, a) with { KmsCachedHost = l.KmsHost is null ? host.ToString() : l.KmsCachedHost }, now));
@@ -111,6 +117,7 @@ public static class KmsActivation
 
     private static bool IsWorthTheNextHost(Refusal refusal) =>
         refusal.Error == ErrorCatalogue.KmsUnreachable
+        || refusal.Error == ErrorCatalogue.TlsUntrusted
         || refusal.Error == ErrorCatalogue.KmsHostNotActivated
         || refusal.Error == ErrorCatalogue.KmsProductNotCovered;
 

@@ -133,6 +133,60 @@ public sealed class DeviceLicense
         return Change(license => change(license));
     }
 
+    /// <summary>
+    /// Learns new publisher keys and withdrawals from signed key lists (docs/formats/publisher-key-list-v1.md,
+    /// ADR 0024): a list counts only when a key this device trusts at that point signed it and its sequence is
+    /// higher than the last one applied; lists that do not count are ignored. The lists that counted are kept in
+    /// the store and re-verified from the trust anchors on every load, so an edited store cannot add a key.
+    /// </summary>
+    /// <param name="lists">Key lists as the service publishes them (any order; older ones may lead to newer ones).</param>
+    /// <returns>The keys trusted now; or <c>VALIDATION_FAILED</c> when the device trusts no publisher key to start from.</returns>
+    public Outcome<PublisherKeyTrust> LearnPublisherKeys(IEnumerable<string> lists)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        PublisherKeyTrust? result = null;
+        var changed = Change(license =>
+        {
+            if (!HasTrust(license))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed,
+                    "This device trusts no publisher key yet, so it cannot check a key list: give it the publisher's keys first (the trust directory, --trust FILE or --trust-on-first-use).");
+            }
+
+            var anchors = TrustAnchors ?? StoredActivationVerifier.TrustedKeys(license);
+            var before = PublisherKeyList.Apply(anchors, license.PublisherKeyLists, _time);
+            var kept = before.Applied.ToList();
+            var state = before;
+            var pending = lists.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).ToList();
+            for (var progress = true; progress;)
+            {
+                progress = false;
+                foreach (var text in pending.ToList())
+                {
+                    var list = PublisherKeyList.Verify(text, state.Trusted, _time);
+                    if (!list.IsSuccess)
+                    {
+                        continue; // another list may make its signer trusted
+                    }
+
+                    pending.Remove(text);
+                    if (list.Value.Sequence > state.Sequence)
+                    {
+                        kept.Add(text);
+                        state = PublisherKeyList.Apply(anchors, kept, _time);
+                        progress = true;
+                    }
+                }
+            }
+
+            var was = before.Trusted.Keys.Select(k => k.KeyId).ToHashSet(StringComparer.Ordinal);
+            var now = state.Trusted.Keys.Select(k => k.KeyId).ToList();
+            result = new PublisherKeyTrust(state.Sequence, now, [.. now.Where(id => !was.Contains(id))], [.. was.Where(id => !now.Contains(id))]);
+            return license with { PublisherKeyLists = kept.Count == 0 ? null : kept };
+        });
+        return changed.IsSuccess ? result! : changed.Refusal;
+    }
+
     /// <summary>This device's hardware ID for the stored product (or the operator-supplied device ID).</summary>
     public Outcome<HardwareId> CurrentHardwareId()
     {
@@ -317,8 +371,12 @@ public sealed class DeviceLicense
     /// <summary>True when certificates can be checked: trust anchors were given, or the store pins keys.</summary>
     internal bool HasTrust(StoredLicense license) => TrustAnchors is not null || license.TrustedKeys.Count > 0;
 
-    /// <summary>The keys certificates are verified against: the anchors when given, else the store's list.</summary>
-    internal TrustedKeySet Trust(StoredLicense license) => TrustAnchors ?? StoredActivationVerifier.TrustedKeys(license);
+    /// <summary>
+    /// The keys certificates are verified against: the anchors when given, else the store's pinned keys; then
+    /// what the kept publisher key lists add and withdraw, each verified from there (ADR 0024).
+    /// </summary>
+    internal TrustedKeySet Trust(StoredLicense license) =>
+        PublisherKeyList.Apply(TrustAnchors ?? StoredActivationVerifier.TrustedKeys(license), license.PublisherKeyLists, _time).Trusted;
 
     private Outcome<HardwareId> CurrentHardwareId(StoredLicense license)
     {

@@ -84,6 +84,22 @@ public sealed record StoredLicense
     /// <summary>KMS: when the next activation attempt or renewal is due; <c>null</c>: now.</summary>
     public DateTimeOffset? NextRenewalDue { get; init; }
 
+    /// <summary>
+    /// TLS: pins of the server keys this device trusts (<c>--pin-sha256</c>, docs/operations.md "TLS"),
+    /// for the service and KMS hosts; <c>null</c>: none (absent from the file).
+    /// </summary>
+    public IReadOnlyList<string>? TlsPins { get; init; }
+
+    /// <summary>TLS: CA certificates (PEM) that replace the system store for this device (<c>--ca</c>); <c>null</c>: the system store.</summary>
+    public string? TlsCertificateAuthorities { get; init; }
+
+    /// <summary>
+    /// Signed publisher key lists this device applied (exact text, oldest first; docs/formats/publisher-key-list-v1.md):
+    /// re-verified from the trust anchors on every load, so they add keys only through a chain of signatures.
+    /// <c>null</c>: none (absent from the file).
+    /// </summary>
+    public IReadOnlyList<string>? PublisherKeyLists { get; init; }
+
     /// <summary>HMAC-SHA256 over the rest of the store (docs/formats/license-store-v2.md), lower-case hex.</summary>
     public string? Mac { get; init; }
 }

@@ -14,6 +14,10 @@ namespace ProductKeys.Core.Contracts;
 /// <param name="HostTime">The host's clock.</param>
 /// <param name="ClientCertificate">The client certificate signed by the host, when activated.</param>
 /// <param name="HostCertificate">The host certificate signed by the publisher, when activated.</param>
+/// <param name="PublisherKeyLists">
+/// The publisher's signed key lists the host learned at its activation (docs/formats/publisher-key-list-v1.md):
+/// how a client that trusts an earlier publisher key learns the one that signed the host certificate. <c>null</c>: none.
+/// </param>
 public sealed record KmsActivationResponse(
     bool Activated,
     string? Code,
@@ -24,4 +28,5 @@ public sealed record KmsActivationResponse(
     string HostId,
     DateTimeOffset HostTime,
     string? ClientCertificate,
-    string? HostCertificate);
+    string? HostCertificate,
+    IReadOnlyList<string>? PublisherKeyLists = null);

@@ -163,6 +163,14 @@ public static class ErrorCatalogue
     public static readonly ErrorCode DatabaseNotEmpty = new("DATABASE_NOT_EMPTY", 409, 67,
         "The database to restore into already holds data: stop its nodes and give --force to replace it, or restore into a new --data folder.");
 
+    /// <summary>A server's TLS certificate (--cert/--key, or the one its https:// address needs) cannot be used.</summary>
+    public static readonly ErrorCode TlsCertificateInvalid = new("TLS_CERTIFICATE_INVALID", 400, 68,
+        "The server's TLS certificate cannot be used: give --cert FILE --key FILE (PEM, not expired, the key matching the certificate) with an https:// address in --urls.");
+
+    // TLS on the client side (pk, the client library, KMS clients)
+    /// <summary>A server presented a TLS certificate this client does not trust (not by the system store, a pin or a CA file).</summary>
+    public static readonly ErrorCode TlsUntrusted = new("TLS_UNTRUSTED", 503, 69,
+        "The server's TLS certificate is not trusted here: install its CA in the system store, give --ca FILE, or pin it with --pin-sha256 PIN (the pin the server printed when it started).");
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
@@ -178,7 +186,7 @@ public static class ErrorCatalogue
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, Internal,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
 
     /// <summary>

@@ -27,4 +27,7 @@ public enum ArtifactPurpose
 
     /// <summary><c>pk/device-cal/v1</c>: a per-device CAL a CAL server gave a device.</summary>
     DeviceCal = 7,
+
+    /// <summary><c>pk/publisher-key-list/v1</c>: the publisher's signing keys, which is current, which are withdrawn.</summary>
+    PublisherKeyList = 8,
 }

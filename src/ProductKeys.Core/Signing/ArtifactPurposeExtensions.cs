@@ -13,6 +13,7 @@ public static class ArtifactPurposeExtensions
         "pk/offline-response/v1",
         "pk/usage-report/v1",
         "pk/device-cal/v1",
+        "pk/publisher-key-list/v1",
     ];
 
     /// <summary>The purpose string written in the signed bytes, e.g. <c>pk/cal-pack/v1</c>.</summary>

@@ -93,6 +93,15 @@ public static class SigningKeyFile
         }
     }
 
+    /// <summary>Writes a private key file, permissions 0600 from the first byte; the file must not exist yet.</summary>
+    /// <exception cref="IOException">The file exists or cannot be written.</exception>
+    public static void Save(string path, SigningKey key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(key);
+        WritePrivate(path, key.ExportPem());
+    }
+
     /// <summary>Writes public keys as a PEM trust file (any permissions: public keys are not secret).</summary>
     public static void SavePublicKeys(string path, TrustedKeySet keys)
     {

@@ -32,6 +32,9 @@ public sealed class IssuedKey
 
     public KeyStatus Status { get; set; }
 
+    /// <summary>The key-group secret version the key was derived under (docs/adr/0024); 1 for keys from before versions.</summary>
+    public int SecretVersion { get; set; } = 1;
+
     /// <summary>The last five characters, kept so audit entries and logs never need the secret.</summary>
     public required string PartialKey { get; set; }
 }

@@ -9,10 +9,10 @@ public static class IssuedKeySql
 {
     /// <summary>
     /// The key's row. Columns, in order: Id, BillingAccountId, OrderId, KeyPackageId, ProductId,
-    /// ActivationLimit, ActivationsUsed, Status, PartialKey.
+    /// ActivationLimit, ActivationsUsed, Status, PartialKey, SecretVersion.
     /// </summary>
     public const string Read = """
-        SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey"
+        SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey", "SecretVersion"
         FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type;
         """;
 

@@ -18,6 +18,19 @@ internal sealed class ActiveHostCertificate(HostCertificateStore store, KmsHostI
     private DateTime? _loadedStamp;
     private long _lookedAt;
     private Outcome<KmsHostCertificate> _loaded = new Refusal(ErrorCatalogue.KmsHostNotActivated);
+    private IReadOnlyList<string>? _keyLists;
+
+    /// <summary>The publisher key lists learned with the certificate, for clients (ADR 0024); <c>null</c>: none.</summary>
+    public IReadOnlyList<string>? KeyLists
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _keyLists;
+            }
+        }
+    }
 
     public Outcome<KmsHostCertificate> Current()
     {
@@ -34,6 +47,7 @@ internal sealed class ActiveHostCertificate(HostCertificateStore store, KmsHostI
                 if (_loadedStamp != stamp)
                 {
                     _loaded = store.Load(identity.HostId, identity.Key.PublicKey);
+                    _keyLists = store.LoadKeyLists();
                     _loadedStamp = stamp;
                 }
             }

@@ -132,9 +132,9 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             trust = pinnedBefore.Value;
         }
 
+        var keys = await client.GetPublisherKeysAsync(service, cancellationToken);
         if (trust is null)
         {
-            var keys = await client.GetPublisherKeysAsync(service, cancellationToken);
             if (!keys.IsSuccess)
             {
                 return keys.Refusal;
@@ -155,8 +155,22 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
         }
 
+        // Keys rotated in or withdrawn since the host was pinned (ADR 0024), kept to hand to clients.
+        var lists = keys.IsSuccess ? keys.Value.KeyLists ?? [] : [];
+        trust = PublisherKeyList.Apply(trust, lists, time).Trusted;
         var answer = await client.ActivateKmsHostAsync(service, request.Value, cancellationToken);
-        return answer.IsSuccess ? Install(answer.Value.HostCertificate, trust) : answer.Refusal;
+        if (!answer.IsSuccess)
+        {
+            return answer.Refusal;
+        }
+
+        var installed = Install(answer.Value.HostCertificate, trust);
+        if (installed.IsSuccess && lists.Count > 0)
+        {
+            File.WriteAllLines(folder.KeyListsFile, lists);
+        }
+
+        return installed;
     }
 
     private Outcome<TrustedKeySet> LoadPinnedTrust() =>

@@ -20,6 +20,20 @@ public sealed class HostCertificateStore(KmsHostFolder folder, TimeProvider time
             ? SigningKeyFile.LoadPublicKeys(Folder.TrustFile)
             : new Refusal(ErrorCatalogue.KmsHostNotActivated, "The host trusts no publisher key yet: activate it ('pk kms-host activate').");
 
+    /// <summary>The publisher key lists learned at activation (ADR 0024), or <c>null</c> when there are none.</summary>
+    public IReadOnlyList<string>? LoadKeyLists()
+    {
+        try
+        {
+            var lines = File.Exists(Folder.KeyListsFile) ? File.ReadAllLines(Folder.KeyListsFile).Where(l => l.Length > 0).ToList() : [];
+            return lines.Count == 0 ? null : lines;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The verified host certificate, or <c>KMS_HOST_NOT_ACTIVATED</c> (with the reason) when there is none that holds.</summary>
     public Outcome<KmsHostCertificate> Load(string hostId, TrustedKey hostKey)
     {

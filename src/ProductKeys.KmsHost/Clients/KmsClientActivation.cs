@@ -100,7 +100,8 @@ internal sealed partial class KmsClientActivation(
             identity.HostId,
             now,
             issued?.Certificate.Text,
-            issued is null ? null : certificate.Text);
+            issued is null ? null : certificate.Text,
+            issued is null ? null : hostCertificate.KeyLists);
     }
 
     private Issued Issue(KmsHostCertificate certificate, ClientVisit visit)

@@ -26,6 +26,9 @@ public sealed class KmsHostFolder
     /// <summary>The publisher keys the host trusts (PEM), pinned at activation.</summary>
     public string TrustFile => Combine("publisher-keys.pem");
 
+    /// <summary>The publisher's signed key lists learned at activation, one per line (ADR 0024), handed to clients.</summary>
+    public string KeyListsFile => Combine("publisher-key-lists.txt");
+
     /// <summary>The host certificate (text form).</summary>
     public string CertificateFile => Combine("host-certificate.txt");
 

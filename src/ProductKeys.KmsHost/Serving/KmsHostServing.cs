@@ -5,13 +5,14 @@ using ProductKeys.Core.Errors;
 using ProductKeys.Core.Kms;
 using ProductKeys.Hosting;
 using ProductKeys.Telemetry;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.KmsHost.Serving;
 
 /// <summary>
 /// The arguments and the run of a serving KMS host, shared by <c>pk kms-host serve</c> (JIT, inside
 /// the CLI) and the Native AOT <c>pk-kms-host</c>, so both take the same options and behave the same:
-/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full] [--max-connections N] [--log-format simple|json|systemd]</c>.
+/// <c>--data DIR [--urls URL] [--renewal-interval T] [--retry-interval T] [--sync normal|full] [--max-connections N] [--cert FILE --key FILE] [--log-format simple|json|systemd]</c>.
 /// </summary>
 public static class KmsHostServing
 {
@@ -45,6 +46,9 @@ public static class KmsHostServing
             command.Options.Add(option);
         }
 
+        var tls = new CertificateOptions();
+        tls.AddTo(command);
+
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var options = new KmsHostOptions
@@ -61,19 +65,26 @@ public static class KmsHostServing
                 return refuse(parseResult, badUrls);
             }
 
-            return await ServeAsync(options, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            var certificate = tls.Load(parseResult, TimeProvider.System);
+            if (!certificate.IsSuccess)
+            {
+                return refuse(parseResult, certificate.Refusal);
+            }
+
+            return await ServeAsync(options, listen, certificate.Value, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(KmsHostOptions options, string[] urls, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(
+        KmsHostOptions options, string[] urls, ServerCertificate? certificate, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = KmsHostApp.Build(options, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             // A port already in use is reported below in one line, not as a stack trace.
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
             // Its only messages are per request (Information); while any level of it is enabled, ASP.NET Core
             // starts an Activity for every request (measured: 4–8 µs less CPU per request without it).
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), certificate);
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);
@@ -96,6 +107,11 @@ public static class KmsHostServing
 
         var addresses = KmsHostApp.Addresses(app);
         Console.Out.WriteLine($"KMS host {KmsHostApp.HostId(app)} listening on {string.Join(", ", addresses)} (data {Path.GetFullPath(options.DataDirectory)}, sync {options.Sync.ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
+        if (certificate is not null)
+        {
+            Console.Out.WriteLine($"KMS host {certificate.Describe()}.");
+        }
+
         Console.Out.Flush();
         // Returns on SIGTERM or Ctrl-C, whichever of the host's console lifetime and the command line sees it first.
         await app.WaitForShutdownAsync(cancellationToken);

@@ -10,7 +10,9 @@ namespace ProductKeys.Service.Activations;
 
 /// <summary>
 /// From a key as typed to the issued key row: format and checksum, the security value under the
-/// group's secret (KEY_UNKNOWN for a forgery), then the row. Failed guesses feed the throttle.
+/// group's secret of some version (KEY_UNKNOWN for a forgery), then the row, which must have been issued
+/// under that version (ADR 0024: an old secret that leaked derives no key issued after the rotation).
+/// Failed guesses feed the throttle.
 /// </summary>
 internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, GuessThrottle throttle)
 {
@@ -32,9 +34,13 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
     public async Task<Outcome<(IssuedKey Key, List<(Guid Id, string HardwareId)> Candidates)>> FindAsync(
         ProductKey key, IPAddress? client, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
-        var found = key.HasValidSecurityValue(secrets.GroupSecret(key.Group))
-            ? await ReadAsync(key, deviceHashes, ct)
-            : null;
+        var versions = secrets.VersionsOf(key);
+        var found = versions.Count > 0 ? await ReadAsync(key, deviceHashes, ct) : null;
+        if (found is { } row && !versions.Contains(row.Item1.SecretVersion))
+        {
+            found = null;
+        }
+
         if (found is null)
         {
             return await throttle.RecordFailureAsync(db, client, ct)
@@ -77,6 +83,7 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
             ActivationsUsed = reader.GetInt32(6),
             Status = Enum.Parse<KeyStatus>(reader.GetString(7)),
             PartialKey = reader.GetString(8),
+            SecretVersion = reader.GetInt32(9),
         };
         var candidates = deviceHashes is null || !await reader.NextResultAsync(ct)
             ? []

@@ -1,31 +1,23 @@
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Signing;
+using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Activations;
 
 /// <summary>
-/// The publisher's signing key (secrets folder, 0600) and the public keys devices trust. Every node
-/// of a deployment must share the same secrets folder, so it is created only when the service
-/// generated its own secrets, never inside an operator-supplied folder.
+/// The publisher's current signing key (secrets folder, 0600), the public keys devices trust and the signed
+/// key lists that announce rotations (<see cref="PublisherKeyRing"/>, ADR 0024). Every node of a deployment
+/// shares the same secrets folder.
 /// </summary>
-public sealed class PublisherSigning(SigningKey key, TimeProvider time) : IDisposable
+public sealed class PublisherSigning(PublisherKeyRing ring, TimeProvider time) : IDisposable
 {
-    public ArtifactSigner Signer { get; } = new(key, time);
+    public ArtifactSigner Signer { get; } = new(ring.Current, time);
 
-    public TrustedKeySet PublicKeys { get; } = new(key.PublicKey);
-
-    public static SigningKey LoadKey(string secretsDirectory, bool create)
-    {
-        var loaded = create
-            ? SigningKeyFile.LoadOrCreate(secretsDirectory)
-            : SigningKeyFile.Load(Path.Combine(secretsDirectory, SigningKeyFile.PrivateKeyFileName));
-        return loaded.IsSuccess
-            ? loaded.Value
-            : throw new InvalidOperationException($"The publisher signing key cannot be used: {loaded.Refusal}");
-    }
+    /// <summary>Every key whose artifacts verify: the current one and the retired ones not withdrawn.</summary>
+    public TrustedKeySet PublicKeys => ring.Trusted;
 
     public PublisherKeysResponse Describe() =>
-        new([.. PublicKeys.Keys.Select(k => new PublisherKey(k.KeyId, k.ToPem()))]);
+        new([.. PublicKeys.Keys.Select(k => new PublisherKey(k.KeyId, k.ToPem()))], ring.KeyLists);
 
-    public void Dispose() => key.Dispose();
+    public void Dispose() => ring.Dispose();
 }

@@ -37,7 +37,7 @@ public static class LicensingServiceHost
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
         await PrepareDatabaseAsync(options, ct);
-        var (secrets, signingKey) = await LoadSecretsAsync(options, ct);
+        var (secrets, publisherKeys) = await LoadSecretsAsync(options, ct);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -50,10 +50,11 @@ public static class LicensingServiceHost
         });
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
+        ServerTls.Configure(builder, options.Certificate, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.AddConnectionGuard(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Services.AddSingleton(secrets);
-        builder.Services.AddSingleton(sp => new PublisherSigning(signingKey, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new PublisherSigning(publisherKeys, sp.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddDatabase(builder.Services, options.Database);
         Program.AddFeatures(builder);
@@ -74,6 +75,11 @@ public static class LicensingServiceHost
         var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
         await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
         await output.WriteLineAsync($"pk server: portal: open {url}/ in a browser and sign in");
+        if (options.Certificate is { } certificate)
+        {
+            await output.WriteLineAsync($"pk server: {certificate.Describe()}");
+        }
+
         if (demo is not null)
         {
             await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
@@ -120,7 +126,7 @@ public static class LicensingServiceHost
     /// The publisher secrets, generated only when the operator supplied none and the database has no
     /// record of other secrets; checked against the database's fingerprint (ADR 0017).
     /// </summary>
-    private static async Task<(KeySecrets, Core.Signing.SigningKey)> LoadSecretsAsync(ServerOptions options, CancellationToken ct)
+    private static async Task<(KeySecrets, PublisherKeyRing)> LoadSecretsAsync(ServerOptions options, CancellationToken ct)
     {
         var create = options.SecretsDirectory is null;
         await using var db = LicensingDatabase.Create(options.Database);
@@ -130,18 +136,19 @@ public static class LicensingServiceHost
         }
 
         var secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create);
-        var signingKey = PublisherSigning.LoadKey(options.SecretsPath, create);
+        var publisherKeys = PublisherKeyRing.Load(options.SecretsPath, create, TimeProvider.System);
         try
         {
-            await SecretsFingerprints.VerifyOrRecordAsync(db, secrets.Fingerprint(), [signingKey.KeyId], TimeProvider.System.GetUtcNow(), ct);
+            await SecretsFingerprints.VerifyOrRecordAsync(
+                db, secrets.Fingerprint(), publisherKeys.FingerprintEntries.Concat(secrets.FingerprintEntries()), TimeProvider.System.GetUtcNow(), ct);
         }
         catch
         {
-            signingKey.Dispose();
+            publisherKeys.Dispose();
             throw;
         }
 
-        return (secrets, signingKey);
+        return (secrets, publisherKeys);
     }
 
     private static void AddDatabase(IServiceCollection services, DatabaseSettings database)

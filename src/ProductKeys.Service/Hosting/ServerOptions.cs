@@ -16,6 +16,9 @@ public sealed record ServerOptions
 
     public string Urls { get; init; } = "http://127.0.0.1:8080";
 
+    /// <summary>The certificate https:// addresses answer with (--cert/--key, or --self-signed); <c>null</c>: none.</summary>
+    public Core.Tls.ServerCertificate? Certificate { get; init; }
+
     /// <summary>Seed the demo catalog, organization, users and orders, and write <c>demo.json</c>.</summary>
     public bool Demo { get; init; }
 

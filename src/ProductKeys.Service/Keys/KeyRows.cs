@@ -16,13 +16,13 @@ internal static class KeyRows
         var rows = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == accountId)
             .Join(db.Orders, k => k.OrderId, o => o.Id, (k, o) => new
             {
-                k.Id, k.Type, k.KeyGroup, k.Serial, k.ProductId, k.OrderId, o.Quantity, k.ActivationsUsed, k.ActivationLimit, k.Status,
+                k.Id, k.Type, k.KeyGroup, k.Serial, k.SecretVersion, k.ProductId, k.OrderId, o.Quantity, k.ActivationsUsed, k.ActivationLimit, k.Status,
             })
             .OrderBy(x => x.KeyGroup).ThenBy(x => x.Serial)
             .AsAsyncEnumerable();
         await foreach (var r in rows.WithCancellation(ct))
         {
-            var key = ProductKey.Derive(r.Type, r.KeyGroup, r.Serial, secrets.GroupSecret(r.KeyGroup)).ToString();
+            var key = ProductKey.Derive(r.Type, r.KeyGroup, r.Serial, secrets.GroupSecret(r.KeyGroup, r.SecretVersion)).ToString();
             yield return new KeyRow(r.Id, key, r.Type, r.ProductId, r.OrderId, r.Quantity, r.ActivationsUsed, r.ActivationLimit, KeyWire.Status(r.Status));
         }
     }

@@ -115,7 +115,8 @@ internal sealed class OrderPlacement(
             : Headroom.MakLimit(product, quantity),
         ActivationsUsed = 0,
         Status = KeyStatus.Active,
-        PartialKey = ProductKey.Derive(type, product.KeyGroup, serial, secrets.GroupSecret(product.KeyGroup)).PartialKey,
+        SecretVersion = secrets.CurrentVersion,
+        PartialKey = ProductKey.Derive(type, product.KeyGroup, serial, secrets.GroupSecret(product.KeyGroup, secrets.CurrentVersion)).PartialKey,
     };
 
     /// <summary>1200 in packs of 500 → 500, 500, 200.</summary>

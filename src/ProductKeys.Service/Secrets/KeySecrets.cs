@@ -1,23 +1,41 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
+using ProductKeys.Core.Keys;
 
 namespace ProductKeys.Service.Secrets;
 
 /// <summary>
-/// The publisher's key-group secrets, all derived from one 32-byte master file:
-/// secret(group) = HMAC-SHA256(master, "pk-group-secret-v1" || group as 4 bytes big-endian).
+/// The publisher's key-group secrets, derived from 32-byte master files, one per version (ADR 0001, 0024):
+/// <c>key-groups.key</c> is version 1, <c>key-groups.v2.key</c> version 2, and so on.
+/// secret(version, group) = HMAC-SHA256(master of that version, "pk-group-secret-v1" || group as 4 bytes big-endian).
+/// New keys are issued under the newest version; each issued key row records its version, so keys
+/// issued earlier keep verifying and showing through theirs. The public setup keys stay under version 1.
 /// </summary>
 public sealed class KeySecrets
 {
     public const string MasterFileName = "key-groups.key";
+
+    /// <summary>The version the public setup and KMS client setup keys are derived under, whatever rotated since.</summary>
+    public const int SetupKeyVersion = 1;
+
+    /// <summary>How a later version appears among the secrets fingerprint entries (<see cref="FingerprintEntries"/>).</summary>
+    public const string VersionEntryPrefix = "key-groups.v";
+
     private const int MasterLength = 32;
-    private readonly byte[] _master;
-    private readonly ConcurrentDictionary<int, byte[]> _groups = new();
+    private readonly byte[][] _masters;
+    private readonly ConcurrentDictionary<(int Version, int Group), byte[]> _groups = new();
 
-    private KeySecrets(byte[] master) => _master = master;
+    private KeySecrets(byte[][] masters) => _masters = masters;
 
-    /// <summary>Reads <c>key-groups.key</c> from <paramref name="secretsDirectory"/>, creating it (0600) when allowed and absent.</summary>
+    /// <summary>The newest version: new keys are issued under it.</summary>
+    public int CurrentVersion => _masters.Length;
+
+    /// <summary>
+    /// Reads <c>key-groups.key</c> (creating it, 0600, when allowed and absent) and every later version in
+    /// <paramref name="secretsDirectory"/>; versions run from 1 without a gap.
+    /// </summary>
     public static KeySecrets LoadOrCreate(string secretsDirectory, bool create)
     {
         var path = Path.Combine(secretsDirectory, MasterFileName);
@@ -28,39 +46,95 @@ public sealed class KeySecrets
                 throw new FileNotFoundException($"The publisher secret {path} does not exist: supply it with --secrets DIR, or start without --secrets to generate one.", path);
             }
 
-            CreateMaster(secretsDirectory, path);
+            WriteMaster(secretsDirectory, path);
         }
 
-        var master = File.ReadAllBytes(path);
-        if (master.Length != MasterLength)
+        var masters = new List<byte[]> { ReadMaster(path) };
+        for (var version = 2; File.Exists(VersionPath(secretsDirectory, version)); version++)
         {
-            throw new InvalidDataException($"{path} must hold exactly {MasterLength} bytes; it holds {master.Length}.");
+            masters.Add(ReadMaster(VersionPath(secretsDirectory, version)));
         }
 
-        return new KeySecrets(master);
+        var stray = Directory.GetFiles(secretsDirectory, "key-groups.v*.key").Except(Enumerable.Range(2, masters.Count - 1).Select(v => VersionPath(secretsDirectory, v))).FirstOrDefault();
+        if (stray is not null)
+        {
+            throw new InvalidDataException($"{stray} does not follow version {masters.Count}: key-group secret versions run from 1 without a gap ('pk key-groups rotate' writes the next one).");
+        }
+
+        return new KeySecrets([.. masters]);
     }
 
-    /// <summary>Only for tests: secrets from known bytes.</summary>
-    internal static KeySecrets FromMaster(byte[] master) => new(master);
-
-    public byte[] GroupSecret(int group) => _groups.GetOrAdd(group, g =>
+    /// <summary>
+    /// Writes the next version's master (32 random bytes, 0600): keys issued from then on (once the nodes restart
+    /// with this folder) use it; keys issued earlier keep theirs.
+    /// </summary>
+    /// <returns>The new version.</returns>
+    public static int Rotate(string secretsDirectory)
     {
-        Span<byte> message = stackalloc byte[22];
-        "pk-group-secret-v1"u8.CopyTo(message);
-        BinaryPrimitives.WriteInt32BigEndian(message[18..], g);
-        return HMACSHA256.HashData(_master, message);
-    });
+        var current = LoadOrCreate(secretsDirectory, create: false).CurrentVersion;
+        WriteMaster(secretsDirectory, VersionPath(secretsDirectory, current + 1));
+        return current + 1;
+    }
+
+    /// <summary>Only for tests: secrets from known bytes (version 1 first).</summary>
+    internal static KeySecrets FromMaster(params byte[][] masters) => new(masters);
+
+    /// <summary>The secret of <paramref name="group"/> under <paramref name="version"/> (1 to <see cref="CurrentVersion"/>).</summary>
+    public byte[] GroupSecret(int group, int version)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, CurrentVersion);
+        return _groups.GetOrAdd((version, group), k =>
+        {
+            Span<byte> message = stackalloc byte[22];
+            "pk-group-secret-v1"u8.CopyTo(message);
+            BinaryPrimitives.WriteInt32BigEndian(message[18..], k.Group);
+            return HMACSHA256.HashData(_masters[k.Version - 1], message);
+        });
+    }
+
+    /// <summary>The versions under which <paramref name="key"/>'s security value holds (almost always none or one).</summary>
+    public IReadOnlyList<int> VersionsOf(ProductKey key)
+    {
+        var versions = new List<int>(1);
+        for (var version = CurrentVersion; version >= 1; version--)
+        {
+            if (key.HasValidSecurityValue(GroupSecret(key.Group, version)))
+            {
+                versions.Add(version);
+            }
+        }
+
+        return versions;
+    }
 
     /// <summary>
-    /// HMAC-SHA256(master, "pk-secrets-fingerprint-v1") as lower-case hex: tells two masters apart
+    /// HMAC-SHA256(version 1's master, "pk-secrets-fingerprint-v1") as lower-case hex: tells two secrets folders apart
     /// without revealing either (one-way, and under a purpose of its own, never a group secret).
     /// </summary>
-    public string Fingerprint() => Convert.ToHexStringLower(HMACSHA256.HashData(_master, "pk-secrets-fingerprint-v1"u8));
+    public string Fingerprint() => Fingerprint(_masters[0]);
+
+    /// <summary>One entry per version after the first: <c>key-groups.vN:</c> and the first 16 hex digits of its fingerprint.</summary>
+    public IEnumerable<string> FingerprintEntries() =>
+        Enumerable.Range(2, CurrentVersion - 1).Select(v => string.Create(CultureInfo.InvariantCulture, $"{VersionEntryPrefix}{v}:{Fingerprint(_masters[v - 1])[..16]}"));
 
     /// <summary>True when <c>key-groups.key</c> exists in <paramref name="secretsDirectory"/>.</summary>
     public static bool Exists(string secretsDirectory) => File.Exists(Path.Combine(secretsDirectory, MasterFileName));
 
-    private static void CreateMaster(string directory, string path)
+    private static string Fingerprint(byte[] master) => Convert.ToHexStringLower(HMACSHA256.HashData(master, "pk-secrets-fingerprint-v1"u8));
+
+    private static string VersionPath(string directory, int version) =>
+        Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"key-groups.v{version}.key"));
+
+    private static byte[] ReadMaster(string path)
+    {
+        var master = File.ReadAllBytes(path);
+        return master.Length == MasterLength
+            ? master
+            : throw new InvalidDataException($"{path} must hold exactly {MasterLength} bytes; it holds {master.Length}.");
+    }
+
+    private static void WriteMaster(string directory, string path)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -79,5 +153,6 @@ public sealed class KeySecrets
 
         using var file = new FileStream(path, options);
         file.Write(RandomNumberGenerator.GetBytes(MasterLength));
+        file.Flush(flushToDisk: true);
     }
 }

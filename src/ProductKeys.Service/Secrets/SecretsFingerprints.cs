@@ -24,17 +24,23 @@ public static class SecretsFingerprints
         }
     }
 
-    /// <summary>Records the fingerprint on first start; afterwards refuses secrets that differ.</summary>
-    public static async Task VerifyOrRecordAsync(LicensingDbContext db, string keyGroups, IEnumerable<string> signingKeyIds, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Records the fingerprint on first start; afterwards refuses secrets that differ. The entries (publisher key IDs,
+    /// withdrawals, key-group secret versions) only grow with rotations (ADR 0024): a node holding everything the
+    /// database recorded and more has newer secrets, and its start records them; a node missing an entry has older
+    /// or other secrets and is refused.
+    /// </summary>
+    public static async Task VerifyOrRecordAsync(LicensingDbContext db, string keyGroups, IEnumerable<string> entries, DateTimeOffset now, CancellationToken ct)
     {
+        var mineEntries = entries.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var mine = new SecretsFingerprint
         {
             Id = SecretsFingerprint.SingletonId,
             KeyGroupsFingerprint = keyGroups,
-            SigningKeyIds = string.Join(',', signingKeyIds.Order(StringComparer.Ordinal)),
+            SigningKeyIds = string.Join(',', mineEntries),
             RecordedAt = now,
         };
-        var recorded = await db.SecretsFingerprints.AsNoTracking().SingleOrDefaultAsync(f => f.Id == SecretsFingerprint.SingletonId, ct);
+        var recorded = await db.SecretsFingerprints.SingleOrDefaultAsync(f => f.Id == SecretsFingerprint.SingletonId, ct);
         if (recorded is null)
         {
             db.SecretsFingerprints.Add(mine);
@@ -47,16 +53,27 @@ public static class SecretsFingerprints
             {
                 // Another node recorded its fingerprint at the same moment: compare with that one.
                 db.ChangeTracker.Clear();
-                recorded = await db.SecretsFingerprints.AsNoTracking().SingleAsync(f => f.Id == SecretsFingerprint.SingletonId, ct);
+                recorded = await db.SecretsFingerprints.SingleAsync(f => f.Id == SecretsFingerprint.SingletonId, ct);
             }
         }
 
-        if (recorded.KeyGroupsFingerprint != mine.KeyGroupsFingerprint || recorded.SigningKeyIds != mine.SigningKeyIds)
+        var missing = recorded.SigningKeyIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Except(mineEntries, StringComparer.Ordinal).ToList();
+        if (recorded.KeyGroupsFingerprint != mine.KeyGroupsFingerprint || missing.Count > 0)
         {
-            var what = recorded.KeyGroupsFingerprint != mine.KeyGroupsFingerprint ? "key-groups.key" : "the signing key";
+            var what = recorded.KeyGroupsFingerprint != mine.KeyGroupsFingerprint ? "key-groups.key"
+                : missing.Any(m => m.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal)) ? "key-group secrets (a newer version is missing)"
+                : "publisher signing keys (older than the database's, or others)";
             throw new StartRefusedException(ErrorCatalogue.SecretsMismatch,
-                $"This node's {what} differs from the one this database was first started with on {recorded.RecordedAt:yyyy-MM-dd}: "
-                + "copy the secrets folder from the first node and start with --secrets DIR.");
+                $"This node's {what} differ from those this database has recorded since {recorded.RecordedAt:yyyy-MM-dd}: "
+                + "copy the secrets folder from the first node (after a rotation, the rotated folder) and start with --secrets DIR.");
+        }
+
+        if (recorded.SigningKeyIds != mine.SigningKeyIds)
+        {
+            // Newer secrets (a rotation): record them, so nodes still holding the old folder are refused from now on.
+            recorded.SigningKeyIds = mine.SigningKeyIds;
+            recorded.RecordedAt = now;
+            await db.SaveChangesAsync(ct);
         }
     }
 }

@@ -75,7 +75,7 @@ public sealed class ArtifactRoundTripTests : IDisposable
     {
         var names = Enum.GetValues<ArtifactPurpose>().Select(p => p.WireName()).ToList();
 
-        Assert.Equal(7, names.Count);
+        Assert.Equal(8, names.Count);
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.Matches("^pk/[a-z-]+/v1$", n));
         Assert.All(Enum.GetValues<ArtifactPurpose>(), p =>

@@ -69,7 +69,7 @@ public abstract class OrderTests<TFixture>(TFixture fixture) where TFixture : Se
         {
             var key = ProductKey.Parse(row.GetProperty("key").GetString()).Value;
             Assert.Equal(2002, key.Group);
-            Assert.True(key.HasValidSecurityValue(secrets.GroupSecret(2002)));
+            Assert.True(key.HasValidSecurityValue(secrets.GroupSecret(2002, 1)));
             Assert.Equal(row.GetProperty("type").GetString(), key.Type.ToString());
             Assert.Equal(7, row.GetProperty("purchasedQuantity").GetInt32());
             Assert.Equal(0, row.GetProperty("activationsUsed").GetInt32());

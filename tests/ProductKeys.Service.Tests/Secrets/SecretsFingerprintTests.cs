@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
-using ProductKeys.Service.Activations;
 using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Secrets;
 using ProductKeys.Service.Tests.Infrastructure;
@@ -26,7 +25,7 @@ public sealed class SecretsFingerprintTests : IDisposable
         Assert.Equal(64, fingerprint.Length);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(master, "pk-secrets-fingerprint-v1"u8)), fingerprint);
         Assert.DoesNotContain(Convert.ToHexStringLower(master), fingerprint, StringComparison.Ordinal);
-        Assert.NotEqual(Convert.ToHexStringLower(KeySecrets.FromMaster(master).GroupSecret(0)), fingerprint);
+        Assert.NotEqual(Convert.ToHexStringLower(KeySecrets.FromMaster(master).GroupSecret(0, 1)), fingerprint);
     }
 
     [Fact]
@@ -86,7 +85,47 @@ public sealed class SecretsFingerprintTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task After_a_rotation_the_rotated_folder_starts_and_from_then_on_the_folder_from_before_is_refused()
+    {
+        var data = Path.Combine(_folder, "rotating");
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, null), Ct)).DisposeAsync();
+        var secrets = Path.Combine(data, "secrets");
+        var before = CopyOf(secrets, "before-signing-rotation");
+
+        var rotated = PublisherKeyRing.Rotate(secrets, TimeProvider.System);
+        Assert.True(rotated.IsSuccess, rotated.Refusal?.ToString());
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, null), Ct)).DisposeAsync();
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, null, before), Ct));
+        Assert.Equal(ErrorCatalogue.SecretsMismatch, refused.Code);
+
+        var beforeWithdrawal = CopyOf(secrets, "before-withdrawal");
+        Assert.True(PublisherKeyRing.Withdraw(secrets, rotated.Value.PreviousKeyId, TimeProvider.System).IsSuccess);
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, null), Ct)).DisposeAsync();
+        refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, null, beforeWithdrawal), Ct));
+        Assert.Contains("publisher signing keys", refused.Message, StringComparison.Ordinal);
+
+        var beforeVersion = CopyOf(secrets, "before-version");
+        KeySecrets.Rotate(secrets);
+        await (await LicensingServiceHost.BuildAsync(Options(data, null, null), Ct)).DisposeAsync();
+        refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, null, beforeVersion), Ct));
+        Assert.Contains("key-group secrets", refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string CopyOf(string folder, string name)
+    {
+        var copy = Path.Combine(_folder, name);
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return copy;
+    }
 
     private static ServerOptions Options(string data, string? postgres, string? secrets) => new()
     {
@@ -102,7 +141,7 @@ public sealed class SecretsFingerprintTests : IDisposable
     {
         var folder = Path.Combine(_folder, name);
         KeySecrets.LoadOrCreate(folder, create: true);
-        PublisherSigning.LoadKey(folder, create: true).Dispose();
+        PublisherKeyRing.Load(folder, create: true, TimeProvider.System).Dispose();
         return folder;
     }
 }

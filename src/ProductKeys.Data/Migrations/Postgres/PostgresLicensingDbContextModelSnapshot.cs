@@ -464,6 +464,9 @@ namespace ProductKeys.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("SecretVersion")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Serial")
                         .HasColumnType("integer");
 

@@ -459,6 +459,9 @@ namespace ProductKeys.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("SecretVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Serial")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Core.Tls;
+
+/// <summary>
+/// The certificate a server of ProductKeys answers HTTPS with (<c>--cert FILE --key FILE</c>, PEM):
+/// the leaf with its private key, and the intermediates that followed it in the certificate file.
+/// </summary>
+public sealed class ServerCertificate
+{
+    private ServerCertificate(X509Certificate2 leaf, X509Certificate2Collection chain)
+    {
+        Leaf = leaf;
+        Chain = chain;
+        Pin = TlsPin.Of(leaf);
+    }
+
+    /// <summary>The server's own certificate, with its private key.</summary>
+    public X509Certificate2 Leaf { get; }
+
+    /// <summary>The certificates after the first in the certificate file (intermediates), sent with it.</summary>
+    public X509Certificate2Collection Chain { get; }
+
+    /// <summary>The public key pin clients may give (<see cref="TlsPin"/>).</summary>
+    public string Pin { get; }
+
+    /// <summary>One line for the server's start-up output: subject, pin and expiry, never the key.</summary>
+    public string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"TLS certificate {Leaf.Subject}, expires {Leaf.NotAfter.ToUniversalTime():yyyy-MM-dd}, pin-sha256 {Pin}");
+
+    /// <summary>Reads a PEM certificate file (leaf first, then any intermediates) and its PEM private key file.</summary>
+    /// <returns>The certificate; or <c>TLS_CERTIFICATE_INVALID</c> naming the file and what is wrong with it.</returns>
+    public static Outcome<ServerCertificate> Load(string certificatePath, string keyPath, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(certificatePath);
+        ArgumentException.ThrowIfNullOrEmpty(keyPath);
+        ArgumentNullException.ThrowIfNull(time);
+        foreach (var path in (string[])[certificatePath, keyPath])
+        {
+            if (!File.Exists(path))
+            {
+                return Invalid($"{path} does not exist");
+            }
+        }
+
+        X509Certificate2 leaf;
+        var chain = new X509Certificate2Collection();
+        try
+        {
+            leaf = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            chain.ImportFromPemFile(certificatePath);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return Invalid($"{certificatePath} with {keyPath} is not a PEM certificate and its matching private key ({e.Message.TrimEnd('.')})");
+        }
+
+        // The first certificate of the file is the leaf; the rest are sent as its chain.
+        chain.RemoveAt(0);
+        var now = time.GetUtcNow();
+        if (now > leaf.NotAfter.ToUniversalTime())
+        {
+            return Invalid(string.Create(CultureInfo.InvariantCulture, $"{certificatePath} expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd}: renew it"));
+        }
+
+        if (now < leaf.NotBefore.ToUniversalTime())
+        {
+            return Invalid(string.Create(CultureInfo.InvariantCulture, $"{certificatePath} is not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm}Z: check this machine's clock"));
+        }
+
+        return new ServerCertificate(leaf, chain);
+    }
+
+    /// <summary>
+    /// For development only: a self-signed ECDSA P-256 certificate for <c>localhost</c>, 127.0.0.1, ::1 and
+    /// <paramref name="hosts"/>, valid for <see cref="SelfSignedLifetime"/>. No client trusts it unless pinned.
+    /// </summary>
+    public static ServerCertificate CreateSelfSigned(IEnumerable<string> hosts, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(hosts);
+        ArgumentNullException.ThrowIfNull(time);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=ProductKeys development (self-signed)", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddIpAddress(IPAddress.IPv6Loopback);
+        foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+            {
+                names.AddIpAddress(address);
+            }
+            else if (Uri.CheckHostName(host) == UriHostNameType.Dns && !host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                names.AddDnsName(host);
+            }
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = time.GetUtcNow();
+        var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + SelfSignedLifetime);
+        return new ServerCertificate(certificate, []);
+    }
+
+    /// <summary>How long a development certificate is valid (90 days); a fresh one is made when less than a week is left.</summary>
+    public static TimeSpan SelfSignedLifetime { get; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The development certificate kept in <paramref name="folder"/> (<c>cert.pem</c>, <c>key.pem</c> 0600), made
+    /// when missing or within a week of expiry, so its pin stays the same across restarts.
+    /// </summary>
+    /// <returns>The certificate, or <c>TLS_CERTIFICATE_INVALID</c> when the folder cannot hold it.</returns>
+    public static Outcome<ServerCertificate> LoadOrCreateSelfSigned(string folder, IEnumerable<string> hosts, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(time);
+        var certificatePath = Path.Combine(folder, "cert.pem");
+        var keyPath = Path.Combine(folder, "key.pem");
+        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        {
+            var existing = Load(certificatePath, keyPath, time);
+            if (existing.IsSuccess && existing.Value.Leaf.NotAfter.ToUniversalTime() > time.GetUtcNow().AddDays(7))
+            {
+                return existing;
+            }
+        }
+
+        var created = CreateSelfSigned(hosts, time);
+        try
+        {
+            CreatePrivateFolder(folder);
+            File.WriteAllText(certificatePath, created.Leaf.ExportCertificatePem() + "\n");
+            using var key = created.Leaf.GetECDsaPrivateKey()!;
+            WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Invalid($"the development certificate cannot be written to {folder} ({e.Message.TrimEnd('.')})");
+        }
+
+        return created;
+    }
+
+    /// <summary>
+    /// Whether the addresses a server listens on fit the certificate it was given: an <c>https://</c> address
+    /// needs one (from --cert/--key, or <paramref name="configured"/> in Kestrel's configuration), and a
+    /// certificate given with no <c>https://</c> address would be silently unused.
+    /// </summary>
+    /// <returns><c>TLS_CERTIFICATE_INVALID</c> saying which, or <c>null</c>.</returns>
+    public static Refusal? CheckListening(IEnumerable<string> urls, bool hasCertificate, bool configured)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        var https = urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (https is not null && !hasCertificate && !configured)
+        {
+            return Invalid($"--urls names {https} but no certificate was given: add --cert FILE --key FILE (PEM)");
+        }
+
+        return https is null && hasCertificate
+            ? Invalid("--cert was given but no --urls address is https://: listen on https://HOST:PORT")
+            : null;
+    }
+
+    private static Refusal Invalid(string why) => new(ErrorCatalogue.TlsCertificateInvalid, why + ".");
+
+    private static void CreatePrivateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void WritePrivate(string path, string pem)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(new FileStream(path, options)))
+        {
+            writer.Write(pem);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // An existing file keeps its mode on FileMode.Create; a private key is owner-only whatever it was.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// TLS through the real binaries (docs/operations.md "TLS"): servers answer HTTPS with --cert/--key or a
+/// development certificate, clients trust it only by the system store, a pin or a CA file, and a
+/// certificate a server cannot use stops it with TLS_CERTIFICATE_INVALID.
+/// </summary>
+public sealed class TlsEndToEndTests : IDisposable
+{
+    private const string Product = "contoso-server";
+    private readonly string _root = Directory.CreateTempSubdirectory("pk-tls-e2e-").FullName;
+
+    [Fact]
+    public async Task Pk_server_self_signed_answers_HTTPS_and_clients_get_through_only_with_its_pin_or_CA()
+    {
+        var data = Path.Combine(_root, "server");
+        var url = $"https://127.0.0.1:{DemoServerFixture.FreePort()}";
+        await using var server = await ServerProcess.StartAsync("demo data written", "server", "--demo", "--self-signed", "--data", data, "--urls", url);
+
+        // The printed pin is the SHA-256 of the certificate's public key, as curl computes it.
+        var pinLine = await server.WaitForLineAsync("pin-sha256");
+        var pin = pinLine[(pinLine.IndexOf("pin-sha256 ", StringComparison.Ordinal) + "pin-sha256 ".Length)..].Trim();
+        using (var written = X509Certificate2.CreateFromPemFile(Path.Combine(data, "tls", "cert.pem"), Path.Combine(data, "tls", "key.pem")))
+        {
+            Assert.Equal(Convert.ToBase64String(SHA256.HashData(written.PublicKey.ExportSubjectPublicKeyInfo())), pin);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "tls", "key.pem")));
+        }
+
+        Assert.Contains(server.Lines, l => l.Contains($"listening on {url}", StringComparison.Ordinal));
+
+        // HTTPS answers, to a client that checks the key itself.
+        using (var pinned = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && Convert.ToBase64String(SHA256.HashData(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()).PublicKey.ExportSubjectPublicKeyInfo())) == pin,
+            },
+        }))
+        {
+            Assert.Equal("ok", JsonDocument.Parse(await pinned.GetStringAsync($"{url}/healthz", TestContext.Current.CancellationToken)).RootElement.GetProperty("status").GetString());
+        }
+
+        var keys = Path.Combine(_root, "publisher.pem");
+        var untrusted = await Pk.RunAsync("publisher-keys", "export", "--service", url, "--out", keys, "--json");
+        Assert.Equal(ErrorCatalogue.TlsUntrusted.ExitCode, untrusted.ExitCode);
+        Assert.Equal("TLS_UNTRUSTED", untrusted.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.False(File.Exists(keys));
+        var wrongPin = await Pk.RunAsync("publisher-keys", "export", "--service", url, "--out", keys, "--pin-sha256", Convert.ToBase64String(new byte[32]), "--json");
+        Assert.Equal(ErrorCatalogue.TlsUntrusted.ExitCode, wrongPin.ExitCode);
+        var withPin = await Pk.RunAsync("publisher-keys", "export", "--service", url, "--out", keys, "--pin-sha256", "sha256//" + pin);
+        Assert.True(withPin.ExitCode == 0, withPin.ToString());
+        var withCa = await Pk.RunAsync("publisher-keys", "export", "--service", url, "--out", keys, "--ca", Path.Combine(data, "tls", "cert.pem"));
+        Assert.True(withCa.ExitCode == 0, withCa.ToString());
+
+        // Admin commands: 'pk login --pin-sha256' remembers the pin with the token.
+        var profile = Path.Combine(_root, "credentials.json");
+        var login = await Pk.RunAsync("login", "--service", url, "--user", "billing-contributor", "--password", "demo-password", "--profile", profile, "--pin-sha256", pin);
+        Assert.True(login.ExitCode == 0, login.ToString());
+        var listed = await Pk.RunAsync("keys", "list", "--profile", profile, "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var mak = listed.Json.GetProperty("keys").EnumerateArray()
+            .First(k => k.GetProperty("product").GetString() == Product && k.GetProperty("type").GetString() == "Mak").GetProperty("key").GetString()!;
+
+        // A device: the pin given once with --service is remembered in its store for activation.
+        var store = Path.Combine(_root, "device-pinned");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", mak, "--product", Product, "--store", store, "--service", url, "--device-id", "tls-1", "--pin-sha256", pin)).ExitCode);
+        var activated = await Pk.RunAsync("ato", "--store", store, "--trust-on-first-use", "--json");
+        Assert.True(activated.ExitCode == 0, activated.ToString());
+        Assert.Equal("Licensed", activated.Json.GetProperty("state").GetString());
+
+        // A device that was given no trust for the certificate is refused, and says how to fix it.
+        var bare = Path.Combine(_root, "device-bare");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", mak, "--product", Product, "--store", bare, "--service", url, "--device-id", "tls-2")).ExitCode);
+        var refused = await Pk.RunAsync("ato", "--store", bare, "--trust-on-first-use", "--json");
+        Assert.Equal(ErrorCatalogue.TlsUntrusted.ExitCode, refused.ExitCode);
+        Assert.Contains("--pin-sha256", refused.Json.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("InitialGrace", (await Pk.RunAsync("dli", "--store", bare, "--json")).Json.GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Kms_host_and_CAL_server_answer_HTTPS_with_cert_and_key_and_print_the_pin()
+    {
+        var (certificate, key, pin) = WriteCertificate("served", TimeProvider.System);
+        foreach (var (name, args) in new (string, string[])[]
+        {
+            ("KMS host", ["kms-host", "serve", "--data", Path.Combine(_root, "kms")]),
+            ("CAL server", ["cal-server", "serve", "--data", Path.Combine(_root, "cal")]),
+        })
+        {
+            var url = $"https://127.0.0.1:{DemoServerFixture.FreePort()}";
+            await using var server = await ServerProcess.StartAsync("pin-sha256", [.. args, "--urls", url, "--cert", certificate, "--key", key]);
+            Assert.Contains(server.Lines, l => l.Contains($"{name} TLS certificate", StringComparison.Ordinal) && l.Contains(pin, StringComparison.Ordinal));
+
+            using var pinned = Client.Tls.ServerTrust.Create([pin], null).Value.CreateHttpClient(TimeSpan.FromSeconds(30));
+            Assert.Equal("ok", await pinned.GetStringAsync($"{url}/healthz", TestContext.Current.CancellationToken));
+            using var systemStore = new HttpClient();
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => systemStore.GetStringAsync($"{url}/healthz", TestContext.Current.CancellationToken));
+            Assert.IsType<System.Security.Authentication.AuthenticationException>(refused.InnerException);
+        }
+    }
+
+    [Fact]
+    public async Task A_certificate_a_server_cannot_use_stops_it_with_TLS_CERTIFICATE_INVALID()
+    {
+        var (certificate, key, _) = WriteCertificate("good", TimeProvider.System);
+        var (expired, expiredKey, _) = WriteCertificate("expired", new FixedTime(TimeProvider.System.GetUtcNow().AddDays(-200)));
+        var (_, otherKey, _) = WriteCertificate("other", TimeProvider.System);
+        var https = $"https://127.0.0.1:{DemoServerFixture.FreePort()}";
+        var http = $"http://127.0.0.1:{DemoServerFixture.FreePort()}";
+        var data = Path.Combine(_root, "data");
+
+        foreach (var (args, says) in new (string[], string)[]
+        {
+            (["server", "--data", data, "--urls", https], "no certificate was given"),
+            (["server", "--data", data, "--urls", https, "--cert", expired, "--key", expiredKey], "expired on"),
+            (["server", "--data", data, "--urls", https, "--cert", certificate], "--cert and --key go together"),
+            (["server", "--data", data, "--urls", http, "--cert", certificate, "--key", key], "no --urls address is https://"),
+            (["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https], "no certificate was given"),
+            (["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https, "--cert", certificate, "--key", otherKey], "matching private key"),
+            (["cal-server", "serve", "--data", Path.Combine(_root, "cal"), "--urls", https, "--cert", expired, "--key", expiredKey], "expired on"),
+        })
+        {
+            var result = await Pk.RunAsync(args);
+            Assert.True(result.ExitCode == ErrorCatalogue.TlsCertificateInvalid.ExitCode, $"pk {string.Join(' ', args)}: {result}");
+            Assert.Contains("TLS_CERTIFICATE_INVALID: ", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains(says, result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1 written as PEM files, made at <paramref name="time"/>'s now (90 days).</summary>
+    private (string Certificate, string Key, string Pin) WriteCertificate(string name, TimeProvider time)
+    {
+        var made = ServerCertificate.CreateSelfSigned(["127.0.0.1"], time);
+        var certificate = Path.Combine(_root, $"{name}.crt");
+        var key = Path.Combine(_root, $"{name}.key");
+        File.WriteAllText(certificate, made.Leaf.ExportCertificatePem());
+        using var privateKey = made.Leaf.GetECDsaPrivateKey()!;
+        File.WriteAllText(key, privateKey.ExportPkcs8PrivateKeyPem());
+        return (certificate, key, made.Pin);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

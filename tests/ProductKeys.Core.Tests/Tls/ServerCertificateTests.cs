@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
+
+namespace ProductKeys.Core.Tests.Tls;
+
+public sealed class ServerCertificateTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-tls-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void A_PEM_certificate_chain_and_its_key_load_with_the_intermediate_as_chain()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var leaf = new CertificateRequest("CN=127.0.0.1", leafKey, HashAlgorithmName.SHA256)
+            .Create(root, _time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(10), [1, 2, 3, 4]);
+        var certificateFile = Write("chain.pem", leaf.ExportCertificatePem() + "\n" + root.ExportCertificatePem());
+        var keyFile = Write("key.pem", leafKey.ExportPkcs8PrivateKeyPem());
+
+        var loaded = ServerCertificate.Load(certificateFile, keyFile, _time);
+
+        Assert.True(loaded.IsSuccess, loaded.Refusal?.ToString());
+        Assert.Equal(leaf.Thumbprint, loaded.Value.Leaf.Thumbprint);
+        Assert.True(loaded.Value.Leaf.HasPrivateKey);
+        Assert.Equal([root.Thumbprint], loaded.Value.Chain.Select(c => c.Thumbprint));
+        Assert.Contains(loaded.Value.Pin, loaded.Value.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_file_a_key_of_another_certificate_or_an_expired_or_future_certificate_is_TLS_CERTIFICATE_INVALID()
+    {
+        var (certificate, key) = WriteSelfSigned("a", _time);
+        var (_, otherKey) = WriteSelfSigned("b", _time);
+
+        Assert.True(ServerCertificate.Load(certificate, key, _time).IsSuccess);
+        AssertInvalid(ServerCertificate.Load(Path.Combine(_folder, "none.pem"), key, _time), "does not exist");
+        AssertInvalid(ServerCertificate.Load(certificate, otherKey, _time), "matching private key");
+        AssertInvalid(ServerCertificate.Load(key, key, _time), "matching private key");
+        AssertInvalid(ServerCertificate.Load(certificate, key, new FakeTimeProvider(_time.GetUtcNow().AddDays(91))), "expired on");
+        AssertInvalid(ServerCertificate.Load(certificate, key, new FakeTimeProvider(_time.GetUtcNow().AddDays(-1))), "not valid before");
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080", false, false, null)]
+    [InlineData("https://127.0.0.1:8443", true, false, null)]
+    [InlineData("https://127.0.0.1:8443", false, true, null)]
+    [InlineData("https://127.0.0.1:8443", false, false, "no certificate was given")]
+    [InlineData("http://127.0.0.1:8080", true, false, "no --urls address is https://")]
+    [InlineData("http://127.0.0.1:8081;https://127.0.0.1:8443", true, false, null)]
+    public void Listening_addresses_and_the_certificate_must_fit(string urls, bool certificate, bool configured, string? refusal)
+    {
+        var problem = ServerCertificate.CheckListening(urls.Split(';'), certificate, configured);
+
+        if (refusal is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, problem?.Error);
+            Assert.Contains(refusal, problem!.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_development_certificate_is_kept_owner_only_reused_across_starts_and_renewed_near_expiry()
+    {
+        var tls = Path.Combine(_folder, "tls");
+        var first = ServerCertificate.LoadOrCreateSelfSigned(tls, ["192.0.2.7"], _time).Value;
+        var again = ServerCertificate.LoadOrCreateSelfSigned(tls, ["192.0.2.7"], _time).Value;
+
+        Assert.Equal(first.Pin, again.Pin);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(tls, "key.pem")));
+        }
+
+        var names = first.Leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Contains("localhost", names.EnumerateDnsNames());
+        Assert.Contains(System.Net.IPAddress.Parse("192.0.2.7"), names.EnumerateIPAddresses());
+        Assert.Contains(System.Net.IPAddress.Loopback, names.EnumerateIPAddresses());
+
+        _time.Advance(ServerCertificate.SelfSignedLifetime - TimeSpan.FromDays(3));
+        var renewed = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value;
+        Assert.NotEqual(first.Pin, renewed.Pin);
+        Assert.True(renewed.Leaf.NotAfter.ToUniversalTime() > _time.GetUtcNow().AddDays(80));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static void AssertInvalid(Outcome<ServerCertificate> outcome, string says)
+    {
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, outcome.Refusal?.Error);
+        Assert.Contains(says, outcome.Refusal!.Detail, StringComparison.Ordinal);
+    }
+
+    private (string Certificate, string Key) WriteSelfSigned(string name, TimeProvider time)
+    {
+        var made = ServerCertificate.CreateSelfSigned(["127.0.0.1"], time);
+        using var key = made.Leaf.GetECDsaPrivateKey()!;
+        return (Write(name + ".crt", made.Leaf.ExportCertificatePem()), Write(name + ".key", key.ExportPkcs8PrivateKeyPem()));
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
