@@ -60,7 +60,7 @@ public sealed class OrderTests(PortalFixture portal)
         // The form posted by hand, with a valid antiforgery token of the session: the API's rule refuses it.
         var ordersBefore = (await portal.ApiJsonAsync("global-admin", $"/api/v1/billing-accounts/{portal.AccountId}/orders")).GetArrayLength();
         var form = page.Context.APIRequest.CreateFormData();
-        form.Set("__RequestVerificationToken", (await page.Locator("input[name='__RequestVerificationToken']").First.GetAttributeAsync("value"))!);
+        form.Set("__pk_antiforgery", (await page.Locator("input[name='__pk_antiforgery']").First.GetAttributeAsync("value"))!);
         form.Set("product", "contoso-desktop");
         form.Set("quantity", "5");
         var posted = await page.Context.APIRequest.PostAsync($"/portal/accounts/{portal.AccountId}/orders", new() { Form = form });
