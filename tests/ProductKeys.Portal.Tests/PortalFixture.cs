@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using ProductKeys.Cli.Tests.EndToEnd;
@@ -92,6 +93,17 @@ public sealed class PortalFixture : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(user));
         return await Api.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>POST of a JSON body on the REST API with the user's demo bearer token; the answer's JSON (a success is asserted).</summary>
+    public async Task<JsonElement> ApiPostAsync(string user, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(user));
+        using var response = await Api.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     public async Task<JsonElement> ApiJsonAsync(string user, string path)

@@ -42,7 +42,42 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
 
     public List<KeyType> TypeChoices { get; } = [];
 
+    /// <summary>Keys per page of the product keys page.</summary>
+    public const int PageSize = 100;
+
+    /// <summary>The page shown, from 1; anything outside 1..PageCount shows the nearest page.</summary>
+    [BindProperty(SupportsGet = true, Name = "page-number")]
+    public int PageNumber { get; set; } = 1;
+
+    public int PageCount { get; private set; } = 1;
+
+    /// <summary>Keys matching the filter, on every page.</summary>
     public int Total { get; private set; }
+
+    /// <summary>Keys on this page, and the positions (from 1) of its first and last among <see cref="Total"/>.</summary>
+    public int Shown { get; private set; }
+
+    public int FirstShown { get; private set; }
+
+    public int LastShown { get; private set; }
+
+    /// <summary>This page's address with the filters kept, for another page number.</summary>
+    public string PageLink(int number)
+    {
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(ProductFilter))
+        {
+            query.Add("product=" + Uri.EscapeDataString(ProductFilter));
+        }
+
+        if (!string.IsNullOrEmpty(TypeFilter))
+        {
+            query.Add("type=" + Uri.EscapeDataString(TypeFilter));
+        }
+
+        query.Add("page-number=" + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return PortalPaths.Keys(AccountId) + "?" + string.Join('&', query);
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -65,30 +100,31 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
         }
 
         AccountName = await AccountNameAsync(id, ct);
-        var products = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var names = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var (products, types) = await KeyRows.KindsAsync(db, id, ct);
+        ProductChoices.AddRange(products.Select(p => (p, names.GetValueOrDefault(p, p))).OrderBy(c => c.Item2, StringComparer.Ordinal));
+        TypeChoices.AddRange(types);
+
+        // A page at a time (PageSize keys): an account with 10,000 keys derives and renders only the page shown.
+        Total = await KeyRows.CountAsync(db, id, ProductFilter, type, ct);
+        PageCount = Math.Max(1, (Total + PageSize - 1) / PageSize);
+        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+        FirstShown = Total == 0 ? 0 : ((PageNumber - 1) * PageSize) + 1;
         var orders = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).ToDictionaryAsync(o => o.Id, o => o.PlacedAt, ct);
         var groups = new Dictionary<string, ProductKeys>(StringComparer.Ordinal);
-        var types = new SortedSet<KeyType>();
-        await foreach (var row in KeyRows.ReadAsync(db, secrets, id, ct))
+        await foreach (var row in KeyRows.ReadPageAsync(db, secrets, id, ProductFilter, type, (PageNumber - 1) * PageSize, PageSize, ct))
         {
-            types.Add(row.Type);
             if (!groups.TryGetValue(row.Product, out var group))
             {
-                group = new ProductKeys(row.Product, products.GetValueOrDefault(row.Product, row.Product), []);
+                group = new ProductKeys(row.Product, names.GetValueOrDefault(row.Product, row.Product), []);
                 groups.Add(row.Product, group);
-                ProductChoices.Add((group.Id, group.Name));
             }
 
-            if ((ProductFilter is null or "" || ProductFilter == row.Product) && (type is null || type == row.Type))
-            {
-                group.Keys.Add(new Key(row, orders.GetValueOrDefault(row.OrderId)));
-                Total++;
-            }
+            group.Keys.Add(new Key(row, orders.GetValueOrDefault(row.OrderId)));
+            LastShown = FirstShown + Shown++;
         }
 
-        Products.AddRange(groups.Values.Where(g => g.Keys.Count > 0).OrderBy(g => g.Name, StringComparer.Ordinal));
-        ProductChoices.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        TypeChoices.AddRange(types);
+        Products.AddRange(groups.Values.OrderBy(g => g.Name, StringComparer.Ordinal));
         return Page();
     }
 
