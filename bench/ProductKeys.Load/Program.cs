@@ -3,6 +3,7 @@ using ProductKeys.Load;
 using ProductKeys.Load.Cal;
 using ProductKeys.Load.Kms;
 using ProductKeys.Load.Mak;
+using ProductKeys.Load.Portal;
 
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll kms [REQUESTS_PER_LEVEL] [SERVERS]
 //   SERVERS: comma-separated subset of pk-normal,pk-full,native-normal,native-full,echo (default: all; native-* when published)
@@ -12,6 +13,7 @@ using ProductKeys.Load.Mak;
 // dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll cal [REQUESTS_PER_LEVEL [PARTS]]   (or bench/cal-load.sh)
 //   PARTS: comma-separated subset of per-user,per-device,echo,race (default: all);
 //   PK_CAL_BASELINE=PATH/pk.dll: another build, measured in the same run as baseline-per-user,baseline-per-device,baseline-race
+// dotnet artifacts/bin/ProductKeys.Load/release/ProductKeys.Load.dll portal [REQUESTS]   (PK_PORTAL_BASELINE=PATH/pk.dll: another build in the same run)
 // (internally also: "echo-server", the plain Kestrel JSON echo the KMS host and the CAL server are compared with)
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
 switch (args.FirstOrDefault())
@@ -21,6 +23,9 @@ switch (args.FirstOrDefault())
         break;
     case "cal":
         await CalLoadDriver.RunAsync(requests, args.Length > 2 ? args[2].Split(',').ToHashSet(StringComparer.Ordinal) : []);
+        break;
+    case "portal":
+        await PortalPageDriver.RunAsync(args.Length > 1 ? requests : 50);
         break;
     case "mak":
         await MakLoadDriver.RunAsync(requests, Environment.GetEnvironmentVariable("PK_BENCH_POSTGRES"), only: args.ElementAtOrDefault(2));

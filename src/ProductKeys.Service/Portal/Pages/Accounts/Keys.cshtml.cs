@@ -110,9 +110,11 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
         PageCount = Math.Max(1, (Total + PageSize - 1) / PageSize);
         PageNumber = Math.Clamp(PageNumber, 1, PageCount);
         FirstShown = Total == 0 ? 0 : ((PageNumber - 1) * PageSize) + 1;
-        var orders = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).ToDictionaryAsync(o => o.Id, o => o.PlacedAt, ct);
+        var rows = await KeyRows.ReadPageAsync(db, secrets, id, ProductFilter, type, (PageNumber - 1) * PageSize, PageSize, ct).ToListAsync(ct);
+        var orderIds = rows.Select(r => r.OrderId).Distinct().ToList();
+        var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.PlacedAt, ct);
         var groups = new Dictionary<string, ProductKeys>(StringComparer.Ordinal);
-        await foreach (var row in KeyRows.ReadPageAsync(db, secrets, id, ProductFilter, type, (PageNumber - 1) * PageSize, PageSize, ct))
+        foreach (var row in rows)
         {
             if (!groups.TryGetValue(row.Product, out var group))
             {
@@ -121,9 +123,10 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
             }
 
             group.Keys.Add(new Key(row, orders.GetValueOrDefault(row.OrderId)));
-            LastShown = FirstShown + Shown++;
         }
 
+        Shown = rows.Count;
+        LastShown = FirstShown + Math.Max(0, Shown - 1);
         Products.AddRange(groups.Values.OrderBy(g => g.Name, StringComparer.Ordinal));
         return Page();
     }
