@@ -17,6 +17,8 @@ public sealed class ScreenshotTests(PortalFixture portal)
             : Directory.CreateTempSubdirectory("pk-portal-shots-").FullName;
         Directory.CreateDirectory(folder);
         var written = new List<string>();
+        var mak = (await portal.ApiJsonAsync("billing-contributor", $"/api/v1/billing-accounts/{portal.AccountId}/product-keys")).EnumerateArray()
+            .First(k => k.GetProperty("type").GetString() == "Mak").GetProperty("id").GetString();
         foreach (var width in new[] { 1280, 375 })
         {
             var stranger = await portal.NewPageAsync(width, 800);
@@ -30,6 +32,22 @@ public sealed class ScreenshotTests(PortalFixture portal)
             await admin.Locator("tr[data-key-id] summary").First.ClickAsync();
             written.Add(await ShootAsync(admin, folder, $"product-keys-{width}.png"));
             await admin.Context.CloseAsync();
+
+            var buyer = await portal.NewPageAsync(width, 800);
+            await PortalFixture.SignInAsync(buyer, "billing-contributor");
+            await buyer.GotoAsync($"/portal/accounts/{portal.AccountId}/orders");
+            written.Add(await ShootAsync(buyer, folder, $"orders-{width}.png"));
+            await buyer.GotoAsync($"/portal/accounts/{portal.AccountId}/keys/{mak}");
+            written.Add(await ShootAsync(buyer, folder, $"key-activity-{width}.png"));
+            await buyer.Context.CloseAsync();
+
+            var staff = await portal.NewPageAsync(width, 800);
+            await PortalFixture.SignInAsync(staff, "publisher-admin");
+            await staff.GotoAsync("/portal/catalog");
+            written.Add(await ShootAsync(staff, folder, $"catalog-{width}.png"));
+            await staff.GotoAsync("/portal/audit");
+            written.Add(await ShootAsync(staff, folder, $"audit-{width}.png"));
+            await staff.Context.CloseAsync();
 
             var reader = await portal.NewPageAsync(width, 800);
             await PortalFixture.SignInAsync(reader, "billing-reader");
