@@ -11,7 +11,7 @@ namespace ProductKeys.Client.Tls;
 /// hosts, CAL servers). By default the system's trust store decides, as for any HTTPS client. A
 /// <b>pin</b> (<see cref="TlsPin"/>) trusts one key whatever signed it: a self-signed development
 /// certificate, or a certificate from a private CA; a pinned leaf key is enough on its own, a pinned CA
-/// key still needs the host name to match. <b>CA certificates</b> replace the system store: the chain
+/// key still needs the host name to match and a chain whose signatures verify up to it. <b>CA certificates</b> replace the system store: the chain
 /// must end at one of them and the name must match. With both, either is enough; with either, the system
 /// store is no longer consulted. Nothing else is ever accepted: there is no "trust any certificate" switch.
 /// </summary>
@@ -122,19 +122,37 @@ public sealed class ServerTrust
             return true;
         }
 
-        if (nameMatches && chain is not null && chain.ChainElements.Skip(1).Any(e => _pins.Contains(TlsPin.Of(e.Certificate))))
+        if (!nameMatches)
         {
-            return true;
+            return false;
         }
 
-        return nameMatches && _authorities.Count > 0 && ChainsToAuthority(leaf, chain);
+        // A pinned CA key counts only through a chain whose every signature verifies up to it: the platform's
+        // chain matches issuers by name, so a leaf forged under another key with the CA's name would list the
+        // real (public) CA certificate as its issuer, with an invalid signature.
+        if (chain is not null)
+        {
+            var pinnedAuthorities = new X509Certificate2Collection();
+            foreach (var element in chain.ChainElements.Skip(1).Where(e => _pins.Contains(TlsPin.Of(e.Certificate))))
+            {
+                pinnedAuthorities.Add(element.Certificate);
+            }
+
+            if (pinnedAuthorities.Count > 0 && ChainsTo(pinnedAuthorities, leaf, chain))
+            {
+                return true;
+            }
+        }
+
+        return _authorities.Count > 0 && ChainsTo(_authorities, leaf, chain);
     }
 
-    private bool ChainsToAuthority(X509Certificate2 leaf, X509Chain? presented)
+    /// <summary>True when <paramref name="leaf"/> chains, every signature verified, to one of <paramref name="roots"/>.</summary>
+    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate2 leaf, X509Chain? presented)
     {
         using var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(_authorities);
+        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (presented is not null)
         {

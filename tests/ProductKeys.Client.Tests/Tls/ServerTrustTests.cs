@@ -67,6 +67,34 @@ public sealed class ServerTrustTests : IDisposable
         Assert.False(otherCa.Accepts(_leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
     }
 
+    [Fact]
+    public void A_leaf_forged_under_another_key_in_the_pinned_CA_s_name_is_refused()
+    {
+        // The attacker knows the CA's certificate (it is public) but not its key: a CA of the same name, a
+        // leaf for the right host signed by it, and the real CA certificate sent along as its issuer.
+        using var forgerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = TimeProvider.System.GetUtcNow();
+        var forgerRequest = new CertificateRequest("CN=Private CA", forgerKey, HashAlgorithmName.SHA256);
+        forgerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var forger = forgerRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafRequest = new CertificateRequest("CN=licensing.test", leafKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("licensing.test");
+        leafRequest.CertificateExtensions.Add(names.Build());
+        using var forged = leafRequest.Create(forger, now.AddDays(-1), now.AddDays(10), [6, 6, 6]);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ExtraStore.Add(_ca);
+        chain.Build(forged);
+        Assert.Contains(chain.ChainElements.Skip(1), e => e.Certificate.Thumbprint == _ca.Thumbprint);
+
+        var caPin = ServerTrust.Create([TlsPin.Of(_ca)], null).Value;
+        var caFile = ServerTrust.Create([], _ca.ExportCertificatePem()).Value;
+        Assert.False(caPin.Accepts(forged, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(caFile.Accepts(forged, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+
     [Theory]
     [InlineData("not-a-pin", null)]
     [InlineData(null, "not PEM")]
