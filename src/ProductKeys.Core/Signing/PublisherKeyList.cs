@@ -71,7 +71,9 @@ public sealed class PublisherKeyList
     {
         ArgumentNullException.ThrowIfNull(trusted);
         ArgumentNullException.ThrowIfNull(time);
-        var verified = new ArtifactVerifier(trusted, time).Verify(text, ArtifactPurpose.PublisherKeyList);
+        // A list's issue time orders nothing (its sequence does) and it never expires: verified as at the end of
+        // time, so a device clock set back before a withdrawal was signed cannot undo the withdrawal.
+        var verified = new ArtifactVerifier(trusted, EndOfTime.Instance).Verify(text, ArtifactPurpose.PublisherKeyList);
         if (!verified.IsSuccess)
         {
             return verified.Refusal;
@@ -153,6 +155,14 @@ public sealed class PublisherKeyList
         {
             return null;
         }
+    }
+
+    /// <summary>A clock at the last representable year: every issue time lies before it (lists carry no expiry).</summary>
+    private sealed class EndOfTime : TimeProvider
+    {
+        public static readonly EndOfTime Instance = new();
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.MaxValue.AddYears(-1);
     }
 
     private static Refusal Inconsistent(string why) =>

@@ -89,6 +89,14 @@ public sealed class PublisherKeyRing : IDisposable
                     $"{KeyListsFileName} names {latest.CurrentKeyId} as the current key, but {SigningKeyFile.PrivateKeyFileName} is {current.KeyId}: restore the secrets folder as 'pk publisher-keys rotate' left it.");
             }
 
+            // A withdrawn key's file put back (a restored backup, a copy from an old node) must not be trusted,
+            // published or used to sign again.
+            if (latest is not null && retired.Prepend(current).FirstOrDefault(k => latest.Withdrawn.Contains(k.KeyId)) is { } revived)
+            {
+                throw new InvalidOperationException(
+                    $"The signing key {revived.KeyId} in the secrets folder was withdrawn ({KeyListsFileName}, list {latest.Sequence}): delete {Path.Combine(RetiredFolderName, revived.KeyId + ".pem")} and never use it again.");
+            }
+
             return new PublisherKeyRing(current, retired, lists, latest);
         }
         catch

@@ -26,6 +26,21 @@ public sealed class PublisherKeyListTests : IDisposable
     }
 
     [Fact]
+    public void A_clock_moved_back_before_a_withdrawal_does_not_undo_it()
+    {
+        var both = new TrustedKeySet(_old.PublicKey, _new.PublicKey);
+        var rotation = PublisherKeyList.Sign(new ArtifactSigner(_old, _time), 1, _new.KeyId, both, []).ToText();
+        var withdrawal = PublisherKeyList.Sign(new ArtifactSigner(_new, _time), 2, _new.KeyId, new TrustedKeySet(_new.PublicKey), [_old.KeyId]).ToText();
+
+        // A device re-derives its trust from its kept lists on every load: a list's issue time orders nothing
+        // (the sequence does), so a clock set to a day before the lists were signed changes nothing.
+        var backThen = new FakeTimeProvider(_time.GetUtcNow().AddDays(-1));
+        var after = PublisherKeyList.Apply(new TrustedKeySet(_old.PublicKey), [rotation, withdrawal], backThen);
+        Assert.Equal([_new.KeyId], after.Trusted.Keys.Select(k => k.KeyId));
+        Assert.Equal(2, after.Sequence);
+    }
+
+    [Fact]
     public void Signing_an_inconsistent_list_is_a_bug_and_throws()
     {
         var onlyOld = new TrustedKeySet(_old.PublicKey);

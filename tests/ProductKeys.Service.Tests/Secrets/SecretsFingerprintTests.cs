@@ -112,6 +112,30 @@ public sealed class SecretsFingerprintTests : IDisposable
         Assert.Contains("key-group secrets", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_withdrawn_key_file_put_back_is_refused_by_every_use_of_the_folder()
+    {
+        var secrets = Path.Combine(_folder, "revived");
+        using (PublisherKeyRing.Load(secrets, create: true, TimeProvider.System))
+        {
+        }
+
+        var rotated = PublisherKeyRing.Rotate(secrets, TimeProvider.System).Value;
+        var oldKeyFile = Path.Combine(secrets, PublisherKeyRing.RetiredFolderName, rotated.PreviousKeyId + ".pem");
+        var kept = Path.Combine(_folder, "kept.pem");
+        File.Copy(oldKeyFile, kept); // keeps its 0600 mode, as a restore would
+        Assert.True(PublisherKeyRing.Withdraw(secrets, rotated.PreviousKeyId, TimeProvider.System).IsSuccess);
+        Assert.False(File.Exists(oldKeyFile));
+        File.Copy(kept, oldKeyFile);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => PublisherKeyRing.Load(secrets, create: false, TimeProvider.System));
+        Assert.Contains(rotated.PreviousKeyId, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("withdrawn", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCatalogue.StoreInvalid, PublisherKeyRing.Rotate(secrets, TimeProvider.System).Refusal?.Error);
+        File.Delete(oldKeyFile);
+        Assert.True(PublisherKeyRing.Rotate(secrets, TimeProvider.System).IsSuccess);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string CopyOf(string folder, string name)
