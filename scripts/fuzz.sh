@@ -24,19 +24,20 @@ for target in "${targets[@]}"; do
 done
 
 out=${PK_FUZZ_OUT:-artifacts/fuzz}
+build=artifacts/bin/ProductKeys.Fuzz/release
 bin="$out/bin"
+# Replays run the build output: instrumented assemblies need AFL's shared memory and abort without it.
+replay() { dotnet "$build/ProductKeys.Fuzz.dll" "$@"; }
 
 # The harness, and copies of the product assemblies instrumented for AFL's coverage map. Only the
 # copies are instrumented: the build output stays as it was for the tests.
-dotnet build fuzz/ProductKeys.Fuzz -c Release -nologo -v q
-rm -rf "$bin"
-mkdir -p "$bin"
-cp -r artifacts/bin/ProductKeys.Fuzz/release/. "$bin/"
+# PK_FUZZ_NO_BUILD=1: test.sh has just built the solution, this project included.
+[ "${PK_FUZZ_NO_BUILD:-}" = 1 ] || dotnet build fuzz/ProductKeys.Fuzz -c Release -nologo -v q
 
 status=0
 echo "fuzz.sh: replaying the committed corpus"
 for target in "${targets[@]}"; do
-  dotnet "$bin/ProductKeys.Fuzz.dll" "$target" --replay "fuzz/corpus/$target" || status=1
+  replay "$target" --replay "fuzz/corpus/$target" || status=1
 done
 if [ "${PK_FUZZ_REPLAY_ONLY:-}" = 1 ]; then
   echo "fuzz.sh: PK_FUZZ_REPLAY_ONLY=1: afl-fuzz not run"
@@ -50,6 +51,9 @@ if ! command -v afl-fuzz >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null
 fi
 
+rm -rf "$bin"
+mkdir -p "$bin"
+cp -r "$build/." "$bin/"
 dotnet tool restore >/dev/null
 for assembly in ProductKeys.Core ProductKeys.Client ProductKeys.KmsHost ProductKeys.CalServer; do
   dotnet tool run sharpfuzz "$bin/$assembly.dll" >/dev/null
@@ -76,12 +80,12 @@ for target in "${targets[@]}"; do
 
   stats="$findings/default/fuzzer_stats"
   stat() { sed -n "s/^$1 *: //p" "$stats"; }
-  crashes=$(find "$findings/default/crashes" -type f -name 'id:*' | wc -l)
+  mapfile -t crashes < <(find "$findings/default/crashes" -type f -name 'id:*' | sort)
   hangs=$(find "$findings/default/hangs" -type f -name 'id:*' | wc -l)
-  echo "fuzz.sh: $target: $(stat execs_done) execs, $(stat execs_per_sec) execs/s, $(stat corpus_count) paths, $crashes crashes, $hangs hangs"
-  if [ "$crashes" -gt 0 ]; then
+  echo "fuzz.sh: $target: $(stat execs_done) execs, $(stat execs_per_sec) execs/s, $(stat corpus_count) paths, ${#crashes[@]} crashes, $hangs hangs"
+  if [ ${#crashes[@]} -gt 0 ]; then
     echo "fuzz.sh: $target: crashing inputs in $findings/default/crashes; what they throw:" >&2
-    dotnet "$bin/ProductKeys.Fuzz.dll" "$target" --replay "$findings/default/crashes" >&2 || true
+    replay "$target" --replay "${crashes[@]}" >&2 || true
     status=1
   fi
 done
