@@ -3,7 +3,8 @@
 # (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
 # (scripts/ensure-redocly.sh), Debian's Chromium for the portal's browser tests (scripts/ensure-chromium.sh),
 # and the Native AOT KMS host and pk-device the end-to-end tests run
-# (scripts/publish-kms-host.sh, scripts/publish-device.sh). Extra arguments go to 'dotnet test', e.g. --filter.
+# (scripts/publish-kms-host.sh, scripts/publish-device.sh); then a short fuzzing run (scripts/fuzz.sh) unless
+# arguments were given. Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -24,6 +25,12 @@ results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q
 scripts/publish-kms-host.sh
 scripts/publish-device.sh
+# Fuzzing (docs/adr/0026-fuzzing.md): the committed corpus replayed, then 15 s of AFL per harness.
+# Before the tests, so that their summary stays the last line; skipped when a filter picks tests.
+fuzz_status=0
+if [ $# -eq 0 ]; then
+  PK_FUZZ_NO_BUILD=1 scripts/fuzz.sh 15 || { echo "test.sh: fuzzing found a crash or could not run" >&2; fuzz_status=1; }
+fi
 set +e
 dotnet test ProductKeys.slnx -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$results/output.log"
 status=${PIPESTATUS[0]}
@@ -44,4 +51,5 @@ PY
 [ $? -eq 0 ] || { echo "test.sh: no test ran" >&2; status=1; }
 set -e
 rm -rf "$results"
+[ "$fuzz_status" -eq 0 ] || status=1
 exit "$status"

@@ -46,5 +46,25 @@ public sealed class LicenseStoreTests : IDisposable
         Assert.Equal("STORE_INVALID", new LicenseStore(_folder).Load().Refusal?.Code);
     }
 
+    [Fact]
+    public void A_trusted_key_on_an_unknown_curve_is_store_invalid_not_an_exception()
+    {
+        // Found by the license-store fuzz harness (fuzz/corpus/license-store/unknown-curve): the key's
+        // curve OID altered by one byte made Load throw PlatformNotSupportedException.
+        var pem = """
+            -----BEGIN PUBLIC KEY-----
+            MFkwEwYHKoZIzj0CAQYIKoZIzj0DQQcDQgAEOOMeAlOqudTEehh/1XlnDeK6X7oV
+            GYUvMkNXTInqm0h15J4bgP6KEY1TTW7RfvCazQcCdCsld8wBjW00m2ydPA==
+            -----END PUBLIC KEY-----
+            """;
+        var json = System.Text.Json.JsonSerializer.Serialize(new { formatVersion = 2, productId = "desktop", trustedKeys = new[] { pem } });
+        File.WriteAllText(Path.Combine(_folder, "license.json"), json);
+
+        var loaded = new LicenseStore(_folder).Load();
+
+        Assert.Equal("STORE_INVALID", loaded.Refusal?.Code);
+        Assert.Contains("not a public key", loaded.Refusal!.Detail, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

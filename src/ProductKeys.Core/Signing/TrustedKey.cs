@@ -58,6 +58,11 @@ public sealed class TrustedKey
         {
             throw new FormatException("That is not an ECDSA public key (SubjectPublicKeyInfo).", e);
         }
+        catch (PlatformNotSupportedException e)
+        {
+            // A curve OpenSSL does not know (found by fuzzing, docs/adr/0026-fuzzing.md): damaged input too.
+            throw new FormatException("That is not an ECDSA P-256 public key: its curve is unknown.", e);
+        }
 
         return From(ecdsa);
     }
