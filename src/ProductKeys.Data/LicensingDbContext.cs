@@ -7,6 +7,7 @@ using ProductKeys.Data.Audit;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Data.Keys;
 using ProductKeys.Data.Orders;
+using ProductKeys.Data.Portal;
 using ProductKeys.Data.Secrets;
 using ProductKeys.Data.Throttles;
 using ProductKeys.Data.Usage;
@@ -60,6 +61,8 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<SecretsFingerprint> SecretsFingerprints => Set<SecretsFingerprint>();
 
     public DbSet<ThrottleCounter> ThrottleCounters => Set<ThrottleCounter>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>True on PostgreSQL, where appenders must lock rows explicitly.</summary>
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
@@ -208,6 +211,11 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
         {
             e.HasKey(c => c.Key);
             e.Property(c => c.Key).HasMaxLength(200);
+        });
+        modelBuilder.Entity<DataProtectionKey>(e =>
+        {
+            e.Property(k => k.FriendlyName).HasMaxLength(100);
+            e.HasIndex(k => k.FriendlyName).IsUnique();
         });
     }
 

@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ProductKeys.AdminApi;
@@ -33,8 +32,6 @@ internal static class ServiceDefaults
                 forwarded.KnownProxies.Add(IPAddress.Parse(address));
             }
         });
-        // Nothing is encrypted with Data Protection (tokens are opaque and stored hashed): keep it in memory.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         return services;
     }
 }

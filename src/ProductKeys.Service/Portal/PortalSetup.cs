@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using ProductKeys.Service.Portal.KeyRing;
 
 namespace ProductKeys.Service.Portal;
 
@@ -20,6 +21,7 @@ internal static class PortalSetup
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(PortalAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser());
+        services.AddPortalKeyRing();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "pk_antiforgery";

@@ -114,6 +114,13 @@ public sealed class KeySecrets
     /// </summary>
     public string Fingerprint() => Fingerprint(_masters[0]);
 
+    /// <summary>
+    /// HMAC-SHA256(version 1's master, "pk-portal-key-ring-v1"): the AES-256 key that encrypts the portal's Data
+    /// Protection keys in the database (docs/adr/0022-portal.md). Every node holds it; the database does not.
+    /// Version 1, like the fingerprint, so rotating key-group secrets leaves the ring readable.
+    /// </summary>
+    public byte[] PortalKeyRingKey() => HMACSHA256.HashData(_masters[0], "pk-portal-key-ring-v1"u8);
+
     /// <summary>One entry per version after the first: <c>key-groups.vN:</c> and the first 16 hex digits of its fingerprint.</summary>
     public IEnumerable<string> FingerprintEntries() =>
         Enumerable.Range(2, CurrentVersion - 1).Select(v => string.Create(CultureInfo.InvariantCulture, $"{VersionEntryPrefix}{v}:{Fingerprint(_masters[v - 1])[..16]}"));

@@ -553,6 +553,31 @@ namespace ProductKeys.Data.Migrations.Postgres
                     b.ToTable("Orders");
                 });
 
+            modelBuilder.Entity("ProductKeys.Data.Portal.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique();
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("ProductKeys.Data.Secrets.SecretsFingerprint", b =>
                 {
                     b.Property<int>("Id")
