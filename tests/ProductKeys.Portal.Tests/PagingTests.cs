@@ -16,8 +16,9 @@ public sealed class PagingTests(PortalFixture portal)
     public async Task An_account_with_150_keys_shows_them_100_at_a_time_each_key_once_in_the_API_order()
     {
         var accountId = await AccountWithManyKeysAsync();
-        var everyKey = (await portal.ApiJsonAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/product-keys"))
-            .EnumerateArray().Select(k => k.GetProperty("id").GetString()!).ToList();
+        var listed = (await portal.ApiJsonAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/product-keys")).EnumerateArray().ToList();
+        var everyKey = listed.Select(k => k.GetProperty("id").GetString()!).ToList();
+        var partials = listed.Select(k => k.GetProperty("key").GetString()![^5..]).ToList();
         Assert.Equal(Packages, everyKey.Count);
 
         var page = await portal.NewPageAsync();
@@ -35,6 +36,12 @@ public sealed class PagingTests(PortalFixture portal)
         Assert.Equal(0, await pager.GetByRole(AriaRole.Link, new() { Name = "Next" }).CountAsync());
         shown.AddRange(await RowIdsAsync(page));
         Assert.Equal(everyKey, shown);
+
+        // The view is audited as shown: this page's keys, not the account's first ones.
+        var audited = (await portal.ApiJsonAsync("publisher-admin", "/api/v1/audit?limit=10000")).EnumerateArray()
+            .Last(e => e.GetProperty("action").GetString() == "keys.viewed" && e.GetProperty("subject").GetString() == $"billing-account:{accountId}")
+            .GetProperty("detail").GetString()!;
+        Assert.Equal($"{Packages - 100} key(s), keys 101–{Packages} of {Packages}: {string.Join(' ', partials.Skip(100))}", audited);
 
         // The filter stays on from page to page; a page number out of range or unreadable shows the nearest page.
         await page.GotoAsync($"/portal/accounts/{accountId}/keys?type=Mak&page-number=2");

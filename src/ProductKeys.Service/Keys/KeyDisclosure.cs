@@ -10,8 +10,8 @@ using ProductKeys.Service.Identity;
 namespace ProductKeys.Service.Keys;
 
 /// <summary>
-/// The key rule (docs/product.md §6), then an audit entry naming every key by its last five characters,
-/// before a single key is sent. The API's list and export and the portal's product keys page and CSV
+/// The key rule (docs/product.md §6), then an audit entry naming every key shown by its last five characters,
+/// before a single key is sent (the portal's keys page names the page it shows). The API's list and export and the portal's product keys page and CSV
 /// download all pass here, so a view is audited alike whichever way it was made (ADR 0022).
 /// </summary>
 internal static class KeyDisclosure
@@ -24,20 +24,40 @@ internal static class KeyDisclosure
     public static async Task<Refusal?> DiscloseAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
     {
-        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayViewKeys(user, role), ct);
-        if (!access.IsSuccess)
+        if (await CheckAsync(id, user, db, ct) is { } refusal)
         {
-            return access.Refusal;
+            return refusal;
         }
 
         var keys = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id);
         var total = await keys.LongCountAsync(ct);
         var partials = await keys.OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).Select(k => k.PartialKey).Take(AuditText.MaxPartials).ToListAsync(ct);
-        await audit.RecordAsync(user.UserName(), action, $"billing-account:{id}", $"{total} key(s): {AuditText.Partials(partials, total)}", ct);
-        ServiceMetrics.KeysDisclosed.Add(total);
-        var logger = loggers.CreateLogger(KeyLog.Category);
-        var actor = user.UserName();
-        KeyLog.Disclosed(logger, actor, total, id, action);
+        await RecordAsync(id, user, audit, loggers, action, $"{total} key(s): {AuditText.Partials(partials, total)}", total, ct);
         return null;
+    }
+
+    /// <summary>The key rule alone: the refusal, or null when <paramref name="user"/> may see the account's keys.</summary>
+    public static async Task<Refusal?> CheckAsync(Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
+    {
+        var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayViewKeys(user, role), ct);
+        return access.IsSuccess ? null : access.Refusal;
+    }
+
+    /// <summary>
+    /// Audits a page of keys about to be shown (after <see cref="CheckAsync"/>, before the page is sent): the
+    /// keys on it by their last five characters, and which part of the account they are.
+    /// </summary>
+    public static Task RecordPageAsync(
+        Guid id, ClaimsPrincipal user, AuditLog audit, ILoggerFactory loggers, IReadOnlyList<string> shownPartials, string which, CancellationToken ct) =>
+        RecordAsync(id, user, audit, loggers, Viewed, $"{shownPartials.Count} key(s), {which}: {AuditText.Partials(shownPartials, shownPartials.Count)}", shownPartials.Count, ct);
+
+    private static async Task RecordAsync(
+        Guid id, ClaimsPrincipal user, AuditLog audit, ILoggerFactory loggers, string action, string detail, long shown, CancellationToken ct)
+    {
+        var actor = user.UserName();
+        await audit.RecordAsync(actor, action, $"billing-account:{id}", detail, ct);
+        ServiceMetrics.KeysDisclosed.Add(shown);
+        var logger = loggers.CreateLogger(KeyLog.Category);
+        KeyLog.Disclosed(logger, actor, shown, id, action);
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using ProductKeys.Service.Portal;
+using ProductKeys.Service.Portal.KeyRing;
 using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Service.Tests.Portal;
@@ -75,6 +78,45 @@ public abstract class SharedKeyRingTests<TFixture>(TFixture fixture) where TFixt
             Assert.StartsWith("key-", row.FriendlyName, StringComparison.Ordinal);
             Assert.True(row.Xml.Contains("<pkPortalKeyRing version=\"1\"", StringComparison.Ordinal), row.Xml);
             Assert.DoesNotContain("masterKey", row.Xml, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>A Data Protection key with its master key in clear, newest of all, as a database writer could plant it.</summary>
+    private static readonly string PlantedKey =
+        "<key id=\"" + Guid.NewGuid() + "\" version=\"1\"><creationDate>2026-12-01T00:00:00Z</creationDate><activationDate>2026-12-01T00:00:00Z</activationDate>"
+        + "<expirationDate>2099-01-01T00:00:00Z</expirationDate><descriptor deserializerType=\"Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel.AuthenticatedEncryptorDescriptorDeserializer, Microsoft.AspNetCore.DataProtection\">"
+        + "<descriptor><encryption algorithm=\"AES_256_CBC\" /><validation algorithm=\"HMACSHA256\" /><masterKey><value>" + Convert.ToBase64String(new byte[64]) + "</value></masterKey></descriptor></descriptor></key>";
+
+    [Fact]
+    public async Task A_ring_row_that_is_not_XML_or_not_encrypted_by_the_service_is_skipped_and_the_portal_keeps_its_forms()
+    {
+        _ = fixture.App;
+        const string junk = "key-not-xml";
+        await fixture.WithDbAsync(async db =>
+        {
+            db.DataProtectionKeys.Add(new ProductKeys.Data.Portal.DataProtectionKey { FriendlyName = junk, Xml = "<key id=\"oops" });
+            // A key planted by someone who can write the database but lacks the secrets folder: not believed.
+            db.DataProtectionKeys.Add(new ProductKeys.Data.Portal.DataProtectionKey { FriendlyName = junk + "-planted", Xml = PlantedKey });
+            return await db.SaveChangesAsync(Ct);
+        });
+        try
+        {
+            await using var node = await StartNodeAsync("junk-row-node");
+            var address = new Uri(node.App.Urls.First());
+            var form = await PortalForm.RenderAsync(address, PortalPaths.Home, SignIn);
+            using var signedIn = await form.PostAsync(address, ("user", TestWorld.Owner), ("password", TestWorld.Password));
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+            // What the ring is made of: the service's encrypted keys, neither the junk nor the planted key.
+            var repository = new DatabaseXmlRepository(fixture.App.Services.GetRequiredService<IServiceScopeFactory>(), NullLogger<DatabaseXmlRepository>.Instance);
+            var elements = repository.GetAllElements();
+            Assert.NotEmpty(elements);
+            Assert.All(elements, e => Assert.NotEmpty(e.Descendants(KeyRingEncryption.ElementName)));
+            Assert.DoesNotContain(elements, e => e.ToString().Contains("masterKey", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await fixture.WithDbAsync(db => db.DataProtectionKeys.Where(k => k.FriendlyName.StartsWith(junk)).ExecuteDeleteAsync(Ct));
         }
     }
 

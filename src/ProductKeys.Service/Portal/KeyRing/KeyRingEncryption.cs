@@ -15,7 +15,7 @@ namespace ProductKeys.Service.Portal.KeyRing;
 /// </summary>
 internal sealed class KeyRingEncryption : IXmlEncryptor, IXmlDecryptor
 {
-    private const string ElementName = "pkPortalKeyRing";
+    internal const string ElementName = "pkPortalKeyRing";
     private const int Version = 1;
     private const int NonceLength = 12;
     private const int TagLength = 16;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ProductKeys.Service.Portal.KeyRing;
 
@@ -18,7 +19,7 @@ internal static class PortalKeyRing
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
         {
-            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>());
+            o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<ILogger<DatabaseXmlRepository>>());
             o.XmlEncryptor = new KeyRingEncryption(sp);
         });
         return services;

@@ -94,7 +94,7 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
             type = parsed;
         }
 
-        if (await KeyDisclosure.DiscloseAsync(id, User, db, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
+        if (await KeyDisclosure.CheckAsync(id, User, db, ct) is { } refusal)
         {
             return await RefusedAsync(refusal, ct);
         }
@@ -127,8 +127,29 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
 
         Shown = rows.Count;
         LastShown = FirstShown + Math.Max(0, Shown - 1);
+
+        // Audited as shown, before the page is sent: these keys, and where they sit in the filtered list.
+        await KeyDisclosure.RecordPageAsync(id, User, audit, loggers, [.. rows.Select(r => r.Key[^5..])], Which(), ct);
         Products.AddRange(groups.Values.OrderBy(g => g.Name, StringComparer.Ordinal));
         return Page();
+    }
+
+    /// <summary>Which part of the account the page shows, for its audit entry: positions, total, filters.</summary>
+    private string Which()
+    {
+        var which = Shown == 0 ? $"none of {Total}" : $"keys {FirstShown}–{LastShown} of {Total}";
+        if (!string.IsNullOrEmpty(ProductFilter))
+        {
+            // Only a product of the account is named: the filter is the visitor's text.
+            which += ProductChoices.Any(c => c.Id == ProductFilter) ? $", product {ProductFilter}" : ", a product the account has no keys of";
+        }
+
+        if (!string.IsNullOrEmpty(TypeFilter))
+        {
+            which += $", type {TypeFilter}";
+        }
+
+        return which;
     }
 
     /// <summary>"Download CSV": the key rule and audit as the API's export, then the API export's own writer.</summary>
