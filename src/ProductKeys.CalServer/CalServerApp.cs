@@ -79,22 +79,15 @@ public static class CalServerApp
         }
 
         // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
-        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.Configuration.GetSection("Kestrel:Certificates:Default").Exists()) is { } tlsProblem)
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } tlsProblem)
         {
             ledger.Value.Dispose();
             identity.Value.Dispose();
             return tlsProblem;
         }
 
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        if (certificate is not null)
-        {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
-            {
-                https.ServerCertificate = certificate.Leaf;
-                https.ServerCertificateChain = certificate.Chain;
-            }));
-        }
+        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
         logging?.Invoke(builder.Logging);
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.

@@ -89,21 +89,14 @@ public static class KmsHostApp
         }
 
         // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
-        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.Configuration.GetSection("Kestrel:Certificates:Default").Exists()) is { } tlsProblem)
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } tlsProblem)
         {
             identity.Value.Dispose();
             return tlsProblem;
         }
 
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        if (certificate is not null)
-        {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
-            {
-                https.ServerCertificate = certificate.Leaf;
-                https.ServerCertificateChain = certificate.Chain;
-            }));
-        }
+        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
         builder.Services.AddOptions<KmsHostOptions>().BindConfiguration(KmsHostOptions.Section)

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using ProductKeys.Core.Tls;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.Service.Hosting;
 
@@ -13,25 +12,13 @@ namespace ProductKeys.Service.Hosting;
 /// </summary>
 internal static class ServerTls
 {
-    public const string ConfiguredCertificate = "Kestrel:Certificates:Default";
-
     public static void Configure(WebApplicationBuilder builder, ServerCertificate? certificate, IEnumerable<string> urls)
     {
-        var configured = builder.Configuration.GetSection(ConfiguredCertificate).Exists();
-        if (ServerCertificate.CheckListening(urls, certificate is not null, configured) is { } refusal)
+        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } refusal)
         {
             throw new StartRefusedException(refusal.Error, refusal.Detail);
         }
 
-        // The slim builder leaves configuration-driven HTTPS out; https:// in --urls needs it.
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        if (certificate is not null)
-        {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
-            {
-                https.ServerCertificate = certificate.Leaf;
-                https.ServerCertificateChain = certificate.Chain;
-            }));
-        }
+        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
     }
 }
