@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using ProductKeys.Data;
@@ -11,7 +10,7 @@ namespace ProductKeys.Service.Activations;
 /// <summary>
 /// Runs the SQL of a MAK activation's hot path (the text lives beside the model, in
 /// <see cref="MakActivationSql"/>): the candidate query (both databases) and, on PostgreSQL, the
-/// consuming statement (SQLite's runs in <see cref="SqliteActivationWriter"/>). Through EF Core the
+/// consuming statements run in <see cref="PostgresActivationWriter"/> and <see cref="SqliteActivationWriter"/>. Through EF Core the
 /// same statements cost several times the database's own work (query pipeline, change tracking, a
 /// command per row: docs/performance.md). Values are bound as EF Core writes them (on SQLite, GUIDs
 /// as upper-case text).
@@ -53,34 +52,6 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
-    }
-
-    /// <summary>
-    /// PostgreSQL: consumes one activation of the key — under <see cref="ActivationLimit"/>'s rule —
-    /// and records the activation with its component hashes, in <b>one statement</b>
-    /// committed on its own. The key row stays locked only while the server runs that statement,
-    /// never across a round trip to this process. A unique-index violation (the same hardware ID
-    /// recorded meanwhile) aborts the whole statement: nothing is consumed.
-    /// </summary>
-    public async Task<MakConsumption> ConsumeOnPostgresAsync(MakActivation activation, long[] hashes, CancellationToken ct)
-    {
-        await using var command = await CommandAsync(db, MakActivationSql.ConsumeAndRecordOnPostgres, ct);
-        Bind(command, "key", Value(db, activation.KeyId));
-        Bind(command, "id", Value(db, activation.Id));
-        Bind(command, "product", activation.ProductId);
-        Bind(command, "hardware", activation.HardwareId);
-        Bind(command, "now", activation.ActivatedAt);
-        Bind(command, "hashes", hashes);
-        try
-        {
-            return await command.ExecuteScalarAsync(ct) is { } used
-                ? new MakConsumption(MakConsumptionResult.Consumed, Convert.ToInt32(used, CultureInfo.InvariantCulture))
-                : MakConsumption.Refused;
-        }
-        catch (DbException e) when (UniqueViolation.Is(e))
-        {
-            return MakConsumption.AlreadyRecorded;
-        }
     }
 
     /// <summary>A command on the context's own connection (opened if need be), outside EF Core's query pipeline.</summary>

@@ -22,7 +22,7 @@ namespace ProductKeys.Service.Activations;
 /// duplicate into a re-activation (docs/adr/0009-mak-activation-concurrency.md, and 0010 for the write paths).
 /// </summary>
 internal sealed partial class MakActivations(
-    LicensingDbContext db, MakActivationRows rows, SqliteActivationWriter sqliteWriter, IssuedKeyLookup lookup, CalProducts calProducts, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
+    LicensingDbContext db, MakActivationRows rows, SqliteActivationWriter sqliteWriter, PostgresActivationWriter postgresWriter, IssuedKeyLookup lookup, CalProducts calProducts, PublisherSigning signing, SqliteWriteGate writeGate, TimeProvider time, ILogger<MakActivations> logger)
 {
     public const int MaxProductLength = 64;
 
@@ -146,7 +146,8 @@ internal sealed partial class MakActivations(
 
     /// <summary>
     /// The conditional UPDATE of the key's count and the INSERTs, committed before the answer is
-    /// sent: on PostgreSQL as one statement, on SQLite in the writer's next group commit.
+    /// sent: in the writer's next batch of this key on PostgreSQL (ADR 0028), in its next group commit
+    /// on SQLite (ADR 0010).
     /// </summary>
     /// <returns>The new activation's id and the key's count; null when the same device was inserted meanwhile; or the refusal.</returns>
     private async Task<Outcome<(Guid Id, int Used)?>> ConsumeAsync(IssuedKey key, long[] hashes, string hardwareText, CancellationToken ct)
@@ -163,7 +164,7 @@ internal sealed partial class MakActivations(
             Activations = 1,
         };
         var consumption = db.IsPostgres
-            ? await rows.ConsumeOnPostgresAsync(activation, hashes, ct)
+            ? await postgresWriter.ConsumeAsync(activation, hashes, ct)
             : await sqliteWriter.ConsumeAsync(activation, hashes, ct);
         switch (consumption.Result)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -11,10 +10,11 @@ namespace ProductKeys.Service.Activations;
 /// <summary>
 /// SQLite: MAK activations that consume are written by <b>one writer</b> in group commits
 /// (docs/adr/0010-mak-consumption-write-paths.md). Requests queue their activation; the writer
-/// takes everything queued, and in one <c>BEGIN IMMEDIATE</c> transaction gives each its own
-/// savepoint — the conditional UPDATE of <see cref="ActivationLimit"/>, then the INSERTs — commits
-/// once (one fsync for the batch, <c>synchronous=FULL</c>) and only then answers each request.
-/// Exactness is the database's, as before: each UPDATE sees the counts of those before it.
+/// takes everything queued, and in one <c>BEGIN IMMEDIATE</c> transaction writes each key's share
+/// as a batch (docs/adr/0028-hot-mak-batches.md): reads what the key has left, records its devices
+/// in order up to that, adds the number recorded to its count (<see cref="ActivationLimit"/>) —
+/// commits once (one fsync for the batch, <c>synchronous=FULL</c>) and only then answers each
+/// request. Exact on any number of processes: SQLite's write lock is held from the read to the commit.
 /// </summary>
 internal sealed partial class SqliteActivationWriter : IAsyncDisposable
 {
@@ -27,10 +27,8 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
     private readonly ILogger<SqliteActivationWriter> _logger;
     private readonly Dictionary<int, SqliteCommand> _inserts = [];
     private SqliteConnection? _connection;
-    private SqliteCommand? _consume;
-    private SqliteCommand? _savepoint;
-    private SqliteCommand? _release;
-    private SqliteCommand? _rollbackToSavepoint;
+    private SqliteCommand? _available;
+    private SqliteCommand? _addUsed;
     private volatile Task? _loop;
 
     public SqliteActivationWriter(DatabaseSettings database, SqliteWriteGate gate, ILogger<SqliteActivationWriter> logger)
@@ -123,7 +121,7 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
                 // here rather than in SQLite's busy handler, which backs off in long sleeps.
                 using (await _gate.EnterAsync(CancellationToken.None))
                 {
-                    results = Write(batch);
+                    results = Write([.. batch.Select(p => (p.Activation, p.Hashes))]);
                 }
 
                 for (var i = 0; i < batch.Count; i++)
@@ -146,58 +144,84 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         }
     }
 
-    private MakConsumption[] Write(List<Pending> batch)
+    /// <summary>
+    /// Writes one batch in one transaction and says what became of each activation, in the batch's
+    /// order. Runs on the writer's loop; tests call it directly to write a batch of their choosing.
+    /// </summary>
+    internal MakConsumption[] Write(IReadOnlyList<(MakActivation Activation, long[] Hashes)> batch)
     {
         var connection = Open();
         var results = new MakConsumption[batch.Count];
         using var transaction = connection.BeginTransaction(deferred: false);
-        for (var i = 0; i < batch.Count; i++)
+        foreach (var key in Enumerable.Range(0, batch.Count).GroupBy(i => batch[i].Activation.KeyId))
         {
-            results[i] = WriteOne(connection, transaction, batch[i]);
+            WriteKey(connection, transaction, key.Key, [.. key], batch, results);
         }
 
         transaction.Commit();
         return results;
     }
 
-    private MakConsumption WriteOne(SqliteConnection connection, SqliteTransaction transaction, Pending pending)
+    /// <summary>
+    /// One key's devices, in the order they came: recorded while the key has activations left; a
+    /// hardware ID the key already has (a concurrent duplicate) records and consumes nothing; then
+    /// the key's count goes up by exactly the number recorded (<see cref="ActivationLimit"/>).
+    /// </summary>
+    private void WriteKey(SqliteConnection connection, SqliteTransaction transaction, Guid keyId, List<int> positions, IReadOnlyList<(MakActivation Activation, long[] Hashes)> batch, MakConsumption[] results)
     {
-        var (activation, hashes) = (pending.Activation, pending.Hashes);
-        Run(_savepoint!, transaction);
-        var consume = _consume!;
-        consume.Transaction = transaction;
-        consume.Parameters["@key"].Value = MakActivationRows.SqliteGuid(activation.KeyId);
-        if (consume.ExecuteScalar() is not { } used)
+        var key = MakActivationRows.SqliteGuid(keyId);
+        var available = _available!;
+        available.Transaction = transaction;
+        available.Parameters["@key"].Value = key;
+        long used = 0, left = 0;
+        using (var reader = available.ExecuteReader())
         {
-            Run(_release!, transaction);
-            return MakConsumption.Refused;
+            if (reader.Read())
+            {
+                (used, left) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
         }
 
-        var insert = Insert(connection, hashes.Length);
-        insert.Transaction = transaction;
-        insert.Parameters["@id"].Value = MakActivationRows.SqliteGuid(activation.Id);
-        insert.Parameters["@key"].Value = MakActivationRows.SqliteGuid(activation.KeyId);
-        insert.Parameters["@product"].Value = activation.ProductId;
-        insert.Parameters["@hardware"].Value = activation.HardwareId;
-        insert.Parameters["@now"].Value = activation.ActivatedAt;
-        for (var i = 0; i < hashes.Length; i++)
+        var recorded = 0;
+        foreach (var position in positions)
         {
-            insert.Parameters[MakActivationSql.HashName(i)].Value = hashes[i];
+            if (recorded >= left)
+            {
+                results[position] = MakConsumption.Refused;
+                continue;
+            }
+
+            var (activation, hashes) = (batch[position].Activation, batch[position].Hashes);
+            var insert = Insert(connection, hashes.Length);
+            insert.Transaction = transaction;
+            insert.Parameters["@id"].Value = MakActivationRows.SqliteGuid(activation.Id);
+            insert.Parameters["@key"].Value = key;
+            insert.Parameters["@product"].Value = activation.ProductId;
+            insert.Parameters["@hardware"].Value = activation.HardwareId;
+            insert.Parameters["@now"].Value = activation.ActivatedAt;
+            for (var i = 0; i < hashes.Length; i++)
+            {
+                insert.Parameters[MakActivationSql.HashName(i)].Value = hashes[i];
+            }
+
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                results[position] = MakConsumption.AlreadyRecorded;
+                continue;
+            }
+
+            recorded++;
+            results[position] = new MakConsumption(MakConsumptionResult.Consumed, checked((int)(used + recorded)));
         }
 
-        try
+        if (recorded > 0)
         {
-            insert.ExecuteNonQuery();
+            var add = _addUsed!;
+            add.Transaction = transaction;
+            add.Parameters["@key"].Value = key;
+            add.Parameters["@count"].Value = recorded;
+            add.ExecuteNonQuery();
         }
-        catch (SqliteException e) when (UniqueViolation.Is(e))
-        {
-            Run(_rollbackToSavepoint!, transaction);
-            Run(_release!, transaction);
-            return MakConsumption.AlreadyRecorded;
-        }
-
-        Run(_release!, transaction);
-        return new MakConsumption(MakConsumptionResult.Consumed, Convert.ToInt32(used, CultureInfo.InvariantCulture));
     }
 
     private SqliteConnection Open()
@@ -216,12 +240,12 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
             pragmas.ExecuteNonQuery();
         }
 
-        _consume = Command(connection, ActivationLimit.ConsumeSql);
-        _consume.Parameters.Add("@key", SqliteType.Text);
-        // Every activation in a batch runs these: prepared once per connection, like the UPDATE.
-        _savepoint = Command(connection, "SAVEPOINT activation");
-        _release = Command(connection, "RELEASE activation");
-        _rollbackToSavepoint = Command(connection, "ROLLBACK TO activation");
+        // Every batch runs these: prepared once per connection.
+        _available = Command(connection, ActivationLimit.AvailableSql);
+        _available.Parameters.Add("@key", SqliteType.Text);
+        _addUsed = Command(connection, ActivationLimit.AddUsedSql);
+        _addUsed.Parameters.Add("@key", SqliteType.Text);
+        _addUsed.Parameters.Add("@count", SqliteType.Integer);
         _connection = connection;
         return connection;
     }
@@ -257,12 +281,9 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         }
 
         _inserts.Clear();
-        foreach (var command in new[] { _consume, _savepoint, _release, _rollbackToSavepoint })
-        {
-            command?.Dispose();
-        }
-
-        (_consume, _savepoint, _release, _rollbackToSavepoint) = (null, null, null, null);
+        _available?.Dispose();
+        _addUsed?.Dispose();
+        (_available, _addUsed) = (null, null);
         _connection?.Dispose();
         _connection = null;
     }
@@ -272,12 +293,6 @@ internal sealed partial class SqliteActivationWriter : IAsyncDisposable
         var command = connection.CreateCommand();
         command.CommandText = sql;
         return command;
-    }
-
-    private static void Run(SqliteCommand command, SqliteTransaction transaction)
-    {
-        command.Transaction = transaction;
-        command.ExecuteNonQuery();
     }
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "A batch of {Count} MAK activations could not be written; nothing in it was consumed")]
