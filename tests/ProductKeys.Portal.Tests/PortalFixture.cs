@@ -80,7 +80,17 @@ public sealed class PortalFixture : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/portal/accounts");
+        try
+        {
+            // Generous: CI runs the browser tests beside the process-heavy end-to-end tests on 2 cores.
+            await page.WaitForURLAsync("**/portal/accounts", new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the sign-in ended up instead of only that it did not arrive.
+            var body = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new TimeoutException($"Signing in as {user} did not reach the accounts page: the browser is at {page.Url}, showing: {body[..Math.Min(body.Length, 500)]}", e);
+        }
     }
 
     public string KeysPath => $"/portal/accounts/{AccountId}/keys";

@@ -163,6 +163,9 @@ internal sealed partial class MakActivations(
             LastActivatedAt = now,
             Activations = 1,
         };
+        // While the writer holds the request, the request holds no connection: on PostgreSQL a pool's
+        // worth of waiting requests would otherwise leave none for anyone else (ADR 0028).
+        await db.Database.CloseConnectionAsync();
         var consumption = db.IsPostgres
             ? await postgresWriter.ConsumeAsync(activation, hashes, ct)
             : await sqliteWriter.ConsumeAsync(activation, hashes, ct);

@@ -28,7 +28,22 @@ internal sealed partial class PostgresActivationWriter : IAsyncDisposable
     public PostgresActivationWriter(DatabaseSettings database, ILogger<PostgresActivationWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
-        _lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => new Lane(database.ConnectionString, logger))];
+        var ownPool = OwnPool(database.ConnectionString);
+        _lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => new Lane(ownPool, logger))];
+    }
+
+    /// <summary>
+    /// The lanes' connections come from a pool of their own (another connection string is another
+    /// pool in Npgsql), at most one per lane. Sharing the requests' pool deadlocked under load: every
+    /// pooled connection held by a request waiting for its batch, and the batch waiting for a connection.
+    /// </summary>
+    internal static string OwnPool(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? "pk activation writer" : $"{builder.ApplicationName} (activation writer)";
+        builder.MaxPoolSize = LaneCount;
+        builder.MinPoolSize = 0;
+        return builder.ConnectionString;
     }
 
     /// <summary>
