@@ -28,7 +28,8 @@ internal sealed partial class PostgresActivationWriter : IAsyncDisposable
     public PostgresActivationWriter(DatabaseSettings database, ILogger<PostgresActivationWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var ownPool = OwnPool(database.ConnectionString);
+        // Built on SQLite too (the container makes both writers), where it is never used.
+        var ownPool = database.Provider == DatabaseProvider.Postgres ? OwnPool(database.ConnectionString) : database.ConnectionString;
         _lanes = [.. Enumerable.Range(0, LaneCount).Select(_ => new Lane(ownPool, logger))];
     }
 
