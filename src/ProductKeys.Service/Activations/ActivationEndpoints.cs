@@ -26,19 +26,19 @@ internal static class ActivationEndpoints
             .Describe("GetPublisherKeys", "The publisher's public keys devices pin to verify certificates and licenses.");
         devices.MapPost("/activations", ActivateMakAsync)
             .Describe("ActivateMak", "A device activates with a MAK; answers a signed activation certificate.")
-            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct,
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.KeyNotForProduct,
                 ErrorCatalogue.SetupKeyCannotActivate, ErrorCatalogue.KmsClientKeyOnline, ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked,
                 ErrorCatalogue.MakLimitReached, ErrorCatalogue.Conflict, ErrorCatalogue.RateLimited)
             .Example(new MakActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "contoso-desktop", "hw1.AQEB…"),
                 new MakActivationResponse("9d4c2a7e-…", "pk-activation-certificate-v1 …", Reactivation: false, ActivationsUsed: 13, ActivationLimit: 125));
         devices.MapPost("/kms-host-activations", ActivateKmsHostAsync)
             .Describe("ActivateKmsHost", "A KMS host activates with its KMS host key; answers a signed host certificate.")
-            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SetupKeyCannotActivate,
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.SetupKeyCannotActivate,
                 ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.KmsHostKeyLimit, ErrorCatalogue.RateLimited)
             .Example(new KmsHostActivationRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX", "kms-host-01", "-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----"));
         devices.MapPost("/cal-pack-activations", ActivateCalPackAsync)
             .Describe("ActivateCalPack", "Install a CAL pack on a CAL server: the CAL order's MAK and the server's ID and key; answers a signed pack certificate.")
-            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct,
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.KeyNotForProduct,
                 ErrorCatalogue.KeyWrongUse, ErrorCatalogue.KeyBlocked, ErrorCatalogue.MakLimitReached, ErrorCatalogue.CalModeMismatch,
                 ErrorCatalogue.ValidationFailed, ErrorCatalogue.RateLimited);
 

@@ -43,6 +43,13 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
 
         if (found is null)
         {
+            // Perhaps a key issued under a key-group secret version this node does not have yet (rotated on another
+            // node): not the device's fault, and not a guess to count.
+            if (await SecretsFingerprints.RefuseOutdatedAsync(db, secrets, ct) is { } outdated)
+            {
+                return outdated;
+            }
+
             return await throttle.RecordFailureAsync(db, client, ct)
                 ? new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.")
                 : new Refusal(ErrorCatalogue.KeyUnknown);

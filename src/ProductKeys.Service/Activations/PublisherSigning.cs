@@ -16,6 +16,9 @@ public sealed class PublisherSigning(PublisherKeyRing ring, TimeProvider time) :
     /// <summary>Every key whose artifacts verify: the current one and the retired ones not withdrawn.</summary>
     public TrustedKeySet PublicKeys => ring.Trusted;
 
+    /// <summary>This node's signing key IDs and withdrawals, as the secrets fingerprint records them (Secrets/SecretsFingerprints).</summary>
+    public IReadOnlyList<string> FingerprintEntries => ring.FingerprintEntries;
+
     public PublisherKeysResponse Describe() =>
         new([.. PublicKeys.Keys.Select(k => new PublisherKey(k.KeyId, k.ToPem()))], ring.KeyLists);
 

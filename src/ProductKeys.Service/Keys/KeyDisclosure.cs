@@ -6,6 +6,7 @@ using ProductKeys.Data;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Service.Keys;
 
@@ -22,9 +23,9 @@ internal static class KeyDisclosure
 
     /// <summary>The refusal (NOT_FOUND, or the half of the key rule that is missing), or null once audited.</summary>
     public static async Task<Refusal?> DiscloseAsync(
-        Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
     {
-        if (await CheckAsync(id, user, db, ct) is { } refusal)
+        if (await CheckAsync(id, user, db, secrets, ct) is { } refusal)
         {
             return refusal;
         }
@@ -36,11 +37,14 @@ internal static class KeyDisclosure
         return null;
     }
 
-    /// <summary>The key rule alone: the refusal, or null when <paramref name="user"/> may see the account's keys.</summary>
-    public static async Task<Refusal?> CheckAsync(Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The key rule, then whether this node can derive the account's keys (<see cref="KeyRows.RefuseUnderivableAsync"/>):
+    /// the refusal, or null when <paramref name="user"/> may see the account's keys and this node can show them.
+    /// </summary>
+    public static async Task<Refusal?> CheckAsync(Guid id, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
     {
         var access = await AccountAccess.FindAsync(db, user, id, role => AccessRules.MayViewKeys(user, role), ct);
-        return access.IsSuccess ? null : access.Refusal;
+        return access.IsSuccess ? await KeyRows.RefuseUnderivableAsync(db, secrets, id, ct) : access.Refusal;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ internal static class KeyLookupEndpoints
     {
         api.MapPost("/keys/lookup", LookupAsync).WithTags(ApiTags.ProductKeys)
             .Describe("LookUpKey", "A key's type, product and activations used, from the key itself (in the body, never in a URL).")
-            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.RateLimited,
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.RateLimited,
                 ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor)
             .Example(new LookupRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"), new KeyMetadata(
                 Guid.Parse("6a0e1c9b-3f2d-4b8a-9e7c-5d4f3a2b1c0e"), "3XTY9", KeyType.Mak, "contoso-desktop", Guid.Parse("2b7c9e1f-8a4d-4c3b-b6e5-0f1a2d3c4b5a"),

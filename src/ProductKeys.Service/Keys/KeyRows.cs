@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.AdminApi.Keys;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
 using ProductKeys.Data.Keys;
@@ -22,6 +23,17 @@ internal static class KeyRows
     public static IAsyncEnumerable<KeyRow> ReadPageAsync(
         LicensingDbContext db, KeySecrets secrets, Guid accountId, string? product, KeyType? type, int skip, int take, CancellationToken ct = default) =>
         DeriveAsync(Ordered(db, Filtered(db, accountId, product, type)).Skip(skip).Take(take), secrets, ct);
+
+    /// <summary>
+    /// Before any key is derived (the rows stream once the answer has begun): SECRETS_MISMATCH when the account holds
+    /// keys under a key-group secret version this node does not have — a node still running with the folder from
+    /// before another node's rotation (ADR 0024) — instead of failing mid-list.
+    /// </summary>
+    public static async Task<Refusal?> RefuseUnderivableAsync(LicensingDbContext db, KeySecrets secrets, Guid accountId, CancellationToken ct = default)
+    {
+        var newest = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == accountId).MaxAsync(k => (int?)k.SecretVersion, ct) ?? 1;
+        return newest > secrets.CurrentVersion ? SecretsFingerprints.Outdated(secrets.CurrentVersion, newest) : null;
+    }
 
     /// <summary>How many keys of the account match the filter.</summary>
     public static Task<int> CountAsync(LicensingDbContext db, Guid accountId, string? product, KeyType? type, CancellationToken ct = default) =>

@@ -26,7 +26,7 @@ internal static class ProductKeyEndpoints
         var keys = api.MapGroup("/billing-accounts/{id:guid}/product-keys").WithTags(ApiTags.ProductKeys);
         keys.MapGet("/", ListAsync)
             .Describe("ListProductKeys", "List every key of a billing account with its plaintext (the key rule applies; audited).")
-            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.SecretsMismatch);
         keys.MapGet("/export", ExportAsync)
             .Describe("ExportProductKeys", "Download every key of a billing account as CSV (default) or JSON (?format=json); the key rule applies; audited.")
             .Produces<List<KeyRow>>(StatusCodes.Status200OK, "application/json")
@@ -40,14 +40,14 @@ internal static class ProductKeyEndpoints
 
                 return Task.CompletedTask;
             })
-            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor);
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ValidationFailed, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.SecretsMismatch);
         return api;
     }
 
     private static async Task<Results<Ok<IAsyncEnumerable<KeyRow>>, ProblemHttpResult>> ListAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await KeyDisclosure.DiscloseAsync(id, user, db, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
+        if (await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
         {
             return ApiProblems.From(refusal);
         }
@@ -65,7 +65,7 @@ internal static class ProductKeyEndpoints
             return ApiProblems.Validation($"format must be csv or json; it was '{format}'.");
         }
 
-        if (await KeyDisclosure.DiscloseAsync(id, user, db, audit, loggers, csv ? KeyDisclosure.ExportedCsv : KeyDisclosure.ExportedJson, ct) is { } refusal)
+        if (await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, csv ? KeyDisclosure.ExportedCsv : KeyDisclosure.ExportedJson, ct) is { } refusal)
         {
             return ApiProblems.From(refusal);
         }

@@ -18,7 +18,7 @@ internal static class OrderEndpoints
         var orders = api.MapGroup("/billing-accounts/{id:guid}/orders").WithTags(ApiTags.Orders);
         orders.MapPost("/", PlaceAsync)
             .Describe("PlaceOrder", "Place an order; answers its key packages (key ids and types, never plaintext).")
-            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
+            .Refuses(ErrorCatalogue.NotFound, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict, ErrorCatalogue.SecretsMismatch)
             .Example(new OrderRequest("contoso-desktop", 100, null));
         orders.MapGet("/", ListAsync)
             .Describe("ListOrders", "List a billing account's orders with their key packages and keys (no plaintext).")

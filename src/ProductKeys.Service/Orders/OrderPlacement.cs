@@ -56,6 +56,12 @@ internal sealed class OrderPlacement(
     public async Task<Outcome<PurchaseResponse>> PlaceAsync(
         Guid accountId, Product product, int quantity, bool split, Guid userId, string actor, CancellationToken ct)
     {
+        // A node behind another node's rotation would issue keys under the secret the rotation retired.
+        if (await SecretsFingerprints.RefuseOutdatedAsync(db, secrets, ct) is { } outdated)
+        {
+            return outdated;
+        }
+
         var packSize = options.Value.CalPackSize;
         var isCal = product.Category == ProductCategory.Cal;
         var parts = isCal && split && quantity > packSize ? Split(quantity, packSize) : [quantity];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
@@ -75,5 +76,46 @@ public static class SecretsFingerprints
             recorded.RecordedAt = now;
             await db.SaveChangesAsync(ct);
         }
+    }
+    /// <summary>
+    /// A running node started before another node rotated the key-group secret (ADR 0024) cannot derive keys issued
+    /// under the new version, and must not issue keys under the old one: SECRETS_MISMATCH, instead of an error, until
+    /// it restarts with the rotated folder (its readiness check fails meanwhile: Health/SecretsHealthCheck).
+    /// </summary>
+    /// <returns>The refusal, or null when this node holds every key-group secret version the database has recorded.</returns>
+    public static async Task<Refusal?> RefuseOutdatedAsync(LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
+    {
+        var newest = await NewestKeyGroupVersionAsync(db, ct);
+        return newest > secrets.CurrentVersion ? Outdated(secrets.CurrentVersion, newest) : null;
+    }
+
+    /// <summary>The refusal for a node whose newest key-group secret version is <paramref name="mine"/> where the database uses <paramref name="newest"/>.</summary>
+    public static Refusal Outdated(int mine, int newest) => new(ErrorCatalogue.SecretsMismatch, string.Create(CultureInfo.InvariantCulture,
+        $"This node holds key-group secrets up to version {mine}, but the database has keys under version {newest} (rotated on another node): restart this node with the rotated secrets folder (--secrets DIR). Other nodes answer meanwhile."));
+
+    /// <summary>The newest key-group secret version the database records (1 when it records no rotation, or nothing yet).</summary>
+    public static async Task<int> NewestKeyGroupVersionAsync(LicensingDbContext db, CancellationToken ct)
+    {
+        var entries = await db.SecretsFingerprints.AsNoTracking()
+            .Where(f => f.Id == SecretsFingerprint.SingletonId).Select(f => f.SigningKeyIds).SingleOrDefaultAsync(ct);
+        return NewestKeyGroupVersion(entries ?? "");
+    }
+
+    /// <summary>The highest N of the <c>key-groups.vN:…</c> entries (<see cref="KeySecrets.FingerprintEntries"/>) in a recorded list.</summary>
+    public static int NewestKeyGroupVersion(string recordedEntries)
+    {
+        ArgumentNullException.ThrowIfNull(recordedEntries);
+        var newest = 1;
+        foreach (var entry in recordedEntries.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (entry.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal)
+                && entry.IndexOf(':', StringComparison.Ordinal) is var colon and > 0
+                && int.TryParse(entry.AsSpan(KeySecrets.VersionEntryPrefix.Length, colon - KeySecrets.VersionEntryPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                newest = Math.Max(newest, version);
+            }
+        }
+
+        return newest;
     }
 }

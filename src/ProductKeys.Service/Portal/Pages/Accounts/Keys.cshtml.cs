@@ -94,7 +94,7 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
             type = parsed;
         }
 
-        if (await KeyDisclosure.CheckAsync(id, User, db, ct) is { } refusal)
+        if (await KeyDisclosure.CheckAsync(id, User, db, secrets, ct) is { } refusal)
         {
             return await RefusedAsync(refusal, ct);
         }
@@ -156,7 +156,7 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
     public async Task<IActionResult> OnPostDownloadAsync(Guid id, CancellationToken ct)
     {
         AccountId = id;
-        if (await KeyDisclosure.DiscloseAsync(id, User, db, audit, loggers, KeyDisclosure.ExportedCsv, ct) is { } refusal)
+        if (await KeyDisclosure.DiscloseAsync(id, User, db, secrets, audit, loggers, KeyDisclosure.ExportedCsv, ct) is { } refusal)
         {
             return await RefusedAsync(refusal, ct);
         }
