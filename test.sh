@@ -2,8 +2,8 @@
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
 # (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
 # (scripts/ensure-redocly.sh), Debian's Chromium for the portal's browser tests (scripts/ensure-chromium.sh),
-# and the Native AOT KMS host and pk-device the end-to-end tests run
-# (scripts/publish-kms-host.sh, scripts/publish-device.sh); then a short fuzzing run (scripts/fuzz.sh) unless
+# and the Native AOT KMS host, CAL server and pk-device the end-to-end tests run
+# (scripts/publish-kms-host.sh, scripts/publish-cal-server.sh, scripts/publish-device.sh); then a short fuzzing run (scripts/fuzz.sh) unless
 # arguments were given. Extra arguments go to 'dotnet test', e.g. --filter.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -24,6 +24,7 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q
 scripts/publish-kms-host.sh
+scripts/publish-cal-server.sh
 scripts/publish-device.sh
 # Fuzzing (docs/adr/0026-fuzzing.md): the committed corpus replayed, then 15 s of AFL per harness.
 # Before the tests, so that their summary stays the last line; skipped when a filter picks tests.

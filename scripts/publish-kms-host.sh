@@ -10,11 +10,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 rid=${RID:-linux-x64}
 
-if ! command -v gcc >/dev/null || [ ! -e /usr/include/stdio.h ]; then
-  echo "publish-kms-host.sh: gcc or libc6-dev missing; installing Debian's packages..."
-  if [ "$(id -u)" != "0" ]; then echo "publish-kms-host.sh: run as root or install gcc and libc6-dev first" >&2; exit 1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null
-fi
+scripts/ensure-c-toolchain.sh
 
 dotnet publish src/ProductKeys.KmsHost.Native -c Release -r "$rid" -nologo -v q
 out="artifacts/publish/ProductKeys.KmsHost.Native/release_$rid"

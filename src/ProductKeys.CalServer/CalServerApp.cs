@@ -25,8 +25,10 @@ public static class CalServerApp
     /// <param name="logging">Adjusts logging (the CLI keeps the console quiet).</param>
     /// <param name="maxConnections">Connections each address holds at once (<c>--max-connections</c>); <c>null</c>: <c>Connections:Max</c>, else from the file limit.</param>
     /// <param name="certificate">What https:// addresses answer with (--cert/--key); <c>null</c>: only Kestrel's configuration, if any.</param>
+    /// <param name="sync">How commits reach the disk (<c>--sync</c>; docs/adr/0018-cal-server.md).</param>
     public static Outcome<WebApplication> Build(
-        string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, long? maxConnections = null, ServerCertificate? certificate = null)
+        string dataDirectory, IReadOnlyList<string> urls, TimeProvider time, Action<ILoggingBuilder>? logging = null, long? maxConnections = null,
+        ServerCertificate? certificate = null, CalSyncMode sync = CalSyncMode.Auto)
     {
         ArgumentNullException.ThrowIfNull(urls);
         if (string.IsNullOrWhiteSpace(dataDirectory))
@@ -46,7 +48,7 @@ public static class CalServerApp
             return identity.Refusal;
         }
 
-        var ledger = CalLedger.Open(folder, identity.Value, time);
+        var ledger = CalLedger.Open(folder, identity.Value, time, sync);
         if (!ledger.IsSuccess)
         {
             identity.Value.Dispose();
@@ -93,6 +95,7 @@ public static class CalServerApp
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
             "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CalJsonContext.Default));
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(identity.Value);
@@ -111,6 +114,13 @@ public static class CalServerApp
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    /// <summary>How the server's commits reach the disk, <c>--sync auto</c> resolved.</summary>
+    public static CalSyncMode Sync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<CalLedger>().Sync;
     }
 
     /// <summary>The server's ID (created with the data folder).</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ProductKeys.Core.Errors;
+using ProductKeys.Hosting;
 using ProductKeys.KmsHost.Serving;
 
 // pk-kms-host --data DIR [--urls URL] [--sync normal|full] ...: the options of 'pk kms-host serve'.
@@ -21,24 +22,6 @@ catch (OperationCanceledException)
 catch (Exception e)
 #pragma warning restore CA1031
 {
-    Console.Error.WriteLine($"{ErrorCatalogue.Internal.Code}: {Explain(e)}");
+    Console.Error.WriteLine($"{ErrorCatalogue.Internal.Code}: {NativeFailure.Explain(e, "pk-kms-host", "scripts/publish-kms-host.sh")}");
     return ErrorCatalogue.Internal.ExitCode;
-}
-
-// The innermost cause, which says what is wrong (a type initializer's own message does not); a
-// missing native library gets what to do about it.
-static string Explain(Exception e)
-{
-    for (var cause = e; cause is not null; cause = cause.InnerException)
-    {
-        if (cause is DllNotFoundException)
-        {
-            return $"A native library could not be loaded: {cause.Message.Split('\n')[0].Trim()} pk-kms-host needs libe_sqlite3.so "
-                + "(published with it by scripts/publish-kms-host.sh) in its own folder, and OpenSSL 3 on the system.";
-        }
-
-        e = cause;
-    }
-
-    return e.Message;
 }

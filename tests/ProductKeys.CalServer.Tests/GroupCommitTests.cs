@@ -21,23 +21,24 @@ public sealed class GroupCommitTests : IDisposable
         CalTables.Execute(connection, "PRAGMA journal_mode = WAL; CREATE TABLE t (name TEXT PRIMARY KEY);");
         using var observer = CalTables.Open(file);
         using var gate = new SemaphoreSlim(1, 1);
-        var commits = new GroupCommit(connection, gate);
+        using var statements = new PreparedStatements(connection);
+        var commits = new GroupCommit(statements, gate);
         long Rows(SqliteConnection c) => CalTables.Scalar(c, "SELECT COUNT(*) FROM t");
         long? seenByOthersDuringB = null;
 
         // The gate is taken, so all three queue; whoever gets it next runs them as one batch.
         await gate.WaitAsync(TestContext.Current.CancellationToken);
-        var a = commits.RunAsync(() => CalTables.Execute(connection, "INSERT INTO t VALUES ('a')"), TestContext.Current.CancellationToken);
+        var a = commits.RunAsync(() => statements.Execute("INSERT INTO t VALUES ('a')"), TestContext.Current.CancellationToken);
         var b = commits.RunAsync<int>(() =>
         {
-            CalTables.Execute(connection, "INSERT INTO t VALUES ('b')");
+            statements.Execute("INSERT INTO t VALUES ('b')");
             seenByOthersDuringB = Rows(observer);
             throw new InvalidOperationException("b fails after its write");
         }, TestContext.Current.CancellationToken);
         var c = commits.RunAsync(() =>
         {
-            CalTables.Execute(connection, "INSERT INTO t VALUES ('c')");
-            return Rows(connection);
+            statements.Execute("INSERT INTO t VALUES ('c')");
+            return statements.Scalar("SELECT COUNT(*) FROM t");
         }, TestContext.Current.CancellationToken);
         Assert.False(a.IsCompleted || b.IsCompleted || c.IsCompleted);
         gate.Release();

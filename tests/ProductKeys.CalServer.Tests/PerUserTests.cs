@@ -1,3 +1,4 @@
+using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Reports;
 using ProductKeys.Core.Cal;
 
@@ -71,5 +72,24 @@ public sealed class PerUserTests
         Assert.Equal("CAL_PACK_NOT_INSTALLED", (await world.Ledger.RequestUserAsync("alice", TestContext.Current.CancellationToken)).Refusal?.Code);
         await world.InstallAsync(CalMode.PerUser, purchased: 5);
         Assert.Equal("CAL_PACK_NOT_INSTALLED", await world.DeviceAsync("pc-1"));
+    }
+
+    [Fact]
+    public async Task A_pack_installed_by_another_process_beside_the_running_server_is_served_at_once()
+    {
+        // The running server read its packs (none) and keeps them until the database changes under it.
+        using var world = new CalWorld();
+        Assert.Equal("CAL_PACK_NOT_INSTALLED", (await world.Ledger.RequestUserAsync("alice", TestContext.Current.CancellationToken)).Refusal?.Code);
+
+        // 'pk cal-server install-pack' on the same folder: a ledger of its own, as another process opens it.
+        using (var identity = CalServerIdentity.LoadOrCreate(world.Folder).Value)
+        using (var installer = CalLedger.Open(world.Folder, identity, world.Time).Value)
+        {
+            var installed = await installer.InstallPackAsync(world.SignPack(CalMode.PerUser, purchased: 1, installed: 1).Text, world.Trust, TestContext.Current.CancellationToken);
+            Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
+        }
+
+        Assert.Equal("Installed", await world.UserAsync("alice"));
+        Assert.Equal("OverUsed", await world.UserAsync("bob"));
     }
 }

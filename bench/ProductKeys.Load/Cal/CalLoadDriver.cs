@@ -24,6 +24,7 @@ internal static class CalLoadDriver
     public const string Echo = "echo";
     public const string Race = "race";
     public const string Baseline = "baseline-";
+    public const string Native = "native-";
 
     /// <summary>The per-user and per-device packs' installed quantity: the pack size the product shows.</summary>
     private const int PackSize = 500;
@@ -45,6 +46,8 @@ internal static class CalLoadDriver
             Console.WriteLine($"baseline (another build): {baseline}");
         }
 
+        var native = NativeServer();
+        Console.WriteLine(native is null ? "pk-cal-server (Native AOT): not published (scripts/publish-cal-server.sh), not measured" : $"pk-cal-server (Native AOT): {native}");
         Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         bool Runs(string name) => only.Count == 0 || only.Contains(name);
         var root = Directory.CreateTempSubdirectory("pk-cal-load-").FullName;
@@ -59,13 +62,13 @@ internal static class CalLoadDriver
                     rows.Add(await MeasureAsync(Echo, echo, clients, requestsPerLevel, mode: null));
                 }
 
-                foreach (var (name, build, mode) in Servers(pk, baseline))
+                foreach (var (name, build, start, mode) in Servers(pk, baseline, native))
                 {
                     if (Runs(name))
                     {
                         var data = Path.Combine(root, $"{name}-{clients}");
                         await CalServerData.CreateAsync(build, data, mode, PackSize);
-                        await using var server = await ServerProcess.StartAsync(build, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+                        await using var server = await start(data);
                         rows.Add(await MeasureAsync(name, server, clients, requestsPerLevel, mode));
                     }
                 }
@@ -74,7 +77,7 @@ internal static class CalLoadDriver
             PrintThroughput(rows);
             if (Runs(Race))
             {
-                await CalRace.RunAsync(pk, Runs(Baseline + Race) ? baseline : null, self, root, RaceRounds);
+                await CalRace.RunAsync(pk, Runs(Baseline + Race) ? baseline : null, Runs(Native + Race) ? native : null, self, root, RaceRounds);
             }
         }
         finally
@@ -83,18 +86,34 @@ internal static class CalLoadDriver
         }
     }
 
-    /// <summary>The CAL servers each level measures: this build's, and the baseline's when given.</summary>
-    private static IEnumerable<(string Name, string Pk, CalMode Mode)> Servers(string pk, string? baseline)
+    /// <summary>
+    /// The CAL servers each level measures: this build's <c>pk cal-server serve</c>, its Native AOT <c>pk-cal-server</c>
+    /// when published, and the baseline's when given. Each with the <c>pk.dll</c> that installs its pack.
+    /// </summary>
+    private static IEnumerable<(string Name, string Pk, Func<string, Task<ServerProcess>> Start, CalMode Mode)> Servers(string pk, string? baseline, string? native)
     {
         foreach (var (name, mode) in (IEnumerable<(string, CalMode)>)[(PerUser, CalMode.PerUser), (PerDevice, CalMode.PerDevice)])
         {
             if (baseline is not null)
             {
-                yield return (Baseline + name, baseline, mode);
+                yield return (Baseline + name, baseline, data => ServerProcess.StartAsync(baseline, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0"), mode);
             }
 
-            yield return (name, pk, mode);
+            yield return (name, pk, data => ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0"), mode);
+            if (native is not null)
+            {
+                yield return (Native + name, pk, data => ServerProcess.StartProgramAsync(native, "--data", data, "--urls", "http://127.0.0.1:0"), mode);
+            }
         }
+    }
+
+    /// <summary>The published native server: <c>PK_CAL_SERVER_NATIVE</c>, else where scripts/publish-cal-server.sh puts it.</summary>
+    private static string? NativeServer()
+    {
+        var path = Environment.GetEnvironmentVariable("PK_CAL_SERVER_NATIVE") is { Length: > 0 } set
+            ? set
+            : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "publish", "ProductKeys.CalServer.Native", "release_linux-x64", "pk-cal-server");
+        return File.Exists(path) ? Path.GetFullPath(path) : null;
     }
 
     private static void PrintThroughput(List<Row> rows)

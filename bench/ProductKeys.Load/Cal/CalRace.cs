@@ -22,14 +22,16 @@ internal static class CalRace
 
     /// <param name="pk">This build's pk.dll.</param>
     /// <param name="baseline">Another build's pk.dll raced in the same rounds, or <c>null</c>.</param>
+    /// <param name="native">The Native AOT pk-cal-server raced in the same rounds, or <c>null</c>.</param>
     /// <param name="self">The load driver (for the echo).</param>
     /// <param name="root">Where the data folders go.</param>
     /// <param name="rounds">Rounds of each.</param>
-    public static async Task RunAsync(string pk, string? baseline, string self, string root, int rounds)
+    public static async Task RunAsync(string pk, string? baseline, string? native, string self, string root, int rounds)
     {
         var echo = new List<(double Ms, double P50, double P99)>();
         var server = new List<(double Ms, double P50, double P99)>();
         var before = new List<(double Ms, double P50, double P99)>();
+        var aot = new List<(double Ms, double P50, double P99)>();
         for (var round = 0; round < rounds; round++)
         {
             await using (var process = await ServerProcess.StartAsync(self, "echo-server"))
@@ -40,10 +42,15 @@ internal static class CalRace
 
             if (baseline is not null)
             {
-                before.Add(await RaceCalServerAsync(baseline, Path.Combine(root, $"race-baseline-{round}")));
+                before.Add(await RaceCalServerAsync(baseline, Path.Combine(root, $"race-baseline-{round}"), data => Serve(baseline, data)));
             }
 
-            server.Add(await RaceCalServerAsync(pk, Path.Combine(root, $"race-{round}")));
+            server.Add(await RaceCalServerAsync(pk, Path.Combine(root, $"race-{round}"), data => Serve(pk, data)));
+            if (native is not null)
+            {
+                aot.Add(await RaceCalServerAsync(pk, Path.Combine(root, $"race-native-{round}"),
+                    data => ServerProcess.StartProgramAsync(native, "--data", data, "--urls", "http://127.0.0.1:0")));
+            }
         }
 
         Console.WriteLine();
@@ -56,13 +63,20 @@ internal static class CalRace
         }
 
         Print($"CAL server: exactly {Early} permanent, {Racers - Early} temporary in every round", server, Median(echo));
+        if (native is not null)
+        {
+            Print($"native pk-cal-server: exactly {Early} permanent, {Racers - Early} temporary in every round", aot, Median(echo));
+        }
     }
 
-    /// <summary>A fresh CAL server of <paramref name="pk"/> with 10 of its 20 CALs permanent, and the race.</summary>
-    private static async Task<(double Ms, double P50, double P99)> RaceCalServerAsync(string pk, string data)
+    private static Task<ServerProcess> Serve(string pk, string data) =>
+        ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+
+    /// <summary>A fresh CAL server (its pack installed by <paramref name="pk"/>, then started by <paramref name="start"/>) with 10 of its 20 CALs permanent, and the race.</summary>
+    private static async Task<(double Ms, double P50, double P99)> RaceCalServerAsync(string pk, string data, Func<string, Task<ServerProcess>> start)
     {
         await CalServerData.CreateAsync(pk, data, CalMode.PerDevice, Installed);
-        await using var process = await ServerProcess.StartAsync(pk, "cal-server", "serve", "--data", data, "--urls", "http://127.0.0.1:0");
+        await using var process = await start(data);
         // Other devices' first connections (temporary CALs, which the permanent count leaves alone) warm the server up.
         await CalLoadDriver.WarmUpAsync(process.Address, clients: 8, CalMode.PerDevice);
         using (var early = new KeepAliveConnection(process.Address))

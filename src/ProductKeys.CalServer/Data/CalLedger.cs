@@ -22,6 +22,7 @@ public sealed class CalLedger : IDisposable
     private const string OverUsed = "OverUsed";
 
     private readonly SqliteConnection _connection;
+    private readonly PreparedStatements _statements;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly GroupCommit _requests;
     private readonly CalServerFolder _folder;
@@ -30,6 +31,9 @@ public sealed class CalLedger : IDisposable
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Outcome<CalPackCertificate>> _verified = new(StringComparer.Ordinal);
 
+    /// <summary>The packs as last read, and SQLite's <c>data_version</c> then (<see cref="LoadPacks"/>).</summary>
+    private (List<CalPackCertificate> Packs, long DataVersion)? _packs;
+
     private CalLedger(SqliteConnection connection, CalServerFolder folder, CalServerIdentity identity, TimeProvider time)
     {
         _connection = connection;
@@ -37,14 +41,22 @@ public sealed class CalLedger : IDisposable
         _identity = identity;
         _time = time;
         _signer = new ArtifactSigner(identity.Key, time);
-        _requests = new GroupCommit(connection, _gate);
+        _statements = new PreparedStatements(connection);
+        _requests = new GroupCommit(_statements, _gate);
     }
 
     /// <summary>The server's ID.</summary>
     public string ServerId => _identity.ServerId;
 
+    /// <summary>How this ledger's commits reach the disk (<see cref="CalSyncMode.Auto"/> resolved when it opened).</summary>
+    public CalSyncMode Sync { get; private set; } = CalSyncMode.Full;
+
     /// <summary>Opens (creating when new) the database in the data folder.</summary>
-    public static Outcome<CalLedger> Open(CalServerFolder folder, CalServerIdentity identity, TimeProvider time)
+    /// <param name="folder">The data folder.</param>
+    /// <param name="identity">The server's ID and key.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="sync">How commits reach the disk; <see cref="CalSyncMode.Auto"/> decides by the packs installed now.</param>
+    public static Outcome<CalLedger> Open(CalServerFolder folder, CalServerIdentity identity, TimeProvider time, CalSyncMode sync = CalSyncMode.Full)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(identity);
@@ -53,7 +65,9 @@ public sealed class CalLedger : IDisposable
             Directory.CreateDirectory(folder.Path);
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
-            return new CalLedger(connection, folder, identity, time);
+            var ledger = new CalLedger(connection, folder, identity, time);
+            ledger.SetSync(sync);
+            return ledger;
         }
         catch (SqliteException e)
         {
@@ -76,9 +90,10 @@ public sealed class CalLedger : IDisposable
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var committed = false;
         try
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
+            _statements.Execute("BEGIN IMMEDIATE");
             var others = LoadPacks().Where(p => p.PackId != pack.Value.PackId).ToList();
             if (others.FirstOrDefault(p => p.Mode != pack.Value.Mode) is { } other)
             {
@@ -86,15 +101,23 @@ public sealed class CalLedger : IDisposable
             }
 
             WriteTrust(trust);
-            CalTables.Execute(_connection,
+            _statements.Execute(
                 "INSERT INTO packs (pack_id, certificate, installed_at) VALUES (@id, @text, @now) ON CONFLICT (pack_id) DO UPDATE SET certificate = excluded.certificate, installed_at = excluded.installed_at",
                 ("@id", pack.Value.PackId), ("@text", pack.Value.Text), ("@now", Now()));
-            transaction.Commit();
-            _verified.Clear();
+            _statements.Execute("COMMIT");
+            committed = true;
             return pack;
         }
         finally
         {
+            if (!committed)
+            {
+                RollBack();
+            }
+
+            // This connection's own commits leave data_version as it was: read the packs again next time.
+            _verified.Clear();
+            _packs = null;
             _gate.Release();
         }
     }
@@ -146,24 +169,15 @@ public sealed class CalLedger : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var transaction = _connection.BeginTransaction(deferred: true);
-            var now = Now();
-            var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
-            var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
-            var soon = (long)expiringWithin.TotalSeconds;
-            (string, object?)[] p = [("@uc", userCutoff), ("@dc", deviceCutoff), ("@now", now), ("@soon", soon)];
-            return new CalUsage(
-                LoadPacks(),
-                IssuedUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = 'Installed' AND last_used >= @uc", p),
-                OverUsedUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = 'OverUsed' AND last_used >= @uc", p),
-                ExpiringUsers: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE last_used >= @uc AND last_used < @uc + @soon", p),
-                Permanent: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @dc", p),
-                Temporary: CalTables.Scalar(_connection, "SELECT COUNT(*) FROM device_cals WHERE kind = 'Temporary' AND temporary_expires > @now", p),
-                ExpiringDevices: CalTables.Scalar(_connection, """
-                    SELECT COUNT(*) FROM device_cals WHERE (kind = 'Permanent' AND last_used >= @dc AND last_used < @dc + @soon)
-                        OR (kind = 'Temporary' AND temporary_expires > @now AND temporary_expires <= @now + @soon)
-                    """, p),
-                At: DateTimeOffset.FromUnixTimeSeconds(now));
+            _statements.Execute("BEGIN DEFERRED");
+            try
+            {
+                return Usage(expiringWithin);
+            }
+            finally
+            {
+                RollBack(); // read only: nothing to keep
+            }
         }
         finally
         {
@@ -174,8 +188,71 @@ public sealed class CalLedger : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _statements.Dispose();
         _connection.Dispose();
         _gate.Dispose();
+    }
+
+    /// <summary><see cref="UsageAsync"/>'s reads, inside its transaction.</summary>
+    private CalUsage Usage(TimeSpan expiringWithin)
+    {
+        var now = Now();
+            var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
+        var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
+        var soon = (long)expiringWithin.TotalSeconds;
+        (string, object?)[] p = [("@uc", userCutoff), ("@dc", deviceCutoff), ("@now", now), ("@soon", soon)];
+        return new CalUsage(
+            LoadPacks(),
+            IssuedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'Installed' AND last_used >= @uc", p),
+            OverUsedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'OverUsed' AND last_used >= @uc", p),
+            ExpiringUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE last_used >= @uc AND last_used < @uc + @soon", p),
+            Permanent: _statements.Scalar("SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @dc", p),
+            Temporary: _statements.Scalar("SELECT COUNT(*) FROM device_cals WHERE kind = 'Temporary' AND temporary_expires > @now", p),
+            ExpiringDevices: _statements.Scalar("""
+                SELECT COUNT(*) FROM device_cals WHERE (kind = 'Permanent' AND last_used >= @dc AND last_used < @dc + @soon)
+                    OR (kind = 'Temporary' AND temporary_expires > @now AND temporary_expires <= @now + @soon)
+                """, p),
+            At: DateTimeOffset.FromUnixTimeSeconds(now));
+    }
+
+    /// <summary>Sets SQLite's <c>synchronous</c> (FULL until then); <see cref="CalSyncMode.Auto"/>: NORMAL only when there are packs and all are per user.</summary>
+    private void SetSync(CalSyncMode sync)
+    {
+        if (sync == CalSyncMode.Auto)
+        {
+            var packs = LoadPacks();
+            sync = packs.Count > 0 && packs.All(p => p.Mode == CalMode.PerUser) ? CalSyncMode.Normal : CalSyncMode.Full;
+        }
+
+        _statements.Execute(sync == CalSyncMode.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+        Sync = sync;
+    }
+
+    /// <summary>For tests: SQLite's <c>synchronous</c> on the ledger's connection (1 NORMAL, 2 FULL).</summary>
+    internal long SynchronousSetting()
+    {
+        _gate.Wait();
+        try
+        {
+            return _statements.Scalar("PRAGMA synchronous");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Ends the open transaction without keeping anything, if SQLite has not already.</summary>
+    private void RollBack()
+    {
+        try
+        {
+            _statements.Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open any more: nothing to undo.
+        }
     }
 
     /// <summary><see cref="RequestUserAsync"/>'s reads and writes, inside the queue's transaction.</summary>
@@ -189,23 +266,19 @@ public sealed class CalLedger : IDisposable
 
         var now = Now();
         var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
-        string? pool = null;
-        using (var read = CalTables.Command(_connection, "SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)))
-        {
-            pool = read.ExecuteScalar() as string;
-        }
+        var pool = _statements.Bind("SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)).ExecuteScalar() as string;
 
         if (pool != Installed)
         {
             // A new or returning user, or an over-used one: an installed CAL when one is free. The user's
             // own row is never among those counted (absent, lapsed or over-used), so the count reads the
             // (pool, last_used) index alone.
-            var held = CalTables.Scalar(_connection, "SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff",
+            var held = _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = @pool AND last_used >= @cutoff",
                 ("@pool", Installed), ("@cutoff", cutoff));
             pool = held < capacity ? Installed : OverUsed;
         }
 
-        CalTables.Execute(_connection, """
+        _statements.Execute("""
             INSERT INTO user_cals (user, pool, first_used, last_used) VALUES (@user, @pool, @now, @now)
             ON CONFLICT (user) DO UPDATE SET pool = excluded.pool, last_used = excluded.last_used,
                 first_used = CASE WHEN user_cals.last_used < @cutoff THEN excluded.first_used ELSE user_cals.first_used END
@@ -232,7 +305,7 @@ public sealed class CalLedger : IDisposable
         {
             var calId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
             var expires = now + (long)CalPolicy.TemporaryDeviceCal.TotalSeconds;
-            CalTables.Execute(_connection, """
+            _statements.Execute("""
                 INSERT INTO device_cals (device, kind, cal_id, first_seen, temporary_expires, last_used) VALUES (@device, @kind, @cal, @now, @expires, @now)
                 ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, cal_id = excluded.cal_id, first_seen = excluded.first_seen,
                     temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
@@ -242,7 +315,7 @@ public sealed class CalLedger : IDisposable
 
         if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
         {
-            CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
         }
 
@@ -253,7 +326,7 @@ public sealed class CalLedger : IDisposable
 
         if (now < row.Value.TemporaryExpires)
         {
-            CalTables.Execute(_connection, "UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Temporary, row.Value.TemporaryExpires);
         }
 
@@ -263,7 +336,7 @@ public sealed class CalLedger : IDisposable
 
     /// <summary>Temporary → permanent only while fewer permanent CALs are held than installed: the check and the write are one statement.</summary>
     private bool TakePermanent(string device, long now, long cutoff, long capacity) =>
-        CalTables.Execute(_connection, """
+        _statements.Execute("""
             UPDATE device_cals SET kind = 'Permanent', last_used = @now
             WHERE device = @device AND kind = 'Temporary'
               AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff) < @capacity
@@ -271,34 +344,45 @@ public sealed class CalLedger : IDisposable
 
     private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string device)
     {
-        using var command = CalTables.Command(_connection, "SELECT kind, cal_id, temporary_expires, last_used FROM device_cals WHERE device = @device", ("@device", device));
-        using var reader = command.ExecuteReader();
+        using var reader = _statements.Bind("SELECT kind, cal_id, temporary_expires, last_used FROM device_cals WHERE device = @device", ("@device", device)).ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)) : null;
     }
 
-    /// <summary>The packs whose certificates verify against the pinned publisher keys and name this server; the rest are ignored.</summary>
+    /// <summary>
+    /// The packs whose certificates verify against the pinned publisher keys and name this server; the rest are
+    /// ignored. Read again only when another connection (<c>pk cal-server install-pack</c> beside a running
+    /// server) has committed since — SQLite's <c>data_version</c> tells — or this one installed a pack.
+    /// </summary>
     private List<CalPackCertificate> LoadPacks()
     {
-        var packs = new List<CalPackCertificate>();
-        using var command = CalTables.Command(_connection, "SELECT certificate FROM packs ORDER BY pack_id");
-        using var reader = command.ExecuteReader();
-        TrustedKeySet? trust = null;
-        while (reader.Read())
+        var dataVersion = _statements.Scalar("PRAGMA data_version");
+        if (_packs is { } known && known.DataVersion == dataVersion)
         {
-            var text = reader.GetString(0);
-            if (!_verified.TryGetValue(text, out var pack))
-            {
-                trust ??= LoadTrust();
-                pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust);
-                _verified[text] = pack;
-            }
+            return known.Packs;
+        }
 
-            if (pack.IsSuccess)
+        var packs = new List<CalPackCertificate>();
+        using (var reader = _statements.Bind("SELECT certificate FROM packs ORDER BY pack_id").ExecuteReader())
+        {
+            TrustedKeySet? trust = null;
+            while (reader.Read())
             {
-                packs.Add(pack.Value);
+                var text = reader.GetString(0);
+                if (!_verified.TryGetValue(text, out var pack))
+                {
+                    trust ??= LoadTrust();
+                    pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust);
+                    _verified[text] = pack;
+                }
+
+                if (pack.IsSuccess)
+                {
+                    packs.Add(pack.Value);
+                }
             }
         }
 
+        _packs = (packs, dataVersion);
         return packs;
     }
 

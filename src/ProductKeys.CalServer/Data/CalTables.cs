@@ -41,7 +41,7 @@ internal static class CalTables
             DefaultTimeout = 30,
         }.ToString());
         connection.Open();
-        // FULL: a commit is on the disk before the CAL it records is answered (kill -9 or power loss lose nothing answered).
+        // FULL until the ledger says otherwise (CalSyncMode): a commit is on the disk before the CAL it records is answered.
         Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;");
         return connection;
     }

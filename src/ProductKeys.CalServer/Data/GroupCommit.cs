@@ -10,9 +10,9 @@ namespace ProductKeys.CalServer.Data;
 /// before it, exactly as if each had its own transaction, and one that throws is rolled back alone
 /// (a savepoint per request).
 /// </summary>
-/// <param name="connection">The ledger's connection.</param>
-/// <param name="gate">Who may use <paramref name="connection"/>: whoever holds it runs every request queued so far.</param>
-internal sealed class GroupCommit(SqliteConnection connection, SemaphoreSlim gate)
+/// <param name="statements">The ledger's connection's prepared statements (the transaction's own among them).</param>
+/// <param name="gate">Who may use the connection: whoever holds it runs every request queued so far.</param>
+internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim gate)
 {
     private readonly List<IQueued> _queue = [];
 
@@ -66,32 +66,41 @@ internal sealed class GroupCommit(SqliteConnection connection, SemaphoreSlim gat
 
     private void RunBatch(List<IQueued> batch)
     {
+        // The transaction and savepoints are statements of their own, prepared once like the requests'
+        // (a SqliteTransaction object would prepare its SAVEPOINT, RELEASE and ROLLBACK TO anew each time).
         var ran = new List<IQueued>(batch.Count);
+        var begun = false;
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
+            statements.Execute("BEGIN IMMEDIATE");
+            begun = true;
             foreach (var request in batch)
             {
-                transaction.Save("request");
+                statements.Execute("SAVEPOINT request");
                 try
                 {
                     request.Run();
-                    transaction.Release("request");
+                    statements.Execute("RELEASE request");
                     ran.Add(request);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    transaction.Rollback("request");
-                    transaction.Release("request");
+                    statements.Execute("ROLLBACK TO request");
+                    statements.Execute("RELEASE request");
                     request.Fail(e);
                 }
             }
 
-            transaction.Commit();
+            statements.Execute("COMMIT");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Nothing of the batch was committed (or it could not even begin): none of it is answered.
+            if (begun)
+            {
+                RollBack();
+            }
+
             foreach (var request in batch)
             {
                 request.Fail(e);
@@ -103,6 +112,19 @@ internal sealed class GroupCommit(SqliteConnection connection, SemaphoreSlim gat
         foreach (var request in ran)
         {
             request.Answer();
+        }
+    }
+
+    /// <summary>Ends a failed batch's transaction, if SQLite has not already (a failed COMMIT may leave it open).</summary>
+    private void RollBack()
+    {
+        try
+        {
+            statements.Execute("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // No transaction was open any more: nothing to undo.
         }
     }
 

@@ -7,6 +7,7 @@ using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
+using ProductKeys.CalServer.Serving;
 
 namespace ProductKeys.CalServer.Packs;
 
@@ -19,8 +20,6 @@ namespace ProductKeys.CalServer.Packs;
 /// </summary>
 public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The request this server sends for a CAL pack's MAK.</summary>
     public Outcome<CalPackActivationRequest> CreateRequest(string? key, bool installPurchased)
     {
@@ -205,13 +204,13 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(uri, request, Json, cancellationToken).ConfigureAwait(false);
+            using var response = await http.PostAsJsonAsync(uri, request, CalJsonContext.Default.CalPackActivationRequest, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
             }
 
-            var body = await response.Content.ReadFromJsonAsync<CalPackActivationResponse>(Json, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadFromJsonAsync(CalJsonContext.Default.CalPackActivationResponse, cancellationToken).ConfigureAwait(false);
             return body?.PackCertificate is null ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The service sent an empty answer.") : body;
         }
         catch (HttpRequestException e)

@@ -5,6 +5,7 @@ using ProductKeys.Core.Cal;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
 using ProductKeys.Core.Tls;
+using ProductKeys.CalServer.Data;
 
 namespace ProductKeys.CalServer.Serving;
 
@@ -32,11 +33,20 @@ public static class CalServing
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
         var certificateFile = new Option<FileInfo?>("--cert") { Description = "PEM certificate for https:// addresses (leaf first, then intermediates); needs --key." };
         var keyFile = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
+        var sync = new Option<string>("--sync")
+        {
+            Description = "How each commit reaches the disk before its answers leave. auto (default): normal when every pack installed is per user, "
+                + "else full. normal: written to the operating system (survives the server being killed). full: also flushed to the disk (fsync), "
+                + "so it survives a power loss, at the cost of one disk flush per batch of answers.",
+            DefaultValueFactory = _ => "auto",
+        };
+        sync.AcceptOnlyFromAmong("auto", "normal", "full");
         command.Options.Add(data);
         command.Options.Add(urls);
         command.Options.Add(certificateFile);
         command.Options.Add(keyFile);
         command.Options.Add(maxConnections);
+        command.Options.Add(sync);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var text = parseResult.GetValue(urls);
@@ -52,7 +62,8 @@ public static class CalServing
                 return refuse(parseResult, certificate.Refusal);
             }
 
-            return await ServeAsync(parseResult.GetValue(data)!, addresses, parseResult.GetValue(maxConnections), certificate.Value, listen, refusal => refuse(parseResult, refusal), cancellationToken);
+            var syncMode = parseResult.GetValue(sync) switch { "normal" => CalSyncMode.Normal, "full" => CalSyncMode.Full, _ => CalSyncMode.Auto };
+            return await ServeAsync(parseResult.GetValue(data)!, addresses, parseResult.GetValue(maxConnections), certificate.Value, syncMode, listen, refusal => refuse(parseResult, refusal), cancellationToken);
         });
         return command;
     }
@@ -75,11 +86,11 @@ public static class CalServing
     }
 
     private static async Task<int> ServeAsync(
-        string dataDirectory, string[] urls, long? maxConnections, ServerCertificate? certificate, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
+        string dataDirectory, string[] urls, long? maxConnections, ServerCertificate? certificate, CalSyncMode sync, ListenRules listen, Func<Refusal, int> refuse, CancellationToken cancellationToken)
     {
         var built = CalServerApp.Build(dataDirectory, urls, TimeProvider.System, logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
-            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), maxConnections, certificate);
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None), maxConnections, certificate, sync);
         if (!built.IsSuccess)
         {
             return refuse(built.Refusal);
@@ -95,7 +106,7 @@ public static class CalServing
             return refuse(mistake);
         }
 
-        Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}). Press Ctrl-C to stop.");
+        Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}, sync {CalServerApp.Sync(app).ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
         if (certificate is not null)
         {
             Console.Out.WriteLine($"CAL server {certificate.Describe()}.");

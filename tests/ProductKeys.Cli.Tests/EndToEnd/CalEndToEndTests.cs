@@ -12,7 +12,7 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 /// (--offline-request → pk offline activate → --offline-response); 200 devices racing for the last 10 permanent
 /// CALs of a real pk cal-server serve process.
 /// </summary>
-public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
+public sealed partial class CalEndToEndTests(DemoServerFixture server) : IClassFixture<DemoServerFixture>, IAsyncDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-cal-e2e-").FullName;
     private Process? _calServer;
@@ -278,13 +278,14 @@ public sealed class CalEndToEndTests(DemoServerFixture server) : IClassFixture<D
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task<string> MakAsync(string product)
+    /// <summary>The demo's first MAK of the product (or its last: another pack of a split order).</summary>
+    private async Task<string> MakAsync(string product, bool last = false)
     {
         var listed = await Pk.RunAsync("keys", "list", "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
         Assert.True(listed.ExitCode == 0, listed.ToString());
-        return listed.Json.GetProperty("keys").EnumerateArray()
-            .First(k => k.GetProperty("product").GetString() == product && k.GetProperty("type").GetString() == "Mak")
-            .GetProperty("key").GetString()!;
+        var maks = listed.Json.GetProperty("keys").EnumerateArray()
+            .Where(k => k.GetProperty("product").GetString() == product && k.GetProperty("type").GetString() == "Mak").ToList();
+        return (last ? maks[^1] : maks[0]).GetProperty("key").GetString()!;
     }
 
     private static async Task WaitForLineAsync(Process process, string text)
