@@ -22,7 +22,7 @@ public sealed class GroupCommitTests : IDisposable
         using var observer = CalTables.Open(file);
         using var gate = new SemaphoreSlim(1, 1);
         using var statements = new PreparedStatements(connection);
-        var commits = new GroupCommit(statements, gate);
+        var commits = new GroupCommit(statements, gate, new CommitDurability(statements, CalSyncMode.Full));
         long Rows(SqliteConnection c) => CalTables.Scalar(c, "SELECT COUNT(*) FROM t");
         long? seenByOthersDuringB = null;
 

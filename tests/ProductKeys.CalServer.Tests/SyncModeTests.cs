@@ -4,33 +4,50 @@ using ProductKeys.Core.Cal;
 namespace ProductKeys.CalServer.Tests;
 
 /// <summary>
-/// <c>--sync auto</c> (docs/adr/0018-cal-server.md, "Durability"): commits are flushed to the disk (FULL) unless every
-/// pack installed is per user, whose CALs are never refused for count; an explicit mode is kept whatever the packs.
+/// <c>--sync</c> (docs/adr/0018-cal-server.md, "Durability"): in the default <c>auto</c> the connection runs
+/// <c>synchronous=NORMAL</c> and exactly the batches that grant or renew a permanent device CAL are flushed to the
+/// disk; <c>full</c> flushes every commit by itself, <c>normal</c> none.
 /// </summary>
 public sealed class SyncModeTests
 {
     private const long Normal = 1;
     private const long Full = 2;
 
+    [Fact]
+    public async Task Auto_flushes_the_batches_that_grant_or_renew_a_permanent_device_CAL_and_no_others()
+    {
+        using var world = new CalWorld(); // opened with the default, auto
+        await world.InstallAsync(CalMode.PerDevice, purchased: 1, installed: 1);
+        Assert.Equal(CalSyncMode.Auto, world.Ledger.Sync);
+        Assert.Equal((Normal, 0), world.Ledger.DurabilityState());
+
+        Assert.Equal("Temporary", await world.DeviceAsync("pc-1")); // a first connection: nothing counted
+        Assert.Equal((Normal, 0), world.Ledger.DurabilityState());
+        Assert.Equal("Permanent", await world.DeviceAsync("pc-1")); // granted: counts against the pack
+        Assert.Equal((Normal, 1), world.Ledger.DurabilityState());
+        Assert.Equal("Permanent", await world.DeviceAsync("pc-1")); // renewed: moves when it returns to the pool
+        Assert.Equal((Normal, 2), world.Ledger.DurabilityState());
+        Assert.Equal("Temporary", await world.DeviceAsync("pc-2")); // none free: its temporary CAL, nothing to flush
+        Assert.Equal("Temporary", await world.DeviceAsync("pc-2"));
+        Assert.Equal((Normal, 2), world.Ledger.DurabilityState());
+    }
+
     [Theory]
-    [InlineData(null, CalSyncMode.Auto, CalSyncMode.Full, Full)]
-    [InlineData(CalMode.PerUser, CalSyncMode.Auto, CalSyncMode.Normal, Normal)]
-    [InlineData(CalMode.PerDevice, CalSyncMode.Auto, CalSyncMode.Full, Full)]
-    [InlineData(CalMode.PerDevice, CalSyncMode.Normal, CalSyncMode.Normal, Normal)]
-    [InlineData(CalMode.PerUser, CalSyncMode.Full, CalSyncMode.Full, Full)]
-    public async Task Auto_is_normal_only_for_per_user_packs_and_an_explicit_mode_is_kept(CalMode? installed, CalSyncMode asked, CalSyncMode resolved, long pragma)
+    [InlineData(CalSyncMode.Full, Full)]
+    [InlineData(CalSyncMode.Normal, Normal)]
+    public async Task Full_and_normal_never_add_a_flush_of_their_own(CalSyncMode mode, long synchronous)
     {
         using var world = new CalWorld();
-        if (installed is { } mode)
+        await world.InstallAsync(CalMode.PerDevice, purchased: 5);
+        using var identity = CalServerIdentity.LoadOrCreate(world.Folder).Value;
+        using var ledger = CalLedger.Open(world.Folder, identity, world.Time, mode).Value; // as 'pk cal-server serve --sync …'
+
+        foreach (var _ in Enumerable.Range(0, 3))
         {
-            await world.InstallAsync(mode, purchased: 5);
+            Assert.True((await ledger.RequestDeviceAsync("pc-1", TestContext.Current.CancellationToken)).IsSuccess);
         }
 
-        // The server as 'pk cal-server serve --sync …' opens it, beside the folder's first ledger.
-        using var identity = CalServerIdentity.LoadOrCreate(world.Folder).Value;
-        using var ledger = CalLedger.Open(world.Folder, identity, world.Time, asked).Value;
-
-        Assert.Equal(resolved, ledger.Sync);
-        Assert.Equal(pragma, ledger.SynchronousSetting());
+        Assert.Equal(mode, ledger.Sync);
+        Assert.Equal((synchronous, 0), ledger.DurabilityState());
     }
 }

@@ -23,6 +23,7 @@ public sealed class CalLedger : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly PreparedStatements _statements;
+    private readonly CommitDurability _durability;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly GroupCommit _requests;
     private readonly CalServerFolder _folder;
@@ -34,7 +35,7 @@ public sealed class CalLedger : IDisposable
     /// <summary>The packs as last read, and SQLite's <c>data_version</c> then (<see cref="LoadPacks"/>).</summary>
     private (List<CalPackCertificate> Packs, long DataVersion)? _packs;
 
-    private CalLedger(SqliteConnection connection, CalServerFolder folder, CalServerIdentity identity, TimeProvider time)
+    private CalLedger(SqliteConnection connection, CalServerFolder folder, CalServerIdentity identity, TimeProvider time, CalSyncMode sync)
     {
         _connection = connection;
         _folder = folder;
@@ -42,21 +43,23 @@ public sealed class CalLedger : IDisposable
         _time = time;
         _signer = new ArtifactSigner(identity.Key, time);
         _statements = new PreparedStatements(connection);
-        _requests = new GroupCommit(_statements, _gate);
+        _durability = new CommitDurability(_statements, sync);
+        _durability.Apply();
+        _requests = new GroupCommit(_statements, _gate, _durability);
     }
 
     /// <summary>The server's ID.</summary>
     public string ServerId => _identity.ServerId;
 
-    /// <summary>How this ledger's commits reach the disk (<see cref="CalSyncMode.Auto"/> resolved when it opened).</summary>
-    public CalSyncMode Sync { get; private set; } = CalSyncMode.Full;
+    /// <summary>How this ledger's commits reach the disk.</summary>
+    public CalSyncMode Sync => _durability.Mode;
 
     /// <summary>Opens (creating when new) the database in the data folder.</summary>
     /// <param name="folder">The data folder.</param>
     /// <param name="identity">The server's ID and key.</param>
     /// <param name="time">The clock.</param>
-    /// <param name="sync">How commits reach the disk; <see cref="CalSyncMode.Auto"/> decides by the packs installed now.</param>
-    public static Outcome<CalLedger> Open(CalServerFolder folder, CalServerIdentity identity, TimeProvider time, CalSyncMode sync = CalSyncMode.Full)
+    /// <param name="sync">How commits reach the disk (<see cref="CommitDurability"/>).</param>
+    public static Outcome<CalLedger> Open(CalServerFolder folder, CalServerIdentity identity, TimeProvider time, CalSyncMode sync = CalSyncMode.Auto)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(identity);
@@ -65,9 +68,7 @@ public sealed class CalLedger : IDisposable
             Directory.CreateDirectory(folder.Path);
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
-            var ledger = new CalLedger(connection, folder, identity, time);
-            ledger.SetSync(sync);
-            return ledger;
+            return new CalLedger(connection, folder, identity, time, sync);
         }
         catch (SqliteException e)
         {
@@ -215,26 +216,13 @@ public sealed class CalLedger : IDisposable
             At: DateTimeOffset.FromUnixTimeSeconds(now));
     }
 
-    /// <summary>Sets SQLite's <c>synchronous</c> (FULL until then); <see cref="CalSyncMode.Auto"/>: NORMAL only when there are packs and all are per user.</summary>
-    private void SetSync(CalSyncMode sync)
-    {
-        if (sync == CalSyncMode.Auto)
-        {
-            var packs = LoadPacks();
-            sync = packs.Count > 0 && packs.All(p => p.Mode == CalMode.PerUser) ? CalSyncMode.Normal : CalSyncMode.Full;
-        }
-
-        _statements.Execute(sync == CalSyncMode.Normal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
-        Sync = sync;
-    }
-
-    /// <summary>For tests: SQLite's <c>synchronous</c> on the ledger's connection (1 NORMAL, 2 FULL).</summary>
-    internal long SynchronousSetting()
+    /// <summary>For tests: SQLite's <c>synchronous</c> on the ledger's connection (1 NORMAL, 2 FULL) and how many batches were flushed.</summary>
+    internal (long Synchronous, long Flushes) DurabilityState()
     {
         _gate.Wait();
         try
         {
-            return _statements.Scalar("PRAGMA synchronous");
+            return (_statements.Scalar("PRAGMA synchronous"), _statements.Scalar(CommitDurability.FlushCountSql));
         }
         finally
         {
@@ -315,12 +303,16 @@ public sealed class CalLedger : IDisposable
 
         if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
         {
+            // The renewal moves when the CAL returns to the pool: lost to a power cut, the CAL could be granted
+            // again while this device still holds it signed.
+            _durability.Require();
             _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
         }
 
         if (TakePermanent(device, now, cutoff, capacity))
         {
+            _durability.Require(); // a permanent CAL counts against the packs: on the disk before it is answered
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
         }
 

@@ -8,10 +8,11 @@ namespace ProductKeys.CalServer.Data;
 public enum CalSyncMode
 {
     /// <summary>
-    /// The default: <see cref="Normal"/> when every pack installed at start is per user (a per-user CAL is never
-    /// refused for count, so a record lost to a power cut costs only a line of the report and the user is served
-    /// again), <see cref="Full"/> otherwise — a per-device grant is a limit, and a permanent CAL forgotten after a
-    /// power cut could be granted twice.
+    /// The default: commits reach the operating system (as <see cref="Normal"/>), and a commit that grants or renews a
+    /// permanent device CAL is flushed to the disk before its answers leave (<see cref="CommitDurability"/>): a power
+    /// cut cannot make the server grant a permanent CAL twice. What a power cut may lose — the last per-user CALs,
+    /// the last first connections' temporary CALs — is served again when asked (a user is never refused; a device
+    /// starts again as a first connection).
     /// </summary>
     Auto,
 

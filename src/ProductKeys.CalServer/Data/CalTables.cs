@@ -29,6 +29,10 @@ internal static class CalTables
             temporary_expires INTEGER NOT NULL,
             last_used INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS device_cals_kind ON device_cals (kind, last_used);
+        CREATE TABLE IF NOT EXISTS flushes (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            n INTEGER NOT NULL);
+        INSERT OR IGNORE INTO flushes (id, n) VALUES (1, 0);
         """;
 
     public static SqliteConnection Open(string path)

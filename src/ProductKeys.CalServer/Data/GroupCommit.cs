@@ -12,7 +12,8 @@ namespace ProductKeys.CalServer.Data;
 /// </summary>
 /// <param name="statements">The ledger's connection's prepared statements (the transaction's own among them).</param>
 /// <param name="gate">Who may use the connection: whoever holds it runs every request queued so far.</param>
-internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim gate)
+/// <param name="durability">Flushes a committed batch to the disk when one of its requests asked for it, before any answer.</param>
+internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim gate, CommitDurability durability)
 {
     private readonly List<IQueued> _queue = [];
 
@@ -70,6 +71,7 @@ internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim g
         // (a SqliteTransaction object would prepare its SAVEPOINT, RELEASE and ROLLBACK TO anew each time).
         var ran = new List<IQueued>(batch.Count);
         var begun = false;
+        durability.Reset();
         try
         {
             statements.Execute("BEGIN IMMEDIATE");
@@ -92,10 +94,13 @@ internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim g
             }
 
             statements.Execute("COMMIT");
+            begun = false;
+            durability.AfterCommit();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Nothing of the batch was committed (or it could not even begin): none of it is answered.
+            // Nothing of the batch was committed (or it could not even begin), or its flush failed: none of it
+            // is answered. (A committed batch whose flush failed is recorded: a device asking again gets its CAL back.)
             if (begun)
             {
                 RollBack();

@@ -35,9 +35,9 @@ public static class CalServing
         var keyFile = new Option<FileInfo?>("--key") { Description = "PEM private key of --cert." };
         var sync = new Option<string>("--sync")
         {
-            Description = "How each commit reaches the disk before its answers leave. auto (default): normal when every pack installed is per user, "
-                + "else full. normal: written to the operating system (survives the server being killed). full: also flushed to the disk (fsync), "
-                + "so it survives a power loss, at the cost of one disk flush per batch of answers.",
+            Description = "How commits reach the disk before their answers leave. auto (default): written to the operating system "
+                + "(survives the server being killed), and flushed to the disk (fsync) when they grant or renew a permanent device CAL. "
+                + "normal: never flushed. full: every commit flushed, so it all survives a power loss.",
             DefaultValueFactory = _ => "auto",
         };
         sync.AcceptOnlyFromAmong("auto", "normal", "full");

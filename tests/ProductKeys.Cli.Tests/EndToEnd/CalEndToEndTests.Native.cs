@@ -8,8 +8,8 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The same story through the Native AOT <c>pk-cal-server</c>: what an operator who publishes it gets — the same
-/// answers (signed device CALs, problem details) without reflection, and, on a per-user server in its default
-/// <c>--sync auto</c> (normal there), nothing answered lost to a kill -9.
+/// answers (signed device CALs, problem details) without reflection, and, in its default <c>--sync auto</c> (per-user
+/// CALs reach the operating system, not the disk), nothing answered lost to a kill -9.
 /// </summary>
 public sealed partial class CalEndToEndTests
 {
@@ -23,7 +23,7 @@ public sealed partial class CalEndToEndTests
         var port = DemoServerFixture.FreePort();
         var url = $"http://127.0.0.1:{port}";
         _calServer = Process.Start(NativeCalServer.StartInfo("--data", data, "--urls", url))!;
-        await WaitForLineAsync(_calServer, "sync normal"); // auto: every pack is per user
+        await WaitForLineAsync(_calServer, "sync auto"); // the default: nothing of a per-user server is flushed
 
         // 520 users on a pack of 500, 8 at a time: 500 installed, 20 over-used, none refused.
         using var http = new HttpClient { BaseAddress = new Uri(url) };
@@ -49,7 +49,7 @@ public sealed partial class CalEndToEndTests
         installed = await Pk.RunAsync("cal-server", "install-pack", "--data", devices, "--key", await OrderMakAsync("contoso-server-device-cal", 20), "--service", server.Url, "--json");
         Assert.True(installed.ExitCode == 0, installed.ToString());
         _calServer = Process.Start(NativeCalServer.StartInfo("--data", devices, "--urls", url))!;
-        await WaitForLineAsync(_calServer, "sync full"); // auto: a per-device grant is a limit
+        await WaitForLineAsync(_calServer, "sync auto");
         var first = await Pk.RunAsync("cal", "request", "--cal-server", url, "--device", "pc-1", "--json");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal("Temporary", first.Json.GetProperty("kind").GetString());
