@@ -2,6 +2,7 @@
 # Runs every test. Provisions what the tests need by itself: a throwaway PostgreSQL
 # (see scripts/test-postgres.sh), dnsmasq for KMS discovery (scripts/test-dnsmasq.sh), the OpenAPI linter
 # (scripts/ensure-redocly.sh), Debian's Chromium for the portal's browser tests (scripts/ensure-chromium.sh),
+# Debian's HAProxy for the load-balancer test (scripts/ensure-haproxy.sh),
 # and the Native AOT KMS host, CAL server and pk-device the end-to-end tests run
 # (scripts/publish-kms-host.sh, scripts/publish-cal-server.sh, scripts/publish-device.sh); then a short fuzzing run (scripts/fuzz.sh) unless
 # arguments were given. Extra arguments go to 'dotnet test', e.g. --filter.
@@ -20,6 +21,9 @@ export PK_REDOCLY
 # The portal tests drive Debian's Chromium with Playwright; no browser is ever downloaded.
 PLAYWRIGHT_CHROMIUM_EXECUTABLE=$(scripts/ensure-chromium.sh) || echo "test.sh: could not install chromium; the portal tests will fail" >&2
 export PLAYWRIGHT_CHROMIUM_EXECUTABLE PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The load-balancer test puts Debian's HAProxy in front of three pk server nodes (docs/adr/0029).
+PK_HAPROXY=$(scripts/ensure-haproxy.sh) || echo "test.sh: could not install haproxy; the load-balancer test will fail" >&2
+export PK_HAPROXY
 
 results=$(mktemp -d /tmp/pk-test-results.XXXXXX)
 dotnet build ProductKeys.slnx -c Release -nologo -v q

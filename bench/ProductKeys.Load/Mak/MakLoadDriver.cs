@@ -100,7 +100,7 @@ internal static class MakLoadDriver
     }
 
     /// <summary>The server prints its address before it writes demo.json: wait for a whole file.</summary>
-    private static async Task<JsonElement> ReadDemoAsync(string path)
+    internal static async Task<JsonElement> ReadDemoAsync(string path)
     {
         for (var attempt = 0; attempt < 300; attempt++)
         {

@@ -1,5 +1,6 @@
 using Npgsql;
 using ProductKeys.Core.Errors;
+using ProductKeys.Data;
 
 namespace ProductKeys.Cli.Server;
 
@@ -28,24 +29,10 @@ internal static class DatabaseFailure
         }
     }
 
-    /// <summary>The refusal for a failure to reach or sign in to the database, or <c>null</c> for anything else (a bug stays one).</summary>
-    public static Refusal? Explain(Exception exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            // 28xxx: authorization (user, password); 3D000: no such database. Anything else PostgreSQL says is not the connection's.
-            if (e is PostgresException { SqlState: var state } && (state.StartsWith("28", StringComparison.Ordinal) || state == PostgresErrorCodes.InvalidCatalogName))
-            {
-                return new Refusal(ErrorCatalogue.DatabaseUnreachable, e.Message);
-            }
-
-            if (e is NpgsqlException and not PostgresException)
-            {
-                return new Refusal(ErrorCatalogue.DatabaseUnreachable, e.Message);
-            }
-        }
-
-        return null;
-    }
+    /// <summary>
+    /// The refusal for a failure to reach or sign in to the database, or <c>null</c> for anything else
+    /// (a bug stays one). What counts is decided once, for starts and requests alike: <see cref="DatabaseOutage"/>.
+    /// </summary>
+    public static Refusal? Explain(Exception exception) =>
+        DatabaseOutage.Find(exception) is { } outage ? new Refusal(ErrorCatalogue.DatabaseUnreachable, outage.Message) : null;
 }

@@ -141,9 +141,12 @@ public static class ErrorCatalogue
     /// <summary>Another process already listens on the address a server was told to use.</summary>
     public static readonly ErrorCode AddressInUse = new("ADDRESS_IN_USE", 503, 60,
         "Another program already listens on that address: stop it, or choose a free port with --urls http://HOST:PORT.");
-    /// <summary>The database named with --db cannot be reached or refuses the connection.</summary>
+    /// <summary>
+    /// The database cannot be reached or refuses the connection: at a server's start (--db), or
+    /// while it serves (a request answered 503 with Retry-After, docs/adr/0029-load-balancer-and-outages.md).
+    /// </summary>
     public static readonly ErrorCode DatabaseUnreachable = new("DATABASE_UNREACHABLE", 503, 61,
-        "The database did not accept the connection: check --db (host, port, database, user, password) and that PostgreSQL runs.");
+        "The database did not accept the connection: retry in a moment; if it lasts, check that PostgreSQL runs and --db (host, port, database, user, password).");
     /// <summary>--urls is not a list of http(s) addresses.</summary>
     public static readonly ErrorCode UrlsInvalid = new("URLS_INVALID", 400, 62,
         "--urls must be http:// or https:// addresses with a port, separated by ';', e.g. http://127.0.0.1:8080.");

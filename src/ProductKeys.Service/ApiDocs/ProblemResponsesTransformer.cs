@@ -50,6 +50,12 @@ internal sealed class ProblemResponsesTransformer(IOptions<JsonOptions> json) : 
             codes.Add(ErrorCatalogue.RateLimited);
         }
 
+        if (context.Description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true)
+        {
+            // Every API operation reads the database, and answers 503 while it cannot (ADR 0029).
+            codes.Add(ErrorCatalogue.DatabaseUnreachable);
+        }
+
         foreach (var status in codes.Distinct().GroupBy(c => c.HttpStatus).OrderBy(g => g.Key))
         {
             Document(operation, context, status.Key, [.. status]);
@@ -85,6 +91,16 @@ internal sealed class ProblemResponsesTransformer(IOptions<JsonOptions> json) : 
         }
 
         response.Description = $"Refused with problem details; `code` is one of: {string.Join(", ", codes.Select(c => c.Code))}.";
+        if (codes.Contains(ErrorCatalogue.DatabaseUnreachable))
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before retrying (1): the request may be sent again, to this node or another.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            };
+        }
+
         response.Content ??= new Dictionary<string, OpenApiMediaType>();
         if (!response.Content.TryGetValue(ProblemContentType, out var media))
         {

@@ -1,8 +1,9 @@
 namespace ProductKeys.Service.Hosting;
 
 /// <summary>
-/// Section "Proxies": the load balancers whose X-Forwarded-For the service believes. Without them
-/// every device behind a balancer would share its address (sign-in and guess limits are per client).
+/// Section "Proxies": the load balancers whose X-Forwarded-For and X-Forwarded-Proto the service
+/// believes. Without them every device behind a balancer would share its address (sign-in and guess
+/// limits are per client), and a portal behind one that ends TLS would set cookies without Secure.
 /// </summary>
 public sealed class ProxyOptions
 {

@@ -26,7 +26,9 @@ internal static class ServiceDefaults
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // The scheme too: a balancer that ends TLS (docs/deploy/haproxy.cfg) passes plain HTTP, and the
+            // portal marks its cookies Secure only for requests that arrived over HTTPS.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             foreach (var address in proxies.Value.Known)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(address));

@@ -30,10 +30,26 @@ internal sealed class PkServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>pk server ARGS --urls URL</c> and waits until /healthz answers and <paramref name="ready"/> holds.</summary>
-    public static async Task<PkServerProcess> StartAsync(Func<Task<bool>>? ready, params string[] args)
+    public static Task<PkServerProcess> StartAsync(Func<Task<bool>>? ready, params string[] args) => StartOnAsync(FreePort(), ready, args);
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, on a port chosen by the caller: a node restarted after
+    /// <see cref="KillAsync"/> comes back where its load balancer expects it.
+    /// </summary>
+    public static async Task<PkServerProcess> StartOnAsync(int port, Func<Task<bool>>? ready, params string[] args)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{port}";
         return await LaunchAsync(Pk.StartInfo(null, ["server", .. args, "--urls", url]), url, ready, args);
+    }
+
+    /// <summary>Kills the server as a crash or <c>kill -9 PID</c> does: no shutdown, requests in flight cut off.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false); // SIGKILL on Linux
+            await _process.WaitForExitAsync();
+        }
     }
 
     private static async Task<PkServerProcess> LaunchAsync(ProcessStartInfo info, string url, Func<Task<bool>>? ready, string[] args)

@@ -1,0 +1,35 @@
+using System.Net;
+using ProductKeys.Service.Portal;
+using ProductKeys.Service.Tests.Infrastructure;
+
+namespace ProductKeys.Service.Tests.Portal;
+
+/// <summary>
+/// Behind a load balancer that ends TLS (docs/deploy/haproxy.cfg) the node gets plain HTTP: the portal
+/// still marks its cookies Secure, from the balancer's X-Forwarded-Proto (believed from known proxies
+/// only; loopback is one). Without it the cookies of a portal served over HTTPS lacked Secure.
+/// </summary>
+public sealed class ForwardedProtoTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+{
+    [Fact]
+    public async Task Cookies_are_Secure_when_a_known_balancer_says_the_client_came_over_HTTPS()
+    {
+        Assert.Contains("secure", await AntiforgeryCookieAsync("https"), StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secure", await AntiforgeryCookieAsync(null), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private async Task<string[]> AntiforgeryCookieAsync(string? forwardedProto)
+    {
+        using var client = PortalForm.NewClient(new Uri(fixture.App.Urls.First()));
+        using var request = new HttpRequestMessage(HttpMethod.Get, PortalPaths.Home);
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(PortalForm.AntiforgeryCookie + "=", StringComparison.Ordinal));
+        return [.. cookie.Split(';').Select(a => a.Trim())];
+    }
+}
