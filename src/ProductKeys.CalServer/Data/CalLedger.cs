@@ -11,8 +11,8 @@ namespace ProductKeys.CalServer.Data;
 /// <summary>
 /// The CAL server's packs and CALs (docs/product.md §5, docs/adr/0018-cal-server.md). Requests run one
 /// after the other on the one connection, inside a SQLite transaction begun IMMEDIATE (the write lock
-/// first) that the requests queued together share (<see cref="GroupCommit"/>), committed with
-/// synchronous FULL before any of their answers leaves; the per-device grant is a conditional UPDATE
+/// first) that the requests queued together share (<see cref="GroupCommit"/>), committed before any of their
+/// answers leaves (to the disk as <see cref="CommitDurability"/> decides); the per-device grant is a conditional UPDATE
 /// inside it, so the count of permanent CALs never passes the installed quantity, also across
 /// processes sharing the folder.
 /// </summary>
@@ -189,6 +189,8 @@ public sealed class CalLedger : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        // Not under a running batch's feet: its statements and connection are disposed after it ends.
+        _gate.Wait();
         _statements.Dispose();
         _connection.Dispose();
         _gate.Dispose();

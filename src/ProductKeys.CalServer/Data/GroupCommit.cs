@@ -70,12 +70,12 @@ internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim g
         // The transaction and savepoints are statements of their own, prepared once like the requests'
         // (a SqliteTransaction object would prepare its SAVEPOINT, RELEASE and ROLLBACK TO anew each time).
         var ran = new List<IQueued>(batch.Count);
-        var begun = false;
+        var open = false;
         durability.Reset();
         try
         {
             statements.Execute("BEGIN IMMEDIATE");
-            begun = true;
+            open = true;
             foreach (var request in batch)
             {
                 statements.Execute("SAVEPOINT request");
@@ -94,24 +94,32 @@ internal sealed class GroupCommit(PreparedStatements statements, SemaphoreSlim g
             }
 
             statements.Execute("COMMIT");
-            begun = false;
+            open = false;
             durability.AfterCommit();
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
             // Nothing of the batch was committed (or it could not even begin), or its flush failed: none of it
             // is answered. (A committed batch whose flush failed is recorded: a device asking again gets its CAL back.)
-            if (begun)
-            {
-                RollBack();
-            }
-
             foreach (var request in batch)
             {
                 request.Fail(e);
             }
 
+            if (e is OutOfMemoryException)
+            {
+                throw;
+            }
+
             return;
+        }
+        finally
+        {
+            // Whatever ended the batch early, the write lock is not kept: other processes and the next batch need it.
+            if (open)
+            {
+                RollBack();
+            }
         }
 
         foreach (var request in ran)

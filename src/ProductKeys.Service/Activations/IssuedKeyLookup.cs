@@ -36,23 +36,26 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
     {
         var versions = secrets.VersionsOf(key);
         var found = versions.Count > 0 ? await ReadAsync(key, deviceHashes, ct) : null;
+        var newer = false;
         if (found is { } row && !versions.Contains(row.Item1.SecretVersion))
         {
             found = null;
         }
+        else if (found is null && versions.Count == 0 && secrets.CurrentVersion < await SecretsFingerprints.NewestKeyGroupVersionAsync(db, ct))
+        {
+            // Perhaps a key issued under a key-group secret version this node does not have yet (rotated on another
+            // node, ADR 0024): only a row under such a version says so. A forgery is still counted as a guess.
+            newer = await ReadAsync(key, deviceHashes, ct) is { } issued && issued.Item1.SecretVersion > secrets.CurrentVersion;
+        }
 
         if (found is null)
         {
-            // Perhaps a key issued under a key-group secret version this node does not have yet (rotated on another
-            // node): not the device's fault, and not a guess to count.
-            if (await SecretsFingerprints.RefuseOutdatedAsync(db, secrets, ct) is { } outdated)
+            if (await throttle.RecordFailureAsync(db, client, ct))
             {
-                return outdated;
+                return new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.");
             }
 
-            return await throttle.RecordFailureAsync(db, client, ct)
-                ? new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.")
-                : new Refusal(ErrorCatalogue.KeyUnknown);
+            return newer ? SecretsFingerprints.Outdated() : new Refusal(ErrorCatalogue.KeyUnknown);
         }
 
         return found.Value;

@@ -33,6 +33,6 @@ internal sealed class SecretsHealthCheck(LicensingDbContext db, KeySecrets secre
         var missing = recorded.SigningKeyIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(e => !mine.Contains(e));
         return missing == 0
             ? HealthCheckResult.Healthy("key-groups.key matches the database, and this node holds every rotation it records")
-            : HealthCheckResult.Unhealthy($"The database records {missing} rotation(s) this node's secrets folder does not hold (another node rotated): restart this node with the rotated folder.");
+            : HealthCheckResult.Unhealthy("The database records a rotation this node's secrets folder does not hold (another node rotated): restart this node with the rotated folder.");
     }
 }

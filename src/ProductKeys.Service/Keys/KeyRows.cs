@@ -32,7 +32,7 @@ internal static class KeyRows
     public static async Task<Refusal?> RefuseUnderivableAsync(LicensingDbContext db, KeySecrets secrets, Guid accountId, CancellationToken ct = default)
     {
         var newest = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == accountId).MaxAsync(k => (int?)k.SecretVersion, ct) ?? 1;
-        return newest > secrets.CurrentVersion ? SecretsFingerprints.Outdated(secrets.CurrentVersion, newest) : null;
+        return newest > secrets.CurrentVersion ? SecretsFingerprints.Outdated() : null;
     }
 
     /// <summary>How many keys of the account match the filter.</summary>

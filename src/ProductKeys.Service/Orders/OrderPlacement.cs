@@ -56,18 +56,20 @@ internal sealed class OrderPlacement(
     public async Task<Outcome<PurchaseResponse>> PlaceAsync(
         Guid accountId, Product product, int quantity, bool split, Guid userId, string actor, CancellationToken ct)
     {
-        // A node behind another node's rotation would issue keys under the secret the rotation retired.
-        if (await SecretsFingerprints.RefuseOutdatedAsync(db, secrets, ct) is { } outdated)
-        {
-            return outdated;
-        }
-
         var packSize = options.Value.CalPackSize;
         var isCal = product.Category == ProductCategory.Cal;
         var parts = isCal && split && quantity > packSize ? Split(quantity, packSize) : [quantity];
         var yields = CatalogKeys.OrderYields(product);
 
         await using var tx = await audit.BeginAsync(ct);
+
+        // A node behind another node's rotation would issue keys under the secret the rotation retired (read inside
+        // the order's transaction).
+        if (await SecretsFingerprints.RefuseOutdatedAsync(db, secrets, ct) is { } outdated)
+        {
+            return outdated;
+        }
+
         var first = await SerialAllocator.AllocateAsync(db, product.KeyGroup, parts.Count * yields.Count, ct);
         if (first is not { } serial)
         {

@@ -80,26 +80,36 @@ public static class SecretsFingerprints
     /// <summary>
     /// A running node started before another node rotated the key-group secret (ADR 0024) cannot derive keys issued
     /// under the new version, and must not issue keys under the old one: SECRETS_MISMATCH, instead of an error, until
-    /// it restarts with the rotated folder (its readiness check fails meanwhile: Health/SecretsHealthCheck).
+    /// it restarts with the rotated folder (its readiness check fails meanwhile: Health/SecretsHealthCheck). Compares
+    /// the recorded key-group versions with their fingerprints, so a folder rotated apart from the recorded one is
+    /// refused too, not only an older one.
     /// </summary>
     /// <returns>The refusal, or null when this node holds every key-group secret version the database has recorded.</returns>
     public static async Task<Refusal?> RefuseOutdatedAsync(LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
     {
-        var newest = await NewestKeyGroupVersionAsync(db, ct);
-        return newest > secrets.CurrentVersion ? Outdated(secrets.CurrentVersion, newest) : null;
+        ArgumentNullException.ThrowIfNull(secrets);
+        var recorded = await RecordedEntriesAsync(db, ct);
+        var mine = secrets.FingerprintEntries().ToHashSet(StringComparer.Ordinal);
+        return recorded.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Any(e => e.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal) && !mine.Contains(e))
+            ? Outdated()
+            : null;
     }
 
-    /// <summary>The refusal for a node whose newest key-group secret version is <paramref name="mine"/> where the database uses <paramref name="newest"/>.</summary>
-    public static Refusal Outdated(int mine, int newest) => new(ErrorCatalogue.SecretsMismatch, string.Create(CultureInfo.InvariantCulture,
-        $"This node holds key-group secrets up to version {mine}, but the database has keys under version {newest} (rotated on another node): restart this node with the rotated secrets folder (--secrets DIR). Other nodes answer meanwhile."));
+    /// <summary>
+    /// The refusal of a node behind a rotation. Callers include anonymous devices: it names no version and no
+    /// folder (the readiness check and the operator's docs do).
+    /// </summary>
+    public static Refusal Outdated() => new(ErrorCatalogue.SecretsMismatch,
+        "This node's publisher secrets are older than the shared database's (another node rotated them): another node answers; the operator restarts this one with the rotated secrets folder.");
 
     /// <summary>The newest key-group secret version the database records (1 when it records no rotation, or nothing yet).</summary>
-    public static async Task<int> NewestKeyGroupVersionAsync(LicensingDbContext db, CancellationToken ct)
-    {
-        var entries = await db.SecretsFingerprints.AsNoTracking()
-            .Where(f => f.Id == SecretsFingerprint.SingletonId).Select(f => f.SigningKeyIds).SingleOrDefaultAsync(ct);
-        return NewestKeyGroupVersion(entries ?? "");
-    }
+    public static async Task<int> NewestKeyGroupVersionAsync(LicensingDbContext db, CancellationToken ct) =>
+        NewestKeyGroupVersion(await RecordedEntriesAsync(db, ct));
+
+    private static async Task<string> RecordedEntriesAsync(LicensingDbContext db, CancellationToken ct) =>
+        await db.SecretsFingerprints.AsNoTracking()
+            .Where(f => f.Id == SecretsFingerprint.SingletonId).Select(f => f.SigningKeyIds).SingleOrDefaultAsync(ct) ?? "";
 
     /// <summary>The highest N of the <c>key-groups.vN:…</c> entries (<see cref="KeySecrets.FingerprintEntries"/>) in a recorded list.</summary>
     public static int NewestKeyGroupVersion(string recordedEntries)

@@ -43,6 +43,10 @@ public sealed class OutdatedNodeTests(SqliteFixture fixture) : IClassFixture<Sql
         await Problems.AssertAsync(await ActivationWorld.ActivateAsync(fixture.Client, keyAfter, TestWorld.Desktop, ActivationWorld.Device("outdated-a", TestWorld.Desktop)), HttpStatusCode.Conflict, "SECRETS_MISMATCH");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await fixture.Client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken)).StatusCode);
 
+        // A forgery is still unknown there (and counted as a guess): only a row under the newer version says "outdated".
+        var forged = Core.Keys.ProductKey.Derive(Core.Keys.KeyType.Mak, 7, 123_456, new byte[32]).ToString();
+        await Problems.AssertAsync(await ActivationWorld.ActivateAsync(fixture.Client, forged, TestWorld.Desktop, ActivationWorld.Device("outdated-c", TestWorld.Desktop)), HttpStatusCode.BadRequest, "KEY_UNKNOWN");
+
         // What it still can do, it does: a key of before the rotation activates.
         Assert.Equal(HttpStatusCode.OK, (await ActivationWorld.ActivateAsync(fixture.Client, keyBefore, TestWorld.Desktop, ActivationWorld.Device("outdated-b", TestWorld.Desktop))).StatusCode);
 
