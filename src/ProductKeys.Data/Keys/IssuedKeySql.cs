@@ -9,10 +9,13 @@ public static class IssuedKeySql
 {
     /// <summary>
     /// The key's row. Columns, in order: Id, BillingAccountId, OrderId, KeyPackageId, ProductId,
-    /// ActivationLimit, ActivationsUsed, Status, PartialKey, SecretVersion.
+    /// ActivationLimit, ActivationsUsed, Status, PartialKey, SecretVersion, and the secrets the database
+    /// records (<c>SecretsFingerprints.SigningKeyIds</c>, null before the first start), in the same round trip:
+    /// a node whose signing keys lag behind them must not sign (Secrets/SecretsFingerprints).
     /// </summary>
     public const string Read = """
-        SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey", "SecretVersion"
+        SELECT "Id", "BillingAccountId", "OrderId", "KeyPackageId", "ProductId", "ActivationLimit", "ActivationsUsed", "Status", "PartialKey", "SecretVersion",
+            (SELECT "SigningKeyIds" FROM "SecretsFingerprints" WHERE "Id" = 1)
         FROM "Keys" WHERE "KeyGroup" = @group AND "Serial" = @serial AND "Type" = @type;
         """;
 

@@ -14,7 +14,7 @@ namespace ProductKeys.Service.Activations;
 /// under that version (ADR 0024: an old secret that leaked derives no key issued after the rotation).
 /// Failed guesses feed the throttle.
 /// </summary>
-internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, GuessThrottle throttle)
+internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, PublisherSigning signing, GuessThrottle throttle)
 {
     /// <summary>Format and checksum only: a typo is not a guess, so it is not counted (<see cref="GuessThrottle"/>).</summary>
 #pragma warning disable CA1822, IDE0060 // kept an instance method with the client: the callers' one entry to key checks
@@ -41,6 +41,12 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
         {
             found = null;
         }
+        else if (found is not null && !signing.HoldsEverySigningEntry(found.Value.Item3))
+        {
+            // A real key, on a node whose signing keys are older than the database's (another node rotated or withdrew
+            // one): whatever it would sign could carry a retired or withdrawn key (ADR 0024). Not the device's fault.
+            return SecretsFingerprints.Outdated();
+        }
         else if (found is null && versions.Count == 0 && secrets.CurrentVersion < await SecretsFingerprints.NewestKeyGroupVersionAsync(db, ct))
         {
             // Perhaps a key issued under a key-group secret version this node does not have yet (rotated on another
@@ -58,14 +64,14 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
             return newer ? SecretsFingerprints.Outdated() : new Refusal(ErrorCatalogue.KeyUnknown);
         }
 
-        return found.Value;
+        return (found.Value.Item1, found.Value.Item2);
     }
 
     /// <summary>
     /// Read straight: every activation runs this, and through EF Core's query pipeline (even
     /// compiled) it cost several times the database's work (docs/adr/0010-mak-consumption-write-paths.md).
     /// </summary>
-    private async Task<(IssuedKey, List<(Guid, string)>)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
+    private async Task<(IssuedKey, List<(Guid, string)>, string?)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
         await using var command = await MakActivationRows.CommandAsync(db,
             IssuedKeySql.Read + (deviceHashes is null ? "" : MakActivationSql.Candidates(IssuedKeySql.IdSubquery, deviceHashes.Count)), ct);
@@ -95,9 +101,10 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
             PartialKey = reader.GetString(8),
             SecretVersion = reader.GetInt32(9),
         };
+        var recorded = reader.IsDBNull(10) ? null : reader.GetString(10);
         var candidates = deviceHashes is null || !await reader.NextResultAsync(ct)
             ? []
             : await MakActivationRows.ReadCandidatesAsync(reader, ct);
-        return (row, candidates);
+        return (row, candidates, recorded);
     }
 }

@@ -16,8 +16,31 @@ public sealed class PublisherSigning(PublisherKeyRing ring, TimeProvider time) :
     /// <summary>Every key whose artifacts verify: the current one and the retired ones not withdrawn.</summary>
     public TrustedKeySet PublicKeys => ring.Trusted;
 
+    private readonly HashSet<string> _entries = [.. ring.FingerprintEntries];
+
     /// <summary>This node's signing key IDs and withdrawals, as the secrets fingerprint records them (Secrets/SecretsFingerprints).</summary>
     public IReadOnlyList<string> FingerprintEntries => ring.FingerprintEntries;
+
+    /// <summary>
+    /// Whether this node holds every signing key ID and withdrawal in <paramref name="recordedEntries"/> (the database's
+    /// list; key-group secret versions aside). False on a node still running with the folder from before another node
+    /// rotated or withdrew a key: it would sign with a key the others retired, perhaps one withdrawn for a leak.
+    /// </summary>
+    public bool HoldsEverySigningEntry(string? recordedEntries)
+    {
+        var lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        var rest = (recordedEntries ?? "").AsSpan();
+        foreach (var range in rest.Split(','))
+        {
+            var entry = rest[range];
+            if (entry.Length > 0 && !entry.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal) && !lookup.Contains(entry))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public PublisherKeysResponse Describe() =>
         new([.. PublicKeys.Keys.Select(k => new PublisherKey(k.KeyId, k.ToPem()))], ring.KeyLists);

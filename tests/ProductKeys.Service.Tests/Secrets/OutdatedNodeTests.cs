@@ -70,7 +70,7 @@ public sealed class OutdatedNodeTests(SqliteFixture fixture) : IClassFixture<Sql
 
     private static void Authorize(HttpClient client, string token) => client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-    private static void CopyFolder(string from, string to)
+    internal static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
@@ -79,4 +79,40 @@ public sealed class OutdatedNodeTests(SqliteFixture fixture) : IClassFixture<Sql
             File.Copy(file, target);
         }
     }
+}
+
+/// <summary>
+/// A node still running with the signing key another node rotated and withdrew (it leaked, docs/adr/0024): it signs
+/// nothing more for a real key (SECRETS_MISMATCH, read in the key lookup's own round trip) and is not ready, while
+/// the rotated node activates. Its own fixture: the rotation leaves this node outdated for the rest of the class.
+/// </summary>
+public sealed class OutdatedSignerTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-outdated-signer-").FullName;
+
+    [Fact]
+    public async Task A_node_behind_a_signing_key_withdrawal_signs_nothing_more_while_the_rotated_node_activates()
+    {
+        var (_, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        Assert.Equal(HttpStatusCode.OK, (await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device("signer-a", TestWorld.Desktop))).StatusCode);
+
+        // Another node rotates the signing key and withdraws the old one (it leaked), then starts: the database records it.
+        var rotated = Path.Combine(_folder, "signing-rotated");
+        OutdatedNodeTests.CopyFolder(fixture.Options.SecretsPath, rotated);
+        var rotation = PublisherKeyRing.Rotate(rotated, TimeProvider.System);
+        Assert.True(rotation.IsSuccess, rotation.Refusal?.ToString());
+        Assert.True(PublisherKeyRing.Withdraw(rotated, rotation.Value.PreviousKeyId, TimeProvider.System).IsSuccess);
+        await using var current = await ExtraNode.StartAsync(fixture.Options with { SecretsDirectory = rotated });
+
+        // The node still running with the withdrawn key signs no certificate with it: neither for a new device nor again.
+        await Problems.AssertAsync(await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device("signer-b", TestWorld.Desktop)), HttpStatusCode.Conflict, "SECRETS_MISMATCH");
+        await Problems.AssertAsync(await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device("signer-a", TestWorld.Desktop)), HttpStatusCode.Conflict, "SECRETS_MISMATCH");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await fixture.Client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken)).StatusCode);
+
+        // The rotated node activates the same key, signing with the new key.
+        using var answer = await ActivationWorld.ActivateAsync(current.Client, key, TestWorld.Desktop, ActivationWorld.Device("signer-b", TestWorld.Desktop));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
