@@ -35,43 +35,32 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
         ProductKey key, IPAddress? client, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
         var versions = secrets.VersionsOf(key);
-        var found = versions.Count > 0 ? await ReadAsync(key, deviceHashes, ct) : null;
-        var newer = false;
-        if (found is { } row && !versions.Contains(row.Item1.SecretVersion))
+
+        // One round trip: the key's row (if any), the device's candidates, and the secrets the database records.
+        var read = await ReadAsync(key, deviceHashes, ct);
+        if (read is { } found && versions.Contains(found.Key.SecretVersion))
         {
-            found = null;
-        }
-        else if (found is not null && !signing.HoldsEverySigningEntry(found.Value.Item3))
-        {
-            // A real key, on a node whose signing keys are older than the database's (another node rotated or withdrew
-            // one): whatever it would sign could carry a retired or withdrawn key (ADR 0024). Not the device's fault.
-            return SecretsFingerprints.Outdated();
-        }
-        else if (found is null && versions.Count == 0 && secrets.CurrentVersion < await SecretsFingerprints.NewestKeyGroupVersionAsync(db, ct))
-        {
-            // Perhaps a key issued under a key-group secret version this node does not have yet (rotated on another
-            // node, ADR 0024): only a row under such a version says so. A forgery is still counted as a guess.
-            newer = await ReadAsync(key, deviceHashes, ct) is { } issued && issued.Item1.SecretVersion > secrets.CurrentVersion;
+            // A real key. On a node whose signing keys are older than the database's (another node rotated or withdrew
+            // one) whatever it would sign could carry a retired or withdrawn key (ADR 0024): not the device's fault.
+            return signing.HoldsEverySigningEntry(found.Recorded) ? (found.Key, found.Candidates) : SecretsFingerprints.Outdated();
         }
 
-        if (found is null)
+        // Not a key this node can verify: perhaps one issued under a key-group secret version it does not have yet
+        // (rotated on another node) — only a row under such a version says so. Counted as a guess either way.
+        var newer = versions.Count == 0 && read is { } issued && issued.Key.SecretVersion > secrets.CurrentVersion;
+        if (await throttle.RecordFailureAsync(db, client, ct))
         {
-            if (await throttle.RecordFailureAsync(db, client, ct))
-            {
-                return new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.");
-            }
-
-            return newer ? SecretsFingerprints.Outdated() : new Refusal(ErrorCatalogue.KeyUnknown);
+            return new Refusal(ErrorCatalogue.RateLimited, "Too many unknown keys from this address: wait ten minutes. Keys the publisher issued still activate.");
         }
 
-        return (found.Value.Item1, found.Value.Item2);
+        return newer ? SecretsFingerprints.Outdated() : new Refusal(ErrorCatalogue.KeyUnknown);
     }
 
     /// <summary>
     /// Read straight: every activation runs this, and through EF Core's query pipeline (even
     /// compiled) it cost several times the database's work (docs/adr/0010-mak-consumption-write-paths.md).
     /// </summary>
-    private async Task<(IssuedKey, List<(Guid, string)>, string?)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
+    private async Task<(IssuedKey Key, List<(Guid, string)> Candidates, string? Recorded)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
         await using var command = await MakActivationRows.CommandAsync(db,
             IssuedKeySql.Read + (deviceHashes is null ? "" : MakActivationSql.Candidates(IssuedKeySql.IdSubquery, deviceHashes.Count)), ct);

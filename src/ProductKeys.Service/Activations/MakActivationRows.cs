@@ -54,10 +54,17 @@ internal sealed class MakActivationRows(LicensingDbContext db)
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>A command on the context's own connection (opened if need be), outside EF Core's query pipeline.</summary>
+    /// <summary>
+    /// A command on the context's own connection (opened if need be), outside EF Core's query pipeline. Opened once
+    /// however many commands a request makes (EF Core counts opens), so that one close gives it back to the pool.
+    /// </summary>
     public static async Task<DbCommand> CommandAsync(LicensingDbContext db, string sql, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
+        if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         return command;

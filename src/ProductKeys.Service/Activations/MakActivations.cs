@@ -165,11 +165,7 @@ internal sealed partial class MakActivations(
         };
         // While the writer holds the request, the request holds no connection: on PostgreSQL a pool's
         // worth of waiting requests would otherwise leave none for anyone else (ADR 0028).
-        // EF Core counts opens (an offline batch looks keys up more than once): close until it is closed.
-        for (var opens = 0; opens < 8 && db.Database.GetDbConnection().State != System.Data.ConnectionState.Closed; opens++)
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        await db.Database.CloseConnectionAsync();
 
         var consumption = db.IsPostgres
             ? await postgresWriter.ConsumeAsync(activation, hashes, ct)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
@@ -103,29 +102,7 @@ public static class SecretsFingerprints
     public static Refusal Outdated() => new(ErrorCatalogue.SecretsMismatch,
         "This node's publisher secrets are older than the shared database's (another node rotated them): another node answers; the operator restarts this one with the rotated secrets folder.");
 
-    /// <summary>The newest key-group secret version the database records (1 when it records no rotation, or nothing yet).</summary>
-    public static async Task<int> NewestKeyGroupVersionAsync(LicensingDbContext db, CancellationToken ct) =>
-        NewestKeyGroupVersion(await RecordedEntriesAsync(db, ct));
-
     private static async Task<string> RecordedEntriesAsync(LicensingDbContext db, CancellationToken ct) =>
         await db.SecretsFingerprints.AsNoTracking()
             .Where(f => f.Id == SecretsFingerprint.SingletonId).Select(f => f.SigningKeyIds).SingleOrDefaultAsync(ct) ?? "";
-
-    /// <summary>The highest N of the <c>key-groups.vN:…</c> entries (<see cref="KeySecrets.FingerprintEntries"/>) in a recorded list.</summary>
-    public static int NewestKeyGroupVersion(string recordedEntries)
-    {
-        ArgumentNullException.ThrowIfNull(recordedEntries);
-        var newest = 1;
-        foreach (var entry in recordedEntries.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (entry.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal)
-                && entry.IndexOf(':', StringComparison.Ordinal) is var colon and > 0
-                && int.TryParse(entry.AsSpan(KeySecrets.VersionEntryPrefix.Length, colon - KeySecrets.VersionEntryPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                newest = Math.Max(newest, version);
-            }
-        }
-
-        return newest;
-    }
 }

@@ -57,15 +57,6 @@ public sealed class OutdatedNodeTests(SqliteFixture fixture) : IClassFixture<Sql
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz/ready", TestContext.Current.CancellationToken)).StatusCode);
     }
 
-    [Theory]
-    [InlineData("", 1)]
-    [InlineData("pub-1a2b,pub-3c4d", 1)]
-    [InlineData("key-groups.v2:0123456789abcdef,pub-1a2b", 2)]
-    [InlineData("key-groups.v2:0123456789abcdef,key-groups.v12:0123456789abcdef,key-groups.v3:0123456789abcdef", 12)]
-    [InlineData("key-groups.v:00,key-groups.vX:00,key-groups.v-4:00,key-groups.v7", 1)]
-    public void The_newest_key_group_version_is_read_from_the_recorded_entries(string entries, int newest) =>
-        Assert.Equal(newest, SecretsFingerprints.NewestKeyGroupVersion(entries));
-
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static void Authorize(HttpClient client, string token) => client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
