@@ -65,7 +65,10 @@ public abstract class LicensingDbContext(DbContextOptions options) : DbContext(o
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>True on PostgreSQL, where appenders must lock rows explicitly.</summary>
-    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+    public bool IsPostgres => _isPostgres ??= Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>Asked on every activation; EF Core finds the provider's name through its services each time.</summary>
+    private bool? _isPostgres;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

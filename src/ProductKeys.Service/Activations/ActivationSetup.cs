@@ -15,6 +15,7 @@ internal static class ActivationSetup
         services.AddSingleton<GuessThrottle>();
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<SqliteActivationWriter>();
+        services.AddSingleton<SqliteKeyReads>();
         services.AddSingleton<PostgresActivationWriter>();
         services.AddScoped<IssuedKeyLookup>();
         services.AddScoped<MakActivationRows>();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
@@ -14,7 +15,7 @@ namespace ProductKeys.Service.Activations;
 /// under that version (ADR 0024: an old secret that leaked derives no key issued after the rotation).
 /// Failed guesses feed the throttle.
 /// </summary>
-internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets, PublisherSigning signing, GuessThrottle throttle)
+internal sealed class IssuedKeyLookup(LicensingDbContext db, SqliteKeyReads sqliteReads, KeySecrets secrets, PublisherSigning signing, GuessThrottle throttle)
 {
     /// <summary>Format and checksum only: a typo is not a guess, so it is not counted (<see cref="GuessThrottle"/>).</summary>
 #pragma warning disable CA1822, IDE0060 // kept an instance method with the client: the callers' one entry to key checks
@@ -58,12 +59,25 @@ internal sealed class IssuedKeyLookup(LicensingDbContext db, KeySecrets secrets,
 
     /// <summary>
     /// Read straight: every activation runs this, and through EF Core's query pipeline (even
-    /// compiled) it cost several times the database's work (docs/adr/0010-mak-consumption-write-paths.md).
+    /// compiled) it cost several times the database's work (docs/adr/0010-mak-consumption-write-paths.md);
+    /// on SQLite on a connection kept open with the statement prepared (<see cref="SqliteKeyReads"/>).
     /// </summary>
     private async Task<(IssuedKey Key, List<(Guid, string)> Candidates, string? Recorded)?> ReadAsync(ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
     {
-        await using var command = await MakActivationRows.CommandAsync(db,
-            IssuedKeySql.Read + (deviceHashes is null ? "" : MakActivationSql.Candidates(IssuedKeySql.IdSubquery, deviceHashes.Count)), ct);
+        var sql = IssuedKeySql.Read + (deviceHashes is null ? "" : MakActivationSql.Candidates(IssuedKeySql.IdSubquery, deviceHashes.Count));
+        if (db.IsPostgres)
+        {
+            await using var command = await MakActivationRows.CommandAsync(db, sql, ct);
+            return await ReadAsync(command, key, deviceHashes, ct);
+        }
+
+        using var lease = sqliteReads.Rent();
+        return await ReadAsync(lease.Command(sql), key, deviceHashes, ct);
+    }
+
+    private static async Task<(IssuedKey Key, List<(Guid, string)> Candidates, string? Recorded)?> ReadAsync(
+        DbCommand command, ProductKey key, IReadOnlyList<long>? deviceHashes, CancellationToken ct)
+    {
         MakActivationRows.Bind(command, "group", key.Group);
         MakActivationRows.Bind(command, "serial", key.Serial);
         MakActivationRows.Bind(command, "type", key.Type.ToString());

@@ -155,7 +155,9 @@ internal sealed partial class MakActivations(
         var now = time.GetUtcNow();
         var activation = new MakActivation
         {
-            Id = Guid.NewGuid(),
+            // Time-ordered: each activation's row and its components land at the end of their primary-key
+            // indexes, not on a random page that the commit must write again (docs/adr/0030-sqlite-activation-costs.md).
+            Id = Guid.CreateVersion7(now),
             KeyId = key.Id,
             ProductId = key.ProductId,
             HardwareId = hardwareText,

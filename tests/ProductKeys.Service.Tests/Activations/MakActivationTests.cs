@@ -38,6 +38,23 @@ public abstract class MakActivationTests<TFixture>(TFixture fixture) where TFixt
     }
 
     [Fact]
+    public async Task Activation_ids_are_time_ordered_so_their_rows_append_to_the_index()
+    {
+        var (_, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var answer = await Problems.OkJsonAsync(await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device($"ordered-{i}", TestWorld.Desktop)));
+            ids.Add(Guid.Parse(answer.GetProperty("activationId").GetString()!));
+        }
+
+        // UUID version 7 (RFC 9562): a millisecond timestamp first, then random bits (not guessable).
+        Assert.All(ids, id => Assert.Equal(7, id.Version));
+        var timestamps = ids.Select(id => id.ToString("N")[..12]).ToList();
+        Assert.Equal(timestamps.Order(StringComparer.Ordinal), timestamps);
+    }
+
+    [Fact]
     public async Task The_same_device_again_or_within_tolerance_costs_nothing_and_a_significant_change_costs_one()
     {
         var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
