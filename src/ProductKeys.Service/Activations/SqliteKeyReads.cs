@@ -25,13 +25,22 @@ internal sealed class SqliteKeyReads : IDisposable
     public SqliteKeyReads(DatabaseSettings database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        _connectionString = database.ConnectionString;
+        // Not from Microsoft.Data.Sqlite's pool, nor back to it: these connections are read-only, and
+        // one handed to EF Core afterwards would refuse its writes. (Built on PostgreSQL too, never used there.)
+        _connectionString = database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString()
+            : "";
     }
 
     /// <summary>A connection for one read; dispose the lease (after the reader) to give it back.</summary>
     public Lease Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_connectionString.Length == 0)
+        {
+            throw new InvalidOperationException("SqliteKeyReads serves a SQLite database only.");
+        }
+
         if (_idle.TryTake(out var idle))
         {
             Interlocked.Decrement(ref _kept);
@@ -111,6 +120,10 @@ internal sealed class SqliteKeyReads : IDisposable
             try
             {
                 connection.Open();
+                // Reads only: a write here would bypass the writer and the write gate.
+                using var readOnly = connection.CreateCommand();
+                readOnly.CommandText = "PRAGMA query_only = 1;";
+                readOnly.ExecuteNonQuery();
                 return new ReadConnection(connection);
             }
             catch
@@ -126,7 +139,10 @@ internal sealed class SqliteKeyReads : IDisposable
             {
                 if (_commands.Count >= MaxCommands)
                 {
-                    ClearCommands();
+                    // A client choosing ever other numbers of hashes evicts one statement at a time, not everyone's.
+                    var (evictedSql, evicted) = _commands.First();
+                    evicted.Dispose();
+                    _commands.Remove(evictedSql);
                 }
 
                 command = _connection.CreateCommand();

@@ -7,7 +7,7 @@ namespace ProductKeys.Service.Tests.Activations;
 /// <summary>
 /// The SQLite connections the activation path keeps open for its read (docs/adr/0030-sqlite-activation-costs.md):
 /// a kept connection and its prepared statement see every commit made since, by any connection; a read
-/// that fails leaves the pool usable; no more than the kept number stay open.
+/// that fails leaves the pool usable; no more than the kept number stay open; they only read.
 /// </summary>
 public sealed class SqliteKeyReadsTests : IDisposable
 {
@@ -31,6 +31,39 @@ public sealed class SqliteKeyReadsTests : IDisposable
 
         Assert.Equal("Blocked", Status(reads));
         Assert.Equal(1, reads.IdleCount); // the same connection, read again
+    }
+
+    [Fact]
+    public void A_read_left_half_way_holds_no_snapshot_once_its_lease_is_given_back()
+    {
+        using var reads = new SqliteKeyReads(_database);
+        Execute("INSERT INTO t VALUES (2, 'Active'), (3, 'Active');");
+        using (var lease = reads.Rent())
+        {
+            // As the key lookup does when the key is unknown: one row of the first result, the second never asked for.
+            using var reader = lease.Command("SELECT status FROM t; SELECT id FROM t;").ExecuteReader();
+            Assert.True(reader.Read());
+        }
+
+        // A snapshot still held would keep a full checkpoint from finishing (busy = 1).
+        Execute("UPDATE t SET status = 'Blocked' WHERE id = 1;");
+        Assert.Equal(0L, Scalar("PRAGMA wal_checkpoint(TRUNCATE);"));
+        Assert.Equal("Blocked", Status(reads));
+    }
+
+    [Fact]
+    public void Its_connections_only_read_and_do_not_go_back_to_the_shared_pool()
+    {
+        using (var reads = new SqliteKeyReads(_database))
+        using (var lease = reads.Rent())
+        {
+            var write = lease.Command("UPDATE t SET status = 'Blocked' WHERE id = 1;");
+            Assert.Equal(8, Assert.Throws<SqliteException>(() => write.ExecuteNonQuery()).SqliteErrorCode); // SQLITE_READONLY
+        }
+
+        // Every connection of the shared pool still writes.
+        Execute("UPDATE t SET status = 'Blocked' WHERE id = 1;");
+        Assert.Equal("Blocked", Scalar("SELECT status FROM t WHERE id = 1;"));
     }
 
     [Fact]
@@ -98,6 +131,15 @@ public sealed class SqliteKeyReadsTests : IDisposable
         id.Value = 1;
         command.Parameters.Add(id);
         return (string?)command.ExecuteScalar();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var connection = new SqliteConnection(_database.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private void Execute(string sql)
