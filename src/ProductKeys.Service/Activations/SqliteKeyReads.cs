@@ -9,8 +9,8 @@ namespace ProductKeys.Service.Activations;
 /// SQLite: the activation path's read (<see cref="IssuedKeyLookup"/>: the key's row and the device's
 /// candidates) on connections kept open with their statements prepared
 /// (docs/adr/0030-sqlite-activation-costs.md). Through EF Core's connection the read was opened,
-/// parsed and closed on every request — about a quarter of an activation's CPU in the service. PostgreSQL does not use
-/// this (Npgsql pools connections and prepares statements itself).
+/// parsed and closed on every request — about a quarter of an activation's CPU in the service.
+/// PostgreSQL does not use this (Npgsql pools connections and prepares statements itself).
 /// </summary>
 internal sealed class SqliteKeyReads : IDisposable
 {
