@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
 
@@ -28,6 +29,23 @@ internal sealed class PkServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// A readiness check for <c>pk server --demo</c>: holds once <c>demo.json</c> in <paramref name="dataFolder"/> is whole
+    /// (the server prints its address before it writes the file), and hands its contents to <paramref name="read"/>.
+    /// </summary>
+    public static Func<Task<bool>> DemoWritten(string dataFolder, Action<JsonElement> read) => async () =>
+    {
+        try
+        {
+            read(JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dataFolder, "demo.json"))).RootElement.Clone());
+            return true;
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return false;
+        }
+    };
 
     /// <summary>Starts <c>pk server ARGS --urls URL</c> and waits until /healthz answers and <paramref name="ready"/> holds.</summary>
     public static Task<PkServerProcess> StartAsync(Func<Task<bool>>? ready, params string[] args) => StartOnAsync(FreePort(), ready, args);

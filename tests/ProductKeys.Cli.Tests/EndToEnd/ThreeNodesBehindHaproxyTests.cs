@@ -52,18 +52,7 @@ public sealed class ThreeNodesBehindHaproxyTests : IDisposable
                 await node.DisposeAsync();
             }
         });
-        nodes[0] = await PkServerProcess.StartOnAsync(ports[0], async () =>
-        {
-            try
-            {
-                demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.Clone();
-                return true;
-            }
-            catch (Exception e) when (e is IOException or JsonException)
-            {
-                return false;
-            }
-        }, "--demo", "--data", first, "--db", database);
+        nodes[0] = await PkServerProcess.StartOnAsync(ports[0], PkServerProcess.DemoWritten(first, read => demo = read), "--demo", "--data", first, "--db", database);
         var sharing = await Task.WhenAll(StartSharingAsync(ports[1], 2), StartSharingAsync(ports[2], 3));
         (nodes[1], nodes[2]) = (sharing[0], sharing[1]);
         Task<PkServerProcess> StartSharingAsync(int port, int n) =>

@@ -29,18 +29,7 @@ public sealed class TwoServersOnPostgresTests : IDisposable
         var database = $"{admin};Database=pk_two_nodes_{Guid.NewGuid():N}".Replace(";Database=postgres", "", StringComparison.Ordinal);
         var first = Path.Combine(_folder, "first");
         JsonElement demo = default;
-        await using var nodeA = await PkServerProcess.StartAsync(async () =>
-        {
-            try
-            {
-                demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"))).RootElement.Clone();
-                return true;
-            }
-            catch (Exception e) when (e is IOException or JsonException)
-            {
-                return false;
-            }
-        }, "--demo", "--data", first, "--db", database);
+        await using var nodeA = await PkServerProcess.StartAsync(PkServerProcess.DemoWritten(first, read => demo = read), "--demo", "--data", first, "--db", database);
         await using var nodeB = await PkServerProcess.StartAsync(null, "--data", Path.Combine(_folder, "second"), "--db", database, "--secrets", Path.Combine(first, "secrets"));
 
         using var a = new HttpClient { BaseAddress = new Uri(nodeA.Url) };
