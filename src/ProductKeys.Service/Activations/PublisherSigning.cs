@@ -18,9 +18,6 @@ public sealed class PublisherSigning(PublisherKeyRing ring, TimeProvider time) :
 
     private readonly HashSet<string> _entries = [.. ring.FingerprintEntries];
 
-    /// <summary>This node's signing key IDs and withdrawals, as the secrets fingerprint records them (Secrets/SecretsFingerprints).</summary>
-    public IReadOnlyList<string> FingerprintEntries => ring.FingerprintEntries;
-
     /// <summary>
     /// Whether this node holds every signing key ID and withdrawal in <paramref name="recordedEntries"/> (the database's
     /// list; key-group secret versions aside). False on a node still running with the folder from before another node

@@ -29,9 +29,7 @@ internal sealed class SecretsHealthCheck(LicensingDbContext db, KeySecrets secre
             return HealthCheckResult.Unhealthy("This node's key-groups.key is not the one the database was started with.");
         }
 
-        var mine = signing.FingerprintEntries.Concat(secrets.FingerprintEntries()).ToHashSet(StringComparer.Ordinal);
-        var missing = recorded.SigningKeyIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(e => !mine.Contains(e));
-        return missing == 0
+        return signing.HoldsEverySigningEntry(recorded.SigningKeyIds) && SecretsFingerprints.HoldsEveryVersion(recorded.SigningKeyIds, secrets)
             ? HealthCheckResult.Healthy("key-groups.key matches the database, and this node holds every rotation it records")
             : HealthCheckResult.Unhealthy("The database records a rotation this node's secrets folder does not hold (another node rotated): restart this node with the rotated folder.");
     }

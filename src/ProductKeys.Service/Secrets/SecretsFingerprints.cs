@@ -76,6 +76,7 @@ public static class SecretsFingerprints
             await db.SaveChangesAsync(ct);
         }
     }
+
     /// <summary>
     /// A running node started before another node rotated the key-group secret (ADR 0024) cannot derive keys issued
     /// under the new version, and must not issue keys under the old one: SECRETS_MISMATCH, instead of an error, until
@@ -87,12 +88,20 @@ public static class SecretsFingerprints
     public static async Task<Refusal?> RefuseOutdatedAsync(LicensingDbContext db, KeySecrets secrets, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        var recorded = await RecordedEntriesAsync(db, ct);
+        return HoldsEveryVersion(await RecordedEntriesAsync(db, ct), secrets) ? null : Outdated();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="secrets"/> holds every key-group secret version in <paramref name="recordedEntries"/>
+    /// (the database's fingerprint entries), each with the recorded fingerprint. Signing entries aside:
+    /// <see cref="Activations.PublisherSigning.HoldsEverySigningEntry"/> compares those.
+    /// </summary>
+    public static bool HoldsEveryVersion(string? recordedEntries, KeySecrets secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
         var mine = secrets.FingerprintEntries().ToHashSet(StringComparer.Ordinal);
-        return recorded.Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Any(e => e.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal) && !mine.Contains(e))
-            ? Outdated()
-            : null;
+        return (recordedEntries ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .All(e => !e.StartsWith(KeySecrets.VersionEntryPrefix, StringComparison.Ordinal) || mine.Contains(e));
     }
 
     /// <summary>
