@@ -62,6 +62,22 @@ internal sealed class ActivationFloor(Func<DbConnection> open, object keyId, boo
         }));
     }
 
+    /// <summary>The key's count and its activation rows, read after the run: the service's and the floor's together must agree.</summary>
+    public async Task<(long Used, long Rows)> CountsAsync()
+    {
+        await using var connection = open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT "ActivationsUsed" FROM "Keys" WHERE "Id" = @key),
+                   (SELECT COUNT(*) FROM "MakActivations" WHERE "KeyId" = @key)
+            """;
+        Add(command, "key", keyId);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public void Dispose() => _sqliteWriters.Dispose();
 
     private async Task ActivateAsync(DbConnection connection, string hardwareId)

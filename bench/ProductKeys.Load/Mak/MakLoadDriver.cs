@@ -29,9 +29,10 @@ internal static class MakLoadDriver
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         try
         {
+            var exact = new List<string>();
             if (only is null or "sqlite")
             {
-                await MeasureAsync(pk, "SQLite", Path.Combine(root, "sqlite"), null, requests);
+                exact.Add(await MeasureAsync(pk, "SQLite", Path.Combine(root, "sqlite"), null, requests));
             }
 
             if (postgresAdmin is not null && only is null or "postgres")
@@ -45,8 +46,11 @@ internal static class MakLoadDriver
                 }
 
                 var connection = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ConnectionString;
-                await MeasureAsync(pk, "PostgreSQL", Path.Combine(root, "postgres"), connection, requests);
+                exact.Add(await MeasureAsync(pk, "PostgreSQL", Path.Combine(root, "postgres"), connection, requests));
             }
+
+            Console.WriteLine();
+            exact.ForEach(Console.WriteLine);
         }
         finally
         {
@@ -54,7 +58,8 @@ internal static class MakLoadDriver
         }
     }
 
-    private static async Task MeasureAsync(string pk, string name, string data, string? postgres, int requests)
+    /// <returns>The line that says the key's count equals its activation rows after the run (it throws when they differ).</returns>
+    private static async Task<string> MeasureAsync(string pk, string name, string data, string? postgres, int requests)
     {
         string[] database = postgres is null ? ["--data", data] : ["--data", data, "--db", postgres];
         await using var server = await ServerProcess.StartAsync([pk, "server", "--demo", .. database, "--urls", "http://127.0.0.1:0"]);
@@ -89,6 +94,11 @@ internal static class MakLoadDriver
                 await PrintWriterAsync(data, keyId, clients, requests, floorMedian.Rate);
             }
         }
+
+        var (used, rows) = await floor.CountsAsync();
+        return used == rows
+            ? $"{name}: exact — the key counts {used:N0} activations and has {rows:N0} activation rows, everything this run activated on it."
+            : throw new InvalidOperationException($"{name}: the key counts {used} activations but has {rows} activation rows.");
     }
 
     /// <summary>
