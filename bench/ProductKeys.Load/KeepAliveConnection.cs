@@ -17,7 +17,8 @@ internal sealed class KeepAliveConnection : IDisposable
 
     public KeepAliveConnection(Uri address)
     {
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // A server that stops answering fails the run within a minute instead of hanging it.
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = 60_000, ReceiveTimeout = 60_000 };
         _socket.Connect(new IPEndPoint(IPAddress.Parse(address.Host), address.Port));
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -62,7 +63,7 @@ internal sealed class ActivationFloor(Func<DbConnection> open, object keyId, boo
         }));
     }
 
-    /// <summary>The key's count and its activation rows, read after the run: the service's and the floor's together must agree.</summary>
+    /// <summary>The key's count and its activation rows (the driver compares how much each grew over a run with what the run made).</summary>
     public async Task<(long Used, long Rows)> CountsAsync()
     {
         await using var connection = open();
@@ -74,8 +75,12 @@ internal sealed class ActivationFloor(Func<DbConnection> open, object keyId, boo
             """;
         Add(command, "key", keyId);
         await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+        if (!await reader.ReadAsync() || reader.IsDBNull(0))
+        {
+            throw new InvalidOperationException($"The floor's key {keyId} is not in the database.");
+        }
+
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
     public void Dispose() => _sqliteWriters.Dispose();

@@ -58,7 +58,7 @@ internal static class MakLoadDriver
         }
     }
 
-    /// <returns>The line that says the key's count equals its activation rows after the run (it throws when they differ).</returns>
+    /// <returns>The line that says the key's count and its activation rows each grew by exactly the activations the run made (it throws otherwise).</returns>
     private static async Task<string> MeasureAsync(string pk, string name, string data, string? postgres, int requests)
     {
         string[] database = postgres is null ? ["--data", data] : ["--data", data, "--db", postgres];
@@ -70,52 +70,52 @@ internal static class MakLoadDriver
             ? ActivationFloor.ForSqlite($"Data Source={Path.Combine(data, "productkeys.db")};Default Timeout=30", keyId)
             : ActivationFloor.ForPostgres(DatabaseSettings.ForPostgres(postgres).ConnectionString, keyId); // prepared statements as the service has them
 
+        // On SQLite, the service's writer alone in this process (WriterRun): what the group commit gives
+        // before HTTP, lookup and signing share the cores. The server is idle while it runs.
+        await using var writer = postgres is null ? new WriterRun(data, keyId) : null;
+        var before = await floor.CountsAsync();
+        long made = 0;
         foreach (var clients in Concurrency)
         {
             await RunHttpAsync(server.Address, key, clients, WarmUp(requests), $"warm-{clients}", latencies: null);
             await floor.RunAsync(clients, WarmUp(requests), null);
+            made += 2 * WarmUp(requests);
+            if (writer is not null)
+            {
+                await writer.RunAsync(clients, WarmUp(requests), $"writer-warm-{clients}", latencies: null);
+                made += WarmUp(requests);
+            }
 
-            // Rounds alternate so that the machine's load drifts over both alike; each side reports
-            // its median round, and the ratio compares the medians.
+            // Rounds alternate so that the machine's load and the database's growth drift over every
+            // side alike; each side reports its median round, and the ratios compare the medians.
             var httpRounds = new List<Round>();
             var floorRounds = new List<Round>();
+            var writerRounds = new List<Round>();
             for (var round = 0; round < Rounds; round++)
             {
                 httpRounds.Add(await Round.MeasureAsync(requests, () => TimeSpan.FromSeconds(server.CpuSeconds), latencies => RunHttpAsync(server.Address, key, clients, requests, $"http-{clients}-{round}", latencies)));
                 floorRounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => floor.RunAsync(clients, requests, latencies)));
+                made += 2 * requests;
+                if (writer is not null)
+                {
+                    writerRounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => writer.RunAsync(clients, requests, $"writer-{clients}-{round}", latencies)));
+                    made += requests;
+                }
             }
 
             var floorMedian = Round.Median(floorRounds);
-            var httpMedian = Round.Median(httpRounds);
             Print(name, "floor: UPDATE … WHERE used < limit + INSERT, one transaction", clients, requests, floorMedian, floorMedian.Rate, floorRounds);
-            Print(name, "POST /api/v1/activations (pk server)", clients, requests, httpMedian, floorMedian.Rate, httpRounds);
-            if (postgres is null)
+            Print(name, "POST /api/v1/activations (pk server)", clients, requests, Round.Median(httpRounds), floorMedian.Rate, httpRounds);
+            if (writer is not null)
             {
-                await PrintWriterAsync(data, keyId, clients, requests, floorMedian.Rate);
+                Print(name, "the service's activation writer alone, in process (no HTTP, lookup or signing)", clients, requests, Round.Median(writerRounds), floorMedian.Rate, writerRounds);
             }
         }
 
-        var (used, rows) = await floor.CountsAsync();
-        return used == rows
-            ? $"{name}: exact — the key counts {used:N0} activations and has {rows:N0} activation rows, everything this run activated on it."
-            : throw new InvalidOperationException($"{name}: the key counts {used} activations but has {rows} activation rows.");
-    }
-
-    /// <summary>
-    /// The SQLite writer alone in this process (<see cref="WriterRun"/>), after the rounds above, against
-    /// the same floor: what the group commit gives before HTTP, lookup and signing share the cores.
-    /// </summary>
-    private static async Task PrintWriterAsync(string data, Guid keyId, int clients, int requests, double floorRate)
-    {
-        await using var writer = new WriterRun(data, keyId);
-        await writer.RunAsync(clients, WarmUp(requests), $"writer-warm-{clients}", latencies: null);
-        var rounds = new List<Round>();
-        for (var round = 0; round < Rounds; round++)
-        {
-            rounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => writer.RunAsync(clients, requests, $"writer-{clients}-{round}", latencies)));
-        }
-
-        Print("SQLite", "the service's activation writer alone, in process (no HTTP, lookup or signing)", clients, requests, Round.Median(rounds), floorRate, rounds);
+        var after = await floor.CountsAsync();
+        return after.Used - before.Used == made && after.Rows - before.Rows == made
+            ? $"{name}: exact — {made:N0} activations made, and the key's count and its activation rows each grew by {made:N0}."
+            : throw new InvalidOperationException($"{name}: {made} activations made, but the key's count grew by {after.Used - before.Used} and its rows by {after.Rows - before.Rows}.");
     }
 
     /// <summary>
