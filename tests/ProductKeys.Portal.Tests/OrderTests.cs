@@ -12,14 +12,14 @@ public sealed class OrderTests(PortalFixture portal)
         var page = await portal.NewPageAsync();
         await PortalFixture.SignInAsync(page, "billing-contributor");
         await page.GetByRole(AriaRole.Link, new() { Name = "Orders", Exact = false }).First.ClickAsync();
-        await page.WaitForURLAsync("**/orders");
+        await PortalFixture.ArrivedAtAsync(page, "/orders$");
         Assert.Contains("each with its own key package", await page.Locator("#split-help").TextContentAsync(), StringComparison.Ordinal);
 
         await page.GetByLabel("Product").SelectOptionAsync("contoso-server-cal");
         await page.GetByLabel("Quantity").FillAsync("1200");
         await page.GetByLabel("Split into packages of 500").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Place order" }).ClickAsync();
-        await page.WaitForURLAsync("**/orders?placed=*");
+        await PortalFixture.ArrivedAtAsync(page, @"/orders\?placed=");
 
         var purchase = new Uri(page.Url).Query.Split('=')[1];
         Assert.Contains("Order placed: 3 order(s)", await page.Locator(".done").TextContentAsync(), StringComparison.Ordinal);

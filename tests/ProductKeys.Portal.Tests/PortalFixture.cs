@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using ProductKeys.Cli.Tests.EndToEnd;
 
@@ -83,14 +84,27 @@ public sealed class PortalFixture : IAsyncLifetime
         try
         {
             // Generous: CI runs the browser tests beside the process-heavy end-to-end tests on 2 cores.
-            await page.WaitForURLAsync("**/portal/accounts", new() { Timeout = 60_000 });
+            await ArrivedAtAsync(page, "/portal/accounts$", timeout: 60_000);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
             // Say where the sign-in ended up instead of only that it did not arrive.
             var body = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
             throw new TimeoutException($"Signing in as {user} did not reach the accounts page: the browser is at {page.Url}, showing: {body[..Math.Min(body.Length, 500)]}", e);
         }
+    }
+
+    /// <summary>
+    /// Waits until the page's URL matches <paramref name="urlPattern"/> (a regular expression) and the page has
+    /// loaded. Not <c>WaitForURLAsync</c>: when the URL already matches, it looks at the load states it has seen
+    /// and then subscribes to the next one, so a <c>load</c> that arrives in between is missed and the test
+    /// times out on the right page (microsoft/playwright-dotnet#3364; seen here in CI). Both waits below poll
+    /// the browser instead of waiting for an event.
+    /// </summary>
+    public static async Task ArrivedAtAsync(IPage page, string urlPattern, float timeout = 30_000)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(urlPattern), new() { Timeout = timeout });
+        await page.WaitForFunctionAsync("() => document.readyState === 'complete'", null, new() { Timeout = timeout });
     }
 
     public string KeysPath => $"/portal/accounts/{AccountId}/keys";

@@ -24,18 +24,18 @@ public sealed partial class PublisherTests(PortalFixture portal) : IDisposable
         var page = await portal.NewPageAsync();
         await PortalFixture.SignInAsync(page, "publisher-admin");
         await page.GetByRole(AriaRole.Link, new() { NameRegex = ManageLink() }).First.ClickAsync();
-        await page.WaitForURLAsync("**/manage");
+        await PortalFixture.ArrivedAtAsync(page, "/manage$");
         Assert.DoesNotContain(plain, await page.ContentAsync(), StringComparison.Ordinal);
         var row = page.Locator($"tr[data-key-id='{keyId}']");
 
         await row.GetByLabel(NewLimit()).FillAsync((limit + 5).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await row.GetByRole(AriaRole.Button, new() { NameRegex = RaiseLimit() }).ClickAsync();
-        await page.WaitForURLAsync("**/manage");
+        await PortalFixture.ArrivedAtAsync(page, "/manage$");
         Assert.Contains($"/ {limit + 5}", await page.Locator($"tr[data-key-id='{keyId}'] .usage").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(limit + 5, (await MetadataAsync(keyId)).GetProperty("activationLimit").GetInt32());
 
         await page.Locator($"tr[data-key-id='{keyId}']").GetByRole(AriaRole.Button, new() { NameRegex = Block() }).ClickAsync();
-        await page.WaitForURLAsync("**/manage");
+        await PortalFixture.ArrivedAtAsync(page, "/manage$");
         Assert.Equal("Blocked", await page.Locator($"tr[data-key-id='{keyId}'] .status").TextContentAsync());
         Assert.Equal("Blocked", (await MetadataAsync(keyId)).GetProperty("status").GetString());
 
@@ -46,7 +46,7 @@ public sealed partial class PublisherTests(PortalFixture portal) : IDisposable
         Assert.Equal("KEY_BLOCKED", refused.Json.GetProperty("error").GetProperty("code").GetString());
 
         await page.Locator($"tr[data-key-id='{keyId}']").GetByRole(AriaRole.Button, new() { NameRegex = Unblock() }).ClickAsync();
-        await page.WaitForURLAsync("**/manage");
+        await PortalFixture.ArrivedAtAsync(page, "/manage$");
         Assert.Equal("Active", await page.Locator($"tr[data-key-id='{keyId}'] .status").TextContentAsync());
         var activated = await Pk.RunAsync("ato", "--store", store, "--trust-on-first-use", "--json");
         Assert.True(activated.ExitCode == 0, activated.ToString());

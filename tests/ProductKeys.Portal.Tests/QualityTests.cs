@@ -101,11 +101,11 @@ public sealed class QualityTests(PortalFixture portal)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(PortalFixture.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/portal/accounts");
+        await PortalFixture.ArrivedAtAsync(page, "/portal/accounts$");
 
         await page.Locator($"a[href='{portal.KeysPath}']").FocusAsync(); // the demo account (a test may add others)
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/keys");
+        await PortalFixture.ArrivedAtAsync(page, "/keys$");
         var summary = page.Locator("summary").First;
         await summary.FocusAsync();
         await page.Keyboard.PressAsync("Enter");

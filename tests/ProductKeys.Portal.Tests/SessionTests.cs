@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ProductKeys.Portal.Tests;
@@ -39,7 +40,7 @@ public sealed class SessionTests(PortalFixture portal)
         Assert.Equal(-1, cookie.Expires); // a browser-session cookie; the server-side session slides
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(portal.Url + "/");
+        await PortalFixture.ArrivedAtAsync(page, "^" + Regex.Escape(portal.Url + "/") + "$");
         Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).IsVisibleAsync());
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "pk_portal");
 

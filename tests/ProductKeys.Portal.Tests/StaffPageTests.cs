@@ -25,7 +25,7 @@ public sealed class StaffPageTests(PortalFixture portal) : IDisposable
         var page = await context.NewPageAsync();
         await PortalFixture.SignInAsync(page, "publisher-admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Catalog" }).ClickAsync();
-        await page.WaitForURLAsync("**/portal/catalog");
+        await PortalFixture.ArrivedAtAsync(page, "/portal/catalog$");
         Assert.Equal(4, await page.Locator("tr[data-product-id]").CountAsync());
         Assert.Equal("MAK, KMS host key", (await page.Locator("tr[data-product-id='contoso-server'] td[data-label='An order yields']").TextContentAsync())!.Trim());
 
@@ -46,7 +46,7 @@ public sealed class StaffPageTests(PortalFixture portal) : IDisposable
         var page = await portal.NewPageAsync();
         await PortalFixture.SignInAsync(page, "publisher-admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
-        await page.WaitForURLAsync("**/portal/audit");
+        await PortalFixture.ArrivedAtAsync(page, "/portal/audit$");
         Assert.Equal("intact", await page.Locator(".chain").GetAttributeAsync("data-chain"));
         var verified = await portal.ApiJsonAsync("publisher-admin", "/api/v1/audit/verify");
         Assert.True(verified.GetProperty("valid").GetBoolean());
