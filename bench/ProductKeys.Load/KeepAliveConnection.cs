@@ -22,6 +22,10 @@ internal sealed class KeepAliveConnection : IDisposable
         _socket.Connect(new IPEndPoint(IPAddress.Parse(address.Host), address.Port));
     }
 
+    /// <summary>The head of a <c>POST</c> of <paramref name="bodyBytes"/> bytes of JSON to <paramref name="path"/>, for the request bytes the drivers write.</summary>
+    public static string JsonPostHead(Uri address, string path, int bodyBytes) =>
+        $"POST {path} HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {bodyBytes}\r\n\r\n";
+
     /// <summary>Sends <paramref name="request"/> (a complete HTTP/1.1 request) and reads its answer.</summary>
     /// <returns>The status code and the body (valid until the next call).</returns>
     public (int Status, ReadOnlyMemory<byte> Body) Send(ReadOnlySpan<byte> request)

@@ -26,7 +26,7 @@ internal sealed class CalRequestBytes
         var name = $"{prefix}-{NumberPlaceholder}";
         var request = perDevice ? new CalRequest("PerDevice", Device: name) : new CalRequest("PerUser", User: name);
         var body = JsonSerializer.Serialize(request, JsonSerializerOptions.Web);
-        var head = $"POST /api/v1/cals HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n";
+        var head = KeepAliveConnection.JsonPostHead(address, "/api/v1/cals", Encoding.UTF8.GetByteCount(body));
         var text = head + body;
         _bytes = Encoding.UTF8.GetBytes(text);
         _nameAt = Encoding.UTF8.GetByteCount(text[..text.IndexOf(name, StringComparison.Ordinal)]);

@@ -29,7 +29,7 @@ internal sealed class KmsRequestBytes
         var time = placeholderTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
         // The serializer writes the time in its own round-trip form; use the fixed-width one instead.
         body = body.Replace(JsonSerializer.Serialize(placeholderTime, JsonSerializerOptions.Web), $"\"{time}\"", StringComparison.Ordinal);
-        var head = $"POST /kms/v1/activate HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n";
+        var head = KeepAliveConnection.JsonPostHead(address, "/kms/v1/activate", Encoding.UTF8.GetByteCount(body));
         var text = head + body;
         _bytes = Encoding.UTF8.GetBytes(text);
         _cmidAt = Encoding.UTF8.GetByteCount(text[..text.IndexOf(CmidPlaceholder, StringComparison.Ordinal)]);

@@ -74,16 +74,13 @@ internal static class MakLoadDriver
         // before HTTP, lookup and signing share the cores. The server is idle while it runs.
         await using var writer = postgres is null ? new WriterRun(data, keyId) : null;
         var before = await floor.CountsAsync();
-        long made = 0;
         foreach (var clients in Concurrency)
         {
             await RunHttpAsync(server.Address, key, clients, WarmUp(requests), $"warm-{clients}", latencies: null);
             await floor.RunAsync(clients, WarmUp(requests), null);
-            made += 2 * WarmUp(requests);
             if (writer is not null)
             {
                 await writer.RunAsync(clients, WarmUp(requests), $"writer-warm-{clients}", latencies: null);
-                made += WarmUp(requests);
             }
 
             // Rounds alternate so that the machine's load and the database's growth drift over every
@@ -95,11 +92,9 @@ internal static class MakLoadDriver
             {
                 httpRounds.Add(await Round.MeasureAsync(requests, () => TimeSpan.FromSeconds(server.CpuSeconds), latencies => RunHttpAsync(server.Address, key, clients, requests, $"http-{clients}-{round}", latencies)));
                 floorRounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => floor.RunAsync(clients, requests, latencies)));
-                made += 2 * requests;
                 if (writer is not null)
                 {
                     writerRounds.Add(await Round.MeasureAsync(requests, () => Process.GetCurrentProcess().TotalProcessorTime, latencies => writer.RunAsync(clients, requests, $"writer-{clients}-{round}", latencies)));
-                    made += requests;
                 }
             }
 
@@ -112,6 +107,8 @@ internal static class MakLoadDriver
             }
         }
 
+        // Every request of every side is a new device that must consume one activation: warm-up and rounds, at each concurrency.
+        long made = (writer is null ? 2 : 3) * Concurrency.Length * (WarmUp(requests) + (long)Rounds * requests);
         var after = await floor.CountsAsync();
         return after.Used - before.Used == made && after.Rows - before.Rows == made
             ? $"{name}: exact — {made:N0} activations made, and the key's count and its activation rows each grew by {made:N0}."
@@ -201,7 +198,7 @@ internal static class MakLoadDriver
     private static byte[] ActivationRequest(Uri address, string key, string hardwareId)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new { key, product = "contoso-desktop", hardwareId }, Json);
-        var head = Encoding.ASCII.GetBytes($"POST /api/v1/activations HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var head = Encoding.ASCII.GetBytes(KeepAliveConnection.JsonPostHead(address, "/api/v1/activations", body.Length));
         return [.. head, .. body];
     }
 }

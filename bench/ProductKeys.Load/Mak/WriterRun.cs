@@ -33,7 +33,7 @@ internal sealed class WriterRun : IAsyncDisposable
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
                 var hardware = HardwareId.FromDeviceId($"{prefix}-{i}", "contoso-desktop").Value;
-                long[] hashes = [.. hardware.Components.Select(c => unchecked((long)c.Hash)).Distinct()];
+                var hashes = MakActivations.Hashes(hardware);
                 var now = TimeProvider.System.GetUtcNow();
                 var activation = new MakActivation
                 {

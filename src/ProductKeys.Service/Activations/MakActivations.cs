@@ -233,7 +233,8 @@ internal sealed partial class MakActivations(
     private void AddComponents(Guid activationId, Guid keyId, HardwareId hardware) =>
         db.MakActivationComponents.AddRange(Hashes(hardware).Select(h => new MakActivationComponent { ActivationId = activationId, KeyId = keyId, Hash = h }));
 
-    private static long[] Hashes(HardwareId hardware) => [.. hardware.Components.Select(c => unchecked((long)c.Hash)).Distinct()];
+    /// <summary>The device's distinct component hashes, as the activation's component rows store them (also the load driver's writer run).</summary>
+    internal static long[] Hashes(HardwareId hardware) => [.. hardware.Components.Select(c => unchecked((long)c.Hash)).Distinct()];
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "MAK …{PartialKey} activated {ActivationId} (reactivation: {Reactivation}); {Used}/{Limit} used")]
     private static partial void LogActivated(ILogger logger, string partialKey, Guid activationId, bool reactivation, int used, int limit);
