@@ -10,10 +10,12 @@ pg_as_owner() {
   if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Below the kernel's ephemeral range (32768 and up by default), where outgoing connections take
+# their local ports: one of those could hold the port between this check and PostgreSQL's bind.
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 10000 + RANDOM % 22000 ))
     if ! (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
@@ -23,12 +21,10 @@ internal sealed class PkServerProcess : IAsyncDisposable
     /// <summary>The lines the server wrote to stdout so far.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>The lines the server wrote to stderr so far.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    public static int FreePort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 
     /// <summary>
     /// A readiness check for <c>pk server --demo</c>: holds once <c>demo.json</c> in <paramref name="dataFolder"/> is whole
@@ -82,6 +78,13 @@ internal sealed class PkServerProcess : IAsyncDisposable
                 server.Output.Enqueue(line.Data);
             }
         };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                server.Errors.Enqueue(line.Data);
+            }
+        };
         // Drained continuously: a server writing to a full pipe would block mid-request.
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -91,7 +94,9 @@ internal sealed class PkServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"pk server {string.Join(' ', args)} exited with {process.ExitCode} before it was ready.");
+                await process.WaitForExitAsync(); // the last lines of its output arrive
+                throw new InvalidOperationException(
+                    $"pk server {string.Join(' ', args)} exited with {process.ExitCode} before it was ready. Its output:\n{string.Join('\n', server.Output.TakeLast(20))}\nIts errors:\n{string.Join('\n', server.Errors.TakeLast(20))}");
             }
 
             if (deadline.Elapsed > Patience.Process)

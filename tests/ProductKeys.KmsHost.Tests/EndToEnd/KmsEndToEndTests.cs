@@ -310,12 +310,7 @@ public sealed partial class KmsEndToEndTests : IDisposable
         return int.Parse(address.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreeTcpPort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 
     private async Task ActivateHostOfflineAsync(string data, string trust, int threshold)
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ProductKeys.Service.Tests.Infrastructure;
 
@@ -136,10 +134,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return await stdout;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 }

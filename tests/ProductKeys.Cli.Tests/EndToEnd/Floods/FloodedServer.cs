@@ -175,12 +175,7 @@ internal sealed class FloodedServer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 
     private static async Task<bool> AnswersOnceAsync(HttpClient http, string url)
     {
