@@ -28,10 +28,10 @@ internal static partial class ConnectionLog
     public static partial void BelowCeiling(ILogger logger, string listener, long open, long refused, double seconds);
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Warning,
-        Message = "Listener {Listener}: accepting a connection failed: {Error}; pausing accepts until the process has descriptors to spare (raise LimitNOFILE or lower Connections:Max)")]
+        Message = "Listener {Listener}: out of file descriptors ({Error}); pausing accepts until the process has descriptors to spare (raise LimitNOFILE or lower Connections:Max)")]
     public static partial void OutOfFiles(ILogger logger, string listener, string error);
 
     [LoggerMessage(EventId = 9004, Level = LogLevel.Warning,
-        Message = "Listener {Listener}: accepting connections again; {Failed} accepts failed for want of file descriptors in the last {Seconds:0} s")]
+        Message = "Listener {Listener}: accepting connections again; {Failed} connections were refused for want of file descriptors in the last {Seconds:0} s")]
     public static partial void FilesAgain(ILogger logger, string listener, long failed, double seconds);
 }

@@ -4,12 +4,16 @@ using Microsoft.Win32.SafeHandles;
 namespace ProductKeys.Hosting;
 
 /// <summary>
-/// File descriptors held back for the runtime, given up when an accept fails with EMFILE. Out of
-/// descriptors, the .NET runtime cannot start a thread (each start needs a pipe) and the server died
-/// with "Out of memory." even with accepts paused. So at EMFILE the reserve is closed, every listener
-/// of the server stops accepting (a connection it had already taken is closed at once), and accepting
-/// resumes only once the reserve could be taken back with as many descriptors again to spare. One
-/// reserve per server, shared by its listeners; none on Windows, which has no such limit.
+/// File descriptors held back for the runtime, and the headroom accepts leave it. Out of descriptors,
+/// the .NET runtime cannot start a thread (each start opens /sys/devices/system/cpu/possible and a
+/// pipe, seen under strace) and the server dies with "Out of memory.", whatever the accept loop does.
+/// So a listener stops before descriptors are out: an accepted connection whose descriptor is within
+/// <see cref="Size"/> of the soft file limit (<see cref="NearlyOut"/>; descriptors are handed out
+/// lowest first, so every lower one is taken) is closed at once, as is one taken when an accept fails
+/// with EMFILE all the same (something else took the last ones). Either way the reserve is closed,
+/// every listener of the server stops accepting, and accepting resumes only once the reserve could be
+/// taken back with as many descriptors again to spare, all of them below the headroom. One reserve
+/// per server, shared by its listeners; none on Windows, which has no such limit.
 /// </summary>
 internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDisposable
 {
@@ -26,13 +30,29 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// <summary>Takes the reserve at start; false when even that is not possible.</summary>
     public bool Take() => TryRefill(null);
 
-    /// <summary>An accept failed for want of descriptors (or a connection was taken while the reserve was spent): gives the reserve up.</summary>
+    /// <summary>
+    /// Why <paramref name="accepted"/> leaves too few descriptors for the runtime (its number within
+    /// <see cref="Size"/> of the soft file limit), or null when there are enough (or no such limit).
+    /// </summary>
+    public static string? NearlyOut(System.Net.Sockets.Socket accepted)
+    {
+        if (OperatingSystem.IsWindows() || SoftFileLimit.Now() is not { } limit)
+        {
+            return null;
+        }
+
+        var descriptor = accepted.SafeHandle.DangerousGetHandle().ToInt64();
+        return descriptor >= limit - Size
+            ? $"descriptor {descriptor} is within {Size} of the file limit {limit}, too few left for the runtime"
+            : null;
+    }
+
+    /// <summary>Descriptors are out or nearly (or a connection was taken while the reserve was spent): gives the reserve up.</summary>
     public void OutOfFiles(string listener, string error)
     {
         lock (_lock)
         {
-            _held.ForEach(h => h.Dispose());
-            _held.Clear();
+            Release();
             _spent = true;
         }
 
@@ -64,9 +84,10 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     }
 
     /// <summary>
-    /// Right after the reserve was given up its own descriptors are free: as many again to spare prove
-    /// that descriptors came back from elsewhere (closed connections), so accepting will not fail at once.
-    /// All or nothing: while they are not there, the runtime keeps every free descriptor.
+    /// Right after the reserve was given up its own descriptors are free: as many again to spare, all
+    /// below the headroom <see cref="NearlyOut"/> keeps, prove that descriptors came back from elsewhere
+    /// (closed connections), so the next accept will not stop again at once. All or nothing: while they
+    /// are not there, the runtime keeps every free descriptor.
     /// </summary>
     private bool TakeWithSpares()
     {
@@ -83,12 +104,17 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
                 spare.Add(File.OpenHandle("/dev/null"));
             }
 
+            if (SoftFileLimit.Now() is { } limit && spare.Max(h => h.DangerousGetHandle().ToInt64()) >= limit - Size)
+            {
+                Release();
+                return false;
+            }
+
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _held.ForEach(h => h.Dispose());
-            _held.Clear();
+            Release();
             return false;
         }
         finally
@@ -101,8 +127,13 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     {
         lock (_lock)
         {
-            _held.ForEach(h => h.Dispose());
-            _held.Clear();
+            Release();
         }
+    }
+
+    private void Release()
+    {
+        _held.ForEach(h => h.Dispose());
+        _held.Clear();
     }
 }

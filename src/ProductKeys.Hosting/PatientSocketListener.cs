@@ -9,10 +9,11 @@ namespace ProductKeys.Hosting;
 /// A listening socket whose accept loop waits out a lack of file descriptors. Kestrel's own loop
 /// retries a failed accept at once and says so only at Debug: at EMFILE it spun on accept4 (50,000
 /// calls in a few seconds, measured under strace) until the runtime gave up with "Out of memory.".
-/// Here an accept that fails for want of descriptors (EMFILE, ENFILE, ENOBUFS) gives up the server's
-/// <see cref="DescriptorReserve"/> (logged once), and no listener of the server accepts until the
-/// reserve is whole again, tried after a pause doubling from 10 ms to 1 s; waiting clients stay in the
-/// kernel's backlog meanwhile, and the recovery is logged.
+/// Here a connection whose descriptor comes within the reserve's size of the soft file limit is closed
+/// at once, and an accept that fails for want of descriptors (EMFILE, ENFILE, ENOBUFS) all the same is
+/// caught: either gives up the server's <see cref="DescriptorReserve"/> (logged once), and no listener
+/// of the server accepts until the reserve is whole again, tried after a pause doubling from 10 ms to
+/// 1 s; waiting clients stay in the kernel's backlog meanwhile, and the recovery is logged.
 /// </summary>
 internal sealed class PatientSocketListener(Socket socket, SocketConnectionContextFactory connections, bool noDelay, DescriptorReserve reserve, TimeProvider time)
     : IConnectionListener
@@ -75,7 +76,15 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
             {
                 // Another listener ran out while this one waited in accept: the descriptor goes back to the runtime at once.
                 accepted.Dispose();
-                reserve.OutOfFiles(Name, "the server is out of file descriptors");
+                reserve.OutOfFiles(Name, "another listener ran out");
+                continue;
+            }
+
+            if (DescriptorReserve.NearlyOut(accepted) is { } nearlyOut)
+            {
+                // Taking more would leave the runtime none to start a thread with: stop here, before EMFILE.
+                accepted.Dispose();
+                reserve.OutOfFiles(Name, nearlyOut);
                 continue;
             }
 

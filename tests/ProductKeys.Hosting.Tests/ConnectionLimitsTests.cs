@@ -26,6 +26,15 @@ public sealed class ConnectionLimitsTests
         Assert.Throws<InvalidOperationException>(() => ConnectionLimits.Resolve(Configuration("-5"), 1, Limits));
     }
 
+    [Fact]
+    public void The_live_soft_limit_is_the_one_the_kernel_reports()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "getrlimit and /proc/self/limits are Linux's.");
+        var reported = ConnectionLimits.FileLimit(File.ReadAllText("/proc/self/limits"));
+        Assert.NotNull(reported);
+        Assert.Equal(reported, SoftFileLimit.Now());
+    }
+
     private static IConfiguration Configuration(string? max) =>
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimits.Setting] = max }).Build();
 }

@@ -146,9 +146,8 @@ internal sealed class FloodedServer : IAsyncDisposable
     public int OpenFiles => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
 
     /// <summary>
-    /// Lowers the running server's soft file limit below what it has open (util-linux's prlimit), so
-    /// its next accept fails with EMFILE whatever its connection limits: as if something else had
-    /// taken the descriptors.
+    /// Lowers the running server's soft file limit (util-linux's prlimit), so its descriptors run out
+    /// whatever its connection limits: as if something else had taken them.
     /// </summary>
     public async Task LowerFileLimitAsync(int soft)
     {

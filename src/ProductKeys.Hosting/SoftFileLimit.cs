@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace ProductKeys.Hosting;
+
+/// <summary>
+/// The process's soft RLIMIT_NOFILE as it is now (getrlimit(2)): one system call and no descriptor,
+/// so it can be asked on every accept and when descriptors are out. It changes under a running
+/// process (prlimit), which /proc/self/limits read at start would miss.
+/// </summary>
+internal static partial class SoftFileLimit
+{
+    private const int RlimitNofile = 7; // the same on every Linux architecture .NET runs on
+
+    /// <summary>The soft limit; null on Windows and macOS (not asked), when unlimited, or when the call fails.</summary>
+    public static long? Now()
+    {
+        if (!OperatingSystem.IsLinux() || GetRlimit(RlimitNofile, out var limit) != 0)
+        {
+            return null;
+        }
+
+        return (ulong)limit.Soft > long.MaxValue ? null : (long)limit.Soft; // RLIM_INFINITY is all ones
+    }
+
+    [LibraryImport("libc", EntryPoint = "getrlimit")]
+    private static partial int GetRlimit(int resource, out Rlimit limit);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Rlimit
+    {
+        public nuint Soft;
+        public nuint Hard;
+    }
+}
