@@ -13,9 +13,11 @@ pg_as_owner() {
 # Below the kernel's ephemeral range (32768 and up by default), where outgoing connections take
 # their local ports: one of those could hold the port between this check and PostgreSQL's bind.
 free_port() {
-  local port
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 11000 ] 2>/dev/null || low=60000 # an unusual range: anywhere below 60000
   for _ in $(seq 1 50); do
-    port=$(( 10000 + RANDOM % 22000 ))
+    port=$(( 10000 + RANDOM % (low - 10000) ))
     if ! (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   return 1

@@ -32,6 +32,6 @@ internal static partial class ConnectionLog
     public static partial void OutOfFiles(ILogger logger, string listener, string error);
 
     [LoggerMessage(EventId = 9004, Level = LogLevel.Warning,
-        Message = "Listener {Listener}: accepting connections again; {Failed} connections were refused for want of file descriptors in the last {Seconds:0} s")]
+        Message = "Listener {Listener}: accepting connections again; {Failed} connections were closed or accepts failed for want of file descriptors in the last {Seconds:0} s")]
     public static partial void FilesAgain(ILogger logger, string listener, long failed, double seconds);
 }

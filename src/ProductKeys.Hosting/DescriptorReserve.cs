@@ -50,13 +50,15 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// <summary>Descriptors are out or nearly (or a connection was taken while the reserve was spent): gives the reserve up.</summary>
     public void OutOfFiles(string listener, string error)
     {
+        long? toTell;
         lock (_lock)
         {
             Release();
             _spent = true;
+            toTell = _outOfFiles.Refused();
         }
 
-        if (_outOfFiles.Refused() is not null)
+        if (toTell is not null)
         {
             ConnectionLog.OutOfFiles(logger, listener, error);
         }
@@ -65,6 +67,7 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// <summary>Takes the whole reserve back if as many descriptors again are free; true when listeners may accept again.</summary>
     public bool TryRefill(string? listener)
     {
+        (long Refusals, TimeSpan Lasted)? ended;
         lock (_lock)
         {
             if (!OperatingSystem.IsWindows() && !TakeWithSpares())
@@ -73,11 +76,13 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
             }
 
             _spent = false;
+            // Under the lock: another listener giving the reserve up right after this must not have its start told as ended.
+            ended = _outOfFiles.Ended();
         }
 
-        if (listener is not null && _outOfFiles.Ended() is { } ended)
+        if (listener is not null && ended is { } told)
         {
-            ConnectionLog.FilesAgain(logger, listener, ended.Refusals, ended.Lasted.TotalSeconds);
+            ConnectionLog.FilesAgain(logger, listener, told.Refusals, told.Lasted.TotalSeconds);
         }
 
         return true;
@@ -87,27 +92,31 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// Right after the reserve was given up its own descriptors are free: as many again to spare, all
     /// below the headroom <see cref="NearlyOut"/> keeps, prove that descriptors came back from elsewhere
     /// (closed connections), so the next accept will not stop again at once. All or nothing: while they
-    /// are not there, the runtime keeps every free descriptor.
+    /// are not there, the runtime keeps every free descriptor, and the headroom is never taken, not even
+    /// for a moment (each handle's number is checked as it is opened).
     /// </summary>
     private bool TakeWithSpares()
     {
+        var headroom = SoftFileLimit.Now() is { } limit ? limit - Size : long.MaxValue;
         var spare = new List<SafeFileHandle>();
         try
         {
             while (_held.Count < Size)
             {
-                _held.Add(File.OpenHandle("/dev/null"));
+                if (!TakeBelow(headroom, _held))
+                {
+                    Release();
+                    return false;
+                }
             }
 
             while (spare.Count < Size)
             {
-                spare.Add(File.OpenHandle("/dev/null"));
-            }
-
-            if (SoftFileLimit.Now() is { } limit && spare.Max(h => h.DangerousGetHandle().ToInt64()) >= limit - Size)
-            {
-                Release();
-                return false;
+                if (!TakeBelow(headroom, spare))
+                {
+                    Release();
+                    return false;
+                }
             }
 
             return true;
@@ -129,6 +138,20 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
         {
             Release();
         }
+    }
+
+    /// <summary>Opens one more handle into <paramref name="handles"/> if its descriptor number is below <paramref name="headroom"/>.</summary>
+    private static bool TakeBelow(long headroom, List<SafeFileHandle> handles)
+    {
+        var handle = File.OpenHandle("/dev/null");
+        if (handle.DangerousGetHandle().ToInt64() >= headroom)
+        {
+            handle.Dispose();
+            return false;
+        }
+
+        handles.Add(handle);
+        return true;
     }
 
     private void Release()

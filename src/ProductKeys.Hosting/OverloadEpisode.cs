@@ -3,9 +3,10 @@ namespace ProductKeys.Hosting;
 /// <summary>
 /// One kind of overload on one listener (full, out of file descriptors), told in two log lines: when
 /// it starts and when it ends, never one per refused connection (a flood would flood the log too).
-/// A start within <see cref="Quiet"/> of the last end is told only if it lasts that long; its
-/// refusals are counted into the next line either way, so the log stays bounded and never silent
-/// about an overload that goes on.
+/// A start within <see cref="Quiet"/> of the last end is told only if it lasts that long, counted
+/// from the first of a run of such untold relapses (an overload that comes and goes every few seconds
+/// is told once it has gone on for that long); its refusals are counted into the next line either
+/// way, so the log stays bounded and never silent about an overload that goes on.
 /// </summary>
 internal sealed class OverloadEpisode(TimeProvider time)
 {
@@ -14,6 +15,7 @@ internal sealed class OverloadEpisode(TimeProvider time)
     private readonly Lock _lock = new();
     private volatile bool _on;
     private bool _told;
+    private bool _untoldSinceStart; // _startedAt is the start of a run of untold relapses
     private long _refusals;
     private DateTimeOffset _startedAt;
     private DateTimeOffset _countingSince;
@@ -33,7 +35,11 @@ internal sealed class OverloadEpisode(TimeProvider time)
             if (!_on)
             {
                 _on = true;
-                _startedAt = now;
+                if (!_untoldSinceStart)
+                {
+                    _startedAt = now;
+                    _untoldSinceStart = true;
+                }
             }
 
             if (_told || (_endedAt is { } ended && now - ended < Quiet && now - _startedAt < Quiet))
@@ -42,6 +48,7 @@ internal sealed class OverloadEpisode(TimeProvider time)
             }
 
             _told = true;
+            _untoldSinceStart = false;
             return _refusals;
         }
     }

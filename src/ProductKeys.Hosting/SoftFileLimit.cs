@@ -11,15 +11,30 @@ internal static partial class SoftFileLimit
 {
     private const int RlimitNofile = 7; // the same on every Linux architecture .NET runs on
 
-    /// <summary>The soft limit; null on Windows and macOS (not asked), when unlimited, or when the call fails.</summary>
+    /// <summary>
+    /// The soft limit; null where it is not asked (not Linux, or a 32-bit process, whose <c>rlim_t</c>
+    /// differs between C libraries), when unlimited, or when the call fails or cannot be made.
+    /// </summary>
     public static long? Now()
     {
-        if (!OperatingSystem.IsLinux() || GetRlimit(RlimitNofile, out var limit) != 0)
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
         {
             return null;
         }
 
-        return (ulong)limit.Soft > long.MaxValue ? null : (long)limit.Soft; // RLIM_INFINITY is all ones
+        try
+        {
+            if (GetRlimit(RlimitNofile, out var limit) != 0)
+            {
+                return null;
+            }
+
+            return limit.Soft > long.MaxValue ? null : (long)limit.Soft; // RLIM_INFINITY is all ones
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null; // a C library without getrlimit under that name: the servers run as they did before the check
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "getrlimit")]
@@ -28,7 +43,7 @@ internal static partial class SoftFileLimit
     [StructLayout(LayoutKind.Sequential)]
     private struct Rlimit
     {
-        public nuint Soft;
-        public nuint Hard;
+        public ulong Soft;
+        public ulong Hard;
     }
 }

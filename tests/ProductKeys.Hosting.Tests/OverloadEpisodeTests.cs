@@ -52,4 +52,33 @@ public sealed class OverloadEpisodeTests
         Assert.Null(episode.Refused());
         Assert.NotNull(episode.Ended());
     }
+
+    [Fact]
+    public void Relapses_that_keep_coming_are_told_once_they_have_gone_on_for_the_quiet_time()
+    {
+        var episode = new OverloadEpisode(_time);
+        episode.Refused();
+        episode.Ended();
+
+        // Two seconds on, one off, again and again: each relapse short, the overload going on.
+        long? told = null;
+        var relapses = 0;
+        while (told is null && relapses < 20)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            told = episode.Refused();
+            _time.Advance(TimeSpan.FromSeconds(2));
+            told ??= episode.Refused();
+            relapses++;
+            if (told is null)
+            {
+                Assert.Null(episode.Ended());
+            }
+        }
+
+        Assert.NotNull(told);
+        Assert.True(relapses * 3 <= OverloadEpisode.Quiet.TotalSeconds + 3, $"told only after {relapses} relapses");
+        Assert.Equal(2 * relapses, told); // every refusal since the last told end
+        Assert.NotNull(episode.Ended());
+    }
 }

@@ -9,13 +9,21 @@ namespace ProductKeys.Testing;
 /// A port the kernel hands out for "port 0" is an ephemeral one, and so is the local port of every
 /// outgoing connection: between choosing such a port and binding it (or between killing a node and
 /// restarting it on the same port) a client connection can take it, and the server then refuses to
-/// start with ADDRESS_IN_USE. Ports below the range are only ever taken by a bind.
+/// start with ADDRESS_IN_USE. Ports below the range are only ever taken by a bind. Test processes run
+/// side by side, so each port handed out is also claimed, for the rest of the process's life, by a lock
+/// on a file named after it (<c>$TMPDIR/pk-test-ports/PORT</c>): another test process skips it even
+/// before its server has bound it, or while a node restarts. The kernel drops the locks when the process
+/// ends, however it ends.
 /// </summary>
 internal static class LoopbackPort
 {
     private const int Lowest = 10_000;
 
     private static readonly int EphemeralLow = ReadEphemeralLow();
+
+    private static readonly string Claims = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pk-test-ports")).FullName;
+
+    private static readonly List<FileStream> Claimed = [];
 
     // Each test process starts at its own place, so processes running side by side rarely try the same port.
     private static int _next = Lowest + Random.Shared.Next(Math.Max(1, EphemeralLow - Lowest));
@@ -26,19 +34,38 @@ internal static class LoopbackPort
         var span = EphemeralLow - Lowest;
         if (span < 1_000)
         {
-            return KernelChosen(); // an unusual range: nothing safe below it
+            return KernelChosen(); // an unusual range leaves too few below it: the kernel's choice, as before this class
         }
 
         for (var attempt = 0; attempt < span; attempt++)
         {
             var port = Lowest + (Interlocked.Increment(ref _next) - Lowest) % span;
-            if (CanBind(port))
+            if (CanBind(port) && Claim(port))
             {
                 return port;
             }
         }
 
         throw new InvalidOperationException($"No free port between {Lowest} and {EphemeralLow}.");
+    }
+
+    /// <summary>Locks the port's file (FileShare.None is an exclusive flock on Linux) and keeps it open; false when another process holds it.</summary>
+    private static bool Claim(int port)
+    {
+        try
+        {
+            var claim = new FileStream(Path.Combine(Claims, port.ToString(CultureInfo.InvariantCulture)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lock (Claimed)
+            {
+                Claimed.Add(claim);
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static bool CanBind(int port)
