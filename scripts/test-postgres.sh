@@ -15,7 +15,9 @@ pg_as_owner() {
 free_port() {
   local port low
   low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  [ "$low" -gt 11000 ] 2>/dev/null || low=60000 # an unusual range: anywhere below 60000
+  # An unusual range with no room below it: below Linux's default floor, inside that range then.
+  [ "$low" -gt 11000 ] 2>/dev/null || low=32768
+  # (bash's RANDOM stops at 32767: with a floor above 42768 the ports stay under 42768.)
   for _ in $(seq 1 50); do
     port=$(( 10000 + RANDOM % (low - 10000) ))
     if ! (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
+using System.Net.Sockets;
 
 namespace ProductKeys.Hosting;
 
@@ -20,15 +20,21 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     public const int Size = 32;
 
     private readonly Lock _lock = new();
-    private readonly List<SafeFileHandle> _held = [];
+    private readonly List<Socket> _held = [];
     private readonly OverloadEpisode _outOfFiles = new(time);
     private volatile bool _spent;
 
     /// <summary>Given up at EMFILE and not yet whole again: listeners do not accept.</summary>
     public bool Spent => _spent;
 
-    /// <summary>Takes the reserve at start; false when even that is not possible.</summary>
-    public bool Take() => TryRefill(null);
+    /// <summary>Takes the reserve at start; when even that is not possible, the listeners wait (logged) as they would after running out.</summary>
+    public void Take()
+    {
+        if (!TryRefill(null))
+        {
+            OutOfFiles("(starting)", "too few descriptors at start to keep a reserve for the runtime");
+        }
+    }
 
     /// <summary>
     /// Why <paramref name="accepted"/> leaves too few descriptors for the runtime (its number within
@@ -92,13 +98,13 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// Right after the reserve was given up its own descriptors are free: as many again to spare, all
     /// below the headroom <see cref="NearlyOut"/> keeps, prove that descriptors came back from elsewhere
     /// (closed connections), so the next accept will not stop again at once. All or nothing: while they
-    /// are not there, the runtime keeps every free descriptor, and the headroom is never taken, not even
-    /// for a moment (each handle's number is checked as it is opened).
+    /// are not there, the runtime keeps every free descriptor, and the headroom keeps all but a moment's
+    /// one (each handle's number is checked as it is opened, and one in the headroom closed at once).
     /// </summary>
     private bool TakeWithSpares()
     {
         var headroom = SoftFileLimit.Now() is { } limit ? limit - Size : long.MaxValue;
-        var spare = new List<SafeFileHandle>();
+        var spare = new List<Socket>();
         try
         {
             while (_held.Count < Size)
@@ -121,7 +127,7 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
 
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SocketException)
         {
             Release();
             return false;
@@ -141,10 +147,12 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     }
 
     /// <summary>Opens one more handle into <paramref name="handles"/> if its descriptor number is below <paramref name="headroom"/>.</summary>
-    private static bool TakeBelow(long headroom, List<SafeFileHandle> handles)
+    private static bool TakeBelow(long headroom, List<Socket> handles)
     {
-        var handle = File.OpenHandle("/dev/null");
-        if (handle.DangerousGetHandle().ToInt64() >= headroom)
+        // A socket, not /dev/null: a file handle takes a shared flock, which any local user can block with an
+        // exclusive one (flock -x /dev/null), and the reserve could then never be taken back.
+        var handle = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        if (handle.SafeHandle.DangerousGetHandle().ToInt64() >= headroom)
         {
             handle.Dispose();
             return false;

@@ -88,7 +88,16 @@ internal sealed class PatientSocketListener(Socket socket, SocketConnectionConte
                 continue;
             }
 
-            accepted.NoDelay = noDelay;
+            try
+            {
+                accepted.NoDelay = noDelay;
+            }
+            catch (SocketException)
+            {
+                accepted.Dispose(); // reset before it was set up (some systems say so here): the next one
+                continue;
+            }
+
             return connections.Create(accepted);
         }
     }

@@ -10,10 +10,10 @@ namespace ProductKeys.Testing;
 /// outgoing connection: between choosing such a port and binding it (or between killing a node and
 /// restarting it on the same port) a client connection can take it, and the server then refuses to
 /// start with ADDRESS_IN_USE. Ports below the range are only ever taken by a bind. Test processes run
-/// side by side, so each port handed out is also claimed, for the rest of the process's life, by a lock
-/// on a file named after it (<c>$TMPDIR/pk-test-ports/PORT</c>): another test process skips it even
-/// before its server has bound it, or while a node restarts. The kernel drops the locks when the process
-/// ends, however it ends.
+/// side by side, so each port handed out is also claimed, for the rest of the process's life, by binding
+/// an abstract Unix socket named after it (<c>@pk-test-port-PORT</c>; no file, no permissions, the same
+/// network namespace as the port): another test process skips it even before its server has bound it,
+/// or while a node restarts. The kernel drops the claims when the process ends, however it ends.
 /// </summary>
 internal static class LoopbackPort
 {
@@ -21,9 +21,7 @@ internal static class LoopbackPort
 
     private static readonly int EphemeralLow = ReadEphemeralLow();
 
-    private static readonly string Claims = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "pk-test-ports")).FullName;
-
-    private static readonly List<FileStream> Claimed = [];
+    private static readonly List<Socket> Claimed = [];
 
     // Each test process starts at its own place, so processes running side by side rarely try the same port.
     private static int _next = Lowest + Random.Shared.Next(Math.Max(1, EphemeralLow - Lowest));
@@ -49,23 +47,31 @@ internal static class LoopbackPort
         throw new InvalidOperationException($"No free port between {Lowest} and {EphemeralLow}.");
     }
 
-    /// <summary>Locks the port's file (FileShare.None is an exclusive flock on Linux) and keeps it open; false when another process holds it.</summary>
+    /// <summary>Binds the port's abstract socket name and keeps it bound; false when another process holds it.</summary>
     private static bool Claim(int port)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true; // abstract names are Linux's; elsewhere the bind check alone
+        }
+
+        var claim = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            var claim = new FileStream(Path.Combine(Claims, port.ToString(CultureInfo.InvariantCulture)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            lock (Claimed)
-            {
-                Claimed.Add(claim);
-            }
-
-            return true;
+            claim.Bind(new UnixDomainSocketEndPoint("\0pk-test-port-" + port.ToString(CultureInfo.InvariantCulture)));
         }
-        catch (IOException)
+        catch (SocketException)
         {
+            claim.Dispose();
             return false;
         }
+
+        lock (Claimed)
+        {
+            Claimed.Add(claim);
+        }
+
+        return true;
     }
 
     private static bool CanBind(int port)
