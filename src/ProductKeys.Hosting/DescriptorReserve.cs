@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace ProductKeys.Hosting;
 
@@ -24,7 +24,7 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     private readonly OverloadEpisode _outOfFiles = new(time);
     private volatile bool _spent;
 
-    /// <summary>Given up at EMFILE and not yet whole again: listeners do not accept.</summary>
+    /// <summary>Given up (descriptors out or nearly) and not yet whole again: listeners do not accept.</summary>
     public bool Spent => _spent;
 
     /// <summary>Takes the reserve at start; when even that is not possible, the listeners wait (logged) as they would after running out.</summary>
@@ -40,7 +40,7 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
     /// Why <paramref name="accepted"/> leaves too few descriptors for the runtime (its number within
     /// <see cref="Size"/> of the soft file limit), or null when there are enough (or no such limit).
     /// </summary>
-    public static string? NearlyOut(System.Net.Sockets.Socket accepted)
+    public static string? NearlyOut(Socket accepted)
     {
         if (OperatingSystem.IsWindows() || SoftFileLimit.Now() is not { } limit)
         {
