@@ -58,12 +58,18 @@ internal static class FloodScenarios
     public static async Task OutOfDescriptorsAsync(Func<string, ProcessStartInfo> start)
     {
         await using var server = await FloodedServer.StartAsync(start, files: 4096);
+        var before = server.OpenFiles;
         var flood = await server.FloodAsync(800);
         try
         {
-            for (var wait = 0; server.OpenFiles < 800 && wait < 60; wait++)
+            // Until the server holds them all: a connection still in its backlog when the limit is lowered
+            // would be accepted over it, and the limit would fall below its highest descriptor. "All": its
+            // count steady for half a second, within a few of what it held before plus the flood (the
+            // start-up probes' connections, counted before, may have closed since).
+            for (int wait = 0, last = -1, open = server.OpenFiles; wait < 120 && !(open == last && open >= before + flood.Count - 32); wait++)
             {
-                await Task.Delay(500, TestContext.Current.CancellationToken); // until the server holds them
+                await Task.Delay(500, TestContext.Current.CancellationToken);
+                (last, open) = (open, server.OpenFiles);
             }
 
             await server.LowerFileLimitAsync(server.OpenFiles + 64);
