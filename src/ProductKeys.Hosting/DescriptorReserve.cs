@@ -107,25 +107,13 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
         var spare = new List<Socket>();
         try
         {
-            while (_held.Count < Size)
+            if (FillBelow(headroom, _held) && FillBelow(headroom, spare))
             {
-                if (!TakeBelow(headroom, _held))
-                {
-                    Release();
-                    return false;
-                }
+                return true;
             }
 
-            while (spare.Count < Size)
-            {
-                if (!TakeBelow(headroom, spare))
-                {
-                    Release();
-                    return false;
-                }
-            }
-
-            return true;
+            Release();
+            return false;
         }
         catch (SocketException)
         {
@@ -146,19 +134,23 @@ internal sealed class DescriptorReserve(ILogger logger, TimeProvider time) : IDi
         }
     }
 
-    /// <summary>Opens one more handle into <paramref name="handles"/> if its descriptor number is below <paramref name="headroom"/>.</summary>
-    private static bool TakeBelow(long headroom, List<Socket> handles)
+    /// <summary>Opens handles into <paramref name="handles"/> until it holds <see cref="Size"/>; false at the first whose descriptor number is not below <paramref name="headroom"/>.</summary>
+    private static bool FillBelow(long headroom, List<Socket> handles)
     {
-        // A socket, not /dev/null: a file handle takes a shared flock, which any local user can block with an
-        // exclusive one (flock -x /dev/null), and the reserve could then never be taken back.
-        var handle = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        if (handle.SafeHandle.DangerousGetHandle().ToInt64() >= headroom)
+        while (handles.Count < Size)
         {
-            handle.Dispose();
-            return false;
+            // A socket, not /dev/null: a file handle takes a shared flock, which any local user can block with an
+            // exclusive one (flock -x /dev/null), and the reserve could then never be taken back.
+            var handle = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            if (handle.SafeHandle.DangerousGetHandle().ToInt64() >= headroom)
+            {
+                handle.Dispose();
+                return false;
+            }
+
+            handles.Add(handle);
         }
 
-        handles.Add(handle);
         return true;
     }
 

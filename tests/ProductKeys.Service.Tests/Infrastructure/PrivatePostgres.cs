@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ProductKeys.Testing;
 
 namespace ProductKeys.Service.Tests.Infrastructure;
 
@@ -57,7 +58,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             await RunAsync("chown", "postgres", folder);
         }
 
-        var server = new PrivatePostgres(bin, folder, FreePort());
+        var server = new PrivatePostgres(bin, folder, LoopbackPort.FreeTcp());
         try
         {
             await server.RunAsOwnerAsync("initdb", "-D", server.DataFolder, "-A", "trust", "-U", "postgres", "--no-sync");
@@ -133,6 +134,4 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
         return await stdout;
     }
-
-    private static int FreePort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ProductKeys.Testing;
 
 namespace ProductKeys.Cli.Tests.EndToEnd.Floods;
 
@@ -36,7 +37,7 @@ internal sealed class FloodedServer : IAsyncDisposable
     /// <summary>Starts the server <paramref name="start"/> makes for an <c>--urls</c> value, and waits until both addresses answer /healthz.</summary>
     public static async Task<FloodedServer> StartAsync(Func<string, ProcessStartInfo> start, int files)
     {
-        string[] urls = [$"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}"];
+        string[] urls = [$"http://127.0.0.1:{LoopbackPort.FreeTcp()}", $"http://127.0.0.1:{LoopbackPort.FreeTcp()}"];
         var server = start(string.Join(';', urls));
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in (string[])["-c", $"ulimit -n {files} && exec \"$0\" \"$@\"", server.FileName, .. server.ArgumentList])
@@ -173,8 +174,6 @@ internal sealed class FloodedServer : IAsyncDisposable
 
         _process.Dispose();
     }
-
-    private static int FreePort() => ProductKeys.Testing.LoopbackPort.FreeTcp();
 
     private static async Task<bool> AnswersOnceAsync(HttpClient http, string url)
     {
