@@ -1,19 +1,23 @@
 using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Errors;
+using ProductKeys.Data.Sqlite;
 
 namespace ProductKeys.Data.Backup;
 
 /// <summary>
 /// <c>pk db backup</c> and <c>pk db restore</c> on SQLite, through SQLite's online backup API: a backup
 /// is a consistent copy taken while nodes keep serving (in WAL mode readers and the writer do not wait
-/// for each other); a restore replaces the database in one transaction. PostgreSQL uses pg_dump and
-/// pg_restore (docs/operations.md).
+/// for each other); a restore replaces the database in one transaction, with no node running on it
+/// (<see cref="SqliteServingLock"/>). PostgreSQL uses pg_dump and pg_restore (docs/operations.md).
 /// </summary>
 public static class SqliteBackup
 {
+    // SQLite's error for a file that is not a database (SQLITE_NOTADB).
+    private const int NotADatabase = 26;
+
     /// <summary>Copies the database in <paramref name="source"/> to <paramref name="outFile"/>, a standalone SQLite file.</summary>
     /// <param name="source">The service's SQLite database (the data folder's).</param>
-    /// <param name="outFile">Where to write; refused when it exists unless <paramref name="overwrite"/>.</param>
+    /// <param name="outFile">Where to write; refused when it exists unless <paramref name="overwrite"/>, and then only over an earlier backup.</param>
     /// <param name="overwrite">Replace an existing <paramref name="outFile"/>.</param>
     public static Outcome<BackupSummary> Backup(DatabaseSettings source, string outFile, bool overwrite)
     {
@@ -25,20 +29,26 @@ public static class SqliteBackup
             return new Refusal(ErrorCatalogue.ValidationFailed, $"There is no database at {sourcePath}: check --data.");
         }
 
-        if (File.Exists(outFile) && !overwrite)
+        if (RefuseOut(sourcePath, outFile, overwrite) is { } refused)
         {
-            return new Refusal(ErrorCatalogue.Conflict, $"{outFile} exists: choose another --out, or give --force to replace it.");
+            return refused;
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
-        Directory.CreateDirectory(directory);
-        // Written beside the target, then renamed: a backup cut short never looks like a finished one.
-        var partial = Path.Combine(directory, $".{Path.GetFileName(outFile)}.{Guid.NewGuid():N}.partial");
+        string? partial = null;
         try
         {
-            using (var from = SqliteBackupFile.Open(sourcePath, SqliteOpenMode.ReadWrite))
-            using (var to = SqliteBackupFile.Open(partial, SqliteOpenMode.ReadWriteCreate))
+            var directory = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
+            Directory.CreateDirectory(directory);
+            // Written beside the target, then renamed: a backup cut short never looks like a finished one.
+            partial = Path.Combine(directory, $".{Path.GetFileName(outFile)}.{Guid.NewGuid():N}.partial");
+            using (var from = OpenSource(sourcePath, out var unreadable))
             {
+                if (from is null)
+                {
+                    return unreadable!;
+                }
+
+                using var to = SqliteBackupFile.Open(partial, SqliteOpenMode.ReadWriteCreate);
                 from.BackupDatabase(to);
                 // One self-contained file: no -wal beside it to copy or lose.
                 SqliteBackupFile.Scalar<string>(to, "PRAGMA journal_mode=DELETE");
@@ -53,16 +63,26 @@ public static class SqliteBackup
             File.Move(partial, outFile, overwrite);
             return summary.Value with { Path = Path.GetFullPath(outFile) };
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"The backup cannot be written to {outFile}: {e.Message}");
+        }
         finally
         {
-            File.Delete(partial);
+            if (partial is not null)
+            {
+                File.Delete(partial);
+            }
         }
     }
 
     /// <summary>Replaces the database in <paramref name="target"/> with the backup in <paramref name="backupFile"/>.</summary>
     /// <param name="backupFile">A file written by <see cref="Backup"/> (or any copy of a service database).</param>
     /// <param name="target">The service's SQLite database to write (the data folder's).</param>
-    /// <param name="replace">Replace a database that holds data; refused (DATABASE_NOT_EMPTY) otherwise.</param>
+    /// <param name="replace">
+    /// Replace a database that holds data (or one that cannot be read, which is moved aside first); refused
+    /// (DATABASE_NOT_EMPTY) otherwise.
+    /// </param>
     public static Outcome<BackupSummary> Restore(string backupFile, DatabaseSettings target, bool replace)
     {
         ArgumentNullException.ThrowIfNull(backupFile);
@@ -74,33 +94,148 @@ public static class SqliteBackup
         }
 
         var targetPath = SqlitePath(target);
-        if (Path.GetFullPath(targetPath) == backup.Value.Path)
+        if (CanonicalPath.Of(targetPath) == CanonicalPath.Of(backupFile))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{backupFile} is the database itself: restore a copy of it.");
         }
 
-        if (!replace && SqliteBackupFile.HoldsData(targetPath))
-        {
-            return new Refusal(ErrorCatalogue.DatabaseNotEmpty,
-                $"{targetPath} already holds data: stop every node on it and give --force to replace it, or restore into a new --data folder.");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(targetPath))!);
         try
         {
-            using var from = SqliteBackupFile.Open(backupFile, SqliteOpenMode.ReadOnly);
-            using var to = SqliteBackupFile.Open(targetPath, SqliteOpenMode.ReadWriteCreate);
-            // All pages in one step, in one transaction of the target: whole or not at all.
-            from.BackupDatabase(to);
-            // As 'pk db migrate' leaves it (LicensingDatabase.MigrateAsync).
-            SqliteBackupFile.Scalar<string>(to, "PRAGMA journal_mode=WAL");
+            using var hold = SqliteServingLock.TryRestore(targetPath);
+            if (hold is null)
+            {
+                return new Refusal(ErrorCatalogue.Conflict,
+                    $"A pk server (or another restore) is using {targetPath} (it holds {SqliteServingLock.PathFor(targetPath)}): stop every node on it, then restore.");
+            }
+
+            if (ReadTarget(targetPath) is { } unreadable)
+            {
+                if (!replace)
+                {
+                    return new Refusal(ErrorCatalogue.DatabaseNotEmpty,
+                        $"{targetPath} is not a database this pk can read ({unreadable}): give --force to replace it (it is kept beside, renamed), or restore into a new --data folder.");
+                }
+
+                MoveAside(targetPath);
+            }
+            else if (!replace && SqliteBackupFile.HoldsData(targetPath))
+            {
+                return new Refusal(ErrorCatalogue.DatabaseNotEmpty,
+                    $"{targetPath} already holds data: stop every node on it and give --force to replace it, or restore into a new --data folder.");
+            }
+
+            using (var from = SqliteBackupFile.Open(backupFile, SqliteOpenMode.ReadOnly))
+            using (var to = SqliteBackupFile.Open(targetPath, SqliteOpenMode.ReadWriteCreate))
+            {
+                // All pages in one step, in one transaction of the target: whole or not at all.
+                from.BackupDatabase(to);
+                // As 'pk db migrate' leaves it (LicensingDatabase.MigrateAsync).
+                SqliteBackupFile.Scalar<string>(to, "PRAGMA journal_mode=WAL");
+            }
+
+            return SqliteBackupFile.Inspect(targetPath);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
         {
             return new Refusal(ErrorCatalogue.Conflict, $"{targetPath} is in use: stop every node on it, then restore. ({e.Message})");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"The backup cannot be restored into {targetPath}: {e.Message}");
+        }
+    }
 
-        return SqliteBackupFile.Inspect(targetPath);
+    /// <summary>Why <paramref name="outFile"/> must not be written, if it must not.</summary>
+    private static Refusal? RefuseOut(string sourcePath, string outFile, bool overwrite)
+    {
+        if (outFile.Length == 0)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "--out is empty: name the backup file to write.");
+        }
+
+        if (Directory.Exists(outFile))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} is a folder: name the backup file to write in it.");
+        }
+
+        // The database's own files: renaming a backup over one of them would swap it under the running nodes.
+        var database = CanonicalPath.Of(sourcePath);
+        var own = new[] { database, database + "-wal", database + "-shm", database + "-journal", CanonicalPath.Of(SqliteServingLock.PathFor(sourcePath)) };
+        if (own.Contains(CanonicalPath.Of(outFile), StringComparer.Ordinal))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} is a file of the database itself: write the backup somewhere else.");
+        }
+
+        if (File.Exists(outFile))
+        {
+            if (!overwrite)
+            {
+                return new Refusal(ErrorCatalogue.Conflict, $"{outFile} exists: choose another --out, or give --force to replace it.");
+            }
+
+            // --force replaces an earlier backup, never another kind of file (a device, a document, a program).
+            if (!SqliteBackupFile.StartsWithSqliteHeader(outFile))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} exists and is not a SQLite file: --force replaces only an earlier backup; choose another --out.");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The data folder's database, opened to be copied; or the refusal when it is not one.</summary>
+    private static SqliteConnection? OpenSource(string sourcePath, out Refusal? refusal)
+    {
+        refusal = null;
+        try
+        {
+            var connection = SqliteBackupFile.Open(sourcePath, SqliteOpenMode.ReadWrite);
+            SqliteBackupFile.Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master");
+            return connection;
+        }
+        catch (SqliteException e)
+        {
+            refusal = new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{sourcePath} cannot be read as a database ({e.Message}): restore it from an earlier backup ('pk db restore --force').");
+            return null;
+        }
+    }
+
+    /// <summary>Why the database at <paramref name="path"/> cannot be read; <c>null</c> when it can or is not there.</summary>
+    private static string? ReadTarget(string path)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            return null;
+        }
+
+        if (!SqliteBackupFile.StartsWithSqliteHeader(path))
+        {
+            return "not a SQLite file";
+        }
+
+        try
+        {
+            SqliteBackupFile.HoldsData(path);
+            return null;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is NotADatabase or 11) // SQLITE_CORRUPT
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Keeps an unreadable database (and its WAL) beside, under a name that says when it was set aside.</summary>
+    private static void MoveAside(string path)
+    {
+        var stamp = TimeProvider.System.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            if (File.Exists(path + suffix))
+            {
+                File.Move(path + suffix, $"{path}.unreadable-{stamp}{suffix}");
+            }
+        }
     }
 
     private static string SqlitePath(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Sqlite

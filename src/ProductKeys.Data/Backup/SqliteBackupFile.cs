@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data.Audit;
 using ProductKeys.Data.Sqlite;
@@ -21,6 +23,11 @@ public static class SqliteBackupFile
     public static Outcome<BackupSummary> Inspect(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            return new Refusal(ErrorCatalogue.BackupInvalid, $"{path} is a folder: name the backup file in it.");
+        }
+
         if (!File.Exists(path))
         {
             return new Refusal(ErrorCatalogue.BackupInvalid, $"{path} does not exist.");
@@ -97,14 +104,81 @@ public static class SqliteBackupFile
             return new Refusal(ErrorCatalogue.BackupInvalid, $"{path} has no migration applied: it holds no licensing service data.");
         }
 
+        var missing = SchemaOf(applied[^1]).Except(SchemaParts(connection), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            return new Refusal(ErrorCatalogue.BackupInvalid,
+                $"{path} lacks part of the schema of its migration {applied[^1]} ({string.Join("; ", missing.Take(5))}{(missing.Count > 5 ? $"; {missing.Count - 5} more" : "")}): it was changed after it was written; restore another backup.");
+        }
+
         var rows = model.Where(tables.Contains).Order(StringComparer.Ordinal)
             .ToDictionary(t => t, t => Scalar<long>(connection, $"SELECT COUNT(*) FROM \"{t}\""), StringComparer.Ordinal);
-        using var head = connection.CreateCommand();
-        head.CommandText = $"SELECT LastSequence, LastHash FROM AuditHeads WHERE Id = {AuditHead.SingletonId}";
-        using var reader = head.ExecuteReader();
-        var (sequence, hash) = reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0L, LicensingDbContext.GenesisHash);
+        if (AuditHeadOf(connection, path, out var sequence, out var hash) is { } brokenHead)
+        {
+            return brokenHead;
+        }
+
         return new BackupSummary(Path.GetFullPath(path), new FileInfo(path).Length, applied[^1], known.Except(applied, StringComparer.Ordinal).ToList(), rows, sequence, hash);
     }
+
+    /// <summary>
+    /// The audit head, which must name the chain's last entry: a head edited apart from the chain (or a chain cut
+    /// short) is refused here, before it is restored; <c>pk audit verify</c> then checks every link.
+    /// </summary>
+    private static Refusal? AuditHeadOf(SqliteConnection connection, string path, out long sequence, out string hash)
+    {
+        (sequence, hash) = (0L, LicensingDbContext.GenesisHash);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT typeof(h.LastSequence), h.LastSequence, h.LastHash,
+                   (SELECT MAX("Sequence") FROM "AuditEntries"),
+                   (SELECT "Hash" FROM "AuditEntries" WHERE "Sequence" = h.LastSequence)
+            FROM "AuditHeads" h WHERE h.Id = {AuditHead.SingletonId}
+            """;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return Scalar<long>(connection, "SELECT COUNT(*) FROM \"AuditEntries\"") == 0 ? null
+                : new Refusal(ErrorCatalogue.BackupInvalid, $"{path} has audit entries but no audit head: it was changed after it was written; restore another backup.");
+        }
+
+        var last = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+        if (reader.GetString(0) != "integer" || reader.GetInt64(1) != last || reader.IsDBNull(2)
+            || (last > 0 && (reader.IsDBNull(4) || reader.GetString(4) != reader.GetString(2))))
+        {
+            return new Refusal(ErrorCatalogue.BackupInvalid,
+                $"{path}'s audit head does not name the last entry of its audit chain (#{last}): it was changed after it was written; restore another backup.");
+        }
+
+        (sequence, hash) = (last, reader.GetString(2));
+        return null;
+    }
+
+    /// <summary>The tables' columns, the indexes and the triggers that <paramref name="migration"/> and those before it make.</summary>
+    private static List<string> SchemaOf(string migration)
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using (var db = new SqliteLicensingDbContext(new DbContextOptionsBuilder<SqliteLicensingDbContext>().UseSqlite(connection).Options))
+        {
+            db.GetService<IMigrator>().Migrate(migration);
+        }
+
+        return SchemaParts(connection);
+    }
+
+    /// <summary>One line per column, index (with its columns and whether it is unique) and trigger of the database.</summary>
+    private static List<string> SchemaParts(SqliteConnection connection) => Strings(connection, """
+        SELECT 'column ' || m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
+        UNION ALL
+        SELECT 'index ' || l.name || (CASE l."unique" WHEN 1 THEN ' unique' ELSE '' END) || ' on ' || m.name || ' ('
+               || (SELECT group_concat(coalesce(i.name, '?'), ',') FROM pragma_index_info(l.name) i) || ')'
+        FROM sqlite_master m, pragma_index_list(m.name) l
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
+        UNION ALL
+        SELECT 'trigger ' || name || ' on ' || tbl_name FROM sqlite_master WHERE type = 'trigger'
+        """);
 
     /// <summary>This version's migrations, oldest first, and the tables of its model.</summary>
     private static (List<string> Migrations, List<string> Tables) Schema()
@@ -128,7 +202,7 @@ public static class SqliteBackupFile
         return values;
     }
 
-    private static bool StartsWithSqliteHeader(string path)
+    internal static bool StartsWithSqliteHeader(string path)
     {
         Span<byte> start = stackalloc byte[16];
         using var file = File.OpenRead(path);

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
@@ -36,6 +38,20 @@ public static class LicensingServiceHost
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
+        var serving = HoldSqlite(options.Database);
+        try
+        {
+            return await BuildAsync(options, serving, ct);
+        }
+        catch
+        {
+            serving?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(ServerOptions options, SqliteServingLock? serving, CancellationToken ct)
+    {
         await PrepareDatabaseAsync(options, ct);
         var (secrets, publisherKeys) = await LoadSecretsAsync(options, ct);
 
@@ -59,9 +75,33 @@ public static class LicensingServiceHost
         AddDatabase(builder.Services, options.Database);
         Program.AddFeatures(builder);
 
+        if (serving is not null)
+        {
+            // Made by the container, so the app's disposal lets the lock go.
+            builder.Services.AddSingleton(_ => serving);
+        }
+
         var app = builder.Build();
+        if (serving is not null)
+        {
+            app.Services.GetRequiredService<SqliteServingLock>();
+        }
+
         Program.MapFeatures(app);
         return app;
+    }
+
+    /// <summary>A node's hold on its SQLite database, so that no restore rolls it back while it serves.</summary>
+    private static SqliteServingLock? HoldSqlite(DatabaseSettings database)
+    {
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+
+        var path = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        return SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
+            $"pk db restore is writing {path} (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
     }
 
     /// <summary>Runs until SIGTERM/Ctrl-C or <paramref name="ct"/>; prints the address and, with --demo, how to sign in.</summary>

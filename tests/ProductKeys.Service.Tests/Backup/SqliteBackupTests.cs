@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using ProductKeys.Data;
 using ProductKeys.Data.Backup;
+using ProductKeys.Data.Sqlite;
+using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Tests.Activations;
 using ProductKeys.Service.Tests.Infrastructure;
 
@@ -98,8 +100,106 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         AssertRefused("BACKUP_INVALID", "truncated.db", truncated);
 
+        foreach (var (name, change, detail) in new[]
+        {
+            ("no-keys.db", "DROP TABLE \"Keys\"", "lacks part of the schema"),
+            ("no-column.db", "ALTER TABLE \"MakActivations\" DROP COLUMN \"LastActivatedAt\"", "column MakActivations.LastActivatedAt"),
+            ("no-unique.db", $"DROP INDEX \"{UniqueIndexOf(backup.Path, "MakActivations")}\"", "unique on MakActivations"),
+            ("head-text.db", "UPDATE \"AuditHeads\" SET \"LastSequence\" = 'abc'", "audit head does not name the last entry"),
+            ("head-behind.db", "UPDATE \"AuditHeads\" SET \"LastSequence\" = \"LastSequence\" - 1", "audit head does not name the last entry"),
+            ("head-hash.db", "UPDATE \"AuditHeads\" SET \"LastHash\" = 'ff' || substr(\"LastHash\", 3)", "audit head does not name the last entry"),
+            ("chain-cut.db", "DELETE FROM \"AuditEntries\" WHERE \"Sequence\" = (SELECT MAX(\"Sequence\") FROM \"AuditEntries\")", "audit head does not name the last entry"),
+        })
+        {
+            var changed = Path.Combine(_folder, name);
+            File.Copy(backup.Path, changed);
+            Execute(changed, change);
+            AssertRefused("BACKUP_INVALID", detail, changed);
+        }
+
+        AssertRefused("BACKUP_INVALID", "is a folder", _folder);
         AssertRefused("BACKUP_INVALID", "does not exist", Path.Combine(_folder, "missing.db"));
         Assert.False(File.Exists(Path.Combine(_folder, "target", DatabaseSettings.SqliteFileName)));
+    }
+
+    [Fact]
+    public void A_backup_is_never_written_over_the_database_its_files_or_anything_but_an_earlier_backup()
+    {
+        var database = new SqliteConnectionStringBuilder(fixture.Options.Database.ConnectionString).DataSource;
+        var before = SqliteBackupFile.Inspect(SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "before.db"), overwrite: false).Value.Path).Value.Rows;
+        var link = Path.Combine(_folder, "link");
+        Directory.CreateSymbolicLink(link, Path.GetDirectoryName(Path.GetFullPath(database))!);
+        var document = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(document, "the operator's own notes");
+        Directory.CreateDirectory(Path.Combine(_folder, "folder.db"));
+
+        foreach (var (outFile, detail) in new[]
+        {
+            (database, "a file of the database itself"),
+            (Path.Combine(link, DatabaseSettings.SqliteFileName), "a file of the database itself"),
+            (Path.Combine(link, "..", Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(database)))!, DatabaseSettings.SqliteFileName), "a file of the database itself"),
+            (database + "-wal", "a file of the database itself"),
+            (Path.Combine(link, "productkeys.lock"), "a file of the database itself"),
+            (document, "is not a SQLite file"),
+            (Path.Combine(_folder, "folder.db"), "is a folder"),
+            ("", "--out is empty"),
+            (Path.Combine(document, "under-a-file.db"), "cannot be written"),
+        })
+        {
+            var refused = SqliteBackup.Backup(fixture.Options.Database, outFile, overwrite: true);
+            Assert.Equal("VALIDATION_FAILED", refused.Refusal?.Code);
+            Assert.Contains(detail, refused.Refusal!.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("the operator's own notes", File.ReadAllText(document));
+        Assert.Equal(before, SqliteBackupFile.Inspect(SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "after.db"), overwrite: false).Value.Path).Value.Rows);
+    }
+
+    [Fact]
+    public void A_restore_into_the_database_of_a_running_node_is_refused_and_changes_nothing()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var database = new SqliteConnectionStringBuilder(fixture.Options.Database.ConnectionString).DataSource;
+        var copyOfItself = Path.Combine(_folder, "same.db");
+        File.CreateSymbolicLink(copyOfItself, Path.GetFullPath(database));
+
+        var refused = SqliteBackup.Restore(backup.Path, fixture.Options.Database, replace: true);
+        Assert.Equal("CONFLICT", refused.Refusal?.Code);
+        Assert.Contains(SqliteServingLock.FileName, refused.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Equal("VALIDATION_FAILED", SqliteBackup.Restore(copyOfItself, fixture.Options.Database, replace: true).Refusal?.Code);
+        Assert.Equal(backup.Rows, SqliteBackupFile.Inspect(database).Value.Rows);
+    }
+
+    [Fact]
+    public async Task A_node_does_not_start_on_a_database_being_restored_and_an_unreadable_database_is_set_aside_only_with_force()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var data = Path.Combine(_folder, "restoring");
+        var target = DatabaseSettings.ForDataDirectory(data);
+        Assert.True(SqliteBackup.Restore(backup.Path, target, replace: false).IsSuccess);
+        using (var restoring = SqliteServingLock.TryRestore(Path.Combine(data, DatabaseSettings.SqliteFileName)))
+        {
+            Assert.NotNull(restoring);
+            var refused = await Assert.ThrowsAsync<StartRefusedException>(() => StartRestoredAsync(data));
+            Assert.Contains("pk db restore is writing", refused.Message, StringComparison.Ordinal);
+        }
+
+        await using (await StartRestoredAsync(data))
+        {
+        }
+
+        var file = Path.Combine(data, DatabaseSettings.SqliteFileName);
+        SqliteConnection.ClearAllPools();
+        File.WriteAllText(file, "overwritten by mistake");
+        var refusedWithoutForce = SqliteBackup.Restore(backup.Path, target, replace: false);
+        Assert.Equal("DATABASE_NOT_EMPTY", refusedWithoutForce.Refusal?.Code);
+        Assert.Equal("overwritten by mistake", File.ReadAllText(file));
+
+        var forced = SqliteBackup.Restore(backup.Path, target, replace: true);
+        Assert.True(forced.IsSuccess, forced.Refusal?.ToString());
+        Assert.Equal(backup.Rows, forced.Value.Rows);
+        var aside = Assert.Single(Directory.GetFiles(data, DatabaseSettings.SqliteFileName + ".unreadable-*"));
+        Assert.Equal("overwritten by mistake", File.ReadAllText(aside));
     }
 
     public void Dispose()
@@ -123,6 +223,15 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", fixture.World.Tokens[user]);
         return node.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static string UniqueIndexOf(string path, string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM pragma_index_list('{table}') WHERE \"unique\" = 1 AND origin = 'c' LIMIT 1";
+        return (string)command.ExecuteScalar()!;
     }
 
     private static void Execute(string path, string sql)
