@@ -26,6 +26,12 @@ internal static class KeyGroupCommands
         folder.AddTo(command);
         command.SetAction(parseResult => Run(parseResult, folder, path =>
         {
+            using var change = SecretsChangeLock.TryTake(path);
+            if (change is null)
+            {
+                return CommandOutput.Refuse(parseResult, SecretsChangeLock.Busy(path));
+            }
+
             var version = KeySecrets.Rotate(path);
             return CommandOutput.Print(parseResult, new VersionView(version, Path.GetFullPath(path)), r =>
                 $"Key-group secret version {r.Version} written. Copy {r.SecretsFolder} to every node and restart them: new orders' keys derive from version {r.Version}; "

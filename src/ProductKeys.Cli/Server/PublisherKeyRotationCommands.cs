@@ -63,9 +63,10 @@ internal static class PublisherKeyRotationCommands
             try
             {
                 using var ring = PublisherKeyRing.Load(folder.Path(parseResult), create: false, TimeProvider.System);
-                var result = new KeyRingView(ring.Current.KeyId, [.. ring.Retired.Select(k => k.KeyId)], ring.Withdrawn, ring.Sequence);
+                var result = new KeyRingView(ring.Current.KeyId, [.. ring.Retired.Select(k => k.KeyId)], [.. ring.Missing.Select(k => k.KeyId)], ring.Withdrawn, ring.Sequence);
                 return CommandOutput.Print(parseResult, result, r =>
                     $"current {r.CurrentKeyId}; retired {(r.RetiredKeyIds.Count == 0 ? "none" : string.Join(", ", r.RetiredKeyIds))}; "
+                    + (r.MissingKeyIds.Count == 0 ? "" : $"trusted but their files are missing {string.Join(", ", r.MissingKeyIds)} (withdraw them, or put the files back); ")
                     + $"withdrawn {(r.WithdrawnKeyIds.Count == 0 ? "none" : string.Join(", ", r.WithdrawnKeyIds))}; key list {r.Sequence}");
             }
             catch (InvalidOperationException e)
@@ -80,5 +81,5 @@ internal static class PublisherKeyRotationCommands
 
     private sealed record WithdrawalResult(string KeyId, long Sequence, string SecretsFolder);
 
-    private sealed record KeyRingView(string CurrentKeyId, IReadOnlyList<string> RetiredKeyIds, IReadOnlyList<string> WithdrawnKeyIds, long Sequence);
+    private sealed record KeyRingView(string CurrentKeyId, IReadOnlyList<string> RetiredKeyIds, IReadOnlyList<string> MissingKeyIds, IReadOnlyList<string> WithdrawnKeyIds, long Sequence);
 }

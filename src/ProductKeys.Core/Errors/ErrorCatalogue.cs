@@ -132,7 +132,7 @@ public static class ErrorCatalogue
         "This key is not for devices: a KMS host key activates a KMS host ('pk kms-host activate').");
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
-        "The license store is missing or damaged: install a key with 'pk ipk KEY --product ID --store DIR'.");
+        "A local file or folder is missing or damaged (the line above names it): restore it from its backup; a device's license store is made anew with 'pk ipk KEY --product ID --store DIR'.");
     /// <summary>The command line names no such command or option, or misses a required one.</summary>
     public static readonly ErrorCode UsageInvalid = new("USAGE_INVALID", 400, 2,
         "The command line is not valid: see 'pk --help', or 'pk COMMAND --help' for a command's options.");

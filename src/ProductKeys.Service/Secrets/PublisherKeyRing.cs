@@ -23,6 +23,7 @@ public sealed class PublisherKeyRing : IDisposable
         Sequence = latest?.Sequence ?? 0;
         Withdrawn = latest?.Withdrawn ?? [];
         Trusted = new TrustedKeySet(retired.Select(k => k.PublicKey).Prepend(current.PublicKey));
+        Missing = latest is null ? [] : [.. latest.Trusted.Keys.Where(k => Trusted.Find(k.KeyId) is null)];
     }
 
     /// <summary>The key that signs new artifacts.</summary>
@@ -44,6 +45,12 @@ public sealed class PublisherKeyRing : IDisposable
     public IReadOnlyList<string> Withdrawn { get; }
 
     /// <summary>
+    /// Keys the newest key list trusts whose private halves are not in <c>signing-keys/</c> (a file lost or deleted):
+    /// devices still trust them. They can be withdrawn; no rotation is made until they are, or their files are back.
+    /// </summary>
+    public IReadOnlyList<TrustedKey> Missing { get; }
+
+    /// <summary>
     /// What the database records of these keys (ADR 0017, 0024): the ID of every key ever used (trusted or
     /// withdrawn) and a <c>withdrawn:KEYID</c> for each withdrawal. It only grows with rotations and withdrawals,
     /// so a node whose entries lack one of the database's has older (or other) secrets.
@@ -61,7 +68,7 @@ public sealed class PublisherKeyRing : IDisposable
             : SigningKeyFile.Load(Path.Combine(secretsDirectory, SigningKeyFile.PrivateKeyFileName));
         if (!loaded.IsSuccess)
         {
-            throw new InvalidOperationException($"The publisher signing key cannot be used: {loaded.Refusal}");
+            throw new InvalidOperationException($"The publisher signing key cannot be used: {loaded.Refusal.Detail}");
         }
 
         var current = loaded.Value;
@@ -75,7 +82,7 @@ public sealed class PublisherKeyRing : IDisposable
                 var key = SigningKeyFile.Load(file);
                 if (!key.IsSuccess)
                 {
-                    throw new InvalidOperationException($"A retired publisher signing key cannot be used: {key.Refusal}");
+                    throw new InvalidOperationException($"A retired publisher signing key cannot be used: {key.Refusal.Detail}");
                 }
 
                 retired.Add(key.Value);
@@ -83,6 +90,11 @@ public sealed class PublisherKeyRing : IDisposable
 
             var lists = ReadKeyLists(secretsDirectory);
             var latest = Latest(lists, new TrustedKeySet(retired.Select(k => k.PublicKey).Prepend(current.PublicKey)), time);
+            if (latest is null && retired.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"{RetiredFolderName} holds retired keys but {KeyListsFileName} holds no key list: restore the secrets folder as 'pk publisher-keys rotate' left it.");
+            }
             if (latest is not null && latest.CurrentKeyId != current.KeyId)
             {
                 throw new InvalidOperationException(
@@ -95,6 +107,12 @@ public sealed class PublisherKeyRing : IDisposable
             {
                 throw new InvalidOperationException(
                     $"The signing key {revived.KeyId} in the secrets folder was withdrawn ({KeyListsFileName}, list {latest.Sequence}): delete {Path.Combine(RetiredFolderName, revived.KeyId + ".pem")} and never use it again.");
+            }
+
+            if (latest is not null && retired.FirstOrDefault(k => latest.Trusted.Find(k.KeyId) is null) is { } unlisted)
+            {
+                throw new InvalidOperationException(
+                    $"The retired key {unlisted.KeyId} is not in the newest key list ({KeyListsFileName}, list {latest.Sequence}): the file lost its newer lists; restore the secrets folder as 'pk publisher-keys' left it.");
             }
 
             return new PublisherKeyRing(current, retired, lists, latest);
@@ -114,10 +132,23 @@ public sealed class PublisherKeyRing : IDisposable
     /// <returns>The new and the previous current key ID, and the new sequence.</returns>
     public static Outcome<(string NewKeyId, string PreviousKeyId, long Sequence)> Rotate(string secretsDirectory, TimeProvider time)
     {
+        using var change = SecretsChangeLock.TryTake(secretsDirectory);
+        if (change is null)
+        {
+            return SecretsChangeLock.Busy(secretsDirectory);
+        }
+
         using var ring = Loaded(secretsDirectory, time, out var refusal);
         if (ring is null)
         {
             return refusal!;
+        }
+
+        if (ring.Missing.Count > 0)
+        {
+            var id = ring.Missing[0].KeyId;
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"The key lists trust {id}, but {Path.Combine(RetiredFolderName, id + ".pem")} is missing, so a new list could not be signed by it: put the file back from the secrets folder's backup, or withdraw the key ('pk publisher-keys withdraw {id}'), then rotate.");
         }
 
         using var fresh = SigningKey.Generate();
@@ -164,6 +195,12 @@ public sealed class PublisherKeyRing : IDisposable
     /// <returns>The new sequence; or <c>VALIDATION_FAILED</c> for the current key or one that is not retired here.</returns>
     public static Outcome<long> Withdraw(string secretsDirectory, string keyId, TimeProvider time)
     {
+        using var change = SecretsChangeLock.TryTake(secretsDirectory);
+        if (change is null)
+        {
+            return SecretsChangeLock.Busy(secretsDirectory);
+        }
+
         using var ring = Loaded(secretsDirectory, time, out var refusal);
         if (ring is null)
         {
@@ -175,15 +212,18 @@ public sealed class PublisherKeyRing : IDisposable
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{keyId} is the current signing key: rotate first ('pk publisher-keys rotate'), then withdraw it.");
         }
 
+        // A retired key, or one the lists trust whose file is lost: a key that leaked and was then deleted must
+        // still be withdrawable, and its private half is not needed to say so.
         var target = ring.Retired.FirstOrDefault(k => k.KeyId == keyId);
-        if (target is null)
+        if (target is null && ring.Missing.All(k => k.KeyId != keyId))
         {
+            var retired = ring.Retired.Select(k => k.KeyId).Concat(ring.Missing.Select(k => k.KeyId)).ToList();
             return new Refusal(ErrorCatalogue.ValidationFailed,
-                $"{keyId} is not a retired key of this secrets folder (retired: {(ring.Retired.Count == 0 ? "none" : string.Join(", ", ring.Retired.Select(k => k.KeyId)))}).");
+                $"{keyId} is not a retired key of this secrets folder (retired: {(retired.Count == 0 ? "none" : string.Join(", ", retired))}).");
         }
 
         var keep = ring.Retired.Where(k => k != target).Append(ring.Current).ToList();
-        var trusted = new TrustedKeySet(keep.Select(k => k.PublicKey));
+        var trusted = new TrustedKeySet(keep.Select(k => k.PublicKey).Concat(ring.Missing.Where(k => k.KeyId != keyId)));
         var withdrawn = ring.Withdrawn.Append(keyId).ToList();
         var lists = keep.Select(k => PublisherKeyList.Sign(new ArtifactSigner(k, time), ring.Sequence + 1, ring.Current.KeyId, trusted, withdrawn).ToText()).ToList();
         try
@@ -232,22 +272,57 @@ public sealed class PublisherKeyRing : IDisposable
     private static List<string> ReadKeyLists(string secretsDirectory)
     {
         var path = Path.Combine(secretsDirectory, KeyListsFileName);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidOperationException($"{path} is a folder, not the key lists file: restore the secrets folder as 'pk publisher-keys' left it.");
+        }
+
         return File.Exists(path) ? [.. File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0)] : [];
     }
 
-    /// <summary>The newest list, verified against the keys the folder holds (any copy of it will do).</summary>
+    /// <summary>
+    /// The newest list, after every list in the file has verified: each against the keys the folder holds or the
+    /// keys an earlier-verified list trusts (a withdrawn key's copies verify through the lists that trusted it).
+    /// A list that verifies against none of them is damaged, cut short or not the publisher's: the folder is
+    /// refused, rather than read as fewer lists, which would drop withdrawals from the next list signed.
+    /// </summary>
     private static PublisherKeyList? Latest(IReadOnlyList<string> lists, TrustedKeySet held, TimeProvider time)
     {
-        PublisherKeyList? latest = null;
-        foreach (var text in lists)
+        var known = held.Keys.ToList();
+        var pending = lists.Select((text, index) => (Text: text, Number: index + 1)).ToList();
+        var verified = new List<PublisherKeyList>();
+        for (var learned = true; learned && pending.Count > 0;)
         {
-            var list = PublisherKeyList.Verify(text, held, time);
-            if (list.IsSuccess && list.Value.Sequence >= (latest?.Sequence ?? 0))
+            learned = false;
+            var trusted = new TrustedKeySet(known);
+            foreach (var list in pending.ToList())
             {
-                latest = list.Value;
+                var read = PublisherKeyList.Verify(list.Text, trusted, time);
+                if (read.IsSuccess)
+                {
+                    verified.Add(read.Value);
+                    pending.Remove(list);
+                    known.AddRange(read.Value.Trusted.Keys.Where(k => known.All(x => x.KeyId != k.KeyId)));
+                    learned = true;
+                }
             }
         }
 
-        return latest;
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Key list {pending[0].Number} of {KeyListsFileName} does not verify against any key of this secrets folder (damaged, cut short or added by hand): restore the secrets folder as 'pk publisher-keys' left it.");
+        }
+
+        var sequences = verified.Select(l => l.Sequence).ToHashSet();
+        var newest = sequences.Count == 0 ? 0 : sequences.Max();
+        if (Enumerable.Range(1, (int)Math.Min(newest, int.MaxValue)).FirstOrDefault(n => !sequences.Contains(n)) is var gap and > 0)
+        {
+            throw new InvalidOperationException(
+                $"{KeyListsFileName} has no key list {gap} although it has list {newest}: restore the secrets folder as 'pk publisher-keys' left it.");
+        }
+
+        // Any copy of the newest list will do: they differ only in their signer.
+        return verified.LastOrDefault(l => l.Sequence == newest);
     }
 }
