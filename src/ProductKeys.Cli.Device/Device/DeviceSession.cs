@@ -41,7 +41,7 @@ internal static class DeviceSession
         ServerTrust? tls = null;
         if (tlsGiven)
         {
-            var resolved = options.Tls.Resolve(parseResult);
+            var resolved = options.Tls.Resolve(parseResult, ServiceUrl.TryParse(service, out var given) ? given : null);
             if (!resolved.IsSuccess)
             {
                 return resolved.Refusal;
@@ -86,7 +86,7 @@ internal static class DeviceSession
     public static Outcome<HttpClient> Http(ParseResult parseResult, TlsClientOptions tls, DeviceLicense license)
     {
         var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
-        var trust = tls.Resolve(parseResult, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        var trust = tls.Resolve(parseResult, null, stored?.TlsPins, stored?.TlsCertificateAuthorities);
         return trust.IsSuccess ? trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30)) : trust.Refusal;
     }
 

@@ -36,13 +36,20 @@ internal sealed class TlsClientOptions(bool recursive = false)
 
     /// <summary>
     /// The trust the command line gives, else the one remembered (a license store's or the credentials'),
-    /// else the system store.
+    /// else the system store. A pin or CA given for a plain <c>http://</c> <paramref name="target"/> is refused:
+    /// the operator asked for a checked certificate and would get none.
     /// </summary>
-    public Outcome<ServerTrust> Resolve(ParseResult parseResult, IReadOnlyList<string>? rememberedPins = null, string? rememberedCa = null)
+    public Outcome<ServerTrust> Resolve(ParseResult parseResult, Uri? target, IReadOnlyList<string>? rememberedPins = null, string? rememberedCa = null)
     {
         if (!Given(parseResult))
         {
             return ServerTrust.Create(rememberedPins ?? [], rememberedCa);
+        }
+
+        if (target is not null && target.Scheme == Uri.UriSchemeHttp)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                $"--pin-sha256 and --ca check a TLS certificate, but {target} is plain http: use its https:// address, or leave them out.");
         }
 
         string? pem = null;

@@ -77,7 +77,7 @@ internal static class AdminOptions
             return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
         }
 
-        var trust = Tls.Resolve(parseResult, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        var trust = Tls.Resolve(parseResult, uri, stored?.TlsPins, stored?.TlsCertificateAuthorities);
         return trust.IsSuccess ? new ServiceClient(uri, token, trust.Value) : trust.Refusal;
     }
 }

@@ -40,7 +40,7 @@ internal static class LoginCommand
             var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
             // TLS trust: what this command gave, else (same service) what the last 'pk login' remembered.
             var sameService = remembered is not null && remembered.Service == uri.ToString();
-            var trust = AdminOptions.Tls.Resolve(parseResult, sameService ? remembered!.TlsPins : null, sameService ? remembered!.TlsCertificateAuthorities : null);
+            var trust = AdminOptions.Tls.Resolve(parseResult, uri, sameService ? remembered!.TlsPins : null, sameService ? remembered!.TlsCertificateAuthorities : null);
             if (!trust.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, trust.Refusal);

@@ -34,7 +34,7 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{folder.FullName} does not exist: create it, or write elsewhere."));
             }
 
-            var trust = tls.Resolve(parseResult);
+            var trust = tls.Resolve(parseResult, url);
             if (!trust.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, trust.Refusal);

@@ -48,7 +48,7 @@ internal static class CalRequestCommand
             }
 
             var body = u is not null ? new CalRequest("PerUser", User: u) : new CalRequest("PerDevice", Device: d);
-            var trust = tls.Resolve(parseResult);
+            var trust = tls.Resolve(parseResult, url);
             if (!trust.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, trust.Refusal);

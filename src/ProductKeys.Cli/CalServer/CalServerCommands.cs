@@ -85,13 +85,13 @@ internal static class CalServerCommands
                 installed = new Refusal(ErrorCatalogue.ValidationFailed,
                     $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'.");
             }
-            else if (tls.Resolve(parseResult) is { IsSuccess: false } badTls)
+            else if (tls.Resolve(parseResult, url) is { IsSuccess: false } badTls)
             {
                 installed = badTls.Refusal;
             }
             else
             {
-                using var http = tls.Resolve(parseResult).Value.CreateHttpClient(TimeSpan.FromSeconds(30));
+                using var http = tls.Resolve(parseResult, url).Value.CreateHttpClient(TimeSpan.FromSeconds(30));
                 installed = await installer.InstallOnlineAsync(parseResult.GetValue(key), purchased, url, trusted, http, cancellationToken,
                     keyIds => Console.Error.WriteLine($"Pinned the publisher keys the service published: {string.Join(", ", keyIds)} (compare with the publisher's fingerprint)."));
             }

@@ -63,7 +63,7 @@ internal static class KmsHostActivateCommand
             }
             else if (ServiceUrl.TryParse(parseResult.GetValue(service), out var url))
             {
-                var client = tls.Resolve(parseResult);
+                var client = tls.Resolve(parseResult, url);
                 if (!client.IsSuccess)
                 {
                     return CommandOutput.Refuse(parseResult, client.Refusal);

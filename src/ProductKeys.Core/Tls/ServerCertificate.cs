@@ -56,7 +56,7 @@ public sealed class ServerCertificate
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return Invalid($"{certificatePath} with {keyPath} is not a PEM certificate and its matching private key ({e.Message.TrimEnd('.')})");
+            return Invalid($"{certificatePath} with {keyPath} cannot be read as a PEM certificate with its matching private key ({e.Message.TrimEnd('.')})");
         }
 
         // The first certificate of the file is the leaf; the rest are sent as its chain.
@@ -70,6 +70,11 @@ public sealed class ServerCertificate
         if (now < leaf.NotBefore.ToUniversalTime())
         {
             return Invalid(string.Create(CultureInfo.InvariantCulture, $"{certificatePath} is not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm}Z: check this machine's clock"));
+        }
+
+        if (UnfitForServing(leaf) is { } unfit)
+        {
+            return Invalid($"{certificatePath} {unfit}");
         }
 
         return new ServerCertificate(leaf, chain);
@@ -166,6 +171,35 @@ public sealed class ServerCertificate
 
         return https is null && hasCertificate
             ? Invalid("--cert was given but no --urls address is https://: listen on https://HOST:PORT")
+            : null;
+    }
+
+    /// <summary>
+    /// Why clients would refuse <paramref name="leaf"/> as a server's certificate, found at start instead of at
+    /// the first handshake: an extended key usage without server authentication, a key usage that allows neither
+    /// signing nor key encipherment, an RSA key under 2,048 bits.
+    /// </summary>
+    private static string? UnfitForServing(X509Certificate2 leaf)
+    {
+        const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+        foreach (var extension in leaf.Extensions)
+        {
+            if (extension is X509EnhancedKeyUsageExtension usages && usages.EnhancedKeyUsages.Count > 0
+                && usages.EnhancedKeyUsages.Cast<Oid>().All(o => o.Value != ServerAuthentication))
+            {
+                return "is not for servers: its extended key usage lacks server authentication (1.3.6.1.5.5.7.3.1); issue one for TLS servers";
+            }
+
+            if (extension is X509KeyUsageExtension usage
+                && (usage.KeyUsages & (X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment)) == 0)
+            {
+                return $"is not for servers: its key usage ({usage.KeyUsages}) allows neither digital signatures nor key encipherment; issue one for TLS servers";
+            }
+        }
+
+        using var rsa = leaf.GetRSAPublicKey();
+        return rsa is { KeySize: < 2048 }
+            ? string.Create(CultureInfo.InvariantCulture, $"has a {rsa.KeySize}-bit RSA key: use 2,048 bits or more, or ECDSA P-256")
             : null;
     }
 

@@ -117,6 +117,7 @@ public sealed class TlsEndToEndTests : IDisposable
         var (certificate, key, _) = WriteCertificate("good", TimeProvider.System);
         var (expired, expiredKey, _) = WriteCertificate("expired", new FixedTime(TimeProvider.System.GetUtcNow().AddDays(-200)));
         var (_, otherKey, _) = WriteCertificate("other", TimeProvider.System);
+        var (clientOnly, clientOnlyKey) = WriteClientOnlyCertificate();
         var https = $"https://127.0.0.1:{DemoServerFixture.FreePort()}";
         var http = $"http://127.0.0.1:{DemoServerFixture.FreePort()}";
         var data = Path.Combine(_root, "data");
@@ -130,6 +131,9 @@ public sealed class TlsEndToEndTests : IDisposable
             (["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https], "no certificate was given"),
             (["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https, "--cert", certificate, "--key", otherKey], "matching private key"),
             (["cal-server", "serve", "--data", Path.Combine(_root, "cal"), "--urls", https, "--cert", expired, "--key", expiredKey], "expired on"),
+            (["server", "--data", data, "--urls", https, "--cert", clientOnly, "--key", clientOnlyKey], "lacks server authentication"),
+            (["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https, "--cert", clientOnly, "--key", clientOnlyKey], "lacks server authentication"),
+            (["cal-server", "serve", "--data", Path.Combine(_root, "cal"), "--urls", https, "--cert", clientOnly, "--key", clientOnlyKey], "lacks server authentication"),
         })
         {
             var result = await Pk.RunAsync(args);
@@ -137,6 +141,27 @@ public sealed class TlsEndToEndTests : IDisposable
             Assert.Contains("TLS_CERTIFICATE_INVALID: ", result.Stderr, StringComparison.Ordinal);
             Assert.Contains(says, result.Stderr, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_pin_or_CA_given_for_a_plain_http_address_is_refused_before_anything_is_sent()
+    {
+        var http = $"http://127.0.0.1:{DemoServerFixture.FreePort()}";
+        var pin = Convert.ToBase64String(new byte[32]);
+        foreach (var args in new[]
+        {
+            new[] { "login", "--service", http, "--user", "ops", "--password", "secret", "--profile", Path.Combine(_root, "profile.json"), "--pin-sha256", pin },
+            ["publisher-keys", "export", "--service", http, "--out", Path.Combine(_root, "keys.pem"), "--pin-sha256", pin],
+            ["ipk", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", "--product", Product, "--store", Path.Combine(_root, "store"), "--service", http, "--pin-sha256", pin],
+        })
+        {
+            var result = await Pk.RunAsync(args);
+            Assert.True(result.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, $"pk {string.Join(' ', args)}: {result}");
+            Assert.Contains("is plain http", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(Path.Combine(_root, "profile.json")));
+        Assert.False(File.Exists(Path.Combine(_root, "keys.pem")));
     }
 
     public void Dispose()
@@ -149,6 +174,20 @@ public sealed class TlsEndToEndTests : IDisposable
         {
             // A temp folder left behind is harmless.
         }
+    }
+
+    /// <summary>A certificate whose extended key usage is client authentication only: no TLS client accepts it from a server.</summary>
+    private (string Certificate, string Key) WriteClientOnlyCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var made = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddDays(30));
+        var certificate = Path.Combine(_root, "client-only.crt");
+        var keyFile = Path.Combine(_root, "client-only.key");
+        File.WriteAllText(certificate, made.ExportCertificatePem());
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        return (certificate, keyFile);
     }
 
     /// <summary>A self-signed certificate for 127.0.0.1 written as PEM files, made at <paramref name="time"/>'s now (90 days).</summary>

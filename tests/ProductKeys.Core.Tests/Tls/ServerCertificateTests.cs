@@ -47,6 +47,17 @@ public sealed class ServerCertificateTests : IDisposable
         AssertInvalid(ServerCertificate.Load(certificate, key, new FakeTimeProvider(_time.GetUtcNow().AddDays(-1))), "not valid before");
     }
 
+    [Fact]
+    public void A_certificate_clients_would_refuse_for_a_server_is_TLS_CERTIFICATE_INVALID_at_start()
+    {
+        AssertInvalid(LoadWith("client-only", ecdsa: true, new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)), "lacks server authentication");
+        AssertInvalid(LoadWith("ca-only", ecdsa: true, new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true)), "allows neither digital signatures");
+        AssertInvalid(LoadWith("rsa-1024", ecdsa: false), "1024-bit RSA key");
+
+        var serverAndClient = new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2"), new Oid("1.3.6.1.5.5.7.3.1")], false);
+        Assert.True(LoadWith("server", ecdsa: true, serverAndClient, new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true)).IsSuccess);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080", false, false, null)]
     [InlineData("https://127.0.0.1:8443", true, false, null)]
@@ -94,6 +105,21 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private Outcome<ServerCertificate> LoadWith(string name, bool ecdsa, params X509Extension[] extensions)
+    {
+        using AsymmetricAlgorithm key = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(1024);
+        var request = key is ECDsa ec
+            ? new CertificateRequest("CN=127.0.0.1", ec, HashAlgorithmName.SHA256)
+            : new CertificateRequest("CN=127.0.0.1", (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        foreach (var extension in extensions)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+
+        using var certificate = request.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        return ServerCertificate.Load(Write(name + ".pem", certificate.ExportCertificatePem()), Write(name + ".key", key.ExportPkcs8PrivateKeyPem()), _time);
+    }
 
     private static void AssertInvalid(Outcome<ServerCertificate> outcome, string says)
     {
