@@ -53,17 +53,18 @@ public sealed class HttpInputTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("GET", "/kms/v1/activate", 405)]
-    [InlineData("GET", "/no/such/path", 404)]
-    [InlineData("DELETE", "/healthz", 405)]
-    public async Task Paths_and_methods_the_host_does_not_serve_answer_not_found_with_its_code(string method, string path, int status)
+    [InlineData("GET", "/kms/v1/activate", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("GET", "/no/such/path", 404, "NOT_FOUND")]
+    [InlineData("DELETE", "/healthz", 405, "METHOD_NOT_ALLOWED")]
+    public async Task Paths_and_methods_the_host_does_not_serve_answer_with_their_code(string method, string path, int status, string code)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
         request.Headers.Accept.ParseAdd("application/json");
         using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(status, (int)response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal("NOT_FOUND", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal(status == 405, response.Content.Headers.Allow.Count > 0);
     }
 
     [Fact]

@@ -106,6 +106,9 @@ public static class ErrorCatalogue
     /// <summary>The thing asked for does not exist (or is not visible to the caller).</summary>
     public static readonly ErrorCode NotFound = new("NOT_FOUND", 404, 43,
         "Not found: check the id.");
+    /// <summary>The path exists but does not take the request's method (GET where only POST is served, …).</summary>
+    public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, 70,
+        "That path does not take this method: the Allow header lists those it takes (docs/api.md).");
     /// <summary>The change conflicts with current state.</summary>
     public static readonly ErrorCode Conflict = new("CONFLICT", 409, 44,
         "The change conflicts with the current state: reload and try again.");
@@ -187,7 +190,7 @@ public static class ErrorCatalogue
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
-        ValidationFailed, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge,
+        ValidationFailed, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
         UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
@@ -202,7 +205,8 @@ public static class ErrorCatalogue
     {
         401 => Unauthenticated,
         403 => Forbidden,
-        404 or 405 => NotFound,
+        404 => NotFound,
+        405 => MethodNotAllowed,
         409 => Conflict,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,

@@ -24,6 +24,20 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
         Assert.Contains("/api/v1/billing-accounts/{id}/orders", paths);
     }
 
+    [Theory]
+    [InlineData("POST", "/healthz/ready", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("DELETE", "/metrics", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("GET", "/api/v1/activations", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("GET", "/healthz/nothing-here", 404, "NOT_FOUND")]
+    public async Task A_method_a_path_does_not_take_answers_METHOD_NOT_ALLOWED_with_Allow_and_an_unknown_path_NOT_FOUND(string method, string path, int status, string code)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(code, await Problems.CodeAsync(response));
+        Assert.Equal(status == 405, response.Content.Headers.Allow.Count > 0);
+    }
+
     [Fact]
     public void The_publisher_secret_is_generated_with_mode_0600()
     {
