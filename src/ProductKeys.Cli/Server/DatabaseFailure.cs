@@ -34,5 +34,23 @@ internal static class DatabaseFailure
     /// (a bug stays one). What counts is decided once, for starts and requests alike: <see cref="DatabaseOutage"/>.
     /// </summary>
     public static Refusal? Explain(Exception exception) =>
-        DatabaseOutage.Find(exception) is { } outage ? new Refusal(ErrorCatalogue.DatabaseUnreachable, outage.Message) : null;
+        DatabaseOutage.Find(exception) is { } outage ? new Refusal(ErrorCatalogue.DatabaseUnreachable, outage.Message)
+        : LacksPrivilege(exception) is { } denied ? new Refusal(ErrorCatalogue.DatabaseUnreachable,
+            $"PostgreSQL refused the role in --db: {denied.MessageText}. Create the database for that role first, as a superuser "
+            + "(CREATE ROLE pk LOGIN PASSWORD '…'; CREATE DATABASE productkeys OWNER pk;), then run the command again (docs/operations.md \"Databases and migrations\").")
+        : null;
+
+    /// <summary>PostgreSQL's "permission denied" (42501): at a first migrate, a role that may not create the database it names.</summary>
+    private static PostgresException? LacksPrivilege(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
@@ -106,16 +107,17 @@ public static class KmsHostServing
         }
 
         var addresses = KmsHostApp.Addresses(app);
-        Console.Out.WriteLine($"KMS host {KmsHostApp.HostId(app)} listening on {string.Join(", ", addresses)} (data {Path.GetFullPath(options.DataDirectory)}, sync {options.Sync.ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
+        var say = new ServerAnnouncements(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>(), Console.Out);
+        say.Say($"KMS host {KmsHostApp.HostId(app)} listening on {string.Join(", ", addresses)} (data {Path.GetFullPath(options.DataDirectory)}, sync {options.Sync.ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
         if (certificate is not null)
         {
-            Console.Out.WriteLine($"KMS host {certificate.Describe()}.");
+            say.Say($"KMS host {certificate.Describe()}.");
         }
 
-        Console.Out.Flush();
+        say.Flush();
         // Returns on SIGTERM or Ctrl-C, whichever of the host's console lifetime and the command line sees it first.
         await app.WaitForShutdownAsync(cancellationToken);
-        Console.Out.WriteLine("KMS host stopped.");
+        say.Say("KMS host stopped.");
         return 0;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Postgres;
@@ -15,6 +16,7 @@ using ProductKeys.Hosting;
 using ProductKeys.Service.Activations;
 using ProductKeys.Service.Demo;
 using ProductKeys.Service.Secrets;
+using ProductKeys.Telemetry;
 
 namespace ProductKeys.Service.Hosting;
 
@@ -113,19 +115,21 @@ public static class LicensingServiceHost
         var url = app.Urls.First();
         // "listening" is said once the service is ready to use: with --demo, after the demo data is in.
         var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
-        await output.WriteLineAsync($"pk server: listening on {url} ({options.Database.Describe()})");
-        await output.WriteLineAsync($"pk server: portal: open {url}/ in a browser and sign in");
+        var say = new ServerAnnouncements(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>(), output);
+        var others = app.Urls.Skip(1).ToList();
+        say.Say($"pk server: listening on {url} ({options.Database.Describe()}){(others.Count > 0 ? $"; also on {string.Join(", ", others)}" : "")}");
+        say.Say($"pk server: portal: open {url}/ in a browser and sign in");
         if (options.Certificate is { } certificate)
         {
-            await output.WriteLineAsync($"pk server: {certificate.Describe()}");
+            say.Say($"pk server: {certificate.Describe()}");
         }
 
         if (demo is not null)
         {
-            await output.WriteLineAsync(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName)));
+            say.Say(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName), url.StartsWith("https:", StringComparison.Ordinal) ? options.Certificate?.Pin : null));
         }
 
-        await output.FlushAsync(ct);
+        say.Flush();
         await app.WaitForShutdownAsync(ct);
     }
 
@@ -152,13 +156,14 @@ public static class LicensingServiceHost
 
     private static readonly JsonSerializerOptions DemoJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private static string DescribeDemo(DemoFile demo, string path) =>
+    /// <summary>The demo's sign-in lines; over HTTPS the login names the certificate's pin, without which it is refused.</summary>
+    private static string DescribeDemo(DemoFile demo, string path, string? pin) =>
         $"""
         pk server: demo data written to {Path.GetFullPath(path)}
           billing account: {demo.BillingAccounts[0].Id} ({demo.BillingAccounts[0].Name})
           users (password '{DemoSeeder.Password}'): {string.Join(", ", demo.Users.Select(u => u.Name))}
           portal:   open {demo.ServiceUrl}/ and sign in as any user above
-          sign in:  ./pk login --service {demo.ServiceUrl} --user billing-contributor --password {DemoSeeder.Password}
+          sign in:  ./pk login --service {demo.ServiceUrl} --user billing-contributor --password {DemoSeeder.Password}{(pin is null ? "" : $" --pin-sha256 {pin}")}
           then:     ./pk keys list --account {demo.BillingAccounts[0].Id}
         """;
 

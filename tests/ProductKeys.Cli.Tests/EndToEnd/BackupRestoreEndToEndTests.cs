@@ -13,6 +13,8 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-backup-e2e-").FullName;
 
+    private const string ServerAnnouncementsCategory = "ProductKeys.Announcements";
+
     [Fact]
     public async Task A_backup_of_a_serving_node_restores_into_a_new_folder_whose_server_is_ready_and_verifies_the_audit_chain()
     {
@@ -45,9 +47,17 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
         Assert.True(verified.RootElement.GetProperty("valid").GetBoolean(), verified.RootElement.GetRawText());
         Assert.Equal(audited, verified.RootElement.GetProperty("verifiedEntries").GetInt64());
 
-        // --log-format json: the server's log lines are JSON objects, one a line.
-        var logged = restored.Output.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // --log-format json: stdout is JSON objects, one a line, the server's "listening on" announcement included
+        // (the logger writes it a moment after the server answers).
+        for (var waited = 0; waited < 200 && !restored.Output.Any(l => l.Contains("pk server: listening on", StringComparison.Ordinal)); waited++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var logged = restored.Output.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(logged, l => l.TryGetProperty("Category", out _) && l.TryGetProperty("LogLevel", out _) && l.TryGetProperty("Timestamp", out _));
+        Assert.Contains(logged, l => l.GetProperty("Category").GetString() == ServerAnnouncementsCategory
+            && l.GetProperty("Message").GetString()!.StartsWith("pk server: listening on ", StringComparison.Ordinal));
     }
 
     [Fact]

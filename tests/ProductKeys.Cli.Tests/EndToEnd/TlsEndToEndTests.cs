@@ -38,6 +38,8 @@ public sealed class TlsEndToEndTests : IDisposable
         }
 
         Assert.Contains(server.Lines, l => l.Contains($"listening on {url}", StringComparison.Ordinal));
+        // The printed sign-in command works as printed: it names the pin.
+        Assert.EndsWith($"--pin-sha256 {pin}", (await server.WaitForLineAsync("sign in:")).Trim(), StringComparison.Ordinal);
 
         // HTTPS answers, to a client that checks the key itself.
         using (var pinned = new HttpClient(new SocketsHttpHandler

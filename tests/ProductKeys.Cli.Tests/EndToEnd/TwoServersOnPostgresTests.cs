@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
+using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Cli.Tests.EndToEnd;
 
@@ -56,6 +58,35 @@ public sealed class TwoServersOnPostgresTests : IDisposable
         Assert.True(third.ExitCode == ErrorCatalogue.SecretsMismatch.ExitCode, third.ToString());
         Assert.Contains("SECRETS_MISMATCH", third.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "third", "secrets", "key-groups.key")));
+    }
+
+    [Fact]
+    public async Task A_first_migrate_by_a_role_that_may_not_create_its_database_says_what_to_create_instead_of_INTERNAL_ERROR()
+    {
+        var admin = Environment.GetEnvironmentVariable("PK_TEST_POSTGRES");
+        if (admin is null)
+        {
+            Assert.SkipWhen(Environment.GetEnvironmentVariable("PK_SKIP_POSTGRES") == "1", "PK_SKIP_POSTGRES=1: the PostgreSQL role test is SKIPPED.");
+            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL (PK_SKIP_POSTGRES=1 skips this test).");
+        }
+
+        var port = int.Parse(admin.Split(';').Single(p => p.StartsWith("Port=", StringComparison.Ordinal))["Port=".Length..], CultureInfo.InvariantCulture);
+        var binaries = PrivatePostgres.FindBinaries() ?? throw new InvalidOperationException("psql is not installed.");
+        var role = $"pk_limited_{Guid.NewGuid():N}";
+        await PrivatePostgres.QueryAsync(binaries, port, "postgres", $"CREATE ROLE {role} LOGIN PASSWORD 'limited' NOCREATEDB");
+        try
+        {
+            var database = $"pk_denied_{Guid.NewGuid():N}";
+            var migrate = await Pk.RunAsync("db", "migrate", "--db", $"Host=127.0.0.1;Port={port};Username={role};Password=limited;Database={database}");
+            Assert.True(migrate.ExitCode == ErrorCatalogue.DatabaseUnreachable.ExitCode, migrate.ToString());
+            Assert.Contains("CREATE DATABASE productkeys OWNER pk", migrate.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("INTERNAL_ERROR", migrate.Stderr, StringComparison.Ordinal);
+            Assert.Empty(await PrivatePostgres.QueryAsync(binaries, port, "postgres", $"SELECT 1 FROM pg_database WHERE datname = '{database}'"));
+        }
+        finally
+        {
+            await PrivatePostgres.QueryAsync(binaries, port, "postgres", $"DROP ROLE {role}");
+        }
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

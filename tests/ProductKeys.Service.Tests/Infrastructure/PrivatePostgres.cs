@@ -83,9 +83,12 @@ public sealed class PrivatePostgres : IAsyncDisposable
         "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400", "start");
 
     /// <summary>Runs one statement with psql and returns its rows, one line each, columns separated by '|'.</summary>
-    public async Task<string[]> QueryAsync(string database, string sql)
+    public Task<string[]> QueryAsync(string database, string sql) => QueryAsync(_bin, Port, database, sql);
+
+    /// <summary>Runs <paramref name="sql"/> as <c>postgres</c> through psql on any PostgreSQL on loopback (the one test.sh starts, too).</summary>
+    public static async Task<string[]> QueryAsync(string binaries, int port, string database, string sql)
     {
-        var output = await RunAsync(Path.Combine(_bin, "psql"), "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture),
+        var output = await RunAsync(Path.Combine(binaries, "psql"), "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture),
             "-U", "postgres", "-d", database, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
