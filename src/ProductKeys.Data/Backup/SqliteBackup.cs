@@ -38,7 +38,12 @@ public static class SqliteBackup
         try
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
-            Directory.CreateDirectory(directory);
+            if (!Directory.Exists(directory))
+            {
+                // A mistyped path must not quietly become a new folder that no backup job looks in.
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"{directory} does not exist: create it, or write the backup elsewhere.");
+            }
+
             // Written beside the target, then renamed: a backup cut short never looks like a finished one.
             partial = Path.Combine(directory, $".{Path.GetFileName(outFile)}.{Guid.NewGuid():N}.partial");
             using (var from = OpenSource(sourcePath, out var unreadable))

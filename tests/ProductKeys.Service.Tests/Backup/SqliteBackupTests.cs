@@ -143,7 +143,8 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
             (document, "is not a SQLite file"),
             (Path.Combine(_folder, "folder.db"), "is a folder"),
             ("", "--out is empty"),
-            (Path.Combine(document, "under-a-file.db"), "cannot be written"),
+            (Path.Combine(document, "under-a-file.db"), "does not exist"),
+            (Path.Combine(_folder, "no-such-folder", "b.db"), "does not exist"),
         })
         {
             var refused = SqliteBackup.Backup(fixture.Options.Database, outFile, overwrite: true);
@@ -152,6 +153,7 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         }
 
         Assert.Equal("the operator's own notes", File.ReadAllText(document));
+        Assert.False(Directory.Exists(Path.Combine(_folder, "no-such-folder")));
         Assert.Equal(before, SqliteBackupFile.Inspect(SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "after.db"), overwrite: false).Value.Path).Value.Rows);
     }
 
