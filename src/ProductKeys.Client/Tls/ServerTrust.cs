@@ -52,7 +52,7 @@ public sealed class ServerTrust
             if (!TlsPin.TryParse(text, out var pin))
             {
                 return new Refusal(ErrorCatalogue.ValidationFailed,
-                    $"'{text}' is not a TLS pin: give the base64 SHA-256 of the server's public key (44 characters, as the server prints it at start, or 'sha256//…').");
+                    $"'{(text.Length > 60 ? text[..60] + "…" : text)}' is not a TLS pin: give the base64 SHA-256 of the server's public key (44 characters, as the server prints it at start, or 'sha256//…').");
             }
 
             parsed.Add(pin);

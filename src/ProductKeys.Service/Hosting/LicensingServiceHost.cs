@@ -180,8 +180,19 @@ public static class LicensingServiceHost
             await SecretsFingerprints.RefuseGeneratingAsync(db, options.SecretsPath, ct);
         }
 
-        var secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create);
-        var publisherKeys = PublisherKeyRing.Load(options.SecretsPath, create, TimeProvider.System);
+        KeySecrets secrets;
+        PublisherKeyRing publisherKeys;
+        try
+        {
+            secrets = KeySecrets.LoadOrCreate(options.SecretsPath, create);
+            publisherKeys = PublisherKeyRing.Load(options.SecretsPath, create, TimeProvider.System);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or (InvalidOperationException and not StartRefusedException))
+        {
+            // A secrets folder that is missing a file or holds a damaged one: the operator's to fix, with its own code.
+            throw new StartRefusedException(ErrorCatalogue.StoreInvalid, e.Message);
+        }
+
         try
         {
             await SecretsFingerprints.VerifyOrRecordAsync(

@@ -136,6 +136,21 @@ public sealed class SecretsFingerprintTests : IDisposable
         Assert.True(PublisherKeyRing.Rotate(secrets, TimeProvider.System).IsSuccess);
     }
 
+    [Fact]
+    public async Task A_secrets_folder_missing_a_file_or_holding_a_damaged_one_refuses_the_start_with_STORE_INVALID()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "empty-secrets")).FullName;
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(Path.Combine(_folder, "data-1"), null, empty), Ct));
+        Assert.Equal(ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains("key-groups.key", refused.Message, StringComparison.Ordinal);
+
+        var damaged = OtherSecrets("damaged-secrets");
+        File.WriteAllText(Path.Combine(damaged, PublisherKeyRing.KeyListsFileName), "not a key list\n");
+        refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(Path.Combine(_folder, "data-2"), null, damaged), Ct));
+        Assert.Equal(ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains(PublisherKeyRing.KeyListsFileName, refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string CopyOf(string folder, string name)
