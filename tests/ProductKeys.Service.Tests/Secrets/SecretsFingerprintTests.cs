@@ -143,6 +143,11 @@ public sealed class SecretsFingerprintTests : IDisposable
         var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(Path.Combine(_folder, "data-1"), null, empty), Ct));
         Assert.Equal(ErrorCatalogue.StoreInvalid, refused.Code);
         Assert.Contains("key-groups.key", refused.Message, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The data folder the start made is the owner's only.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_folder, "data-1")));
+        }
 
         var damaged = OtherSecrets("damaged-secrets");
         File.WriteAllText(Path.Combine(damaged, PublisherKeyRing.KeyListsFileName), "not a key list\n");
