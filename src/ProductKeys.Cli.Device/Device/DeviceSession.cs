@@ -41,7 +41,8 @@ internal static class DeviceSession
         ServerTrust? tls = null;
         if (tlsGiven)
         {
-            var resolved = options.Tls.Resolve(parseResult, ServiceUrl.TryParse(service, out var given) ? given : null);
+            // Checked against the server the store will talk to: the one given now, else the one it remembers.
+            var resolved = options.Tls.Resolve(parseResult, ServiceUrl.TryParse(service, out var given) ? given : Target(license));
             if (!resolved.IsSuccess)
             {
                 return resolved.Refusal;
@@ -86,8 +87,17 @@ internal static class DeviceSession
     public static Outcome<HttpClient> Http(ParseResult parseResult, TlsClientOptions tls, DeviceLicense license)
     {
         var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
-        var trust = tls.Resolve(parseResult, null, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        var trust = tls.Resolve(parseResult, Target(license), stored?.TlsPins, stored?.TlsCertificateAuthorities);
         return trust.IsSuccess ? trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30)) : trust.Refusal;
+    }
+
+    /// <summary>The server the store talks to: its KMS host when it is a KMS client, else the licensing service; <c>null</c> when it names none.</summary>
+    private static Uri? Target(DeviceLicense license)
+    {
+        var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
+        return stored?.KmsHost is { } kms && Uri.TryCreate(kms, UriKind.Absolute, out var kmsUrl) && kmsUrl.Scheme is "http" or "https"
+            ? kmsUrl
+            : stored?.ServiceUrl;
     }
 
     /// <summary>

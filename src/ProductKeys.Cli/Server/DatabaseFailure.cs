@@ -36,8 +36,11 @@ internal static class DatabaseFailure
     public static Refusal? Explain(Exception exception) =>
         DatabaseOutage.Find(exception) is { } outage ? new Refusal(ErrorCatalogue.DatabaseUnreachable, outage.Message)
         : LacksPrivilege(exception) is { } denied ? new Refusal(ErrorCatalogue.DatabaseUnreachable,
-            $"PostgreSQL refused the role in --db: {denied.MessageText}. Create the database for that role first, as a superuser "
-            + "(CREATE ROLE pk LOGIN PASSWORD '…'; CREATE DATABASE productkeys OWNER pk;), then run the command again (docs/operations.md \"Databases and migrations\").")
+            $"PostgreSQL refused the role in --db: {denied.MessageText}. Retrying will not help: as a superuser, "
+            + (denied.MessageText.Contains("create database", StringComparison.OrdinalIgnoreCase)
+                ? "create the database for that role (CREATE DATABASE productkeys OWNER pk;)"
+                : "make that role the owner of the database and its tables (ALTER DATABASE productkeys OWNER TO pk; and REASSIGN OWNED BY the role that migrated TO pk;), or migrate with the role the nodes use")
+            + ", then run the command again (docs/operations.md \"Databases and migrations\").")
         : null;
 
     /// <summary>PostgreSQL's "permission denied" (42501): at a first migrate, a role that may not create the database it names.</summary>

@@ -26,11 +26,13 @@ internal static class KeyGroupCommands
         folder.AddTo(command);
         command.SetAction(parseResult => Run(parseResult, folder, path =>
         {
-            using var change = SecretsChangeLock.TryTake(path);
-            if (change is null)
+            var taken = SecretsChangeLock.Take(path);
+            if (!taken.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, SecretsChangeLock.Busy(path));
+                return CommandOutput.Refuse(parseResult, taken.Refusal);
             }
+
+            using var change = taken.Value;
 
             var version = KeySecrets.Rotate(path);
             return CommandOutput.Print(parseResult, new VersionView(version, Path.GetFullPath(path)), r =>

@@ -128,6 +128,10 @@ public static class SqliteBackup
                 return new Refusal(ErrorCatalogue.DatabaseNotEmpty,
                     $"{targetPath} already holds data: stop every node on it and give --force to replace it, or restore into a new --data folder.");
             }
+            else if (OpenElsewhere(targetPath) is { } busy)
+            {
+                return busy;
+            }
 
             using (var from = SqliteBackupFile.Open(backupFile, SqliteOpenMode.ReadOnly))
             using (var to = SqliteBackupFile.Open(targetPath, SqliteOpenMode.ReadWriteCreate))
@@ -142,7 +146,8 @@ public static class SqliteBackup
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
         {
-            return new Refusal(ErrorCatalogue.Conflict, $"{targetPath} is in use: stop every node on it, then restore. ({e.Message})");
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"{targetPath} is in use (by a node, or the backup is the same file under another name): stop every node on it, or restore another file. ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
         {
@@ -178,13 +183,47 @@ public static class SqliteBackup
                 return new Refusal(ErrorCatalogue.Conflict, $"{outFile} exists: choose another --out, or give --force to replace it.");
             }
 
-            // --force replaces an earlier backup, never another kind of file (a device, a document, a program).
+            // --force replaces an earlier backup, never another kind of file (a device, a document, a program),
+            // nor a live database: backups are in rollback-journal mode, a service database in WAL mode.
             if (!SqliteBackupFile.StartsWithSqliteHeader(outFile))
             {
                 return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} exists and is not a SQLite file: --force replaces only an earlier backup; choose another --out.");
             }
+
+            if (SqliteBackupFile.IsInWalMode(outFile) || File.Exists(outFile + "-wal") || File.Exists(outFile + "-shm"))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} is a live database (WAL mode), not a backup: --force replaces only an earlier backup; choose another --out.");
+            }
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// Whether another connection has the database open: a node of a version before <c>productkeys.lock</c>, or
+    /// one whose lock file was deleted. Leaving WAL mode needs the database to itself, so SQLite refuses it while
+    /// any other connection, in any process, has the file open; when it works, WAL mode is set back at once.
+    /// </summary>
+    private static Refusal? OpenElsewhere(string path)
+    {
+        if (!File.Exists(path) || !SqliteBackupFile.IsInWalMode(path))
+        {
+            return null;
+        }
+
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
+        connection.Open();
+        try
+        {
+            SqliteBackupFile.Scalar<string>(connection, "PRAGMA journal_mode=DELETE");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"{path} is open in another process (a pk server of an earlier version, or one whose {SqliteServingLock.FileName} was deleted): stop every node on it, then restore.");
+        }
+
+        SqliteBackupFile.Scalar<string>(connection, "PRAGMA journal_mode=WAL");
         return null;
     }
 

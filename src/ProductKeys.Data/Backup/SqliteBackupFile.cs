@@ -202,6 +202,14 @@ public static class SqliteBackupFile
         return values;
     }
 
+    /// <summary>Whether the file's header says WAL mode (bytes 18 and 19 are 2): a service database, never a backup.</summary>
+    internal static bool IsInWalMode(string path)
+    {
+        Span<byte> header = stackalloc byte[20];
+        using var file = File.OpenRead(path);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header[18] == 2 && header[19] == 2;
+    }
+
     internal static bool StartsWithSqliteHeader(string path)
     {
         Span<byte> start = stackalloc byte[16];

@@ -117,8 +117,16 @@ public static class LicensingServiceHost
         }
 
         var path = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
-        return SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
-            $"pk db restore is writing {path} (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
+        try
+        {
+            return SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
+                $"pk db restore is writing {path} (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartRefusedException(ErrorCatalogue.StoreInvalid,
+                $"{SqliteServingLock.PathFor(path)} cannot be opened ({e.Message}): it must be a file this user can read and write; delete it while no node or restore runs.");
+        }
     }
 
     /// <summary>Runs until SIGTERM/Ctrl-C or <paramref name="ct"/>; prints the address and, with --demo, how to sign in.</summary>

@@ -132,11 +132,13 @@ public sealed class PublisherKeyRing : IDisposable
     /// <returns>The new and the previous current key ID, and the new sequence.</returns>
     public static Outcome<(string NewKeyId, string PreviousKeyId, long Sequence)> Rotate(string secretsDirectory, TimeProvider time)
     {
-        using var change = SecretsChangeLock.TryTake(secretsDirectory);
-        if (change is null)
+        var taken = SecretsChangeLock.Take(secretsDirectory);
+        if (!taken.IsSuccess)
         {
-            return SecretsChangeLock.Busy(secretsDirectory);
+            return taken.Refusal;
         }
+
+        using var change = taken.Value;
 
         using var ring = Loaded(secretsDirectory, time, out var refusal);
         if (ring is null)
@@ -195,11 +197,13 @@ public sealed class PublisherKeyRing : IDisposable
     /// <returns>The new sequence; or <c>VALIDATION_FAILED</c> for the current key or one that is not retired here.</returns>
     public static Outcome<long> Withdraw(string secretsDirectory, string keyId, TimeProvider time)
     {
-        using var change = SecretsChangeLock.TryTake(secretsDirectory);
-        if (change is null)
+        var taken = SecretsChangeLock.Take(secretsDirectory);
+        if (!taken.IsSuccess)
         {
-            return SecretsChangeLock.Busy(secretsDirectory);
+            return taken.Refusal;
         }
+
+        using var change = taken.Value;
 
         using var ring = Loaded(secretsDirectory, time, out var refusal);
         if (ring is null)

@@ -17,8 +17,11 @@ public sealed class SecretsChangeLock : IDisposable
 
     private SecretsChangeLock(FileStream? held) => _held = held;
 
-    /// <summary>The lock; <c>null</c> while another command holds it. A folder that does not exist needs none.</summary>
-    public static SecretsChangeLock? TryTake(string secretsDirectory)
+    /// <summary>
+    /// The lock; or <c>CONFLICT</c> while another command holds it, or <c>STORE_INVALID</c> when the folder cannot be
+    /// changed at all (read-only, the lock file not a file). A folder that does not exist needs none.
+    /// </summary>
+    public static Outcome<SecretsChangeLock> Take(string secretsDirectory)
     {
         if (!Directory.Exists(secretsDirectory))
         {
@@ -30,15 +33,38 @@ public sealed class SecretsChangeLock : IDisposable
         {
             return new SecretsChangeLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (File.Exists(path) && IsHeld(path))
         {
-            return null;
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"Another 'pk publisher-keys' or 'pk key-groups' command is changing {secretsDirectory}: run this one again once it has finished.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"The secrets folder {secretsDirectory} cannot be changed: {e.Message}");
         }
     }
 
-    /// <summary>The refusal for a command that found the lock taken.</summary>
-    public static Refusal Busy(string secretsDirectory) => new(ErrorCatalogue.Conflict,
-        $"Another 'pk publisher-keys' or 'pk key-groups' command is changing {secretsDirectory}: run this one again once it has finished.");
-
     public void Dispose() => _held?.Dispose();
+
+    /// <summary>Whether another open file holds the lock (the file can be opened, but not locked).</summary>
+    private static bool IsHeld(string path)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+            }
+
+            return false;
+        }
+        catch (IOException)
+        {
+            // A shared hold is refused only while an exclusive one is held elsewhere.
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

@@ -164,6 +164,15 @@ public sealed class TlsEndToEndTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(_root, "profile.json")));
         Assert.False(File.Exists(Path.Combine(_root, "keys.pem")));
+
+        // A store that remembers a plain http:// service: a pin given to a later command is refused too, not saved.
+        var remembered = Path.Combine(_root, "remembering");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", remembered, "--service", http, "--device-id", "plain")).ExitCode);
+        var otherPin = Convert.ToBase64String(Enumerable.Repeat((byte)0x7B, 32).ToArray());
+        var activated = await Pk.RunAsync("ato", "--store", remembered, "--pin-sha256", otherPin, "--trust-on-first-use");
+        Assert.True(activated.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, activated.ToString());
+        Assert.Contains("is plain http", activated.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(otherPin, await File.ReadAllTextAsync(Path.Combine(remembered, "license.json"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     public void Dispose()

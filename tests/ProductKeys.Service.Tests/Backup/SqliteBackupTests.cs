@@ -123,10 +123,9 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
     }
 
     [Fact]
-    public void A_backup_is_never_written_over_the_database_its_files_or_anything_but_an_earlier_backup()
+    public async Task A_backup_is_never_written_over_the_database_its_files_or_anything_but_an_earlier_backup()
     {
         var database = new SqliteConnectionStringBuilder(fixture.Options.Database.ConnectionString).DataSource;
-        var before = SqliteBackupFile.Inspect(SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "before.db"), overwrite: false).Value.Path).Value.Rows;
         var link = Path.Combine(_folder, "link");
         Directory.CreateSymbolicLink(link, Path.GetDirectoryName(Path.GetFullPath(database))!);
         var document = Path.Combine(_folder, "notes.txt");
@@ -145,6 +144,7 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
             ("", "--out is empty"),
             (Path.Combine(document, "under-a-file.db"), "does not exist"),
             (Path.Combine(_folder, "no-such-folder", "b.db"), "does not exist"),
+            (LiveDatabaseElsewhere(), "is a live database (WAL mode)"),
         })
         {
             var refused = SqliteBackup.Backup(fixture.Options.Database, outFile, overwrite: true);
@@ -152,24 +152,31 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
             Assert.Contains(detail, refused.Refusal!.Detail, StringComparison.Ordinal);
         }
 
+        // Had a rename swapped the file at the path, the node would go on writing to the old one, unseen there.
+        var organization = $"made-after-the-attempts-{Guid.NewGuid():N}";
+        (await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = organization })).EnsureSuccessStatusCode();
+        Assert.Equal(1, CountOrganizationsNamed(database, organization));
         Assert.Equal("the operator's own notes", File.ReadAllText(document));
         Assert.False(Directory.Exists(Path.Combine(_folder, "no-such-folder")));
-        Assert.Equal(before, SqliteBackupFile.Inspect(SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "after.db"), overwrite: false).Value.Path).Value.Rows);
     }
 
     [Fact]
-    public void A_restore_into_the_database_of_a_running_node_is_refused_and_changes_nothing()
+    public async Task A_restore_into_the_database_of_a_running_node_is_refused_and_changes_nothing()
     {
         var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
         var database = new SqliteConnectionStringBuilder(fixture.Options.Database.ConnectionString).DataSource;
         var copyOfItself = Path.Combine(_folder, "same.db");
         File.CreateSymbolicLink(copyOfItself, Path.GetFullPath(database));
 
+        // Made after the backup: a restore that went ahead would take it away.
+        var organization = $"made-after-the-backup-{Guid.NewGuid():N}";
+        (await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = organization })).EnsureSuccessStatusCode();
+
         var refused = SqliteBackup.Restore(backup.Path, fixture.Options.Database, replace: true);
         Assert.Equal("CONFLICT", refused.Refusal?.Code);
         Assert.Contains(SqliteServingLock.FileName, refused.Refusal!.Detail, StringComparison.Ordinal);
         Assert.Equal("VALIDATION_FAILED", SqliteBackup.Restore(copyOfItself, fixture.Options.Database, replace: true).Refusal?.Code);
-        Assert.Equal(backup.Rows, SqliteBackupFile.Inspect(database).Value.Rows);
+        Assert.Equal(1, CountOrganizationsNamed(database, organization));
     }
 
     [Fact]
@@ -204,6 +211,52 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         Assert.Equal("overwritten by mistake", File.ReadAllText(aside));
     }
 
+    [Fact]
+    public async Task A_lock_file_that_cannot_be_opened_refuses_the_start_with_STORE_INVALID()
+    {
+        var data = Path.Combine(_folder, "odd-lock");
+        Directory.CreateDirectory(Path.Combine(data, SqliteServingLock.FileName));
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => StartRestoredAsync(data));
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains(SqliteServingLock.FileName, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_restore_is_refused_while_another_connection_has_the_database_open_even_without_the_lock_file()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var data = Path.Combine(_folder, "old-node");
+        var target = DatabaseSettings.ForDataDirectory(data);
+        Assert.True(SqliteBackup.Restore(backup.Path, target, replace: false).IsSuccess);
+        var file = Path.Combine(data, DatabaseSettings.SqliteFileName);
+
+        // A node of an earlier version takes no lock file, and an operator may delete one: the open database still tells.
+        using (var node = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            node.Open();
+            using (var read = node.CreateCommand())
+            {
+                read.CommandText = "SELECT COUNT(*) FROM \"Keys\"";
+                read.ExecuteScalar();
+            }
+
+            File.Delete(Path.Combine(data, SqliteServingLock.FileName));
+            var refused = SqliteBackup.Restore(backup.Path, target, replace: true);
+            Assert.Equal("CONFLICT", refused.Refusal?.Code);
+            Assert.Contains("open in another process", refused.Refusal!.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.True(SqliteBackup.Restore(backup.Path, target, replace: true).IsSuccess);
+        // Left in WAL mode, as the service runs it (bytes 18 and 19 of the header).
+        var header = new byte[20];
+        using (var stream = File.OpenRead(file))
+        {
+            stream.ReadExactly(header);
+        }
+
+        Assert.Equal((2, 2), (header[18], header[19]));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -225,6 +278,25 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new("Bearer", fixture.World.Tokens[user]);
         return node.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static long CountOrganizationsNamed(string database, string name)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM \"Organizations\" WHERE \"Name\" = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>The database of another data folder, in WAL mode as every service database is.</summary>
+    private string LiveDatabaseElsewhere()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "for-elsewhere.db"), overwrite: false).Value;
+        var elsewhere = DatabaseSettings.ForDataDirectory(Path.Combine(_folder, "elsewhere"));
+        Assert.True(SqliteBackup.Restore(backup.Path, elsewhere, replace: false).IsSuccess);
+        return Path.Combine(_folder, "elsewhere", DatabaseSettings.SqliteFileName);
     }
 
     private static string UniqueIndexOf(string path, string table)

@@ -114,10 +114,9 @@ public sealed class PublisherKeyFolderTests : IDisposable
     {
         var (current, _) = RotatedTwiceAndWithdrawn();
         var before = File.ReadAllText(Lists);
-        using (var other = SecretsChangeLock.TryTake(_folder))
+        using (var other = SecretsChangeLock.Take(_folder).Value)
         {
-            Assert.NotNull(other);
-            Assert.Null(SecretsChangeLock.TryTake(_folder));
+            Assert.Equal(ErrorCatalogue.Conflict, SecretsChangeLock.Take(_folder).Refusal?.Error);
             Assert.Equal(ErrorCatalogue.Conflict, PublisherKeyRing.Rotate(_folder, TimeProvider.System).Refusal?.Error);
             Assert.Equal(ErrorCatalogue.Conflict, PublisherKeyRing.Withdraw(_folder, current, TimeProvider.System).Refusal?.Error);
         }
@@ -131,6 +130,17 @@ public sealed class PublisherKeyFolderTests : IDisposable
         using var ring = PublisherKeyRing.Load(_folder, create: false, TimeProvider.System);
         Assert.Equal(2 + outcomes.Count(o => o.IsSuccess) + 1, ring.Sequence);
         Assert.Equal(outcomes.Where(o => o.IsSuccess).Select(o => o.Value.Sequence).Order(), Enumerable.Range(4, outcomes.Count(o => o.IsSuccess)).Select(n => (long)n));
+    }
+
+    [Fact]
+    public void A_folder_that_cannot_be_changed_is_STORE_INVALID_not_an_internal_error()
+    {
+        var (current, _) = RotatedTwiceAndWithdrawn();
+        File.Delete(Path.Combine(_folder, SecretsChangeLock.FileName));
+        Directory.CreateDirectory(Path.Combine(_folder, SecretsChangeLock.FileName));
+        Assert.Equal(ErrorCatalogue.StoreInvalid, PublisherKeyRing.Rotate(_folder, TimeProvider.System).Refusal?.Error);
+        Assert.Equal(ErrorCatalogue.StoreInvalid, PublisherKeyRing.Withdraw(_folder, current, TimeProvider.System).Refusal?.Error);
+        Assert.Equal(ErrorCatalogue.StoreInvalid, SecretsChangeLock.Take(_folder).Refusal?.Error);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
