@@ -20,12 +20,7 @@ public sealed class TwoServersOnPostgresTests : IDisposable
     [Fact]
     public async Task Two_hundred_devices_across_two_server_processes_activate_exactly_37()
     {
-        var admin = Environment.GetEnvironmentVariable("PK_TEST_POSTGRES");
-        if (admin is null)
-        {
-            Assert.SkipWhen(Environment.GetEnvironmentVariable("PK_SKIP_POSTGRES") == "1", "PK_SKIP_POSTGRES=1: the two-process PostgreSQL test is SKIPPED.");
-            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL (PK_SKIP_POSTGRES=1 skips this test).");
-        }
+        var admin = AdminConnectionString();
 
         // EF Core's migration creates the database.
         var database = $"{admin};Database=pk_two_nodes_{Guid.NewGuid():N}".Replace(";Database=postgres", "", StringComparison.Ordinal);
@@ -63,12 +58,7 @@ public sealed class TwoServersOnPostgresTests : IDisposable
     [Fact]
     public async Task A_first_migrate_by_a_role_that_may_not_create_its_database_says_what_to_create_instead_of_INTERNAL_ERROR()
     {
-        var admin = Environment.GetEnvironmentVariable("PK_TEST_POSTGRES");
-        if (admin is null)
-        {
-            Assert.SkipWhen(Environment.GetEnvironmentVariable("PK_SKIP_POSTGRES") == "1", "PK_SKIP_POSTGRES=1: the PostgreSQL role test is SKIPPED.");
-            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL (PK_SKIP_POSTGRES=1 skips this test).");
-        }
+        var admin = AdminConnectionString();
 
         var port = int.Parse(admin.Split(';').Single(p => p.StartsWith("Port=", StringComparison.Ordinal))["Port=".Length..], CultureInfo.InvariantCulture);
         var binaries = PrivatePostgres.FindBinaries() ?? throw new InvalidOperationException("psql is not installed.");
@@ -90,6 +80,19 @@ public sealed class TwoServersOnPostgresTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>The test PostgreSQL's superuser connection string; the test is skipped under PK_SKIP_POSTGRES=1, and fails without either.</summary>
+    private static string AdminConnectionString()
+    {
+        var admin = Environment.GetEnvironmentVariable("PK_TEST_POSTGRES");
+        if (admin is null)
+        {
+            Assert.SkipWhen(Environment.GetEnvironmentVariable("PK_SKIP_POSTGRES") == "1", "PK_SKIP_POSTGRES=1: the PostgreSQL tests of pk processes are SKIPPED.");
+            Assert.Fail("PK_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL (PK_SKIP_POSTGRES=1 skips this test).");
+        }
+
+        return admin;
+    }
 
     private static string Token(JsonElement demo, string user) =>
         demo.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == user).GetProperty("token").GetString()!;
