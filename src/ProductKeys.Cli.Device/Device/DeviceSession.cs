@@ -42,7 +42,7 @@ internal static class DeviceSession
         if (tlsGiven)
         {
             // Checked against the server the store will talk to: the one given now, else the one it remembers.
-            var resolved = options.Tls.Resolve(parseResult, ServiceUrl.TryParse(service, out var given) ? given : Target(license));
+            var resolved = options.Tls.Resolve(parseResult, ServiceUrl.TryParse(service, out var given) ? given : Target(Stored(license)));
             if (!resolved.IsSuccess)
             {
                 return resolved.Refusal;
@@ -86,19 +86,20 @@ internal static class DeviceSession
     /// </summary>
     public static Outcome<HttpClient> Http(ParseResult parseResult, TlsClientOptions tls, DeviceLicense license)
     {
-        var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
-        var trust = tls.Resolve(parseResult, Target(license), stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        var stored = Stored(license);
+        var trust = tls.Resolve(parseResult, Target(stored), stored?.TlsPins, stored?.TlsCertificateAuthorities);
         return trust.IsSuccess ? trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30)) : trust.Refusal;
     }
 
     /// <summary>The server the store talks to: its KMS host when it is a KMS client, else the licensing service; <c>null</c> when it names none.</summary>
-    private static Uri? Target(DeviceLicense license)
-    {
-        var stored = license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
-        return stored?.KmsHost is { } kms && Uri.TryCreate(kms, UriKind.Absolute, out var kmsUrl) && kmsUrl.Scheme is "http" or "https"
+    private static Uri? Target(StoredLicense? stored) =>
+        stored?.KmsHost is { } kms && Uri.TryCreate(kms, UriKind.Absolute, out var kmsUrl) && kmsUrl.Scheme is "http" or "https"
             ? kmsUrl
             : stored?.ServiceUrl;
-    }
+
+    /// <summary>What the store holds; <c>null</c> when it is empty or cannot be read (the command that needs it says why).</summary>
+    private static StoredLicense? Stored(DeviceLicense license) =>
+        license.Store.Exists && license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
 
     /// <summary>
     /// The license in <paramref name="folder"/> with this machine's trust: the trust directory's keys when

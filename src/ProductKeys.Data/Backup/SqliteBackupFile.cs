@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -18,6 +19,8 @@ public static class SqliteBackupFile
 
     // Every SQLite database file begins with these 16 bytes.
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    private static readonly ConcurrentDictionary<string, List<string>> MigratedSchemas = new(StringComparer.Ordinal);
 
     /// <summary>Checks <paramref name="path"/> and summarizes what it holds.</summary>
     public static Outcome<BackupSummary> Inspect(string path)
@@ -154,8 +157,13 @@ public static class SqliteBackupFile
         return null;
     }
 
-    /// <summary>The tables' columns, the indexes and the triggers that <paramref name="migration"/> and those before it make.</summary>
-    private static List<string> SchemaOf(string migration)
+    /// <summary>
+    /// The tables' columns, the indexes and the triggers that <paramref name="migration"/> and those before it make:
+    /// built once per migration in a process (a restore inspects the backup, then the restored database).
+    /// </summary>
+    private static List<string> SchemaOf(string migration) => MigratedSchemas.GetOrAdd(migration, MigrateInMemory);
+
+    private static List<string> MigrateInMemory(string migration)
     {
         using var connection = new SqliteConnection("Data Source=:memory:");
         connection.Open();
@@ -203,17 +211,15 @@ public static class SqliteBackupFile
     }
 
     /// <summary>Whether the file's header says WAL mode (bytes 18 and 19 are 2): a service database, never a backup.</summary>
-    internal static bool IsInWalMode(string path)
-    {
-        Span<byte> header = stackalloc byte[20];
-        using var file = File.OpenRead(path);
-        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length && header[18] == 2 && header[19] == 2;
-    }
+    internal static bool IsInWalMode(string path) => Header(path) is { } header && header[18] == 2 && header[19] == 2;
 
-    internal static bool StartsWithSqliteHeader(string path)
+    internal static bool StartsWithSqliteHeader(string path) => Header(path) is { } header && header.AsSpan(0, SqliteHeader.Length).SequenceEqual(SqliteHeader);
+
+    /// <summary>The first 20 bytes of a SQLite file (its magic string and file format bytes); <c>null</c> when shorter.</summary>
+    private static byte[]? Header(string path)
     {
-        Span<byte> start = stackalloc byte[16];
+        var header = new byte[20];
         using var file = File.OpenRead(path);
-        return file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false) == start.Length && start.SequenceEqual(SqliteHeader);
+        return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length ? header : null;
     }
 }
