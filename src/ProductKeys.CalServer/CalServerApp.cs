@@ -80,15 +80,13 @@ public static class CalServerApp
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
-        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
-        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } tlsProblem)
+        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default (PK_ variables, or the data folder's appsettings.json).
+        if (builder.UseHttps(urls, certificate, time) is { IsSuccess: false } tlsProblem)
         {
             ledger.Value.Dispose();
             identity.Value.Dispose();
-            return tlsProblem;
+            return tlsProblem.Refusal;
         }
-
-        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
         logging?.Invoke(builder.Logging);
@@ -104,7 +102,8 @@ public static class CalServerApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).WithName("CalServerHealth").WithSummary("Answers ok while the CAL server runs.");
+        // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
+        app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok")).WithName("CalServerHealth").WithSummary("Answers ok while the CAL server runs.");
         app.MapCals();
         return app;
     }

@@ -1,42 +1,76 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
 
 namespace ProductKeys.Hosting;
 
 /// <summary>
 /// HTTPS, the same on every server of pk (docs/operations.md "TLS", ADR 0024): an <c>https://</c> address
 /// answers with the --cert/--key certificate, or else with ASP.NET Core's <c>Kestrel:Certificates:Default</c>
-/// from configuration. Never a developer certificate found on the machine: each server refuses an https://
-/// address that has neither, before it gets here.
+/// from configuration. Never a developer certificate found on the machine: an https:// address that has
+/// neither is refused.
 /// </summary>
 public static class ServerHttps
 {
     /// <summary>ASP.NET Core's configuration section of a server's default certificate.</summary>
     public const string ConfiguredCertificate = "Kestrel:Certificates:Default";
 
-    /// <summary>True when configuration names a default certificate (<see cref="ConfiguredCertificate"/>).</summary>
-    public static bool HasConfiguredCertificate(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Chooses what https:// addresses answer with and lets them answer. A PEM pair in configuration
+    /// (<c>Path</c> and <c>KeyPath</c>, no <c>Password</c>) is read and checked as --cert/--key are, so that a
+    /// certificate clients would refuse stops the server at start and its pin is printed. Other configured
+    /// forms (a PKCS#12 file, an encrypted key, a certificate store) are left to Kestrel.
+    /// </summary>
+    /// <returns>The certificate chosen, for the start-up line; <c>null</c> when there is none pk read itself;
+    /// or the refusal (<c>TLS_CERTIFICATE_INVALID</c>, <c>VALIDATION_FAILED</c>).</returns>
+    public static Outcome<ServerCertificate?> UseHttps(this WebApplicationBuilder builder, IEnumerable<string> urls, ServerCertificate? given, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Configuration.GetSection(ConfiguredCertificate).Exists();
-    }
+        ArgumentNullException.ThrowIfNull(time);
+        var configured = builder.Configuration.GetSection(ConfiguredCertificate);
+        if (ServerCertificate.CheckListening(urls, given is not null, configured.Exists()) is { } refusal)
+        {
+            return refusal;
+        }
 
-    /// <summary>Lets https:// addresses answer: with <paramref name="leaf"/> and its chain when given, else as configured.</summary>
-    public static void UseServerCertificate(this WebApplicationBuilder builder, X509Certificate2? leaf, X509Certificate2Collection? chain)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
+        var chosen = given;
+        if (chosen is null && configured["Path"] is { Length: > 0 } path && configured["KeyPath"] is { Length: > 0 } keyPath
+            && string.IsNullOrEmpty(configured["Password"]))
+        {
+            // Relative paths as Kestrel reads them: from the content root.
+            var root = builder.Environment.ContentRootPath;
+            var loaded = ServerCertificate.Load(Path.GetFullPath(path, root), Path.GetFullPath(keyPath, root), time);
+            if (!loaded.IsSuccess)
+            {
+                return loaded.Refusal;
+            }
+
+            chosen = loaded.Value;
+        }
 
         // The slim builder leaves configuration-driven HTTPS out; https:// in --urls needs it.
         builder.WebHost.UseKestrelHttpsConfiguration();
-        if (leaf is not null)
+        if (chosen is not null)
         {
+            var leaf = chosen.Leaf;
+            var chain = chosen.Chain;
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ServerCertificate = leaf;
                 https.ServerCertificateChain = chain;
             }));
         }
+
+        builder.Services.AddSingleton(new ChosenCertificate(chosen));
+        return chosen;
     }
+
+    /// <summary>The certificate <see cref="UseHttps"/> chose for <paramref name="services"/>' server, if pk read one.</summary>
+    public static ServerCertificate? Chosen(IServiceProvider services) =>
+        services.GetService<ChosenCertificate>()?.Certificate;
+
+    private sealed record ChosenCertificate(ServerCertificate? Certificate);
 }

@@ -88,14 +88,12 @@ public static class KmsHostApp
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
-        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default in the data folder's appsettings.json.
-        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } tlsProblem)
+        // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default (PK_ variables, or the data folder's appsettings.json).
+        if (builder.UseHttps(urls, certificate, time) is { IsSuccess: false } tlsProblem)
         {
             identity.Value.Dispose();
-            return tlsProblem;
+            return tlsProblem.Refusal;
         }
-
-        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         logging?.Invoke(builder.Logging);
@@ -121,7 +119,8 @@ public static class KmsHostApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
+        app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok"));
         app.MapGet("/metrics", (MetricsScrape metrics) => TypedResults.Text(metrics.Render(), MetricsScrape.ContentType));
         app.MapKmsClients();
         KmsDatabase database;

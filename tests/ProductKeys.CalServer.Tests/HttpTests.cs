@@ -57,6 +57,8 @@ public sealed class HttpTests : IAsyncDisposable
 
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerUser", user = "alice" }, TestContext.Current.CancellationToken), 409, "CAL_PACK_NOT_INSTALLED");
         Assert.Equal("ok", await client.GetStringAsync("/healthz", TestContext.Current.CancellationToken));
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/healthz"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
     }
 
     [Theory]

@@ -39,6 +39,9 @@ public sealed class HttpInputTests : IAsyncLifetime
     public async Task Healthz_answers()
     {
         Assert.Equal("ok", await _http.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
+        using var head = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri("/healthz", UriKind.Relative)), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
     [Theory]

@@ -107,9 +107,9 @@ public static class CalServing
         }
 
         Console.Out.WriteLine($"CAL server {CalServerApp.ServerId(app)} listening on {string.Join(", ", CalServerApp.Addresses(app))} (data {Path.GetFullPath(dataDirectory)}, sync {CalServerApp.Sync(app).ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
-        if (certificate is not null)
+        if (ServerHttps.Chosen(app.Services) is { } chosen)
         {
-            Console.Out.WriteLine($"CAL server {certificate.Describe()}.");
+            Console.Out.WriteLine($"CAL server {chosen.Describe()}.");
         }
 
         Console.Out.Flush();

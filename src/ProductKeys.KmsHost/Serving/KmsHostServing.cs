@@ -109,9 +109,9 @@ public static class KmsHostServing
         var addresses = KmsHostApp.Addresses(app);
         var say = new ServerAnnouncements(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>(), Console.Out);
         say.Say($"KMS host {KmsHostApp.HostId(app)} listening on {string.Join(", ", addresses)} (data {Path.GetFullPath(options.DataDirectory)}, sync {options.Sync.ToString().ToLowerInvariant()}). Press Ctrl-C to stop.");
-        if (certificate is not null)
+        if (ServerHttps.Chosen(app.Services) is { } chosen)
         {
-            say.Say($"KMS host {certificate.Describe()}.");
+            say.Say($"KMS host {chosen.Describe()}.");
         }
 
         say.Flush();

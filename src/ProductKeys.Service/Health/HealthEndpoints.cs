@@ -25,21 +25,32 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (LicensingDbContext db, CancellationToken ct) =>
+        Func<LicensingDbContext, CancellationToken, Task<IResult>> database = async (db, ct) =>
             await db.Database.CanConnectAsync(ct)
                 ? Results.Ok(new HealthResponse("ok", "ok"))
-                : Results.Json(new HealthResponse("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable))
+                : Results.Json(new HealthResponse("unhealthy", "unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        Func<HealthCheckService, CancellationToken, Task<IResult>> live = (health, ct) => ReportAsync(health, _ => false, ct);
+        Func<HealthCheckService, CancellationToken, Task<IResult>> ready = (health, ct) => ReportAsync(health, c => c.Tags.Contains(ReadyTag), ct);
+
+        app.MapGet("/healthz", database)
             .WithTags(ApiTags.Operations)
             .Describe("GetHealth", "Liveness and database reachability: 200 ok, or 503 when the database is unreachable.")
             .Produces<HealthResponse>(StatusCodes.Status200OK).Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/healthz/live", (HealthCheckService health, CancellationToken ct) => ReportAsync(health, _ => false, ct))
+        app.MapGet("/healthz/live", live)
             .WithTags(ApiTags.Operations)
             .Describe("GetLiveness", "Liveness: 200 while the process answers requests; restart the node when it does not.")
             .Produces<HealthReportResponse>(StatusCodes.Status200OK);
-        app.MapGet("/healthz/ready", (HealthCheckService health, CancellationToken ct) => ReportAsync(health, c => c.Tags.Contains(ReadyTag), ct))
+        app.MapGet("/healthz/ready", ready)
             .WithTags(ApiTags.Operations)
             .Describe("GetReadiness", "Readiness: 200 when the database answers, the secrets match it, the signing key signs and the activation writer runs; else 503 naming the failed check. Send traffic only to ready nodes.")
             .Produces<HealthReportResponse>(StatusCodes.Status200OK).Produces<HealthReportResponse>(StatusCodes.Status503ServiceUnavailable);
+
+        // HEAD answers as GET does, without the body: load balancers and uptime checks probe with it
+        // (HAProxy's default check is a HEAD). Left out of the OpenAPI document, whose operations are the GETs.
+        app.MapMethods("/healthz", [HttpMethods.Head], database).ExcludeFromDescription();
+        app.MapMethods("/healthz/live", [HttpMethods.Head], live).ExcludeFromDescription();
+        app.MapMethods("/healthz/ready", [HttpMethods.Head], ready).ExcludeFromDescription();
+
         app.MapGet("/metrics", (MetricsScrape metrics) => Results.Text(metrics.Render(), MetricsScrape.ContentType))
             .WithTags(ApiTags.Operations)
             .Describe("GetMetrics", "Prometheus metrics in the text exposition format (OpenTelemetry's aggregation).")

@@ -142,14 +142,15 @@ public static class LicensingServiceHost
         var others = app.Urls.Skip(1).ToList();
         say.Say($"pk server: listening on {url} ({options.Database.Describe()}){(others.Count > 0 ? $"; also on {string.Join(", ", others)}" : "")}");
         say.Say($"pk server: portal: open {url}/ in a browser and sign in");
-        if (options.Certificate is { } certificate)
+        var certificate = ServerHttps.Chosen(app.Services);
+        if (certificate is not null)
         {
             say.Say($"pk server: {certificate.Describe()}");
         }
 
         if (demo is not null)
         {
-            say.Say(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName), url.StartsWith("https:", StringComparison.Ordinal) ? options.Certificate?.Pin : null));
+            say.Say(DescribeDemo(demo, Path.Combine(options.DataDirectory, DemoFileName), url.StartsWith("https:", StringComparison.Ordinal) ? certificate?.Pin : null));
         }
 
         say.Flush();

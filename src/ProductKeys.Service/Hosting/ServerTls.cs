@@ -14,11 +14,9 @@ internal static class ServerTls
 {
     public static void Configure(WebApplicationBuilder builder, ServerCertificate? certificate, IEnumerable<string> urls)
     {
-        if (ServerCertificate.CheckListening(urls, certificate is not null, builder.HasConfiguredCertificate()) is { } refusal)
+        if (builder.UseHttps(urls, certificate, TimeProvider.System) is { IsSuccess: false } refused)
         {
-            throw new StartRefusedException(refusal.Error, refusal.Detail);
+            throw new StartRefusedException(refused.Refusal.Error, refused.Refusal.Detail);
         }
-
-        builder.UseServerCertificate(certificate?.Leaf, certificate?.Chain);
     }
 }

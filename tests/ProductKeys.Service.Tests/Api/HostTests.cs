@@ -38,6 +38,21 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
         Assert.Equal(status == 405, response.Content.Headers.Allow.Count > 0);
     }
 
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/healthz/live")]
+    [InlineData("/healthz/ready")]
+    public async Task HEAD_on_a_health_path_answers_as_GET_does_without_a_body(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, path);
+        using var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        var openApi = await Problems.OkJsonAsync(await fixture.GetAsync(null, "/openapi/v1.json"));
+        var methods = openApi.GetProperty("paths").GetProperty(path).EnumerateObject().Select(m => m.Name).ToList();
+        Assert.Equal(["get"], methods);
+    }
+
     [Fact]
     public void The_publisher_secret_is_generated_with_mode_0600()
     {

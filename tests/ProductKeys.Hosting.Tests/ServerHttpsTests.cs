@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Tls;
+
+namespace ProductKeys.Hosting.Tests;
+
+/// <summary>
+/// A certificate named in configuration (<c>Kestrel:Certificates:Default</c>) as a PEM pair is read and checked
+/// as --cert/--key are: the server answers HTTPS with it, its pin is known for the start-up line, and one
+/// clients would refuse stops the start.
+/// </summary>
+public sealed class ServerHttpsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-https-").FullName;
+    private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
+
+    [Fact]
+    public async Task A_configured_PEM_pair_answers_HTTPS_and_its_pin_is_the_one_presented()
+    {
+        var (certificate, key) = WritePem("server", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var builder = Builder(("Path", certificate), ("KeyPath", key));
+
+        var chosen = builder.UseHttps(["https://127.0.0.1:0"], null, _time);
+
+        Assert.True(chosen.IsSuccess, chosen.Refusal?.ToString());
+        Assert.NotNull(chosen.Value);
+        await using var app = builder.Build();
+        app.MapGet("/", () => "ok");
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        Assert.Same(chosen.Value, ServerHttps.Chosen(app.Services));
+
+        string? presented = null;
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, leaf, _, _) =>
+            {
+                presented = leaf is null ? null : TlsPin.Of(leaf);
+                return true;
+            },
+        };
+        using var client = new HttpClient(handler);
+        Assert.Equal("ok", await client.GetStringAsync(new Uri(app.Urls.Single()), TestContext.Current.CancellationToken));
+        Assert.Equal(chosen.Value.Pin, presented);
+    }
+
+    [Fact]
+    public void Configured_paths_are_read_from_the_content_root_as_Kestrel_reads_them()
+    {
+        WritePem("relative", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var builder = Builder(("Path", "relative.crt"), ("KeyPath", "relative.key"));
+
+        var chosen = builder.UseHttps(["https://127.0.0.1:0"], null, _time);
+
+        Assert.True(chosen.IsSuccess, chosen.Refusal?.ToString());
+        Assert.NotNull(chosen.Value);
+    }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("rsa-1024")]
+    [InlineData("missing")]
+    public void A_configured_PEM_pair_clients_would_refuse_is_TLS_CERTIFICATE_INVALID(string flaw)
+    {
+        var (certificate, key) = flaw switch
+        {
+            "expired" => WritePem(flaw, ecdsa: true, _time.GetUtcNow().AddDays(-1)),
+            "rsa-1024" => WritePem(flaw, ecdsa: false, _time.GetUtcNow().AddDays(30)),
+            _ => (Path.Combine(_folder, "none.crt"), Path.Combine(_folder, "none.key")),
+        };
+
+        var chosen = Builder(("Path", certificate), ("KeyPath", key)).UseHttps(["https://127.0.0.1:0"], null, _time);
+
+        Assert.False(chosen.IsSuccess);
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, chosen.Refusal.Error);
+    }
+
+    [Fact]
+    public void A_configured_form_pk_does_not_read_is_left_to_Kestrel_and_an_https_address_without_any_certificate_is_refused()
+    {
+        var (certificate, _) = WritePem("pfx-like", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var withPassword = Builder(("Path", certificate), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
+        Assert.True(withPassword.IsSuccess, withPassword.Refusal?.ToString());
+        Assert.Null(withPassword.Value);
+
+        var none = Builder().UseHttps(["https://127.0.0.1:0"], null, _time);
+        Assert.False(none.IsSuccess);
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, none.Refusal.Error);
+    }
+
+    [Fact]
+    public void A_given_certificate_wins_over_the_configured_one()
+    {
+        var (configured, configuredKey) = WritePem("configured", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var (given, givenKey) = WritePem("given", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var certificate = ServerCertificate.Load(given, givenKey, _time).Value;
+
+        var chosen = Builder(("Path", configured), ("KeyPath", configuredKey)).UseHttps(["https://127.0.0.1:0"], certificate, _time);
+
+        Assert.Same(certificate, chosen.Value);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private WebApplicationBuilder Builder(params (string Name, string Value)[] certificate)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = _folder });
+        builder.Configuration.AddInMemoryCollection(certificate.Select(c =>
+            new KeyValuePair<string, string?>($"{ServerHttps.ConfiguredCertificate}:{c.Name}", c.Value)));
+        builder.WebHost.UseUrls("https://127.0.0.1:0");
+        return builder;
+    }
+
+    private (string Certificate, string Key) WritePem(string name, bool ecdsa, DateTimeOffset notAfter)
+    {
+        using AsymmetricAlgorithm key = ecdsa ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(1024);
+        var request = key is ECDsa ec
+            ? new CertificateRequest("CN=127.0.0.1", ec, HashAlgorithmName.SHA256)
+            : new CertificateRequest("CN=127.0.0.1", (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(notAfter.AddDays(-60), notAfter);
+        var certificatePath = Path.Combine(_folder, name + ".crt");
+        var keyPath = Path.Combine(_folder, name + ".key");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return (certificatePath, keyPath);
+    }
+}
