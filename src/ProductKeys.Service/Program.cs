@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using ProductKeys.Hosting;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Activations;
 using ProductKeys.Service.Audit;
@@ -35,6 +36,7 @@ internal static class Program
     {
         app.UseForwardedHeaders(); // client addresses through trusted proxies only (Hosting/ProxyOptions)
         app.UseApiErrors();
+        app.UseKnownRequestCharsets(); // charset=foo: 415 with its code, not a 500 from the JSON reader
         app.UseRequestMetrics();
         app.UsePortalHeaders();
         app.UseAuthentication();

@@ -83,6 +83,20 @@ public sealed class HttpTests : IAsyncDisposable
         Assert.Equal((0, 0), (usage.IssuedUsers, usage.OverUsedUsers));
     }
 
+    [Theory]
+    [InlineData("foo")]
+    [InlineData("utf-7")]
+    [InlineData("")]
+    public async Task A_charset_the_server_cannot_decode_is_415_with_a_code_and_changes_nothing(string charset)
+    {
+        await _world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var client = await StartAsync();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"mode":"PerUser","user":"alice"}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        await AssertProblemAsync(await client.PostAsync("/api/v1/cals", content, TestContext.Current.CancellationToken), 415, "UNSUPPORTED_MEDIA_TYPE");
+        Assert.Equal(0, (await _world.UsageAsync()).IssuedUsers);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();

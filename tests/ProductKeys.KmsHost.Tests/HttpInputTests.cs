@@ -56,6 +56,20 @@ public sealed class HttpInputTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("foo")]
+    [InlineData("utf-7")]
+    [InlineData("")]
+    public async Task A_charset_the_host_cannot_decode_is_UNSUPPORTED_MEDIA_TYPE(string charset)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{}"));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        using var response = await _http.PostAsync(new Uri("/kms/v1/activate", UriKind.Relative), content, TestContext.Current.CancellationToken);
+        Assert.Equal(415, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    [Theory]
     [InlineData("GET", "/kms/v1/activate", 405, "METHOD_NOT_ALLOWED")]
     [InlineData("GET", "/no/such/path", 404, "NOT_FOUND")]
     [InlineData("DELETE", "/healthz", 405, "METHOD_NOT_ALLOWED")]

@@ -35,6 +35,11 @@ public static class BadInputCases
         ["2 MB chunked body"] = (f => Chunked(f, Orders(f), 2 * 1024 * 1024), HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE"),
         ["wrong content type"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 1}", "text/plain"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
         ["form content type"] = (f => Raw(f, Owner, Orders(f), "product=test-desktop&quantity=1", "application/x-www-form-urlencoded"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["unknown charset"] = (f => WithCharset(f, Owner, Orders(f), "foo"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["charset utf-7"] = (f => WithCharset(f, Owner, Orders(f), "utf-7"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["empty charset"] = (f => WithCharset(f, Owner, Orders(f), ""), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["unknown charset, signing in"] = (f => WithCharset(f, null, "/api/v1/sessions", "x-unknown"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
+        ["unknown charset, activating"] = (f => WithCharset(f, null, "/api/v1/activations", "foo"), HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"),
         ["unknown account"] = (f => f.PostJsonAsync(Owner, $"/api/v1/billing-accounts/{Guid.NewGuid()}/orders", new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.NotFound, "NOT_FOUND"),
         ["account id not a guid"] = (f => f.PostJsonAsync(Owner, "/api/v1/billing-accounts/not-a-guid/orders", new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.NotFound, "NOT_FOUND"),
         ["no token"] = (f => f.PostJsonAsync(null, Orders(f), new { product = TestWorld.Desktop, quantity = 1 }), HttpStatusCode.Unauthorized, "UNAUTHENTICATED"),
@@ -76,6 +81,13 @@ public static class BadInputCases
 
     private static Task<HttpResponseMessage> Raw(ServiceFixture f, string? user, string path, string body, string contentType = "application/json") =>
         f.SendAsync(user, HttpMethod.Post, path, new StringContent(body, Encoding.UTF8, contentType));
+
+    private static Task<HttpResponseMessage> WithCharset(ServiceFixture f, string? user, string path, string charset)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"product\": \"test-desktop\", \"quantity\": 1}"));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        return f.SendAsync(user, HttpMethod.Post, path, content);
+    }
 
     private static Task<HttpResponseMessage> Chunked(ServiceFixture f, string path, int size)
     {

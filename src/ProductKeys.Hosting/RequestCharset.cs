@@ -1,0 +1,83 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Net.Http.Headers;
+
+namespace ProductKeys.Hosting;
+
+/// <summary>
+/// A body whose Content-Type names a charset .NET cannot decode (<c>charset=foo</c>, <c>utf-7</c>, an empty
+/// one) answers 415 with the catalogue's code, the same on every server of pk. Without this, reading it as
+/// JSON throws an InvalidOperationException that no binding catches, and the client got a 500.
+/// </summary>
+public static class RequestCharset
+{
+    /// <summary>Refuses requests with an unknown charset before any endpoint reads their body.</summary>
+    public static WebApplication UseKnownRequestCharsets(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(async (context, next) =>
+        {
+            if (Unknown(context.Request.ContentType) is { } charset)
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                var problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status415UnsupportedMediaType,
+                    Detail = $"The body's charset '{Printable(charset)}' is not one this server reads: send UTF-8 (Content-Type: application/json; charset=utf-8).",
+                };
+                var problems = context.RequestServices.GetService<IProblemDetailsService>();
+                if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+                {
+                    await context.Response.WriteAsync(problem.Detail);
+                }
+
+                return;
+            }
+
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>The charset of <paramref name="contentType"/> when it names one that cannot be decoded; else null.</summary>
+    public static string? Unknown(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return null;
+        }
+
+        // Only a charset parameter that is present counts; "charset=" with nothing after it is present and empty.
+        var parameter = mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase));
+        if (parameter is null)
+        {
+            return null;
+        }
+
+        var charset = HeaderUtilities.RemoveQuotes(parameter.Value).ToString();
+        if (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = Encoding.GetEncoding(charset);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return charset;
+        }
+    }
+
+    // The charset is echoed: at most 40 characters, control characters replaced.
+    private static string Printable(string charset)
+    {
+        var shown = charset.Length > 40 ? charset[..40] + "…" : charset;
+        return new string([.. shown.Select(c => char.IsControl(c) ? '?' : c)]);
+    }
+}
