@@ -21,6 +21,14 @@ internal static class UsageCommands
             string text;
             try
             {
+                // A signed report is a few KB; a file past the service's body limit is not one (and the
+                // service would close the connection mid-upload, which reads as unreachable).
+                if (path.Exists && path.Length > ApiLimits.MaxRequestBodyBytes)
+                {
+                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.PayloadTooLarge,
+                        $"{path.FullName} has {path.Length} bytes; the service takes at most {ApiLimits.MaxRequestBodyBytes}: is it the file 'pk cal-server report --signed' or 'pk kms-host report --signed' wrote?"));
+                }
+
                 text = (await File.ReadAllTextAsync(path.FullName, ct)).Trim();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -10,7 +10,7 @@ namespace ProductKeys.Service.Errors;
 internal static class ApiErrorsSetup
 {
     /// <summary>JSON APIs take small bodies; larger ones answer 413 before they are read.</summary>
-    public const long MaxRequestBodyBytes = 64 * 1024;
+    public const long MaxRequestBodyBytes = AdminApi.ApiLimits.MaxRequestBodyBytes;
 
     public static IServiceCollection AddApiErrors(this IServiceCollection services)
     {

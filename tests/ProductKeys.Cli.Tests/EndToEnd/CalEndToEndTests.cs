@@ -70,6 +70,10 @@ public sealed partial class CalEndToEndTests(DemoServerFixture server) : IClassF
         var tampered = await Pk.RunAsync("usage", "upload", edited, "--service", server.Url, "--token", token, "--json");
         Assert.Equal(ErrorCatalogue.SignatureInvalid.ExitCode, tampered.ExitCode);
         Assert.Contains("SIGNATURE_INVALID", tampered.ToString(), StringComparison.Ordinal);
+        var huge = Path.Combine(_folder, "huge.pka");
+        await File.WriteAllTextAsync(huge, text + new string('A', 5 * 1024 * 1024), TestContext.Current.CancellationToken);
+        var tooLarge = await Pk.RunAsync("usage", "upload", huge, "--service", server.Url, "--token", token, "--json");
+        Assert.Equal(ErrorCatalogue.PayloadTooLarge.ExitCode, tooLarge.ExitCode);
         var after = await Pk.RunAsync("usage", "list", "--account", account, "--service", server.Url, "--token", token, "--json");
         Assert.Equal(shown.GetProperty("reportId").GetString(), Assert.Single(after.Json.EnumerateArray(), r => r.GetProperty("serverId").GetString() == shown.GetProperty("serverId").GetString()).GetProperty("reportId").GetString());
     }
