@@ -103,6 +103,7 @@ public static class CalServerApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseKnownRequestCharsets();
+        app.UseHeadWithoutBody();
         // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
         app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok")).WithName("CalServerHealth").WithSummary("Answers ok while the CAL server runs.");
         app.MapCals();

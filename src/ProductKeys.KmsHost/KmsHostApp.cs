@@ -120,6 +120,7 @@ public static class KmsHostApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseKnownRequestCharsets();
+        app.UseHeadWithoutBody();
         // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
         app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok"));
         app.MapGet("/metrics", (MetricsScrape metrics) => TypedResults.Text(metrics.Render(), MetricsScrape.ContentType));

@@ -1,7 +1,9 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using ProductKeys.Core.Errors;
@@ -46,6 +48,31 @@ public sealed class ServerHttpsTests : IDisposable
         using var client = new HttpClient(handler);
         Assert.Equal("ok", await client.GetStringAsync(new Uri(app.Urls.Single()), TestContext.Current.CancellationToken));
         Assert.Equal(chosen.Value.Pin, presented);
+    }
+
+    [Fact]
+    public async Task HEAD_over_HTTP2_answers_the_status_without_a_body_where_the_endpoint_writes_JSON()
+    {
+        var (certificate, key) = WritePem("h2", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        var builder = Builder(("Path", certificate), ("KeyPath", key));
+        Assert.True(builder.UseHttps(["https://127.0.0.1:0"], null, _time).IsSuccess);
+        await using var app = builder.Build();
+        app.UseHeadWithoutBody();
+        app.MapMethods("/json", [HttpMethods.Get, HttpMethods.Head], () => Results.Json(new Dictionary<string, int> { ["a"] = 1 }));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var client = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri(new Uri(app.Urls.Single()), "/json"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var head = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpVersion.Version20, head.Version);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
