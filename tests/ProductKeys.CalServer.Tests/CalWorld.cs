@@ -38,8 +38,9 @@ internal sealed class CalWorld : IDisposable
 
     public TrustedKey ServerKey => _identity.Key.PublicKey;
 
-    public CalPackCertificate SignPack(CalMode mode, int purchased, int installed = 500, string? packId = null, string? serverId = null, SigningKey? publisher = null) =>
-        CalPackCertificate.Issue(new ArtifactSigner(publisher ?? Publisher, Time), packId ?? Guid.NewGuid().ToString(), mode == CalMode.PerUser ? "user-cal" : "device-cal",
+    public CalPackCertificate SignPack(
+        CalMode mode, int purchased, int installed = 500, string? packId = null, string? serverId = null, SigningKey? publisher = null, TimeProvider? publisherClock = null) =>
+        CalPackCertificate.Issue(new ArtifactSigner(publisher ?? Publisher, publisherClock ?? Time), packId ?? Guid.NewGuid().ToString(), mode == CalMode.PerUser ? "user-cal" : "device-cal",
             mode, purchased, installed, serverId ?? ServerId, ServerKey.ToPem());
 
     public async Task<CalPackCertificate> InstallAsync(CalMode mode, int purchased, int installed = 500)
@@ -61,6 +62,9 @@ internal sealed class CalWorld : IDisposable
         var cal = await Ledger.RequestDeviceAsync(device, TestContext.Current.CancellationToken);
         return cal.IsSuccess ? cal.Value.Kind! : cal.Refusal.Code;
     }
+
+    /// <summary>A second ledger on the same folder and identity, with its own clock (one that may go back, <see cref="SettableClock"/>).</summary>
+    public CalLedger OpenLedger(TimeProvider clock) => CalLedger.Open(Folder, _identity, clock).Value;
 
     public Task<CalUsage> UsageAsync() => Ledger.UsageAsync(TimeSpan.FromDays(14), TestContext.Current.CancellationToken);
 

@@ -28,7 +28,6 @@ public sealed class CalLedger : IDisposable
     private readonly GroupCommit _requests;
     private readonly CalServerFolder _folder;
     private readonly CalServerIdentity _identity;
-    private readonly ArtifactSigner _signer;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Outcome<CalPackCertificate>> _verified = new(StringComparer.Ordinal);
 
@@ -41,7 +40,6 @@ public sealed class CalLedger : IDisposable
         _folder = folder;
         _identity = identity;
         _time = time;
-        _signer = new ArtifactSigner(identity.Key, time);
         _statements = new PreparedStatements(connection);
         _durability = new CommitDurability(_statements, sync);
         _durability.Apply();
@@ -84,7 +82,7 @@ public sealed class CalLedger : IDisposable
     public async Task<Outcome<CalPackCertificate>> InstallPackAsync(string? certificateText, TrustedKeySet trust, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trust);
-        var pack = Check(certificateText, trust);
+        var pack = Check(certificateText, trust, _time);
         if (!pack.IsSuccess)
         {
             return pack;
@@ -159,8 +157,13 @@ public sealed class CalLedger : IDisposable
             return grant.Refusal;
         }
 
+        // Signed at the server's clock but never before the pack, and valid at most its period from then: a ledger whose
+        // time runs ahead of the clock (LedgerClock) holds the CAL at least as long as the signature says.
         var (pack, calId, kind, expires) = grant.Value;
-        var cal = DeviceCal.Issue(_signer, pack, calId, kind, device, DateTimeOffset.FromUnixTimeSeconds(expires));
+        var issued = LedgerClock.SigningTime(Now(), pack);
+        var period = kind == DeviceCalKind.Permanent ? CalPolicy.PermanentDeviceCalIdle : CalPolicy.TemporaryDeviceCal;
+        var signer = new ArtifactSigner(_identity.Key, new FixedClock(DateTimeOffset.FromUnixTimeSeconds(issued)));
+        var cal = DeviceCal.Issue(signer, pack, calId, kind, device, DateTimeOffset.FromUnixTimeSeconds(Math.Min(expires, issued + (long)period.TotalSeconds)));
         return new CalResponse(nameof(CalMode.PerDevice), null, device, null, kind.ToString(), calId, cal.Expires, ServerId, cal.Text, pack.Text);
     }
 
@@ -199,13 +202,16 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="UsageAsync"/>'s reads, inside its transaction.</summary>
     private CalUsage Usage(TimeSpan expiringWithin)
     {
-        var now = Now();
-            var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
+        var packs = LoadPacks();
+        var wall = Now();
+        var highest = _statements.Scalar(LedgerClock.ReadSql);
+        var now = Math.Max(LedgerClock.Floor(wall, packs), highest);
+        var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
         var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
         var soon = (long)expiringWithin.TotalSeconds;
         (string, object?)[] p = [("@uc", userCutoff), ("@dc", deviceCutoff), ("@now", now), ("@soon", soon)];
         return new CalUsage(
-            LoadPacks(),
+            packs,
             IssuedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'Installed' AND last_used >= @uc", p),
             OverUsedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'OverUsed' AND last_used >= @uc", p),
             ExpiringUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE last_used >= @uc AND last_used < @uc + @soon", p),
@@ -215,7 +221,8 @@ public sealed class CalLedger : IDisposable
                 SELECT COUNT(*) FROM device_cals WHERE (kind = 'Permanent' AND last_used >= @dc AND last_used < @dc + @soon)
                     OR (kind = 'Temporary' AND temporary_expires > @now AND temporary_expires <= @now + @soon)
                 """, p),
-            At: DateTimeOffset.FromUnixTimeSeconds(now));
+            At: DateTimeOffset.FromUnixTimeSeconds(now),
+            ClockProblem: LedgerClock.Problem(wall, highest, packs));
     }
 
     /// <summary>For tests: SQLite's <c>synchronous</c> on the ledger's connection (1 NORMAL, 2 FULL) and how many batches were flushed.</summary>
@@ -248,13 +255,14 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="RequestUserAsync"/>'s reads and writes, inside the queue's transaction.</summary>
     private Outcome<CalResponse> GrantUser(string user)
     {
-        var capacity = LoadPacks().Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
+        var all = LoadPacks();
+        var capacity = all.Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
         if (capacity == 0)
         {
             return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-user CAL pack: install one ('pk cal-server install-pack').");
         }
 
-        var now = Now();
+        var now = AdvanceClock(all);
         var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
         var pool = _statements.Bind("SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)).ExecuteScalar() as string;
 
@@ -280,7 +288,8 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="RequestDeviceAsync"/>'s reads and writes, inside the queue's transaction: which CAL the device holds now.</summary>
     private Outcome<DeviceGrant> GrantDevice(string device)
     {
-        var packs = LoadPacks().Where(p => p.Mode == CalMode.PerDevice).ToList();
+        var all = LoadPacks();
+        var packs = all.Where(p => p.Mode == CalMode.PerDevice).ToList();
         if (packs.Count == 0)
         {
             return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-device CAL pack: install one ('pk cal-server install-pack').");
@@ -288,10 +297,25 @@ public sealed class CalLedger : IDisposable
 
         var pack = packs[0];
         var capacity = packs.Sum(p => (long)p.Installed);
-        var now = Now();
+        var now = AdvanceClock(all);
         var cutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
         var row = ReadDevice(device);
-        if (row is null || (row.Value.Kind == nameof(DeviceCalKind.Permanent) && row.Value.LastUsed < cutoff))
+        if (row is { Kind: nameof(DeviceCalKind.Permanent) } permanent && permanent.LastUsed >= cutoff)
+        {
+            // The renewal moves when the CAL returns to the pool: lost to a power cut, the CAL could be granted
+            // again while this device still holds it signed.
+            _durability.Require();
+            if (RenewPermanent(device, now, cutoff, capacity))
+            {
+                return new DeviceGrant(pack, permanent.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
+            }
+
+            // More permanent CALs are held than installed (a pack installed again with fewer): this one returns to the
+            // pool, and its device starts again as a first connection.
+            row = null;
+        }
+
+        if (row is null || row.Value.Kind == nameof(DeviceCalKind.Permanent))
         {
             var calId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
             var expires = now + (long)CalPolicy.TemporaryDeviceCal.TotalSeconds;
@@ -301,15 +325,6 @@ public sealed class CalLedger : IDisposable
                     temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
                 """, ("@device", device), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
             return new DeviceGrant(pack, calId, DeviceCalKind.Temporary, expires);
-        }
-
-        if (row.Value.Kind == nameof(DeviceCalKind.Permanent))
-        {
-            // The renewal moves when the CAL returns to the pool: lost to a power cut, the CAL could be granted
-            // again while this device still holds it signed.
-            _durability.Require();
-            _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
-            return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
         }
 
         if (TakePermanent(device, now, cutoff, capacity))
@@ -335,6 +350,18 @@ public sealed class CalLedger : IDisposable
             WHERE device = @device AND kind = 'Temporary'
               AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff) < @capacity
             """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
+
+    /// <summary>A held permanent CAL renews only while the other devices hold fewer than installed: never more held than installed.</summary>
+    private bool RenewPermanent(string device, long now, long cutoff, long capacity) =>
+        _statements.Execute("""
+            UPDATE device_cals SET last_used = @now
+            WHERE device = @device AND kind = 'Permanent'
+              AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff AND device <> @device) < @capacity
+            """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
+
+    /// <summary>The ledger's time for this request (<see cref="LedgerClock"/>), kept as the highest it has used.</summary>
+    private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs) =>
+        _statements.Scalar(LedgerClock.AdvanceSql, ("@now", LedgerClock.Floor(Now(), packs)));
 
     private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string device)
     {
@@ -365,7 +392,7 @@ public sealed class CalLedger : IDisposable
                 if (!_verified.TryGetValue(text, out var pack))
                 {
                     trust ??= LoadTrust();
-                    pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust);
+                    pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust, FixedClock.EndOfTime);
                     _verified[text] = pack;
                 }
 
@@ -380,9 +407,9 @@ public sealed class CalLedger : IDisposable
         return packs;
     }
 
-    private Outcome<CalPackCertificate> Check(string? text, TrustedKeySet trust)
+    private Outcome<CalPackCertificate> Check(string? text, TrustedKeySet trust, TimeProvider clock)
     {
-        var verified = CalPackCertificate.Verify(text, trust, _time);
+        var verified = CalPackCertificate.Verify(text, trust, clock);
         if (!verified.IsSuccess)
         {
             return verified;

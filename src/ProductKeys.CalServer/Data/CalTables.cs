@@ -6,6 +6,7 @@ namespace ProductKeys.CalServer.Data;
 /// The CAL server's SQLite schema (<c>cal.db</c>). Times are Unix seconds. A CAL is "active" while
 /// its last use is within its hold (60 days for users, 89 for permanent device CALs); lapsed rows
 /// stay, so a returning user or device is recognized, but no longer count against the packs.
+/// <c>ledger_clock</c> holds the highest time the ledger has used (<see cref="LedgerClock"/>): its time never runs backwards.
 /// </summary>
 internal static class CalTables
 {
@@ -33,7 +34,13 @@ internal static class CalTables
             id INTEGER PRIMARY KEY CHECK (id = 1),
             n INTEGER NOT NULL);
         INSERT OR IGNORE INTO flushes (id, n) VALUES (1, 0);
+        CREATE TABLE IF NOT EXISTS ledger_clock (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            highest INTEGER NOT NULL);
+        INSERT OR IGNORE INTO ledger_clock (id, highest) VALUES (1, MAX(
+            COALESCE((SELECT MAX(last_used) FROM device_cals), 0), COALESCE((SELECT MAX(last_used) FROM user_cals), 0)));
         """;
+
 
     public static SqliteConnection Open(string path)
     {

@@ -10,7 +10,8 @@ namespace ProductKeys.CalServer.Data;
 /// <param name="Permanent">Devices holding a permanent CAL.</param>
 /// <param name="Temporary">Devices holding a temporary CAL that has not expired.</param>
 /// <param name="ExpiringDevices">Device CALs that lapse soon unless the device connects (or, temporary ones, at all).</param>
-/// <param name="At">When it was read.</param>
+/// <param name="At">When it was read: the ledger's time (docs/adr/0018-cal-server.md, "The ledger's clock").</param>
+/// <param name="ClockProblem">What is wrong with the server's clock, or <c>null</c> (<see cref="LedgerClock.Problem"/>).</param>
 public sealed record CalUsage(
     IReadOnlyList<CalPackCertificate> Packs, long IssuedUsers, long OverUsedUsers, long ExpiringUsers,
-    long Permanent, long Temporary, long ExpiringDevices, DateTimeOffset At);
+    long Permanent, long Temporary, long ExpiringDevices, DateTimeOffset At, string? ClockProblem = null);

@@ -13,7 +13,8 @@ namespace ProductKeys.CalServer.Reports;
 /// <param name="At">When it was read.</param>
 /// <param name="Packs">One row per pack.</param>
 /// <param name="Modes">One row per mode that has packs.</param>
-public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList<CalReport.PackRow> Packs, IReadOnlyList<CalReport.ModeRow> Modes)
+/// <param name="ClockProblem">What is wrong with the server's clock, or <c>null</c>.</param>
+public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList<CalReport.PackRow> Packs, IReadOnlyList<CalReport.ModeRow> Modes, string? ClockProblem = null)
 {
     /// <summary>CALs that lapse within this time unless used count as expiring soon.</summary>
     public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(14);
@@ -32,7 +33,7 @@ public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList
                 : new ModeRow(mode.ToString(), of.Count, of.Sum(p => (long)p.Purchased), of.Sum(p => (long)p.Installed), usage.Permanent, 0, usage.Temporary, usage.Permanent, usage.ExpiringDevices));
         }
 
-        return new CalReport(serverId, usage.At, packs, modes);
+        return new CalReport(serverId, usage.At, packs, modes, usage.ClockProblem);
     }
 
     /// <summary>The report as CSV: pack rows, then mode rows (<c>row</c> says which).</summary>
@@ -72,6 +73,11 @@ public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList
         foreach (var m in Modes)
         {
             text.Append(CultureInfo.InvariantCulture, $"{m.Mode,-9}  {m.Purchased,9}  {m.Installed,9}  {m.Issued,7}  {m.OverUsed,9}  {m.Temporary,9}  {m.Permanent,9}  {m.ExpiringSoon,8}\n");
+        }
+
+        if (ClockProblem is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nClock problem: {ClockProblem}\n");
         }
 
         return text.ToString().TrimEnd();

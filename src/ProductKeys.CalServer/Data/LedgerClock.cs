@@ -1,0 +1,51 @@
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.CalServer.Data;
+
+/// <summary>
+/// The time the CAL ledger decides by (docs/adr/0018-cal-server.md, "The ledger's clock"): the server's clock, but never earlier
+/// than the highest time the ledger has used (kept in <c>ledger_clock</c>, in the request's transaction) nor than the newest
+/// pack's issue time. A clock set forward and back again cannot make CALs the ledger let lapse count as held again, so permanent
+/// per-device CALs never outnumber the installed ones; a clock behind the packs never makes a pack look unusable.
+/// </summary>
+internal static class LedgerClock
+{
+    /// <summary>Moves the kept time up to <c>@now</c> when it is later, and answers the kept time.</summary>
+    public const string AdvanceSql = "UPDATE ledger_clock SET highest = MAX(highest, @now) WHERE id = 1 RETURNING highest";
+
+    /// <summary>The kept time, read only (the report).</summary>
+    public const string ReadSql = "SELECT highest FROM ledger_clock WHERE id = 1";
+
+    /// <summary>The server's clock behind the ledger's time by more than this is reported as a clock problem.</summary>
+    public static readonly TimeSpan Tolerance = ArtifactVerifier.DefaultAllowedClockSkew;
+
+    /// <summary>The earliest time the ledger may use now: the server's clock or the newest pack's issue time (Unix seconds).</summary>
+    public static long Floor(long wall, IReadOnlyList<CalPackCertificate> packs) =>
+        packs.Count == 0 ? wall : Math.Max(wall, packs.Max(p => p.IssuedAt.ToUnixTimeSeconds()));
+
+    /// <summary>
+    /// When a device CAL is signed: the server's clock, but never before its pack certificate (<c>DeviceCal.Verify</c> refuses a
+    /// CAL issued before its pack). Not the ledger's time: a device checks the issue time against its own clock.
+    /// </summary>
+    public static long SigningTime(long wall, CalPackCertificate pack) => Math.Max(wall, pack.IssuedAt.ToUnixTimeSeconds());
+
+    /// <summary>What is wrong with the server's clock, or <c>null</c>: behind the newest pack's issue time or the time the ledger has used.</summary>
+    public static string? Problem(long wall, long highest, IReadOnlyList<CalPackCertificate> packs)
+    {
+        var tolerance = (long)Tolerance.TotalSeconds;
+        var newestPack = packs.Count == 0 ? long.MinValue : packs.Max(p => p.IssuedAt.ToUnixTimeSeconds());
+        if (newestPack - wall > tolerance)
+        {
+            return $"This server's clock ({Format(wall)}) is behind the issue time of an installed pack ({Format(newestPack)}): set its date and time. "
+                + "CALs are still served, dated from the pack.";
+        }
+
+        return highest - wall > tolerance
+            ? $"This server's clock ({Format(wall)}) is behind the time the CAL ledger has already used ({Format(highest)}), as after a clock set forward and back: "
+                + "the ledger keeps its own time until the clock passes it, so CALs it let lapse stay lapsed."
+            : null;
+    }
+
+    private static string Format(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+}
