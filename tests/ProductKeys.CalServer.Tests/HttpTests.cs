@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Cal;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -95,6 +96,26 @@ public sealed class HttpTests : IAsyncDisposable
         content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
         await AssertProblemAsync(await client.PostAsync("/api/v1/cals", content, TestContext.Current.CancellationToken), 415, "UNSUPPORTED_MEDIA_TYPE");
         Assert.Equal(0, (await _world.UsageAsync()).IssuedUsers);
+    }
+
+    [Fact]
+    public async Task A_ledger_another_process_holds_locked_answers_503_DATABASE_UNREACHABLE_with_Retry_After_and_serves_once_free()
+    {
+        await _world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var client = await StartAsync();
+        using (var other = new SqliteConnection($"Data Source={_world.Folder.DatabaseFile};Pooling=False"))
+        {
+            other.Open();
+            using var begin = other.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+            var locked = await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerUser", user = "alice" }, TestContext.Current.CancellationToken);
+            Assert.Equal("1", locked.Headers.RetryAfter?.ToString());
+            await AssertProblemAsync(locked, 503, "DATABASE_UNREACHABLE");
+        }
+
+        var free = await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerUser", user = "alice" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, free.StatusCode);
     }
 
     public async ValueTask DisposeAsync()

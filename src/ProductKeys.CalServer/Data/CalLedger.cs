@@ -107,6 +107,10 @@ public sealed class CalLedger : IDisposable
             committed = true;
             return pack;
         }
+        catch (SqliteException e) when (CalTables.IsLocked(e))
+        {
+            return Locked();
+        }
         finally
         {
             if (!committed)
@@ -139,8 +143,17 @@ public sealed class CalLedger : IDisposable
     /// A per-user CAL: the user's own while held (60 days from the last use); else one of the
     /// installed CALs while any is free, else one from the over-used pool. Never refused for count.
     /// </summary>
-    public Task<Outcome<CalResponse>> RequestUserAsync(string user, CancellationToken cancellationToken) =>
-        _requests.RunAsync(() => GrantUser(user), cancellationToken);
+    public async Task<Outcome<CalResponse>> RequestUserAsync(string user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _requests.RunAsync(() => GrantUser(user), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (CalTables.IsLocked(e))
+        {
+            return Locked();
+        }
+    }
 
     /// <summary>
     /// A per-device CAL: a first connection gets a temporary CAL (90 days); a later one a permanent
@@ -151,7 +164,16 @@ public sealed class CalLedger : IDisposable
     /// </summary>
     public async Task<Outcome<CalResponse>> RequestDeviceAsync(string device, CancellationToken cancellationToken)
     {
-        var grant = await _requests.RunAsync(() => GrantDevice(device), cancellationToken).ConfigureAwait(false);
+        Outcome<DeviceGrant> grant;
+        try
+        {
+            grant = await _requests.RunAsync(() => GrantDevice(device), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (CalTables.IsLocked(e))
+        {
+            return Locked();
+        }
+
         if (!grant.IsSuccess)
         {
             return grant.Refusal;
@@ -362,6 +384,9 @@ public sealed class CalLedger : IDisposable
     /// <summary>The ledger's time for this request (<see cref="LedgerClock"/>), kept as the highest it has used.</summary>
     private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs) =>
         _statements.Scalar(LedgerClock.AdvanceSql, ("@now", LedgerClock.Floor(Now(), packs)));
+
+    private static Refusal Locked() => new(ErrorCatalogue.DatabaseUnreachable,
+        $"cal.db is locked by another process (another 'pk cal-server' command or a copy of the database) for more than {CalTables.LockWait.TotalSeconds:0} s: retry in a moment.");
 
     private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string device)
     {

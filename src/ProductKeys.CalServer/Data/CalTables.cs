@@ -41,6 +41,11 @@ internal static class CalTables
             COALESCE((SELECT MAX(last_used) FROM device_cals), 0), COALESCE((SELECT MAX(last_used) FROM user_cals), 0)));
         """;
 
+    /// <summary>
+    /// How long a statement waits for another process's write lock (<c>install-pack</c> beside the server holds it for
+    /// milliseconds) before the request answers <c>DATABASE_UNREACHABLE</c> with <c>Retry-After</c> (<see cref="IsLocked"/>).
+    /// </summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(2);
 
     public static SqliteConnection Open(string path)
     {
@@ -49,13 +54,17 @@ internal static class CalTables
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries a locked statement until its command timeout, on top of busy_timeout.
+            DefaultTimeout = (int)LockWait.TotalSeconds,
         }.ToString());
         connection.Open();
         // FULL until the ledger says otherwise (CalSyncMode): a commit is on the disk before the CAL it records is answered.
-        Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;");
+        Execute(connection, $"PRAGMA busy_timeout = {(int)LockWait.TotalMilliseconds}; PRAGMA synchronous = FULL;");
         return connection;
     }
+
+    /// <summary>Another connection holds the lock the statement needed (SQLITE_BUSY, SQLITE_LOCKED), even after <see cref="LockWait"/>.</summary>
+    public static bool IsLocked(SqliteException e) => e.SqliteErrorCode is 5 or 6;
 
     public static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {

@@ -19,11 +19,12 @@ internal static class CalEndpoints
             .WithSummary("A per-user CAL for a user, or a signed per-device CAL for a device (docs/product.md §5).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<Results<Ok<CalResponse>, ProblemHttpResult>> RequestAsync(CalRequest? request, CalLedger ledger, CancellationToken ct)
+    private static async Task<Results<Ok<CalResponse>, ProblemHttpResult>> RequestAsync(CalRequest? request, CalLedger ledger, HttpResponse response, CancellationToken ct)
     {
         var mode = Enum.TryParse<CalMode>(request?.Mode, ignoreCase: false, out var m) && Enum.IsDefined(m) && !int.TryParse(request?.Mode, out _) ? m : (CalMode?)null;
         var outcome = mode switch
@@ -33,6 +34,12 @@ internal static class CalEndpoints
             _ => new Refusal(ErrorCatalogue.ValidationFailed,
                 $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters."),
         };
+        if (!outcome.IsSuccess && outcome.Refusal.Error == ErrorCatalogue.DatabaseUnreachable)
+        {
+            // cal.db locked by another process: a moment later it is free (as the licensing service answers an unreachable database).
+            response.Headers.RetryAfter = "1";
+        }
+
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problem(outcome.Refusal);
     }
 
