@@ -66,7 +66,14 @@ public sealed class CalLedger : IDisposable
             Directory.CreateDirectory(folder.Path);
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
-            return new CalLedger(connection, folder, identity, time, sync);
+            var ledger = new CalLedger(connection, folder, identity, time, sync);
+            if (ledger.DamagedFile() is { } damaged)
+            {
+                ledger.Dispose();
+                return damaged;
+            }
+
+            return ledger;
         }
         catch (SqliteException e)
         {
@@ -430,6 +437,52 @@ public sealed class CalLedger : IDisposable
 
         _packs = (packs, dataVersion);
         return packs;
+    }
+
+    /// <summary>
+    /// Why the installed packs no longer hold, naming the file to restore, or <c>null</c>: checked when the ledger opens, so a
+    /// damaged folder stops the start (<c>STORE_INVALID</c>) instead of answering every request <c>CAL_PACK_NOT_INSTALLED</c>.
+    /// </summary>
+    private Refusal? DamagedFile()
+    {
+        var texts = new List<string>();
+        using (var reader = _statements.Bind("SELECT certificate FROM packs ORDER BY pack_id").ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                texts.Add(reader.GetString(0));
+            }
+        }
+
+        if (texts.Count == 0)
+        {
+            return null;
+        }
+
+        var trust = SigningKeyFile.LoadPublicKeys(_folder.TrustFile);
+        if (!trust.IsSuccess)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{trust.Refusal.Detail} It holds the publisher keys the installed packs verify against: restore it from a backup of the data folder.");
+        }
+
+        foreach (var text in texts)
+        {
+            var pack = CalPackCertificate.Verify(text, trust.Value, FixedClock.EndOfTime);
+            var problem = !pack.IsSuccess
+                ? $"A pack certificate in {_folder.DatabaseFile} does not verify against {_folder.TrustFile} ({pack.Refusal.Detail}): restore both from a backup of the data folder."
+                : pack.Value.ServerId != _identity.ServerId
+                    ? $"{_folder.ServerIdFile} says {_identity.ServerId}, but the installed pack {pack.Value.PackId} is for {pack.Value.ServerId}: restore the file from a backup."
+                    : pack.Value.ServerPublicKey.KeyId != _identity.Key.KeyId
+                        ? $"{Path.Combine(_folder.Path, SigningKeyFile.PrivateKeyFileName)} is key {_identity.Key.KeyId}, but the installed pack {pack.Value.PackId} certifies key {pack.Value.ServerPublicKey.KeyId}: restore the file from a backup."
+                        : null;
+            if (problem is not null)
+            {
+                return new Refusal(ErrorCatalogue.StoreInvalid, problem);
+            }
+        }
+
+        return null;
     }
 
     private Outcome<CalPackCertificate> Check(string? text, TrustedKeySet trust, TimeProvider clock)

@@ -30,6 +30,25 @@ public sealed class CalServerFolder
     /// <summary>The SQLite database of packs and CALs.</summary>
     public string DatabaseFile => Combine("cal.db");
 
+    /// <summary>
+    /// A key or ID lost from a folder that already serves, or <c>null</c>. Made anew they would certify nothing the folder
+    /// holds: the installed packs name the old key and ID, and a new key silently orphaned them. The folder serves once it has a
+    /// database (packs) or an ID (sent in a request the publisher may have answered); a key without an ID is a first run cut short.
+    /// </summary>
+    public Refusal? MissingIdentityFile()
+    {
+        var keyFile = Combine(SigningKeyFile.PrivateKeyFileName);
+        if (!File.Exists(keyFile) && (File.Exists(ServerIdFile) || File.Exists(DatabaseFile)))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{keyFile} is missing: restore it from a backup of the data folder (the installed packs certify that key; a new one would serve none of them).");
+        }
+
+        return !File.Exists(ServerIdFile) && File.Exists(DatabaseFile)
+            ? new Refusal(ErrorCatalogue.StoreInvalid, $"{ServerIdFile} is missing: restore it from a backup of the data folder (the installed packs name it).")
+            : null;
+    }
+
     /// <summary>The server's private key, created on first use with permissions 0600.</summary>
     public Outcome<SigningKey> LoadOrCreateKey() => SigningKeyFile.LoadOrCreate(Path);
 

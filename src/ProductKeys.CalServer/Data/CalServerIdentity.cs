@@ -18,10 +18,15 @@ public sealed class CalServerIdentity : IDisposable
     /// <summary>The server's private key.</summary>
     public SigningKey Key { get; }
 
-    /// <summary>Loads the identity from the data folder, creating the key and ID on first use.</summary>
+    /// <summary>Loads the identity from the data folder, creating the key and ID on first use only (never in a folder that already serves).</summary>
     public static Outcome<CalServerIdentity> LoadOrCreate(CalServerFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        if (folder.MissingIdentityFile() is { } missing)
+        {
+            return missing;
+        }
+
         var key = folder.LoadOrCreateKey();
         if (!key.IsSuccess)
         {

@@ -1,0 +1,57 @@
+using ProductKeys.CalServer.Data;
+using ProductKeys.Core.Cal;
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.CalServer.Tests;
+
+/// <summary>
+/// A data folder whose identity or trust files were lost or edited stops the start with STORE_INVALID naming the file
+/// (docs/adr/0018-cal-server.md), instead of serving CAL_PACK_NOT_INSTALLED to everyone or making a new key.
+/// </summary>
+public sealed class DataFolderTests
+{
+    [Theory]
+    [InlineData("signing-key.pem", "delete")]
+    [InlineData("publisher-keys.pem", "delete")]
+    [InlineData("publisher-keys.pem", "empty")]
+    [InlineData("server-id", "edit")]
+    [InlineData("server-id", "delete")]
+    public async Task A_lost_or_edited_identity_or_trust_file_stops_the_start_with_STORE_INVALID_naming_it(string file, string damage)
+    {
+        using var world = new CalWorld();
+        await world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var path = Path.Combine(world.Folder.Path, file);
+        switch (damage)
+        {
+            case "delete": File.Delete(path); break;
+            case "empty": File.WriteAllText(path, ""); break;
+            default: File.WriteAllText(path, "cals-0123456789abcdef\n"); break;
+        }
+
+        var built = CalServerApp.Build(world.Folder.Path, ["http://127.0.0.1:0"], world.Time);
+        if (built.IsSuccess)
+        {
+            await built.Value.DisposeAsync();
+        }
+
+        Assert.Equal("STORE_INVALID", built.Refusal?.Code);
+        Assert.Contains(path, built.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Equal(damage != "delete", File.Exists(path)); // nothing made anew, above all no new key
+    }
+
+    [Fact]
+    public void A_new_folder_still_gets_its_key_and_ID()
+    {
+        var folder = new CalServerFolder(Path.Combine(Directory.CreateTempSubdirectory("pk-cal-new-").FullName, "data"));
+        try
+        {
+            using var identity = CalServerIdentity.LoadOrCreate(folder).Value;
+            Assert.StartsWith("cals-", identity.ServerId, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder.Path, SigningKeyFile.PrivateKeyFileName)));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder.Path)!, recursive: true);
+        }
+    }
+}
