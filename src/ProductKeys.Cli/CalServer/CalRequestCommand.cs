@@ -8,6 +8,7 @@ using ProductKeys.Client.Store;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Signing;
 
 namespace ProductKeys.Cli.CalServer;
 
@@ -19,9 +20,10 @@ internal static class CalRequestCommand
         var server = new Option<string>("--cal-server") { Description = "The CAL server's URL, e.g. http://127.0.0.1:16881.", Required = true };
         var user = new Option<string?>("--user") { Description = "A per-user CAL for this user." };
         var device = new Option<string?>("--device") { Description = "A per-device CAL for this device ID." };
-        var store = new Option<string?>("--store") { Description = "A per-device CAL for the device of this license store (its device ID, else its hardware ID)." };
+        var store = new Option<string?>("--store") { Description = "A per-device CAL for the device of this license store (its device ID, else its hardware ID); its publisher keys verify the CAL." };
+        var trustFile = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys that verify a device CAL (otherwise the --store's)." };
         var tls = new TlsClientOptions();
-        var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device, store };
+        var request = new Command("request", "Ask a CAL server for a per-user or per-device CAL.") { server, user, device, store, trustFile };
         tls.AddTo(request);
         request.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -29,6 +31,18 @@ internal static class CalRequestCommand
             if (new[] { u, d, s }.Count(v => v is not null) != 1)
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, "Say whose CAL: --user NAME, --device ID or --store S (one of them)."));
+            }
+
+            TrustedKeySet? publisherKeys = null;
+            if (parseResult.GetValue(trustFile) is { } file)
+            {
+                var loaded = SigningKeyFile.LoadPublicKeys(file.FullName);
+                if (!loaded.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, loaded.Refusal);
+                }
+
+                publisherKeys = loaded.Value;
             }
 
             if (s is not null)
@@ -39,7 +53,7 @@ internal static class CalRequestCommand
                     return CommandOutput.Refuse(parseResult, identity.Refusal);
                 }
 
-                d = identity.Value;
+                (d, publisherKeys) = (identity.Value.DeviceId, publisherKeys ?? identity.Value.PublisherKeys);
             }
 
             if (!ServiceUrl.TryParse(parseResult.GetValue(server), out var url))
@@ -56,9 +70,21 @@ internal static class CalRequestCommand
 
             using var http = trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
             var answer = await SendAsync(http, new Uri(url, "api/v1/cals"), body, cancellationToken);
+            if (answer.IsSuccess)
+            {
+                answer = CalAnswerCheck.Check(answer.Value, u, d, publisherKeys, TimeProvider.System);
+            }
+
             if (!answer.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, answer.Refusal);
+                return CommandOutput.Refuse(parseResult, answer.Refusal.Error == ErrorCatalogue.ServiceUnreachable
+                    ? new Refusal(ErrorCatalogue.CalServerUnreachable, answer.Refusal.Detail)
+                    : answer.Refusal);
+            }
+
+            if (d is not null && publisherKeys is null)
+            {
+                Console.Error.WriteLine("The device CAL was checked for this device and its dates, not verified: give --trust FILE or a --store that pins publisher keys to verify its signatures.");
             }
 
             return CommandOutput.Print(parseResult, answer.Value, r => r.User is not null
@@ -74,7 +100,7 @@ internal static class CalRequestCommand
     /// The store's device identity: the operator's device ID when the store has one (<c>pk ipk --device-id</c>), else the
     /// hash of this machine's machine id for the store's product (the hardware ID's most stable component, docs/formats/hardware-id-v1.md).
     /// </summary>
-    private static Outcome<string> StoreDeviceId(string folder)
+    private static Outcome<(string DeviceId, TrustedKeySet? PublisherKeys)> StoreDeviceId(string folder)
     {
         var store = new LicenseStore(folder);
         var loaded = store.Load();
@@ -83,9 +109,19 @@ internal static class CalRequestCommand
             return loaded.Refusal;
         }
 
-        if (loaded.Value.DeviceId is { Length: > 0 } deviceId)
+        var license = loaded.Value;
+        if (license.ProductId is null)
         {
-            return deviceId;
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"The store {Path.GetFullPath(folder)} holds no license (no product is set): install a key there with 'pk ipk KEY --product ID --store {folder}', or give --device ID.");
+        }
+
+        // The keys the store pins, and what its kept publisher key lists add or withdraw (ADR 0024), as device commands verify with.
+        TrustedKeySet? keys = license.TrustedKeys.Count == 0 ? null
+            : PublisherKeyList.Apply(new TrustedKeySet(license.TrustedKeys.Select(TrustedKey.FromPem)), license.PublisherKeyLists, TimeProvider.System).Trusted;
+        if (license.DeviceId is { Length: > 0 } deviceId)
+        {
+            return (deviceId, keys);
         }
 
         var hardware = new DeviceLicense(store, TimeProvider.System, HardwareSource.ForCurrentPlatform()).CurrentHardwareId();
@@ -98,7 +134,7 @@ internal static class CalRequestCommand
         var stable = components.FirstOrDefault(c => c.Kind == HardwareComponentKind.MachineId);
         return components.IsEmpty
             ? new Refusal(ErrorCatalogue.ValidationFailed, $"The store {folder} gives this device no identity: install a key with --device-id.")
-            : $"hw-{(stable == default ? components[0] : stable).Hash:x16}";
+            : ($"hw-{(stable == default ? components[0] : stable).Hash:x16}", keys);
     }
 
     private static async Task<Outcome<CalResponse>> SendAsync(HttpClient http, Uri uri, CalRequest body, CancellationToken cancellationToken)
@@ -111,7 +147,8 @@ internal static class CalRequestCommand
                 return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken);
             }
 
-            var answer = await response.Content.ReadFromJsonAsync<CalResponse>(JsonSerializerOptions.Web, cancellationToken);
+            // Read as UTF-8 whatever charset the Content-Type names (JSON is UTF-8; an unknown charset failed as INTERNAL_ERROR).
+            var answer = JsonSerializer.Deserialize<CalResponse>(await response.Content.ReadAsByteArrayAsync(cancellationToken), JsonSerializerOptions.Web);
             return answer is null ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The CAL server sent an empty answer.") : answer;
         }
         catch (HttpRequestException e)

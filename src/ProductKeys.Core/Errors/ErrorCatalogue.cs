@@ -124,6 +124,11 @@ public static class ErrorCatalogue
     /// <summary>The service could not be reached.</summary>
     public static readonly ErrorCode ServiceUnreachable = new("SERVICE_UNREACHABLE", 503, 48,
         "The licensing service did not answer: check --service and the network, then retry.");
+    /// <summary><see cref="ServiceUnreachable"/> as <c>pk cal request</c> says it: the server asked is a CAL server (same code and exit code).</summary>
+    public static readonly ErrorCode CalServerUnreachable = ServiceUnreachable with
+    {
+        Message = "The CAL server did not answer, or answered something that is not the CAL asked for: check --cal-server and the network, then retry.",
+    };
     /// <summary>The service (or a proxy before it) answered a server error without an error code.</summary>
     public static readonly ErrorCode ServiceUnavailable = new("SERVICE_UNAVAILABLE", 503, 64,
         "The licensing service answered with a server error: retry later; if it persists, its operator should check the service's log.");

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// The real <c>pk</c>: <c>pk cal request</c> believes only the CAL it asked for (a stand-in CAL server on 127.0.0.1 answers what a
+/// broken or hostile one would).
+/// </summary>
+public sealed class CalCommandMistakeTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-cal-mistakes-").FullName;
+
+    [Theory]
+    [InlineData("--device", "pc-1", "application/json", "{}")]
+    [InlineData("--device", "pc-1", "application/json",
+        """{"mode":"PerDevice","device":"pc-2","kind":"Permanent","calId":"1","expires":"2999-01-01T00:00:00Z","serverId":"cals-x","cal":"not-a-cal","packCertificate":"x"}""")]
+    [InlineData("--user", "alice", "application/json", """{"mode":"PerUser","user":"bob","pool":"Installed","expires":"2999-01-01T00:00:00Z","serverId":"cals-x"}""")]
+    [InlineData("--user", "alice", "application/json; charset=foo", """{"mode":"PerUser","user":"bob"}""")]
+    public async Task An_answer_that_is_not_the_CAL_asked_for_is_refused_with_a_code(string option, string name, string contentType, string body)
+    {
+        using var server = new HttpListener();
+        var port = PkServerProcess.FreePort();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        var answering = Task.Run(async () =>
+        {
+            var context = await server.GetContextAsync();
+            context.Response.Headers["Content-Type"] = contentType;
+            var bytes = Encoding.UTF8.GetBytes(body);
+            await context.Response.OutputStream.WriteAsync(bytes, TestContext.Current.CancellationToken);
+            context.Response.Close();
+        }, TestContext.Current.CancellationToken);
+
+        var result = await Pk.RunAsync("cal", "request", "--cal-server", $"http://127.0.0.1:{port}", option, name);
+        await answering;
+        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+        Assert.StartsWith("SERVICE_UNREACHABLE: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--cal-server", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("holds", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_that_does_not_exist_is_named()
+    {
+        var store = Path.Combine(_folder, "no-such-store");
+        var result = await Pk.RunAsync("cal", "request", "--cal-server", "http://127.0.0.1:9", "--store", store);
+        Assert.True(result.ExitCode == ErrorCatalogue.StoreInvalid.ExitCode, result.ToString());
+        Assert.Contains(store, result.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
