@@ -70,6 +70,8 @@ public sealed class HttpTests : IAsyncDisposable
     [InlineData("""{"mode":"1","user":"alice"}""")]
     [InlineData("""{"mode":"PerUser","user":"   "}""")]
     [InlineData("""{"mode":"PerUser","user":"a\u0000b"}""")]
+    [InlineData("""{"mode":"PerUser","user":"\u200b"}""")]
+    [InlineData("""{"mode":"PerUser","user":"al\u202Eice"}""")]
     [InlineData("""{"mode":5,"user":"alice"}""")]
     [InlineData("""not json""")]
     [InlineData("""[]""")]

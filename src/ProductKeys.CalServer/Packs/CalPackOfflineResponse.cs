@@ -1,3 +1,5 @@
+using ProductKeys.Core.Errors;
+
 namespace ProductKeys.CalServer.Packs;
 
 /// <summary>
@@ -14,4 +16,20 @@ public sealed record CalPackOfflineResponse(string? Format, string? ServerId, st
 {
     /// <summary>The format tag.</summary>
     public const string FormatV1 = "pk-cal-pack-response-v1";
+
+    /// <summary>
+    /// The refusals the service answers a CAL pack activation with, the only codes a response file may carry: any other
+    /// (INTERNAL_ERROR, a made-up one) says the file is not what <c>pk offline activate</c> wrote.
+    /// </summary>
+    private static readonly ErrorCode[] Refusals =
+    [
+        ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyNotForProduct, ErrorCatalogue.KeyBlocked,
+        ErrorCatalogue.KeyWrongUse, ErrorCatalogue.MakLimitReached, ErrorCatalogue.CalModeMismatch, ErrorCatalogue.ValidationFailed, ErrorCatalogue.SecretsMismatch,
+    ];
+
+    /// <summary>The refusal a response file carries, its code kept only when the service could have answered it.</summary>
+    public static Refusal Refusal(string code, string? detail) =>
+        Refusals.FirstOrDefault(e => e.Code == code) is { } known
+            ? new Refusal(known, detail ?? known.Message)
+            : new Refusal(ErrorCatalogue.OfflineDataInvalid, $"The response file carries the code '{(code.Length > 40 ? code[..40] : code)}', which no CAL pack activation answers: make a new request with 'pk cal-server install-pack --offline-request FILE'.");
 }

@@ -49,6 +49,12 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     /// <summary>Writes an offline request file (<see cref="CalPackOfflineRequest"/>) for <c>pk offline activate</c>.</summary>
     public Outcome<CalPackActivationRequest> WriteRequest(string? key, bool installPurchased, string path)
     {
+        // Before the data folder's key and ID are made: a request that cannot be written leaves nothing behind.
+        if (OutputFile.Check(path, "--offline-request") is { } unwritable)
+        {
+            return unwritable;
+        }
+
         var request = CreateRequest(key, installPurchased);
         if (request.IsSuccess)
         {
@@ -61,14 +67,21 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            using var stream = new FileStream(path, options);
-            if (!OperatingSystem.IsWindows())
+            try
             {
-                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+                using var stream = new FileStream(path, options);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
 
-            JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.CalPackOfflineRequest);
-            stream.Write("\n"u8);
+                JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.CalPackOfflineRequest);
+                stream.Write("\n"u8);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return OutputFile.Unwritable(path, "--offline-request", e);
+            }
         }
 
         return request;
@@ -99,7 +112,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
                 var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.CalPackOfflineResponse);
                 if (response is { PackCertificate: null, Code: { } code })
                 {
-                    return new Refusal(ErrorCatalogue.Find(code) ?? ErrorCatalogue.OfflineDataInvalid, response.Detail ?? code);
+                    return CalPackOfflineResponse.Refusal(code, response.Detail);
                 }
 
                 text = response?.PackCertificate ?? "";

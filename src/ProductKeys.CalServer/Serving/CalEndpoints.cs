@@ -43,8 +43,13 @@ internal static class CalEndpoints
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problem(outcome.Refusal);
     }
 
+    /// <summary>
+    /// Printable: no control or format characters (a zero-width space or a direction mark would make two names that print
+    /// alike count as two users), and not only white space.
+    /// </summary>
     private static bool IsName(string? name) =>
-        name is { Length: > 0 and <= CalPolicy.MaxNameLength } && !string.IsNullOrWhiteSpace(name) && !name.Any(char.IsControl);
+        name is { Length: > 0 and <= CalPolicy.MaxNameLength } && !string.IsNullOrWhiteSpace(name)
+        && !name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
 
     private static ProblemHttpResult Problem(Refusal refusal) => TypedResults.Problem(
         detail: refusal.Detail,

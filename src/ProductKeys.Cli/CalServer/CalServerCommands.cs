@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.CalServer;
 using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Packs;
 using ProductKeys.CalServer.Reports;
@@ -119,6 +120,11 @@ internal static class CalServerCommands
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var folder = new CalServerFolder(parseResult.GetValue(data)!);
+            if (parseResult.GetValue(signed) && parseResult.GetValue(output) is { } outFile && OutputFile.Check(outFile.FullName, "--out") is { } unwritable)
+            {
+                return CommandOutput.Refuse(parseResult, unwritable);
+            }
+
             if (!File.Exists(folder.DatabaseFile))
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.CalPackNotInstalled, $"{folder.Path} holds no CAL server: install a pack first ('pk cal-server install-pack')."));
@@ -169,7 +175,15 @@ internal static class CalServerCommands
         }
 
         var text = SignedCalReport.Sign(id, packs, report, TimeProvider.System);
-        await File.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
+        try
+        {
+            await File.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(output.FullName, "--out", e));
+        }
+
         var result = new { signed = true, file = output.FullName, serverId = id.ServerId, packs = packs.Count };
         return CommandOutput.Print(parseResult, result, r => $"Wrote a signed usage report of CAL server {r.serverId} ({r.packs} pack(s)) to {r.file}: upload it with 'pk usage upload'.");
     }

@@ -57,7 +57,7 @@ public static class ErrorCatalogue
         "The grace period is over: activate the product ('pk ato').");
     /// <summary>An offline request or response file cannot be used.</summary>
     public static readonly ErrorCode OfflineDataInvalid = new("OFFLINE_DATA_INVALID", 400, 26,
-        "The offline activation file is not valid for this device: create a new request with 'pk dti'.");
+        "The offline activation file is not valid here: create a new request ('pk dti' on a device, --offline-request on a KMS host or CAL server).");
     /// <summary>A signature does not verify.</summary>
     public static readonly ErrorCode SignatureInvalid = new("SIGNATURE_INVALID", 400, 27,
         "The signature does not verify: the data was altered or signed by an untrusted key.");

@@ -6,7 +6,7 @@ namespace ProductKeys.Cli.Tests.EndToEnd;
 
 /// <summary>
 /// The real <c>pk</c>: <c>pk cal request</c> believes only the CAL it asked for (a stand-in CAL server on 127.0.0.1 answers what a
-/// broken or hostile one would).
+/// broken or hostile one would), and <c>pk cal-server</c> refuses output paths it cannot write before making anything.
 /// </summary>
 public sealed class CalCommandMistakeTests : IDisposable
 {
@@ -48,6 +48,24 @@ public sealed class CalCommandMistakeTests : IDisposable
         var result = await Pk.RunAsync("cal", "request", "--cal-server", "http://127.0.0.1:9", "--store", store);
         Assert.True(result.ExitCode == ErrorCatalogue.StoreInvalid.ExitCode, result.ToString());
         Assert.Contains(store, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("missing-folder")]
+    [InlineData("a-folder")]
+    public async Task Output_paths_that_cannot_be_written_are_VALIDATION_FAILED_and_make_nothing(string kind)
+    {
+        var target = kind == "a-folder" ? Directory.CreateDirectory(Path.Combine(_folder, "a-folder")).FullName : Path.Combine(_folder, "no", "such", "r.json");
+        var data = Path.Combine(_folder, "data");
+        var request = await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", "BCDFG-HJKMP-QRTVW-XY234-6789B", "--offline-request", target);
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data, "--signed", "--out", target);
+        foreach (var result in new[] { request, report })
+        {
+            Assert.True(result.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, result.ToString());
+            Assert.StartsWith("VALIDATION_FAILED: ", result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.False(Directory.Exists(data), "the data folder (key, ID) was made for a request that could not be written");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
