@@ -120,7 +120,7 @@ public sealed class DeviceLicense
         var now = EffectiveNow(license);
         return license with
         {
-            RearmsUsed = license.RearmsUsed + 1,
+            RearmsUsed = license.RearmsUsed == int.MaxValue ? int.MaxValue : Math.Max(0, license.RearmsUsed) + 1,
             GraceStartedAt = now,
             OutOfToleranceSince = license.OutOfToleranceSince is null ? null : now,
         };

@@ -18,7 +18,8 @@ internal static class LicenseEvaluator
         StoredLicense license, DateTimeOffset now, ActivationCheck check, (string? BootId, long Milliseconds) monotonic)
     {
         var highWater = license.ClockHighWater;
-        var rolledBack = highWater is { } seen && now < seen - LicensePolicy.ClockRollbackTolerance;
+        // Differences, not sums: a stored mark at either end of the calendar must not overflow.
+        var rolledBack = highWater is { } seen && seen - now > LicensePolicy.ClockRollbackTolerance;
         // Timers run on the latest time ever seen, so moving the clock back never extends grace.
         var effectiveNow = highWater is { } hw && hw > now ? hw : now;
         var updated = AdvanceHighWater(license, now, monotonic) with
@@ -55,14 +56,14 @@ internal static class LicenseEvaluator
             // A KMS lapse starts grace when the activation expired; a hardware change when first noticed.
             var since = updated.OutOfToleranceSince ?? (lapsed ? activation.Expires!.Value : effectiveNow);
             updated = updated with { OutOfToleranceSince = since };
-            var ootEnds = since + LicensePolicy.OutOfToleranceGrace;
+            var ootEnds = TimeArithmetic.Plus(since, LicensePolicy.OutOfToleranceGrace);
             var why = lapsed ? "The KMS activation lapsed" : "The hardware changed significantly since activation";
             return effectiveNow < ootEnds
                 ? (Status(updated, LicenseState.OutOfToleranceGrace, null, ootEnds, $"{why}: activate again before {ootEnds:yyyy-MM-dd} ('pk ato')."), updated)
                 : (Status(updated, LicenseState.Notification, null, null, $"{why} and the grace period is over: activate the product ('pk ato')."), updated);
         }
 
-        var graceEnds = (updated.GraceStartedAt ?? updated.InstalledAt ?? effectiveNow) + LicensePolicy.InitialGrace;
+        var graceEnds = TimeArithmetic.Plus(updated.GraceStartedAt ?? updated.InstalledAt ?? effectiveNow, LicensePolicy.InitialGrace);
         var activateHow = updated.KeyType == KeyType.Setup
             ? "install a MAK or set a KMS host, then activate"
             : "activate it ('pk ato')";
@@ -85,14 +86,21 @@ internal static class LicenseEvaluator
             return license with { ClockHighWater = now, ClockBootId = monotonic.BootId, ClockMonotonicMs = monotonic.Milliseconds };
         }
 
+        // A reference below zero or ahead of the clock was never read on this boot (the monotonic clock
+        // counts up from zero): like a new boot, it only records a reference.
         if (monotonic.BootId is null || monotonic.BootId != license.ClockBootId
-            || license.ClockMonotonicMs is not { } reference || monotonic.Milliseconds < reference)
+            || license.ClockMonotonicMs is not { } reference || reference < 0 || monotonic.Milliseconds < reference)
         {
             return license with { ClockBootId = monotonic.BootId, ClockMonotonicMs = monotonic.Milliseconds };
         }
 
-        var elapsedBound = mark + TimeSpan.FromMilliseconds(monotonic.Milliseconds - reference);
-        var advanced = now < elapsedBound ? now : elapsedBound;
+        // min(now, mark + elapsed), compared as a difference so that neither a mark near the end of the
+        // calendar nor an elapsed time longer than TimeSpan can hold overflows.
+        var elapsed = monotonic.Milliseconds - reference;
+        var gap = now - mark;
+        var advanced = gap <= TimeSpan.Zero ? now
+            : elapsed >= gap.TotalMilliseconds ? now
+            : mark + TimeSpan.FromMilliseconds(elapsed);
         // Moves of less than a minute are not recorded: the reference stays, so the next reading still
         // gets the whole elapsed time, and a status read does not rewrite (and fsync) the store every
         // time a product or 'pk dli' asks. A minute is far inside the rollback tolerance.
@@ -103,7 +111,7 @@ internal static class LicenseEvaluator
 
     /// <summary>Rearms left for this key type: unlimited for KMS clients, 3 otherwise.</summary>
     public static int? RearmsLeft(StoredLicense license) =>
-        license.KeyType == KeyType.KmsClientSetup ? null : Math.Max(0, LicensePolicy.MaxRearms - license.RearmsUsed);
+        license.KeyType == KeyType.KmsClientSetup ? null : LicensePolicy.MaxRearms - Math.Clamp(license.RearmsUsed, 0, LicensePolicy.MaxRearms);
 
     private static LicenseStatus Status(StoredLicense license, LicenseState state, DateTimeOffset? expires, DateTimeOffset? graceEnds, string message) =>
         new(state,

@@ -86,7 +86,8 @@ public sealed class ArtifactVerifier
                 $"The {expectedName} expired at {Format(expires)} (now {Format(now)}): renew it.");
         }
 
-        if (artifact.IssuedAt > now + _allowedClockSkew)
+        // A difference, not a sum: 'now' may be a device's stored clock mark at the end of the calendar.
+        if (artifact.IssuedAt - now > _allowedClockSkew)
         {
             return new Refusal(ErrorCatalogue.CertificateExpired,
                 $"The {expectedName} is not valid before {Format(artifact.IssuedAt)} (now {Format(now)}): check this device's date and time.");
