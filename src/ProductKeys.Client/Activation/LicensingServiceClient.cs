@@ -36,24 +36,32 @@ public sealed class LicensingServiceClient(HttpClient http)
     {
         using (request)
         {
+            using var deadline = AnswerBody.Deadline(http, cancellationToken);
             try
             {
-                using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
-                    var body = await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false);
+                    var bytes = await AnswerBody.ReadAsync(response.Content, deadline.Token).ConfigureAwait(false);
+                    if (bytes is null)
+                    {
+                        return new Refusal(ErrorCatalogue.ServiceUnreachable,
+                            $"{request.RequestUri} answered more than {AnswerBody.MaxText}, which no ProductKeys licensing service sends: is the URL right?");
+                    }
+
+                    var body = JsonSerializer.Deserialize(bytes, answer);
                     return body is null
                         ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The service sent an empty answer.")
                         : body;
                 }
 
-                return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, deadline.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {
                 return ProblemDetailsReader.Unreachable(request.RequestUri, e);
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return ProblemDetailsReader.Unreachable(request.RequestUri, "no answer in time.");
             }

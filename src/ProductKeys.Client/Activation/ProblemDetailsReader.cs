@@ -24,9 +24,10 @@ public static class ProblemDetailsReader
     public static async Task<Refusal> ReadRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        // At most 1 MiB of an error page is read (AnswerBody): a problem is a few hundred bytes.
+        var body = await AnswerBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        var (code, detail) = Parse(text);
+        var (code, detail) = body is null ? (null, null) : Parse(System.Text.Encoding.UTF8.GetString(body));
         if (code is not null)
         {
             return ErrorCatalogue.Find(code) is { } known
@@ -35,7 +36,8 @@ public static class ProblemDetailsReader
                     $"The service refused with {code} ({status}), a code this version of ProductKeys does not know: {detail ?? "no detail"}. Update ProductKeys to handle it.");
         }
 
-        var answered = $"The service answered {status} {response.ReasonPhrase} without an error code";
+        var answered = $"The service answered {status} {response.ReasonPhrase} without an error code"
+            + (body is null ? $" and a body longer than {AnswerBody.MaxText}" : "");
         return response.StatusCode switch
         {
             HttpStatusCode.TooManyRequests => new Refusal(ErrorCatalogue.RateLimited, $"{answered}: wait a minute and try again."),

@@ -12,16 +12,27 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
     /// <inheritdoc />
     public async Task<Outcome<KmsActivationResponse>> SendAsync(KmsHostAddress host, KmsActivationRequest request, CancellationToken cancellationToken)
     {
+        using var deadline = AnswerBody.Deadline(http, cancellationToken);
         try
         {
-            using var response = await http.PostAsJsonAsync(host.ActivateUri, request, ServiceJsonContext.Default.KmsActivationRequest, cancellationToken).ConfigureAwait(false);
+            using var message = new HttpRequestMessage(HttpMethod.Post, host.ActivateUri)
+            {
+                Content = JsonContent.Create(request, ServiceJsonContext.Default.KmsActivationRequest),
+            };
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var body = await response.Content.ReadFromJsonAsync(ServiceJsonContext.Default.KmsActivationResponse, cancellationToken).ConfigureAwait(false);
+                var bytes = await AnswerBody.ReadAsync(response.Content, deadline.Token).ConfigureAwait(false);
+                if (bytes is null)
+                {
+                    return Unreachable(host, $"an answer longer than {AnswerBody.MaxText}, which no KMS host sends");
+                }
+
+                var body = JsonSerializer.Deserialize(bytes, ServiceJsonContext.Default.KmsActivationResponse);
                 return body is null ? Unreachable(host, "an empty answer") : body;
             }
 
-            var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+            var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, deadline.Token).ConfigureAwait(false);
             return refusal.Error == ErrorCatalogue.ServiceUnreachable || refusal.Error == ErrorCatalogue.ServiceUnavailable ? Unreachable(host, refusal.Detail) : refusal;
         }
         catch (HttpRequestException e)
@@ -29,7 +40,7 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
             var refusal = ProblemDetailsReader.Unreachable(host.ActivateUri, e);
             return refusal.Error == ErrorCatalogue.TlsUntrusted ? refusal : Unreachable(host, e.Message);
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Unreachable(host, "no answer in time");
         }
