@@ -24,7 +24,12 @@ public sealed class ProductLicenseOptions
     /// <summary>The DNS domain whose <c>_pk-kms._tcp</c> records name the KMS hosts; <c>null</c>: the system's search domains.</summary>
     public string? KmsDomain { get; set; }
 
-    /// <summary>A stable device ID used instead of hardware components (containers, VMs); <c>null</c>: the hardware.</summary>
+    /// <summary>
+    /// A stable device ID used instead of hardware components (containers, VMs): the operator's assertion
+    /// that this is one device, counted once by the service. <c>null</c>: the ID the store holds (one an
+    /// operator set with <c>pk ipk --device-id</c>), else the hardware. The store stays sealed to this
+    /// machine either way (docs/product.md §3).
+    /// </summary>
     public string? DeviceId { get; set; }
 
     /// <summary>The clock; every timer and wait uses it.</summary>

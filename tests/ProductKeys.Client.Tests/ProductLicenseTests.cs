@@ -83,7 +83,8 @@ public sealed class ProductLicenseTests : IDisposable
         // Someone copies an activation from a second publisher (e.g. another demo server) into the
         // store, with that publisher's key in the store's trusted list.
         using var stranger = SigningKey.Generate();
-        var device = new DeviceLicense(new LicenseStore(_folder), _clock, new FallbackHardware());
+        // The same machine as the product's (the store is sealed to it), as 'pk' on that device would be.
+        var device = new DeviceLicense(new LicenseStore(_folder), _clock, HardwareSource.ForCurrentPlatform());
         device.InstallKey(Mak, Product);
         device.Configure(l => l with { DeviceId = "device-1", TrustedKeys = [stranger.PublicKey.ToPem()] });
         var forged = ActivationCertificate.Issue(new ArtifactSigner(stranger, _clock), "a1", Product, "k1", Mak[^5..], device.CurrentHardwareId().Value.ToString());
@@ -208,10 +209,5 @@ public sealed class ProductLicenseTests : IDisposable
         public void Dispose()
         {
         }
-    }
-
-    private sealed class FallbackHardware : IHardwareSource
-    {
-        public HardwareComponents Read() => HardwareComponents.Empty;
     }
 }

@@ -104,7 +104,7 @@ public sealed class StoreSealTests : IDisposable
         Assert.Null(report.Status.Code);
         Assert.Empty(report.Stored.TrustedKeys);
         var written = JsonNode.Parse(File.ReadAllText(StorePath))!;
-        Assert.Equal(2, written["formatVersion"]!.GetValue<int>());
+        Assert.Equal(3, written["formatVersion"]!.GetValue<int>());
         Assert.Equal(64, written["mac"]!.GetValue<string>().Length);
         Assert.Equal(1, written["rearmsUsed"]!.GetValue<int>());
         Assert.Null(license.Status().Value.Status.Code);
@@ -113,21 +113,73 @@ public sealed class StoreSealTests : IDisposable
     [Fact]
     public void The_mac_matches_the_documented_test_vector()
     {
-        // docs/formats/license-store-v2.md, "Test vector".
-        var key = StoreSeal.DeriveKey("device-id:vector-device", "vector-product");
-        var license = new StoredLicense
-        {
-            ProductId = "vector-product",
-            DeviceId = "vector-device",
-            InstalledAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            GraceStartedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            RearmsUsed = 1,
-        };
-        var sealedLicense = StoreSeal.Seal(license, key);
+        // docs/formats/license-store-v3.md, "Test vector".
+        var key = StoreSeal.DeriveKey("machine-id:vector-machine", "vector-device", "vector-product");
+        var sealedLicense = StoreSeal.Seal(VectorLicense, key);
         Assert.Equal(VectorKey, Convert.ToHexStringLower(key));
+        Assert.Equal(3, sealedLicense.FormatVersion);
         Assert.Equal(VectorMac, sealedLicense.Mac);
         Assert.True(StoreSeal.Verify(sealedLicense, key));
         Assert.False(StoreSeal.Verify(sealedLicense with { RearmsUsed = 0 }, key));
+    }
+
+    [Fact]
+    public void The_v2_mac_still_matches_its_documented_test_vector()
+    {
+        // docs/formats/license-store-v2.md, "Test vector": how v2 stores are read for the upgrade.
+        var key = StoreSeal.DeriveKeyV2("device-id:vector-device", "vector-product");
+        var v2 = VectorLicense with { FormatVersion = 2 };
+        Assert.Equal(VectorKeyV2, Convert.ToHexStringLower(key));
+        Assert.Equal(VectorMacV2, StoreSeal.Compute(v2, key));
+        Assert.True(StoreSeal.Verify(v2 with { Mac = VectorMacV2 }, key));
+    }
+
+    [Fact]
+    public void A_store_with_a_device_id_copied_to_another_machine_is_tampered()
+    {
+        var license = Pinned(_folder, _publisher);
+        Assert.True(license.Configure(l => l with { DeviceId = "container-7" }).IsSuccess);
+        license.InstallKey(Mak, Product);
+        Assert.Equal(LicenseState.Licensed, license.ApplyCertificate(Certificate(_publisher, license.CurrentHardwareId().Value.ToString())).Value.Status.State);
+
+        var otherMachine = new FakeHardware();
+        otherMachine.Components = otherMachine.Components with { MachineId = "machine-2" };
+        var copied = new DeviceLicense(new LicenseStore(_folder), _clock, otherMachine).Status().Value;
+        Assert.Equal("STORE_TAMPERED", copied.Status.Code);
+        Assert.Equal(LicenseState.Notification, copied.Status.State);
+        // The device ID (and so the hardware ID the service counts) is kept: activating again on this
+        // machine is a re-activation of the same device, which the service sees.
+        Assert.Equal("container-7", copied.Stored.DeviceId);
+    }
+
+    [Fact]
+    public void A_v2_store_is_read_once_under_its_old_key_and_sealed_as_v3_bound_to_this_machine()
+    {
+        var v2 = new StoredLicense
+        {
+            FormatVersion = 2,
+            ProductId = Product,
+            DeviceId = "container-7",
+            Key = Mak,
+            KeyType = KeyType.Mak,
+            TrustedKeys = [_publisher.PublicKey.ToPem()],
+            InstalledAt = _clock.GetUtcNow(),
+            GraceStartedAt = _clock.GetUtcNow(),
+        };
+        var store = new LicenseStore(_folder);
+        Assert.Null(store.Save(v2 with { Mac = StoreSeal.Compute(v2, StoreSeal.DeriveKeyV2("device-id:container-7", Product)) }));
+
+        var license = new DeviceLicense(store, _clock, _hardware);
+        var report = license.Status().Value;
+        Assert.Null(report.Status.Code);
+        Assert.Equal(LicenseState.InitialGrace, report.Status.State);
+        Assert.Single(report.Stored.TrustedKeys);
+        Assert.Equal(3, JsonNode.Parse(File.ReadAllText(StorePath))!["formatVersion"]!.GetValue<int>());
+        Assert.Null(license.Status().Value.Status.Code);
+
+        var otherMachine = new FakeHardware();
+        otherMachine.Components = otherMachine.Components with { MachineId = "machine-2" };
+        Assert.Equal("STORE_TAMPERED", new DeviceLicense(store, _clock, otherMachine).Status().Value.Status.Code);
     }
 
     [Fact]
@@ -148,8 +200,19 @@ public sealed class StoreSealTests : IDisposable
         Directory.Delete(_attackerFolder, recursive: true);
     }
 
-    internal const string VectorKey = "07f83adcb60e75f6a80f9e8f4f2e4e43dd947143d8fa82e7e6ede53f47352503";
-    internal const string VectorMac = "84c8c15797add50e674cb28b820e9ad6eb16ac78439767e2127b6220853ce88b";
+    internal const string VectorKey = "208d6ba74065a2bbc1aa61eafb4d13dab28747ce921e22464637f13b358e57b0";
+    internal const string VectorMac = "3a1cf3f7ccf3623e606a05bc2c0b12fcc8e450db59e75d803e49c3a2df6dcd98";
+    internal const string VectorKeyV2 = "07f83adcb60e75f6a80f9e8f4f2e4e43dd947143d8fa82e7e6ede53f47352503";
+    internal const string VectorMacV2 = "84c8c15797add50e674cb28b820e9ad6eb16ac78439767e2127b6220853ce88b";
+
+    private static StoredLicense VectorLicense => new()
+    {
+        ProductId = "vector-product",
+        DeviceId = "vector-device",
+        InstalledAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        GraceStartedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        RearmsUsed = 1,
+    };
 
     private DeviceLicense Pinned(string folder, SigningKey publisher)
     {

@@ -6,7 +6,7 @@ using ProductKeys.Core.Devices;
 namespace ProductKeys.Fuzz.Harnesses;
 
 /// <summary>
-/// A license store whose <c>license.json</c> is the input (docs/formats/license-store-v2.md): loading
+/// A license store whose <c>license.json</c> is the input (docs/formats/license-store-v3.md): loading
 /// must give a license or STORE_INVALID, and the device's status must be computed from whatever
 /// loads. A fuzzed file fails its MAC, so the harness also seals it as this device would, to reach
 /// the evaluation of a store the device trusts.
@@ -36,7 +36,7 @@ internal static class LicenseStoreHarness
         var device = new DeviceLicense(store, Now, Hardware, FuzzKeys.Trusted);
         _ = device.Status();
 
-        if (loaded.Value.FormatVersion == 2 && store.Save(device.Seal(loaded.Value)) is null)
+        if (loaded.Value.FormatVersion >= 2 && store.Save(device.Seal(loaded.Value)) is null)
         {
             _ = device.Status();
         }

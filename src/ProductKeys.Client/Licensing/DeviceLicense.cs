@@ -324,7 +324,7 @@ public sealed class DeviceLicense
     }
 
     /// <summary>
-    /// Reads the store and checks its MAC. A v2 store whose MAC does not verify is marked tampered: its
+    /// Reads the store and checks its MAC. A v3 (or v2) store whose MAC does not verify is marked tampered: its
     /// pinned keys are dropped and it is Notification until a fresh activation verifies (never a fresh
     /// grace). A v1 store (no MAC yet) is read once without its pinned keys, which nothing protected,
     /// and sealed on this save. <c>MustSave</c>: the file must be rewritten even if nothing else changed.
@@ -348,25 +348,34 @@ public sealed class DeviceLicense
             return (license with { TrustedKeys = [], Mac = null }, true);
         }
 
+        // A v2 store is read once under the key it was sealed with and written back as v3, bound to
+        // this machine (docs/formats/license-store-v3.md, "Upgrade from v2").
+        if (license.FormatVersion == 2)
+        {
+            return StoreSeal.Verify(license, StoreSeal.DeriveKeyV2(license, _hardware)) ? (license, true) : Tampered(license);
+        }
+
         if (StoreSeal.Verify(license, SealKey(license)))
         {
             return (license, false);
         }
 
-        return (license with
-        {
-            StoreTampered = true,
-            TrustedKeys = [],
-            InstalledAt = DateTimeOffset.UnixEpoch,
-            GraceStartedAt = DateTimeOffset.UnixEpoch,
-            Mac = null,
-        }, true);
+        return Tampered(license);
     }
+
+    private static (StoredLicense License, bool MustSave) Tampered(StoredLicense license) => (license with
+    {
+        StoreTampered = true,
+        TrustedKeys = [],
+        InstalledAt = DateTimeOffset.UnixEpoch,
+        GraceStartedAt = DateTimeOffset.UnixEpoch,
+        Mac = null,
+    }, true);
 
     /// <summary>The license with its MAC, as it is written.</summary>
     internal StoredLicense Seal(StoredLicense license) => StoreSeal.Seal(license, SealKey(license));
 
-    private byte[] SealKey(StoredLicense license) => StoreSeal.DeriveKey(StoreSeal.Identity(license, _hardware), license.ProductId);
+    private byte[] SealKey(StoredLicense license) => StoreSeal.DeriveKey(StoreSeal.MachineIdentity(_hardware), license.DeviceId, license.ProductId);
 
     /// <summary>True when certificates can be checked: trust anchors were given, or the store pins keys.</summary>
     internal bool HasTrust(StoredLicense license) => TrustAnchors is not null || license.TrustedKeys.Count > 0;

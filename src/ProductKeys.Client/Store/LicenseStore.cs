@@ -47,9 +47,9 @@ public sealed class LicenseStore
         try
         {
             var license = JsonSerializer.Deserialize(File.ReadAllBytes(path), LicenseStoreJsonContext.Default.StoredLicense);
-            if (license is null || license.FormatVersion is not (1 or 2))
+            if (license is null || license.FormatVersion is not (1 or 2 or StoreSeal.Version))
             {
-                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1 or 2 license store.");
+                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1, 2 or 3 license store.");
             }
 
             // Hand-edited files: a null list becomes empty; a trusted key that is not a key is damage.

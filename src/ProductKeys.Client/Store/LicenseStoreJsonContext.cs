@@ -6,7 +6,7 @@ namespace ProductKeys.Client.Store;
 /// <summary>
 /// Source-generated JSON for <c>license.json</c>: web names, indented, enums as their names, nulls
 /// left out — the same file the reflection serializer wrote, without reflection at run time. LF line ends
-/// on every platform: these bytes are what the store's MAC covers (docs/formats/license-store-v2.md).
+/// on every platform: these bytes are what the store's MAC covers (docs/formats/license-store-v3.md).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, NewLine = "\n", UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

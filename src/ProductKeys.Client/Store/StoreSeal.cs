@@ -6,27 +6,27 @@ using ProductKeys.Core.Devices;
 namespace ProductKeys.Client.Store;
 
 /// <summary>
-/// The MAC that makes <c>license.json</c> tamper-evident (docs/formats/license-store-v2.md, ADR 0019):
+/// The MAC that makes <c>license.json</c> tamper-evident (docs/formats/license-store-v3.md, ADR 0019):
 /// HMAC-SHA256 over the store's state written without its <c>mac</c> member, keyed with a key derived
-/// from the device identity and the product. It stops casual edits and stores copied between
-/// machines; it cannot stop someone who runs the same computation on the same device.
+/// from this machine's identity, the store's device ID and the product. It stops casual edits and stores
+/// copied between machines — also stores with an operator's device ID, which v2 keyed with that ID
+/// alone; it cannot stop someone who runs the same computation on the same device.
 /// </summary>
 internal static class StoreSeal
 {
-    private static readonly byte[] Label = "ProductKeys license-store v2 mac"u8.ToArray();
+    /// <summary>The format version every store is written in.</summary>
+    public const int Version = 3;
+
+    private static readonly byte[] Label = "ProductKeys license-store v3 mac"u8.ToArray();
+    private static readonly byte[] LabelV2 = "ProductKeys license-store v2 mac"u8.ToArray();
 
     /// <summary>
-    /// The device identity the key is derived from: the operator's device ID, else the most stable
-    /// hardware component (machine-id, then product UUID, then board serial), so a changed disk or
-    /// network adapter does not make a store look edited.
+    /// The machine a store is bound to: its most stable hardware component (machine-id, then product
+    /// UUID, then board serial), so a changed disk or network adapter does not make a store look edited.
+    /// An operator's device ID never replaces it: that ID is an assertion for counting, not a machine.
     /// </summary>
-    public static string Identity(StoredLicense license, IHardwareSource hardware)
+    public static string MachineIdentity(IHardwareSource hardware)
     {
-        if (license.DeviceId is { } deviceId)
-        {
-            return "device-id:" + deviceId;
-        }
-
         var components = hardware.Read();
         return components.MachineId is { Length: > 0 } machine ? "machine-id:" + machine
             : components.ProductUuid is { Length: > 0 } uuid ? "product-uuid:" + uuid
@@ -34,18 +34,32 @@ internal static class StoreSeal
             : "none:";
     }
 
-    /// <summary>The MAC key: HMAC-SHA256(label, identity LF product).</summary>
-    public static byte[] DeriveKey(string identity, string? productId) =>
-        HMACSHA256.HashData(Label, Encoding.UTF8.GetBytes(identity + "\n" + (productId ?? string.Empty)));
+    /// <summary>The v3 MAC key: HMAC-SHA256(label, machine LF deviceId LF product), an absent device ID or product empty.</summary>
+    public static byte[] DeriveKey(string machine, string? deviceId, string? productId) =>
+        HMACSHA256.HashData(Label, Encoding.UTF8.GetBytes(machine + "\n" + (deviceId ?? string.Empty) + "\n" + (productId ?? string.Empty)));
 
-    /// <summary>The MAC (lower-case hex) of the state: the store serialized as version 2 without its MAC.</summary>
+    /// <summary>
+    /// The key a v2 store was sealed with (read once for the upgrade): the device ID when the store had one,
+    /// which bound such a store to nothing on the machine, else the machine identity.
+    /// </summary>
+    public static byte[] DeriveKeyV2(StoredLicense license, IHardwareSource hardware)
+    {
+        var identity = license.DeviceId is { } deviceId ? "device-id:" + deviceId : MachineIdentity(hardware);
+        return DeriveKeyV2(identity, license.ProductId);
+    }
+
+    /// <summary>The v2 MAC key: HMAC-SHA256(v2 label, identity LF product).</summary>
+    public static byte[] DeriveKeyV2(string identity, string? productId) =>
+        HMACSHA256.HashData(LabelV2, Encoding.UTF8.GetBytes(identity + "\n" + (productId ?? string.Empty)));
+
+    /// <summary>The MAC (lower-case hex) of the state: the store serialized as it stands without its MAC.</summary>
     public static string Compute(StoredLicense license, byte[] key) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, SignedBytes(license)));
 
-    /// <summary>The license as written, version 2, with its MAC.</summary>
+    /// <summary>The license as written, the current version, with its MAC.</summary>
     public static StoredLicense Seal(StoredLicense license, byte[] key)
     {
-        var unsealed = license with { FormatVersion = 2, Mac = null };
+        var unsealed = license with { FormatVersion = Version, Mac = null };
         return unsealed with { Mac = Compute(unsealed, key) };
     }
 

@@ -3,14 +3,14 @@ using ProductKeys.Core.Keys;
 namespace ProductKeys.Client.Store;
 
 /// <summary>
-/// Everything a device remembers about one product's license (file format v2, docs/formats/license-store-v2.md;
-/// v1 stores are read once and sealed on the first save).
+/// Everything a device remembers about one product's license (file format v3, docs/formats/license-store-v3.md;
+/// v1 and v2 stores are read once and sealed as v3 on the first save).
 /// Immutable: every change produces a new value that the store writes atomically.
 /// </summary>
 public sealed record StoredLicense
 {
     /// <summary>File format version.</summary>
-    public int FormatVersion { get; init; } = 2;
+    public int FormatVersion { get; init; } = StoreSeal.Version;
 
     /// <summary>The product id in the publisher's catalog.</summary>
     public string? ProductId { get; init; }
@@ -100,6 +100,6 @@ public sealed record StoredLicense
     /// </summary>
     public IReadOnlyList<string>? PublisherKeyLists { get; init; }
 
-    /// <summary>HMAC-SHA256 over the rest of the store (docs/formats/license-store-v2.md), lower-case hex.</summary>
+    /// <summary>HMAC-SHA256 over the rest of the store (docs/formats/license-store-v3.md), lower-case hex.</summary>
     public string? Mac { get; init; }
 }
