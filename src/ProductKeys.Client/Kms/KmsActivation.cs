@@ -109,8 +109,10 @@ public static class KmsActivation
                 "This store trusts no publisher key, so it cannot check a KMS host's certificate: give the publisher's keys with --trust FILE.");
         }
 
+        // One CMID per store, chosen under the store's lock from the store as it is then: another process
+        // ('pk ato' twice at once, the product's renewal loop) may have chosen it since this one loaded.
         var status = loaded.Value.KmsClientMachineId is null
-            ? license.Configure(l => l with { KmsClientMachineId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) })
+            ? license.Configure(l => l.KmsClientMachineId is null ? l with { KmsClientMachineId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) } : l)
             : license.Status();
         return status.IsSuccess ? (status.Value.Stored, status.Value.Status) : status.Refusal;
     }

@@ -74,7 +74,11 @@ internal sealed class KmsWorld : IDisposable, IKmsTransport, IKmsSrvResolver
 
     public Task<Outcome<KmsActivationResponse>> SendAsync(KmsHostAddress host, KmsActivationRequest request, CancellationToken cancellationToken)
     {
-        Asked.Add(host);
+        lock (Asked)
+        {
+            Asked.Add(host);
+        }
+
         return Task.FromResult(Respond(host, request));
     }
 
