@@ -30,7 +30,7 @@ public sealed class StoreExtremeValueTests : IDisposable
     {
         var data = new TheoryData<string, string>();
         string[] times = ["\"9999-12-31T23:59:59+00:00\"", "\"9999-12-31T23:59:59.9999999+00:00\"", "\"0001-01-01T00:00:00+00:00\""];
-        foreach (var member in new[] { "clockHighWater", "installedAt", "graceStartedAt", "outOfToleranceSince", "nextRenewalDue", "activation.activatedAt", "activation.expires" })
+        foreach (var member in new[] { "clockHighWater", "installedAt", "graceStartedAt", "limitedGraceStartedAt", "outOfToleranceSince", "nextRenewalDue", "activation.activatedAt", "activation.expires" })
         {
             foreach (var time in times)
             {

@@ -94,6 +94,7 @@ public sealed class DeviceLicense
                 KeyType = parsed.Value.Type,
                 InstalledAt = license.InstalledAt ?? now,
                 GraceStartedAt = license.GraceStartedAt ?? now,
+                LimitedGraceStartedAt = license.LimitedGraceStartedAt ?? license.GraceStartedAt ?? now,
                 Activation = sameKey ? license.Activation : null,
                 OutOfToleranceSince = sameKey ? license.OutOfToleranceSince : null,
             };
@@ -104,7 +105,10 @@ public sealed class DeviceLicense
     public Outcome<DeviceLicenseReport> UninstallKey() =>
         Change(license => license with { Key = null, KeyType = null, Activation = null, OutOfToleranceSince = null });
 
-    /// <summary>Resets the grace timers; 3 times for MAK and setup-key devices, unlimited for KMS clients.</summary>
+    /// <summary>
+    /// Resets the grace timers; 3 times per device, counted across key changes, and as often as wanted while a
+    /// KMS client setup key is installed (a MAK or setup key installed later does not inherit that grace).
+    /// </summary>
     public Outcome<DeviceLicenseReport> Rearm() => Change(license =>
     {
         if (license.Key is null)
@@ -118,10 +122,14 @@ public sealed class DeviceLicense
         }
 
         var now = EffectiveNow(license);
+        // The device has 3 rearms whatever key it holds; one past them (a KMS client's) restarts only the
+        // KMS client's grace, so a MAK or setup key installed afterwards does not run on it.
+        var withinLimit = license.RearmsUsed < LicensePolicy.MaxRearms;
         return license with
         {
             RearmsUsed = license.RearmsUsed == int.MaxValue ? int.MaxValue : Math.Max(0, license.RearmsUsed) + 1,
             GraceStartedAt = now,
+            LimitedGraceStartedAt = withinLimit ? now : license.LimitedGraceStartedAt ?? license.GraceStartedAt,
             OutOfToleranceSince = license.OutOfToleranceSince is null ? null : now,
         };
     });
@@ -369,6 +377,7 @@ public sealed class DeviceLicense
         TrustedKeys = [],
         InstalledAt = DateTimeOffset.UnixEpoch,
         GraceStartedAt = DateTimeOffset.UnixEpoch,
+        LimitedGraceStartedAt = DateTimeOffset.UnixEpoch,
         Mac = null,
     }, true);
 

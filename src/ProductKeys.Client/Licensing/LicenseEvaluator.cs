@@ -63,7 +63,9 @@ internal static class LicenseEvaluator
                 : (Status(updated, LicenseState.Notification, null, null, $"{why} and the grace period is over: activate the product ('pk ato')."), updated);
         }
 
-        var graceEnds = TimeArithmetic.Plus(updated.GraceStartedAt ?? updated.InstalledAt ?? effectiveNow, LicensePolicy.InitialGrace);
+        // A MAK or setup key never runs on grace restarted by a KMS client's rearms past the device's 3.
+        var graceStart = updated.KeyType == KeyType.KmsClientSetup ? updated.GraceStartedAt : updated.LimitedGraceStartedAt ?? updated.GraceStartedAt;
+        var graceEnds = TimeArithmetic.Plus(graceStart ?? updated.InstalledAt ?? effectiveNow, LicensePolicy.InitialGrace);
         var activateHow = updated.KeyType == KeyType.Setup
             ? "install a MAK or set a KMS host, then activate"
             : "activate it ('pk ato')";
@@ -109,7 +111,7 @@ internal static class LicenseEvaluator
             : license;
     }
 
-    /// <summary>Rearms left for this key type: unlimited for KMS clients, 3 otherwise.</summary>
+    /// <summary>Rearms left: unlimited while a KMS client setup key is installed, else what is left of the device's 3 (counted across key changes).</summary>
     public static int? RearmsLeft(StoredLicense license) =>
         license.KeyType == KeyType.KmsClientSetup ? null : LicensePolicy.MaxRearms - Math.Clamp(license.RearmsUsed, 0, LicensePolicy.MaxRearms);
 

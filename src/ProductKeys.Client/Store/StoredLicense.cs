@@ -42,6 +42,13 @@ public sealed record StoredLicense
     /// <summary>When the current grace period started; set by install and by rearm.</summary>
     public DateTimeOffset? GraceStartedAt { get; init; }
 
+    /// <summary>
+    /// When the grace a MAK or setup key runs on started: set with <see cref="GraceStartedAt"/> by install and
+    /// by the device's first 3 rearms, not by the further rearms only a KMS client may make, so installing a
+    /// MAK after them does not carry their grace over (docs/product.md §3). <c>null</c>: <see cref="GraceStartedAt"/>.
+    /// </summary>
+    public DateTimeOffset? LimitedGraceStartedAt { get; init; }
+
     /// <summary>When the device first noticed its activation no longer holds (out-of-tolerance grace start).</summary>
     public DateTimeOffset? OutOfToleranceSince { get; init; }
 
