@@ -27,11 +27,17 @@ public sealed class ProductLicense : IDisposable
     private readonly IReadOnlyList<string> _anchorPems;
 
     /// <summary>Reads the options; touches neither the disk nor the network.</summary>
-    /// <exception cref="ArgumentException">No product ID, or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
+    /// <exception cref="ArgumentException">No product ID or not one (<see cref="Core.Catalog.ProductIds"/>), or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
+    /// <exception cref="InvalidOperationException">No <see cref="ProductLicenseOptions.StoreDirectory"/> and this user has no data folder for the default one.</exception>
     public ProductLicense(ProductLicenseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ProductId, nameof(options));
+        if (!Core.Catalog.ProductIds.IsValid(options.ProductId))
+        {
+            throw new ArgumentException($"ProductId must be the product's ID in the catalog: {Core.Catalog.ProductIds.Rule}.", nameof(options));
+        }
+
         TrustedKeySet anchors;
         try
         {

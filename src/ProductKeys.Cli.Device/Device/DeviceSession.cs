@@ -4,6 +4,7 @@ using ProductKeys.Client.Activation;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Client.Store;
 using ProductKeys.Client.Tls;
+using ProductKeys.Core.Catalog;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 
@@ -15,11 +16,27 @@ internal static class DeviceSession
     public static Outcome<DeviceLicense> Open(ParseResult parseResult, DeviceOptions options)
     {
         var product = parseResult.GetValue(options.Product);
-        var folder = parseResult.GetValue(options.Store)
-            ?? (product is null ? null : LicenseStore.DefaultDirectory(product));
+        if (product is not null && !ProductIds.IsValid(product))
+        {
+            // The ID names the default store's folder and is printed: nothing else gets that far.
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--product must be a product ID ({ProductIds.Rule}).");
+        }
+
+        var folder = parseResult.GetValue(options.Store);
         if (folder is null)
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, "Say which license store to use: --store DIR or --product ID.");
+            if (product is null)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which license store to use: --store DIR or --product ID.");
+            }
+
+            var defaultFolder = LicenseStore.TryDefaultDirectory(product);
+            if (!defaultFolder.IsSuccess)
+            {
+                return defaultFolder.Refusal;
+            }
+
+            folder = defaultFolder.Value;
         }
 
         var opened = NewLicense(folder);

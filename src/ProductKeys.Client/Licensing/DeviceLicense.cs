@@ -1,4 +1,5 @@
 using ProductKeys.Client.Store;
+using ProductKeys.Core.Catalog;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
@@ -76,6 +77,11 @@ public sealed class DeviceLicense
             if (string.IsNullOrWhiteSpace(product))
             {
                 return new Refusal(ErrorCatalogue.ValidationFailed, "Say which product the key is for: --product ID.");
+            }
+
+            if (!ProductIds.IsValid(product))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"--product must be a product ID ({ProductIds.Rule}).");
             }
 
             var now = _time.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProductKeys.Core.Catalog;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
 
@@ -23,14 +24,55 @@ public sealed class LicenseStore
     public string Directory { get; }
 
     /// <summary>The default store for a product on this machine.</summary>
+    /// <exception cref="ArgumentException"><paramref name="productId"/> is not a product ID (<see cref="ProductIds.Rule"/>).</exception>
+    /// <exception cref="InvalidOperationException">This user has no data folder (no home directory) and <c>PK_STORE_ROOT</c> is not set.</exception>
     public static string DefaultDirectory(string productId)
     {
-        var root = OperatingSystem.IsWindows()
-            ? Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData)
-            : Environment.GetEnvironmentVariable("PK_STORE_ROOT") ?? Path.Combine(
-                Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "productkeys");
-        return Path.Combine(root, "stores", productId);
+        var folder = TryDefaultDirectory(productId);
+        return folder.IsSuccess ? folder.Value
+            : folder.Refusal.Error == ErrorCatalogue.ValidationFailed ? throw new ArgumentException(folder.Refusal.Detail, nameof(productId))
+            : throw new InvalidOperationException(folder.Refusal.Detail);
     }
+
+    /// <summary>
+    /// The default store for a product: <c>PK_STORE_ROOT/stores/PRODUCT</c>, else the user's data folder
+    /// (<c>$XDG_DATA_HOME</c> or <c>~/.local/share</c>, whether it exists yet or not)<c>/productkeys/stores/PRODUCT</c>;
+    /// on Windows <c>%ProgramData%\stores\PRODUCT</c>. Always an absolute path inside that folder.
+    /// </summary>
+    /// <param name="productId">The product ID.</param>
+    /// <returns>The folder; <c>VALIDATION_FAILED</c> for an ID that is not a product ID, <c>STORE_INVALID</c> when there is no data folder to put it in.</returns>
+    public static Outcome<string> TryDefaultDirectory(string? productId)
+    {
+        if (!ProductIds.IsValid(productId))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"'{Shown(productId)}' is not a product ID: {ProductIds.Rule}.");
+        }
+
+        string root;
+        if (OperatingSystem.IsWindows())
+        {
+            root = Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData);
+        }
+        else if (Environment.GetEnvironmentVariable("PK_STORE_ROOT") is { Length: > 0 } set)
+        {
+            root = set;
+        }
+        else
+        {
+            // DoNotVerify: the folder may not exist yet (a fresh account, a container); without it .NET
+            // answers "", and the store became a folder relative to wherever the command ran.
+            var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+            root = Path.IsPathFullyQualified(data) ? Path.Combine(data, "productkeys") : "";
+        }
+
+        return Path.IsPathFullyQualified(root)
+            ? Path.Combine(root, "stores", productId!)
+            : new Refusal(ErrorCatalogue.StoreInvalid,
+                "There is no absolute folder to keep the license store in (no home directory, or PK_STORE_ROOT is relative): give --store DIR or set PK_STORE_ROOT to an absolute path.");
+    }
+
+    private static string Shown(string? text) =>
+        text is null ? "" : text.Length > 64 ? text[..64] + "…" : text;
 
     /// <summary>True when the store holds a license file.</summary>
     public bool Exists => File.Exists(Path.Combine(Directory, FileName));

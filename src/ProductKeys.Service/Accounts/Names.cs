@@ -10,7 +10,6 @@ internal static class Names
     public static bool IsValidDisplayName(string? name) =>
         name is not null && name.Trim().Length is >= 1 and <= 200 && !name.Any(Hosting.LogText.IsUnsafe);
 
-    /// <summary>Product ids are slugs such as <c>contoso-desktop</c>.</summary>
-    public static bool IsValidSlug(string? id) =>
-        id is { Length: >= 1 and <= 64 } && char.IsAsciiLetterLower(id[0]) && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+    /// <summary>Product ids are slugs such as <c>contoso-desktop</c>: the rule devices check too (<see cref="Core.Catalog.ProductIds"/>).</summary>
+    public static bool IsValidSlug(string? id) => Core.Catalog.ProductIds.IsValid(id);
 }

@@ -34,11 +34,15 @@ public sealed class DeviceProgram
 
     internal Task<EndToEnd.Pk.Result> RunAsync(params string[] args) => RunAsync(null, args);
 
-    internal Task<EndToEnd.Pk.Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    internal Task<EndToEnd.Pk.Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        EndToEnd.Pk.RunAsync(StartInfo(environment, args), $"{Name} {string.Join(' ', args)}");
+
+    /// <summary>The process to start, for a test that also sets its working directory or removes variables.</summary>
+    internal ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         if (this == Pk)
         {
-            return EndToEnd.Pk.RunAsync(environment, args);
+            return EndToEnd.Pk.StartInfo(environment, args);
         }
 
         var start = new ProcessStartInfo(NativePath)
@@ -58,7 +62,7 @@ public sealed class DeviceProgram
             start.Environment[name] = value;
         }
 
-        return EndToEnd.Pk.RunAsync(start, $"pk-device {string.Join(' ', args)}");
+        return start;
     }
 
     public override string ToString() => Name;
