@@ -54,10 +54,104 @@ public abstract class DeviceInputTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(cwd));
     }
 
+    [Theory]
+    [InlineData("INTERNAL_ERROR", 26, "OFFLINE_DATA_INVALID")]
+    [InlineData("STORE_TAMPERED", 26, "OFFLINE_DATA_INVALID")]
+    [InlineData("MAK_LIMIT_REACHED", 15, "MAK_LIMIT_REACHED")]
+    public async Task An_offline_response_carries_only_the_services_refusals_and_its_detail_is_printed_escaped(string code, int exit, string expected)
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1")).ExitCode);
+        var file = Path.Combine(_scratch, "response.json");
+        File.WriteAllText(file, $$"""
+            {"format":"pk-offline-response-v1","certificate":null,"code":"{{code}}","detail":"\u001b[2J\u001b[HLicense state:    Licensed\u0007\n\u009b31m"}
+            """);
+
+        var applied = await Device.RunAsync("atp", file, "--store", Store);
+
+        Assert.Equal(exit, applied.ExitCode);
+        Assert.StartsWith(expected + ":", applied.Stderr, StringComparison.Ordinal);
+        AssertNothingATerminalActsOn(applied);
+        if (expected == code)
+        {
+            Assert.Contains("\\u001b[2J", applied.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_services_problem_detail_reaches_the_terminal_escaped()
+    {
+        using var service = new ProblemService("{\"code\":\"MAK_LIMIT_REACHED\",\"detail\":\"\\u001b[2J\\u001b[HLicense state:    Licensed\\u0007\\nDone\"}");
+        var keys = Path.Combine(_scratch, "keys.pem");
+        using (var key = Core.Signing.SigningKey.Generate())
+        {
+            File.WriteAllText(keys, key.PublicKey.ToPem());
+        }
+
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1", "--service", service.Url, "--trust", keys)).ExitCode);
+        var activated = await Device.RunAsync("ato", "--store", Store);
+
+        Assert.Equal(15, activated.ExitCode);
+        AssertNothingATerminalActsOn(activated);
+        Assert.Contains("\\u001b[HLicense state:    Licensed\\u0007\\u000aDone", activated.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Directory.Delete(_scratch, recursive: true);
         GC.SuppressFinalize(this);
+    }
+
+    private static void AssertNothingATerminalActsOn(Pk.Result result)
+    {
+        var printed = result.Stdout + result.Stderr.TrimEnd('\n').Replace("\n", "", StringComparison.Ordinal);
+        Assert.DoesNotContain(printed, c => char.IsControl(c) && c != '\n');
+        // Every line the refusal printed is ProductKeys' own: the code's line and the catalogue's message.
+        Assert.InRange(result.Stderr.TrimEnd('\n').Split('\n').Length, 1, 2);
+    }
+
+    /// <summary>A licensing service on 127.0.0.1 that answers every request 409 with one problem body.</summary>
+    private sealed class ProblemService : IDisposable
+    {
+        private readonly System.Net.HttpListener _listener = new();
+        private readonly Task _serving;
+
+        public ProblemService(string problem)
+        {
+            var port = ProductKeys.Testing.LoopbackPort.FreeTcp();
+            Url = $"http://127.0.0.1:{port}/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _serving = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    System.Net.HttpListenerContext context;
+                    try
+                    {
+                        context = await _listener.GetContextAsync();
+                    }
+                    catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                    {
+                        return;
+                    }
+
+                    var body = System.Text.Encoding.UTF8.GetBytes(problem);
+                    context.Response.StatusCode = 409;
+                    context.Response.ContentType = "application/problem+json";
+                    await context.Response.OutputStream.WriteAsync(body);
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _listener.Close();
+            _serving.Wait(TestContext.Current.CancellationToken);
+        }
     }
 
     public sealed class WithPk : DeviceInputTests

@@ -67,6 +67,18 @@ internal static class OfflineCommands
         return command;
     }
 
+    /// <summary>The codes the service puts in a response it refuses (OfflineActivations, MakActivations, the key lookup, 'pk offline activate').</summary>
+    private static readonly HashSet<string> RefusalsInResponses = new(
+        new[]
+        {
+            ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyNotForProduct, ErrorCatalogue.KeyUnknown,
+            ErrorCatalogue.KeyBlocked, ErrorCatalogue.KeyWrongUse, ErrorCatalogue.MakLimitReached, ErrorCatalogue.SetupKeyCannotActivate,
+            ErrorCatalogue.KmsClientKeyOnline, ErrorCatalogue.OfflineDataInvalid, ErrorCatalogue.ValidationFailed, ErrorCatalogue.RateLimited,
+            ErrorCatalogue.Conflict, ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor,
+            ErrorCatalogue.SecretsMismatch,
+        }.Select(e => e.Code),
+        StringComparer.Ordinal);
+
     public static Command Apply(string name)
     {
         var options = new DeviceOptions();
@@ -102,9 +114,11 @@ internal static class OfflineCommands
 
         if (response.Certificate is null)
         {
-            var error = response.Code is null ? null : ErrorCatalogue.Find(response.Code);
+            // Only the refusals the service writes into a response file (docs/formats/offline-activation-v1.md):
+            // a file cannot make this command exit with any other code of the catalogue.
+            var error = response.Code is not null && RefusalsInResponses.Contains(response.Code) ? ErrorCatalogue.Find(response.Code) : null;
             return error is null
-                ? new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.Name} holds no certificate.")
+                ? new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.Name} holds no certificate" + (response.Code is null ? "." : " and no refusal the service gives in a response file."))
                 : new Refusal(error, response.Detail ?? error.Message);
         }
 

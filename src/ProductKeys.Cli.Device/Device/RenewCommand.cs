@@ -104,7 +104,7 @@ internal static class RenewCommand
             return printed;
         }
 
-        Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");
+        Console.Error.WriteLine($"{refusal.Code}: {TerminalText.Safe(refusal.Detail)}");
         return refusal.Error.ExitCode;
     }
 }

@@ -84,12 +84,12 @@ internal sealed record StatusView(
             Line(text, "Clock", ClockRollbackDetected ? "WARNING: the clock was moved back past a time already seen" : "ok");
         }
 
-        text.Append(Message);
+        text.Append(Output.TerminalText.Safe(Message));
         return text.ToString();
     }
 
     private static string Date(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     private static void Line(StringBuilder text, string label, string value) =>
-        text.Append(CultureInfo.InvariantCulture, $"{label + ":",-18}{value}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{label + ":",-18}{Output.TerminalText.Safe(value)}\n");
 }

@@ -32,7 +32,8 @@ internal static class CommandOutput
             return PrintField(parseResult, JsonSerializer.SerializeToNode(result, json), field);
         }
 
-        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, json) : text(result));
+        // JSON escapes control characters itself; text is escaped here, once for every command.
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, json) : TerminalText.Safe(text(result), keepLineBreaks: true));
         return 0;
     }
 
@@ -46,7 +47,7 @@ internal static class CommandOutput
             return PrintField(parseResult, JsonSerializer.SerializeToNode(result, ReflectionJson.Options), field);
         }
 
-        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, ReflectionJson.Options) : text(result));
+        Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, ReflectionJson.Options) : TerminalText.Safe(text(result), keepLineBreaks: true));
         return 0;
     }
 
@@ -61,7 +62,8 @@ internal static class CommandOutput
             Console.Out.WriteLine(JsonSerializer.Serialize(body, CliJsonContext.Output.ErrorOutput));
         }
 
-        Console.Error.WriteLine($"{refusal.Code}: {refusal.Detail}");
+        // A refusal's detail may be a server's or a file's words: one line, nothing a terminal acts on.
+        Console.Error.WriteLine($"{refusal.Code}: {TerminalText.Safe(refusal.Detail)}");
         if (refusal.Detail != refusal.Error.Message)
         {
             Console.Error.WriteLine(refusal.Error.Message);
@@ -79,7 +81,7 @@ internal static class CommandOutput
             return Refuse(parseResult, selected.Refusal);
         }
 
-        Console.Out.WriteLine(string.Join('\n', selected.Value));
+        Console.Out.WriteLine(TerminalText.Safe(string.Join('\n', selected.Value), keepLineBreaks: true));
         return 0;
     }
 

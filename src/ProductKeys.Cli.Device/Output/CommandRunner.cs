@@ -27,7 +27,7 @@ internal static class CommandRunner
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Console.Error.WriteLine($"{ErrorCatalogue.Internal.Code}: {e.Message}");
+            Console.Error.WriteLine($"{ErrorCatalogue.Internal.Code}: {TerminalText.Safe(e.Message)}");
             Console.Error.WriteLine(ErrorCatalogue.Internal.Message);
             if (Environment.GetEnvironmentVariable("PK_DEBUG") == "1")
             {
