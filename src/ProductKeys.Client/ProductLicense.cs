@@ -27,7 +27,7 @@ public sealed class ProductLicense : IDisposable
     private readonly IReadOnlyList<string> _anchorPems;
 
     /// <summary>Reads the options; touches neither the disk nor the network.</summary>
-    /// <exception cref="ArgumentException">No product ID or not one (<see cref="Core.Catalog.ProductIds"/>), or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
+    /// <exception cref="ArgumentException">A <see cref="ProductLicenseOptions.DeviceId"/> the service would refuse (empty, control characters), no product ID or not one (<see cref="Core.Catalog.ProductIds"/>), or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
     /// <exception cref="InvalidOperationException">No <see cref="ProductLicenseOptions.StoreDirectory"/> and this user has no data folder for the default one.</exception>
     public ProductLicense(ProductLicenseOptions options)
     {
@@ -46,6 +46,11 @@ public sealed class ProductLicense : IDisposable
         catch (FormatException e)
         {
             throw new ArgumentException($"PublisherKeys must be the publisher's PEM public keys ('pk publisher-keys export'): {e.Message}", nameof(options), e);
+        }
+
+        if (options.DeviceId is not null && HardwareId.FromDeviceId(options.DeviceId, options.ProductId) is { IsSuccess: false } badId)
+        {
+            throw new ArgumentException($"DeviceId: {badId.Refusal.Detail}", nameof(options));
         }
 
         _options = options;

@@ -95,6 +95,81 @@ public abstract class DeviceInputTests : IDisposable
         Assert.Contains("\\u001b[HLicense state:    Licensed\\u0007\\u000aDone", activated.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_empty_store_argument_is_refused_at_once()
+    {
+        var status = await Device.RunAsync("dli", "--store", "", "--json");
+        Assert.Equal(40, status.ExitCode);
+        Assert.Equal("VALIDATION_FAILED", status.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("dli")]
+    [InlineData("ipk")]
+    public async Task A_store_that_is_a_file_is_STORE_INVALID(string verb)
+    {
+        var file = Path.Combine(_scratch, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var result = verb == "dli"
+            ? await Device.RunAsync("dli", "--store", file, "--json")
+            : await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", file, "--json");
+        Assert.Equal(49, result.ExitCode);
+        Assert.Equal("STORE_INVALID", result.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("is a file", result.Json.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("not a folder", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("vmone")]
+    [InlineData("line\nbreak")]
+    public async Task A_device_id_the_service_would_refuse_is_refused_and_nothing_is_saved(string deviceId)
+    {
+        var given = deviceId.Replace("\\n", "\n", StringComparison.Ordinal);
+        var installed = await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", given, "--json");
+        Assert.Equal(40, installed.ExitCode);
+        Assert.Equal("VALIDATION_FAILED", installed.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.False(File.Exists(Path.Combine(Store, "license.json")));
+
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "vm-one")).ExitCode);
+        var before = File.ReadAllText(Path.Combine(Store, "license.json"));
+        Assert.Equal(40, (await Device.RunAsync("dli", "--store", Store, "--device-id", given)).ExitCode);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(Store, "license.json")));
+    }
+
+    [Theory]
+    [InlineData("MISSING_FOLDER")]
+    [InlineData("FOLDER")]
+    [InlineData("/proc/version")]
+    public async Task An_offline_request_that_cannot_be_written_there_is_VALIDATION_FAILED(string where)
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1")).ExitCode);
+        var path = where switch
+        {
+            "MISSING_FOLDER" => Path.Combine(_scratch, "no-such-folder", "d", "req.json"),
+            "FOLDER" => _scratch,
+            _ => where,
+        };
+
+        var written = await Device.RunAsync("dti", path, "--store", Store, "--json");
+
+        Assert.Equal(40, written.ExitCode);
+        Assert.Equal("VALIDATION_FAILED", written.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("FOLDER")]
+    [InlineData("/proc/self/mem")]
+    [InlineData("/dev/zero")]
+    public async Task An_offline_response_that_cannot_be_read_is_OFFLINE_DATA_INVALID(string where)
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1")).ExitCode);
+        var applied = await Device.RunAsync("atp", where == "FOLDER" ? _scratch : where, "--store", Store, "--json");
+        Assert.Equal(26, applied.ExitCode);
+        Assert.Equal("OFFLINE_DATA_INVALID", applied.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
     public void Dispose()
     {
         Directory.Delete(_scratch, recursive: true);

@@ -101,6 +101,16 @@ public sealed class ProductLicenseTests : IDisposable
         Assert.Throws<ArgumentException>(() => new ProductLicense(options));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("vm\u0007one")]
+    public void A_device_id_the_service_would_refuse_is_refused_at_construction(string deviceId)
+    {
+        var options = new ProductLicenseOptions { ProductId = Product, PublisherKeys = _publisher.PublicKey.ToPem(), StoreDirectory = _folder, DeviceId = deviceId };
+        Assert.Throws<ArgumentException>(() => new ProductLicense(options));
+        Assert.False(File.Exists(Path.Combine(_folder, "license.json")));
+    }
+
     [Fact]
     public void The_default_store_is_per_product()
     {

@@ -48,6 +48,12 @@ internal static class DeviceSession
         var license = opened.Value;
         var service = parseResult.GetValue(options.Service);
         var deviceId = parseResult.GetValue(options.DeviceId);
+        // Checked before anything is written: a device ID the service would refuse is never saved.
+        if (deviceId is not null && HardwareId.FromDeviceId(deviceId, "any-product") is { IsSuccess: false } badId)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--device-id: {badId.Refusal.Detail}");
+        }
+
         var trustFile = parseResult.GetValue(options.Trust);
         var tlsGiven = options.Tls.Given(parseResult);
         if (service is null && deviceId is null && trustFile is null && !tlsGiven)
@@ -124,6 +130,11 @@ internal static class DeviceSession
     /// </summary>
     public static Outcome<DeviceLicense> NewLicense(string folder)
     {
+        if (string.IsNullOrWhiteSpace(folder) || folder.Any(char.IsControl))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, "--store must name a folder.");
+        }
+
         var anchors = TrustDirectory.Read();
         if (!anchors.IsSuccess)
         {
@@ -139,12 +150,13 @@ internal static class DeviceSession
     /// <summary>Reads PEM public keys from a file or a trust directory's file.</summary>
     internal static Outcome<IReadOnlyList<string>> ReadTrust(FileInfo file)
     {
-        if (!file.Exists)
+        var read = InputFile.Read(file, ErrorCatalogue.ValidationFailed, "Publisher keys");
+        if (!read.IsSuccess)
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"{file.FullName} does not exist.");
+            return read.Refusal;
         }
 
-        var text = File.ReadAllText(file.FullName);
+        var text = read.Value;
         var pems = text.Split("-----END PUBLIC KEY-----", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(part => part.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
             .Select(part => part[part.IndexOf("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)..] + "\n-----END PUBLIC KEY-----\n")

@@ -55,10 +55,20 @@ internal static class OfflineCommands
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
             var path = parseResult.GetValue(file)!.FullName;
-            // The request carries the plaintext key: owner-only, like the credentials and key exports.
-            using (var stream = SecretFile.Create(path))
+            if (Directory.Exists(path))
             {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"{path} is a folder: name the request file to write, e.g. {Path.Combine(path, "request.json")}.");
+            }
+
+            // The request carries the plaintext key: owner-only, like the credentials and key exports.
+            try
+            {
+                using var stream = SecretFile.Create(path);
                 JsonSerializer.Serialize(stream, request, CliJsonContext.Output.OfflineActivationRequest);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"The request cannot be written to {path} ({e.Message.TrimEnd('.')}): name a file in a folder you can write.");
             }
 
             Console.Error.WriteLine($"Wrote {path}: take it to a connected machine and run 'pk offline activate {Path.GetFileName(path)} --out DIR'.");
@@ -92,15 +102,16 @@ internal static class OfflineCommands
 
     private static Outcome<DeviceLicenseReport> ApplyResponse(DeviceLicense license, FileInfo file)
     {
-        if (!file.Exists)
+        var text = InputFile.Read(file, ErrorCatalogue.OfflineDataInvalid, "The response");
+        if (!text.IsSuccess)
         {
-            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{file.FullName} does not exist.");
+            return text.Refusal;
         }
 
         OfflineActivationResponse? response;
         try
         {
-            response = JsonSerializer.Deserialize(File.ReadAllText(file.FullName), CliJsonContext.Output.OfflineActivationResponse);
+            response = JsonSerializer.Deserialize(text.Value, CliJsonContext.Output.OfflineActivationResponse);
         }
         catch (JsonException e)
         {

@@ -55,12 +55,13 @@ internal sealed class TlsClientOptions(bool recursive = false)
         string? pem = null;
         if (parseResult.GetValue(Ca) is { } file)
         {
-            if (!file.Exists)
+            var read = InputFile.Read(file, ErrorCatalogue.ValidationFailed, "--ca");
+            if (!read.IsSuccess)
             {
-                return new Refusal(ErrorCatalogue.ValidationFailed, $"--ca: {file.FullName} does not exist.");
+                return read.Refusal;
             }
 
-            pem = File.ReadAllText(file.FullName);
+            pem = read.Value;
         }
 
         return ServerTrust.Create(parseResult.GetValue(Pins) ?? [], pem);

@@ -308,7 +308,7 @@ public sealed class DeviceLicense
         using var storeLock = Store.Lock();
         if (storeLock is null && mustPersist)
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
+            return Store.NotAFolder() ?? new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
         }
 
         var loaded = LoadVerified();

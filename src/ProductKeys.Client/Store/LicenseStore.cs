@@ -81,6 +81,11 @@ public sealed class LicenseStore
     public Outcome<StoredLicense> Load()
     {
         var path = Path.Combine(Directory, FileName);
+        if (NotAFolder() is { } refusal)
+        {
+            return refusal;
+        }
+
         if (!File.Exists(path))
         {
             return new StoredLicense();
@@ -158,24 +163,56 @@ public sealed class LicenseStore
     /// <summary>
     /// Takes the store's lock (an exclusively opened <c>license.lock</c>) for a load-change-save, waiting
     /// up to 10 seconds for another process; <c>null</c> when it cannot be had (busy or read-only folder).
+    /// Only another holder is waited for: a folder that cannot be made (a file in its place) answers at once.
     /// </summary>
     public IDisposable? Lock()
     {
         var path = Path.Combine(Directory, "license.lock");
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
         for (var attempt = 0; attempt < 200; attempt++)
         {
             try
             {
-                System.IO.Directory.CreateDirectory(Directory);
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (UnauthorizedAccessException)
             {
                 return null;
             }
+            catch (IOException) when (File.Exists(path))
+            {
+                Thread.Sleep(50); // held by another process
+            }
             catch (IOException)
             {
-                Thread.Sleep(50);
+                return null; // license.lock is a folder, or the folder went away
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>STORE_INVALID</c> when the store's path is a file (or under one), not a folder.</summary>
+    internal Refusal? NotAFolder()
+    {
+        for (var path = Directory; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                return new Refusal(ErrorCatalogue.StoreInvalid, $"{Directory} is not a folder: {path} is a file. Give --store a folder (it is made when missing).");
+            }
+
+            if (System.IO.Directory.Exists(path))
+            {
+                return null;
             }
         }
 
