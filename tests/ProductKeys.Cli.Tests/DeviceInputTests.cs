@@ -170,6 +170,42 @@ public abstract class DeviceInputTests : IDisposable
         Assert.Equal("OFFLINE_DATA_INVALID", applied.Json.GetProperty("error").GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData("LINKED_KEY")]
+    [InlineData("OPEN_PARENT")]
+    public async Task A_trust_directory_reached_through_a_link_or_under_a_folder_others_can_write_is_TRUST_DIR_UNSAFE(string how)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix owners and modes; on Windows the directory's ACLs are the operator's.
+        }
+
+        var parent = Directory.CreateDirectory(Path.Combine(_scratch, "parent")).FullName;
+        var trust = Directory.CreateDirectory(Path.Combine(parent, "trust")).FullName;
+        File.SetUnixFileMode(trust, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (var key = Core.Signing.SigningKey.Generate())
+        {
+            var elsewhere = Path.Combine(_scratch, "elsewhere.pem");
+            File.WriteAllText(elsewhere, key.PublicKey.ToPem());
+            if (how == "LINKED_KEY")
+            {
+                File.CreateSymbolicLink(Path.Combine(trust, "a.pem"), elsewhere);
+            }
+            else
+            {
+                File.Copy(elsewhere, Path.Combine(trust, "a.pem"));
+                File.SetUnixFileMode(parent, File.GetUnixFileMode(parent) | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+            }
+        }
+
+        var environment = new Dictionary<string, string> { ["PK_TRUST_DIR"] = trust };
+        var refused = await Device.RunAsync(environment, "ipk", Mak, "--product", "desktop", "--store", Store, "--json");
+
+        Assert.Equal(36, refused.ExitCode);
+        Assert.Equal("TRUST_DIR_UNSAFE", refused.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.False(File.Exists(Path.Combine(Store, "license.json")));
+    }
+
     public void Dispose()
     {
         Directory.Delete(_scratch, recursive: true);

@@ -43,6 +43,15 @@ internal static class TrustDirectory
             }
         }
 
+        // Whoever may replace a folder above it may replace the directory itself.
+        for (var parent = directory.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (UnsafeParent(parent) is { } why)
+            {
+                return new Refusal(ErrorCatalogue.TrustDirUnsafe, $"{parent.FullName} {why}: the trust directory {directory.FullName} is not used.");
+            }
+        }
+
         foreach (var file in files)
         {
             var read = DeviceSession.ReadTrust(file);
@@ -65,19 +74,62 @@ internal static class TrustDirectory
             return null; // ACLs: the directory lives under ProgramData, writable by administrators only by default.
         }
 
+        // A link is checked as itself, never as what it points to: a root-owned link to anyone's file
+        // would otherwise pass for a root-owned key.
+        if (entry.LinkTarget is not null)
+        {
+            return "is a symbolic link (put the key file itself in the directory)";
+        }
+
         if ((entry.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
         {
             return "is writable by group or others";
         }
 
-        var owner = Owner(entry.FullName);
+        return OwnerIsTrusted(entry.FullName, follow: false);
+    }
+
+    /// <summary>
+    /// A folder above the directory: owned by root or the user, and not writable by group or others
+    /// unless its sticky bit keeps them from renaming what they do not own (/tmp). A link is judged by
+    /// the folder it leads to.
+    /// </summary>
+    private static string? UnsafeParent(DirectoryInfo parent)
+    {
+        FileSystemInfo target = parent;
+        if (parent.LinkTarget is not null)
+        {
+            target = parent.ResolveLinkTarget(returnFinalTarget: true) ?? parent;
+        }
+
+        var mode = target.UnixFileMode;
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0 && (mode & UnixFileMode.StickyBit) == 0)
+        {
+            return "is writable by group or others";
+        }
+
+        return OwnerIsTrusted(target.FullName, follow: true);
+    }
+
+    private static string? OwnerIsTrusted(string path, bool follow)
+    {
+        var owner = Owner(path, follow);
         return owner == "root" || owner == Environment.UserName ? null : $"is owned by '{owner ?? "unknown"}', not root or {Environment.UserName}";
     }
 
-    /// <summary>The owner's user name (stat; .NET has no API for a file's owner).</summary>
-    private static string? Owner(string path)
+    /// <summary>Where stat is: never looked up through PATH, which the user controls.</summary>
+    private static readonly string? Stat = new[] { "/usr/bin/stat", "/bin/stat" }.FirstOrDefault(File.Exists);
+
+    /// <summary>The owner's user name (stat; .NET has no API for a file's owner); <c>null</c> when unknown.</summary>
+    private static string? Owner(string path, bool follow)
     {
-        var start = new ProcessStartInfo("stat", OperatingSystem.IsMacOS() ? ["-f", "%Su", path] : ["-c", "%U", path])
+        if (Stat is null)
+        {
+            return null;
+        }
+
+        string[] arguments = OperatingSystem.IsMacOS() ? ["-f", "%Su"] : ["-c", "%U"];
+        var start = new ProcessStartInfo(Stat, follow ? [.. arguments, "-L", "--", path] : [.. arguments, "--", path])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
