@@ -171,6 +171,23 @@ public abstract class DeviceInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("FOLDER")]
+    [InlineData("/proc/self/mem")]
+    public async Task A_key_list_file_that_cannot_be_read_is_VALIDATION_FAILED(string where)
+    {
+        var keys = Path.Combine(_scratch, "keys.pem");
+        using (var key = Core.Signing.SigningKey.Generate())
+        {
+            File.WriteAllText(keys, key.PublicKey.ToPem());
+        }
+
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1", "--trust", keys)).ExitCode);
+        var updated = await Device.RunAsync("trust", "update", "--from", where == "FOLDER" ? _scratch : where, "--store", Store, "--json");
+        Assert.Equal(40, updated.ExitCode);
+        Assert.Equal("VALIDATION_FAILED", updated.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Theory]
     [InlineData("LINKED_KEY")]
     [InlineData("OPEN_PARENT")]
     public async Task A_trust_directory_reached_through_a_link_or_under_a_folder_others_can_write_is_TRUST_DIR_UNSAFE(string how)

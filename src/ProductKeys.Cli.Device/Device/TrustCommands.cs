@@ -51,10 +51,13 @@ internal static class TrustCommands
         return command;
     }
 
-    private static Outcome<IReadOnlyList<string>> ReadFile(FileInfo file) =>
-        file.Exists
-            ? File.ReadAllLines(file.FullName).Where(l => !string.IsNullOrWhiteSpace(l)).ToList()
-            : new Refusal(ErrorCatalogue.ValidationFailed, $"{file.FullName} does not exist.");
+    private static Outcome<IReadOnlyList<string>> ReadFile(FileInfo file)
+    {
+        var read = InputFile.Read(file, ErrorCatalogue.ValidationFailed, "--from");
+        return read.IsSuccess
+            ? read.Value.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !string.IsNullOrWhiteSpace(l)).ToList()
+            : read.Refusal;
+    }
 
     private static async Task<Outcome<IReadOnlyList<string>>> FetchAsync(ParseResult parseResult, DeviceOptions options, DeviceLicense license, CancellationToken cancellationToken)
     {
