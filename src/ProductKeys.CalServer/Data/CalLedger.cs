@@ -389,8 +389,18 @@ public sealed class CalLedger : IDisposable
             """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
 
     /// <summary>The ledger's time for this request (<see cref="LedgerClock"/>), kept as the highest it has used.</summary>
-    private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs) =>
-        _statements.Scalar(LedgerClock.AdvanceSql, ("@now", LedgerClock.Floor(Now(), packs)));
+    private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs)
+    {
+        var now = LedgerClock.Floor(Now(), packs);
+        var highest = _statements.Scalar(LedgerClock.ReadSql);
+        if (now <= highest)
+        {
+            return highest;
+        }
+
+        _statements.Execute(LedgerClock.AdvanceSql, ("@now", now));
+        return now;
+    }
 
     private static Refusal Locked() => new(ErrorCatalogue.DatabaseUnreachable,
         $"cal.db is locked by another process (another 'pk cal-server' command or a copy of the database) for more than {CalTables.LockWait.TotalSeconds:0} s: retry in a moment.");

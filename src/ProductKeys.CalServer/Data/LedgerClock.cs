@@ -11,10 +11,14 @@ namespace ProductKeys.CalServer.Data;
 /// </summary>
 internal static class LedgerClock
 {
-    /// <summary>Moves the kept time up to <c>@now</c> when it is later, and answers the kept time.</summary>
-    public const string AdvanceSql = "UPDATE ledger_clock SET highest = MAX(highest, @now) WHERE id = 1 RETURNING highest";
+    /// <summary>Moves the kept time up to <c>@now</c>; run only when <c>@now</c> is later than <see cref="ReadSql"/> read.</summary>
+    /// <remarks>
+    /// Times are whole seconds, so under load the row changes about once a second: a request that writes it
+    /// every time dirtied one more page per commit, measured 3–13 % of the requests per second.
+    /// </remarks>
+    public const string AdvanceSql = "UPDATE ledger_clock SET highest = @now WHERE id = 1 AND highest < @now";
 
-    /// <summary>The kept time, read only (the report).</summary>
+    /// <summary>The kept time.</summary>
     public const string ReadSql = "SELECT highest FROM ledger_clock WHERE id = 1";
 
     /// <summary>The server's clock behind the ledger's time by more than this is reported as a clock problem.</summary>
