@@ -57,6 +57,32 @@ public sealed class OversizedAnswerTests
         Assert.InRange(await server.SentAsync(), 0, MostThatFitsInBuffers);
     }
 
+    [Theory]
+    [InlineData(200, "application/json", "not json")]
+    [InlineData(200, "application/json; charset=foo", "{}")]
+    [InlineData(503, "application/json; charset=foo", "{\"code\":\"SERVICE_UNAVAILABLE\"}")]
+    public async Task A_KMS_host_answering_what_is_not_JSON_in_UTF_8_is_unreachable_not_an_exception(int status, string contentType, string body)
+    {
+        await using var server = new FloodingServer(status, declaresLength: true, Encoding.UTF8.GetBytes(body), contentType);
+        using var http = new HttpClient();
+
+        var answer = await new HttpKmsTransport(http).SendAsync(new KmsHostAddress("127.0.0.1", server.Url.Port),
+            new KmsActivationRequest("cmid", "desktop", "InitialGrace", "hw", DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+
+        Assert.Equal("KMS_UNREACHABLE", answer.Refusal?.Code);
+    }
+
+    [Fact]
+    public async Task A_service_refusing_in_a_charset_other_than_UTF_8_is_a_refusal_not_an_exception()
+    {
+        await using var server = new FloodingServer(409, declaresLength: true, Encoding.UTF8.GetBytes("{\"code\":\"MAK_LIMIT_REACHED\"}"), "application/json; charset=foo");
+        using var http = new HttpClient();
+
+        var answer = await new LicensingServiceClient(http).ActivateAsync(server.Url, new MakActivationRequest("k", "p", "h"), TestContext.Current.CancellationToken);
+
+        Assert.Equal("SERVICE_UNREACHABLE", answer.Refusal?.Code);
+    }
+
     [Fact]
     public async Task An_answer_under_the_limit_is_still_read()
     {
@@ -78,11 +104,11 @@ public sealed class OversizedAnswerTests
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly Task<long> _serving;
 
-        public FloodingServer(int status, bool declaresLength, byte[]? body = null)
+        public FloodingServer(int status, bool declaresLength, byte[]? body = null, string contentType = "application/json")
         {
             _listener.Start();
             Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-            _serving = ServeAsync(status, declaresLength, body);
+            _serving = ServeAsync(status, declaresLength, body, contentType);
         }
 
         public Uri Url { get; }
@@ -104,13 +130,13 @@ public sealed class OversizedAnswerTests
             }
         }
 
-        private async Task<long> ServeAsync(int status, bool declaresLength, byte[]? body)
+        private async Task<long> ServeAsync(int status, bool declaresLength, byte[]? body, string contentType)
         {
             using var socket = await _listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await ReadHeadersAsync(stream);
             var length = body?.Length ?? Offered;
-            var head = $"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            var head = $"HTTP/1.1 {status} X\r\nContent-Type: {contentType}\r\nConnection: close\r\n"
                 + (declaresLength ? $"Content-Length: {length}\r\n" : "Transfer-Encoding: chunked\r\n") + "\r\n";
             long sent = 0;
             try
