@@ -120,6 +120,21 @@ public abstract class DeviceInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("G6397-BF377-H68MT-8Q93J-3XTY8")] // checksum
+    [InlineData("not a key")]
+    public async Task A_key_refused_by_ipk_leaves_the_service_trust_and_device_id_it_came_with_unsaved(string key)
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store)).ExitCode);
+        var before = File.ReadAllText(Path.Combine(Store, "license.json"));
+
+        var refused = await Device.RunAsync("ipk", key, "--store", Store, "--service", "http://127.0.0.1:9", "--device-id", "vm-two", "--json");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.StartsWith("KEY_", refused.Json.GetProperty("error").GetProperty("code").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(Store, "license.json")));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData(" ")]
     [InlineData("vmone")]

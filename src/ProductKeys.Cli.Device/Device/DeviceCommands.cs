@@ -54,8 +54,17 @@ internal static class DeviceCommands
         var key = new Argument<string>("KEY") { Description = "The product key." };
         var command = new Command(name, "Install a product key on this device (checked offline; starts the 30-day grace).") { key };
         options.AddTo(command);
-        command.SetAction(parseResult => Run(parseResult, options, verbose: false,
-            license => license.InstallKey(parseResult.GetValue(key)!, parseResult.GetValue(options.Product))));
+        command.SetAction(parseResult =>
+        {
+            // The key first: a key that is refused must not leave --service, --trust or --device-id saved.
+            if (DeviceLicense.ParseInstallableKey(parseResult.GetValue(key)!) is { IsSuccess: false } refused)
+            {
+                return CommandOutput.Refuse(parseResult, refused.Refusal);
+            }
+
+            return Run(parseResult, options, verbose: false,
+                license => license.InstallKey(parseResult.GetValue(key)!, parseResult.GetValue(options.Product)));
+        });
         return command;
     }
 

@@ -55,10 +55,10 @@ public sealed class DeviceLicense
     public Outcome<DeviceLicenseReport> Status() => Change(license => license, mustPersist: false);
 
     /// <summary>
-    /// Installs a key (checked offline: format and checksum). Grace starts at the first install and
-    /// does not restart when keys are swapped or reinstalled.
+    /// The checks <see cref="InstallKey"/> makes of the key alone, offline: its format and checksum, and that it is a key a
+    /// device installs (not a KMS host key). A command runs them before it saves any other setting, so a refused key changes nothing.
     /// </summary>
-    public Outcome<DeviceLicenseReport> InstallKey(string key, string? productId)
+    public static Outcome<ProductKey> ParseInstallableKey(string key)
     {
         var parsed = ProductKey.Parse(key);
         if (!parsed.IsSuccess)
@@ -66,9 +66,19 @@ public sealed class DeviceLicense
             return parsed.Refusal;
         }
 
-        if (parsed.Value.Type == KeyType.KmsHost)
+        return parsed.Value.Type == KeyType.KmsHost ? new Refusal(ErrorCatalogue.KeyWrongUse) : parsed.Value;
+    }
+
+    /// <summary>
+    /// Installs a key (checked offline: format and checksum). Grace starts at the first install and
+    /// does not restart when keys are swapped or reinstalled.
+    /// </summary>
+    public Outcome<DeviceLicenseReport> InstallKey(string key, string? productId)
+    {
+        var parsed = ParseInstallableKey(key);
+        if (!parsed.IsSuccess)
         {
-            return new Refusal(ErrorCatalogue.KeyWrongUse);
+            return parsed.Refusal;
         }
 
         return Change(license =>
