@@ -154,7 +154,7 @@ public sealed class TlsEndToEndTests : IDisposable
         {
             new[] { "login", "--service", http, "--user", "ops", "--password", "secret", "--profile", Path.Combine(_root, "profile.json"), "--pin-sha256", pin },
             ["publisher-keys", "export", "--service", http, "--out", Path.Combine(_root, "keys.pem"), "--pin-sha256", pin],
-            ["ipk", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", "--product", Product, "--store", Path.Combine(_root, "store"), "--service", http, "--pin-sha256", pin],
+            ["ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", Product, "--store", Path.Combine(_root, "store"), "--service", http, "--pin-sha256", pin],
         })
         {
             var result = await Pk.RunAsync(args);
