@@ -102,8 +102,7 @@ public static class CalServerApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseKnownRequestCharsets();
-        app.UseHeadWithoutBody();
+        app.UseSharedRequestRules(); // charset=foo: 415 with its code, not a 500; HEAD without a body
         // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
         app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok")).WithName("CalServerHealth").WithSummary("Answers ok while the CAL server runs.");
         app.MapCals();

@@ -45,7 +45,10 @@ public static class RequestCharset
     /// <summary>The charset of <paramref name="contentType"/> when it names one that cannot be decoded; else null.</summary>
     public static string? Unknown(string? contentType)
     {
-        if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        // Most requests name no charset, or UTF-8 as every client of pk sends it: decided without parsing the header.
+        if (string.IsNullOrEmpty(contentType) || !contentType.Contains("charset", StringComparison.OrdinalIgnoreCase)
+            || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
             return null;
         }

@@ -119,8 +119,7 @@ public static class KmsHostApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseKnownRequestCharsets();
-        app.UseHeadWithoutBody();
+        app.UseSharedRequestRules(); // charset=foo: 415 with its code, not a 500; HEAD without a body
         // HEAD too: load balancers and uptime checks probe with it (the body is not sent).
         app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.Text("ok"));
         app.MapGet("/metrics", (MetricsScrape metrics) => TypedResults.Text(metrics.Render(), MetricsScrape.ContentType));

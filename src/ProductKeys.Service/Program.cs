@@ -36,8 +36,7 @@ internal static class Program
     {
         app.UseForwardedHeaders(); // client addresses through trusted proxies only (Hosting/ProxyOptions)
         app.UseApiErrors();
-        app.UseKnownRequestCharsets(); // charset=foo: 415 with its code, not a 500 from the JSON reader
-        app.UseHeadWithoutBody();
+        app.UseSharedRequestRules(); // charset=foo: 415 with its code, not a 500; HEAD without a body
         app.UseRequestMetrics();
         app.UsePortalHeaders();
         app.UseAuthentication();

@@ -1,13 +1,14 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using ProductKeys.CalServer.Data;
+using ProductKeys.CalServer.Serving;
 using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
-using ProductKeys.CalServer.Serving;
 
 namespace ProductKeys.CalServer.Packs;
 
@@ -60,25 +61,14 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         {
             var r = request.Value;
             var file = new CalPackOfflineRequest(CalPackOfflineRequest.FormatV1, r.Key, r.ServerId, r.ServerPublicKey, r.InstallPurchased, time.GetUtcNow());
-            // The request carries the plaintext MAK: readable by its owner only (0600).
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
             try
             {
-                using var stream = new FileStream(path, options);
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
-
+                // The request carries the plaintext MAK: readable by its owner only.
+                using var stream = OutputFile.CreateOwnerOnly(path);
                 JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.CalPackOfflineRequest);
                 stream.Write("\n"u8);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {
                 return OutputFile.Unwritable(path, "--offline-request", e);
             }

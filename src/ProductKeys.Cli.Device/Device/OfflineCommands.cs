@@ -4,6 +4,7 @@ using ProductKeys.Cli.Output;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
 
 namespace ProductKeys.Cli.Device;
@@ -55,20 +56,20 @@ internal static class OfflineCommands
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
             var path = parseResult.GetValue(file)!.FullName;
-            if (Directory.Exists(path))
+            if (OutputFile.Check(path, "The request file") is { } unwritable)
             {
-                return new Refusal(ErrorCatalogue.ValidationFailed, $"{path} is a folder: name the request file to write, e.g. {Path.Combine(path, "request.json")}.");
+                return unwritable;
             }
 
             // The request carries the plaintext key: owner-only, like the credentials and key exports.
             try
             {
-                using var stream = SecretFile.Create(path);
+                using var stream = OutputFile.CreateOwnerOnly(path);
                 JsonSerializer.Serialize(stream, request, CliJsonContext.Output.OfflineActivationRequest);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {
-                return new Refusal(ErrorCatalogue.ValidationFailed, $"The request cannot be written to {path} ({e.Message.TrimEnd('.')}): name a file in a folder you can write.");
+                return OutputFile.Unwritable(path, "The request file", e);
             }
 
             Console.Error.WriteLine($"Wrote {path}: take it to a connected machine and run 'pk offline activate {Path.GetFileName(path)} --out DIR'.");

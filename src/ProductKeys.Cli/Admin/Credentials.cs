@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ProductKeys.Cli.Output;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -36,7 +36,7 @@ internal sealed record Credentials(string Service, string Token, string User, IR
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        using var file = SecretFile.Create(path);
+        using var file = OutputFile.CreateOwnerOnly(path);
         JsonSerializer.Serialize(file, this, Json);
     }
 

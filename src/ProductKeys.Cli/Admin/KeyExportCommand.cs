@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -26,10 +27,9 @@ internal static class KeyExportCommand
                     "--json prints JSON, not CSV: leave out --format csv, or write the CSV to a file with --output FILE."));
             }
 
-            if (path is not null && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+            if (path is not null && OutputFile.Check(path, "--output") is { } unwritable)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
-                    $"--output: the folder {folder} does not exist. Create it first, or name a file in an existing folder; nothing was exported."));
+                return CommandOutput.Refuse(parseResult, unwritable);
             }
 
             var account = await AdminAction.AccountAsync(parseResult, client, ct);
@@ -48,11 +48,11 @@ internal static class KeyExportCommand
             Stream target;
             try
             {
-                target = path is null ? Console.OpenStandardOutput() : SecretFile.Create(path);
+                target = path is null ? Console.OpenStandardOutput() : OutputFile.CreateOwnerOnly(path);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (OutputFile.IsWriteFailure(ex))
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--output: cannot write {path}: {ex.Message}"));
+                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path!, "--output", ex));
             }
 
             long bytes, rows;

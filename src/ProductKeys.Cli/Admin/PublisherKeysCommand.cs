@@ -2,6 +2,7 @@ using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -28,10 +29,12 @@ internal static class PublisherKeysCommand
                     $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{parseResult.GetValue(service)}'."));
             }
 
+            // Both files checked before the service is asked: a mistyped folder must not leave the keys written and the lists not.
             var file = parseResult.GetValue(output)!;
-            if (file.Directory is { Exists: false } folder)
+            var listsFile = parseResult.GetValue(keyLists);
+            if ((OutputFile.Check(file.FullName, "--out") ?? (listsFile is null ? null : OutputFile.Check(listsFile.FullName, "--key-lists"))) is { } unwritable)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{folder.FullName} does not exist: create it, or write elsewhere."));
+                return CommandOutput.Refuse(parseResult, unwritable);
             }
 
             var trust = tls.Resolve(parseResult, url);
@@ -54,10 +57,19 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, trusted.Refusal);
             }
 
-            await File.WriteAllTextAsync(file.FullName, trusted.Value.ToPem(), cancellationToken);
-            if (parseResult.GetValue(keyLists) is { } listsFile)
+            var (writing, option) = (file.FullName, "--out");
+            try
             {
-                await File.WriteAllLinesAsync(listsFile.FullName, keys.Value.KeyLists ?? [], cancellationToken);
+                await File.WriteAllTextAsync(writing, trusted.Value.ToPem(), cancellationToken);
+                if (listsFile is not null)
+                {
+                    (writing, option) = (listsFile.FullName, "--key-lists");
+                    await File.WriteAllLinesAsync(writing, keys.Value.KeyLists ?? [], cancellationToken);
+                }
+            }
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
+            {
+                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(writing, option, e));
             }
 
             var result = new ExportResult(file.FullName, [.. trusted.Value.Keys.Select(k => k.KeyId)]);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ProductKeys.CalServer;
 using ProductKeys.CalServer.Data;
 using ProductKeys.CalServer.Packs;
 using ProductKeys.CalServer.Reports;
@@ -7,6 +6,7 @@ using ProductKeys.CalServer.Serving;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Signing;
 using ProductKeys.KmsHost.Serving;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.KmsHost.Status;
 
 namespace ProductKeys.Cli.KmsHost;
@@ -22,14 +23,26 @@ internal static class KmsHostReportCommand
                     "pk kms-host report writes signed reports only: add --signed ('pk kms-host status' shows the counts)."));
             }
 
+            var file = parseResult.GetValue(output)!;
+            if (OutputFile.Check(file.FullName, "--out") is { } unwritable)
+            {
+                return CommandOutput.Refuse(parseResult, unwritable);
+            }
+
             var report = SignedKmsReport.Sign(parseResult.GetValue(data)!, TimeProvider.System);
             if (!report.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, report.Refusal);
             }
 
-            var file = parseResult.GetValue(output)!;
-            await File.WriteAllTextAsync(file.FullName, report.Value + "\n", cancellationToken);
+            try
+            {
+                await File.WriteAllTextAsync(file.FullName, report.Value + "\n", cancellationToken);
+            }
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
+            {
+                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(file.FullName, "--out", e));
+            }
             var result = new { signed = true, file = file.FullName };
             return CommandOutput.Print(parseResult, result, r => $"Wrote a signed usage report to {r.file}: upload it with 'pk usage upload'.");
         });

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data.Sqlite;
 
 namespace ProductKeys.Data.Backup;
@@ -38,12 +39,6 @@ public static class SqliteBackup
         try
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(outFile))!;
-            if (!Directory.Exists(directory))
-            {
-                // A mistyped path must not quietly become a new folder that no backup job looks in.
-                return new Refusal(ErrorCatalogue.ValidationFailed, $"{directory} does not exist: create it, or write the backup elsewhere.");
-            }
-
             // Written beside the target, then renamed: a backup cut short never looks like a finished one.
             partial = Path.Combine(directory, $".{Path.GetFileName(outFile)}.{Guid.NewGuid():N}.partial");
             using (var from = OpenSource(sourcePath, out var unreadable))
@@ -158,14 +153,9 @@ public static class SqliteBackup
     /// <summary>Why <paramref name="outFile"/> must not be written, if it must not.</summary>
     private static Refusal? RefuseOut(string sourcePath, string outFile, bool overwrite)
     {
-        if (outFile.Length == 0)
+        if (outFile.Length == 0 || Directory.Exists(outFile))
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, "--out is empty: name the backup file to write.");
-        }
-
-        if (Directory.Exists(outFile))
-        {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} is a folder: name the backup file to write in it.");
+            return OutputFile.Check(outFile, "--out");
         }
 
         // The database's own files: renaming a backup over one of them would swap it under the running nodes.
@@ -174,6 +164,12 @@ public static class SqliteBackup
         if (own.Contains(CanonicalPath.Of(outFile), StringComparer.Ordinal))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} is a file of the database itself: write the backup somewhere else.");
+        }
+
+        // A mistyped folder must not quietly become a new folder that no backup job looks in.
+        if (OutputFile.Check(outFile, "--out") is { } unwritable)
+        {
+            return unwritable;
         }
 
         if (File.Exists(outFile))

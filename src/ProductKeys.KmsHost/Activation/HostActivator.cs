@@ -3,6 +3,7 @@ using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
 using ProductKeys.KmsHost.Data;
@@ -45,26 +46,28 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     /// <summary>Writes an offline request file (<see cref="KmsHostOfflineRequest"/>) for <c>pk offline activate</c>.</summary>
     public Outcome<KmsHostActivationRequest> WriteRequest(string? key, string path)
     {
+        // Before the data folder's key and ID are made: a request that cannot be written leaves nothing behind.
+        if (OutputFile.Check(path, "--offline-request") is { } unwritable)
+        {
+            return unwritable;
+        }
+
         var request = CreateRequest(key);
         if (request.IsSuccess)
         {
             var r = request.Value;
             var file = new KmsHostOfflineRequest(KmsHostOfflineRequest.FormatV1, r.Key, r.HostId, r.HostPublicKey, time.GetUtcNow());
-            // The request carries the plaintext KMS host key: readable by its owner only (0600).
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            try
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                // The request carries the plaintext KMS host key: readable by its owner only.
+                using var stream = OutputFile.CreateOwnerOnly(path);
+                JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.KmsHostOfflineRequest);
+                stream.Write("\n"u8);
             }
-
-            using var stream = new FileStream(path, options);
-            if (!OperatingSystem.IsWindows())
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {
-                File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                return OutputFile.Unwritable(path, "--offline-request", e);
             }
-
-            JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.KmsHostOfflineRequest);
-            stream.Write("\n"u8);
         }
 
         return request;

@@ -23,6 +23,18 @@ public sealed class AdminKeyCommandTests(DemoServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Export_onto_a_folder_says_so_before_asking_the_service()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(server.DataDirectory, $"export-{Guid.NewGuid():N}")).FullName;
+        var export = await KeysAsync("export", "--account", server.AccountId, "--output", folder, "--json");
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, export.ExitCode);
+        Assert.Equal("VALIDATION_FAILED", export.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains($"--output {folder} is a folder", export.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
+
+    [Fact]
     public async Task A_malformed_account_id_is_VALIDATION_FAILED_naming_the_option()
     {
         var list = await KeysAsync("list", "--account", "not-a-guid", "--json");
