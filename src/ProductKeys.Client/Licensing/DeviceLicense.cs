@@ -66,7 +66,9 @@ public sealed class DeviceLicense
             return parsed.Refusal;
         }
 
-        return parsed.Value.Type == KeyType.KmsHost ? new Refusal(ErrorCatalogue.KeyWrongUse) : parsed.Value;
+        return parsed.Value.Type == KeyType.KmsHost
+            ? new Refusal(ErrorCatalogue.KeyWrongUse, "This is a KMS host key: it activates a KMS host ('pk kms-host activate'), not a device.")
+            : parsed.Value;
     }
 
     /// <summary>

@@ -137,7 +137,7 @@ public static class ErrorCatalogue
         "No rearms are left on this device: activate the product instead ('pk ato').");
     /// <summary>The key cannot be used on a device (e.g. a KMS host key).</summary>
     public static readonly ErrorCode KeyWrongUse = new("KEY_WRONG_USE", 400, 51,
-        "This key is not for devices: a KMS host key activates a KMS host ('pk kms-host activate').");
+        "This key is for something else (a device, a KMS host or a CAL server): the line above says what it activates and with which command.");
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
         "A local file or folder is missing or damaged (the line above names it): restore it from its backup; a device's license store is made anew with 'pk ipk KEY --product ID --store DIR'.");
