@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.ApiDocs;
+using ProductKeys.Service.Errors;
 using ProductKeys.Telemetry;
 
 namespace ProductKeys.Service.Health;
@@ -51,10 +53,14 @@ internal static class HealthEndpoints
         app.MapMethods("/healthz/live", [HttpMethods.Head], live).ExcludeFromDescription();
         app.MapMethods("/healthz/ready", [HttpMethods.Head], ready).ExcludeFromDescription();
 
-        app.MapGet("/metrics", (MetricsScrape metrics) => Results.Text(metrics.Render(), MetricsScrape.ContentType))
+        app.MapGet("/metrics", (MetricsScrape metrics, MetricsAccess access, HttpContext http) => access.Allows(http.Connection.RemoteIpAddress)
+                ? Results.Text(metrics.Render(), MetricsScrape.ContentType)
+                : ApiProblems.From(new Refusal(ErrorCatalogue.Forbidden,
+                    "/metrics answers the monitoring network only (Metrics:AllowedNetworks; by default loopback and private addresses): scrape the node directly from there.")))
             .WithTags(ApiTags.Operations)
-            .Describe("GetMetrics", "Prometheus metrics in the text exposition format (OpenTelemetry's aggregation).")
-            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+            .Describe("GetMetrics", "Prometheus metrics in the text exposition format (OpenTelemetry's aggregation); only to clients in Metrics:AllowedNetworks.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .Refuses(ErrorCatalogue.Forbidden);
         return app;
     }
 

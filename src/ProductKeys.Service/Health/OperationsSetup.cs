@@ -18,6 +18,10 @@ internal static class OperationsSetup
             .AddCheck<SecretsHealthCheck>("secrets", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout)
             .AddCheck<SigningKeyHealthCheck>("signing-key", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout)
             .AddCheck<ActivationWriterHealthCheck>("writer", tags: [HealthEndpoints.ReadyTag], timeout: HealthEndpoints.CheckTimeout);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            .Validate(o => o.NetworksAreValid(), "Metrics:AllowedNetworks must list networks in CIDR notation, e.g. 10.0.0.0/8.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<MetricsAccess>();
         builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<ApiDocumentTransformer>();

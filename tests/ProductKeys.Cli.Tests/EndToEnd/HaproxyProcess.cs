@@ -154,6 +154,7 @@ internal sealed class HaproxyProcess : IAsyncDisposable
 
             frontend licensing
                 bind 127.0.0.1:{{port}}
+                http-request return status 404 content-type application/problem+json string "{\"status\":404,\"title\":\"Not found.\",\"code\":\"NOT_FOUND\"}" if { path,lower -m beg /metrics }
                 acl replay_safe method GET HEAD
                 acl replay_safe path /api/v1/activations
                 http-request disable-l7-retry unless replay_safe

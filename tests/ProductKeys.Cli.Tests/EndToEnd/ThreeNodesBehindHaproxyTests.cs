@@ -120,6 +120,14 @@ public sealed class ThreeNodesBehindHaproxyTests : IDisposable
         const string Served = "pk_activations_total{kind=\"mak\",result=\"OK\"} ";
         var served = (await direct.GetStringAsync(nodes[1].Url + "/metrics", TestContext.Current.CancellationToken)).Split('\n').SingleOrDefault(l => l.StartsWith(Served, StringComparison.Ordinal));
         Assert.True(served is not null && double.Parse(served[Served.Length..], System.Globalization.CultureInfo.InvariantCulture) > 0, $"The restarted node 2 activated no device: {served}");
+
+        // Through the balancer /metrics does not exist (docs/deploy/haproxy.cfg), whatever its case.
+        foreach (var path in new[] { "/metrics", "/METRICS" })
+        {
+            using var hidden = await http.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            var body = await hidden.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.True(hidden.StatusCode == System.Net.HttpStatusCode.NotFound && body.Contains("\"NOT_FOUND\"", StringComparison.Ordinal), $"{path}: {(int)hidden.StatusCode} {body}");
+        }
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
