@@ -39,6 +39,16 @@ public sealed class ServerClockTests
     }
 
     [Fact]
+    public async Task A_server_without_a_pack_reports_no_clock_problem()
+    {
+        // pk cal-server report on a folder serve had made, before any pack: INTERNAL_ERROR ("Valid values are between …").
+        using var world = new CalWorld();
+        var usage = await world.UsageAsync();
+        Assert.Null(usage.ClockProblem);
+        Assert.Empty(usage.Packs);
+    }
+
+    [Fact]
     public async Task A_pack_installed_again_with_fewer_CALs_lets_only_that_many_permanent_CALs_renew()
     {
         using var world = new CalWorld();

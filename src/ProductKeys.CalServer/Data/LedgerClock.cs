@@ -37,19 +37,25 @@ internal static class LedgerClock
     /// <summary>What is wrong with the server's clock, or <c>null</c>: behind the newest pack's issue time or the time the ledger has used.</summary>
     public static string? Problem(long wall, long highest, IReadOnlyList<CalPackCertificate> packs)
     {
-        var tolerance = (long)Tolerance.TotalSeconds;
-        var newestPack = packs.Count == 0 ? long.MinValue : packs.Max(p => p.IssuedAt.ToUnixTimeSeconds());
-        if (newestPack - wall > tolerance)
+        // No pack yet is no problem (a new server): a missing pack must not stand for the smallest time, whose
+        // difference from the clock overflowed into "behind" and whose date could not be printed (INTERNAL_ERROR).
+        if (packs.Count > 0 && packs.Max(p => p.IssuedAt.ToUnixTimeSeconds()) is var newestPack && Behind(wall, newestPack))
         {
             return $"This server's clock ({Format(wall)}) is behind the issue time of an installed pack ({Format(newestPack)}): set its date and time. "
                 + "CALs are still served, dated from the pack.";
         }
 
-        return highest - wall > tolerance
+        return Behind(wall, highest)
             ? $"This server's clock ({Format(wall)}) is behind the time the CAL ledger has already used ({Format(highest)}), as after a clock set forward and back: "
                 + "the ledger keeps its own time until the clock passes it, so CALs it let lapse stay lapsed."
             : null;
     }
 
-    private static string Format(long unixSeconds) => DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+    // Compared without a subtraction that could overflow: the kept time is read from a file its administrator can edit.
+    private static bool Behind(long wall, long time) => time > wall && (ulong)(time - wall) > (ulong)Tolerance.TotalSeconds;
+
+    private static string Format(long unixSeconds) =>
+        unixSeconds >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && unixSeconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(unixSeconds).ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture)
+            : $"{unixSeconds} s since 1970, not a date";
 }
