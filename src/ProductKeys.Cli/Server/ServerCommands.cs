@@ -82,7 +82,7 @@ internal static class ServerCommands
                 await Console.Error.WriteLineAsync($"pk server: {ex.Code.Code}: {ex.Message}");
                 return ex.Code.ExitCode;
             }
-            catch (Exception ex) when ((ListenFailure.Explain(ex) ?? DatabaseFailure.Explain(ex)) is { } mistake)
+            catch (Exception ex) when ((ListenFailure.Explain(ex) ?? DatabaseFailure.Explain(ex) ?? SettingsFailure.Explain(ex)) is { } mistake)
             {
                 return CommandOutput.Refuse(parseResult, mistake);
             }

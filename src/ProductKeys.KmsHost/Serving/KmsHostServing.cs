@@ -100,6 +100,10 @@ public static class KmsHostServing
         {
             return refuse(refusal);
         }
+        catch (Exception e) when (SettingsFailure.Explain(e) is { } refusal)
+        {
+            return refuse(refusal);
+        }
         catch (IOException e)
         {
             Console.Error.WriteLine($"The KMS host cannot listen: {e.Message}");

@@ -61,6 +61,17 @@ public sealed class OperatorMistakeTests : IDisposable
         AssertRefused(ErrorCatalogue.DatabaseUnreachable, malformed);
     }
 
+    [Theory]
+    [InlineData("PK_Metrics__AllowedNetworks__0", "10.0.0.0/33", "Metrics:AllowedNetworks")]
+    [InlineData("PK_Proxies__Known__0", "not-an-address", "Proxies:Known")]
+    public async Task A_setting_the_server_refuses_is_VALIDATION_FAILED_naming_it(string variable, string value, string named)
+    {
+        var environment = new Dictionary<string, string> { [variable] = value };
+        var result = await Pk.RunAsync(environment, "server", "--data", Data(), "--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}");
+        AssertRefused(ErrorCatalogue.ValidationFailed, result);
+        Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string Data() => Path.Combine(_folder, Guid.NewGuid().ToString("N"));
