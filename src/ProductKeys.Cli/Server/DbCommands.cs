@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data;
 using ProductKeys.Service.Hosting;
 
@@ -31,7 +32,7 @@ internal static class DbCommands
             }
             else
             {
-                Directory.CreateDirectory(data);
+                PrivateFolder.Create(data); // as pk server makes it: the database holds the audit log and users
                 settings = DatabaseSettings.ForDataDirectory(data);
             }
 

@@ -48,6 +48,8 @@ public static class SqliteBackup
                     return unreadable!;
                 }
 
+                // The backup holds what the database holds (users, sessions, the audit log): its owner's only, wherever it is written.
+                OutputFile.CreateOwnerOnly(partial).Dispose();
                 using var to = SqliteBackupFile.Open(partial, SqliteOpenMode.ReadWriteCreate);
                 from.BackupDatabase(to);
                 // One self-contained file: no -wal beside it to copy or lose.

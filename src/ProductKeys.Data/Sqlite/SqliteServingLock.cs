@@ -1,3 +1,5 @@
+using ProductKeys.Core.Files;
+
 namespace ProductKeys.Data.Sqlite;
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed class SqliteServingLock : IDisposable
     private static SqliteServingLock? TryHold(string databasePath, FileShare share)
     {
         var path = PathFor(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFolder.Create(Path.GetDirectoryName(path)!); // a restore into a new folder makes it here
         try
         {
             if (!File.Exists(path))

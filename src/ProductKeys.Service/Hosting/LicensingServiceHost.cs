@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
@@ -39,7 +40,7 @@ public static class LicensingServiceHost
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        CreatePrivateFolder(options.DataDirectory);
+        PrivateFolder.Create(options.DataDirectory);
         var serving = HoldSqlite(options.Database);
         try
         {
@@ -91,21 +92,6 @@ public static class LicensingServiceHost
 
         Program.MapFeatures(app);
         return app;
-    }
-
-    /// <summary>
-    /// A new data folder is the owner's only (0700): the database in it holds every key's metadata and the audit
-    /// log, and SQLite creates its files under the process's umask. An existing folder keeps its mode.
-    /// </summary>
-    private static void CreatePrivateFolder(string path)
-    {
-        if (OperatingSystem.IsWindows() || Directory.Exists(path))
-        {
-            Directory.CreateDirectory(path);
-            return;
-        }
-
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>A node's hold on its SQLite database, so that no restore rolls it back while it serves.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.Versioning;
 using System.Text.Json;
 using ProductKeys.Core.Errors;
 
@@ -15,7 +16,10 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
 
     private const string ServerAnnouncementsCategory = "ProductKeys.Announcements";
 
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task A_backup_of_a_serving_node_restores_into_a_new_folder_whose_server_is_ready_and_verifies_the_audit_chain()
     {
         var (first, second, file) = (Path.Combine(_folder, "first"), Path.Combine(_folder, "second"), Path.Combine(_folder, "productkeys-backup.db"));
@@ -28,6 +32,8 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
             audited = backup.Json.GetProperty("auditSequence").GetInt64();
             Assert.True(audited > 0, backup.ToString());
             Assert.True(backup.Json.GetProperty("rows").GetProperty("Keys").GetInt64() > 0, backup.ToString());
+            // It holds what the database holds (users, sessions, the audit log): 0644 under the usual umask before.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
             Assert.False(serving.HasExited);
             using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "demo.json"), TestContext.Current.CancellationToken));
             publisher = demo.RootElement.GetProperty("users").EnumerateArray().Single(u => u.GetProperty("name").GetString() == "publisher-admin").GetProperty("token").GetString()!;
@@ -36,6 +42,7 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
         var restore = await Pk.RunAsync("db", "restore", "--data", second, "--from", file);
         Assert.True(restore.ExitCode == 0, restore.ToString());
         Assert.Contains($"head #{audited} ", restore.Stdout, StringComparison.Ordinal);
+        Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(second));
         AssertRefused(ErrorCatalogue.DatabaseNotEmpty, await Pk.RunAsync("db", "restore", "--data", second, "--from", file));
 
         await using var restored = await PkServerProcess.StartAsync(null, "--data", second, "--secrets", Path.Combine(first, "secrets"), "--log-format", "json");
@@ -58,6 +65,16 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
         Assert.Contains(logged, l => l.TryGetProperty("Category", out _) && l.TryGetProperty("LogLevel", out _) && l.TryGetProperty("Timestamp", out _));
         Assert.Contains(logged, l => l.GetProperty("Category").GetString() == ServerAnnouncementsCategory
             && l.GetProperty("Message").GetString()!.StartsWith("pk server: listening on ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_data_folder_pk_db_migrate_makes_is_its_owners_only_as_pk_server_makes_it()
+    {
+        var data = Path.Combine(_folder, "migrated");
+        var migrate = await Pk.RunAsync("db", "migrate", "--data", data);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(OwnerOnlyFolder, File.GetUnixFileMode(data));
     }
 
     [Fact]
