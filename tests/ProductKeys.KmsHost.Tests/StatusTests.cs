@@ -27,6 +27,7 @@ public sealed class StatusTests : IDisposable
         Assert.Equal(2, status.ByClientState["InitialGrace"]);
         Assert.Equal(1, status.ByClientState["Licensed"]);
         Assert.Equal(1, status.FailedByCode["KMS_PRODUCT_NOT_COVERED"]);
+        Assert.Equal(2, status.BelowThreshold); // count 2 of a threshold of 5: both clients stay in their grace
         Assert.Equal("cmid-0001", status.OldestClient?.Cmid);
         Assert.Equal("cmid-0002", status.NewestClient?.Cmid);
         Assert.Empty(status.Warnings);

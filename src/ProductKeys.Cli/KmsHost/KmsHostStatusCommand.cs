@@ -35,7 +35,12 @@ internal static class KmsHostStatusCommand
                 $"Product:        {p.Product}: count {p.Count} / threshold {p.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "not covered"}{(p.Activating ? " (activating)" : "")}\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"Requests:       {r.Requests} ({r.Failed} failed, {r.Activations} certificates issued)\n");
+        text.Append(CultureInfo.InvariantCulture, $"Requests:       {r.Requests} ({r.Activations} certificates issued, {r.BelowThreshold} below the threshold, {r.Failed} refused)\n");
+        foreach (var (code, count) in r.FailedByCode.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  refused {code,-20}{count}\n");
+        }
+
         foreach (var (state, count) in r.ByClientState.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"  from {state,-20}{count}\n");

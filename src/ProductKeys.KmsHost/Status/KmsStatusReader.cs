@@ -110,7 +110,7 @@ public static class KmsStatusReader
             Products(certificate, counts), running, listening, port,
             counters.GetValueOrDefault(KmsCounters.Requests), counters.GetValueOrDefault(KmsCounters.Failed), counters.GetValueOrDefault(KmsCounters.Activated),
             Prefixed(counters, KmsCounters.StatePrefix), Prefixed(counters, KmsCounters.FailedPrefix),
-            Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings);
+            Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings, counters.GetValueOrDefault(KmsCounters.NotYet));
     }
 
     private static List<KmsProductCount> Products(KmsHostCertificate? certificate, Dictionary<string, int> counts)

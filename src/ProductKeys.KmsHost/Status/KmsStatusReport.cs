@@ -18,6 +18,7 @@ namespace ProductKeys.KmsHost.Status;
 /// <param name="OldestClient">The counted client seen longest ago.</param>
 /// <param name="NewestClient">The client seen most recently.</param>
 /// <param name="Warnings">Things an administrator should look at, e.g. cloned images.</param>
+/// <param name="BelowThreshold">Requests answered while the product's count was below its activation threshold (the client stays in its grace).</param>
 public sealed record KmsStatusReport(
     string? HostId,
     bool Activated,
@@ -35,4 +36,5 @@ public sealed record KmsStatusReport(
     IReadOnlyDictionary<string, long> FailedByCode,
     KmsClientSeen? OldestClient,
     KmsClientSeen? NewestClient,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    long BelowThreshold = 0);

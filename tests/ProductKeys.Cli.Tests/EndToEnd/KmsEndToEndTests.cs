@@ -141,6 +141,9 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         var stopped = await Pk.RunAsync("kms-host", "status", "--data", hostData);
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
         Assert.Contains("Listening:      no, the host is not running", stopped.Stdout, StringComparison.Ordinal);
+        // The text names the refusals by code, as the --json does (it said only "1 failed").
+        Assert.Contains("1 refused)", stopped.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\n  refused KEY_NOT_FOR_PRODUCT +1\n", stopped.Stdout);
         Assert.False((await Pk.RunAsync("kms-host", "status", "--data", hostData, "--json")).Json.GetProperty("running").GetBoolean());
     }
 
