@@ -120,6 +120,39 @@ public abstract class DeviceInputTests : IDisposable
     }
 
     [Theory]
+    [InlineData("{")]
+    [InlineData("{\"formatVersion\": 99}")]
+    [InlineData("not json at all")]
+    public async Task A_damaged_store_is_repaired_as_its_message_says_upk_sets_it_aside_then_ipk(string damage)
+    {
+        // Before: upk and ipk answered the same STORE_INVALID as dli, and only deleting the file got out of it.
+        Directory.CreateDirectory(Store);
+        var file = Path.Combine(Store, "license.json");
+        File.WriteAllText(file, damage);
+        var status = await Device.RunAsync("dli", "--store", Store, "--json");
+        Assert.Equal(49, status.ExitCode);
+        Assert.Contains("'pk upk'", status.Json.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var uninstalled = await Device.RunAsync("upk", "--store", Store, "--json");
+        Assert.True(uninstalled.ExitCode == 0, uninstalled.ToString());
+        var aside = Assert.Single(Directory.GetFiles(Store, "license.json.damaged-*"));
+        Assert.Equal(damage, File.ReadAllText(aside));
+
+        var installed = await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1", "--json");
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Equal(0, (await Device.RunAsync("dli", "--store", Store)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Uninstalling_from_a_store_that_reads_sets_nothing_aside()
+    {
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", Store, "--device-id", "d1")).ExitCode);
+        Assert.Equal(0, (await Device.RunAsync("upk", "--store", Store)).ExitCode);
+        Assert.Empty(Directory.GetFiles(Store, "license.json.damaged-*"));
+        Assert.True(File.Exists(Path.Combine(Store, "license.json")));
+    }
+
+    [Theory]
     [InlineData("G6397-BF377-H68MT-8Q93J-3XTY8")] // checksum
     [InlineData("not a key")]
     public async Task A_key_refused_by_ipk_leaves_the_service_trust_and_device_id_it_came_with_unsaved(string key)

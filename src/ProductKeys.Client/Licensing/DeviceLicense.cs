@@ -119,9 +119,23 @@ public sealed class DeviceLicense
         });
     }
 
-    /// <summary>Removes the key and its activation: the device becomes Unlicensed. Timers and rearms are kept.</summary>
-    public Outcome<DeviceLicenseReport> UninstallKey() =>
-        Change(license => license with { Key = null, KeyType = null, Activation = null, OutOfToleranceSince = null });
+    /// <summary>
+    /// Removes the key and its activation: the device becomes Unlicensed. Timers and rearms are kept. A store that cannot be
+    /// read as one (STORE_INVALID: cut short, hand-edited) is set aside (<see cref="LicenseStore.SetAsideIfDamaged"/>) and the
+    /// device starts over without it, as on a new machine (deleting the file did the same): the repair its message names.
+    /// </summary>
+    public Outcome<DeviceLicenseReport> UninstallKey()
+    {
+        using (var storeLock = Store.Lock())
+        {
+            if (storeLock is not null)
+            {
+                Store.SetAsideIfDamaged(_time.GetUtcNow());
+            }
+        }
+
+        return Change(license => license with { Key = null, KeyType = null, Activation = null, OutOfToleranceSince = null });
+    }
 
     /// <summary>
     /// Resets the grace timers; 3 times per device, counted across key changes, and as often as wanted while a

@@ -93,27 +93,7 @@ public sealed class LicenseStore
 
         try
         {
-            var license = JsonSerializer.Deserialize(File.ReadAllBytes(path), LicenseStoreJsonContext.Default.StoredLicense);
-            if (license is null || license.FormatVersion is not (1 or 2 or StoreSeal.Version))
-            {
-                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1, 2 or 3 license store.");
-            }
-
-            // Hand-edited files: a null list becomes empty; a trusted key that is not a key is damage.
-            license = license with { TrustedKeys = license.TrustedKeys ?? [] };
-            foreach (var pem in license.TrustedKeys)
-            {
-                if (!TrustedKey.TryFromPem(pem, out _, out _))
-                {
-                    return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} holds a trusted key that is not a public key: install the publisher's keys again with --trust FILE.");
-                }
-            }
-
-            return license;
-        }
-        catch (JsonException e)
-        {
-            return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is damaged ({e.Message}); uninstall the key ('pk upk') and install it again.");
+            return Parse(File.ReadAllBytes(path), path);
         }
         catch (IOException e)
         {
@@ -123,6 +103,62 @@ public sealed class LicenseStore
         {
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be read: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Moves a license file that cannot be read as a store (cut short, hand-edited, not a store at all) aside, as
+    /// <c>license.json.damaged-YYYYMMDDTHHMMSSZ</c> beside it, so that the store starts empty: what uninstalling a key
+    /// does to a damaged store. Take <see cref="Lock"/> first. A file that reads, or that cannot be read at all, stays.
+    /// </summary>
+    /// <returns>Where the damaged file went; <c>null</c> when nothing was moved.</returns>
+    public string? SetAsideIfDamaged(DateTimeOffset now)
+    {
+        var path = Path.Combine(Directory, FileName);
+        try
+        {
+            if (!File.Exists(path) || Parse(File.ReadAllBytes(path), path).IsSuccess)
+            {
+                return null;
+            }
+
+            var aside = $"{path}.damaged-{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
+            File.Move(path, aside, overwrite: true);
+            return aside;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // Load says why
+        }
+    }
+
+    private static Outcome<StoredLicense> Parse(byte[] bytes, string path)
+    {
+        StoredLicense? license;
+        try
+        {
+            license = JsonSerializer.Deserialize(bytes, LicenseStoreJsonContext.Default.StoredLicense);
+        }
+        catch (JsonException e)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is damaged ({e.Message}); uninstall the key ('pk upk', which sets the file aside) and install it again.");
+        }
+
+        if (license is null || license.FormatVersion is not (1 or 2 or StoreSeal.Version))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is not a version 1, 2 or 3 license store; uninstall the key ('pk upk', which sets the file aside) and install it again.");
+        }
+
+        // Hand-edited files: a null list becomes empty; a trusted key that is not a key is damage.
+        license = license with { TrustedKeys = license.TrustedKeys ?? [] };
+        foreach (var pem in license.TrustedKeys)
+        {
+            if (!TrustedKey.TryFromPem(pem, out _, out _))
+            {
+                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} holds a trusted key that is not a public key: install the publisher's keys again with --trust FILE.");
+            }
+        }
+
+        return license;
     }
 
     /// <summary>Writes the license atomically; <c>STORE_INVALID</c> when the folder cannot be written.</summary>
