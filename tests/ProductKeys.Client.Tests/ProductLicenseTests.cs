@@ -181,10 +181,20 @@ public sealed class ProductLicenseTests : IDisposable
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Requests++;
+            // Activations are counted; the publisher's keys, which a device reads before it activates, are not.
+            var activation = request.Method == HttpMethod.Post;
+            Requests += activation ? 1 : 0;
             if (Down)
             {
                 throw new HttpRequestException("Connection refused");
+            }
+
+            if (!activation)
+            {
+                return new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = JsonContent.Create(new PublisherKeysResponse([new PublisherKey(test._publisher.PublicKey.KeyId, test._publisher.PublicKey.ToPem())])),
+                };
             }
 
             var body = await request.Content!.ReadFromJsonAsync<MakActivationRequest>(cancellationToken);
