@@ -92,6 +92,12 @@ public static class ErrorCatalogue
     /// <summary>The trust directory may be changed by someone other than root or this user.</summary>
     public static readonly ErrorCode TrustDirUnsafe = new("TRUST_DIR_UNSAFE", 400, 36,
         "The trust directory must be owned by root (or you) and not writable by group or others: fix it with 'chown root' and 'chmod go-w'.");
+    /// <summary>
+    /// A KMS host's or CAL server's data folder already trusts publisher keys, and a trust file names a key that neither it nor a
+    /// signed key list in hand vouches for (ADR 0024): the folder's trust changes only through the publisher's key lists.
+    /// </summary>
+    public static readonly ErrorCode PublisherKeyNotVouched = new("PUBLISHER_KEY_NOT_VOUCHED", 409, 37,
+        "This data folder already trusts publisher keys and changes them only through the publisher's signed key lists: leave out --trust, or bring the lists (online with --service, or a response from 'pk offline activate'). Nothing was changed.");
 
     // General
     /// <summary>The request is not valid input.</summary>
@@ -194,7 +200,7 @@ public static class ErrorCatalogue
         KmsHostNotActivated, KmsProductNotCovered, KmsUnreachable, ClockSkew, HardwareOutOfTolerance,
         GraceExpired, OfflineDataInvalid, SignatureInvalid, CertificateExpired,
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
-        CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe,
+        CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe, PublisherKeyNotVouched,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
         UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, TlsCertificateInvalid, TlsUntrusted, Internal,
