@@ -123,6 +123,13 @@ public static class CalServerApp
         return app.Services.GetRequiredService<CalLedger>().Sync;
     }
 
+    /// <summary>Installed packs that do not count because the publisher withdrew the key that signed them.</summary>
+    public static Task<IReadOnlyList<WithdrawnPack>> WithdrawnPacksAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<CalLedger>().WithdrawnPacksAsync(cancellationToken);
+    }
+
     /// <summary>The server's ID (created with the data folder).</summary>
     public static string ServerId(WebApplication app)
     {

@@ -30,6 +30,9 @@ internal sealed class CalWorld : IDisposable
 
     public TrustedKeySet Trust { get; }
 
+    /// <summary>The folder's trust as <see cref="Trust"/> pinned alone, with no key list: what a pack is installed with here.</summary>
+    public PublisherKeyChain Pinned => PublisherKeyChain.Start(Trust);
+
     public CalServerFolder Folder { get; }
 
     public CalLedger Ledger { get; }
@@ -45,7 +48,7 @@ internal sealed class CalWorld : IDisposable
 
     public async Task<CalPackCertificate> InstallAsync(CalMode mode, int purchased, int installed = 500)
     {
-        var installedPack = await Ledger.InstallPackAsync(SignPack(mode, purchased, installed).Text, Trust, TestContext.Current.CancellationToken);
+        var installedPack = await Ledger.InstallPackAsync(SignPack(mode, purchased, installed).Text, Pinned, TestContext.Current.CancellationToken);
         Assert.True(installedPack.IsSuccess, installedPack.Refusal?.ToString());
         return installedPack.Value;
     }

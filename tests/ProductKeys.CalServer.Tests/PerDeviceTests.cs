@@ -93,15 +93,15 @@ public sealed class PerDeviceTests
         using var world = new CalWorld();
         using var forger = Core.Signing.SigningKey.Generate();
         var ct = TestContext.Current.CancellationToken;
-        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerDevice, 10, publisher: forger).Text, world.Trust, ct)).Refusal?.Code);
-        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerDevice, 10, serverId: "cals-other").Text, world.Trust, ct)).Refusal?.Code);
+        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerDevice, 10, publisher: forger).Text, world.Pinned, ct)).Refusal?.Code);
+        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerDevice, 10, serverId: "cals-other").Text, world.Pinned, ct)).Refusal?.Code);
         var tampered = world.SignPack(CalMode.PerDevice, 10).Text;
         tampered = tampered[..^3] + (tampered[^3] == 'A' ? 'B' : 'A') + tampered[^2..];
-        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(tampered, world.Trust, ct)).Refusal?.Code);
+        Assert.Equal("SIGNATURE_INVALID", (await world.Ledger.InstallPackAsync(tampered, world.Pinned, ct)).Refusal?.Code);
         Assert.Equal("CAL_PACK_NOT_INSTALLED", await world.DeviceAsync("pc-1"));
 
         await world.InstallAsync(CalMode.PerDevice, purchased: 10);
-        Assert.Equal("CAL_MODE_MISMATCH", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerUser, 10).Text, world.Trust, ct)).Refusal?.Code);
+        Assert.Equal("CAL_MODE_MISMATCH", (await world.Ledger.InstallPackAsync(world.SignPack(CalMode.PerUser, 10).Text, world.Pinned, ct)).Refusal?.Code);
         Assert.Equal("CAL_PACK_NOT_INSTALLED", (await world.Ledger.RequestUserAsync("alice", ct)).Refusal?.Code);
         Assert.Single((await world.UsageAsync()).Packs);
     }

@@ -85,7 +85,7 @@ public sealed class PerUserTests
         using (var identity = CalServerIdentity.LoadOrCreate(world.Folder).Value)
         using (var installer = CalLedger.Open(world.Folder, identity, world.Time).Value)
         {
-            var installed = await installer.InstallPackAsync(world.SignPack(CalMode.PerUser, purchased: 1, installed: 1).Text, world.Trust, TestContext.Current.CancellationToken);
+            var installed = await installer.InstallPackAsync(world.SignPack(CalMode.PerUser, purchased: 1, installed: 1).Text, world.Pinned, TestContext.Current.CancellationToken);
             Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         }
 

@@ -60,7 +60,7 @@ public sealed class ServerClockTests
 
         Assert.Equal(3, (await world.UsageAsync()).Permanent);
         var purchased = world.SignPack(CalMode.PerDevice, purchased: 2, installed: 2, packId: pack.PackId);
-        Assert.True((await world.Ledger.InstallPackAsync(purchased.Text, world.Trust, Ct)).IsSuccess);
+        Assert.True((await world.Ledger.InstallPackAsync(purchased.Text, world.Pinned, Ct)).IsSuccess);
 
         world.Time.Advance(TimeSpan.FromDays(1));
         var kinds = new[] { await world.DeviceAsync("pc-0"), await world.DeviceAsync("pc-1"), await world.DeviceAsync("pc-2") };
@@ -110,7 +110,7 @@ public sealed class ServerClockTests
     private static async Task InstallAtAsync(CalWorld world, CalMode mode, TimeProvider real)
     {
         using var installer = world.OpenLedger(real);
-        var installed = await installer.InstallPackAsync(world.SignPack(mode, 10, publisherClock: real).Text, world.Trust, Ct);
+        var installed = await installer.InstallPackAsync(world.SignPack(mode, 10, publisherClock: real).Text, world.Pinned, Ct);
         Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
     }
 }

@@ -29,10 +29,9 @@ public sealed class CalLedger : IDisposable
     private readonly CalServerFolder _folder;
     private readonly CalServerIdentity _identity;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Outcome<CalPackCertificate>> _verified = new(StringComparer.Ordinal);
 
-    /// <summary>The packs as last read, and SQLite's <c>data_version</c> then (<see cref="LoadPacks"/>).</summary>
-    private (List<CalPackCertificate> Packs, long DataVersion)? _packs;
+    /// <summary>The packs as last read, and SQLite's <c>data_version</c> then (<see cref="ReadPacks"/>).</summary>
+    private (InstalledPacks Packs, long DataVersion)? _packs;
 
     private CalLedger(SqliteConnection connection, CalServerFolder folder, CalServerIdentity identity, TimeProvider time, CalSyncMode sync)
     {
@@ -67,7 +66,7 @@ public sealed class CalLedger : IDisposable
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
             var ledger = new CalLedger(connection, folder, identity, time, sync);
-            if (ledger.DamagedFile() is { } damaged)
+            if (InstalledPacks.Damage(ledger.StoredCertificates(), folder, identity, time) is { } damaged)
             {
                 ledger.Dispose();
                 return damaged;
@@ -82,17 +81,26 @@ public sealed class CalLedger : IDisposable
     }
 
     /// <summary>
-    /// Keeps a pack certificate that verifies against <paramref name="trust"/>, names this server's
-    /// ID and key, and has the mode of the packs already here (else <c>CAL_MODE_MISMATCH</c>).
-    /// Installing a pack again replaces its certificate (e.g. the purchased quantity instead of 500).
+    /// Keeps a pack certificate that verifies against the publisher keys <paramref name="trust"/> trusts, names this server's
+    /// ID and key, and has the mode of the packs already here (else <c>CAL_MODE_MISMATCH</c>), and keeps <paramref name="trust"/>
+    /// as the folder's (<see cref="PinnedPublisherKeys.Save"/>, in the same transaction's turn). Installing a pack again replaces its
+    /// certificate (e.g. the purchased quantity instead of 500, or one signed by a current key after a withdrawal).
     /// </summary>
-    public async Task<Outcome<CalPackCertificate>> InstallPackAsync(string? certificateText, TrustedKeySet trust, CancellationToken cancellationToken)
+    /// <param name="certificateText">The pack certificate.</param>
+    /// <param name="trust">What the folder trusts with this installation (<see cref="PinnedPublisherKeys.Accept"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait for the ledger.</param>
+    public async Task<Outcome<CalPackCertificate>> InstallPackAsync(string? certificateText, PublisherKeyChain trust, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trust);
-        var pack = Check(certificateText, trust, _time);
+        var pack = InstalledPacks.Check(certificateText, trust.Trusted, _identity, _time);
         if (!pack.IsSuccess)
         {
-            return pack;
+            return InstalledPacks.WithdrawnOne(certificateText, trust, _identity) is { } stale
+                ? new Refusal(ErrorCatalogue.SignatureInvalid,
+                    $"The pack certificate is signed by {stale.KeyId}, which the publisher withdrew (key list {stale.WithdrawnBy}): the answer came from before the withdrawal; install the pack again once the service runs its current keys.")
+                : pack.Refusal.Code == ErrorCatalogue.SignatureInvalid.Code
+                    ? new Refusal(ErrorCatalogue.SignatureInvalid, $"{pack.Refusal.Detail} This CAL server trusts {trust.Describe()}; {PinnedPublisherKeys.HowKeysAreLearned}.")
+                    : pack;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +114,12 @@ public sealed class CalLedger : IDisposable
                 return new Refusal(ErrorCatalogue.CalModeMismatch, $"This CAL server holds {other.Mode} packs; pack {pack.Value.PackId} is {pack.Value.Mode}.");
             }
 
-            WriteTrust(trust);
+            var saved = _folder.PublisherKeys.Save(trust, _time);
+            if (!saved.IsSuccess)
+            {
+                return saved.Refusal;
+            }
+
             _statements.Execute(
                 "INSERT INTO packs (pack_id, certificate, installed_at) VALUES (@id, @text, @now) ON CONFLICT (pack_id) DO UPDATE SET certificate = excluded.certificate, installed_at = excluded.installed_at",
                 ("@id", pack.Value.PackId), ("@text", pack.Value.Text), ("@now", Now()));
@@ -126,7 +139,6 @@ public sealed class CalLedger : IDisposable
             }
 
             // This connection's own commits leave data_version as it was: read the packs again next time.
-            _verified.Clear();
             _packs = null;
             _gate.Release();
         }
@@ -139,6 +151,20 @@ public sealed class CalLedger : IDisposable
         try
         {
             return LoadPacks();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The installed packs that no longer count because the publisher withdrew the key that signed them.</summary>
+    public async Task<IReadOnlyList<WithdrawnPack>> WithdrawnPacksAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ReadPacks().Withdrawn;
         }
         finally
         {
@@ -231,7 +257,8 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="UsageAsync"/>'s reads, inside its transaction.</summary>
     private CalUsage Usage(TimeSpan expiringWithin)
     {
-        var packs = LoadPacks();
+        var installed = ReadPacks();
+        var packs = installed.Counted;
         var wall = Now();
         var highest = _statements.Scalar(LedgerClock.ReadSql);
         var now = Math.Max(LedgerClock.Floor(wall, packs), highest);
@@ -241,6 +268,7 @@ public sealed class CalLedger : IDisposable
         (string, object?)[] p = [("@uc", userCutoff), ("@dc", deviceCutoff), ("@now", now), ("@soon", soon)];
         return new CalUsage(
             packs,
+            installed.Withdrawn,
             IssuedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'Installed' AND last_used >= @uc", p),
             OverUsedUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE pool = 'OverUsed' AND last_used >= @uc", p),
             ExpiringUsers: _statements.Scalar("SELECT COUNT(*) FROM user_cals WHERE last_used >= @uc AND last_used < @uc + @soon", p),
@@ -251,6 +279,8 @@ public sealed class CalLedger : IDisposable
                     OR (kind = 'Temporary' AND temporary_expires > @now AND temporary_expires <= @now + @soon)
                 """, p),
             At: DateTimeOffset.FromUnixTimeSeconds(now),
+            PublisherKeys: [.. installed.Trust?.Trusted.Keys.Select(k => k.KeyId) ?? []],
+            KeyListSequence: installed.Trust?.Sequence ?? 0,
             ClockProblem: LedgerClock.Problem(wall, highest, packs));
     }
 
@@ -288,7 +318,7 @@ public sealed class CalLedger : IDisposable
         var capacity = all.Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
         if (capacity == 0)
         {
-            return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-user CAL pack: install one ('pk cal-server install-pack').");
+            return NoPack(CalMode.PerUser, "per-user");
         }
 
         var now = AdvanceClock(all);
@@ -321,7 +351,7 @@ public sealed class CalLedger : IDisposable
         var packs = all.Where(p => p.Mode == CalMode.PerDevice).ToList();
         if (packs.Count == 0)
         {
-            return new Refusal(ErrorCatalogue.CalPackNotInstalled, "This CAL server has no per-device CAL pack: install one ('pk cal-server install-pack').");
+            return NoPack(CalMode.PerDevice, "per-device");
         }
 
         var pack = packs[0];
@@ -402,6 +432,11 @@ public sealed class CalLedger : IDisposable
         return now;
     }
 
+    /// <summary>No pack of the mode counts: say so, naming packs that stopped counting because their key was withdrawn.</summary>
+    private Refusal NoPack(CalMode mode, string name) =>
+        new(ErrorCatalogue.CalPackNotInstalled, $"This CAL server has no {name} CAL pack: install one ('pk cal-server install-pack')."
+            + string.Concat(ReadPacks().Withdrawn.Where(w => w.Mode == mode).Select(w => $" Its {w.Describe()}")));
+
     private static Refusal Locked() => new(ErrorCatalogue.DatabaseUnreachable,
         $"cal.db is locked by another process (another 'pk cal-server' command or a copy of the database) for more than {CalTables.LockWait.TotalSeconds:0} s: retry in a moment.");
 
@@ -411,12 +446,15 @@ public sealed class CalLedger : IDisposable
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)) : null;
     }
 
+    /// <summary>The packs that count (<see cref="ReadPacks"/>).</summary>
+    private IReadOnlyList<CalPackCertificate> LoadPacks() => ReadPacks().Counted;
+
     /// <summary>
-    /// The packs whose certificates verify against the pinned publisher keys and name this server; the rest are
-    /// ignored. Read again only when another connection (<c>pk cal-server install-pack</c> beside a running
-    /// server) has committed since — SQLite's <c>data_version</c> tells — or this one installed a pack.
+    /// The stored packs sorted by the publisher keys the folder trusts now (<see cref="InstalledPacks"/>). Read again only when
+    /// another connection (<c>pk cal-server install-pack</c> beside a running server, which may also have learned a key list) has
+    /// committed since — SQLite's <c>data_version</c> tells — or this one installed a pack.
     /// </summary>
-    private List<CalPackCertificate> LoadPacks()
+    private InstalledPacks ReadPacks()
     {
         var dataVersion = _statements.Scalar("PRAGMA data_version");
         if (_packs is { } known && known.DataVersion == dataVersion)
@@ -424,115 +462,23 @@ public sealed class CalLedger : IDisposable
             return known.Packs;
         }
 
-        var packs = new List<CalPackCertificate>();
-        using (var reader = _statements.Bind("SELECT certificate FROM packs ORDER BY pack_id").ExecuteReader())
-        {
-            TrustedKeySet? trust = null;
-            while (reader.Read())
-            {
-                var text = reader.GetString(0);
-                if (!_verified.TryGetValue(text, out var pack))
-                {
-                    trust ??= LoadTrust();
-                    pack = trust is null ? new Refusal(ErrorCatalogue.SignatureInvalid, "No publisher key is pinned.") : Check(text, trust, FixedClock.EndOfTime);
-                    _verified[text] = pack;
-                }
-
-                if (pack.IsSuccess)
-                {
-                    packs.Add(pack.Value);
-                }
-            }
-        }
-
+        // Damaged trust files count nothing while serving; the start check names them (InstalledPacks.Damage).
+        var trust = _folder.PublisherKeys.Load(_time) is { IsSuccess: true } loaded ? loaded.Value : null;
+        var packs = InstalledPacks.Read(StoredCertificates(), trust, _identity);
         _packs = (packs, dataVersion);
         return packs;
     }
 
-    /// <summary>
-    /// Why the installed packs no longer hold, naming the file to restore, or <c>null</c>: checked when the ledger opens, so a
-    /// damaged folder stops the start (<c>STORE_INVALID</c>) instead of answering every request <c>CAL_PACK_NOT_INSTALLED</c>.
-    /// </summary>
-    private Refusal? DamagedFile()
+    private List<string> StoredCertificates()
     {
         var texts = new List<string>();
-        using (var reader = _statements.Bind("SELECT certificate FROM packs ORDER BY pack_id").ExecuteReader())
+        using var reader = _statements.Bind("SELECT certificate FROM packs ORDER BY pack_id").ExecuteReader();
+        while (reader.Read())
         {
-            while (reader.Read())
-            {
-                texts.Add(reader.GetString(0));
-            }
+            texts.Add(reader.GetString(0));
         }
 
-        if (texts.Count == 0)
-        {
-            return null;
-        }
-
-        var trust = SigningKeyFile.LoadPublicKeys(_folder.TrustFile);
-        if (!trust.IsSuccess)
-        {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
-                $"{trust.Refusal.Detail} It holds the publisher keys the installed packs verify against: restore it from a backup of the data folder.");
-        }
-
-        foreach (var text in texts)
-        {
-            var pack = CalPackCertificate.Verify(text, trust.Value, FixedClock.EndOfTime);
-            var problem = !pack.IsSuccess
-                ? $"A pack certificate in {_folder.DatabaseFile} does not verify against {_folder.TrustFile} ({pack.Refusal.Detail}): restore both from a backup of the data folder."
-                : pack.Value.ServerId != _identity.ServerId
-                    ? $"{_folder.ServerIdFile} says {_identity.ServerId}, but the installed pack {pack.Value.PackId} is for {pack.Value.ServerId}: restore the file from a backup."
-                    : pack.Value.ServerPublicKey.KeyId != _identity.Key.KeyId
-                        ? $"{Path.Combine(_folder.Path, SigningKeyFile.PrivateKeyFileName)} is key {_identity.Key.KeyId}, but the installed pack {pack.Value.PackId} certifies key {pack.Value.ServerPublicKey.KeyId}: restore the file from a backup."
-                        : null;
-            if (problem is not null)
-            {
-                return new Refusal(ErrorCatalogue.StoreInvalid, problem);
-            }
-        }
-
-        return null;
-    }
-
-    private Outcome<CalPackCertificate> Check(string? text, TrustedKeySet trust, TimeProvider clock)
-    {
-        var verified = CalPackCertificate.Verify(text, trust, clock);
-        if (!verified.IsSuccess)
-        {
-            return verified;
-        }
-
-        var pack = verified.Value;
-        return pack.ServerId == _identity.ServerId && pack.ServerPublicKey.KeyId == _identity.Key.KeyId
-            ? pack
-            : new Refusal(ErrorCatalogue.SignatureInvalid,
-                $"The pack certificate is for CAL server {pack.ServerId} with key {pack.ServerPublicKey.KeyId}, not this server {_identity.ServerId} with key {_identity.Key.KeyId}.");
-    }
-
-    private TrustedKeySet? LoadTrust()
-    {
-        if (!File.Exists(_folder.TrustFile))
-        {
-            return null;
-        }
-
-        var loaded = SigningKeyFile.LoadPublicKeys(_folder.TrustFile);
-        return loaded.IsSuccess ? loaded.Value : null;
-    }
-
-    private void WriteTrust(TrustedKeySet trust)
-    {
-        var temporary = $"{_folder.TrustFile}.{Environment.ProcessId}.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(trust.ToPem());
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _folder.TrustFile, overwrite: true);
+        return texts;
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();

@@ -6,8 +6,8 @@ namespace ProductKeys.CalServer.Data;
 
 /// <summary>
 /// The CAL server's data folder: its private key (<c>signing-key.pem</c>, 0600), its ID, the
-/// publisher keys it trusts, and the database of packs and CALs (<c>cal.db</c>). Back up the whole
-/// folder: the pack certificates name this server's ID and key (docs/operations.md).
+/// publisher keys it trusts (<see cref="PinnedPublisherKeys"/>), and the database of packs and CALs (<c>cal.db</c>). Back up the
+/// whole folder: the pack certificates name this server's ID and key (docs/operations.md).
 /// </summary>
 public sealed class CalServerFolder
 {
@@ -24,8 +24,8 @@ public sealed class CalServerFolder
     /// <summary>The server's ID file.</summary>
     public string ServerIdFile => Combine("server-id");
 
-    /// <summary>The publisher keys the server trusts (PEM), pinned at the first pack installation.</summary>
-    public string TrustFile => Combine("publisher-keys.pem");
+    /// <summary>The publisher keys the server trusts: pinned at the first pack installation, changed since only by signed key lists.</summary>
+    public PinnedPublisherKeys PublisherKeys => new(Path);
 
     /// <summary>The SQLite database of packs and CALs.</summary>
     public string DatabaseFile => Combine("cal.db");

@@ -17,7 +17,8 @@ namespace ProductKeys.CalServer.Packs;
 /// public key to the licensing service (<c>POST /api/v1/cal-pack-activations</c>) and keeps the
 /// pack certificate it answers when it verifies against the publisher keys and names this server.
 /// Mirrors the KMS host's activation (<c>KmsHost/Activation/HostActivator</c>): the same key file,
-/// the same pinning of the service's publisher keys on first contact.
+/// the same pinning of the publisher keys at the first installation, changed since only by signed key lists
+/// (<see cref="PinnedPublisherKeys.Accept"/>: docs/adr/0018-cal-server.md, "Publisher keys").
 /// </summary>
 public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
 {
@@ -79,9 +80,12 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
 
     /// <summary>
     /// Installs a pack certificate from a response file: a <see cref="CalPackOfflineResponse"/> from
-    /// <c>pk offline activate</c> (a refusal in it is reported with its own code), the JSON of
-    /// <see cref="CalPackActivationResponse"/>, or the bare certificate text.
+    /// <c>pk offline activate</c> (a refusal in it is reported with its own code; its key lists teach keys rotated in since the
+    /// folder was pinned), the JSON of <see cref="CalPackActivationResponse"/>, or the bare certificate text.
     /// </summary>
+    /// <param name="path">The response file.</param>
+    /// <param name="trust">The keys of <c>--trust FILE</c>: pinned by a new folder, only checked by a pinned one; or <c>null</c>.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
     public async Task<Outcome<CalPackCertificate>> InstallResponseFileAsync(string path, TrustedKeySet? trust, CancellationToken cancellationToken)
     {
         string text;
@@ -94,6 +98,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
         }
 
+        IReadOnlyList<string>? lists = null;
         if (text.StartsWith('{'))
         {
             try
@@ -106,6 +111,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
                 }
 
                 text = response?.PackCertificate ?? "";
+                lists = response?.PublisherKeyLists;
             }
             catch (JsonException e)
             {
@@ -113,24 +119,18 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             }
         }
 
-        if (trust is null)
-        {
-            if (!File.Exists(folder.TrustFile) || SigningKeyFile.LoadPublicKeys(folder.TrustFile) is not { IsSuccess: true } pinned)
-            {
-                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which publisher keys to trust: --trust FILE (the publisher-keys.pem 'pk offline activate' wrote).");
-            }
-
-            trust = pinned.Value;
-        }
-
-        return await InstallAsync(text, trust, cancellationToken).ConfigureAwait(false);
+        var chain = folder.PublisherKeys.Accept(trust, published: null, lists, time);
+        return chain.IsSuccess ? await InstallAsync(text, chain.Value, cancellationToken).ConfigureAwait(false) : chain.Refusal;
     }
 
-    /// <summary>Installs a pack online: pins the service's publisher keys when none are given or pinned, then asks for the certificate.</summary>
+    /// <summary>
+    /// Installs a pack online: a new folder pins <paramref name="trust"/>, else the service's publisher keys; a pinned one learns
+    /// the service's key lists (and only checks <paramref name="trust"/>). Then it asks for the certificate.
+    /// </summary>
     /// <param name="key">The pack's MAK.</param>
     /// <param name="installPurchased">Install the purchased quantity rather than the pack size.</param>
     /// <param name="service">The licensing service.</param>
-    /// <param name="trust">Publisher keys to trust; <c>null</c>: those pinned before, else the service's.</param>
+    /// <param name="trust">The keys of <c>--trust FILE</c>, or <c>null</c>.</param>
     /// <param name="http">The HTTP client.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <param name="pinned">Told the key IDs when the service's keys were pinned.</param>
@@ -145,42 +145,29 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             return request.Refusal;
         }
 
-        if (trust is null && File.Exists(folder.TrustFile) && SigningKeyFile.LoadPublicKeys(folder.TrustFile) is { IsSuccess: true } before)
-        {
-            trust = before.Value;
-        }
-
+        // Checked before asking: a refused trust file consumes no activation.
         var keys = await new LicensingServiceClient(http).GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
-        if (trust is null)
+        var accepted = folder.PublisherKeys.AcceptOnline(trust, keys, time);
+        if (!accepted.IsSuccess)
         {
-            if (!keys.IsSuccess)
-            {
-                return keys.Refusal;
-            }
-
-            var published = new List<TrustedKey>();
-            foreach (var pem in keys.Value.Keys.Select(k => k.Pem))
-            {
-                if (!TrustedKey.TryFromPem(pem, out var publisherKey, out var problem))
-                {
-                    return new Refusal(ErrorCatalogue.SignatureInvalid, $"The service published a key that is not a P-256 public key: {problem}");
-                }
-
-                published.Add(publisherKey);
-            }
-
-            trust = new TrustedKeySet(published);
-            pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
+            return accepted.Refusal;
         }
 
-        // Keys rotated in or withdrawn since the server was pinned (ADR 0024).
-        trust = PublisherKeyList.Apply(trust, keys.IsSuccess ? keys.Value.KeyLists : null, time).Trusted;
+        var (chain, pinnedFromService) = accepted.Value;
+        if (pinnedFromService is not null)
+        {
+            pinned?.Invoke([.. pinnedFromService.Keys.Select(k => k.KeyId)]);
+        }
+
         var answer = await PostAsync(http, new Uri(service, "api/v1/cal-pack-activations"), request.Value, cancellationToken).ConfigureAwait(false);
-        return answer.IsSuccess ? await InstallAsync(answer.Value.PackCertificate, trust, cancellationToken).ConfigureAwait(false) : answer.Refusal;
+        return answer.IsSuccess ? await InstallAsync(answer.Value.PackCertificate, chain, cancellationToken).ConfigureAwait(false) : answer.Refusal;
     }
 
-    /// <summary>Keeps a pack certificate (and the trust it verified against) in the data folder.</summary>
-    public async Task<Outcome<CalPackCertificate>> InstallAsync(string? certificateText, TrustedKeySet trust, CancellationToken cancellationToken)
+    /// <summary>Keeps a pack certificate, and the publisher keys it verified against, in the data folder.</summary>
+    /// <param name="certificateText">The pack certificate.</param>
+    /// <param name="trust">What the folder trusts with it (<see cref="PinnedPublisherKeys.Accept"/>).</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    public async Task<Outcome<CalPackCertificate>> InstallAsync(string? certificateText, PublisherKeyChain trust, CancellationToken cancellationToken)
     {
         var identity = CalServerIdentity.LoadOrCreate(folder);
         if (!identity.IsSuccess)

@@ -7,14 +7,20 @@ namespace ProductKeys.CalServer.Reports;
 
 /// <summary>
 /// <c>pk cal-server report</c> (docs/product.md §5): per pack, what was bought and installed; per mode, also what
-/// is held: issued (from installed CALs), over-used, temporary, permanent, expiring soon.
+/// is held: issued (from installed CALs), over-used, temporary, permanent, expiring soon; the packs that no longer count because
+/// the publisher withdrew their key, and the publisher keys the server trusts.
 /// </summary>
 /// <param name="ServerId">The CAL server.</param>
 /// <param name="At">When it was read.</param>
-/// <param name="Packs">One row per pack.</param>
+/// <param name="Packs">One row per pack that counts.</param>
 /// <param name="Modes">One row per mode that has packs.</param>
+/// <param name="WithdrawnPacks">Installed packs that do not count: signed by a key the publisher withdrew.</param>
+/// <param name="PublisherKeys">The key IDs of the publisher keys the server trusts.</param>
+/// <param name="KeyListSequence">The last publisher key list it applied (0: none).</param>
 /// <param name="ClockProblem">What is wrong with the server's clock, or <c>null</c>.</param>
-public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList<CalReport.PackRow> Packs, IReadOnlyList<CalReport.ModeRow> Modes, string? ClockProblem = null)
+public sealed record CalReport(
+    string ServerId, DateTimeOffset At, IReadOnlyList<CalReport.PackRow> Packs, IReadOnlyList<CalReport.ModeRow> Modes,
+    IReadOnlyList<WithdrawnPack> WithdrawnPacks, IReadOnlyList<string> PublisherKeys, long KeyListSequence, string? ClockProblem = null)
 {
     /// <summary>CALs that lapse within this time unless used count as expiring soon.</summary>
     public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(14);
@@ -33,7 +39,7 @@ public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList
                 : new ModeRow(mode.ToString(), of.Count, of.Sum(p => (long)p.Purchased), of.Sum(p => (long)p.Installed), usage.Permanent, 0, usage.Temporary, usage.Permanent, usage.ExpiringDevices));
         }
 
-        return new CalReport(serverId, usage.At, packs, modes, usage.ClockProblem);
+        return new CalReport(serverId, usage.At, packs, modes, usage.Withdrawn, usage.PublisherKeys, usage.KeyListSequence, usage.ClockProblem);
     }
 
     /// <summary>The report as CSV: pack rows, then mode rows (<c>row</c> says which).</summary>
@@ -56,7 +62,7 @@ public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList
     /// <summary>The report as a table for people.</summary>
     public string ToText()
     {
-        if (Packs.Count == 0)
+        if (Packs.Count == 0 && WithdrawnPacks.Count == 0)
         {
             return $"CAL server {ServerId} has no CAL pack installed ('pk cal-server install-pack').";
         }
@@ -75,9 +81,16 @@ public sealed record CalReport(string ServerId, DateTimeOffset At, IReadOnlyList
             text.Append(CultureInfo.InvariantCulture, $"{m.Mode,-9}  {m.Purchased,9}  {m.Installed,9}  {m.Issued,7}  {m.OverUsed,9}  {m.Temporary,9}  {m.Permanent,9}  {m.ExpiringSoon,8}\n");
         }
 
+        text.Append('\n');
+        foreach (var withdrawn in WithdrawnPacks)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Withdrawn key: {withdrawn.Describe()}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Publisher keys: {string.Join(", ", PublisherKeys)}{(KeyListSequence > 0 ? $" (key list {KeyListSequence})" : "")}\n");
         if (ClockProblem is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\nClock problem: {ClockProblem}\n");
+            text.Append(CultureInfo.InvariantCulture, $"Clock problem: {ClockProblem}\n");
         }
 
         return text.ToString().TrimEnd();

@@ -112,6 +112,12 @@ public static class CalServing
             Console.Out.WriteLine($"CAL server {chosen.Describe()}.");
         }
 
+        // Not a reason to refuse the start: the other packs still count (ADR 0024: withdrawing a key invalidates what it signed).
+        foreach (var withdrawn in await CalServerApp.WithdrawnPacksAsync(app, cancellationToken))
+        {
+            Console.Out.WriteLine($"CAL server: {withdrawn.Describe()}");
+        }
+
         Console.Out.Flush();
         await app.WaitForShutdownAsync(cancellationToken);
         Console.Out.WriteLine("CAL server stopped.");

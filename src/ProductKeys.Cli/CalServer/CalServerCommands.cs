@@ -34,7 +34,11 @@ internal static class CalServerCommands
         var service = new Option<string?>("--service") { Description = "Licensing service URL (online installation)." };
         var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE (for 'pk offline activate')." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the pack certificate from a response FILE." };
-        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
+        var trust = new Option<FileInfo?>("--trust")
+        {
+            Description = "PEM file of publisher public keys: pinned by a new data folder (otherwise the service's are); a folder that trusts keys already "
+                + "only checks it against them and the key lists in hand (PUBLISHER_KEY_NOT_VOUCHED otherwise).",
+        };
         var quantity = new Option<string>("--quantity")
         {
             Description = "pack (default): the pack shows 500 CALs whatever was bought; purchased: the quantity bought.",
@@ -103,9 +107,15 @@ internal static class CalServerCommands
             }
 
             CalPackCertificate p = installed.Value;
-            var result = new { installed = true, packId = p.PackId, product = p.ProductId, mode = p.Mode.ToString(), purchased = p.Purchased, installedQuantity = p.Installed, serverId = p.ServerId };
+            var trustedNow = new CalServerFolder(parseResult.GetValue(data)!).PublisherKeys.Load(TimeProvider.System) is { IsSuccess: true, Value: { } chain } ? chain : null;
+            var result = new
+            {
+                installed = true, packId = p.PackId, product = p.ProductId, mode = p.Mode.ToString(), purchased = p.Purchased, installedQuantity = p.Installed, serverId = p.ServerId,
+                publisherKeys = trustedNow?.Trusted.Keys.Select(k => k.KeyId).ToList() ?? [], keyListSequence = trustedNow?.Sequence ?? 0,
+            };
             return CommandOutput.Print(parseResult, result, r =>
-                $"Installed CAL pack {r.packId} on CAL server {r.serverId}: {r.installedQuantity} {r.mode} CALs of {r.product} (purchased {r.purchased}).");
+                $"Installed CAL pack {r.packId} on CAL server {r.serverId}: {r.installedQuantity} {r.mode} CALs of {r.product} (purchased {r.purchased}). "
+                + $"Publisher keys trusted: {trustedNow?.Describe() ?? "-"}.");
         });
         return command;
     }
