@@ -50,6 +50,13 @@ public static class KmsHostApp
             return identity.Refusal;
         }
 
+        // Hand-edited publisher key files stop the start, naming the file, rather than leave the host unactivated unnoticed.
+        if (new HostCertificateStore(folder, time).Damage() is { } damaged)
+        {
+            identity.Value.Dispose();
+            return damaged;
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = folder.Path,

@@ -31,7 +31,7 @@ internal sealed class HostFixture : IDisposable
         {
             var certificate = KmsHostCertificate.Issue(new ArtifactSigner(Publisher, Clock), Identity.HostId, Identity.Key.PublicKey.ToPem(),
                 [new(Desktop, 25, DesktopGroup), new(Server, 5, ServerGroup)], "ba-fabrikam", certificateExpires);
-            var installed = new HostCertificateStore(Folder, Clock).Install(certificate.Text, PublisherKeys, Identity.HostId, Identity.Key.PublicKey);
+            var installed = new HostCertificateStore(Folder, Clock).Install(certificate.Text, PublisherKeyChain.Start(PublisherKeys), Identity.HostId, Identity.Key.PublicKey);
             Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         }
 

@@ -20,7 +20,11 @@ internal static class KmsHostActivateCommand
         var data = KmsHostCommands.Data();
         var key = new Option<string?>("--key") { Description = "The KMS host key." };
         var service = new Option<string?>("--service") { Description = "Licensing service URL (online activation)." };
-        var trust = new Option<FileInfo?>("--trust") { Description = "PEM file of publisher public keys (otherwise pinned from the service)." };
+        var trust = new Option<FileInfo?>("--trust")
+        {
+            Description = "PEM file of publisher public keys: pinned by a new data folder (otherwise the service's are); a folder that trusts keys already "
+                + "only checks it against them and the key lists in hand (PUBLISHER_KEY_NOT_VOUCHED otherwise).",
+        };
         var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the host certificate from a response FILE." };
         var tls = new TlsClientOptions();
@@ -85,6 +89,7 @@ internal static class KmsHostActivateCommand
             }
 
             var c = installed.Value;
+            var trustedNow = new KmsHostFolder(parseResult.GetValue(data)!).PublisherKeys.Load(TimeProvider.System) is { IsSuccess: true, Value: { } chain } ? chain : null;
             var result = new
             {
                 activated = true,
@@ -93,10 +98,13 @@ internal static class KmsHostActivateCommand
                 products = c.Products,
                 issuedAt = c.IssuedAt,
                 expires = c.Expires,
+                publisherKeys = trustedNow?.Trusted.Keys.Select(k => k.KeyId).ToList() ?? [],
+                keyListSequence = trustedNow?.Sequence ?? 0,
             };
             return CommandOutput.Print(parseResult, result, r =>
                 $"KMS host {r.hostId} is activated for billing account {r.billingAccount}: "
-                + string.Join(", ", r.products.Select(p => $"{p.ProductId} (threshold {p.Threshold})")) + ".");
+                + string.Join(", ", r.products.Select(p => $"{p.ProductId} (threshold {p.Threshold})")) + ". "
+                + $"Publisher keys trusted: {trustedNow?.Describe() ?? "-"}.");
         });
         return command;
     }

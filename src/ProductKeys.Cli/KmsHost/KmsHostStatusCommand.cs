@@ -26,6 +26,8 @@ internal static class KmsHostStatusCommand
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Host ID:        {r.HostId ?? "-"}\n");
         text.Append(CultureInfo.InvariantCulture, $"Activated:      {(r.Activated ? "yes" : "no")} — {r.ActivationDetail}\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"Publisher keys: {(r.PublisherKeys.Count == 0 ? "-" : string.Join(", ", r.PublisherKeys))}{(r.KeyListSequence > 0 ? $" (key list {r.KeyListSequence})" : "")}\n");
         text.Append(r.Running
             ? $"Listening:      {r.Listening ?? "-"}\n"
             : $"Listening:      no, the host is not running{(r.Listening is null ? "" : $" (it last listened on {r.Listening})")}\n");

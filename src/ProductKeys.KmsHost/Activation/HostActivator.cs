@@ -13,7 +13,8 @@ namespace ProductKeys.KmsHost.Activation;
 /// <summary>
 /// <c>pk kms-host activate</c> (docs/product.md §4): online against the licensing service, or offline through a
 /// request file and a response file. A certificate is kept only when it verifies against the
-/// publisher keys and names this host's ID and key.
+/// publisher keys and names this host's ID and key. The publisher keys are pinned at the first activation and change since
+/// only through signed key lists (<see cref="PinnedPublisherKeys.Accept"/>, ADR 0024).
 /// </summary>
 public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
 {
@@ -75,9 +76,11 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
 
     /// <summary>
     /// Installs a host certificate from a response file: a <see cref="KmsHostOfflineResponse"/> from
-    /// <c>pk offline activate</c> (a refusal in it is reported with its own code), the JSON of
-    /// <see cref="KmsHostActivationResponse"/>, or the bare certificate text.
+    /// <c>pk offline activate</c> (a refusal in it is reported with its own code; its key lists teach keys rotated in since the
+    /// host was pinned), the JSON of <see cref="KmsHostActivationResponse"/>, or the bare certificate text.
     /// </summary>
+    /// <param name="path">The response file.</param>
+    /// <param name="trust">The keys of <c>--trust FILE</c>: pinned by a new folder, only checked by a pinned one; or <c>null</c>.</param>
     public Outcome<KmsHostCertificate> InstallResponseFile(string path, TrustedKeySet? trust)
     {
         string text;
@@ -90,6 +93,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
         }
 
+        IReadOnlyList<string>? lists = null;
         if (text.StartsWith('{'))
         {
             try
@@ -102,6 +106,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
                 }
 
                 text = response?.HostCertificate ?? "";
+                lists = response?.PublisherKeyLists;
             }
             catch (JsonException e)
             {
@@ -109,13 +114,22 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             }
         }
 
-        return Install(text, trust);
+        if (new HostCertificateStore(folder, time).Damage() is { } damaged)
+        {
+            return damaged;
+        }
+
+        var chain = folder.PublisherKeys.Accept(trust, published: null, lists, time);
+        return chain.IsSuccess ? Install(text, chain.Value) : chain.Refusal;
     }
 
-    /// <summary>Activates online: pins the service's publisher keys when none are given, then asks for a certificate.</summary>
+    /// <summary>
+    /// Activates online: a new folder pins <paramref name="trust"/>, else the service's publisher keys; a pinned one learns the
+    /// service's key lists (and only checks <paramref name="trust"/>). Then it asks for a certificate.
+    /// </summary>
     /// <param name="key">The KMS host key.</param>
     /// <param name="service">The licensing service.</param>
-    /// <param name="trust">Publisher keys to trust; <c>null</c>: those pinned before, else the service's.</param>
+    /// <param name="trust">The keys of <c>--trust FILE</c>, or <c>null</c>.</param>
     /// <param name="client">The service client.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <param name="pinned">Told the key IDs when the service's keys were pinned, so the operator can compare fingerprints.</param>
@@ -130,68 +144,30 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             return request.Refusal;
         }
 
-        if (trust is null && LoadPinnedTrust() is { IsSuccess: true } pinnedBefore)
+        // Checked before asking: a damaged folder or a refused trust file consumes no activation.
+        if (new HostCertificateStore(folder, time).Damage() is { } damaged)
         {
-            trust = pinnedBefore.Value;
+            return damaged;
         }
 
-        var keys = await client.GetPublisherKeysAsync(service, cancellationToken);
-        if (trust is null)
+        var accepted = folder.PublisherKeys.AcceptOnline(trust, await client.GetPublisherKeysAsync(service, cancellationToken), time);
+        if (!accepted.IsSuccess)
         {
-            if (!keys.IsSuccess)
-            {
-                return keys.Refusal;
-            }
-
-            var published = new List<TrustedKey>();
-            foreach (var pem in keys.Value.Keys.Select(k => k.Pem))
-            {
-                if (!TrustedKey.TryFromPem(pem, out var publisherKey, out var problem))
-                {
-                    return new Refusal(ErrorCatalogue.SignatureInvalid, $"The service published a key that is not a P-256 public key: {problem}");
-                }
-
-                published.Add(publisherKey);
-            }
-
-            trust = new TrustedKeySet(published);
-            pinned?.Invoke([.. trust.Keys.Select(k => k.KeyId)]);
+            return accepted.Refusal;
         }
 
-        // Keys rotated in or withdrawn since the host was pinned (ADR 0024), kept to hand to clients.
-        var lists = keys.IsSuccess ? keys.Value.KeyLists ?? [] : [];
-        trust = PublisherKeyList.Apply(trust, lists, time).Trusted;
+        var (chain, pinnedFromService) = accepted.Value;
+        if (pinnedFromService is not null)
+        {
+            pinned?.Invoke([.. pinnedFromService.Keys.Select(k => k.KeyId)]);
+        }
+
         var answer = await client.ActivateKmsHostAsync(service, request.Value, cancellationToken);
-        if (!answer.IsSuccess)
-        {
-            return answer.Refusal;
-        }
-
-        var installed = Install(answer.Value.HostCertificate, trust);
-        if (installed.IsSuccess && lists.Count > 0)
-        {
-            File.WriteAllLines(folder.KeyListsFile, lists);
-        }
-
-        return installed;
+        return answer.IsSuccess ? Install(answer.Value.HostCertificate, chain) : answer.Refusal;
     }
 
-    private Outcome<TrustedKeySet> LoadPinnedTrust() =>
-        File.Exists(folder.TrustFile) ? SigningKeyFile.LoadPublicKeys(folder.TrustFile) : new Refusal(ErrorCatalogue.KmsHostNotActivated);
-
-    private Outcome<KmsHostCertificate> Install(string? certificateText, TrustedKeySet? trust)
+    private Outcome<KmsHostCertificate> Install(string? certificateText, PublisherKeyChain trust)
     {
-        if (trust is null)
-        {
-            var pinned = LoadPinnedTrust();
-            if (!pinned.IsSuccess)
-            {
-                return new Refusal(ErrorCatalogue.ValidationFailed, "Say which publisher keys to trust: --trust FILE (or activate online once).");
-            }
-
-            trust = pinned.Value;
-        }
-
         var identity = KmsHostIdentity.LoadOrCreate(folder);
         if (!identity.IsSuccess)
         {

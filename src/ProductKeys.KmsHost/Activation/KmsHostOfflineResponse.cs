@@ -10,7 +10,11 @@ namespace ProductKeys.KmsHost.Activation;
 /// <param name="HostCertificate">The host certificate signed by the publisher, when activated.</param>
 /// <param name="Code">The refusal code, when refused.</param>
 /// <param name="Detail">The refusal detail, when refused.</param>
-public sealed record KmsHostOfflineResponse(string? Format, string? HostId, string? HostCertificate, string? Code, string? Detail)
+/// <param name="PublisherKeyLists">
+/// The publisher's signed key lists, when activated (docs/formats/publisher-key-list-v1.md): how a data folder that trusts an
+/// earlier key learns the one that signed the host certificate (ADR 0024). <c>null</c> in files from before they were carried.
+/// </param>
+public sealed record KmsHostOfflineResponse(string? Format, string? HostId, string? HostCertificate, string? Code, string? Detail, IReadOnlyList<string>? PublisherKeyLists = null)
 {
     /// <summary>The format tag.</summary>
     public const string FormatV1 = "pk-kms-host-response-v1";

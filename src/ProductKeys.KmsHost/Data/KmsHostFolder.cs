@@ -6,7 +6,7 @@ namespace ProductKeys.KmsHost.Data;
 
 /// <summary>
 /// The KMS host's data folder: its private key (<c>signing-key.pem</c>, 0600), its ID, the publisher
-/// keys it trusts, its host certificate and the count database.
+/// keys it trusts (<see cref="PinnedPublisherKeys"/>), its host certificate and the count database.
 /// </summary>
 public sealed class KmsHostFolder
 {
@@ -23,11 +23,11 @@ public sealed class KmsHostFolder
     /// <summary>The host's ID file.</summary>
     public string HostIdFile => Combine("host-id");
 
-    /// <summary>The publisher keys the host trusts (PEM), pinned at activation.</summary>
-    public string TrustFile => Combine("publisher-keys.pem");
-
-    /// <summary>The publisher's signed key lists learned at activation, one per line (ADR 0024), handed to clients.</summary>
-    public string KeyListsFile => Combine("publisher-key-lists.txt");
+    /// <summary>
+    /// The publisher keys the host trusts: pinned at its first activation, changed since only by signed key lists, which it also
+    /// hands to its clients (ADR 0024).
+    /// </summary>
+    public PinnedPublisherKeys PublisherKeys => new(Path);
 
     /// <summary>The host certificate (text form).</summary>
     public string CertificateFile => Combine("host-certificate.txt");

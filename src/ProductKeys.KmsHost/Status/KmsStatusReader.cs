@@ -45,19 +45,23 @@ public static class KmsStatusReader
             }
         }
 
+        var trust = new HostCertificateStore(folder, time).LoadTrust() is { IsSuccess: true } pinned ? pinned.Value : null;
         if (!File.Exists(folder.DatabaseFile))
         {
             return new KmsStatusReport(hostId, certificate is not null, detail, certificate?.BillingAccount, certificate?.Expires,
                 Products(certificate, new Dictionary<string, int>()), KmsDatabase.IsServed(folder.DatabaseFile), null, null, 0, 0, 0,
-                new Dictionary<string, long>(), new Dictionary<string, long>(), null, null, []);
+                new Dictionary<string, long>(), new Dictionary<string, long>(), null, null, [], TrustedKeyIds(trust), trust?.Sequence ?? 0);
         }
 
         // Asked before reading: a host that stops meanwhile is reported running, never the reverse.
         var running = KmsDatabase.IsServed(folder.DatabaseFile);
-        return KmsDatabase.ReadFolded(folder.DatabaseFile, connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail, running));
+        return KmsDatabase.ReadFolded(folder.DatabaseFile, connection => Query(connection, time.GetUtcNow(), hostId, certificate, detail, running, trust));
     }
 
-    private static KmsStatusReport Query(SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail, bool running)
+    private static List<string> TrustedKeyIds(PublisherKeyChain? trust) => [.. trust?.Trusted.Keys.Select(k => k.KeyId) ?? []];
+
+    private static KmsStatusReport Query(
+        SqliteConnection connection, DateTimeOffset now, string? hostId, KmsHostCertificate? certificate, string detail, bool running, PublisherKeyChain? trust)
     {
         var windowStart = now.ToUnixTimeSeconds() - (long)KmsProtocol.CountWindow.TotalSeconds;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -110,7 +114,7 @@ public static class KmsStatusReader
             Products(certificate, counts), running, listening, port,
             counters.GetValueOrDefault(KmsCounters.Requests), counters.GetValueOrDefault(KmsCounters.Failed), counters.GetValueOrDefault(KmsCounters.Activated),
             Prefixed(counters, KmsCounters.StatePrefix), Prefixed(counters, KmsCounters.FailedPrefix),
-            Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings, counters.GetValueOrDefault(KmsCounters.NotYet));
+            Client(connection, windowStart, "ASC"), Client(connection, windowStart, "DESC"), warnings, TrustedKeyIds(trust), trust?.Sequence ?? 0, counters.GetValueOrDefault(KmsCounters.NotYet));
     }
 
     private static List<KmsProductCount> Products(KmsHostCertificate? certificate, Dictionary<string, int> counts)

@@ -18,6 +18,8 @@ namespace ProductKeys.KmsHost.Status;
 /// <param name="OldestClient">The counted client seen longest ago.</param>
 /// <param name="NewestClient">The client seen most recently.</param>
 /// <param name="Warnings">Things an administrator should look at, e.g. cloned images.</param>
+/// <param name="PublisherKeys">The key IDs of the publisher keys the host trusts now (none before its first activation).</param>
+/// <param name="KeyListSequence">The last publisher key list the host applied (0: none).</param>
 /// <param name="BelowThreshold">Requests answered while the product's count was below its activation threshold (the client stays in its grace).</param>
 public sealed record KmsStatusReport(
     string? HostId,
@@ -37,4 +39,6 @@ public sealed record KmsStatusReport(
     KmsClientSeen? OldestClient,
     KmsClientSeen? NewestClient,
     IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> PublisherKeys,
+    long KeyListSequence,
     long BelowThreshold = 0);
