@@ -48,6 +48,10 @@ internal static class OfflineActivateCommand
 
             var outDir = parseResult.GetValue(output)!;
             outDir.Create();
+            // An air-gapped machine has never seen the publisher's keys, and a KMS host or CAL server pinned before a rotation
+            // learns the key that signs its new certificate only from the signed key lists: both travel with the responses.
+            var published = await client.GetAsync("api/v1/publisher-keys", AdminApiJsonContext.Default.PublisherKeysResponse, ct);
+            var keyLists = published.IsSuccess ? published.Value.KeyLists : null;
             var results = new List<OfflineResult>();
             // KMS host requests ('pk kms-host activate --offline-request') go one by one to the host activation endpoint.
             var hostRequests = files.Select(f => (File: f, Request: KmsHostRequest(f))).Where(h => h.Request is not null).ToList();
@@ -56,7 +60,7 @@ internal static class OfflineActivateCommand
                 var answer = await client.PostAsync("api/v1/kms-host-activations", request!.ToActivationRequest(),
                     AdminApiJsonContext.Default.KmsHostActivationRequest, AdminApiJsonContext.Default.KmsHostActivationResponse, ct);
                 var response = answer.IsSuccess
-                    ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.HostCertificate, null, null)
+                    ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.HostCertificate, null, null, keyLists)
                     : new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
@@ -70,7 +74,7 @@ internal static class OfflineActivateCommand
                 var answer = await client.PostAsync("api/v1/cal-pack-activations", request!.ToActivationRequest(),
                     AdminApiJsonContext.Default.CalPackActivationRequest, AdminApiJsonContext.Default.CalPackActivationResponse, ct);
                 var response = answer.IsSuccess
-                    ? new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, answer.Value.PackCertificate, null, null)
+                    ? new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, answer.Value.PackCertificate, null, null, keyLists)
                     : new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
                 await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
@@ -101,8 +105,6 @@ internal static class OfflineActivateCommand
                 Console.Error.WriteLine($"pk: {results.Count}/{files.Count + singles} requests answered");
             }
 
-            // An air-gapped device has never seen the publisher's keys: carry them along with the responses.
-            var published = await client.GetAsync("api/v1/publisher-keys", AdminApiJsonContext.Default.PublisherKeysResponse, ct);
             var trustPath = Path.Combine(outDir.FullName, PublisherKeysFile);
             if (published.IsSuccess)
             {
