@@ -154,6 +154,11 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         }
 
         var (chain, pinnedFromService) = accepted.Value;
+        if (ServiceSigningKey.RefuseUntrusted(chain.Trusted, keys, service) is { } untrusted)
+        {
+            return untrusted; // the pack's activation would be counted, then its certificate refused here
+        }
+
         if (pinnedFromService is not null)
         {
             pinned?.Invoke([.. pinnedFromService.Keys.Select(k => k.KeyId)]);

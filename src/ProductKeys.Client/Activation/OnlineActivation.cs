@@ -113,41 +113,19 @@ public static class OnlineActivation
     }
 
     /// <summary>
-    /// Before anything is consumed: the key the service signs with now (the first it publishes) must be one this device
-    /// trusts, once it has learned the key lists the service publishes (a rotation). A wrong <c>--trust</c> used to cost an
-    /// activation: the service counted it, then the device refused its certificate. <c>null</c> when it may go ahead, also when
-    /// the service does not answer this question (then the certificate's own check decides, as before).
+    /// Before anything is consumed: learns the key lists the service publishes (a rotation), then refuses when the key it signs
+    /// with is still not trusted here (<see cref="ServiceSigningKey"/>): a wrong <c>--trust</c> used to cost an activation.
     /// </summary>
     private static async Task<Refusal?> RefuseUntrustedSignerAsync(DeviceLicense license, LicensingServiceClient client, Uri service, CancellationToken cancellationToken)
     {
         var published = await client.GetPublisherKeysAsync(service, cancellationToken).ConfigureAwait(false);
-        if (!published.IsSuccess)
-        {
-            return null; // a service (or a proxy) that does not say: the activation itself answers, and its certificate is checked
-        }
-
-        if (published.Value.KeyLists is { Count: > 0 } lists)
+        if (published is { IsSuccess: true, Value.KeyLists: { Count: > 0 } lists })
         {
             _ = license.LearnPublisherKeys(lists); // lists signed by keys it does not trust teach nothing: checked below
         }
 
-        if (published.Value.Keys is not [{ KeyId: { Length: > 0 } signing }, ..])
-        {
-            return null; // says nothing: the certificate's own check decides
-        }
-
         var stored = license.LoadVerified();
-        if (!stored.IsSuccess)
-        {
-            return stored.Refusal;
-        }
-
-        var trusted = license.Trust(stored.Value.License).Keys.Select(k => k.KeyId).ToList();
-        return trusted.Contains(signing, StringComparer.OrdinalIgnoreCase)
-            ? null
-            : new Refusal(ErrorCatalogue.SignatureInvalid,
-                $"The service at {service} signs with publisher key {signing}, which this device does not trust (it trusts {string.Join(", ", trusted)}), "
-                + "and no key list it publishes leads there from them: nothing was activated. Give the publisher's keys ('pk publisher-keys export' from a machine you trust, then --trust FILE), or check --service.");
+        return stored.IsSuccess ? ServiceSigningKey.RefuseUntrusted(license.Trust(stored.Value.License), published, service) : stored.Refusal;
     }
 
     private static async Task<Outcome<IReadOnlyList<string>>> PinPublisherKeysAsync(

@@ -150,13 +150,19 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             return damaged;
         }
 
-        var accepted = folder.PublisherKeys.AcceptOnline(trust, await client.GetPublisherKeysAsync(service, cancellationToken), time);
+        var keys = await client.GetPublisherKeysAsync(service, cancellationToken);
+        var accepted = folder.PublisherKeys.AcceptOnline(trust, keys, time);
         if (!accepted.IsSuccess)
         {
             return accepted.Refusal;
         }
 
         var (chain, pinnedFromService) = accepted.Value;
+        if (ServiceSigningKey.RefuseUntrusted(chain.Trusted, keys, service) is { } untrusted)
+        {
+            return untrusted; // one of the host key's activations would be counted, then the certificate refused here
+        }
+
         if (pinnedFromService is not null)
         {
             pinned?.Invoke([.. pinnedFromService.Keys.Select(k => k.KeyId)]);

@@ -40,7 +40,46 @@ public sealed class UntrustedSignerTests(DemoServerFixture server) : IClassFixtu
         Assert.Equal(before + 1, await UsedAsync(key));
     }
 
+    [Theory]
+    [InlineData("contoso-server-device-cal", "Mak")]
+    [InlineData("contoso-server", "KmsHost")]
+    public async Task A_CAL_server_or_KMS_host_pinning_another_key_is_refused_before_its_key_is_counted(string product, string type)
+    {
+        var key = await KeyAsync(product, type);
+        var foreign = Path.Combine(_folder, $"foreign-{type}.pem");
+        using (var other = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(foreign, other.ExportSubjectPublicKeyInfoPem(), TestContext.Current.CancellationToken);
+        }
+
+        var before = await KeyUsedAsync(key);
+        var data = Path.Combine(_folder, $"data-{type}");
+        Pk.Result refused = type == "Mak"
+            ? await Pk.RunAsync("cal-server", "install-pack", "--data", data, "--key", key, "--service", server.Url, "--trust", foreign, "--json")
+            : await Pk.RunAsync("kms-host", "activate", "--data", data, "--key", key, "--service", server.Url, "--trust", foreign, "--json");
+
+        Assert.True(refused.ExitCode == ErrorCatalogue.SignatureInvalid.ExitCode, refused.ToString());
+        Assert.Contains("nothing was activated", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await KeyUsedAsync(key));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private async Task<string> KeyAsync(string product, string type)
+    {
+        var listed = await Pk.RunAsync("keys", "list", "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        return listed.Json.GetProperty("keys").EnumerateArray()
+            .First(k => k.GetProperty("product").GetString() == product && k.GetProperty("type").GetString() == type)
+            .GetProperty("key").GetString()!;
+    }
+
+    private async Task<int> KeyUsedAsync(string key)
+    {
+        var listed = await Pk.RunAsync("keys", "list", "--service", server.Url, "--token", server.Token("billing-contributor"), "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        return listed.Json.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("key").GetString() == key).GetProperty("activationsUsed").GetInt32();
+    }
 
     private async Task<string> MakAsync()
     {
