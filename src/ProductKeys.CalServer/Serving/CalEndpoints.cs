@@ -26,7 +26,7 @@ internal static class CalEndpoints
 
     private static async Task<Results<Ok<CalResponse>, ProblemHttpResult>> RequestAsync(CalRequest? request, CalLedger ledger, HttpResponse response, CancellationToken ct)
     {
-        var mode = Enum.TryParse<CalMode>(request?.Mode, ignoreCase: false, out var m) && Enum.IsDefined(m) && !int.TryParse(request?.Mode, out _) ? m : (CalMode?)null;
+        var mode = EnumName.TryParse<CalMode>(request?.Mode, ignoreCase: false, out var m) ? m : (CalMode?)null;
         var outcome = mode switch
         {
             CalMode.PerUser when IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),

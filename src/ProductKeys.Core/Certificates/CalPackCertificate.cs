@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProductKeys.Core.Cal;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
 
@@ -87,7 +88,7 @@ public sealed record CalPackCertificate(
 
         var a = verified.Value;
         if (a.Get("packId") is not { Length: > 0 } packId || a.Get("product") is not { Length: > 0 } product
-            || !Enum.TryParse<CalMode>(a.Get("mode"), out var mode) || !Enum.IsDefined(mode) || int.TryParse(a.Get("mode"), out _)
+            || !EnumName.TryParse<CalMode>(a.Get("mode"), ignoreCase: false, out var mode)
             || !TryQuantity(a.Get("purchased"), out var purchased) || !TryQuantity(a.Get("installed"), out var installed)
             || a.Get("serverId") is not { Length: > 0 } serverId || a.BoundTo != serverId
             || a.Get("serverKeyId") is not { } serverKeyId || a.Get("serverPublicKey") is not { } pem)

@@ -1,4 +1,5 @@
 using ProductKeys.Core.Cal;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
 
@@ -93,8 +94,8 @@ public sealed record DeviceCal(
 
         var a = verified.Value;
         if (a.Get("calId") is not { Length: > 0 } calId || a.Get("product") is not { } product || a.Get("serverId") is not { } serverId
-            || a.Get("packId") is not { } packId || !Enum.TryParse<DeviceCalKind>(a.Get("kind"), out var kind) || !Enum.IsDefined(kind)
-            || int.TryParse(a.Get("kind"), out _) || a.BoundTo is not { } boundTo || a.Expires is not { } expires)
+            || a.Get("packId") is not { } packId || !EnumName.TryParse<DeviceCalKind>(a.Get("kind"), ignoreCase: false, out var kind)
+            || a.BoundTo is not { } boundTo || a.Expires is not { } expires)
         {
             return Invalid("The device CAL lacks a required field.");
         }

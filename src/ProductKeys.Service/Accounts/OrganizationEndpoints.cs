@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.AdminApi.Accounts;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
@@ -82,9 +83,8 @@ internal static class OrganizationEndpoints
         }
 
         if (!Names.IsValidUserName(request.Name) || request.Password is not { Length: >= 8 and <= 1000 }
-            || !Enum.TryParse<DirectoryRole>(request.DirectoryRole, ignoreCase: true, out var role)
-            || role is not (DirectoryRole.User or DirectoryRole.BillingAdministrator or DirectoryRole.GlobalAdministrator)
-            || int.TryParse(request.DirectoryRole, out _))
+            || !EnumName.TryParse<DirectoryRole>(request.DirectoryRole, ignoreCase: true, out var role)
+            || role is not (DirectoryRole.User or DirectoryRole.BillingAdministrator or DirectoryRole.GlobalAdministrator))
         {
             return ApiProblems.Validation("Send {\"name\": NAME (letters, digits, . _ - @), \"password\": at least 8 characters, \"directoryRole\": \"User\" | \"BillingAdministrator\" | \"GlobalAdministrator\"}.");
         }

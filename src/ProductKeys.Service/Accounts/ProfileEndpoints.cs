@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.AdminApi.Accounts;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
@@ -91,8 +92,7 @@ internal static class ProfileEndpoints
     private static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GrantAsync(
         Guid id, Guid profileId, ProfileRoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.User) || !Enum.TryParse<ProfileRole>(request.Role, ignoreCase: true, out var role)
-            || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
+        if (string.IsNullOrWhiteSpace(request.User) || !EnumName.TryParse<ProfileRole>(request.Role, ignoreCase: true, out var role))
         {
             return ApiProblems.Validation("Send {\"user\": NAME, \"role\": \"Owner\" | \"Contributor\" | \"Reader\" | \"InvoiceManager\"}.");
         }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ProductKeys.AdminApi.Accounts;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Data.Accounts;
@@ -53,8 +54,7 @@ internal static class RoleEndpoints
     private static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GrantAsync(
         Guid id, RoleRequest request, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.User) || !Enum.TryParse<AccountRole>(request.Role, ignoreCase: true, out var role)
-            || !Enum.IsDefined(role) || int.TryParse(request.Role, out _))
+        if (string.IsNullOrWhiteSpace(request.User) || !EnumName.TryParse<AccountRole>(request.Role, ignoreCase: true, out var role))
         {
             return ApiProblems.Validation("Send {\"user\": NAME, \"role\": \"Owner\" | \"Contributor\" | \"Reader\"}.");
         }

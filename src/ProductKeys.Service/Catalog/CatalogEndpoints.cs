@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.AdminApi.Catalog;
 using ProductKeys.Core.Cal;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
@@ -42,7 +43,7 @@ internal static class CatalogEndpoints
         }
 
         if (!Names.IsValidSlug(request.Id) || !Names.IsValidDisplayName(request.Name)
-            || !Enum.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category) || int.TryParse(request.Category, out _)
+            || !EnumName.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category)
             || request.KeyGroup is not (>= 1 and <= ProductKey.MaxGroup)
             || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000
             || !TryCalType(category, request.CalType, out var calType))
@@ -108,7 +109,7 @@ internal static class CatalogEndpoints
             return true;
         }
 
-        if (!Enum.TryParse<CalMode>(text, ignoreCase: true, out var mode) || !Enum.IsDefined(mode) || int.TryParse(text, out _))
+        if (!EnumName.TryParse<CalMode>(text, ignoreCase: true, out var mode))
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Data.Accounts;
 
 namespace ProductKeys.Service.Identity;
@@ -35,5 +36,5 @@ internal static class CallerClaims
         Guid.TryParse(principal.FindFirstValue(OrganizationType), CultureInfo.InvariantCulture, out var id) ? id : null;
 
     public static DirectoryRole DirectoryRole(this ClaimsPrincipal principal) =>
-        Enum.TryParse<DirectoryRole>(principal.FindFirstValue(DirectoryRoleType), out var role) ? role : Data.Accounts.DirectoryRole.User;
+        EnumName.TryParse<DirectoryRole>(principal.FindFirstValue(DirectoryRoleType), ignoreCase: false, out var role) ? role : Data.Accounts.DirectoryRole.User;
 }

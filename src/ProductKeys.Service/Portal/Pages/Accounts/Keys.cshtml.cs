@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using ProductKeys.AdminApi.Keys;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
@@ -85,7 +86,7 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
         KeyType? type = null;
         if (!string.IsNullOrEmpty(TypeFilter))
         {
-            if (!Enum.TryParse<KeyType>(TypeFilter, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed))
+            if (!EnumName.TryParse<KeyType>(TypeFilter, ignoreCase: false, out var parsed))
             {
                 return await RefusedAsync(new Refusal(ErrorCatalogue.ValidationFailed,
                     $"Key type must be one of {string.Join(", ", Enum.GetNames<KeyType>())}."), ct);
