@@ -10,9 +10,11 @@ namespace ProductKeys.Core.Signing;
 /// trust (<see cref="AnchorsFileName"/>, never rewritten), the signed key lists applied since (<see cref="ListsFileName"/>) and
 /// the highest sequence applied (<see cref="SequenceFileName"/>). Once pinned, the trust changes only through lists verified from
 /// what the folder trusts at that point (<see cref="Accept"/>), never by a trust file given later. The files are the customer's to
-/// edit, so every read verifies them again from the pinned keys: an edit cannot add a key, and one the files do not explain is
-/// <c>STORE_INVALID</c> naming the file. Only removing lists together with the sequence (as restoring an old backup does) goes
-/// back to what they taught before, as a device's user can with its store.
+/// edit, so every read verifies them again from the pinned keys: an edited list or sequence the files do not explain is
+/// <c>STORE_INVALID</c> naming the file. Removing lists together with the sequence (as restoring an old backup does) goes
+/// back to what they taught before, as a device's user can with its store. The pinned keys themselves are the operator's
+/// first choice and nothing signs them: this protects an honest operator, not against the server's administrator, whom
+/// only the devices' own trust holds (ADR 0024).
 /// </summary>
 public sealed class PinnedPublisherKeys
 {

@@ -52,7 +52,7 @@ public sealed class TrustedKeySet
     /// Text between blocks is ignored; a block with any other label is refused, so a private key
     /// handed over as a trust file is noticed.
     /// </summary>
-    /// <exception cref="FormatException">No public key, another kind of PEM block, or a damaged key.</exception>
+    /// <exception cref="FormatException">No public key, another kind of PEM block, a damaged key, or two keys sharing a key ID.</exception>
     public static TrustedKeySet FromPem(string pem)
     {
         ArgumentNullException.ThrowIfNull(pem);
@@ -76,7 +76,20 @@ public sealed class TrustedKeySet
             rest = rest[fields.Location.End..];
         }
 
-        return keys.Count > 0 ? new TrustedKeySet(keys) : throw new FormatException("The text holds no PEM PUBLIC KEY block.");
+        if (keys.Count == 0)
+        {
+            throw new FormatException("The text holds no PEM PUBLIC KEY block.");
+        }
+
+        try
+        {
+            return new TrustedKeySet(keys);
+        }
+        catch (ArgumentException e)
+        {
+            // Two keys made to share a 64-bit key ID: a damaged trust file, reported as one.
+            throw new FormatException(e.Message, e);
+        }
     }
 
     /// <summary>All keys as consecutive PEM <c>PUBLIC KEY</c> blocks, one per line group.</summary>
