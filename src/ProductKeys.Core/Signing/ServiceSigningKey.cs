@@ -7,6 +7,9 @@ namespace ProductKeys.Core.Signing;
 /// Asked before an activation is sent (a device's MAK, a KMS host, a CAL pack): does the key the service signs with now
 /// (the first of <c>GET /api/v1/publisher-keys</c>) verify here? When it does not, the service would count the activation and
 /// its certificate would then be refused: a wrong <c>--trust</c> cost an activation, or a CAL pack's or host key's slot.
+/// A guard against an operator's mistake, not a security control: an answer that cannot be had lets the activation go ahead
+/// (the certificate is verified when it comes back in any case), and a man in the middle who could fake this answer could as
+/// well drop the activation's own.
 /// </summary>
 public static class ServiceSigningKey
 {
