@@ -105,19 +105,19 @@ public static class ErrorCatalogue
         "The request is not valid: correct the fields named in the detail.");
     /// <summary>No or bad credentials.</summary>
     public static readonly ErrorCode Unauthenticated = new("UNAUTHENTICATED", 401, 41,
-        "Sign in first ('pk login') or send a valid bearer token.");
+        "You are not signed in, or your sign-in is not (or no longer) valid: sign in again.");
     /// <summary>The caller may not do this.</summary>
     public static readonly ErrorCode Forbidden = new("FORBIDDEN", 403, 42,
-        "You do not have a role that allows this: ask an owner of the billing account.");
+        "None of your roles allows this: ask someone who holds a role that does.");
     /// <summary>The thing asked for does not exist (or is not visible to the caller).</summary>
     public static readonly ErrorCode NotFound = new("NOT_FOUND", 404, 43,
-        "Not found: check the id.");
+        "That does not exist, or is not visible to you: check the name, id or path.");
     /// <summary>The path exists but does not take the request's method (GET where only POST is served, …).</summary>
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, 70,
         "That path does not take this method: the Allow header lists those it takes (docs/api.md).");
     /// <summary>The change conflicts with current state.</summary>
     public static readonly ErrorCode Conflict = new("CONFLICT", 409, 44,
-        "The change conflicts with the current state: reload and try again.");
+        "This cannot be done in the current state: deal with what is in the way, then try again.");
     /// <summary>The request body is too large.</summary>
     public static readonly ErrorCode PayloadTooLarge = new("PAYLOAD_TOO_LARGE", 413, 45,
         "The request body is too large: send less data per request.");

@@ -38,4 +38,23 @@ public sealed class ErrorCatalogueTests
         Assert.Equal([ErrorCatalogue.Internal], ErrorCatalogue.All.Where(e => e.HttpStatus >= 500 && e.HttpStatus != 503));
         Assert.All(ErrorCatalogue.All, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
     }
+
+    /// <summary>
+    /// The general codes serve many places (a taken user name, a file that exists, a lock held; an unknown path, an unknown
+    /// field, a route): their default line must be true for all of them; a place that means one situation says it in its detail.
+    /// </summary>
+    [Theory]
+    [InlineData("CONFLICT")]
+    [InlineData("FORBIDDEN")]
+    [InlineData("UNAUTHENTICATED")]
+    [InlineData("NOT_FOUND")]
+    public void A_general_codes_default_line_names_no_one_situation(string code)
+    {
+        var message = ErrorCatalogue.Find(code)!.Message;
+
+        foreach (var specific in (string[])["billing account", "reload", "'pk ", "bearer token", "check the id"])
+        {
+            Assert.DoesNotContain(specific, message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
