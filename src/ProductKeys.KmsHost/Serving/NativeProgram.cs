@@ -6,7 +6,8 @@ namespace ProductKeys.KmsHost.Serving;
 
 /// <summary>
 /// The entry point the Native AOT servers (pk-kms-host, pk-cal-server) share: a refusal as
-/// <c>CODE: detail</c> on stderr with its exit code, Ctrl-C as 130, and a failure nobody expected as
+/// <c>CODE: detail</c> on stderr with its exit code (a command line that does not parse: <c>USAGE_INVALID</c>, 2,
+/// in <see cref="CommandLineUsage"/>'s words), Ctrl-C as 130, and a failure nobody expected as
 /// <c>INTERNAL</c> with its innermost cause (<see cref="NativeFailure"/>).
 /// </summary>
 public static class NativeProgram
@@ -29,7 +30,13 @@ public static class NativeProgram
         ArgumentNullException.ThrowIfNull(root);
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parseResult = root.Parse(args);
+            if (CommandLineUsage.Of(parseResult) is { } usage)
+            {
+                return Refuse(parseResult, usage);
+            }
+
+            return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (OperationCanceledException)
         {

@@ -72,8 +72,12 @@ public sealed partial class KmsEndToEndTests
         // --field and --where are pk's script helpers for commands that print a result; a server prints none.
         Assert.Equal(Options(pk.Output).Except(["--field", "--where"]), Options(native.Output));
         Assert.Contains("--sync", Options(native.Output));
+        // A value the option does not take: USAGE_INVALID in words (not System.CommandLine's), exit 2, nothing created.
         var refused = await RunNativeAsync("--data", Path.Combine(_root, "x"), "--sync", "sometimes");
-        Assert.NotEqual(0, refused.ExitCode);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.StartsWith("USAGE_INVALID: --sync does not take 'sometimes': it takes one of full, normal", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not recognized", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_root, "x")));
     }
 
     [Fact]
