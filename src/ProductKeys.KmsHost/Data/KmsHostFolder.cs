@@ -17,6 +17,33 @@ public sealed class KmsHostFolder
         Path = System.IO.Path.GetFullPath(path);
     }
 
+    /// <summary>
+    /// The folder at <paramref name="path"/> for a command that only reads it (<c>pk kms-host status|report</c>): it must
+    /// exist and hold a KMS host (its ID or its count database); else <c>STORE_INVALID</c> naming the folder and what
+    /// makes one. Creates nothing.
+    /// </summary>
+    public static Outcome<KmsHostFolder> Existing(string path)
+    {
+        const string MakeOne = "'pk kms-host activate --data DIR' or 'pk kms-host serve --data DIR' makes one";
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"--data needs the KMS host's data folder: {MakeOne}.");
+        }
+
+        var folder = new KmsHostFolder(path);
+        if (!Directory.Exists(folder.Path))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, File.Exists(folder.Path)
+                ? $"{folder.Path} is a file, not a KMS host's data folder: give the folder the host serves ({MakeOne})."
+                : $"{folder.Path} does not exist: give the folder the KMS host serves, or make it first ({MakeOne}).");
+        }
+
+        return File.Exists(folder.HostIdFile) || File.Exists(folder.DatabaseFile)
+            ? folder
+            : new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{folder.Path} holds no KMS host (no host-id, no kms.db): give the folder the host serves, or make one there first ({MakeOne}).");
+    }
+
     /// <summary>The folder.</summary>
     public string Path { get; }
 

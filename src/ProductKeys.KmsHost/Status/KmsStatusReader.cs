@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Kms;
 using ProductKeys.Core.Signing;
 using ProductKeys.KmsHost.Activation;
@@ -12,6 +13,16 @@ namespace ProductKeys.KmsHost.Status;
 /// <summary>Reads a host's status from its data folder; works while the host runs (SQLite WAL readers do not block it).</summary>
 public static class KmsStatusReader
 {
+    /// <summary>
+    /// <see cref="Read"/> for a folder given on a command line: <c>STORE_INVALID</c>, naming it and what makes one, when it
+    /// does not exist or holds no KMS host (<see cref="KmsHostFolder.Existing"/>), rather than the status of a host not yet activated.
+    /// </summary>
+    public static Outcome<KmsStatusReport> ReadExisting(string dataDirectory, TimeProvider time)
+    {
+        var folder = KmsHostFolder.Existing(dataDirectory);
+        return folder.IsSuccess ? Read(folder.Value.Path, time) : folder.Refusal;
+    }
+
     /// <summary>Reads the status as of <paramref name="time"/>'s now. Creates nothing but the database schema.</summary>
     public static KmsStatusReport Read(string dataDirectory, TimeProvider time)
     {

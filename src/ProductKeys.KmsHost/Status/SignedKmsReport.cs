@@ -16,11 +16,20 @@ public static class SignedKmsReport
     /// <summary>Reads the data folder and signs its counts.</summary>
     /// <param name="dataDirectory">The KMS host's data folder.</param>
     /// <param name="time">The clock.</param>
-    /// <returns>The usage report, text form; or <c>KMS_HOST_NOT_ACTIVATED</c> when the host holds no certificate.</returns>
+    /// <returns>
+    /// The usage report, text form; <c>STORE_INVALID</c> when the folder does not exist or holds no KMS host
+    /// (<see cref="KmsHostFolder.Existing"/>); <c>KMS_HOST_NOT_ACTIVATED</c> when the host holds no certificate.
+    /// </returns>
     public static Outcome<string> Sign(string dataDirectory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var folder = new KmsHostFolder(dataDirectory);
+        var existing = KmsHostFolder.Existing(dataDirectory);
+        if (!existing.IsSuccess)
+        {
+            return existing.Refusal;
+        }
+
+        var folder = existing.Value;
         if (!File.Exists(folder.CertificateFile))
         {
             return new Refusal(ErrorCatalogue.KmsHostNotActivated, $"{folder.Path} holds no host certificate: activate the host first ('pk kms-host activate').");
