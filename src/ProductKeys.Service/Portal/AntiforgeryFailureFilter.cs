@@ -1,36 +1,37 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.DependencyInjection;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Service.Portal;
 
-/// <summary>A form without a valid antiforgery token is refused with a code and words, not a bare 400.</summary>
+/// <summary>
+/// A form without a valid antiforgery token (a page left open until its token or session expired, a form from before
+/// a sign-in or sign-out, a forged post) gets the portal's "This page expired" page, 400 with its code, and a link to
+/// the page to open again — never a bare 400 or problem JSON. The form's handler never runs: nothing is changed.
+/// </summary>
 internal sealed class AntiforgeryFailureFilter : IAsyncAlwaysRunResultFilter
 {
-    public const string Detail = "The form was sent without a valid antiforgery token (or it expired): reload the page and send it again.";
+    public const string View = "/Portal/Pages/Shared/_PageExpired.cshtml";
 
     public async Task OnResultExecutionAsync(ResultExecutingContext context, ResultExecutionDelegate next)
     {
         if (context.Result is IAntiforgeryValidationFailedResult)
         {
             var http = context.HttpContext;
-            http.Response.StatusCode = ErrorCatalogue.ValidationFailed.HttpStatus;
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            var again = PortalPaths.IsPortal(http.Request.Path) ? http.Request.Path.Value! : PortalPaths.Home;
+            context.Result = new ViewResult
             {
-                HttpContext = http,
-                ProblemDetails = new ProblemDetails
+                ViewName = View,
+                StatusCode = ErrorCatalogue.ValidationFailed.HttpStatus,
+                ViewData = new ViewDataDictionary(http.RequestServices.GetRequiredService<IModelMetadataProvider>(), context.ModelState)
                 {
-                    Status = ErrorCatalogue.ValidationFailed.HttpStatus,
-                    Title = ErrorCatalogue.ValidationFailed.Message,
-                    Detail = Detail,
-                    Extensions = { ["code"] = ErrorCatalogue.ValidationFailed.Code },
+                    Model = new PageExpired(ErrorCatalogue.ValidationFailed.Code, again),
                 },
-            });
-            context.Cancel = true;
-            return;
+            };
         }
 
         await next();
