@@ -25,8 +25,8 @@ internal static class OrganizationEndpoints
         orgs.MapGet("/", ListAsync)
             .Describe("ListOrganizations", "List organizations (publisher staff: all; others: their own).");
         orgs.MapPost("/", CreateAsync)
-            .Describe("CreateOrganization", "Create a customer organization (publisher staff).")
-            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed)
+            .Describe("CreateOrganization", "Create a customer organization (publisher staff). Names are unique, whatever their case.")
+            .Refuses(ErrorCatalogue.Forbidden, ErrorCatalogue.ValidationFailed, ErrorCatalogue.Conflict)
             .Example(new OrganizationRequest("Fabrikam"), new OrganizationResponse(Guid.Parse("5d1f0a3e-2b4c-4e7a-9f1d-6c8b7a5e4d3c"), "Fabrikam"));
         orgs.MapPost("/{id:guid}/users", AddUserAsync)
             .Describe("CreateUser", "Add a user to an organization (publisher staff, or its Global administrators).")
@@ -59,8 +59,17 @@ internal static class OrganizationEndpoints
             return ApiProblems.Validation("Send {\"name\": NAME} with 1 to 200 characters.");
         }
 
+        // Inside the audit's transaction, which serializes writers (SQLite's write lock, PostgreSQL's audit head row):
+        // two creates of one name at once cannot both pass the check.
         await using var tx = await audit.BeginAsync(ct);
-        var org = new Organization { Id = Guid.NewGuid(), Name = request.Name!.Trim() };
+        var name = request.Name!.Trim();
+        if (await OrganizationNames.FindAsync(db, name, ct) is { } taken)
+        {
+            return ApiProblems.From(ErrorCatalogue.Conflict,
+                $"There is an organization named '{taken.Name}' already ({taken.Id}): names are unique, whatever their case. Use its id, or choose another name.");
+        }
+
+        var org = new Organization { Id = Guid.NewGuid(), Name = name };
         db.Organizations.Add(org);
         await audit.AppendAsync(user.UserName(), "organization.created", $"organization:{org.Id}", org.Name, ct);
         await db.SaveChangesAsync(ct);

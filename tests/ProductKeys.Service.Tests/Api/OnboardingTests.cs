@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Service.Tests.Api;
@@ -17,7 +19,7 @@ public abstract class OnboardingTests<TFixture>(TFixture fixture) where TFixture
         Assert.Equal(5, product.GetProperty("kmsThreshold").GetInt32());
         Assert.Equal(["Mak", "KmsHost"], product.GetProperty("orderYields").EnumerateArray().Select(t => t.GetString()));
 
-        var org = await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = "Northwind" }), HttpStatusCode.Created);
+        var org = await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = $"Northwind {suffix}" }), HttpStatusCode.Created);
         var orgId = org.GetProperty("id").GetGuid();
         await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.Publisher, $"/api/v1/organizations/{orgId}/users",
             new { name = $"nw-admin-{suffix}", password = "long enough password", directoryRole = "GlobalAdministrator" }), HttpStatusCode.Created);
@@ -33,6 +35,24 @@ public abstract class OnboardingTests<TFixture>(TFixture fixture) where TFixture
 
         // The new organization's account is invisible to organization A.
         await Problems.AssertAsync(await fixture.GetAsync(TestWorld.Owner, $"/api/v1/billing-accounts/{accountId}/product-keys"), HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task An_organization_name_is_taken_whatever_its_case_and_a_second_create_changes_nothing()
+    {
+        var name = $"Contoso {Guid.NewGuid():N}"[..20];
+        var first = await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name }), HttpStatusCode.Created);
+        var before = await fixture.WithDbAsync(db => db.Organizations.CountAsync(TestContext.Current.CancellationToken));
+
+        using var again = await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name = $"  {name.ToUpperInvariant()} " });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        using var problem = JsonDocument.Parse(await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("CONFLICT", problem.RootElement.GetProperty("code").GetString());
+        Assert.Contains(first.GetProperty("id").GetString()!, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await fixture.WithDbAsync(db => db.Organizations.CountAsync(TestContext.Current.CancellationToken)));
+        var listed = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Publisher, "/api/v1/organizations"));
+        Assert.Single(listed.EnumerateArray(), o => string.Equals(o.GetProperty("name").GetString(), name, StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
