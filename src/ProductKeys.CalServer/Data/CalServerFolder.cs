@@ -18,6 +18,36 @@ public sealed class CalServerFolder
         Path = System.IO.Path.GetFullPath(path);
     }
 
+    /// <summary>
+    /// The folder at <paramref name="path"/> for a command that only reads it (<c>pk cal-server report</c>): it must exist, hold
+    /// a CAL server's database (a pack was installed) and still have its key and ID; else <c>STORE_INVALID</c> naming the folder
+    /// (or the lost file) and what to run first. Creates nothing.
+    /// </summary>
+    public static Outcome<CalServerFolder> Existing(string path)
+    {
+        const string MakeOne = "'pk cal-server install-pack --data DIR' makes one";
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"--data needs the CAL server's data folder: {MakeOne}.");
+        }
+
+        var folder = new CalServerFolder(path);
+        if (!Directory.Exists(folder.Path))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, File.Exists(folder.Path)
+                ? $"{folder.Path} is a file, not a CAL server's data folder: give the folder the server serves ({MakeOne})."
+                : $"{folder.Path} does not exist: give the folder the CAL server serves, or make it first ({MakeOne}).");
+        }
+
+        if (!File.Exists(folder.DatabaseFile))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{folder.Path} holds no CAL server (no cal.db): give the folder the server serves, or install a pack there first ({MakeOne}).");
+        }
+
+        return folder.MissingIdentityFile() is { } lost ? lost : folder;
+    }
+
     /// <summary>The folder.</summary>
     public string Path { get; }
 
