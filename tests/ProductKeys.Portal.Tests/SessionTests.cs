@@ -109,4 +109,31 @@ public sealed class SessionTests(PortalFixture portal)
         await stranger.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task A_form_whose_token_no_longer_holds_shows_the_page_expired_page_and_leads_back()
+    {
+        var page = await portal.NewPageAsync();
+        await PortalFixture.SignInAsync(page, "global-admin");
+        await page.GotoAsync(portal.KeysPath);
+        var before = await portal.AuditCountAsync("keys.exported.csv", "global-admin");
+
+        // The page stays open while its antiforgery cookie goes (cleared, expired, another browser profile).
+        await page.Context.ClearCookiesAsync(new() { Name = "pk_antiforgery" });
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Download CSV" }).ClickAsync(),
+            r => r.Request.Method == "POST");
+
+        Assert.Equal(400, response.Status);
+        await PortalFixture.ArrivedAtAsync(page, "handler=Download");
+        Assert.Equal("This page expired", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).TextContentAsync());
+        Assert.Equal("VALIDATION_FAILED", await page.GetByRole(AriaRole.Alert).GetAttributeAsync("data-code"));
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).IsVisibleAsync()); // the portal's own layout
+        Assert.Equal(before, await portal.AuditCountAsync("keys.exported.csv", "global-admin"));
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Open the page again" }).ClickAsync();
+        await PortalFixture.ArrivedAtAsync(page, Regex.Escape(portal.KeysPath) + "$");
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Download CSV" }).IsVisibleAsync());
+        await page.Context.CloseAsync();
+    }
 }
