@@ -22,7 +22,7 @@ public sealed class CommandLineUsageTests
 
         Assert.Equal(ErrorCatalogue.UsageInvalid, refusal.Error);
         Assert.Contains("has no option '--bogus'", refusal.Detail, StringComparison.Ordinal);
-        Assert.Contains("--data, --urls, --renewal-interval", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("its options: --data, --urls, --renewal-interval", refusal.Detail, StringComparison.Ordinal);
         Assert.Contains("--help'.", refusal.Detail, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using ProductKeys.Core.Errors;
 
@@ -28,7 +29,7 @@ public static class CommandLineUsage
         foreach (var token in parseResult.UnmatchedTokens)
         {
             sentences.Add(token.StartsWith('-')
-                ? $"{program} has no option '{token}'; its options: {string.Join(", ", command.Options.Where(o => !o.Hidden).Select(o => o.Name))}."
+                ? $"{program} has no option '{token}'; its options: {string.Join(", ", command.Options.Where(o => !o.Hidden && o is not HelpOption and not VersionOption).Select(o => o.Name))}."
                 : $"{program} takes no argument '{token}': every value follows its option, e.g. --data DIR.");
         }
 
