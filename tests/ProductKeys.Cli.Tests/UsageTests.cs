@@ -29,6 +29,29 @@ public sealed class UsageTests
         Assert.Contains("pk status --help", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--quantity takes a whole number; 'ten' is not one", "orders", "create", "--product", "contoso-desktop", "--quantity", "ten")]
+    [InlineData("--quantity needs a value, a whole number", "orders", "create", "--product", "contoso-desktop", "--quantity")]
+    [InlineData("--format takes one of csv, json; 'xml' is not one", "keys", "export", "--format", "xml")]
+    [InlineData("--key-group is required: Key group", "products", "create", "--id", "p", "--name", "P", "--category", "Desktop")]
+    [InlineData("KEY-ID takes an id such as", "keys", "show", "not-a-guid")]
+    [InlineData("--trust was given an empty value; it takes a file name", "ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--trust", "")]
+    [InlineData("KEY is missing: The product key", "ipk")]
+    [InlineData("'pk products' needs one of its commands: list, create", "products")]
+    public async Task A_parse_error_names_the_option_and_what_it_takes_in_plain_words(string expected, params string[] args)
+    {
+        var result = await Pk.RunAsync(["--json", .. args]);
+
+        Assert.Equal(ErrorCatalogue.UsageInvalid.ExitCode, result.ExitCode);
+        var detail = result.Json.GetProperty("error").GetProperty("detail").GetString()!;
+        Assert.Contains(expected, detail, StringComparison.Ordinal);
+        // System.CommandLine's own words named .NET types and escaped the line breaks of its lists.
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain('\t', detail);
+        Assert.DoesNotContain("Cannot parse argument", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void No_message_sends_the_user_to_a_portal_that_does_not_exist()
     {

@@ -28,7 +28,7 @@ internal static class UsageErrors
         var program = parseResult.RootCommandResult.Command.Name;
         var help = names.Count == 0 ? $"{program} --help" : $"{program} {string.Join(' ', names)} --help";
         return new Refusal(ErrorCatalogue.UsageInvalid,
-            $"{string.Join(' ', parseResult.Errors.Select(e => e.Message))} See '{help}'.");
+            $"{string.Join(' ', ParseErrorText.Describe(parseResult, string.Join(' ', [program, .. names])))} See '{help}'.");
     }
 
     /// <summary>Whether the user asked for JSON, even on a command line that did not parse.</summary>

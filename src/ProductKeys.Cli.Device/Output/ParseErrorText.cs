@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Parsing;
+
+namespace ProductKeys.Cli.Output;
+
+/// <summary>
+/// What was wrong with a command line, in plain words that name the option and what it takes
+/// ("--quantity takes a whole number; 'ten' is not one"), instead of System.CommandLine's own
+/// messages, which name .NET types ("as expected type 'System.Int32'") and escape line breaks.
+/// </summary>
+internal static class ParseErrorText
+{
+    public static IReadOnlyList<string> Describe(ParseResult parseResult, string commandPath)
+    {
+        var lines = new List<string>();
+        foreach (var token in parseResult.UnmatchedTokens)
+        {
+            lines.Add(token.StartsWith('-')
+                ? $"'{token}' is not an option of '{commandPath}'."
+                : $"'{token}' is not a command or argument of '{commandPath}'.");
+        }
+
+        foreach (var error in parseResult.Errors)
+        {
+            var problem = error.SymbolResult switch
+            {
+                OptionResult { IdentifierToken: null } o => Required(o.Option),
+                ArgumentResult { Parent: OptionResult { IdentifierToken: null } o } => Required(o.Option),
+                OptionResult o => OptionProblem(o.Option, o.Tokens),
+                ArgumentResult { Parent: OptionResult o } => OptionProblem(o.Option, o.Tokens),
+                ArgumentResult a => ArgumentProblem(a.Argument, a.Tokens),
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                lines.Add(problem);
+            }
+        }
+
+        var command = parseResult.CommandResult;
+        foreach (var option in OptionsOf(command).Where(o => o.Required && parseResult.GetResult(o) is null))
+        {
+            lines.Add(Required(option));
+        }
+
+        foreach (var argument in command.Command.Arguments.Where(a => !a.HasDefaultValue && a.Arity.MinimumNumberOfValues > 0))
+        {
+            if (parseResult.GetResult(argument) is not { Tokens.Count: > 0 })
+            {
+                lines.Add(Missing(argument));
+            }
+        }
+
+        if (lines.Count == 0 && command.Command.Subcommands.Count > 0 && command.Command.Action is null)
+        {
+            lines.Add($"'{commandPath}' needs one of its commands: {string.Join(", ", command.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}.");
+        }
+
+        // Anything this does not recognize still says something rather than nothing.
+        return lines.Count > 0 ? [.. lines.Distinct(StringComparer.Ordinal)] : [.. parseResult.Errors.Select(e => e.Message.Replace('\n', ' ').Replace('\t', ' '))];
+    }
+
+    private static string Required(Option option) => $"{option.Name} is required: {Described(option.Description)}";
+
+    private static string Missing(Argument argument) => $"{argument.Name} is missing: {Described(argument.Description)}";
+
+    private static string OptionProblem(Option option, IReadOnlyList<Token> tokens)
+    {
+        var accepts = Accepts(option.ValueType, option.GetCompletions(CompletionContext.Empty));
+        return Problem(option.Name, accepts, tokens, option.Description);
+    }
+
+    private static string ArgumentProblem(Argument argument, IReadOnlyList<Token> tokens)
+    {
+        if (tokens.Count == 0)
+        {
+            return Missing(argument);
+        }
+
+        var accepts = Accepts(argument.ValueType, argument.GetCompletions(CompletionContext.Empty));
+        return Problem(argument.Name, accepts, tokens, argument.Description);
+    }
+
+    private static string Problem(string name, string accepts, IReadOnlyList<Token> tokens, string? description)
+    {
+        var given = tokens.Select(t => t.Value).ToList();
+        if (given.Count == 0)
+        {
+            return accepts == AnyValue ? $"{name} needs a value. {Described(description)}" : $"{name} needs a value, {accepts}. {Described(description)}";
+        }
+
+        return given.Any(string.IsNullOrWhiteSpace)
+            ? $"{name} was given an empty value; it takes {accepts}. {Described(description)}"
+            : $"{name} takes {accepts}; '{string.Join(' ', given)}' is not one. {Described(description)}";
+    }
+
+    /// <summary>What a value of this type looks like, for someone who has never read .NET documentation.</summary>
+    private static string Accepts(Type type, IEnumerable<CompletionItem> completions)
+    {
+        var element = type.IsArray ? type.GetElementType()! : type;
+        element = Nullable.GetUnderlyingType(element) ?? element;
+        if (element == typeof(bool))
+        {
+            return "true or false";
+        }
+
+        var choices = completions.Select(c => c.Label).ToList();
+        if (choices.Count > 0)
+        {
+            return $"one of {string.Join(", ", choices)}";
+        }
+
+        return element switch
+        {
+            _ when element == typeof(int) || element == typeof(long) || element == typeof(short) => "a whole number",
+            _ when element == typeof(Guid) => "an id such as 3f2b8c1e-5d4a-4b7e-9c0f-1a2b3c4d5e6f",
+            _ when element == typeof(FileInfo) => "a file name",
+            _ when element == typeof(DirectoryInfo) => "a folder name",
+            _ when element == typeof(FileSystemInfo) => "a file or folder name",
+            _ when element == typeof(TimeSpan) => "a duration such as 00:30:00",
+            _ => AnyValue,
+        };
+    }
+
+    private const string AnyValue = "a value";
+
+    private static string Described(string? description) =>
+        string.IsNullOrWhiteSpace(description) ? "see --help" : description.TrimEnd('.') + ".";
+
+    /// <summary>The command's options and the recursive ones of the commands above it.</summary>
+    private static IEnumerable<Option> OptionsOf(CommandResult command)
+    {
+        IEnumerable<Option> options = command.Command.Options;
+        for (var parent = command.Parent as CommandResult; parent is not null; parent = parent.Parent as CommandResult)
+        {
+            options = options.Concat(parent.Command.Options.Where(o => o.Recursive));
+        }
+
+        return options;
+    }
+}
