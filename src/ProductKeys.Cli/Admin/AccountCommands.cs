@@ -25,7 +25,9 @@ internal static class AccountCommands
                     new AccountRequest(parseResult.GetValue(name), parseResult.GetValue(owner)),
                     AdminApiJsonContext.Default.AccountRequest, AdminApiJsonContext.Default.BillingAccountResponse, ct),
                     a => $"Billing account {a.Id} ({a.Name}) created.");
-        });
+        }, parseResult => OptionCheck.First(
+            OrganizationCommands.DisplayNameCheck(parseResult, name),
+            OptionCheck.NotBlank(parseResult, owner, "the sign-in name of a user of the organization")));
         var accounts = AdminOptions.Group("accounts", "Billing accounts.");
         accounts.Subcommands.Add(list);
         accounts.Subcommands.Add(create);

@@ -8,9 +8,15 @@ namespace ProductKeys.Cli.Admin;
 /// <summary>Runs an admin command with a connected client; refusals print their code and set the exit code.</summary>
 internal static class AdminAction
 {
-    public static void Set(Command command, Func<ParseResult, ServiceClient, CancellationToken, Task<int>> action) =>
+    /// <summary>Sets the command's action; <paramref name="check"/> checks the options the user typed (<see cref="OptionCheck"/>) before signing in or sending anything.</summary>
+    public static void Set(Command command, Func<ParseResult, ServiceClient, CancellationToken, Task<int>> action, Func<ParseResult, Refusal?>? check = null) =>
         command.SetAction(async (parseResult, ct) =>
         {
+            if (check?.Invoke(parseResult) is { } invalid)
+            {
+                return CommandOutput.Refuse(parseResult, invalid);
+            }
+
             var connected = AdminOptions.Connect(parseResult);
             if (!connected.IsSuccess)
             {

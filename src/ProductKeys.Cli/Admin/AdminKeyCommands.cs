@@ -28,7 +28,8 @@ internal static class AdminKeyCommands
         var raise = new Command("raise", "Raise a MAK's activation limit (publisher staff).") { keyId, limit };
         AdminAction.Set(raise, async (parseResult, client, ct) =>
             AdminAction.Print(parseResult, await client.PostAsync($"api/v1/keys/{parseResult.GetValue(keyId)}/limit", new LimitRequest(parseResult.GetValue(limit)),
-                AdminApiJsonContext.Default.LimitRequest, AdminApiJsonContext.Default.KeyMetadata, ct), Describe));
+                AdminApiJsonContext.Default.LimitRequest, AdminApiJsonContext.Default.KeyMetadata, ct), Describe),
+            parseResult => OptionCheck.Rule(parseResult.GetValue(limit) >= 1, $"--limit must be at least 1; it was {parseResult.GetValue(limit)}."));
         keys.Subcommands.Add(raise);
         root.Subcommands.Add(keys);
     }
@@ -58,9 +59,8 @@ internal static class AdminKeyCommands
             }
 
             return CommandOutput.Print(parseResult, new KeyList(account.Value, answer.Value), r =>
-                $"{"KEY",-29}  {"TYPE",-7}  {"PRODUCT",-20}  {"USED/LIMIT",-11}  {"STATUS",-7}  ORDER\n" +
-                string.Join('\n', r.Keys.Select(k =>
-                    $"{k.Key,-29}  {k.Type,-7}  {k.Product,-20}  {k.ActivationsUsed + "/" + k.ActivationLimit,-11}  {k.Status,-7}  {k.OrderId}")) +
+                TextTable.Format(["KEY", "TYPE", "PRODUCT", "USED/LIMIT", "STATUS", "ORDER"], r.Keys.Select(k => (IReadOnlyList<string>)
+                    [k.Key, k.Type.ToString(), k.Product, $"{k.ActivationsUsed}/{k.ActivationLimit}", k.Status.ToString(), k.OrderId.ToString()])) +
                 $"\n{r.Keys.Count} key(s).");
         });
         return list;

@@ -55,13 +55,13 @@ internal static class KeyExportCommand
                 return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path!, "--output", ex));
             }
 
-            long bytes, rows;
+            long bytes, keys;
             await using (target)
             {
                 try
                 {
                     await using var body = await response.Content.ReadAsStreamAsync(ct);
-                    (bytes, rows) = await CopyWithProgressAsync(body, target, ct);
+                    (bytes, keys) = await CopyWithProgressAsync(body, target, new ExportedKeyCounter(chosen == "json"), ct);
                 }
                 catch (HttpRequestException ex)
                 {
@@ -78,15 +78,16 @@ internal static class KeyExportCommand
                 return 0;
             }
 
-            return CommandOutput.Print(parseResult, new ExportResult(Path.GetFullPath(path), bytes, rows), r => $"Wrote {r.Bytes} bytes ({r.Lines} lines) to {r.File}.");
+            return CommandOutput.Print(parseResult, new ExportResult(Path.GetFullPath(path), chosen, keys, bytes),
+                r => $"Wrote {r.Keys} key(s) to {r.File} ({r.Format.ToUpperInvariant()}, {r.Bytes:N0} bytes).");
         });
         return export;
     }
 
-    private static async Task<(long Bytes, long Lines)> CopyWithProgressAsync(Stream source, Stream target, CancellationToken ct)
+    private static async Task<(long Bytes, long Keys)> CopyWithProgressAsync(Stream source, Stream target, ExportedKeyCounter keys, CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
-        long bytes = 0, lines = 0;
+        long bytes = 0;
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         int read;
@@ -94,22 +95,22 @@ internal static class KeyExportCommand
         {
             await target.WriteAsync(buffer.AsMemory(0, read), ct);
             bytes += read;
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            keys.Add(buffer.AsSpan(0, read));
             if (clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
             {
                 lastReport = clock.Elapsed;
-                Console.Error.Write($"\rexporting: {bytes:N0} bytes, {lines:N0} lines");
+                Console.Error.Write($"\rexporting: {bytes:N0} bytes, {keys.Keys:N0} keys");
             }
         }
 
         await target.FlushAsync(ct);
         if (lastReport > TimeSpan.Zero)
         {
-            Console.Error.WriteLine($"\rexported: {bytes:N0} bytes, {lines:N0} lines");
+            Console.Error.WriteLine($"\rexported: {bytes:N0} bytes, {keys.Keys:N0} keys");
         }
 
-        return (bytes, lines);
+        return (bytes, keys.Keys);
     }
 
-    private sealed record ExportResult(string File, long Bytes, long Lines);
+    private sealed record ExportResult(string File, string Format, long Keys, long Bytes);
 }

@@ -10,7 +10,7 @@ internal static class OrderCommands
 {
     public static void AddTo(RootCommand root)
     {
-        var product = new Option<string>("--product") { Description = "Product id, e.g. contoso-desktop ('GET /api/v1/products').", Required = true };
+        var product = new Option<string>("--product") { Description = "Product id, e.g. contoso-desktop ('pk products list').", Required = true };
         var quantity = new Option<int>("--quantity") { Description = "How many licenses (1..1,000,000).", Required = true };
         var split = new Option<bool>("--split") { Description = "CAL orders above 500: one order and key package per 500." };
 
@@ -27,7 +27,9 @@ internal static class OrderCommands
             return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/billing-accounts/{account.Value}/orders", body,
                 AdminApiJsonContext.Default.OrderRequest, AdminApiJsonContext.Default.PurchaseResponse, ct),
                 p => $"Purchase {p.PurchaseId}: {p.Product} x{p.Quantity}\n" + Describe(p.Orders));
-        });
+        }, parseResult => OptionCheck.First(
+            OptionCheck.NotBlank(parseResult, product, "a product id from 'pk products list'"),
+            OptionCheck.Rule(parseResult.GetValue(quantity) >= 1, $"--quantity must be at least 1; it was {parseResult.GetValue(quantity)}.")));
 
         var list = new Command("list", "List a billing account's orders and key packages.") { AdminOptions.Account };
         AdminAction.Set(list, async (parseResult, client, ct) =>

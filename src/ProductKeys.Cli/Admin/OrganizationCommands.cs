@@ -11,6 +11,8 @@ internal static class OrganizationCommands
     /// <summary>Text, checked by <see cref="AdminOptions.Id"/>: a malformed id is VALIDATION_FAILED naming --org.</summary>
     public static readonly Option<string?> Org = new("--org") { Description = "Organization id ('pk orgs list').", Required = true };
 
+    private static readonly string[] DirectoryRoles = ["User", "BillingAdministrator", "GlobalAdministrator"];
+
     public static void AddTo(RootCommand root)
     {
         var name = new Option<string>("--name") { Description = "Name.", Required = true };
@@ -22,7 +24,8 @@ internal static class OrganizationCommands
         AdminAction.Set(create, async (parseResult, client, ct) =>
             AdminAction.Print(parseResult, await client.PostAsync("api/v1/organizations", new OrganizationRequest(parseResult.GetValue(name)),
                 AdminApiJsonContext.Default.OrganizationRequest, AdminApiJsonContext.Default.OrganizationResponse, ct),
-                o => $"Organization {o.Id} ({o.Name}) created."));
+                o => $"Organization {o.Id} ({o.Name}) created."),
+            parseResult => DisplayNameCheck(parseResult, name));
         var orgs = AdminOptions.Group("orgs", "Customer organizations.");
         orgs.Subcommands.Add(list);
         orgs.Subcommands.Add(create);
@@ -47,9 +50,24 @@ internal static class OrganizationCommands
             return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/organizations/{org.Value}/users", body,
                 AdminApiJsonContext.Default.UserRequest, AdminApiJsonContext.Default.UserResponse, ct),
                 u => $"User {u.Name} ({u.DirectoryRole}) created.");
-        });
+        }, parseResult => OptionCheck.First(
+            OptionCheck.Rule(UserNameRule.IsValid(parseResult.GetValue(userName)),
+                $"--name must be 1 to 100 letters, digits and . _ - @; it was '{parseResult.GetValue(userName)}'."),
+            OptionCheck.OneOf(parseResult, role, DirectoryRoles),
+            PasswordCheck(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"))));
         var users = AdminOptions.Group("users", "Users of customer organizations.");
         users.Subcommands.Add(add);
         root.Subcommands.Add(users);
     }
+
+    /// <summary>The password the service would take: --password, else $PK_NEW_PASSWORD (never printed).</summary>
+    public static Core.Errors.Refusal? PasswordCheck(string? password) => OptionCheck.Rule(
+        password is { Length: >= UserNameRule.MinPasswordLength and <= UserNameRule.MaxPasswordLength },
+        password is null
+            ? "--password is missing: give it, or set $PK_NEW_PASSWORD."
+            : $"--password must have {UserNameRule.MinPasswordLength} to {UserNameRule.MaxPasswordLength} characters; it has {password.Length}.");
+
+    /// <summary>A name shown in lists (organizations, billing accounts): 1 to 200 characters.</summary>
+    public static Core.Errors.Refusal? DisplayNameCheck(ParseResult parseResult, Option<string> name) =>
+        OptionCheck.Rule(parseResult.GetValue(name)?.Trim().Length is >= 1 and <= 200, $"{name.Name} must have 1 to 200 characters.");
 }

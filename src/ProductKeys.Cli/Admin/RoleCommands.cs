@@ -33,7 +33,9 @@ internal static class RoleCommands
                     new RoleRequest(parseResult.GetValue(user), parseResult.GetValue(role)),
                     AdminApiJsonContext.Default.RoleRequest, AdminApiJsonContext.Default.RoleResponse, ct),
                     r => $"{r.User} is now {r.Role} of {account.Value}.");
-        });
+        }, parseResult => OptionCheck.First(
+            OptionCheck.NotBlank(parseResult, user, "a user's sign-in name"),
+            OptionCheck.OneOf(parseResult, role, ["Owner", "Contributor", "Reader"])));
 
         var revoke = new Command("revoke", "Remove a user's role on a billing account (owners only; the last owner stays).") { AdminOptions.Account, user };
         AdminAction.Set(revoke, async (parseResult, client, ct) =>

@@ -58,7 +58,7 @@ internal static class UserAdminCommands
             var body = new PasswordRequest(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"));
             return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/password", body,
                 AdminApiJsonContext.Default.PasswordRequest, AdminApiJsonContext.Default.UserStatusResponse, ct), Describe);
-        });
+        }, parseResult => OrganizationCommands.PasswordCheck(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD")));
         return command;
     }
 

@@ -3,8 +3,7 @@ namespace ProductKeys.Service.Accounts;
 /// <summary>What names may look like: user names are typed on command lines, display names are shown.</summary>
 internal static class Names
 {
-    public static bool IsValidUserName(string? name) =>
-        name is { Length: >= 1 and <= 100 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
+    public static bool IsValidUserName(string? name) => AdminApi.Accounts.UserNameRule.IsValid(name);
 
     /// <summary>Shown in lists, logs and the audit log: no control characters, no bidi overrides (they reorder what a reader sees).</summary>
     public static bool IsValidDisplayName(string? name) =>

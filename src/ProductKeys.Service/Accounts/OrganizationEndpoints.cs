@@ -91,7 +91,7 @@ internal static class OrganizationEndpoints
             return ApiProblems.From(refusal);
         }
 
-        if (!Names.IsValidUserName(request.Name) || request.Password is not { Length: >= 8 and <= 1000 }
+        if (!Names.IsValidUserName(request.Name) || request.Password is not { Length: >= UserNameRule.MinPasswordLength and <= UserNameRule.MaxPasswordLength }
             || !EnumName.TryParse<DirectoryRole>(request.DirectoryRole, ignoreCase: true, out var role)
             || role is not (DirectoryRole.User or DirectoryRole.BillingAdministrator or DirectoryRole.GlobalAdministrator))
         {

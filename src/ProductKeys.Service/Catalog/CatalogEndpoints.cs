@@ -45,7 +45,8 @@ internal static class CatalogEndpoints
         if (!Names.IsValidSlug(request.Id) || !Names.IsValidDisplayName(request.Name)
             || !EnumName.TryParse<ProductCategory>(request.Category, ignoreCase: true, out var category)
             || request.KeyGroup is not (>= 1 and <= ProductKey.MaxGroup)
-            || request.HeadroomPercent is < 100 or > 1000 || request.HeadroomMinimum is < 0 or > 1_000_000 || request.KmsThreshold is < 0 or > 1000
+            || request.HeadroomPercent is < ProductLimits.MinHeadroomPercent or > ProductLimits.MaxHeadroomPercent
+            || request.HeadroomMinimum is < 0 or > ProductLimits.MaxHeadroomMinimum || request.KmsThreshold is < 0 or > ProductLimits.MaxKmsThreshold
             || !TryCalType(category, request.CalType, out var calType))
         {
             return ApiProblems.Validation(
