@@ -161,6 +161,14 @@ internal static class DeviceSession
             .Where(part => part.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal))
             .Select(part => part[part.IndexOf("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)..] + "\n-----END PUBLIC KEY-----\n")
             .ToList();
+        if (pems.Count == 0)
+        {
+            // Without this the refusal was "No publisher key was given", as if --trust had not been typed.
+            return new Refusal(ErrorCatalogue.ValidationFailed, string.IsNullOrWhiteSpace(text)
+                ? $"Publisher keys: {file.FullName} is empty; give the PEM file 'pk publisher-keys export --out FILE' wrote."
+                : $"Publisher keys: {file.FullName} is not a PEM public key (no '-----BEGIN PUBLIC KEY-----' block); give the file 'pk publisher-keys export --out FILE' wrote.");
+        }
+
         var parsed = OnlineActivation.ParseTrust(pems);
         return parsed.IsSuccess ? pems : parsed.Refusal;
     }

@@ -51,7 +51,7 @@ internal sealed record StatusView(
     public string ToText(bool verbose)
     {
         var text = new StringBuilder();
-        Line(text, "Name", Product is null ? "ProductKeys license (no product)" : $"ProductKeys license for '{Product}'");
+        Line(text, "Name", Product is null ? "ProductKeys license: no product key installed on this store" : $"ProductKeys license for '{Product}'");
         Line(text, "Description", KeyType switch
         {
             Core.Keys.KeyType.Mak => "Volume: MAK channel",
@@ -85,6 +85,12 @@ internal sealed record StatusView(
         }
 
         text.Append(Output.TerminalText.Safe(Message));
+        if (KeyType is null && Product is null)
+        {
+            // The evaluator's message names the verb; a new user also needs the product and this store.
+            text.Append(CultureInfo.InvariantCulture, $"\nNext step: pk ipk KEY --product PRODUCT-ID --store {Output.TerminalText.Safe(Store)} (your MAK from 'pk keys list', or the product's KMS client setup key from 'pk products list').");
+        }
+
         return text.ToString();
     }
 

@@ -70,6 +70,13 @@ internal static class LoginCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            if (!File.Exists(path))
+            {
+                // Nothing to revoke or delete: already the state the user asked for.
+                return CommandOutput.Print(parseResult, new { signedOut = true, wasSignedIn = false, credentialsFile = Path.GetFullPath(path) },
+                    r => $"Not signed in ({r.credentialsFile} does not exist): nothing to do.");
+            }
+
             if (Credentials.Load(path) is { } stored && ServiceUrl.TryParse(stored.Service, out var uri))
             {
                 var trust = ServerTrust.Create(stored.TlsPins ?? [], stored.TlsCertificateAuthorities);
@@ -78,7 +85,7 @@ internal static class LoginCommand
             }
 
             File.Delete(path);
-            return CommandOutput.Print(parseResult, new { signedOut = true, credentialsFile = Path.GetFullPath(path) }, _ => "Signed out.");
+            return CommandOutput.Print(parseResult, new { signedOut = true, wasSignedIn = true, credentialsFile = Path.GetFullPath(path) }, _ => "Signed out.");
         });
         return command;
     }

@@ -122,9 +122,33 @@ internal static class OfflineActivateCommand
                         ? [$"on each CAL server: pk cal-server install-pack --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
                         : [])));
             return summary.Refused == 0 ? 0 : ErrorCatalogue.Find(results.First(r => !r.Activated).Code ?? "")?.ExitCode ?? 1;
-        });
+        }, parseResult => NamedInputs(parseResult.GetValue(requests)!));
         return command;
     }
+
+    /// <summary>
+    /// A request named on the command line that is missing or empty is a mistake to fix before anything
+    /// is activated: skipped, it would leave its device without an answer and nobody told.
+    /// </summary>
+    private static Refusal? NamedInputs(IEnumerable<FileSystemInfo> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            if (string.IsNullOrWhiteSpace(input.ToString()) || !input.Exists)
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"REQUESTS: {input.FullName} does not exist; nothing was activated. Name the request files {RequestWriters} wrote, or folders holding them.");
+            }
+
+            if (input is FileInfo { Length: 0 })
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"REQUESTS: {input.FullName} is empty; nothing was activated. Name the request files {RequestWriters} wrote.");
+            }
+        }
+
+        return null;
+    }
+
+    private const string RequestWriters = "'pk dti', 'pk kms-host activate --offline-request' or 'pk cal-server install-pack --offline-request'";
 
     private static string ResponseName(FileInfo request) => Path.GetFileNameWithoutExtension(request.Name) + ".response.json";
 
@@ -186,7 +210,13 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            var request = JsonSerializer.Deserialize<OfflineActivationRequest>(File.ReadAllText(file.FullName), CommandOutput.JsonOptions);
+            var text = File.ReadAllText(file.FullName);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} is empty: it is not a request 'pk dti' wrote."));
+            }
+
+            var request = JsonSerializer.Deserialize<OfflineActivationRequest>(text, CommandOutput.JsonOptions);
             return (request, null);
         }
         catch (JsonException e)

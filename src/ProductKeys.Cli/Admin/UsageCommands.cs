@@ -18,22 +18,24 @@ internal static class UsageCommands
         AdminAction.Set(upload, async (parseResult, client, ct) =>
         {
             var path = parseResult.GetValue(file)!;
-            string text;
-            try
+            // A signed report is a few KB; a file past the service's body limit is not one (and the
+            // service would close the connection mid-upload, which reads as unreachable).
+            if (path.Exists && path.Length > ApiLimits.MaxRequestBodyBytes)
             {
-                // A signed report is a few KB; a file past the service's body limit is not one (and the
-                // service would close the connection mid-upload, which reads as unreachable).
-                if (path.Exists && path.Length > ApiLimits.MaxRequestBodyBytes)
-                {
-                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.PayloadTooLarge,
-                        $"{path.FullName} has {path.Length} bytes; the service takes at most {ApiLimits.MaxRequestBodyBytes}: is it the file 'pk cal-server report --signed' or 'pk kms-host report --signed' wrote?"));
-                }
-
-                text = (await File.ReadAllTextAsync(path.FullName, ct)).Trim();
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.PayloadTooLarge,
+                    $"{path.FullName} has {path.Length} bytes; the service takes at most {ApiLimits.MaxRequestBodyBytes}: is it {WrittenBy}?"));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+            var read = InputFile.Read(path, ErrorCatalogue.ValidationFailed, "FILE");
+            if (!read.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{path.FullName} cannot be read: {e.Message}"));
+                return CommandOutput.Refuse(parseResult, read.Refusal);
+            }
+
+            var text = read.Value.Trim();
+            if (text.Length == 0)
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"FILE: {path.FullName} is empty; give {WrittenBy}."));
             }
 
             var answer = await client.PostAsync("api/v1/usage-reports", new UsageReportUpload(text),
@@ -60,6 +62,8 @@ internal static class UsageCommands
         usage.Subcommands.Add(list);
         root.Subcommands.Add(usage);
     }
+
+    private const string WrittenBy = "the report file 'pk cal-server report --signed --out FILE' or 'pk kms-host report --signed --out FILE' wrote";
 
     private static string Table(IEnumerable<UsageReportResponse> reports)
     {

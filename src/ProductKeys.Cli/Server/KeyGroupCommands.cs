@@ -55,6 +55,11 @@ internal static class KeyGroupCommands
 
     private static int Run(ParseResult parseResult, SecretsFolder folder, Func<string, int> action)
     {
+        if (folder.Missing(parseResult) is { } missing)
+        {
+            return CommandOutput.Refuse(parseResult, missing);
+        }
+
         try
         {
             return action(folder.Path(parseResult));

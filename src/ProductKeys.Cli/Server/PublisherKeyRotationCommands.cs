@@ -24,6 +24,11 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
+            if (folder.Missing(parseResult) is { } missing)
+            {
+                return CommandOutput.Refuse(parseResult, missing);
+            }
+
             var rotated = PublisherKeyRing.Rotate(folder.Path(parseResult), TimeProvider.System);
             return rotated.IsSuccess
                 ? CommandOutput.Print(parseResult, new RotationResult(rotated.Value.NewKeyId, rotated.Value.PreviousKeyId, rotated.Value.Sequence, Path.GetFullPath(folder.Path(parseResult))),
@@ -42,6 +47,11 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
+            if (folder.Missing(parseResult) is { } missing)
+            {
+                return CommandOutput.Refuse(parseResult, missing);
+            }
+
             var id = parseResult.GetValue(keyId)!.Trim();
             var withdrawn = PublisherKeyRing.Withdraw(folder.Path(parseResult), id, TimeProvider.System);
             return withdrawn.IsSuccess
@@ -60,6 +70,11 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
+            if (folder.Missing(parseResult) is { } missing)
+            {
+                return CommandOutput.Refuse(parseResult, missing);
+            }
+
             try
             {
                 using var ring = PublisherKeyRing.Load(folder.Path(parseResult), create: false, TimeProvider.System);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Server;
 
@@ -11,6 +12,20 @@ internal sealed class SecretsFolder
     {
         command.Options.Add(ServerCommands.Data);
         command.Options.Add(Secrets);
+    }
+
+    /// <summary>
+    /// STORE_INVALID when the folder does not exist: --data defaults to .pk/server under the current folder,
+    /// so run anywhere but the folder 'pk server' was started in, these commands found nothing and said a key file was missing.
+    /// </summary>
+    public Refusal? Missing(ParseResult parseResult)
+    {
+        var path = System.IO.Path.GetFullPath(Path(parseResult));
+        return Directory.Exists(path)
+            ? null
+            : new Refusal(ErrorCatalogue.StoreInvalid,
+                $"There is no secrets folder {path}{(parseResult.GetResult(Secrets) is null && parseResult.GetResult(ServerCommands.Data) is null or { Implicit: true } ? " (the default: .pk/server/secrets under the current folder)" : "")}: "
+                + "name the data folder 'pk server --data DIR' uses with --data DIR, or its secrets folder with --secrets DIR.");
     }
 
     public string Path(ParseResult parseResult) =>

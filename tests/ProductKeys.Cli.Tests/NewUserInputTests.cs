@@ -1,0 +1,120 @@
+using System.Text.Json;
+using ProductKeys.Cli.Tests.EndToEnd;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests;
+
+/// <summary>
+/// Files and folders a new user gets wrong, with no service needed to find out: each is refused
+/// naming the file and what it should be, and nothing is sent or written.
+/// </summary>
+public sealed class NewUserInputTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("pk-new-user-").FullName;
+
+    /// <summary>A service nobody listens on: a command that got as far as asking it would say SERVICE_UNREACHABLE.</summary>
+    private IReadOnlyDictionary<string, string> NotSignedIn => new Dictionary<string, string>
+    {
+        ["PK_CREDENTIALS"] = Path.Combine(_scratch, "credentials.json"),
+        ["PK_TOKEN"] = "",
+    };
+
+    private static readonly string[] Auth = ["--service", "http://127.0.0.1:9", "--token", "t"];
+
+    [Fact]
+    public async Task Usage_upload_of_a_missing_file_says_the_file_does_not_exist()
+    {
+        var missing = Path.Combine(_scratch, "report.txt");
+        var upload = await Pk.RunAsync(NotSignedIn, ["usage", "upload", missing, .. Auth, "--json"]);
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, upload.ExitCode);
+        Assert.Contains($"{missing} does not exist", Detail(upload), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_upload_of_an_empty_file_says_it_is_empty_and_what_to_give()
+    {
+        var empty = Path.Combine(_scratch, "report.txt");
+        await File.WriteAllTextAsync(empty, "\n", TestContext.Current.CancellationToken);
+        var upload = await Pk.RunAsync(NotSignedIn, ["usage", "upload", empty, .. Auth, "--json"]);
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, upload.ExitCode);
+        Assert.Contains($"{empty} is empty", Detail(upload), StringComparison.Ordinal);
+        Assert.Contains("report --signed", Detail(upload), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("missing.json", "does not exist")]
+    [InlineData("empty.json", "is empty")]
+    public async Task Offline_activate_of_a_missing_or_empty_request_says_so_and_writes_nothing(string name, string says)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_scratch, "empty.json"), "", TestContext.Current.CancellationToken);
+        var output = Path.Combine(_scratch, "out");
+        var activate = await Pk.RunAsync(NotSignedIn, ["offline", "activate", Path.Combine(_scratch, name), "--out", output, .. Auth, "--json"]);
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, activate.ExitCode);
+        Assert.Contains($"{Path.Combine(_scratch, name)} {says}; nothing was activated", Detail(activate), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("hello, not a key\n", "is not a PEM public key")]
+    [InlineData("", "is empty")]
+    public async Task A_trust_file_that_is_not_PEM_says_so_and_installs_nothing(string content, string says)
+    {
+        var trust = Path.Combine(_scratch, "keys.pem");
+        await File.WriteAllTextAsync(trust, content, TestContext.Current.CancellationToken);
+        var store = Path.Combine(_scratch, "store");
+        var installed = await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "contoso-desktop", "--store", store, "--trust", trust, "--json");
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, installed.ExitCode);
+        Assert.Contains($"{trust} {says}", Detail(installed), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(store, "license.json")));
+    }
+
+    [Fact]
+    public async Task Status_of_a_store_without_a_key_says_what_to_run_next()
+    {
+        var store = Path.Combine(_scratch, "store");
+        var status = await Pk.RunAsync("dli", "--store", store);
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.DoesNotContain("(no product)", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no product key installed", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"pk ipk KEY --product PRODUCT-ID --store {Path.GetFullPath(store)}", status.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logout_when_not_signed_in_says_so_and_succeeds()
+    {
+        var logout = await Pk.RunAsync(NotSignedIn, "logout");
+
+        Assert.Equal(0, logout.ExitCode);
+        Assert.StartsWith("Not signed in", logout.Stdout, StringComparison.Ordinal);
+        Assert.False((await Pk.RunAsync(NotSignedIn, "logout", "--json")).Json.GetProperty("wasSignedIn").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("publisher-keys", "show")]
+    [InlineData("key-groups", "show")]
+    public async Task A_secrets_command_outside_the_server_folder_names_the_folder_it_looked_for(string group, string command)
+    {
+        var start = Pk.StartInfo(null, group, command, "--json");
+        start.WorkingDirectory = _scratch;
+        var shown = await Pk.RunAsync(start, $"pk {group} {command}");
+
+        Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, shown.ExitCode);
+        var detail = Detail(shown);
+        Assert.Contains($"There is no secrets folder {Path.Combine(_scratch, ".pk", "server", "secrets")}", detail, StringComparison.Ordinal);
+        Assert.Contains("--data DIR", detail, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_scratch, ".pk")));
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static string Detail(Pk.Result result)
+    {
+        using var json = JsonDocument.Parse(result.Stdout);
+        return json.RootElement.GetProperty("error").GetProperty("detail").GetString()!;
+    }
+}
