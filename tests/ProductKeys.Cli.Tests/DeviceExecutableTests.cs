@@ -22,7 +22,7 @@ public sealed class DeviceExecutableTests : IDisposable
         {
             var refused = await DeviceProgram.Native.RunAsync(admin);
             Assert.True(refused.ExitCode != 0, $"pk-device {admin}: {refused}");
-            Assert.Contains($"Unrecognized command or argument '{admin}'", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"'{admin}' is not a command or argument of 'pk-device'", refused.Stderr, StringComparison.Ordinal);
         }
     }
 
