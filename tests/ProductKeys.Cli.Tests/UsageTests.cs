@@ -37,6 +37,11 @@ public sealed class UsageTests
     [InlineData("KEY-ID takes an id such as", "keys", "show", "not-a-guid")]
     [InlineData("--trust was given an empty value; it takes a file name", "ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--trust", "")]
     [InlineData("KEY is missing: The product key", "ipk")]
+    [InlineData("--data was given an empty value. The KMS host's data folder", "kms-host", "activate", "--data", "", "--key", "X")]
+    [InlineData("--data was given an empty value. The CAL server's data folder", "cal-server", "report", "--data", "")]
+    [InlineData("--data was given an empty value. Data folder", "server", "--data", "")]
+    [InlineData("--secrets was given an empty value", "publisher-keys", "show", "--secrets", "")]
+    [InlineData("--from was given an empty value", "db", "restore", "--data", "unused", "--from", "")]
     [InlineData("'pk products' needs one of its commands: list, create", "products")]
     public async Task A_parse_error_names_the_option_and_what_it_takes_in_plain_words(string expected, params string[] args)
     {

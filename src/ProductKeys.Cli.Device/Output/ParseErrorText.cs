@@ -91,7 +91,7 @@ internal static class ParseErrorText
         }
 
         return given.Any(string.IsNullOrWhiteSpace)
-            ? $"{name} was given an empty value; it takes {accepts}. {Described(description)}"
+            ? $"{name} was given an empty value{(accepts == AnyValue ? "" : $"; it takes {accepts}")}. {Described(description)}"
             : $"{name} takes {accepts}; '{string.Join(' ', given)}' is not one. {Described(description)}";
     }
 

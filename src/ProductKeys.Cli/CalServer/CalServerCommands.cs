@@ -25,7 +25,7 @@ internal static class CalServerCommands
         return command;
     }
 
-    private static Option<string> Data() => new("--data") { Description = "The CAL server's data folder (key, ID, packs, CAL database).", Required = true };
+    private static Option<string> Data() => new Option<string>("--data") { Description = "The CAL server's data folder (key, ID, packs, CAL database).", Required = true }.NotEmpty();
 
     private static Command InstallPack()
     {

@@ -18,5 +18,5 @@ internal static class KmsHostCommands
         return command;
     }
 
-    public static Option<string> Data() => new("--data") { Description = "The KMS host's data folder (key, ID, certificate, count database).", Required = true };
+    public static Option<string> Data() => new Option<string>("--data") { Description = "The KMS host's data folder (key, ID, certificate, count database).", Required = true }.NotEmpty();
 }

@@ -18,7 +18,7 @@ internal static class DbBackupCommands
 
     public static Command Backup()
     {
-        var output = new Option<string>("--out") { Description = "The backup file to write (one SQLite file).", Required = true };
+        var output = new Option<string>("--out") { Description = "The backup file to write (one SQLite file).", Required = true }.NotEmpty();
         var command = new Command("backup", "Copy the SQLite database of --data to one file, consistently, while the server runs.")
         {
             ServerCommands.Data, ServerCommands.Db, output, Force,
@@ -42,7 +42,7 @@ internal static class DbBackupCommands
 
     public static Command Restore()
     {
-        var input = new Option<string>("--from") { Description = "The backup file (written by 'pk db backup').", Required = true };
+        var input = new Option<string>("--from") { Description = "The backup file (written by 'pk db backup').", Required = true }.NotEmpty();
         var command = new Command("restore", "Restore a backup into the SQLite database of --data (a new folder, or --force with its nodes stopped).")
         {
             ServerCommands.Data, ServerCommands.Db, input, Force,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Server;
@@ -6,7 +7,7 @@ namespace ProductKeys.Cli.Server;
 /// <summary>Which secrets folder an offline secrets command works on: --secrets DIR, else DATA/secrets (as <c>pk server</c> picks it).</summary>
 internal sealed class SecretsFolder
 {
-    public Option<string?> Secrets { get; } = new("--secrets") { Description = "The secrets folder to change (default: DATA/secrets)." };
+    public Option<string?> Secrets { get; } = new Option<string?>("--secrets") { Description = "The secrets folder to change (default: DATA/secrets)." }.NotEmpty();
 
     public void AddTo(Command command)
     {

@@ -13,11 +13,11 @@ namespace ProductKeys.Cli.Server;
 /// <summary><c>pk server</c>: the licensing service (API, demo), until SIGTERM or Ctrl-C.</summary>
 internal static class ServerCommands
 {
-    public static readonly Option<string> Data = new("--data")
+    public static readonly Option<string> Data = new Option<string>("--data")
     {
         Description = "Data folder: the SQLite file, secrets/, demo.json.",
         DefaultValueFactory = _ => Path.Combine(".pk", "server"),
-    };
+    }.NotEmpty();
 
     public static readonly Option<string?> Db = new("--db")
     {
@@ -30,7 +30,7 @@ internal static class ServerCommands
     public static void AddTo(RootCommand root)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." };
+        var secrets = new Option<string?>("--secrets") { Description = "Folder with the publisher secrets (key-groups.key), supplied by the operator. Default: DATA/secrets, generated on first start." }.NotEmpty();
         var demo = new Option<bool>("--demo") { Description = "Seed a demo catalog, organization, users in every role and orders; write DATA/demo.json." };
         var migrate = new Option<bool>("--migrate") { Description = "Apply database migrations before starting (as 'pk db migrate')." };
         var maxConnections = new Option<long?>(ConnectionLimits.Option) { Description = ConnectionLimits.OptionDescription };
