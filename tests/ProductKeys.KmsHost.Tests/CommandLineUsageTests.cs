@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.CommandLine;
 using ProductKeys.Core.Errors;
 using ProductKeys.KmsHost.Serving;
 
@@ -13,7 +14,7 @@ public sealed class CommandLineUsageTests
     private static RootCommand Root() => KmsHostServing.Configure(new RootCommand(KmsHostServing.Description), NativeProgram.Refuse);
 
     private static Refusal Refused(params string[] args) =>
-        CommandLineUsage.Of(Root().Parse(args)) ?? throw new InvalidOperationException($"'{string.Join(' ', args)}' parsed.");
+        UsageRefusal.Of(Root().Parse(args)) ?? throw new InvalidOperationException($"'{string.Join(' ', args)}' parsed.");
 
     [Fact]
     public void An_unknown_option_is_named_with_the_options_there_are()
@@ -21,7 +22,7 @@ public sealed class CommandLineUsageTests
         var refusal = Refused("--data", "x", "--bogus");
 
         Assert.Equal(ErrorCatalogue.UsageInvalid, refusal.Error);
-        Assert.Contains("has no option '--bogus'", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("'--bogus' is not an option of '", refusal.Detail, StringComparison.Ordinal);
         Assert.Contains("its options: --data, --urls, --renewal-interval", refusal.Detail, StringComparison.Ordinal);
         Assert.Contains("--help'.", refusal.Detail, StringComparison.Ordinal);
     }
@@ -30,10 +31,10 @@ public sealed class CommandLineUsageTests
     public void A_missing_value_or_a_missing_required_option_is_named_with_what_it_takes()
     {
         var noValue = Refused("--data");
-        Assert.Contains("--data needs a value: it takes a value — The KMS host's data folder", noValue.Detail, StringComparison.Ordinal);
+        Assert.Contains("--data needs a value. The KMS host's data folder", noValue.Detail, StringComparison.Ordinal);
 
         var noData = Refused("--urls", "http://127.0.0.1:0");
-        Assert.True(noData.Detail.Contains("--data is required: it takes a value — The KMS host's data folder", StringComparison.Ordinal), noData.Detail);
+        Assert.True(noData.Detail.Contains("--data is required: The KMS host's data folder", StringComparison.Ordinal), noData.Detail);
     }
 
     [Theory]
@@ -46,7 +47,8 @@ public sealed class CommandLineUsageTests
         var refusal = Refused("--data", "x", option, value);
 
         Assert.Equal(ErrorCatalogue.UsageInvalid, refusal.Error);
-        Assert.True(refusal.Detail.Contains($"{option} does not take '{value}': it takes {takes}", StringComparison.Ordinal), refusal.Detail);
+        Assert.True(refusal.Detail.Contains($"{option} takes {takes}", StringComparison.Ordinal), refusal.Detail);
+        Assert.True(refusal.Detail.Contains($"'{value}' is not one", StringComparison.Ordinal), refusal.Detail);
         Assert.DoesNotContain("System.", refusal.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", refusal.Detail, StringComparison.Ordinal);
     }
@@ -54,7 +56,7 @@ public sealed class CommandLineUsageTests
     [Fact]
     public void A_command_line_that_parses_is_no_usage_error()
     {
-        Assert.Null(CommandLineUsage.Of(Root().Parse(["--data", "x", "--sync", "full", "--max-connections", "10"])));
+        Assert.Null(UsageRefusal.Of(Root().Parse(["--data", "x", "--sync", "full", "--max-connections", "10"])));
     }
 
     [Fact]

@@ -69,6 +69,18 @@ public sealed class ReadOnlyFolderTests : IDisposable
         Assert.False(Directory.Exists(missing));
     }
 
+    [Fact]
+    public async Task Pk_kms_host_status_on_a_missing_folder_says_so_and_exits_with_its_code()
+    {
+        var missing = Path.Combine(_root, "typo");
+
+        var result = await PkProcess.RunAsync("kms-host", "status", "--data", missing);
+
+        Assert.True(result.ExitCode == ErrorCatalogue.StoreInvalid.ExitCode, result.ToString());
+        Assert.StartsWith($"STORE_INVALID: {missing} does not exist", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private string Prepare(string kind)

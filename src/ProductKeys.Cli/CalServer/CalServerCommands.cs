@@ -129,17 +129,19 @@ internal static class CalServerCommands
         var command = new Command("report", "Per pack and mode: purchased, installed, issued, over-used, temporary, permanent, expiring soon.") { data, csv, signed, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var folder = new CalServerFolder(parseResult.GetValue(data)!);
             if (parseResult.GetValue(signed) && parseResult.GetValue(output) is { } outFile && OutputFile.Check(outFile.FullName, "--out") is { } unwritable)
             {
                 return CommandOutput.Refuse(parseResult, unwritable);
             }
 
-            if (!File.Exists(folder.DatabaseFile))
+            // A report only reads: a mistyped or foreign folder is named (STORE_INVALID), never made or read as an empty server.
+            var existing = CalServerFolder.Existing(parseResult.GetValue(data)!);
+            if (!existing.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.CalPackNotInstalled, $"{folder.Path} holds no CAL server: install a pack first ('pk cal-server install-pack')."));
+                return CommandOutput.Refuse(parseResult, existing.Refusal);
             }
 
+            var folder = existing.Value;
             var identity = CalServerIdentity.LoadOrCreate(folder);
             if (!identity.IsSuccess)
             {

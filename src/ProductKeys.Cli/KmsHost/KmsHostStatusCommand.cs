@@ -15,8 +15,9 @@ internal static class KmsHostStatusCommand
         var command = new Command("status", "Activation state, count per product, requests and warnings of a KMS host.") { data };
         command.SetAction(parseResult =>
         {
-            var report = KmsStatusReader.Read(parseResult.GetValue(data)!, TimeProvider.System);
-            return CommandOutput.Print(parseResult, report, ToText);
+            // Status only reads: a mistyped or foreign folder is named (STORE_INVALID), not shown as a host not yet activated.
+            var report = KmsStatusReader.ReadExisting(parseResult.GetValue(data)!, TimeProvider.System);
+            return report.IsSuccess ? CommandOutput.Print(parseResult, report.Value, ToText) : CommandOutput.Refuse(parseResult, report.Refusal);
         });
         return command;
     }

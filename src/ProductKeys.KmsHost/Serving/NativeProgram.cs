@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.CommandLine;
 using ProductKeys.Core.Errors;
 using ProductKeys.Hosting;
 
@@ -7,7 +8,7 @@ namespace ProductKeys.KmsHost.Serving;
 /// <summary>
 /// The entry point the Native AOT servers (pk-kms-host, pk-cal-server) share: a refusal as
 /// <c>CODE: detail</c> on stderr with its exit code (a command line that does not parse: <c>USAGE_INVALID</c>, 2,
-/// in <see cref="CommandLineUsage"/>'s words), Ctrl-C as 130, and a failure nobody expected as
+/// in <see cref="UsageRefusal"/>'s words), Ctrl-C as 130, and a failure nobody expected as
 /// <c>INTERNAL</c> with its innermost cause (<see cref="NativeFailure"/>).
 /// </summary>
 public static class NativeProgram
@@ -31,7 +32,7 @@ public static class NativeProgram
         try
         {
             var parseResult = root.Parse(args);
-            if (CommandLineUsage.Of(parseResult) is { } usage)
+            if (UsageRefusal.Of(parseResult) is { } usage)
             {
                 return Refuse(parseResult, usage);
             }

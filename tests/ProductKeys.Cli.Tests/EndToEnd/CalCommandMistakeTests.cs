@@ -68,5 +68,25 @@ public sealed class CalCommandMistakeTests : IDisposable
         Assert.False(Directory.Exists(data), "the data folder (key, ID) was made for a request that could not be written");
     }
 
+    [Theory]
+    [InlineData("typo")]
+    [InlineData("empty")]
+    public async Task A_report_of_a_folder_that_holds_no_CAL_server_names_it_and_makes_nothing(string kind)
+    {
+        var data = Path.Combine(_folder, kind);
+        if (kind == "empty")
+        {
+            Directory.CreateDirectory(data);
+        }
+
+        var report = await Pk.RunAsync("cal-server", "report", "--data", data);
+
+        Assert.True(report.ExitCode == ErrorCatalogue.StoreInvalid.ExitCode, report.ToString());
+        Assert.StartsWith($"STORE_INVALID: {data} ", report.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'pk cal-server install-pack --data DIR'", report.Stderr, StringComparison.Ordinal);
+        Assert.Equal(kind == "empty", Directory.Exists(data));
+        Assert.False(kind == "empty" && Directory.EnumerateFileSystemEntries(data).Any(), "the report made files in a folder it only reads");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -75,7 +75,7 @@ public sealed partial class KmsEndToEndTests
         // A value the option does not take: USAGE_INVALID in words (not System.CommandLine's), exit 2, nothing created.
         var refused = await RunNativeAsync("--data", Path.Combine(_root, "x"), "--sync", "sometimes");
         Assert.True(refused.ExitCode == 2, refused.ToString());
-        Assert.StartsWith("USAGE_INVALID: --sync does not take 'sometimes': it takes one of full, normal", refused.Error, StringComparison.Ordinal);
+        Assert.StartsWith("USAGE_INVALID: --sync takes one of full, normal; 'sometimes' is not one.", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("not recognized", refused.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root, "x")));
     }

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 
-namespace ProductKeys.Cli.Output;
+namespace ProductKeys.CommandLine;
 
 /// <summary>
 /// What was wrong with a command line, in plain words that name the option and what it takes
@@ -17,7 +18,7 @@ internal static class ParseErrorText
         foreach (var token in parseResult.UnmatchedTokens)
         {
             lines.Add(token.StartsWith('-')
-                ? $"'{token}' is not an option of '{commandPath}'."
+                ? $"'{token}' is not an option of '{commandPath}'; its options: {string.Join(", ", OptionsOf(parseResult.CommandResult).Where(o => !o.Hidden && o is not HelpOption and not VersionOption).Select(o => o.Name))}."
                 : $"'{token}' is not a command or argument of '{commandPath}'.");
         }
 
@@ -118,7 +119,7 @@ internal static class ParseErrorText
             _ when element == typeof(FileInfo) => "a file name",
             _ when element == typeof(DirectoryInfo) => "a folder name",
             _ when element == typeof(FileSystemInfo) => "a file or folder name",
-            _ when element == typeof(TimeSpan) => "a duration such as 00:30:00",
+            _ when element == typeof(TimeSpan) => "a duration as [days.]hours:minutes:seconds, e.g. 00:30:00 or 7.00:00:00",
             _ => AnyValue,
         };
     }
