@@ -52,5 +52,21 @@ public sealed class ReadOnlyFolderTests : IDisposable
         Assert.False(File.Exists(key));
     }
 
+    [Theory]
+    [InlineData("server-id")]
+    [InlineData("signing-key.pem")]
+    public void A_server_whose_first_install_is_not_done_yet_has_no_pack_rather_than_no_server(string file)
+    {
+        // install-pack --offline-request (or a refused install) leaves the server's key and ID, and no database yet.
+        var path = Directory.CreateDirectory(Path.Combine(_root, "waiting")).FullName;
+        File.WriteAllText(Path.Combine(path, file), "x");
+
+        var refusal = CalServerFolder.Existing(path).Refusal;
+
+        Assert.Equal(ErrorCatalogue.CalPackNotInstalled, refusal?.Error);
+        Assert.Contains(path, refusal!.Detail, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(path, "cal.db")));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -41,8 +41,11 @@ public sealed class CalServerFolder
 
         if (!File.Exists(folder.DatabaseFile))
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
-                $"{folder.Path} holds no CAL server (no cal.db): give the folder the server serves, or install a pack there first ({MakeOne}).");
+            // A server's ID or key without a database: an install made its offline request, or was refused; no pack yet.
+            return File.Exists(folder.ServerIdFile) || File.Exists(folder.Combine(SigningKeyFile.PrivateKeyFileName))
+                ? new Refusal(ErrorCatalogue.CalPackNotInstalled, $"No CAL pack is installed in {folder.Path} yet: install one with 'pk cal-server install-pack' (--key MAK --service URL, or --offline-response FILE for a request made offline).")
+                : new Refusal(ErrorCatalogue.StoreInvalid,
+                    $"{folder.Path} holds no CAL server (no cal.db): give the folder the server serves, or install a pack there first ({MakeOne}).");
         }
 
         return folder.MissingIdentityFile() is { } lost ? lost : folder;

@@ -46,7 +46,7 @@ internal static class OrganizationCommands
             var body = new UserRequest(
                 parseResult.GetValue(userName),
                 parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"),
-                parseResult.GetValue(role));
+                parseResult.GetValue(role)?.Trim());
             return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/organizations/{org.Value}/users", body,
                 AdminApiJsonContext.Default.UserRequest, AdminApiJsonContext.Default.UserResponse, ct),
                 u => $"User {u.Name} ({u.DirectoryRole}) created.");

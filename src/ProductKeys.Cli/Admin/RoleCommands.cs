@@ -30,7 +30,7 @@ internal static class RoleCommands
             return !account.IsSuccess
                 ? CommandOutput.Refuse(parseResult, account.Refusal)
                 : AdminAction.Print(parseResult, await client.PostAsync($"api/v1/billing-accounts/{account.Value}/roles",
-                    new RoleRequest(parseResult.GetValue(user), parseResult.GetValue(role)),
+                    new RoleRequest(parseResult.GetValue(user), parseResult.GetValue(role)?.Trim()),
                     AdminApiJsonContext.Default.RoleRequest, AdminApiJsonContext.Default.RoleResponse, ct),
                     r => $"{r.User} is now {r.Role} of {account.Value}.");
         }, parseResult => OptionCheck.First(

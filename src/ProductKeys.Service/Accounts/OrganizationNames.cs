@@ -13,8 +13,10 @@ internal static class OrganizationNames
     /// <summary>The organization named <paramref name="name"/> (trimmed), compared ignoring case; <c>null</c> when none.</summary>
     public static async Task<Organization?> FindAsync(LicensingDbContext db, string name, CancellationToken ct)
     {
-        // SQLite's lower() and upper() know ASCII only: the database narrows by length, .NET compares the case.
-        var sameLength = await db.Organizations.AsNoTracking().Where(o => o.Name.Length == name.Length).ToListAsync(ct);
+        // SQLite's lower() and upper() know ASCII only: the database narrows by length, .NET compares the case. Both databases
+        // count characters (code points) where .NET's Length counts UTF-16 units, so the length sent is the count of runes.
+        var characters = name.EnumerateRunes().Count();
+        var sameLength = await db.Organizations.AsNoTracking().Where(o => o.Name.Length == characters).ToListAsync(ct);
         return sameLength.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -73,9 +73,9 @@ internal static class UserEndpoints
             return ApiProblems.From(target.Refusal);
         }
 
-        if (request.Password is not { Length: >= 8 and <= 1000 } password)
+        if (request.Password is not { Length: >= UserNameRule.MinPasswordLength and <= UserNameRule.MaxPasswordLength } password)
         {
-            return ApiProblems.Validation("Send {\"password\": at least 8 characters}.");
+            return ApiProblems.Validation($"Send {{\"password\": {UserNameRule.MinPasswordLength} to {UserNameRule.MaxPasswordLength} characters}}.");
         }
 
         // The caller keeps the session they are using (setting one's own password); every other session ends.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -22,7 +23,7 @@ internal sealed class AntiforgeryFailureFilter : IAsyncAlwaysRunResultFilter
         if (context.Result is IAntiforgeryValidationFailedResult)
         {
             var http = context.HttpContext;
-            var again = PortalPaths.IsPortal(http.Request.Path) ? http.Request.Path.Value! : PortalPaths.Home;
+            var again = PortalPaths.IsPortal(http.Request.Path) ? http.Request.Path.Value! + Reopened(http.Request.Query) : PortalPaths.Home;
             context.Result = new ViewResult
             {
                 ViewName = View,
@@ -35,5 +36,13 @@ internal sealed class AntiforgeryFailureFilter : IAsyncAlwaysRunResultFilter
         }
 
         await next();
+    }
+
+    /// <summary>The page's own query (its filters and page number) for the link, without the form's handler.</summary>
+    private static string Reopened(IQueryCollection query)
+    {
+        var kept = query.Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)));
+        return QueryString.Create(kept).ToUriComponent();
     }
 }

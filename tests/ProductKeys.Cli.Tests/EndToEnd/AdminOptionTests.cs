@@ -117,6 +117,16 @@ public sealed class AdminOptionTests(DemoServerFixture server) : IClassFixture<D
         Assert.Contains(expected, Detail(refused), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_role_typed_with_spaces_around_it_is_sent_as_the_role()
+    {
+        var org = (await AsAsync("publisher-admin", "orgs", "list", "--field", "id")).Stdout.Split('\n')[0].Trim();
+
+        var created = await AsAsync("publisher-admin", "users", "create", "--org", org, "--name", "padded-role-user", "--role", " user ", "--password", "long-enough", "--json");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+    }
+
     /// <summary>Every line has the named column's value starting where its header starts.</summary>
     private static void AssertColumnStartsAlign(string[] lines, string header)
     {

@@ -37,10 +37,13 @@ public abstract class OnboardingTests<TFixture>(TFixture fixture) where TFixture
         await Problems.AssertAsync(await fixture.GetAsync(TestWorld.Owner, $"/api/v1/billing-accounts/{accountId}/product-keys"), HttpStatusCode.NotFound, "NOT_FOUND");
     }
 
-    [Fact]
-    public async Task An_organization_name_is_taken_whatever_its_case_and_a_second_create_changes_nothing()
+    [Theory]
+    [InlineData("Contoso")]
+    [InlineData("Fabrikam \U0001F680")] // outside the BMP: two UTF-16 units, one character to the database
+    [InlineData("Café Ünïcode")]
+    public async Task An_organization_name_is_taken_whatever_its_case_and_a_second_create_changes_nothing(string prefix)
     {
-        var name = $"Contoso {Guid.NewGuid():N}"[..20];
+        var name = $"{prefix} {Guid.NewGuid():N}"[..(prefix.Length + 9)];
         var first = await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.Publisher, "/api/v1/organizations", new { name }), HttpStatusCode.Created);
         var before = await fixture.WithDbAsync(db => db.Organizations.CountAsync(TestContext.Current.CancellationToken));
 

@@ -50,6 +50,19 @@ public sealed class ExpiredFormTests(SqliteFixture fixture) : IClassFixture<Sqli
         Assert.Equal(HttpStatusCode.OK, stillSignedIn.StatusCode); // the session was not ended
     }
 
+    [Fact]
+    public async Task The_link_opens_the_page_again_with_its_own_query_and_without_the_forms_handler()
+    {
+        var node = new Uri(fixture.App.Urls.First());
+        var form = await PortalForm.RenderAsync(node, PortalPaths.Home, SignIn);
+
+        using var refused = await (form with { Action = SignIn + "?returnUrl=%2Fportal%2Faccounts&handler=Again", Token = "CfDJ8-made-up" })
+            .PostAsync(node, ("user", TestWorld.Owner), ("password", TestWorld.Password));
+
+        await AssertPageExpiredAsync(refused, again: SignIn + "?returnUrl=%2Fportal%2Faccounts");
+        Assert.Null(PortalForm.SessionFrom(refused));
+    }
+
     private static async Task AssertPageExpiredAsync(HttpResponseMessage response, string again)
     {
         var html = await response.Content.ReadAsStringAsync(Ct);
