@@ -62,7 +62,7 @@ internal static class OrganizationEndpoints
         // Inside the audit's transaction, which serializes writers (SQLite's write lock, PostgreSQL's audit head row):
         // two creates of one name at once cannot both pass the check.
         await using var tx = await audit.BeginAsync(ct);
-        var name = request.Name!.Trim();
+        var name = Names.Canonical(request.Name!);
         if (await OrganizationNames.FindAsync(db, name, ct) is { } taken)
         {
             return ApiProblems.From(ErrorCatalogue.Conflict,
