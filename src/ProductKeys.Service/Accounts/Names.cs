@@ -18,6 +18,9 @@ internal static class Names
     /// <remarks>Only for a name <see cref="IsValidDisplayName"/> accepted (normalizing a lone surrogate throws).</remarks>
     public static string Canonical(string name) => name.Trim().Normalize(System.Text.NormalizationForm.FormC);
 
+    /// <summary>Text PostgreSQL can compare and store: no NUL, no lone surrogate. Anything else is no name of ours.</summary>
+    public static bool IsStorableText(string text) => !text.Contains('\0', StringComparison.Ordinal) && IsWholeText(text);
+
     private static bool IsWholeText(string name)
     {
         for (var i = 0; i < name.Length; i++)

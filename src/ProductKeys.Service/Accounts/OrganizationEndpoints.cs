@@ -126,7 +126,7 @@ internal static class OrganizationEndpoints
             return ApiProblems.NotFound($"There is no organization {id}.");
         }
 
-        if (!Names.IsValidDisplayName(request.Name) || string.IsNullOrWhiteSpace(request.Owner))
+        if (!Names.IsValidDisplayName(request.Name) || !Names.IsValidUserName(request.Owner))
         {
             return ApiProblems.Validation("Send {\"name\": NAME, \"owner\": USER} where USER is a user of the organization.");
         }

@@ -131,7 +131,8 @@ internal static class RoleEndpoints
             return (null, ApiProblems.From(access.Refusal));
         }
 
-        var target = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == userName, ct);
+        // A name no user can have is not looked up (PostgreSQL refuses a NUL in a string): NOT_FOUND as an unknown user.
+        var target = Names.IsValidUserName(userName) ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Name == userName, ct) : null;
         return target is null || target.OrganizationId != access.Value.Account.OrganizationId
             ? (null, ApiProblems.NotFound($"There is no user '{userName}' in this billing account's organization."))
             : (target, null);

@@ -15,6 +15,16 @@ internal sealed partial class PasswordSignIn(LicensingDbContext db, SignInThrott
 {
     public async Task<Outcome<User>> VerifyAsync(string client, string name, string password, CancellationToken ct)
     {
+        if (!Accounts.Names.IsStorableText(name))
+        {
+            // No user has such a name, so nothing is looked up or counted (PostgreSQL refuses it). Not the whole user name
+            // rule: an administrator made by 'pk db create-admin' before it checked the rule still signs in. Hashed
+            // all the same, and answered as any wrong name, so the answer tells nothing.
+            Passwords.Verify(Passwords.Decoy, password);
+            LogFailed(loggers.CreateLogger("ProductKeys.Service.Identity"), LogText.Safe(name), client);
+            return new Refusal(ErrorCatalogue.Unauthenticated, "Wrong user name or password.");
+        }
+
         if (await throttle.IsBlockedAsync(db, client, name, ct))
         {
             return new Refusal(ErrorCatalogue.RateLimited, "Too many failed sign-ins for this user: wait a few minutes.");

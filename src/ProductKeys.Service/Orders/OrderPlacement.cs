@@ -44,7 +44,10 @@ internal sealed class OrderPlacement(
             return new Refusal(ErrorCatalogue.ValidationFailed, $"quantity must be between 1 and {max}; it was {request.Quantity}.");
         }
 
-        var product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.Product, ct);
+        // Not a slug is no product; nor is it sent to the database (PostgreSQL refuses a NUL in a string).
+        var product = Names.IsValidSlug(request.Product)
+            ? await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.Product, ct)
+            : null;
         if (product is null)
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, $"There is no product '{request.Product}': list them with GET /api/v1/products.");

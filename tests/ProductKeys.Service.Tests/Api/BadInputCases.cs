@@ -73,6 +73,13 @@ public static class BadInputCases
         ["user with spaces in the name"] = (f => f.PostJsonAsync(TestWorld.Owner, $"/api/v1/organizations/{OrgA(f)}/users", new { name = "a b", password = "long enough password", directoryRole = "User" }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["users of an unknown organization"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/organizations/{Guid.NewGuid()}/users", new { name = "someone", password = "long enough password", directoryRole = "User" }), HttpStatusCode.NotFound, "NOT_FOUND"),
         ["account whose owner is not in the organization"] = (f => f.PostJsonAsync(TestWorld.Publisher, $"/api/v1/organizations/{OrgA(f)}/billing-accounts", new { name = "EA", owner = TestWorld.OtherOrgOwner }), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        // A NUL (JSON "\u0000") reached PostgreSQL, which cannot store or compare it: 500 INTERNAL_ERROR before the fix.
+        ["sign-in as a name with a NUL"] = (f => Raw(f, null, "/api/v1/sessions", "{\"user\": \"a\\u0000b\", \"password\": \"whatever it is\"}"), HttpStatusCode.Unauthorized, "UNAUTHENTICATED"),
+        ["role for a name with a NUL"] = (f => Raw(f, Owner, Roles(f), "{\"user\": \"grant-target\\u0000\", \"role\": \"Reader\"}"), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["profile role for a name with a NUL"] = (f => ProfileRole(f, "{\"user\": \"a\\u0000b\", \"role\": \"Reader\"}"), HttpStatusCode.NotFound, "NOT_FOUND"),
+        ["order of a product id with a NUL"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\\u0000\", \"quantity\": 1}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["account whose owner name has a NUL"] = (f => Raw(f, TestWorld.Publisher, $"/api/v1/organizations/{OrgA(f)}/billing-accounts", "{\"name\": \"EA\", \"owner\": \"a\\u0000b\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["activation for a product id with a NUL"] = (f => Raw(f, null, "/api/v1/activations", "{\"key\": \"BCDFG-HJKMP-QRTVW-XY234-6789B\", \"product\": \"x\\u0000\", \"hardwareId\": \"h\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["unknown path"] = (f => f.GetAsync(Owner, "/api/v1/nothing-here"), HttpStatusCode.NotFound, "NOT_FOUND"),
     };
 
@@ -84,6 +91,19 @@ public static class BadInputCases
     private static string Orders(ServiceFixture f) => $"/api/v1/billing-accounts/{f.World.AccountA}/orders";
 
     private static string Roles(ServiceFixture f) => $"/api/v1/billing-accounts/{f.World.AccountA}/roles";
+
+    private static async Task<HttpResponseMessage> ProfileRole(ServiceFixture f, string body)
+    {
+        // A profile of account A made in the database (no audit entry): only the refused grant is under test.
+        var profile = await f.WithDbAsync(async db =>
+        {
+            var row = new ProductKeys.Data.Accounts.BillingProfile { Id = Guid.NewGuid(), BillingAccountId = f.World.AccountA, Name = "Probe" };
+            db.BillingProfiles.Add(row);
+            await db.SaveChangesAsync();
+            return row.Id;
+        });
+        return await Raw(f, Owner, $"/api/v1/billing-accounts/{f.World.AccountA}/profiles/{profile}/roles", body);
+    }
 
     private static Task<HttpResponseMessage> Order(ServiceFixture f, object body) => f.PostJsonAsync(Owner, Orders(f), body);
 
