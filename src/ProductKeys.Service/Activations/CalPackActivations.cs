@@ -37,9 +37,11 @@ internal sealed partial class CalPackActivations(
 
     private async Task<Outcome<CalPackActivationResponse>> TryActivateAsync(CalPackActivationRequest request, IPAddress? client, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.ServerId) || request.ServerId.Length > KmsHostActivations.MaxHostIdLength)
+        // The KMS host ID's rule: a server ID is stored, logged and shown (PostgreSQL also refuses a NUL).
+        if (string.IsNullOrWhiteSpace(request.ServerId) || request.ServerId.Length > KmsHostActivations.MaxHostIdLength
+            || request.ServerId.Any(Hosting.LogText.IsUnsafe))
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"'serverId' must be 1 to {KmsHostActivations.MaxHostIdLength} characters.");
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"'serverId' must be 1 to {KmsHostActivations.MaxHostIdLength} characters, without control or bidi characters.");
         }
 
         if (string.IsNullOrWhiteSpace(request.ServerPublicKey) || request.ServerPublicKey.Length > KmsHostActivations.MaxPublicKeyLength

@@ -102,6 +102,12 @@ public abstract class CalPackActivationTests<TFixture>(TFixture fixture) where T
         await Problems.AssertAsync(await PostAsync(hostKey, "cals-x", server), HttpStatusCode.BadRequest, "KEY_WRONG_USE");
         await Problems.AssertAsync(await PostAsync(forged, "cals-x", server), HttpStatusCode.BadRequest, "KEY_UNKNOWN");
         await Problems.AssertAsync(await PostAsync(key, "", server), HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        // A NUL was 500 on PostgreSQL; a newline or a bidi override was stored, then printed in logs, the audit and the portal.
+        foreach (var serverId in new[] { "cals\0x", "cals\nforged line", "cals\u202Ex" })
+        {
+            await Problems.AssertAsync(await PostAsync(key, serverId, server), HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        }
+
         await Problems.AssertAsync(
             await fixture.Client.PostAsJsonAsync("/api/v1/cal-pack-activations", new { key, serverId = "cals-x", serverPublicKey = "not a key" }, TestContext.Current.CancellationToken),
             HttpStatusCode.BadRequest, "VALIDATION_FAILED");
