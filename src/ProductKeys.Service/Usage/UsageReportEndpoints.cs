@@ -76,8 +76,10 @@ internal static class UsageReportEndpoints
             return ApiProblems.From(ErrorCatalogue.Conflict, $"Usage report {report.ReportId} was uploaded before: each report is stored once.");
         }
 
-        // Compared here, not in SQL: SQLite cannot order DateTimeOffset; a server has few reports.
-        var earlier = await db.UsageReports.AsNoTracking().Where(r => r.ServerId == report.ServerId).Select(r => r.IssuedAt).ToListAsync(ct);
+        // Compared here, not in SQL: SQLite cannot order DateTimeOffset; a server has few reports. Within the account only:
+        // a server ID is the server's own choice, and another customer's server of the same ID must neither block nor reveal ours.
+        var earlier = await db.UsageReports.AsNoTracking().Where(r => r.ServerId == report.ServerId && r.BillingAccountId == account.Value)
+            .Select(r => r.IssuedAt).ToListAsync(ct);
         if (earlier.Count > 0 && earlier.Max() >= report.IssuedAt)
         {
             return ApiProblems.From(ErrorCatalogue.Conflict,

@@ -67,6 +67,36 @@ public abstract class UsageReportUploadTests<TFixture>(TFixture fixture) where T
         Assert.Equal(0, await fixture.WithDbAsync(db => db.UsageReports.CountAsync(r => r.ServerId == serverId)));
     }
 
+    [Fact]
+    public async Task Another_organizations_reports_under_the_same_server_id_neither_block_nor_reveal_ours()
+    {
+        // Server IDs are the server's own choice: another customer's CAL server may use ours, by chance or on purpose.
+        var serverId = $"cals-{Guid.NewGuid():N}";
+        var (_, ourKey) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Cal, 200);
+        using var ours = SigningKey.Generate();
+        var ourPack = await InstallAsync(ourKey, serverId, ours);
+        using var theirs = SigningKey.Generate();
+        var theirPack = await InstallAsync(await OtherOrganizationsCalKeyAsync(), serverId, theirs);
+
+        await Problems.OkJsonAsync(await UploadAsync(TestWorld.OtherOrgOwner, Report(theirs, serverId, theirPack, used: 3, TimeProvider.System)));
+        var earlier = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddHours(-1));
+        var answer = await UploadAsync(TestWorld.Owner, Report(ours, serverId, ourPack, used: 9, earlier));
+
+        // Before: 409 CONFLICT "Server '…' uploaded a report signed at <their time>": their upload blocked ours and told us when.
+        var stored = await Problems.OkJsonAsync(answer);
+        Assert.Equal(fixture.World.AccountA, stored.GetProperty("billingAccountId").GetGuid());
+        var shown = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, $"/api/v1/billing-accounts/{fixture.World.AccountA}/usage-reports"));
+        Assert.Equal(9, shown.EnumerateArray().Single(r => r.GetProperty("serverId").GetString() == serverId).GetProperty("lines")[0].GetProperty("used").GetInt32());
+    }
+
+    private async Task<string> OtherOrganizationsCalKeyAsync()
+    {
+        var account = fixture.World.AccountB;
+        await Problems.OkJsonAsync(await fixture.PostJsonAsync(TestWorld.OtherOrgOwner, $"/api/v1/billing-accounts/{account}/orders", new { product = TestWorld.Cal, quantity = 50 }), HttpStatusCode.Created);
+        var keys = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.OtherOrgOwner, $"/api/v1/billing-accounts/{account}/product-keys"));
+        return keys.EnumerateArray().Last(k => k.GetProperty("product").GetString() == TestWorld.Cal).GetProperty("key").GetString()!;
+    }
+
     private static string Report(SigningKey server, string serverId, CalPackCertificate pack, int used, TimeProvider time) =>
         UsageReport.Issue(new ArtifactSigner(server, time), UsageReport.CalServerSource, serverId, pack.IssuedAt,
             [new UsageLine(pack.ProductId, pack.Mode.ToString(), pack.Purchased, pack.Installed, used, 0)], [pack.Text]);
