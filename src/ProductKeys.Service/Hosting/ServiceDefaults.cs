@@ -11,12 +11,13 @@ namespace ProductKeys.Service.Hosting;
 
 internal static class ServiceDefaults
 {
-    /// <summary>JSON as the API speaks it: enum names, numbers only as numbers.</summary>
+    /// <summary>JSON as the API speaks it: enum names, numbers only as numbers, strings only as text a database keeps.</summary>
     public static IServiceCollection AddServiceDefaults(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new StorableStringConverter());
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             // The admin records' generated metadata first (the same JSON pk reads); reflection for the rest.
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminApiJsonContext.Default);
