@@ -58,7 +58,7 @@ public sealed class ProductLicense : IDisposable
         _ownsHttp = options.HttpClient is null;
         _http = options.HttpClient ?? (options.ServerTrust ?? Tls.ServerTrust.SystemStore).CreateHttpClient(TimeSpan.FromSeconds(30));
         var store = new LicenseStore(options.StoreDirectory ?? LicenseStore.DefaultDirectory(options.ProductId));
-        _license = new DeviceLicense(store, options.TimeProvider, HardwareSource.ForCurrentPlatform(), anchors);
+        _license = new DeviceLicense(store, options.TimeProvider, HardwareSource.ForCurrentPlatform(), anchors) { ExpectedProductId = options.ProductId };
         _kms = new KmsClientSettings(new HttpKmsTransport(_http), new DnsSrvResolver(), options.KmsDomain);
     }
 
@@ -70,22 +70,27 @@ public sealed class ProductLicense : IDisposable
 
     /// <summary>
     /// "Am I licensed?": the state, when the grace or activation ends, and one sentence for the user.
-    /// Offline. A store that cannot be read reads as <see cref="LicenseState.Notification"/>, never as a fresh grace.
+    /// Offline. A store that cannot be read, or that holds another product's key, reads as
+    /// <see cref="LicenseState.Notification"/> with the refusal's <see cref="LicenseStatus.Code"/>
+    /// (e.g. <c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>), never as a fresh grace.
     /// </summary>
     public LicenseStatus Status()
     {
         var report = Apply();
         return report.IsSuccess
             ? report.Value
-            : new LicenseStatus(LicenseState.Notification, ProductId, null, null, null, null, null, false, report.Refusal.ToString());
+            : new LicenseStatus(LicenseState.Notification, ProductId, null, null, null, null, null, false, report.Refusal.ToString()) { Code = report.Refusal.Code };
     }
 
-    /// <summary>Installs a product key for this product (checked offline: format and checksum).</summary>
+    /// <summary>
+    /// Installs a product key for this product (checked offline: format and checksum). A key another product
+    /// left in the store is replaced.
+    /// </summary>
     public Outcome<LicenseStatus> InstallKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var settled = Apply();
-        if (!settled.IsSuccess)
+        if (!settled.IsSuccess && settled.Refusal.Error != ErrorCatalogue.KeyNotForProduct)
         {
             return settled.Refusal;
         }

@@ -37,6 +37,11 @@ public static class OnlineActivation
         }
 
         var stored = loaded.Value.License;
+        if (license.OtherProduct(stored) is { } otherProduct)
+        {
+            return otherProduct;
+        }
+
         switch (stored.KeyType)
         {
             case null:

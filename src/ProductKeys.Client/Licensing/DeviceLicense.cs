@@ -51,6 +51,20 @@ public sealed class DeviceLicense
     /// <summary>The store this license lives in.</summary>
     public LicenseStore Store { get; }
 
+    /// <summary>
+    /// The one product this license may answer for (a product's <see cref="ProductLicense"/>); <c>null</c>: whatever
+    /// product the store holds (<c>pk</c>). A store holding another product's key (a copied folder, a shared store)
+    /// is refused, never read as this product's activation.
+    /// </summary>
+    internal string? ExpectedProductId { get; init; }
+
+    /// <summary><c>KEY_NOT_FOR_PRODUCT</c> when the store holds a key for a product other than <see cref="ExpectedProductId"/>.</summary>
+    internal Refusal? OtherProduct(StoredLicense license) =>
+        ExpectedProductId is { } expected && license.Key is not null && license.ProductId is { } held && held != expected
+            ? new Refusal(ErrorCatalogue.KeyNotForProduct,
+                $"The license store {Store.Directory} holds a key for product '{held}', not '{expected}': install a key for '{expected}'.")
+            : null;
+
     /// <summary>The current state, with the facts behind it. Persists the clock high-water mark.</summary>
     public Outcome<DeviceLicenseReport> Status() => Change(license => license, mustPersist: false);
 
@@ -350,6 +364,11 @@ public sealed class DeviceLicense
         }
 
         var license = changed.Value;
+        if (OtherProduct(license) is { } otherProduct)
+        {
+            return otherProduct;
+        }
+
         var clock = new HighWaterTimeProvider(_time, license.ClockHighWater);
         HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
         var (check, detail) = StoredActivationVerifier.Check(license, current, clock, Trust(license));
