@@ -53,6 +53,28 @@ public sealed class ClockHighWaterTests : IDisposable
     }
 
     [Fact]
+    public void A_clock_set_back_a_year_does_not_stop_the_grace_period_while_real_time_passes()
+    {
+        // A hostile user sets the clock back a year on day 1 of the 30-day grace, then uses the product
+        // for 40 days on the same boot. The timers used to run on the frozen mark (day 1): grace forever.
+        var rolledBack = new FakeTimeProvider(_clock.GetUtcNow().AddDays(-365));
+        var underRollback = new DeviceLicense(new LicenseStore(_folder), rolledBack, new FakeHardware()) { Monotonic = _monotonic };
+        Assert.Equal(LicenseState.InitialGrace, underRollback.Status().Value.Status.State);
+
+        for (var day = 0; day < 40; day++)
+        {
+            rolledBack.Advance(TimeSpan.FromDays(1));
+            _monotonic.Milliseconds += (long)TimeSpan.FromDays(1).TotalMilliseconds;
+            underRollback.Status();
+        }
+
+        var report = underRollback.Status().Value;
+        Assert.Equal(LicenseState.Notification, report.Status.State);
+        Assert.True(report.Status.ClockRollbackDetected);
+        Assert.Equal(_clock.GetUtcNow().AddDays(40), report.Stored.ClockHighWater);
+    }
+
+    [Fact]
     public void Status_reads_less_than_a_minute_apart_do_not_rewrite_the_store_and_lose_no_time()
     {
         var start = _clock.GetUtcNow();

@@ -78,7 +78,8 @@ internal static class LicenseEvaluator
 
     /// <summary>
     /// The persisted high-water mark moves only by time a monotonic clock saw pass on this boot, never
-    /// to a single wall-clock reading: min(now, mark + monotonic elapsed). A new boot (or no reference)
+    /// to a single wall-clock reading: min(now, mark + monotonic elapsed), or mark + elapsed while the
+    /// wall clock reads behind the mark. A new boot (or no reference)
     /// keeps the mark and records a reference; a store without a mark takes the first reading.
     /// </summary>
     internal static StoredLicense AdvanceHighWater(StoredLicense license, DateTimeOffset now, (string? BootId, long Milliseconds) monotonic)
@@ -97,12 +98,15 @@ internal static class LicenseEvaluator
         }
 
         // min(now, mark + elapsed), compared as a difference so that neither a mark near the end of the
-        // calendar nor an elapsed time longer than TimeSpan can hold overflows.
+        // calendar nor an elapsed time longer than TimeSpan can hold overflows. A wall clock behind the
+        // mark (set back) does not stop it: the time the monotonic clock saw pass still counts, or every
+        // timer (grace, a KMS activation's expiry) would wait for the wall clock to catch up.
         var elapsed = monotonic.Milliseconds - reference;
         var gap = now - mark;
-        var advanced = gap <= TimeSpan.Zero ? now
+        var elapsedSpan = elapsed >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(elapsed);
+        var advanced = gap <= TimeSpan.Zero ? TimeArithmetic.Plus(mark, elapsedSpan)
             : elapsed >= gap.TotalMilliseconds ? now
-            : mark + TimeSpan.FromMilliseconds(elapsed);
+            : mark + elapsedSpan;
         // Moves of less than a minute are not recorded: the reference stays, so the next reading still
         // gets the whole elapsed time, and a status read does not rewrite (and fsync) the store every
         // time a product or 'pk dli' asks. A minute is far inside the rollback tolerance.
