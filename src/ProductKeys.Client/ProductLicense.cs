@@ -27,7 +27,9 @@ public sealed class ProductLicense : IDisposable
     private readonly IReadOnlyList<string> _anchorPems;
 
     /// <summary>Reads the options; touches neither the disk nor the network.</summary>
-    /// <exception cref="ArgumentException">A <see cref="ProductLicenseOptions.DeviceId"/> the service would refuse (empty, control characters), no product ID or not one (<see cref="Core.Catalog.ProductIds"/>), or <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key.</exception>
+    /// <exception cref="ArgumentException">A <see cref="ProductLicenseOptions.DeviceId"/> the service would refuse (empty, control characters), no product ID or not one (<see cref="Core.Catalog.ProductIds"/>),
+    /// <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key, a <see cref="ProductLicenseOptions.ServiceUrl"/> that is not absolute http(s),
+    /// a <see cref="ProductLicenseOptions.KmsHost"/> that is not host[:port], or a blank <see cref="ProductLicenseOptions.StoreDirectory"/>.</exception>
     /// <exception cref="InvalidOperationException">No <see cref="ProductLicenseOptions.StoreDirectory"/> and this user has no data folder for the default one.</exception>
     public ProductLicense(ProductLicenseOptions options)
     {
@@ -38,6 +40,7 @@ public sealed class ProductLicense : IDisposable
             throw new ArgumentException($"ProductId must be the product's ID in the catalog: {Core.Catalog.ProductIds.Rule}.", nameof(options));
         }
 
+        options.ThrowIfUnusable();
         TrustedKeySet anchors;
         try
         {

@@ -43,4 +43,27 @@ public sealed class ProductLicenseOptions
 
     /// <summary>The HTTP client for the service and KMS hosts; <c>null</c>: one owned by the license, 30-second timeout.</summary>
     public HttpClient? HttpClient { get; set; }
+
+    /// <summary>
+    /// Refuses, where the constructor documents it, the settings that could only fail later: a service URL
+    /// that is not absolute http(s) (a relative one made ActivateAsync throw), a KMS host that is not
+    /// host[:port], a blank store folder.
+    /// </summary>
+    internal void ThrowIfUnusable()
+    {
+        if (ServiceUrl is { } url && !(url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)))
+        {
+            throw new ArgumentException($"ServiceUrl must be the licensing service's absolute http:// or https:// URL, not '{url}'.", "options");
+        }
+
+        if (KmsHost is not null && !Kms.KmsHostAddress.TryParse(KmsHost, out _))
+        {
+            throw new ArgumentException($"KmsHost must be host[:port] (e.g. kms.example:16880), not '{KmsHost}'.", "options");
+        }
+
+        if (StoreDirectory is not null && string.IsNullOrWhiteSpace(StoreDirectory))
+        {
+            throw new ArgumentException("StoreDirectory must name a folder, or be null for the product's default folder.", "options");
+        }
+    }
 }

@@ -1,0 +1,55 @@
+using ProductKeys.Core.Signing;
+
+namespace ProductKeys.Client.Tests;
+
+/// <summary>
+/// A publisher's review: a relative <see cref="ProductLicenseOptions.ServiceUrl"/> passed the constructor and made
+/// <see cref="ProductLicense.ActivateAsync"/> throw ArgumentOutOfRangeException ('baseUri'), where an outcome is
+/// documented; an ftp:// URL or a KMS host that is not one were kept and failed only at the first activation.
+/// Options are now checked where the constructor documents it: ArgumentException naming the option.
+/// </summary>
+public sealed class ProductLicenseOptionsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pk-options-").FullName;
+    private readonly SigningKey _publisher = SigningKey.Generate();
+
+    public static TheoryData<string, Action<ProductLicenseOptions>> Mistakes() => new()
+    {
+        { "ServiceUrl", o => o.ServiceUrl = new Uri("licensing/", UriKind.Relative) },
+        { "ServiceUrl", o => o.ServiceUrl = new Uri("ftp://licensing.example/") },
+        { "ServiceUrl", o => o.ServiceUrl = new Uri("file:///etc/passwd") },
+        { "KmsHost", o => o.KmsHost = "kms.example:not-a-port" },
+        { "KmsHost", o => o.KmsHost = " " },
+        { "StoreDirectory", o => o.StoreDirectory = " " },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public void An_option_that_cannot_work_is_refused_at_construction_naming_it(string option, Action<ProductLicenseOptions> mistake)
+    {
+        var options = new ProductLicenseOptions { ProductId = "contoso-server", PublisherKeys = _publisher.PublicKey.ToPem(), StoreDirectory = _folder };
+        mistake(options);
+
+        var refused = Assert.ThrowsAny<ArgumentException>(() => new ProductLicense(options));
+        Assert.Contains(option, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder));
+    }
+
+    [Theory]
+    [InlineData("https://licensing.example/")]
+    [InlineData("http://127.0.0.1:8080")]
+    public void An_http_or_https_service_url_is_taken(string url)
+    {
+        using var license = new ProductLicense(new ProductLicenseOptions
+        {
+            ProductId = "contoso-server", PublisherKeys = _publisher.PublicKey.ToPem(), StoreDirectory = _folder, ServiceUrl = new Uri(url), KmsHost = "kms.example:16880",
+        });
+        Assert.Equal("contoso-server", license.ProductId);
+    }
+
+    public void Dispose()
+    {
+        _publisher.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
