@@ -15,7 +15,10 @@ public sealed class ProductLicenseOptions
     /// <summary>The license store folder; <c>null</c>: the machine's default folder for the product.</summary>
     public string? StoreDirectory { get; set; }
 
-    /// <summary>The licensing service, for MAK activation; <c>null</c>: the one the store remembers.</summary>
+    /// <summary>
+    /// The licensing service, for MAK activation (a path, e.g. behind a reverse proxy, is kept with or without its
+    /// trailing slash); <c>null</c>: the one the store remembers.
+    /// </summary>
     public Uri? ServiceUrl { get; set; }
 
     /// <summary>A KMS host to use (host[:port]); <c>null</c>: the pinned one, else DNS discovery.</summary>

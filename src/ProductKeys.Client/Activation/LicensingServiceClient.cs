@@ -15,21 +15,32 @@ public sealed class LicensingServiceClient(HttpClient http)
 {
     /// <summary>The public keys the service signs with (<c>GET /api/v1/publisher-keys</c>).</summary>
     public Task<Outcome<PublisherKeysResponse>> GetPublisherKeysAsync(Uri service, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(service, "api/v1/publisher-keys")), ServiceJsonContext.Default.PublisherKeysResponse, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, Under(service, "api/v1/publisher-keys")), ServiceJsonContext.Default.PublisherKeysResponse, cancellationToken);
 
     /// <summary>Activates with a MAK (<c>POST /api/v1/activations</c>).</summary>
     public Task<Outcome<MakActivationResponse>> ActivateAsync(Uri service, MakActivationRequest request, CancellationToken cancellationToken) =>
         SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.MakActivationRequest) },
+            new HttpRequestMessage(HttpMethod.Post, Under(service, "api/v1/activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.MakActivationRequest) },
             ServiceJsonContext.Default.MakActivationResponse,
             cancellationToken);
 
     /// <summary>Activates a KMS host with its KMS host key (<c>POST /api/v1/kms-host-activations</c>).</summary>
     public Task<Outcome<KmsHostActivationResponse>> ActivateKmsHostAsync(Uri service, KmsHostActivationRequest request, CancellationToken cancellationToken) =>
         SendAsync(
-            new HttpRequestMessage(HttpMethod.Post, new Uri(service, "api/v1/kms-host-activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.KmsHostActivationRequest) },
+            new HttpRequestMessage(HttpMethod.Post, Under(service, "api/v1/kms-host-activations")) { Content = JsonContent.Create(request, ServiceJsonContext.Default.KmsHostActivationRequest) },
             ServiceJsonContext.Default.KmsHostActivationResponse,
             cancellationToken);
+
+    /// <summary>
+    /// <paramref name="path"/> under the service URL taken as a folder: <c>https://example/licensing</c> (behind a
+    /// reverse proxy) is asked at <c>/licensing/api/v1/…</c>, not at the proxy's root.
+    /// </summary>
+    private static Uri Under(Uri service, string path)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var folder = service.IsAbsoluteUri && !service.AbsolutePath.EndsWith('/') ? new UriBuilder(service) { Path = service.AbsolutePath + "/" }.Uri : service;
+        return new Uri(folder, path);
+    }
 
     private async Task<Outcome<T>> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
         where T : class
