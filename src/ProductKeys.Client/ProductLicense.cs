@@ -115,7 +115,14 @@ public sealed class ProductLicense : IDisposable
             return settled.Refusal;
         }
 
-        var kind = _license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value.KeyType : null;
+        var stored = _license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
+        var kind = stored?.KeyType;
+        if (kind == KeyType.Mak && stored?.ServiceUrl is null)
+        {
+            // OnlineActivation words this for pk ('--service URL'); a product sets an option.
+            return new Refusal(ErrorCatalogue.ValidationFailed, "A MAK activates online: set ProductLicenseOptions.ServiceUrl to the licensing service's URL.");
+        }
+
         var result = kind == KeyType.KmsClientSetup
             ? await KmsActivation.ActivateAsync(_license, _kms, _options.TimeProvider, cancellationToken).ConfigureAwait(false)
             : await OnlineActivation.ActivateAsync(_license, new LicensingServiceClient(_http), _kms, pinned: null, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,22 @@ public sealed class ProductLicenseOptionsTests : IDisposable
         Assert.Equal("contoso-server", license.ProductId);
     }
 
+    [Fact]
+    public async Task Activating_a_MAK_without_a_service_url_names_the_option_not_a_pk_flag()
+    {
+        using var license = new ProductLicense(new ProductLicenseOptions
+        {
+            ProductId = "contoso-server", PublisherKeys = _publisher.PublicKey.ToPem(), StoreDirectory = _folder, DeviceId = "device-1",
+        });
+        Assert.True(license.InstallKey(ProductKeys.Core.Keys.ProductKey.Derive(ProductKeys.Core.Keys.KeyType.Mak, 5, 9, new byte[32]).ToString()).IsSuccess);
+
+        var activated = await license.ActivateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("VALIDATION_FAILED", activated.Refusal?.Code);
+        Assert.Contains("ProductLicenseOptions.ServiceUrl", activated.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("--service", activated.Refusal.Detail, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _publisher.Dispose();
