@@ -22,6 +22,7 @@ public sealed class ProductLicense : IDisposable
     private readonly ProductLicenseOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private bool _disposed;
     private readonly DeviceLicense _license;
     private readonly KmsClientSettings _kms;
     private readonly IReadOnlyList<string> _anchorPems;
@@ -107,8 +108,10 @@ public sealed class ProductLicense : IDisposable
     /// client setup key through its KMS host. A MAK activation is permanent; a KMS one is renewed by
     /// <see cref="StartRenewal"/>.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The license was disposed (its HTTP client is gone).</exception>
     public async Task<Outcome<LicenseStatus>> ActivateAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var settled = Apply();
         if (!settled.IsSuccess)
         {
@@ -130,8 +133,10 @@ public sealed class ProductLicense : IDisposable
     }
 
     /// <summary>Does whatever renewal is due now (see <see cref="LicenseRenewal.RenewIfDueAsync"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The license was disposed.</exception>
     public Task<RenewalAttempt> RenewIfDueAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Apply();
         return CreateRenewal(null).RenewIfDueAsync(cancellationToken);
     }
@@ -141,8 +146,10 @@ public sealed class ProductLicense : IDisposable
     /// retry when it falls due. Dispose the result when the product exits.
     /// </summary>
     /// <param name="attempted">Called after every pass (e.g. to log it); on the loop's thread.</param>
+    /// <exception cref="ObjectDisposedException">The license was disposed.</exception>
     public LicenseRenewal StartRenewal(Action<RenewalAttempt>? attempted = null)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Apply();
         return CreateRenewal(attempted).Start();
     }
@@ -152,9 +159,10 @@ public sealed class ProductLicense : IDisposable
     public LicenseRenewal CreateRenewal(Action<RenewalAttempt>? attempted) =>
         new(_license, new LicensingServiceClient(_http), _kms, _options.TimeProvider) { Attempted = attempted };
 
-    /// <summary>Releases the HTTP client the license created.</summary>
+    /// <summary>Releases the HTTP client the license created. <see cref="Status"/> and <see cref="InstallKey"/> (offline) still answer.</summary>
     public void Dispose()
     {
+        _disposed = true;
         if (_ownsHttp)
         {
             _http.Dispose();

@@ -63,6 +63,22 @@ public sealed class ProductLicenseOptionsTests : IDisposable
         Assert.DoesNotContain("--service", activated.Refusal.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task After_Dispose_going_online_throws_ObjectDisposedException_not_a_network_refusal()
+    {
+        var license = new ProductLicense(new ProductLicenseOptions
+        {
+            ProductId = "contoso-server", PublisherKeys = _publisher.PublicKey.ToPem(), StoreDirectory = _folder, ServiceUrl = new Uri("http://127.0.0.1:9/"),
+        });
+        license.Dispose();
+
+        // It answered SERVICE_UNREACHABLE ('Cannot access a disposed object'): a publisher would tell the user to check the network.
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => license.ActivateAsync(TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => license.RenewIfDueAsync(TestContext.Current.CancellationToken));
+        Assert.Throws<ObjectDisposedException>(() => license.StartRenewal());
+        Assert.Equal(ProductKeys.Client.Licensing.LicenseState.Unlicensed, license.Status().State);
+    }
+
     public void Dispose()
     {
         _publisher.Dispose();
