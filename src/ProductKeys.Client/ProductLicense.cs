@@ -16,6 +16,12 @@ namespace ProductKeys.Client;
 /// key, activates (MAK online, or through a KMS host) and keeps the activation renewed
 /// (<see cref="StartRenewal"/>). Certificates are verified against the embedded keys only; the
 /// store's own trusted-key list is never consulted.
+/// <para>
+/// Safe to share between threads (the hosted service's singleton is): every call loads, changes and saves the
+/// store under its file lock, which <c>pk</c> and <c>pk agent</c> on the same store take too. Calls touch the disk
+/// synchronously — <see cref="Status"/>, <see cref="InstallKey"/> and the start of <see cref="ActivateAsync"/> may
+/// wait up to 10 seconds for a lock another process holds — so a UI product calls them off its UI thread.
+/// </para>
 /// </summary>
 public sealed class ProductLicense : IDisposable
 {
