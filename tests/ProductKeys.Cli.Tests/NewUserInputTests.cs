@@ -32,6 +32,16 @@ public sealed class NewUserInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Usage_upload_names_a_missing_file_before_asking_anyone_to_sign_in()
+    {
+        var missing = Path.Combine(_scratch, "report.txt");
+        var upload = await Pk.RunAsync(NotSignedIn, ["usage", "upload", missing, "--service", "http://127.0.0.1:9", "--json"]);
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, upload.ExitCode);
+        Assert.Contains($"{missing} does not exist", Detail(upload), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_upload_of_an_empty_file_says_it_is_empty_and_what_to_give()
     {
         var empty = Path.Combine(_scratch, "report.txt");

@@ -17,32 +17,19 @@ internal static class UsageCommands
         var upload = new Command("upload", "Upload a signed usage report; the service verifies its chain and stores it with its billing account.") { file };
         AdminAction.Set(upload, async (parseResult, client, ct) =>
         {
-            var path = parseResult.GetValue(file)!;
-            // A signed report is a few KB; a file past the service's body limit is not one (and the
-            // service would close the connection mid-upload, which reads as unreachable).
-            if (path.Exists && path.Length > ApiLimits.MaxRequestBodyBytes)
+            var report = ReadReport(parseResult.GetValue(file)!);
+            if (!report.IsSuccess)
             {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.PayloadTooLarge,
-                    $"{path.FullName} has {path.Length} bytes; the service takes at most {ApiLimits.MaxRequestBodyBytes}: is it {WrittenBy}?"));
+                return CommandOutput.Refuse(parseResult, report.Refusal);
             }
 
-            var read = InputFile.Read(path, ErrorCatalogue.ValidationFailed, "FILE");
-            if (!read.IsSuccess)
-            {
-                return CommandOutput.Refuse(parseResult, read.Refusal);
-            }
-
-            var text = read.Value.Trim();
-            if (text.Length == 0)
-            {
-                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"FILE: {path.FullName} is empty; give {WrittenBy}."));
-            }
-
-            var answer = await client.PostAsync("api/v1/usage-reports", new UsageReportUpload(text),
+            var answer = await client.PostAsync("api/v1/usage-reports", new UsageReportUpload(report.Value),
                 AdminApiJsonContext.Default.UsageReportUpload, AdminApiJsonContext.Default.UsageReportResponse, ct);
             return AdminAction.Print(parseResult, answer, r =>
                 $"Stored usage report {r.ReportId} of {r.Source} {r.ServerId} for billing account {r.BillingAccountId}.\n{Table([r])}");
-        });
+        },
+        // The file first: a missing or empty report is named before anyone is asked to sign in.
+        parseResult => ReadReport(parseResult.GetValue(file)!) is { IsSuccess: false } unusable ? unusable.Refusal : null);
 
         var list = new Command("list", "The latest usage report of every CAL server and KMS host of a billing account: purchased, installed, used.") { AdminOptions.Account };
         AdminAction.Set(list, async (parseResult, client, ct) =>
@@ -79,5 +66,31 @@ internal static class UsageCommands
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>The signed report's text, or why FILE is not one (missing, unreadable, too large, empty).</summary>
+    private static Outcome<string> ReadReport(FileInfo path)
+    {
+        // A signed report is a few KB; a file past the service's body limit is not one (and the
+        // service would close the connection mid-upload, which reads as unreachable).
+        if (path.Exists && path.Length > ApiLimits.MaxRequestBodyBytes)
+        {
+            return new Refusal(ErrorCatalogue.PayloadTooLarge,
+                $"{path.FullName} has {path.Length} bytes; the service takes at most {ApiLimits.MaxRequestBodyBytes}: is it {WrittenBy}?");
+        }
+
+        var read = InputFile.Read(path, ErrorCatalogue.ValidationFailed, "FILE");
+        if (!read.IsSuccess)
+        {
+            return read.Refusal;
+        }
+
+        var text = read.Value.Trim();
+        if (text.Length == 0)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"FILE: {path.FullName} is empty; give {WrittenBy}.");
+        }
+
+        return text;
     }
 }
