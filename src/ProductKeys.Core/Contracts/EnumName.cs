@@ -12,16 +12,23 @@ public static class EnumName
         where T : struct, Enum
     {
         var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        foreach (var name in Enum.GetNames<T>())
+        foreach (var (name, named) in Names<T>.All)
         {
             if (string.Equals(name, text, comparison))
             {
-                value = Enum.Parse<T>(name);
+                value = named;
                 return true;
             }
         }
 
         value = default;
         return false;
+    }
+
+    /// <summary>Each enum's names and values, read once (a CAL request and every signed-in request parse one).</summary>
+    private static class Names<T>
+        where T : struct, Enum
+    {
+        public static readonly (string Name, T Value)[] All = [.. Enum.GetNames<T>().Select(n => (n, Enum.Parse<T>(n)))];
     }
 }

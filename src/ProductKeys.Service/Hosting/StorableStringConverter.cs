@@ -18,31 +18,8 @@ internal sealed class StorableStringConverter : JsonConverter<string>
         }
 
         var text = reader.GetString()!;
-        return IsStorable(text) ? text : throw new JsonException("A text value holds a NUL character or half of a surrogate pair.");
+        return Accounts.Names.IsStorableText(text) ? text : throw new JsonException("A text value holds a NUL character or half of a surrogate pair.");
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-
-    private static bool IsStorable(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0')
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
