@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace ProductKeys.Portal.Tests;
@@ -59,19 +60,105 @@ public sealed class PagingTests(PortalFixture portal)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_MAK_with_130_devices_shows_them_100_at_a_time_newest_first_each_device_once()
+    {
+        const int devices = 130;
+        var accountId = await NewAccountAsync();
+        await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/orders", new { product = "contoso-desktop", quantity = devices });
+        var mak = (await portal.ApiJsonAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/product-keys")).EnumerateArray()
+            .Single(k => k.GetProperty("type").GetString() == "Mak");
+        for (var i = 0; i < devices; i++)
+        {
+            using var activated = await portal.Api.PostAsJsonAsync("/api/v1/activations",
+                new { key = mak.GetProperty("key").GetString(), product = "contoso-desktop", hardwareId = DeviceHardwareId() }, TestContext.Current.CancellationToken);
+            Assert.True(activated.IsSuccessStatusCode, await activated.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+
+        var page = await portal.NewPageAsync();
+        await PortalFixture.SignInAsync(page, "billing-reader");
+        await page.GotoAsync($"/portal/accounts/{accountId}/keys/{mak.GetProperty("id").GetString()}");
+        Assert.Equal($"Devices 1–100 of {devices}, newest first", (await page.GetByTestId("device-count").TextContentAsync())?.Trim());
+        var first = await DevicesAsync(page);
+        Assert.Equal(100, first.Count);
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of devices" }).GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+        Assert.Equal($"Devices 101–{devices} of {devices}, newest first", (await page.GetByTestId("device-count").TextContentAsync())?.Trim());
+        var second = await DevicesAsync(page);
+
+        var shown = first.Concat(second).ToList();
+        Assert.Equal(devices, shown.Select(d => d.Id).Distinct().Count());
+        var times = shown.Select(d => DateTimeOffset.Parse(d.FirstActivated, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        Assert.Contains($"{devices} of", (await page.GetByTestId("remaining").TextContentAsync())!, StringComparison.Ordinal);
+
+        // A page number past the end shows the last page.
+        await page.GotoAsync($"/portal/accounts/{accountId}/keys/{mak.GetProperty("id").GetString()}?page-number=99");
+        Assert.Equal(second.Select(d => d.Id), (await DevicesAsync(page)).Select(d => d.Id));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_account_with_55_orders_shows_them_50_at_a_time_newest_first_each_order_once()
+    {
+        const int orders = 55;
+        var accountId = await NewAccountAsync();
+        for (var i = 0; i < orders; i++)
+        {
+            await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/orders", new { product = "contoso-desktop", quantity = 1 });
+        }
+
+        var oldestFirst = (await portal.ApiJsonAsync("billing-reader", $"/api/v1/billing-accounts/{accountId}/orders")).EnumerateArray()
+            .Select(o => o.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(orders, oldestFirst.Count);
+
+        var page = await portal.NewPageAsync();
+        await PortalFixture.SignInAsync(page, "billing-reader");
+        await page.GotoAsync($"/portal/accounts/{accountId}/orders");
+        Assert.Equal($"Orders 1–50 of {orders}, newest first", (await page.GetByTestId("order-count").TextContentAsync())?.Trim());
+        var shown = await OrderIdsAsync(page);
+        Assert.Equal(50, shown.Count);
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of orders" }).GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+        shown.AddRange(await OrderIdsAsync(page));
+        Assert.Equal(Enumerable.Reverse(oldestFirst), shown);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task<List<(string Id, string FirstActivated)>> DevicesAsync(IPage page) =>
+        [.. (await page.Locator("tr[data-activation-id]").EvaluateAllAsync<string[][]>(
+            "rows => rows.map(r => [r.dataset.activationId, r.querySelector('time').getAttribute('datetime')])")).Select(r => (r[0], r[1]))];
+
+    private static async Task<List<string>> OrderIdsAsync(IPage page) =>
+        [.. await page.Locator("article[data-order-id]").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.orderId)")];
+
+    /// <summary>A device's hardware ID as the service reads it: one operator device ID component (tag 15) of random hash bits.</summary>
+    private static string DeviceHardwareId()
+    {
+        var bytes = new byte[] { 1, 15, 1, 0, 0, 0, 0, 0, 0, 0, 0 };
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes.AsSpan(3));
+        return "hw1." + Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     private static async Task<List<string>> RowIdsAsync(IPage page) =>
         [.. (await page.Locator("tr[data-key-id]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.keyId)"))];
 
     /// <summary>A new account of the demo organization, owned by billing-contributor, with 150 CAL packages (one MAK each).</summary>
     private async Task<string> AccountWithManyKeysAsync()
     {
+        var accountId = await NewAccountAsync();
+        await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/orders",
+            new { product = "contoso-server-cal", quantity = Packages * 500, split = true });
+        return accountId;
+    }
+
+    /// <summary>A new account of the demo organization, owned by billing-contributor and read by billing-reader.</summary>
+    private async Task<string> NewAccountAsync()
+    {
         var organization = (await portal.ApiJsonAsync("global-admin", "/api/v1/billing-accounts")).EnumerateArray()
             .Single(a => a.GetProperty("id").GetString() == portal.AccountId).GetProperty("organizationId").GetString();
         var account = await portal.ApiPostAsync("publisher-admin", $"/api/v1/organizations/{organization}/billing-accounts",
             new { name = $"Paging {Guid.NewGuid():N}", owner = "billing-contributor" });
         var accountId = account.GetProperty("id").GetString()!;
-        await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/orders",
-            new { product = "contoso-server-cal", quantity = Packages * 500, split = true });
+        await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/roles", new { user = "billing-reader", role = "Reader" });
         return accountId;
     }
 }

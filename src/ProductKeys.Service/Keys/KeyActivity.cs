@@ -8,6 +8,7 @@ using ProductKeys.Data.Activations;
 using ProductKeys.Data.Keys;
 using ProductKeys.Data.Usage;
 using ProductKeys.Service.Accounts;
+using ProductKeys.Service.Portal;
 
 namespace ProductKeys.Service.Keys;
 
@@ -17,8 +18,19 @@ namespace ProductKeys.Service.Keys;
 /// </summary>
 internal static class KeyActivity
 {
+    /// <summary>Devices per page: a MAK may hold 100,000 of them, and only the page shown is read whole and rendered.</summary>
+    public const int DevicesPerPage = 100;
+
+    /// <summary>Usage reports shown, newest first: a server that uploads daily has a thousand of them in three years.</summary>
+    public const int ReportsShown = 20;
+
+    /// <summary>
+    /// A key's activity as one page shows it: <c>Devices</c> is the page <c>DeviceWindow</c> of a MAK's devices, the
+    /// newest first; <c>Reports</c> the <see cref="ReportsShown"/> newest reports of its hosts and servers, of <c>ReportCount</c>.
+    /// </summary>
     public sealed record Activity(
-        IssuedKey Key, List<MakActivation> Devices, List<KmsHostActivation> Hosts, List<CalPackInstallation> Servers, List<StoredUsageReport> Reports)
+        IssuedKey Key, List<MakActivation> Devices, PageWindow DeviceWindow, List<KmsHostActivation> Hosts, List<CalPackInstallation> Servers,
+        List<StoredUsageReport> Reports, int ReportCount)
     {
         public int Used => Key.ActivationsUsed;
 
@@ -28,7 +40,9 @@ internal static class KeyActivity
             JsonSerializer.Deserialize(report.Lines, ProductKeys.AdminApi.AdminApiJsonContext.Default.ListUsageLineResponse) ?? [];
     }
 
-    public static async Task<Outcome<Activity>> ReadAsync(Guid accountId, Guid keyId, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
+    /// <summary>A key of the account with its activity; <c>devicePage</c> (from 1) picks the page of devices, out of range the nearest.</summary>
+    public static async Task<Outcome<Activity>> ReadAsync(
+        Guid accountId, Guid keyId, int devicePage, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
     {
         var access = await AccountAccess.FindAsync(db, user, accountId, role => AccessRules.MayReadAccount(user, role), ct);
         if (!access.IsSuccess)
@@ -42,18 +56,44 @@ internal static class KeyActivity
             return new Refusal(ErrorCatalogue.NotFound, $"Billing account {accountId} has no key {keyId}.");
         }
 
-        var devices = await db.MakActivations.AsNoTracking().Where(a => a.KeyId == keyId).ToListAsync(ct);
+        var (devices, window) = await DevicePageAsync(db, keyId, devicePage, ct);
         var hosts = await db.KmsHostActivations.AsNoTracking().Where(a => a.KeyId == keyId).ToListAsync(ct);
         var servers = await db.CalPackInstallations.AsNoTracking().Where(a => a.KeyId == keyId).ToListAsync(ct);
         var serverIds = hosts.Select(h => h.HostId).Concat(servers.Select(s => s.ServerId)).ToHashSet(StringComparer.Ordinal);
-        var reports = serverIds.Count == 0
-            ? []
-            : (await db.UsageReports.AsNoTracking().Where(r => r.BillingAccountId == accountId && serverIds.Contains(r.ServerId)).ToListAsync(ct))
-                .OrderByDescending(r => r.IssuedAt).ToList();
-        return new Activity(key,
-            devices.OrderBy(d => d.ActivatedAt).ToList(),
+        var (reports, reportCount) = await NewestReportsAsync(db, accountId, serverIds, ct);
+        return new Activity(key, devices, window,
             hosts.OrderBy(h => h.FirstActivatedAt).ToList(),
             servers.OrderBy(s => s.FirstInstalledAt).ToList(),
-            reports);
+            reports, reportCount);
+    }
+
+    /// <summary>
+    /// One page of a MAK's devices, the latest first activation first. SQLite cannot order by a DateTimeOffset in SQL,
+    /// so only the ids and times of the key's devices are read to order them; the page's rows are then read whole.
+    /// </summary>
+    private static async Task<(List<MakActivation> Devices, PageWindow Window)> DevicePageAsync(
+        LicensingDbContext db, Guid keyId, int requested, CancellationToken ct)
+    {
+        var all = await db.MakActivations.AsNoTracking().Where(a => a.KeyId == keyId).Select(a => new { a.Id, a.ActivatedAt }).ToListAsync(ct);
+        var window = PageWindow.For(all.Count, DevicesPerPage, requested);
+        var ids = all.OrderByDescending(a => a.ActivatedAt).ThenByDescending(a => a.Id).Skip(window.Skip).Take(window.Size).Select(a => a.Id).ToList();
+        var rows = await db.MakActivations.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), window);
+    }
+
+    /// <summary>The newest <see cref="ReportsShown"/> reports of these servers in the account, and how many are stored.</summary>
+    private static async Task<(List<StoredUsageReport> Reports, int Count)> NewestReportsAsync(
+        LicensingDbContext db, Guid accountId, HashSet<string> serverIds, CancellationToken ct)
+    {
+        if (serverIds.Count == 0)
+        {
+            return ([], 0);
+        }
+
+        var stored = db.UsageReports.AsNoTracking().Where(r => r.BillingAccountId == accountId && serverIds.Contains(r.ServerId));
+        var all = await stored.Select(r => new { r.Id, r.IssuedAt }).ToListAsync(ct);
+        var ids = all.OrderByDescending(r => r.IssuedAt).ThenByDescending(r => r.Id).Take(ReportsShown).Select(r => r.Id).ToList();
+        var rows = await stored.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), all.Count);
     }
 }

@@ -18,10 +18,21 @@ internal sealed class KeyDetailModel(LicensingDbContext db) : PageModel
 
     public KeyActivity.Activity? Activity { get; private set; }
 
+    /// <summary>The page of devices asked for, from 1 (KeyActivity.DevicesPerPage a page, the latest activated first).</summary>
+    [BindProperty(SupportsGet = true, Name = "page-number")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>This page's address for another page of devices.</summary>
+    public string DevicePageLink(int number) =>
+        $"{PortalPaths.KeyDetail(AccountId, KeyId)}?page-number={number.ToString(System.Globalization.CultureInfo.InvariantCulture)}#devices";
+
+    private Guid KeyId { get; set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, Guid keyId, CancellationToken ct)
     {
         AccountId = id;
-        var read = await KeyActivity.ReadAsync(id, keyId, User, db, ct);
+        KeyId = keyId;
+        var read = await KeyActivity.ReadAsync(id, keyId, PageNumber, User, db, ct);
         if (!read.IsSuccess)
         {
             Refusal = read.Refusal;

@@ -46,21 +46,12 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
     /// <summary>Keys per page of the product keys page.</summary>
     public const int PageSize = 100;
 
-    /// <summary>The page shown, from 1; anything outside 1..PageCount shows the nearest page.</summary>
+    /// <summary>The page asked for, from 1; anything outside the pages shows the nearest one (<see cref="Window"/>).</summary>
     [BindProperty(SupportsGet = true, Name = "page-number")]
     public int PageNumber { get; set; } = 1;
 
-    public int PageCount { get; private set; } = 1;
-
-    /// <summary>Keys matching the filter, on every page.</summary>
-    public int Total { get; private set; }
-
-    /// <summary>Keys on this page, and the positions (from 1) of its first and last among <see cref="Total"/>.</summary>
-    public int Shown { get; private set; }
-
-    public int FirstShown { get; private set; }
-
-    public int LastShown { get; private set; }
+    /// <summary>The page shown of the keys matching the filter.</summary>
+    public PageWindow Window { get; private set; } = PageWindow.For(0, PageSize, 1);
 
     /// <summary>This page's address with the filters kept, for another page number.</summary>
     public string PageLink(int number)
@@ -107,11 +98,8 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
         TypeChoices.AddRange(types);
 
         // A page at a time (PageSize keys): an account with 10,000 keys derives and renders only the page shown.
-        Total = await KeyRows.CountAsync(db, id, ProductFilter, type, ct);
-        PageCount = Math.Max(1, (Total + PageSize - 1) / PageSize);
-        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
-        FirstShown = Total == 0 ? 0 : ((PageNumber - 1) * PageSize) + 1;
-        var rows = await KeyRows.ReadPageAsync(db, secrets, id, ProductFilter, type, (PageNumber - 1) * PageSize, PageSize, ct).ToListAsync(ct);
+        Window = PageWindow.For(await KeyRows.CountAsync(db, id, ProductFilter, type, ct), PageSize, PageNumber);
+        var rows = await KeyRows.ReadPageAsync(db, secrets, id, ProductFilter, type, Window.Skip, PageSize, ct).ToListAsync(ct);
         var orderIds = rows.Select(r => r.OrderId).Distinct().ToList();
         var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.PlacedAt, ct);
         var groups = new Dictionary<string, ProductKeys>(StringComparer.Ordinal);
@@ -126,9 +114,6 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
             group.Keys.Add(new Key(row, orders.GetValueOrDefault(row.OrderId)));
         }
 
-        Shown = rows.Count;
-        LastShown = FirstShown + Math.Max(0, Shown - 1);
-
         // Audited as shown, before the page is sent: these keys, and where they sit in the filtered list.
         await KeyDisclosure.RecordPageAsync(id, User, audit, loggers, [.. rows.Select(r => r.Key[^5..])], Which(), ct);
         Products.AddRange(groups.Values.OrderBy(g => g.Name, StringComparer.Ordinal));
@@ -138,7 +123,7 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
     /// <summary>Which part of the account the page shows, for its audit entry: positions, total, filters.</summary>
     private string Which()
     {
-        var which = Shown == 0 ? $"none of {Total}" : $"keys {FirstShown}–{LastShown} of {Total}";
+        var which = Window.Shown == 0 ? $"none of {Window.Total}" : $"keys {Window.First}–{Window.Last} of {Window.Total}";
         if (!string.IsNullOrEmpty(ProductFilter))
         {
             // Only a product of the account is named: the filter is the visitor's text.

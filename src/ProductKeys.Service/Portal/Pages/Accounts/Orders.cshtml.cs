@@ -38,6 +38,18 @@ internal sealed class OrdersModel(LicensingDbContext db, OrderPlacement placemen
     [BindProperty(SupportsGet = true, Name = "placed")]
     public Guid? Placed { get; set; }
 
+    /// <summary>Orders per page, the newest first.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The page asked for, from 1; anything outside the pages shows the nearest one (<see cref="Window"/>).</summary>
+    [BindProperty(SupportsGet = true, Name = "page-number")]
+    public int PageNumber { get; set; } = 1;
+
+    public PageWindow Window { get; private set; } = PageWindow.For(0, PageSize, 1);
+
+    public string PageLink(int number) =>
+        $"{PortalPaths.Orders(AccountId)}?page-number={number.ToString(System.Globalization.CultureInfo.InvariantCulture)}#placed-orders";
+
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, null, ct);
 
     public async Task<IActionResult> OnPostAsync(Guid id, string? product, string? quantity, bool split, CancellationToken ct)
@@ -53,14 +65,14 @@ internal sealed class OrdersModel(LicensingDbContext db, OrderPlacement placemen
     {
         AccountId = id;
         var access = await AccountAccess.FindAsync(db, User, id, ct);
-        var listed = await OrderListing.ListAsync(id, User, db, ct);
+        // After an order is placed, or a refused form is shown again, the first page: the newest orders.
+        var listed = await OrderListing.ListPageAsync(id, refusal is null ? PageNumber : 1, PageSize, User, db, ct);
         Refusal = refusal ?? listed.Refusal;
         if (access.IsSuccess && listed.IsSuccess)
         {
             AccountName = access.Value.Account.Name;
             OrderRefusal = AccessRules.MayPlaceOrders(access.Value.Role);
-            Orders = listed.Value;
-            Orders.Reverse(); // newest first
+            (Orders, Window) = listed.Value;
             Products = await db.Products.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
         }
 
