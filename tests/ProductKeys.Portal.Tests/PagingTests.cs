@@ -123,6 +123,38 @@ public sealed class PagingTests(PortalFixture portal)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Publisher_staff_see_every_billing_account_100_a_page_by_name()
+    {
+        var organization = await DemoOrganizationAsync();
+        for (var i = 0; i < 101; i++)
+        {
+            // Named to sort last, so the demo account stays on the first page for the other tests.
+            await portal.ApiPostAsync("publisher-admin", $"/api/v1/organizations/{organization}/billing-accounts",
+                new { name = $"Zz paging {Guid.NewGuid():N}", owner = "billing-contributor" });
+        }
+
+        var everyAccount = (await portal.ApiJsonAsync("publisher-admin", "/api/v1/billing-accounts")).EnumerateArray()
+            .Select(a => a.GetProperty("name").GetString()!).ToList();
+        var page = await portal.NewPageAsync();
+        await PortalFixture.SignInAsync(page, "publisher-admin");
+        await page.GotoAsync("/portal/accounts");
+        Assert.Equal($"Billing accounts 1–100 of {everyAccount.Count}, by name", (await page.GetByTestId("account-count").TextContentAsync())?.Trim());
+        var shown = await AccountNamesAsync(page);
+        var pager = page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of billing accounts" });
+        while (await pager.GetByRole(AriaRole.Link, new() { Name = "Next" }).CountAsync() == 1)
+        {
+            await pager.GetByRole(AriaRole.Link, new() { Name = "Next" }).ClickAsync();
+            shown.AddRange(await AccountNamesAsync(page));
+        }
+
+        Assert.Equal(everyAccount, shown);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task<List<string>> AccountNamesAsync(IPage page) =>
+        [.. (await page.Locator("ul.accounts li h2").AllTextContentsAsync()).Select(n => n.Trim())];
+
     private static async Task<List<(string Id, string FirstActivated)>> DevicesAsync(IPage page) =>
         [.. (await page.Locator("tr[data-activation-id]").EvaluateAllAsync<string[][]>(
             "rows => rows.map(r => [r.dataset.activationId, r.querySelector('time').getAttribute('datetime')])")).Select(r => (r[0], r[1]))];
@@ -153,12 +185,15 @@ public sealed class PagingTests(PortalFixture portal)
     /// <summary>A new account of the demo organization, owned by billing-contributor and read by billing-reader.</summary>
     private async Task<string> NewAccountAsync()
     {
-        var organization = (await portal.ApiJsonAsync("global-admin", "/api/v1/billing-accounts")).EnumerateArray()
-            .Single(a => a.GetProperty("id").GetString() == portal.AccountId).GetProperty("organizationId").GetString();
+        var organization = await DemoOrganizationAsync();
         var account = await portal.ApiPostAsync("publisher-admin", $"/api/v1/organizations/{organization}/billing-accounts",
             new { name = $"Paging {Guid.NewGuid():N}", owner = "billing-contributor" });
         var accountId = account.GetProperty("id").GetString()!;
         await portal.ApiPostAsync("billing-contributor", $"/api/v1/billing-accounts/{accountId}/roles", new { user = "billing-reader", role = "Reader" });
         return accountId;
     }
+
+    private async Task<string> DemoOrganizationAsync() =>
+        (await portal.ApiJsonAsync("global-admin", "/api/v1/billing-accounts")).EnumerateArray()
+            .Single(a => a.GetProperty("id").GetString() == portal.AccountId).GetProperty("organizationId").GetString()!;
 }
