@@ -8,6 +8,7 @@ using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Data;
+using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Audit;
 using ProductKeys.Service.Keys;
 using ProductKeys.Service.Secrets;
@@ -74,6 +75,12 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         AccountId = id;
+        // The key rule first: a filter's refusal names the account, so it is given only to someone who may see it (ADR 0005).
+        if (await KeyDisclosure.CheckAsync(id, User, db, secrets, ct) is { } refusal)
+        {
+            return await RefusedAsync(refusal, ct);
+        }
+
         KeyType? type = null;
         if (!string.IsNullOrEmpty(TypeFilter))
         {
@@ -86,9 +93,11 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
             type = parsed;
         }
 
-        if (await KeyDisclosure.CheckAsync(id, User, db, secrets, ct) is { } refusal)
+        // Not a product ID is no product; nor is it sent to the database (PostgreSQL refuses a NUL in a string).
+        if (!string.IsNullOrEmpty(ProductFilter) && !Names.IsValidSlug(ProductFilter))
         {
-            return await RefusedAsync(refusal, ct);
+            return await RefusedAsync(new Refusal(ErrorCatalogue.ValidationFailed,
+                "Product must be a product ID: a lower-case letter, then lower-case letters, digits and hyphens."), ct);
         }
 
         AccountName = await AccountNameAsync(id, ct);
