@@ -23,14 +23,14 @@ internal sealed class HostFixture : IDisposable
     public const int ServerGroup = 1002;
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    public HostFixture(bool activate = true, DateTimeOffset? certificateExpires = null)
+    public HostFixture(bool activate = true, DateTimeOffset? certificateExpires = null, string billingAccount = "ba-fabrikam")
     {
         Folder = new KmsHostFolder(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"pk-kms-test-{Guid.NewGuid():N}"));
         Identity = KmsHostIdentity.LoadOrCreate(Folder).Value;
         if (activate)
         {
             var certificate = KmsHostCertificate.Issue(new ArtifactSigner(Publisher, Clock), Identity.HostId, Identity.Key.PublicKey.ToPem(),
-                [new(Desktop, 25, DesktopGroup), new(Server, 5, ServerGroup)], "ba-fabrikam", certificateExpires);
+                [new(Desktop, 25, DesktopGroup), new(Server, 5, ServerGroup)], billingAccount, certificateExpires);
             var installed = new HostCertificateStore(Folder, Clock).Install(certificate.Text, PublisherKeyChain.Start(PublisherKeys), Identity.HostId, Identity.Key.PublicKey);
             Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         }

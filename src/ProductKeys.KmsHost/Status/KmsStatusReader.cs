@@ -134,9 +134,10 @@ public static class KmsStatusReader
         var products = (certificate?.Products.Select(p => p.ProductId) ?? []).Union(counts.Keys, StringComparer.Ordinal);
         return [.. products.Select(p =>
         {
-            var count = Math.Min(counts.GetValueOrDefault(p), cap);
+            var clients = counts.GetValueOrDefault(p);
+            var count = Math.Min(clients, cap);
             var threshold = certificate?.ThresholdFor(p);
-            return new KmsProductCount(p, count, threshold, threshold is { } t && count >= t);
+            return new KmsProductCount(p, count, threshold, threshold is { } t && count >= t, clients);
         })];
     }
 

@@ -8,8 +8,8 @@ using ProductKeys.KmsHost.Data;
 namespace ProductKeys.KmsHost.Status;
 
 /// <summary>
-/// <c>pk kms-host report --signed</c> (docs/product.md §4, §5; docs/formats/usage-report-v1.md): the count per product in
-/// the 30-day window, signed by the host's certified key, carrying its host certificate.
+/// <c>pk kms-host report --signed</c> (docs/product.md §4, §5; docs/formats/usage-report-v1.md): the distinct clients per product
+/// in the 30-day window, not capped as the count answered to clients is, signed by the host's certified key, carrying its host certificate.
 /// </summary>
 public static class SignedKmsReport
 {
@@ -50,7 +50,7 @@ public static class SignedKmsReport
         }
 
         var lines = status.Products.Where(p => p.Threshold is not null)
-            .Select(p => new UsageLine(p.Product, "Kms", null, p.Threshold, p.Count, 0)).ToList();
+            .Select(p => new UsageLine(p.Product, "Kms", null, p.Threshold, p.Clients, 0)).ToList();
         if (lines.Count == 0)
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, "The host certificate covers no product to report.");
