@@ -153,6 +153,29 @@ public sealed class StoreSealTests : IDisposable
     }
 
     [Fact]
+    public void A_store_with_a_device_id_copied_to_another_machine_is_not_Licensed_under_the_products_embedded_keys()
+    {
+        // What ProductLicense does: the publisher's keys come from the product, not from the store.
+        var anchors = new TrustedKeySet(_publisher.PublicKey);
+        var license = new DeviceLicense(new LicenseStore(_folder), _clock, _hardware, anchors);
+        Assert.True(license.Configure(l => l with { DeviceId = "container-7" }).IsSuccess);
+        license.InstallKey(Mak, Product);
+        Assert.Equal(LicenseState.Licensed, license.ApplyCertificate(Certificate(_publisher, license.CurrentHardwareId().Value.ToString())).Value.Status.State);
+
+        var otherMachine = new FakeHardware();
+        otherMachine.Components = otherMachine.Components with { MachineId = "machine-2", ProductUuid = "uuid-2", BoardSerial = "board-2" };
+        var onOtherMachine = new DeviceLicense(new LicenseStore(_folder), _clock, otherMachine, anchors);
+        var copied = onOtherMachine.Status().Value;
+        Assert.Equal("STORE_TAMPERED", copied.Status.Code);
+        Assert.Equal(LicenseState.Notification, copied.Status.State);
+
+        // The way out is an activation there, for the same device ID: the service sees the re-activation.
+        var activated = onOtherMachine.ApplyCertificate(Certificate(_publisher, onOtherMachine.CurrentHardwareId().Value.ToString())).Value.Status;
+        Assert.Equal(LicenseState.Licensed, activated.State);
+        Assert.Null(activated.Code);
+    }
+
+    [Fact]
     public void A_v2_store_is_read_once_under_its_old_key_and_sealed_as_v3_bound_to_this_machine()
     {
         var v2 = new StoredLicense

@@ -27,7 +27,9 @@ internal static class LicenseEvaluator
             ClockRollbackDetected = license.ClockRollbackDetected || rolledBack,
         };
 
-        if (updated.StoreTampered && !(updated.Activation is not null && check == ActivationCheck.Holds
+        // A tampered store is believed only through a stored activation that still holds on this hardware. Not with a
+        // device ID: that ID travels with a copied store, so the activation would "hold" on any machine (ADR 0019).
+        if (updated.StoreTampered && !(updated.DeviceId is null && updated.Activation is not null && check == ActivationCheck.Holds
             && (updated.Activation.Expires is not { } until || effectiveNow < until)))
         {
             var tampered = Status(updated, LicenseState.Notification, null, null,
