@@ -71,7 +71,7 @@ public sealed record KmsClientCertificate(
     /// <summary>
     /// Verifies the whole chain offline: the host certificate against the publisher keys, then the
     /// client certificate against the host key that certificate names, then that the two agree
-    /// (same host, product covered, issued while the host certificate was valid).
+    /// (same host, product covered, issued while the host certificate was valid, valid no longer than <see cref="Validity"/>).
     /// </summary>
     /// <returns>The client certificate, or <c>SIGNATURE_INVALID</c> / <c>CERTIFICATE_EXPIRED</c>.</returns>
     public static Outcome<KmsClientCertificate> Verify(string? clientText, string? hostText, TrustedKeySet publisherKeys, TimeProvider time)
@@ -109,6 +109,13 @@ public sealed record KmsClientCertificate(
         if (a.IssuedAt < h.IssuedAt || (h.Expires is { } hostExpires && a.IssuedAt > hostExpires))
         {
             return Invalid("The client certificate was issued outside the host certificate's validity.");
+        }
+
+        // The host's key signs the expiry too: a device is activated for at most 180 days from the signing, whatever a host
+        // (or someone holding its key file) wrote. The allowance covers a host clock stepped back while it signed.
+        if (expires - a.IssuedAt > Validity + ArtifactVerifier.DefaultAllowedClockSkew)
+        {
+            return Invalid($"The client certificate is valid {(expires - a.IssuedAt).TotalDays:0} days from its signing; a KMS activation lasts at most {Validity.TotalDays:0} days.");
         }
 
         return new KmsClientCertificate(activationId, cmid, product, hardwareId, a.IssuedAt, expires, h, clientText!.Trim());

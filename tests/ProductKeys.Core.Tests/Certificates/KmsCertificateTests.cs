@@ -48,6 +48,27 @@ public sealed class KmsCertificateTests : IDisposable
     }
 
     [Fact]
+    public void A_client_certificate_its_host_signed_for_longer_than_180_days_is_refused()
+    {
+        // The host's key (a file on a customer's machine) signs a device "activated" for ten years: the device must
+        // still reach a KMS host within 180 days (docs/product.md §3), whatever the host wrote.
+        var host = Issue();
+        var signer = new ArtifactSigner(_host, _clock);
+        string Signed(TimeSpan validity) => signer.Sign(
+            ArtifactPurpose.KmsClientCertificate,
+            [new("activationId", "a-1"), new("cmid", "cmid-1"), new("product", "srv"), new("hostId", host.HostId)],
+            Start + validity,
+            boundTo: "hw1:x").ToText();
+        var trust = new TrustedKeySet(_publisher.PublicKey);
+
+        var tenYears = KmsClientCertificate.Verify(Signed(TimeSpan.FromDays(3650)), host.Text, trust, _clock);
+        Assert.Equal("SIGNATURE_INVALID", tenYears.Refusal?.Code);
+        Assert.Contains("180 days", tenYears.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Equal("SIGNATURE_INVALID", KmsClientCertificate.Verify(Signed(TimeSpan.FromDays(181)), host.Text, trust, _clock).Refusal?.Code);
+        Assert.True(KmsClientCertificate.Verify(Signed(KmsClientCertificate.Validity), host.Text, trust, _clock).IsSuccess);
+    }
+
+    [Fact]
     public void A_host_certificate_cannot_pass_as_a_client_certificate_or_the_other_way_round()
     {
         var host = Issue();
