@@ -93,6 +93,42 @@ public sealed class ClockHighWaterTests : IDisposable
     }
 
     [Fact]
+    public void A_rearm_under_a_clock_ten_years_ahead_gives_no_more_than_its_30_days_once_the_clock_is_back()
+    {
+        var real = _clock.GetUtcNow();
+        var ahead = new DeviceLicense(new LicenseStore(_folder), new FakeTimeProvider(real.AddDays(3650)), new FakeHardware()) { Monotonic = _monotonic };
+        Assert.True(ahead.Rearm().IsSuccess);
+
+        var status = _license.Status().Value.Status;
+        Assert.Equal(LicenseState.InitialGrace, status.State);
+        Assert.True(status.GraceEnds <= real.AddDays(30), $"grace ends {status.GraceEnds:u}");
+    }
+
+    [Fact]
+    public void A_key_installed_under_a_clock_ten_years_ahead_gives_no_more_than_30_days_of_grace_once_the_clock_is_back()
+    {
+        // The product reads its status at start-up (the store gets its clock mark), the user moves the clock
+        // ten years ahead, installs the key from the product's UI, and moves the clock back.
+        var folder = Directory.CreateTempSubdirectory("pk-clock-install-").FullName;
+        try
+        {
+            var real = _clock.GetUtcNow();
+            var product = new DeviceLicense(new LicenseStore(folder), _clock, new FakeHardware()) { Monotonic = _monotonic };
+            Assert.True(product.Configure(l => l with { ProductId = Product }).IsSuccess);
+            var ahead = new DeviceLicense(new LicenseStore(folder), new FakeTimeProvider(real.AddDays(3650)), new FakeHardware()) { Monotonic = _monotonic };
+            Assert.True(ahead.InstallKey(Mak, Product).IsSuccess);
+
+            var status = product.Status().Value.Status;
+            Assert.Equal(LicenseState.InitialGrace, status.State);
+            Assert.True(status.GraceEnds <= real.AddDays(30), $"grace ends {status.GraceEnds:u}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_new_boot_keeps_the_mark_and_a_signed_server_time_moves_it()
     {
         var start = _clock.GetUtcNow();

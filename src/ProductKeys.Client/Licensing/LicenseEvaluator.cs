@@ -22,7 +22,7 @@ internal static class LicenseEvaluator
         var rolledBack = highWater is { } seen && seen - now > LicensePolicy.ClockRollbackTolerance;
         // Timers run on the latest time ever seen, so moving the clock back never extends grace.
         var effectiveNow = highWater is { } hw && hw > now ? hw : now;
-        var updated = AdvanceHighWater(license, now, monotonic) with
+        var updated = NotAhead(AdvanceHighWater(license, now, monotonic), effectiveNow) with
         {
             ClockRollbackDetected = license.ClockRollbackDetected || rolledBack,
         };
@@ -77,6 +77,23 @@ internal static class LicenseEvaluator
     }
 
     private static readonly TimeSpan MinimumHighWaterMove = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Timer starts later than the time the timers run on are brought back to it: a key installed, a rearm or a
+    /// hardware change noticed under a clock set ahead recorded that clock's reading, and once the clock was back
+    /// the grace ran from there (ten years ahead: ten years of grace). A clock ahead leaves nothing behind (ADR 0019).
+    /// </summary>
+    internal static StoredLicense NotAhead(StoredLicense license, DateTimeOffset effectiveNow)
+    {
+        DateTimeOffset? AtMost(DateTimeOffset? time) => time is { } t && t > effectiveNow ? effectiveNow : time;
+        return license with
+        {
+            InstalledAt = AtMost(license.InstalledAt),
+            GraceStartedAt = AtMost(license.GraceStartedAt),
+            LimitedGraceStartedAt = AtMost(license.LimitedGraceStartedAt),
+            OutOfToleranceSince = AtMost(license.OutOfToleranceSince),
+        };
+    }
 
     /// <summary>
     /// The persisted high-water mark moves only by time a monotonic clock saw pass on this boot, never
