@@ -9,7 +9,13 @@ namespace ProductKeys.Client.Kms;
 /// </summary>
 public static class KmsHostLocator
 {
-    /// <summary>The candidates, each once, in the order to try them.</summary>
+    /// <summary>
+    /// The most hosts one attempt tries (the cached one included): each that never answers costs the client's whole
+    /// timeout, and DNS on the device's network may name hundreds. The next attempt orders the records anew.
+    /// </summary>
+    internal const int MaxCandidates = 10;
+
+    /// <summary>The candidates, each once, in the order to try them; at most <see cref="MaxCandidates"/>.</summary>
     /// <param name="license">The store (pinned and cached hosts, domain).</param>
     /// <param name="resolver">SRV lookups.</param>
     /// <param name="domain">The domain to discover in; <c>null</c>: the store's, else the system's search domains.</param>
@@ -42,6 +48,11 @@ public static class KmsHostLocator
                 if (!candidates.Contains(address))
                 {
                     candidates.Add(address);
+                }
+
+                if (candidates.Count == MaxCandidates)
+                {
+                    return candidates;
                 }
             }
 
