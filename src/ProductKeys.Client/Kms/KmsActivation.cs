@@ -42,6 +42,8 @@ public static class KmsActivation
 
         var candidates = await KmsHostLocator.CandidatesAsync(stored, settings.Resolver, settings.Domain, null, cancellationToken).ConfigureAwait(false);
         Refusal? last = null;
+        Refusal? notYet = null;
+        KmsActivationResponse? notYetAnswer = null;
         foreach (var host in candidates)
         {
             var request = new KmsActivationRequest(stored.KmsClientMachineId, stored.ProductId, status.State.ToString(), hardware.Value.ToString(), time.GetUtcNow(),
@@ -61,9 +63,13 @@ public static class KmsActivation
             var a = answer.Value;
             if (!a.Activated)
             {
-                var notYet = new Refusal(ErrorCatalogue.KmsCountInsufficient,
-                    $"KMS host {host} has seen {a.Count} of the {a.Threshold} devices it needs; the product's renewal loop or 'pk agent' tries again at the next retry (every {KmsSchedule.RetryInterval(stored).TotalMinutes:0} minutes), or run 'pk renew'.");
-                return Failed(license, time, notYet, host.ToString(), a);
+                // "Not yet" carries no certificate: anyone on the network can answer it. So it does not end the attempt
+                // (counts are per host: the next one may be past its threshold), it is not cached as the host to ask
+                // first, and of its intervals only a shorter retry is taken (KmsSchedule.WithUnsignedRetry).
+                notYet ??= new Refusal(ErrorCatalogue.KmsCountInsufficient,
+                    $"KMS host {host} has seen {a.Count} of the {a.Threshold} devices it needs; the product's renewal loop or 'pk agent' tries again at the next retry, or run 'pk renew'.");
+                notYetAnswer ??= a;
+                continue;
             }
 
             // A host activated after a publisher key rotation carries the key lists that introduce its signer (ADR 0024).
@@ -84,8 +90,8 @@ public static class KmsActivation
             last = new Refusal(applied.Refusal.Error, $"KMS host {host}: {applied.Refusal.Detail}");
         }
 
-        return Failed(license, time, last ?? new Refusal(ErrorCatalogue.KmsUnreachable,
-            "No KMS host is pinned and DNS names none (_pk-kms._tcp SRV): set one with 'pk skms HOST[:PORT]' or give --kms-domain."), cachedHost: null);
+        return Failed(license, time, notYet ?? last ?? new Refusal(ErrorCatalogue.KmsUnreachable,
+            "No KMS host is pinned and DNS names none (_pk-kms._tcp SRV): set one with 'pk skms HOST[:PORT]' or give --kms-domain."), cachedHost: null, notYetAnswer);
     }
 
     private static Outcome<(StoredLicense Stored, LicenseStatus Status)> Prepare(DeviceLicense license)
@@ -123,12 +129,12 @@ public static class KmsActivation
         || refusal.Error == ErrorCatalogue.KmsHostNotActivated
         || refusal.Error == ErrorCatalogue.KmsProductNotCovered;
 
-    private static Outcome<DeviceLicenseReport> Failed(DeviceLicense license, TimeProvider time, Refusal refusal, string? cachedHost, KmsActivationResponse? answer = null)
+    private static Outcome<DeviceLicenseReport> Failed(DeviceLicense license, TimeProvider time, Refusal refusal, string? cachedHost, KmsActivationResponse? unsignedAnswer = null)
     {
         var now = time.GetUtcNow();
         var saved = license.Configure(l =>
         {
-            var withIntervals = answer is null ? l : KmsSchedule.WithHostIntervals(l, answer);
+            var withIntervals = unsignedAnswer is null ? l : KmsSchedule.WithUnsignedRetry(l, unsignedAnswer);
             return KmsSchedule.Failed(withIntervals, now) with { KmsCachedHost = cachedHost ?? (refusal.Error == ErrorCatalogue.KmsUnreachable ? null : l.KmsCachedHost) };
         });
         return saved.IsSuccess ? refusal : saved.Refusal;

@@ -35,6 +35,24 @@ public static class KmsSchedule
         };
     }
 
+    /// <summary>
+    /// From a "not yet" answer, which no certificate vouches for: its retry interval only when shorter than the
+    /// device's (a shorter wait can only bring the next attempt closer), never its renewal interval. A host on the
+    /// network that answers "not yet" with 30 days would otherwise hold the device's renewal off for 30 days.
+    /// </summary>
+    public static StoredLicense WithUnsignedRetry(StoredLicense license, KmsActivationResponse answer)
+    {
+        ArgumentNullException.ThrowIfNull(license);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (answer.RetryIntervalMinutes <= 0)
+        {
+            return license;
+        }
+
+        var asked = KmsProtocol.Bound(TimeSpan.FromMinutes(answer.RetryIntervalMinutes));
+        return asked < RetryInterval(license) ? license with { KmsRetryInterval = asked } : license;
+    }
+
     /// <summary>After a successful activation or renewal: next renewal one renewal interval from now.</summary>
     public static StoredLicense Succeeded(StoredLicense license, DateTimeOffset now) =>
         (license ?? throw new ArgumentNullException(nameof(license))) with { NextRenewalDue = now + RenewalInterval(license) };
