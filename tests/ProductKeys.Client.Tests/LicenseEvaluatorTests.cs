@@ -141,6 +141,53 @@ public sealed class LicenseEvaluatorTests
         Assert.Null(Evaluate().RearmsLeft);
     }
 
+    /// <summary>
+    /// A product maps Code to its own words, and may show Message as it is: so every state that is not plain says why
+    /// with a code, and no message names a tool the product's users do not have ('pk ato' was in most of them).
+    /// </summary>
+    [Fact]
+    public void Every_state_that_is_not_plain_has_a_code_and_no_message_names_a_command()
+    {
+        var seen = new List<LicenseStatus> { Evaluate() };
+        Assert.Null(seen[^1].Code); // Unlicensed
+
+        Install(KeyType.Mak);
+        seen.Add(Evaluate());
+        Assert.Null(seen[^1].Code); // InitialGrace
+
+        _clock.Advance(TimeSpan.FromDays(31));
+        seen.Add(Evaluate());
+        Assert.Equal((LicenseState.Notification, "GRACE_EXPIRED"), (seen[^1].State, seen[^1].Code));
+
+        Activate(ActivationKind.Mak, expires: null);
+        seen.Add(Evaluate(ActivationCheck.Invalid));
+        Assert.Equal((LicenseState.Notification, "SIGNATURE_INVALID"), (seen[^1].State, seen[^1].Code));
+        Assert.Contains("does not verify", seen[^1].Message, StringComparison.Ordinal);
+
+        seen.Add(Evaluate(ActivationCheck.HardwareChanged));
+        Assert.Equal((LicenseState.OutOfToleranceGrace, "HARDWARE_OUT_OF_TOLERANCE"), (seen[^1].State, seen[^1].Code));
+        _clock.Advance(TimeSpan.FromDays(31));
+        seen.Add(Evaluate(ActivationCheck.HardwareChanged));
+        Assert.Equal((LicenseState.Notification, "HARDWARE_OUT_OF_TOLERANCE"), (seen[^1].State, seen[^1].Code));
+
+        Install(KeyType.KmsClientSetup);
+        Activate(ActivationKind.Kms, expires: _clock.GetUtcNow().AddDays(180));
+        seen.Add(Evaluate());
+        Assert.Equal((LicenseState.Licensed, null), (seen[^1].State, seen[^1].Code));
+        _clock.Advance(TimeSpan.FromDays(181));
+        seen.Add(Evaluate());
+        Assert.Equal((LicenseState.OutOfToleranceGrace, "CERTIFICATE_EXPIRED"), (seen[^1].State, seen[^1].Code));
+
+        _license = _license with { StoreTampered = true, Activation = null };
+        seen.Add(Evaluate());
+        Assert.Equal((LicenseState.Notification, "STORE_TAMPERED"), (seen[^1].State, seen[^1].Code));
+
+        Install(KeyType.Setup);
+        _license = _license with { StoreTampered = false };
+        seen.Add(Evaluate());
+        Assert.All(seen, s => Assert.DoesNotMatch(@"\bpk\b|'", s.Message));
+    }
+
     private void Install(KeyType type)
     {
         var now = _clock.GetUtcNow();

@@ -85,13 +85,26 @@ internal sealed record StatusView(
         }
 
         text.Append(Output.TerminalText.Safe(Message));
-        if (KeyType is null && Product is null)
+        if (NextStep() is { } next)
         {
-            // The evaluator's message names the verb; a new user also needs the product and this store.
-            text.Append(CultureInfo.InvariantCulture, $"\nNext step: pk ipk KEY --product PRODUCT-ID --store {Output.TerminalText.Safe(Store)} (your MAK from 'pk keys list', or the product's KMS client setup key from 'pk products list').");
+            text.Append('\n').Append(next);
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The <c>pk</c> command that does what the message asks: the message names no tool, since products show it too.</summary>
+    private string? NextStep()
+    {
+        var store = Output.TerminalText.Safe(Store);
+        return (State, KeyType) switch
+        {
+            ("Licensed", Core.Keys.KeyType.KmsClientSetup) => $"Renewal: the product, or 'pk agent --store {store}', renews it; 'pk renew --store {store}' tries once now.",
+            ("Licensed", _) => null,
+            (_, null) => $"Next step: pk ipk KEY --product PRODUCT-ID --store {store} (your MAK from 'pk keys list', or the product's KMS client setup key from 'pk products list').",
+            (_, Core.Keys.KeyType.Setup) => $"Next step: pk ipk MAK --store {store}, then pk ato --store {store}.",
+            _ => $"Next step: pk ato --store {store}.",
+        };
     }
 
     private static string Date(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

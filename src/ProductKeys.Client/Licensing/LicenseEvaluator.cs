@@ -1,4 +1,5 @@
 using ProductKeys.Client.Store;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 
 namespace ProductKeys.Client.Licensing;
@@ -33,14 +34,14 @@ internal static class LicenseEvaluator
             && (updated.Activation.Expires is not { } until || effectiveNow < until)))
         {
             var tampered = Status(updated, LicenseState.Notification, null, null,
-                "STORE_TAMPERED: the license store was changed outside ProductKeys, so its grace period and pinned keys are not believed: activate the product ('pk ato').")
-                with { Code = "STORE_TAMPERED" };
+                "The license store was changed outside the product, so its grace period is not believed: activate the product.")
+                with { Code = ErrorCatalogue.StoreTampered.Code };
             return (tampered, updated);
         }
 
         if (updated.Key is null)
         {
-            return (Status(updated, LicenseState.Unlicensed, null, null, "No product key is installed: install one with 'pk ipk KEY'."), updated);
+            return (Status(updated, LicenseState.Unlicensed, null, null, "No product key is installed."), updated);
         }
 
         if (updated.Activation is { } activation && check is ActivationCheck.Holds or ActivationCheck.HardwareChanged)
@@ -51,7 +52,7 @@ internal static class LicenseEvaluator
                 updated = updated with { OutOfToleranceSince = null };
                 var message = activation.Expires is null
                     ? "The product is activated."
-                    : $"The product is activated until {activation.Expires:yyyy-MM-dd}; the product or 'pk agent' renews it through the KMS host before then.";
+                    : $"The product is activated until {activation.Expires:yyyy-MM-dd}; it renews through the KMS host before then.";
                 return (Status(updated, LicenseState.Licensed, activation.Expires, null, message), updated);
             }
 
@@ -59,21 +60,30 @@ internal static class LicenseEvaluator
             var since = updated.OutOfToleranceSince ?? (lapsed ? activation.Expires!.Value : effectiveNow);
             updated = updated with { OutOfToleranceSince = since };
             var ootEnds = TimeArithmetic.Plus(since, LicensePolicy.OutOfToleranceGrace);
-            var why = lapsed ? "The KMS activation lapsed" : "The hardware changed significantly since activation";
-            return effectiveNow < ootEnds
-                ? (Status(updated, LicenseState.OutOfToleranceGrace, null, ootEnds, $"{why}: activate again before {ootEnds:yyyy-MM-dd} ('pk ato')."), updated)
-                : (Status(updated, LicenseState.Notification, null, null, $"{why} and the grace period is over: activate the product ('pk ato')."), updated);
+            var (why, cause) = lapsed
+                ? ("The KMS activation lapsed", ErrorCatalogue.CertificateExpired)
+                : ("The hardware changed significantly since activation", ErrorCatalogue.HardwareOutOfTolerance);
+            var outOfTolerance = effectiveNow < ootEnds
+                ? Status(updated, LicenseState.OutOfToleranceGrace, null, ootEnds, $"{why}: activate the product again before {ootEnds:yyyy-MM-dd}.")
+                : Status(updated, LicenseState.Notification, null, null, $"{why} and the grace period is over: activate the product again.");
+            return (outOfTolerance with { Code = cause.Code }, updated);
         }
 
         // A MAK or setup key never runs on grace restarted by a KMS client's rearms past the device's 3.
         var graceStart = updated.KeyType == KeyType.KmsClientSetup ? updated.GraceStartedAt : updated.LimitedGraceStartedAt ?? updated.GraceStartedAt;
         var graceEnds = TimeArithmetic.Plus(graceStart ?? updated.InstalledAt ?? effectiveNow, LicensePolicy.InitialGrace);
         var activateHow = updated.KeyType == KeyType.Setup
-            ? "install a MAK or set a KMS host, then activate"
-            : "activate it ('pk ato')";
-        return effectiveNow < graceEnds
-            ? (Status(updated, LicenseState.InitialGrace, null, graceEnds, $"The product is not activated yet: {activateHow} before {graceEnds:yyyy-MM-dd}."), updated)
-            : (Status(updated, LicenseState.Notification, null, null, $"The grace period is over: {activateHow}."), updated);
+            ? "install a MAK or a KMS client key, then activate"
+            : "activate it";
+        // A stored activation that no longer verifies (a withdrawn publisher key, another product's, an edit) counts
+        // for nothing; the product is told why rather than only that it is not activated.
+        var invalid = updated.Activation is not null && check == ActivationCheck.Invalid;
+        var grace = effectiveNow < graceEnds
+            ? Status(updated, LicenseState.InitialGrace, null, graceEnds,
+                $"{(invalid ? "The stored activation does not verify" : "The product is not activated yet")}: {activateHow} before {graceEnds:yyyy-MM-dd}.")
+            : Status(updated, LicenseState.Notification, null, null,
+                $"{(invalid ? "The stored activation does not verify and the" : "The")} grace period is over: {activateHow}.") with { Code = ErrorCatalogue.GraceExpired.Code };
+        return (invalid ? grace with { Code = ErrorCatalogue.SignatureInvalid.Code } : grace, updated);
     }
 
     private static readonly TimeSpan MinimumHighWaterMove = TimeSpan.FromMinutes(1);

@@ -11,7 +11,7 @@ namespace ProductKeys.Client.Licensing;
 /// <param name="GraceEnds">When the current grace period ends; <c>null</c> outside grace.</param>
 /// <param name="RearmsLeft">Rearms left; <c>null</c> when unlimited (KMS clients).</param>
 /// <param name="ClockRollbackDetected">The device clock was moved back past a time it had already seen.</param>
-/// <param name="Message">One sentence for the user.</param>
+/// <param name="Message">One sentence for the user, in English, naming no tool: a product may show it or its own words for <see cref="Code"/>.</param>
 public sealed record LicenseStatus(
     LicenseState State,
     string? ProductId,
@@ -26,6 +26,14 @@ public sealed record LicenseStatus(
     /// <summary>True when the product should remind the user to activate.</summary>
     public bool ShouldRemindUser => State is LicenseState.InitialGrace or LicenseState.OutOfToleranceGrace or LicenseState.Notification;
 
-    /// <summary>The catalogue code behind a Notification that is not plain expiry, e.g. <c>STORE_TAMPERED</c>; else <c>null</c>.</summary>
+    /// <summary>
+    /// Why the product is in this state, as a catalogue code a product can map to its own words; <c>null</c> when the
+    /// state says it all (Licensed, Unlicensed, InitialGrace on a fresh install):
+    /// <c>HARDWARE_OUT_OF_TOLERANCE</c> (the hardware changed: OutOfToleranceGrace, then Notification),
+    /// <c>CERTIFICATE_EXPIRED</c> (a KMS activation lapsed: the same), <c>GRACE_EXPIRED</c> (never activated and the
+    /// initial grace is over), <c>SIGNATURE_INVALID</c> (the stored activation does not verify: InitialGrace or
+    /// Notification), <c>STORE_TAMPERED</c>, and from <c>ProductLicense.Status()</c> a store that cannot be used
+    /// (<c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>, …).
+    /// </summary>
     public string? Code { get; init; }
 }
