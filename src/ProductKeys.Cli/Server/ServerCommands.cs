@@ -19,10 +19,11 @@ internal static class ServerCommands
         DefaultValueFactory = _ => Path.Combine(".pk", "server"),
     }.NotEmpty();
 
-    public static readonly Option<string?> Db = new("--db")
+    /// <summary>Empty (<c>--db "$PK_DB"</c> with the variable unset) is USAGE_INVALID, not SQLite in --data: a node meant for the shared database would serve a database of its own.</summary>
+    public static readonly Option<string?> Db = new Option<string?>("--db")
     {
         Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'.",
-    };
+    }.NotEmpty();
 
     /// <summary>How console logs are written (Logging:Console:FormatterName; docs/adr/0023-observability-with-opentelemetry.md).</summary>
     public static readonly Option<string?> LogFormat = CreateLogFormat();
