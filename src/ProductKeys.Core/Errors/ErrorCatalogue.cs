@@ -160,14 +160,14 @@ public static class ErrorCatalogue
     /// while it serves (a request answered 503 with Retry-After, docs/adr/0029-load-balancer-and-outages.md).
     /// </summary>
     public static readonly ErrorCode DatabaseUnreachable = new("DATABASE_UNREACHABLE", 503, 61,
-        "The database did not accept the connection: retry in a moment; if it lasts, check that PostgreSQL runs and --db (host, port, database, user, password).");
+        "The database could not be used: check that PostgreSQL runs and --db (host, port, database, user, password); a request a server answered with this may be retried in a moment.");
     /// <summary>--urls is not a list of http(s) addresses.</summary>
     public static readonly ErrorCode UrlsInvalid = new("URLS_INVALID", 400, 62,
         "--urls must be http:// or https:// addresses with a port, separated by ';', e.g. http://127.0.0.1:8080.");
 
     /// <summary>A node's publisher secrets differ from those the shared database's keys were issued under.</summary>
     public static readonly ErrorCode SecretsMismatch = new("SECRETS_MISMATCH", 409, 63,
-        "This node's publisher secrets are not the ones this database was started with: copy the secrets folder from the first node and start with --secrets DIR.");
+        "A node's publisher secrets are not the ones this database's keys were issued under: a client retries later (another node may answer); the node's operator starts it with the first node's secrets folder (--secrets DIR).");
 
     // Backup and restore (pk db backup, pk db restore)
     /// <summary>A file given as a backup is not a SQLite database, not a ProductKeys database, or damaged.</summary>
