@@ -180,6 +180,10 @@ public static class ErrorCatalogue
     public static readonly ErrorCode DatabaseNotEmpty = new("DATABASE_NOT_EMPTY", 409, 67,
         "The database to restore into already holds data: stop its nodes and give --force to replace it, or restore into a new --data folder.");
 
+    /// <summary>pk server on a database whose schema is older than this pk: it migrates only when told to.</summary>
+    public static readonly ErrorCode DatabaseSchemaOutdated = new("DATABASE_SCHEMA_OUTDATED", 409, 71,
+        "The database's schema is older than this pk: back it up, run 'pk db migrate' with the same --data/--db, then start again.");
+
     /// <summary>A server's TLS certificate (--cert/--key, or the one its https:// address needs) cannot be used.</summary>
     public static readonly ErrorCode TlsCertificateInvalid = new("TLS_CERTIFICATE_INVALID", 400, 68,
         "The server's TLS certificate cannot be used: give --cert FILE --key FILE (PEM, not expired, the key matching the certificate) with an https:// address in --urls.");
@@ -203,7 +207,7 @@ public static class ErrorCatalogue
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe, PublisherKeyNotVouched,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, TlsCertificateInvalid, TlsUntrusted, Internal,
+        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, DatabaseSchemaOutdated, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
 
     /// <summary>

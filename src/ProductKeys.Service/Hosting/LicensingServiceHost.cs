@@ -249,7 +249,7 @@ public static class LicensingServiceHost
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(ErrorCatalogue.DatabaseSchemaOutdated,
                 $"The database ({database.Describe()}) needs {pending.Count} migration(s): run 'pk db migrate' with the same --data/--db first.");
         }
     }

@@ -61,6 +61,23 @@ public sealed class OperatorMistakeTests : IDisposable
         AssertRefused(ErrorCatalogue.DatabaseUnreachable, malformed);
     }
 
+    [Fact]
+    public async Task A_database_on_an_older_schema_is_DATABASE_SCHEMA_OUTDATED_and_left_as_it_was()
+    {
+        // An empty SQLite file is a database at no migration at all: the oldest schema there is.
+        var data = Data();
+        Directory.CreateDirectory(data);
+        var file = Path.Combine(data, "productkeys.db");
+        await File.WriteAllBytesAsync(file, [], TestContext.Current.CancellationToken);
+
+        var result = await Pk.RunAsync("server", "--data", data, "--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.DatabaseSchemaOutdated.ExitCode, result.ToString());
+        Assert.Contains("pk server: DATABASE_SCHEMA_OUTDATED: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("pk db migrate", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(file).Length);
+    }
+
     [Theory]
     [InlineData("PK_Metrics__AllowedNetworks__0", "10.0.0.0/33", "Metrics:AllowedNetworks")]
     [InlineData("PK_Proxies__Known__0", "not-an-address", "Proxies:Known")]
