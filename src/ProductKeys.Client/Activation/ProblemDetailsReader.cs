@@ -68,7 +68,8 @@ public static class ProblemDetailsReader
             {
                 return new Refusal(ErrorCatalogue.TlsUntrusted,
                     $"{Origin(service)} presented a TLS certificate this client does not trust ({e.Message.TrimEnd('.')}): install its CA in the system store, "
-                    + "give --ca FILE, or pin its key with --pin-sha256 PIN — the pin the server printed when it started.");
+                    + "give --ca FILE, or pin its key with --pin-sha256 PIN: the pin a pk server prints when it starts, or for a load balancer's "
+                    + "certificate the one docs/operations.md 'TLS' computes with openssl.");
             }
         }
 

@@ -191,7 +191,7 @@ public static class ErrorCatalogue
     // TLS on the client side (pk, the client library, KMS clients)
     /// <summary>A server presented a TLS certificate this client does not trust (not by the system store, a pin or a CA file).</summary>
     public static readonly ErrorCode TlsUntrusted = new("TLS_UNTRUSTED", 503, 69,
-        "The server's TLS certificate is not trusted here: install its CA in the system store, give --ca FILE, or pin it with --pin-sha256 PIN (the pin the server printed when it started).");
+        "The server's TLS certificate is not trusted here: install its CA in the system store, give --ca FILE, or pin it with --pin-sha256 PIN (the pin a pk server prints when it starts; for a load balancer's certificate, docs/operations.md 'TLS' computes it with openssl).");
     /// <summary>Unexpected failure; a bug, never an answer to input.</summary>
     public static readonly ErrorCode Internal = new("INTERNAL_ERROR", 500, 1,
         "Something went wrong on our side: retry, and report it with the trace id if it persists.");
