@@ -222,6 +222,29 @@ public sealed class CalLedger : IDisposable
         return new CalResponse(nameof(CalMode.PerDevice), null, device, null, kind.ToString(), calId, cal.Expires, ServerId, cal.Text, pack.Text);
     }
 
+    /// <summary>
+    /// The operator takes a device's permanent CAL back into the pool (a device retired or re-imaged, or a name a LAN
+    /// client made up: docs/security.md): at most <see cref="CalPolicy.MaxRevocations"/> within
+    /// <see cref="CalPolicy.RevocationWindow"/>, counted on the ledger's clock. Asked again, the device starts as a first
+    /// connection. Its signed CAL stays valid offline until it expires, which is why revocations are limited.
+    /// </summary>
+    public async Task<Outcome<DeviceRevocation>> RevokeDeviceAsync(string device, CancellationToken cancellationToken)
+    {
+        if (!CalPolicy.IsName(device))
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--device must be a device ID: 1 to {CalPolicy.MaxNameLength} printable characters.");
+        }
+
+        try
+        {
+            return await _requests.RunAsync(() => Revoke(device), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (CalTables.IsLocked(e))
+        {
+            return Locked();
+        }
+    }
+
     /// <summary>What the report shows (<c>pk cal-server report</c>), read in one transaction.</summary>
     public async Task<CalUsage> UsageAsync(TimeSpan expiringWithin, CancellationToken cancellationToken)
     {
@@ -400,6 +423,44 @@ public sealed class CalLedger : IDisposable
 
         return new Refusal(ErrorCatalogue.NoDeviceCalAvailable,
             $"Device '{device}': its temporary CAL expired at {DateTimeOffset.FromUnixTimeSeconds(row.Value.TemporaryExpires):yyyy-MM-dd HH:mm} UTC and all {capacity} permanent CALs are in use.");
+    }
+
+    /// <summary><see cref="RevokeDeviceAsync"/>'s reads and writes, inside the queue's transaction.</summary>
+    private Outcome<DeviceRevocation> Revoke(string device)
+    {
+        var all = LoadPacks();
+        var capacity = all.Where(p => p.Mode == CalMode.PerDevice).Sum(p => (long)p.Installed);
+        if (capacity == 0)
+        {
+            return NoPack(CalMode.PerDevice, "per-device");
+        }
+
+        var now = AdvanceClock(all);
+        var row = ReadDevice(device);
+        if (row is not { Kind: nameof(DeviceCalKind.Permanent) } held || held.LastUsed < now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds)
+        {
+            // A temporary CAL is not revoked: the device would come back to a new 90 days.
+            return new Refusal(ErrorCatalogue.NotFound,
+                $"Device '{device}' holds no permanent CAL on this server (a temporary one expires by itself; 'pk cal-server report' counts them).");
+        }
+
+        var allowed = CalPolicy.MaxRevocations(capacity);
+        var since = now - (long)CalPolicy.RevocationWindow.TotalSeconds;
+        var used = _statements.Scalar("SELECT COUNT(*) FROM revocations WHERE at > @since", ("@since", since));
+        if (used >= allowed)
+        {
+            var oldest = _statements.Scalar("SELECT MIN(at) FROM revocations WHERE at > @since", ("@since", since));
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"{used} of the {allowed} revocations allowed in {CalPolicy.RevocationWindow.TotalDays:0} days (a fifth of the {capacity} per-device CALs installed) "
+                + $"were made: the next is allowed from {DateTimeOffset.FromUnixTimeSeconds(oldest + (long)CalPolicy.RevocationWindow.TotalSeconds):yyyy-MM-dd HH:mm} UTC, "
+                + "or the CAL returns by itself after 89 days unused.");
+        }
+
+        _durability.Require(); // a CAL back in the pool may be granted at once: the revocation is on the disk first
+        _statements.Execute("DELETE FROM device_cals WHERE device = @device", ("@device", device));
+        _statements.Execute("INSERT INTO revocations (device, cal_id, at) VALUES (@device, @cal, @now)", ("@device", device), ("@cal", held.CalId), ("@now", now));
+        return new DeviceRevocation(device, held.CalId, DateTimeOffset.FromUnixTimeSeconds(now),
+            DateTimeOffset.FromUnixTimeSeconds(held.LastUsed) + CalPolicy.PermanentDeviceCalIdle, used + 1, allowed);
     }
 
     /// <summary>Temporary → permanent only while fewer permanent CALs are held than installed: the check and the write are one statement.</summary>

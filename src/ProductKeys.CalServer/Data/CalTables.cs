@@ -30,6 +30,11 @@ internal static class CalTables
             temporary_expires INTEGER NOT NULL,
             last_used INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS device_cals_kind ON device_cals (kind, last_used);
+        CREATE TABLE IF NOT EXISTS revocations (
+            device TEXT NOT NULL,
+            cal_id TEXT NOT NULL,
+            at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS revocations_at ON revocations (at);
         CREATE TABLE IF NOT EXISTS flushes (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             n INTEGER NOT NULL);

@@ -29,8 +29,8 @@ internal static class CalEndpoints
         var mode = EnumName.TryParse<CalMode>(request?.Mode, ignoreCase: false, out var m) ? m : (CalMode?)null;
         var outcome = mode switch
         {
-            CalMode.PerUser when IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),
-            CalMode.PerDevice when IsName(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
+            CalMode.PerUser when CalPolicy.IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),
+            CalMode.PerDevice when CalPolicy.IsName(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
             _ => new Refusal(ErrorCatalogue.ValidationFailed,
                 $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters."),
         };
@@ -42,14 +42,6 @@ internal static class CalEndpoints
 
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value) : Problem(outcome.Refusal);
     }
-
-    /// <summary>
-    /// Printable: no control or format characters (a zero-width space or a direction mark would make two names that print
-    /// alike count as two users), and not only white space.
-    /// </summary>
-    private static bool IsName(string? name) =>
-        name is { Length: > 0 and <= CalPolicy.MaxNameLength } && !string.IsNullOrWhiteSpace(name)
-        && !name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
 
     private static ProblemHttpResult Problem(Refusal refusal) => TypedResults.Problem(
         detail: refusal.Detail,

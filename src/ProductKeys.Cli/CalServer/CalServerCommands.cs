@@ -4,6 +4,7 @@ using ProductKeys.CalServer.Packs;
 using ProductKeys.CalServer.Reports;
 using ProductKeys.CalServer.Serving;
 using ProductKeys.Cli.Output;
+using ProductKeys.Core.Cal;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Files;
@@ -12,7 +13,7 @@ using ProductKeys.KmsHost.Serving;
 
 namespace ProductKeys.Cli.CalServer;
 
-/// <summary><c>pk cal-server install-pack|serve|report</c> (docs/product.md §5, §9).</summary>
+/// <summary><c>pk cal-server install-pack|serve|report|revoke-device</c> (docs/product.md §5, §9).</summary>
 internal static class CalServerCommands
 {
     public static Command Create()
@@ -22,6 +23,7 @@ internal static class CalServerCommands
         command.Subcommands.Add(CalServing.Configure(new Command("serve", CalServing.Description), Data(), CommandOutput.Refuse,
             new ListenRules(urls => ListenFailure.CheckUrls(urls, out _), ListenFailure.Explain)));
         command.Subcommands.Add(Report());
+        command.Subcommands.Add(RevokeDevice());
         return command;
     }
 
@@ -169,6 +171,49 @@ internal static class CalServerCommands
             }
 
             return CommandOutput.Print(parseResult, report, r => r.ToText());
+        });
+        return command;
+    }
+
+    private static Command RevokeDevice()
+    {
+        var data = Data();
+        var device = new Option<string>("--device") { Description = "The device ID whose permanent CAL returns to the pool.", Required = true };
+        var command = new Command("revoke-device",
+            $"Take a device's permanent CAL back into the pool (a retired or re-imaged device): at most a fifth of the installed per-device CALs in {CalPolicy.RevocationWindow.TotalDays:0} days.")
+        {
+            data, device,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            // A mistyped or foreign folder is named (STORE_INVALID), never made.
+            var existing = CalServerFolder.Existing(parseResult.GetValue(data)!);
+            if (!existing.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, existing.Refusal);
+            }
+
+            var identity = CalServerIdentity.LoadOrCreate(existing.Value);
+            if (!identity.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, identity.Refusal);
+            }
+
+            using var id = identity.Value;
+            var ledger = CalLedger.Open(existing.Value, id, TimeProvider.System);
+            if (!ledger.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, ledger.Refusal);
+            }
+
+            using var open = ledger.Value;
+            var revoked = await open.RevokeDeviceAsync(parseResult.GetValue(device)!, cancellationToken);
+            return revoked.IsSuccess
+                ? CommandOutput.Print(parseResult, revoked.Value, r =>
+                    $"Revoked the permanent CAL {r.CalId} of device '{r.Device}': it is back in the pool. The device's last signed CAL stays valid "
+                    + $"offline until {r.SignedUntil:yyyy-MM-dd HH:mm} UTC; asked again, the device starts as a first connection. "
+                    + $"{r.Used} of {r.Allowed} revocations used in the last {CalPolicy.RevocationWindow.TotalDays:0} days.")
+                : CommandOutput.Refuse(parseResult, revoked.Refusal);
         });
         return command;
     }

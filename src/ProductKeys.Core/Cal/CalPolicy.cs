@@ -12,6 +12,24 @@ public static class CalPolicy
     /// <summary>A permanent device CAL unused this long returns to the pool; a signed one expires then too.</summary>
     public static readonly TimeSpan PermanentDeviceCalIdle = TimeSpan.FromDays(89);
 
+    /// <summary>The window over which permanent device CALs revoked by the operator are counted (<see cref="MaxRevocations"/>).</summary>
+    public static readonly TimeSpan RevocationWindow = TimeSpan.FromDays(60);
+
+    /// <summary>
+    /// Permanent device CALs the operator may revoke within <see cref="RevocationWindow"/>: a fifth of those installed, at
+    /// least one (public practice). A revoked device's signed CAL stays valid offline until it expires, so this bounds how
+    /// far past the installed count devices can be served.
+    /// </summary>
+    public static long MaxRevocations(long installed) => Math.Max(1, installed / 5);
+
+    /// <summary>
+    /// A user name or device ID a CAL can be for: 1 to <see cref="MaxNameLength"/> characters, not only white space, no
+    /// control or format characters (a zero-width space or a direction mark would make two names that print alike two names).
+    /// </summary>
+    public static bool IsName(string? name) =>
+        name is { Length: > 0 and <= MaxNameLength } && !string.IsNullOrWhiteSpace(name)
+        && !name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
+
     /// <summary>The CAL server's default port (the KMS host's is 16880).</summary>
     public const int DefaultPort = 16881;
 

@@ -193,6 +193,16 @@ public sealed partial class CalEndToEndTests(DemoServerFixture server) : IClassF
         Assert.Equal(("session-host-1", "Temporary"), (fromStore.Json.GetProperty("device").GetString(), fromStore.Json.GetProperty("kind").GetString()));
         var both = await Pk.RunAsync("cal", "request", "--cal-server", url, "--store", store, "--user", "alice", "--json");
         Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, both.ExitCode);
+
+        // The operator revokes one device's permanent CAL beside the running server, which sees it at the device's next request.
+        var retired = answered.First();
+        var revoked = await Pk.RunAsync("cal-server", "revoke-device", "--data", data, "--device", retired, "--json");
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        Assert.Equal((retired, 1, 100), (revoked.Json.GetProperty("device").GetString(), revoked.Json.GetProperty("used").GetInt32(), revoked.Json.GetProperty("allowed").GetInt32()));
+        var afterwards = await Pk.RunAsync("cal", "request", "--cal-server", url, "--device", retired, "--json");
+        Assert.Equal("Temporary", afterwards.Json.GetProperty("kind").GetString());
+        var unknown = await Pk.RunAsync("cal-server", "revoke-device", "--data", data, "--device", "never-connected");
+        Assert.True(unknown.ExitCode == ErrorCatalogue.NotFound.ExitCode, unknown.ToString());
     }
 
     [Fact]
