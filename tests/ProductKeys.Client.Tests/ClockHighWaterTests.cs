@@ -129,6 +129,32 @@ public sealed class ClockHighWaterTests : IDisposable
     }
 
     [Fact]
+    public void A_key_installed_under_a_clock_ahead_runs_out_of_grace_though_the_store_cannot_be_written()
+    {
+        // As above, then the user makes the store unwritable (license.lock a folder): no status read saves the timer
+        // start brought back, so it must not be brought back to a time that moves with the clock.
+        var folder = Directory.CreateTempSubdirectory("pk-clock-readonly-").FullName;
+        try
+        {
+            var product = new DeviceLicense(new LicenseStore(folder), _clock, new FakeHardware()) { Monotonic = _monotonic };
+            Assert.True(product.Configure(l => l with { ProductId = Product }).IsSuccess);
+            var ahead = new DeviceLicense(new LicenseStore(folder), new FakeTimeProvider(_clock.GetUtcNow().AddDays(3650)), new FakeHardware()) { Monotonic = _monotonic };
+            Assert.True(ahead.InstallKey(Mak, Product).IsSuccess);
+            File.Delete(Path.Combine(folder, "license.lock"));
+            Directory.CreateDirectory(Path.Combine(folder, "license.lock"));
+
+            _clock.Advance(TimeSpan.FromDays(60));
+            _monotonic.Milliseconds += (long)TimeSpan.FromDays(60).TotalMilliseconds;
+            var status = product.Status().Value.Status;
+            Assert.Equal(LicenseState.Notification, status.State);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_new_boot_keeps_the_mark_and_a_signed_server_time_moves_it()
     {
         var start = _clock.GetUtcNow();

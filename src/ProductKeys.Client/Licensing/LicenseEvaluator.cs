@@ -23,7 +23,7 @@ internal static class LicenseEvaluator
         var rolledBack = highWater is { } seen && seen - now > LicensePolicy.ClockRollbackTolerance;
         // Timers run on the latest time ever seen, so moving the clock back never extends grace.
         var effectiveNow = highWater is { } hw && hw > now ? hw : now;
-        var updated = NotAhead(AdvanceHighWater(license, now, monotonic), effectiveNow) with
+        var updated = NotAhead(AdvanceHighWater(license, now, monotonic), effectiveNow, highWater ?? effectiveNow) with
         {
             ClockRollbackDetected = license.ClockRollbackDetected || rolledBack,
         };
@@ -89,13 +89,16 @@ internal static class LicenseEvaluator
     private static readonly TimeSpan MinimumHighWaterMove = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Timer starts later than the time the timers run on are brought back to it: a key installed, a rearm or a
-    /// hardware change noticed under a clock set ahead recorded that clock's reading, and once the clock was back
-    /// the grace ran from there (ten years ahead: ten years of grace). A clock ahead leaves nothing behind (ADR 0019).
+    /// Timer starts later than the time the timers run on are brought back to the stored mark: a key installed, a
+    /// rearm or a hardware change noticed under a clock set ahead recorded that clock's reading, and once the clock
+    /// was back the grace ran from there (ten years ahead: ten years of grace). A clock ahead leaves nothing behind
+    /// (ADR 0019). The mark as stored, not the time timers run on: a read that cannot save (an unwritable store)
+    /// would bring the start back to a time that moves on with every read, and the grace would never end.
     /// </summary>
-    internal static StoredLicense NotAhead(StoredLicense license, DateTimeOffset effectiveNow)
+    internal static StoredLicense NotAhead(StoredLicense license, DateTimeOffset effectiveNow, DateTimeOffset storedMark)
     {
-        DateTimeOffset? AtMost(DateTimeOffset? time) => time is { } t && t > effectiveNow ? effectiveNow : time;
+        var to = storedMark < effectiveNow ? storedMark : effectiveNow;
+        DateTimeOffset? AtMost(DateTimeOffset? time) => time is { } t && t > effectiveNow ? to : time;
         return license with
         {
             InstalledAt = AtMost(license.InstalledAt),
