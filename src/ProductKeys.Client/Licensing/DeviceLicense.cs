@@ -422,9 +422,14 @@ public sealed class DeviceLicense
         return Tampered(license);
     }
 
+    /// <remarks>
+    /// The next KMS attempt is due at once: the stored activation is no longer believed, so a moved store with a device
+    /// ID (a pod on another node with its volume) must not wait for a renewal due days away to be activated again.
+    /// </remarks>
     private static (StoredLicense License, bool MustSave) Tampered(StoredLicense license) => (license with
     {
         StoreTampered = true,
+        NextRenewalDue = null,
         TrustedKeys = [],
         InstalledAt = DateTimeOffset.UnixEpoch,
         GraceStartedAt = DateTimeOffset.UnixEpoch,

@@ -65,13 +65,14 @@ public sealed class LicenseRenewal : IAsyncDisposable
     public async Task<RenewalAttempt> RenewIfDueAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        var loaded = _license.Store.Load();
+        // Verified: a store found tampered (moved to another machine) is due at once, even before a status read saved that.
+        var loaded = _license.LoadVerified();
         if (!loaded.IsSuccess)
         {
             return new RenewalAttempt(RenewalAction.Failed, now, null, loaded.Refusal, null, loaded.Refusal.ToString());
         }
 
-        var stored = loaded.Value;
+        var stored = loaded.Value.License;
         return stored.KeyType switch
         {
             KeyType.KmsClientSetup => await KmsAsync(stored, now, cancellationToken).ConfigureAwait(false),
