@@ -31,7 +31,7 @@ public static class KmsHostServing
         var data = new Option<string>("--data") { Description = "The KMS host's data folder (key, ID, certificate, count database).", Required = true };
         var urls = new Option<string>("--urls") { Description = $"Where to listen (default http://0.0.0.0:{KmsProtocol.DefaultPort}; ';' separates several).", DefaultValueFactory = _ => $"http://0.0.0.0:{KmsProtocol.DefaultPort}" };
         var renewal = new Option<TimeSpan?>("--renewal-interval") { Description = "How often activated clients renew (default 7.00:00:00; 00:15:00 to 30.00:00:00)." };
-        var retry = new Option<TimeSpan?>("--retry-interval") { Description = "How soon clients not yet activated retry (default 02:00:00; 00:15:00 to 30.00:00:00)." };
+        var retry = new Option<TimeSpan?>("--retry-interval") { Description = "How soon clients retry after a failed renewal (default 02:00:00; 00:15:00 to 30.00:00:00); clients not yet activated take it only when shorter than their own 2 hours." };
         var sync = new Option<string>("--sync")
         {
             Description = "normal (default): every answer is written before it leaves and survives the host being killed; "
