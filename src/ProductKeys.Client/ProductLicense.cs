@@ -82,15 +82,30 @@ public sealed class ProductLicense : IDisposable
     /// "Am I licensed?": the state, when the grace or activation ends, and one sentence for the user.
     /// Offline. A store that cannot be read, or that holds another product's key, reads as
     /// <see cref="LicenseState.Notification"/> with the refusal's <see cref="LicenseStatus.Code"/>
-    /// (e.g. <c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>), never as a fresh grace.
+    /// (e.g. <c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>), never as a fresh grace; its
+    /// <see cref="LicenseStatus.Message"/> names no tool, file or option (like every other state's), and
+    /// <see cref="LicenseStatus.Detail"/> says what exactly went wrong, for logs and support.
     /// </summary>
     public LicenseStatus Status()
     {
         var report = Apply();
         return report.IsSuccess
             ? report.Value
-            : new LicenseStatus(LicenseState.Notification, ProductId, null, null, null, null, null, false, report.Refusal.ToString()) { Code = report.Refusal.Code };
+            : new LicenseStatus(LicenseState.Notification, ProductId, null, null, null, null, null, false, UnusableStoreMessage(report.Refusal))
+            {
+                Code = report.Refusal.Code,
+                Detail = report.Refusal.Detail,
+            };
     }
+
+    /// <summary>
+    /// The user's sentence for a store this product cannot use. The refusal's own detail names files, parser errors
+    /// and 'pk' commands (it is written for an operator), which a product's users cannot act on.
+    /// </summary>
+    private string UnusableStoreMessage(Refusal refusal) =>
+        refusal.Error == ErrorCatalogue.KeyNotForProduct
+            ? $"The installed product key is for another product{(_license.Store.Load() is { IsSuccess: true, Value.ProductId: { } other } ? $" ({other})" : "")}: install a product key for this product."
+            : "The license information on this device cannot be read or written, so the license cannot be checked: try again later, or contact your administrator.";
 
     /// <summary>
     /// Installs a product key for this product (checked offline: format and checksum). A key another product
@@ -126,6 +141,12 @@ public sealed class ProductLicense : IDisposable
 
         var stored = _license.Store.Load() is { IsSuccess: true } loaded ? loaded.Value : null;
         var kind = stored?.KeyType;
+        if (stored is not null && stored.Key is null)
+        {
+            // DeviceLicense words this for pk ('pk ipk KEY --product ID'); a product calls InstallKey.
+            return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: call InstallKey first.");
+        }
+
         if (kind == KeyType.Mak && stored?.ServiceUrl is null)
         {
             // OnlineActivation words this for pk ('--service URL'); a product sets an option.
@@ -148,8 +169,12 @@ public sealed class ProductLicense : IDisposable
     }
 
     /// <summary>
-    /// Starts the renewal loop in the background: what is due now at once, then each renewal or
-    /// retry when it falls due. Dispose the result when the product exits.
+    /// Starts the renewal loop in the background: a look at the store at once, then each renewal or
+    /// retry when it falls due. An attempt already due at start (a KMS activation not made yet, a MAK
+    /// activation that failed) is first spread over this device's share of a window
+    /// of up to an hour, 30 minutes for the default 2-hour retry
+    /// (<see cref="LicenseRenewal.SpreadDueAttempts"/>, ADR 0012), so call <see cref="ActivateAsync"/>
+    /// for an activation the user is waiting for. Dispose the result when the product exits.
     /// </summary>
     /// <param name="attempted">Called after every pass (e.g. to log it); on the loop's thread.</param>
     /// <exception cref="ObjectDisposedException">The license was disposed.</exception>
@@ -162,8 +187,12 @@ public sealed class ProductLicense : IDisposable
 
     /// <summary>A renewal loop not yet started (the hosted service runs it).</summary>
     /// <param name="attempted">Called after every pass.</param>
-    public LicenseRenewal CreateRenewal(Action<RenewalAttempt>? attempted) =>
-        new(_license, new LicensingServiceClient(_http), _kms, _options.TimeProvider) { Attempted = attempted };
+    /// <exception cref="ObjectDisposedException">The license was disposed (the loop would use its disposed HTTP client).</exception>
+    public LicenseRenewal CreateRenewal(Action<RenewalAttempt>? attempted)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new(_license, new LicensingServiceClient(_http), _kms, _options.TimeProvider) { Attempted = attempted };
+    }
 
     /// <summary>Releases the HTTP client the license created. <see cref="Status"/> and <see cref="InstallKey"/> (offline) still answer.</summary>
     public void Dispose()

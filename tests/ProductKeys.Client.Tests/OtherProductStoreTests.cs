@@ -34,6 +34,8 @@ public sealed class OtherProductStoreTests : IDisposable
         Assert.NotEqual(LicenseState.Licensed, status.State);
         Assert.Equal("KEY_NOT_FOR_PRODUCT", status.Code);
         Assert.Contains(Cheap, status.Message, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\bpk\b|'|/|KEY_NOT_FOR_PRODUCT", status.Message);
+        Assert.Contains(_folder, status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

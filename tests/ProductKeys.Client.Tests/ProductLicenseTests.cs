@@ -94,6 +94,60 @@ public sealed class ProductLicenseTests : IDisposable
         Assert.Equal(LicenseState.InitialGrace, license.Status().State);
     }
 
+    /// <summary>
+    /// A publisher's walkthrough: Status() on a damaged store gave the refusal's operator text as the user's sentence
+    /// ("STORE_INVALID: /home/…/license.json is damaged (Expected depth to be zero …); uninstall the key ('pk upk' …)"),
+    /// though Message is documented to name no tool. Now the sentence is the user's, and the detail is kept for logs.
+    /// </summary>
+    [Fact]
+    public void A_store_the_product_cannot_use_is_told_in_the_users_words_and_the_detail_is_kept_for_logs()
+    {
+        File.WriteAllText(Path.Combine(_folder, "license.json"), "{\"formatVersion\": 3, \"productId\": ");
+        using var license = Open();
+
+        var status = license.Status();
+
+        Assert.Equal((LicenseState.Notification, "STORE_INVALID"), (status.State, status.Code));
+        Assert.DoesNotMatch(@"\bpk\b|'|/|--|STORE_INVALID", status.Message);
+        Assert.Contains("damaged", status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Activating_with_no_key_tells_the_product_to_install_one_not_to_run_pk()
+    {
+        using var license = Open();
+
+        var activated = await license.ActivateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("STORE_INVALID", activated.Refusal?.Code);
+        Assert.Contains("InstallKey", activated.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, _service.Requests);
+    }
+
+    /// <summary>
+    /// A publisher's walkthrough: a second DisposeAsync of the renewal (an explicit one inside an <c>await using</c>)
+    /// threw ObjectDisposedException from the disposed CancellationTokenSource.
+    /// </summary>
+    [Fact]
+    public async Task A_renewal_disposed_twice_or_at_once_from_two_threads_stops_once_and_throws_nothing()
+    {
+        using var license = Open();
+        var renewal = license.StartRenewal();
+
+        await Task.WhenAll(renewal.DisposeAsync().AsTask(), renewal.DisposeAsync().AsTask());
+        await renewal.DisposeAsync();
+    }
+
+    [Fact]
+    public void A_disposed_license_makes_no_renewal_loop_on_its_disposed_HTTP_client()
+    {
+        var license = Open();
+        license.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => license.CreateRenewal(null));
+        Assert.Equal(LicenseState.Unlicensed, license.Status().State);
+    }
+
     [Fact]
     public void Publisher_keys_that_are_not_a_public_key_are_refused_at_construction()
     {

@@ -36,4 +36,11 @@ public sealed record LicenseStatus(
     /// (<c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>, …).
     /// </summary>
     public string? Code { get; init; }
+
+    /// <summary>
+    /// For logs and support, when <see cref="ProductLicense.Status"/> could not use the store (<see cref="Code"/>
+    /// <c>STORE_INVALID</c>, <c>KEY_NOT_FOR_PRODUCT</c>, …): the refusal's detail, which may name files and
+    /// <c>pk</c> commands an operator runs; <c>null</c> otherwise. Not for the product's users: show <see cref="Message"/>.
+    /// </summary>
+    public string? Detail { get; init; }
 }

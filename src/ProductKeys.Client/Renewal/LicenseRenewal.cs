@@ -23,8 +23,10 @@ public sealed class LicenseRenewal : IAsyncDisposable
     private readonly KmsClientSettings _kms;
     private readonly TimeProvider _time;
     private readonly ulong _seed;
+    private readonly Lock _stopGate = new();
     private CancellationTokenSource? _running;
     private Task? _loop;
+    private Task? _stopping;
 
     /// <summary>A renewal schedule for one device license.</summary>
     /// <param name="license">The license to keep renewed.</param>
@@ -162,17 +164,31 @@ public sealed class LicenseRenewal : IAsyncDisposable
         return this;
     }
 
-    /// <summary>Stops the background loop started by <see cref="Start"/> and waits for it to end.</summary>
+    /// <summary>
+    /// Stops the background loop started by <see cref="Start"/> and waits for it to end. Safe to call again, or
+    /// from several threads (an explicit call inside an <c>await using</c>): every call waits for the same stop.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_running is null || _loop is null)
+        Task stopping;
+        lock (_stopGate)
         {
-            return;
+            if (_running is null || _loop is null)
+            {
+                return;
+            }
+
+            stopping = _stopping ??= StopAsync(_running, _loop);
         }
 
-        await _running.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _running.Dispose();
+        await stopping.ConfigureAwait(false);
+    }
+
+    private static async Task StopAsync(CancellationTokenSource running, Task loop)
+    {
+        await running.CancelAsync().ConfigureAwait(false);
+        await loop.ConfigureAwait(false);
+        running.Dispose();
     }
 
     private async Task<RenewalAttempt> KmsAsync(StoredLicense stored, DateTimeOffset now, CancellationToken cancellationToken)
