@@ -109,11 +109,21 @@ public sealed class ProductLicense : IDisposable
 
     /// <summary>
     /// Installs a product key for this product (checked offline: format and checksum). A key another product
-    /// left in the store is replaced.
+    /// left in the store is replaced. A store file that cannot be read as one (cut short, hand-edited) is set
+    /// aside first (<c>license.json.damaged-…</c>), as uninstalling does in <c>pk</c>: a product has no other way to
+    /// repair it, and a fresh store gives nothing deleting the file would not (docs/security.md).
     /// </summary>
     public Outcome<LicenseStatus> InstallKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        using (var storeLock = _license.Store.Lock())
+        {
+            if (storeLock is not null)
+            {
+                _license.Store.SetAsideIfDamaged(_options.TimeProvider.GetUtcNow());
+            }
+        }
+
         var settled = Apply();
         if (!settled.IsSuccess && settled.Refusal.Error != ErrorCatalogue.KeyNotForProduct)
         {

@@ -112,6 +112,20 @@ public sealed class ProductLicenseTests : IDisposable
         Assert.Contains("damaged", status.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>A publisher's walkthrough: a product has no uninstall, so a damaged store kept it in Notification for good.</summary>
+    [Fact]
+    public void Installing_a_key_over_a_damaged_store_sets_the_file_aside_and_installs()
+    {
+        File.WriteAllText(Path.Combine(_folder, "license.json"), "{\"formatVersion\": 3, \"productId\": ");
+        using var license = Open();
+
+        var installed = license.InstallKey(Mak);
+
+        Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
+        Assert.Equal(LicenseState.InitialGrace, license.Status().State);
+        Assert.Single(Directory.GetFiles(_folder, "license.json.damaged-*"));
+    }
+
     [Fact]
     public async Task Activating_with_no_key_tells_the_product_to_install_one_not_to_run_pk()
     {
