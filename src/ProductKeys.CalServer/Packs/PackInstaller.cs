@@ -202,7 +202,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             using var response = await http.PostAsJsonAsync(uri, request, CalJsonContext.Default.CalPackActivationRequest, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, "a ProductKeys licensing service (is it a KMS host or a CAL server?)", cancellationToken).ConfigureAwait(false);
             }
 
             var body = await response.Content.ReadFromJsonAsync(CalJsonContext.Default.CalPackActivationResponse, cancellationToken).ConfigureAwait(false);

@@ -144,7 +144,7 @@ internal static class CalRequestCommand
             using var response = await http.PostAsJsonAsync(uri, body, JsonSerializerOptions.Web, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return await ProblemDetailsReader.ReadRefusalAsync(response, cancellationToken);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, "a CAL server (is it the licensing service or a KMS host?)", cancellationToken);
             }
 
             // Read as UTF-8 whatever charset the Content-Type names (JSON is UTF-8; an unknown charset failed as INTERNAL_ERROR).

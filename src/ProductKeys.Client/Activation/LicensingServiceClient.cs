@@ -66,7 +66,7 @@ public sealed class LicensingServiceClient(HttpClient http)
                         : body;
                 }
 
-                return await ProblemDetailsReader.ReadRefusalAsync(response, deadline.Token).ConfigureAwait(false);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, "a ProductKeys licensing service (is it a KMS host or a CAL server?)", deadline.Token).ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {

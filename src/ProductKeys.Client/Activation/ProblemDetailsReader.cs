@@ -46,6 +46,30 @@ public static class ProblemDetailsReader
         };
     }
 
+    /// <summary>
+    /// As <see cref="ReadRefusalAsync(HttpResponseMessage, CancellationToken)"/>, for an endpoint that never answers 404 itself
+    /// (a device's, KMS host's or CAL server's activation, a KMS host's <c>/kms/v1/activate</c>, a CAL server's <c>/api/v1/cals</c>):
+    /// a 404 there comes from a server of another kind (a KMS host's port given as the service, the licensing service's port
+    /// given to <c>pk skms</c> or <c>--cal-server</c>), and is SERVICE_UNREACHABLE naming the address, not NOT_FOUND's "check the name, id or path".
+    /// </summary>
+    /// <param name="response">An answer whose status is not a success.</param>
+    /// <param name="expected">What the address should have been, e.g. "a KMS host".</param>
+    /// <param name="cancellationToken">Cancels reading the body.</param>
+    /// <returns>The refusal.</returns>
+    public static async Task<Refusal> ReadRefusalAsync(HttpResponseMessage response, string expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            return await ReadRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var request = response.RequestMessage;
+        return new Refusal(ErrorCatalogue.ServiceUnreachable,
+            $"{Origin(request?.RequestUri)} answered 404 Not Found to {request?.Method.Method ?? "the request"} {request?.RequestUri?.AbsolutePath}: "
+            + $"what listens there is not {expected}; check the address and its port.");
+    }
+
     /// <summary>The refusal for a request that got no answer (connection refused, DNS, TLS, timeout).</summary>
     /// <param name="service">Where the request went.</param>
     /// <param name="why">What failed, e.g. the exception's message.</param>

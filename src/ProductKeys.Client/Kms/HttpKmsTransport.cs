@@ -32,8 +32,8 @@ public sealed class HttpKmsTransport(HttpClient http) : IKmsTransport
                 return body is null ? Unreachable(host, "an empty answer") : body;
             }
 
-            var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, deadline.Token).ConfigureAwait(false);
-            return refusal.Error == ErrorCatalogue.ServiceUnreachable || refusal.Error == ErrorCatalogue.ServiceUnavailable ? Unreachable(host, refusal.Detail) : refusal;
+            var refusal = await ProblemDetailsReader.ReadRefusalAsync(response, "a KMS host (is it the licensing service or a CAL server?)", deadline.Token).ConfigureAwait(false);
+            return refusal.Error == ErrorCatalogue.ServiceUnreachable || refusal.Error == ErrorCatalogue.ServiceUnavailable ? Unreachable(host, refusal.Detail.TrimEnd('.')) : refusal;
         }
         catch (HttpRequestException e)
         {

@@ -42,6 +42,32 @@ public sealed class CalCommandMistakeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_is_not_a_CAL_server_is_named_not_NOT_FOUND()
+    {
+        // The licensing service's or a KMS host's port given as --cal-server (a new administrator's walkthrough): they answer
+        // 404 NOT_FOUND, which said only "check the name, id or path".
+        using var server = new HttpListener();
+        var port = PkServerProcess.FreePort();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        var answering = Task.Run(async () =>
+        {
+            var context = await server.GetContextAsync();
+            context.Response.StatusCode = 404;
+            context.Response.Headers["Content-Type"] = "application/problem+json";
+            var bytes = """{"title":"Not Found","status":404,"code":"NOT_FOUND"}"""u8.ToArray();
+            await context.Response.OutputStream.WriteAsync(bytes, TestContext.Current.CancellationToken);
+            context.Response.Close();
+        }, TestContext.Current.CancellationToken);
+
+        var result = await Pk.RunAsync("cal", "request", "--cal-server", $"http://127.0.0.1:{port}", "--user", "alice");
+        await answering;
+        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+        Assert.StartsWith($"SERVICE_UNREACHABLE: http://127.0.0.1:{port} answered 404 Not Found to POST /api/v1/cals: what listens there is not a CAL server", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--cal-server", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_store_that_does_not_exist_is_named()
     {
         var store = Path.Combine(_folder, "no-such-store");
