@@ -82,6 +82,27 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False(File.Exists(Path.Combine(store, "license.json")));
     }
 
+    [Theory]
+    [InlineData("nosuch", new string[0], "The result has no 'nosuch': no object in it has that member; its members are ")]
+    [InlineData("partialKey", new[] { "--where", "type=Mak" }, "The result has no 'partialKey' where type=Mak: the objects with 'partialKey' have no member 'type' (names are case-sensitive); theirs are ")]
+    [InlineData("partialKey", new[] { "--where", "keyType=Kms" }, "The result has no 'partialKey' where keyType=Kms: no object with it matches every --where")]
+    public async Task A_field_or_where_that_matches_nothing_names_the_members_there_are(string field, string[] where, string says)
+    {
+        // A new administrator's walkthrough: 'pk keys list --field key --where order=ID' answered only NOT_FOUND's "check the name,
+        // id or path", the member being 'orderId'.
+        var store = Path.Combine(_scratch, "store");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", store, "--device-id", "d1")).ExitCode);
+
+        var selected = await Pk.RunAsync(["dli", "--store", store, "--field", field, .. where]);
+
+        Assert.Equal(ErrorCatalogue.NotFound.ExitCode, selected.ExitCode);
+        Assert.Contains(says, selected.Stderr, StringComparison.Ordinal);
+        if (!says.Contains("matches every", StringComparison.Ordinal))
+        {
+            Assert.Contains("keyType", selected.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Status_of_a_store_without_a_key_says_what_to_run_next()
     {
