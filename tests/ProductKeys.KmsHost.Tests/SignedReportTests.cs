@@ -22,7 +22,23 @@ public sealed class SignedReportTests
         var desktop = Assert.Single(report.Value.Lines, l => l.Product == HostFixture.Desktop);
         Assert.Equal((25, 60), (desktop.Installed, desktop.Used));
 
-        // Answers and status keep the cap (docs/product.md §4): twice the highest threshold.
-        Assert.Equal(50, KmsStatusReader.Read(host.Folder.Path, host.Clock).Products.Single(p => p.Product == HostFixture.Desktop).Count);
+        // Answers and status keep the cap (docs/product.md §4): twice the highest threshold; status as text tells both.
+        var status = KmsStatusReader.Read(host.Folder.Path, host.Clock);
+        Assert.Equal(50, status.Products.Single(p => p.Product == HostFixture.Desktop).Count);
+        Assert.Contains($"{HostFixture.Desktop}: count 50 / threshold 25 (activating); 60 distinct clients in 30 days", status.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_as_text_names_the_distinct_clients_only_when_the_count_stopped_below_them()
+    {
+        using var host = new HostFixture();
+        for (var device = 1; device <= 30; device++)
+        {
+            Assert.True((await host.Activation.HandleAsync(host.Request(device))).IsSuccess);
+        }
+
+        var text = KmsStatusReader.Read(host.Folder.Path, host.Clock).ToText();
+        Assert.Contains($"{HostFixture.Desktop}: count 30 / threshold 25 (activating)\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("distinct clients", text, StringComparison.Ordinal);
     }
 }

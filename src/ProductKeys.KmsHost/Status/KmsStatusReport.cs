@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace ProductKeys.KmsHost.Status;
 
 /// <summary>What <c>pk kms-host status</c> shows (docs/product.md §4).</summary>
@@ -41,4 +44,48 @@ public sealed record KmsStatusReport(
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> PublisherKeys,
     long KeyListSequence,
-    long BelowThreshold = 0);
+    long BelowThreshold = 0)
+{
+    /// <summary>The text <c>pk kms-host status</c> prints.</summary>
+    public string ToText()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Host ID:        {HostId ?? "-"}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Activated:      {(Activated ? "yes" : "no")} — {ActivationDetail}\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"Publisher keys: {(PublisherKeys.Count == 0 ? "-" : string.Join(", ", PublisherKeys))}{(KeyListSequence > 0 ? $" (key list {KeyListSequence})" : "")}\n");
+        text.Append(Running
+            ? $"Listening:      {Listening ?? "-"}\n"
+            : $"Listening:      no, the host is not running{(Listening is null ? "" : $" (it last listened on {Listening})")}\n");
+        foreach (var p in Products)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Product:        {p.Product}: count {p.Count} / threshold {p.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "not covered"}{(p.Activating ? " (activating)" : "")}");
+            // The count answered to clients stops at twice the highest threshold; the signed report tells every client.
+            text.Append(p.Clients > p.Count ? $"; {p.Clients} distinct clients in 30 days (the count answered stops at twice the threshold)\n" : "\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Requests:       {Requests} ({Activations} certificates issued, {BelowThreshold} below the threshold, {Failed} refused)\n");
+        foreach (var (code, count) in FailedByCode.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  refused {code,-20}{count}\n");
+        }
+
+        foreach (var (state, count) in ByClientState.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  from {state,-20}{count}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Oldest client:  {Seen(OldestClient)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Newest client:  {Seen(NewestClient)}\n");
+        foreach (var warning in Warnings)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"WARNING: {warning}\n");
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Seen(KmsClientSeen? client) =>
+        client is null ? "-" : $"{client.Cmid} ({client.Product}) last seen {client.LastSeen:yyyy-MM-dd HH:mm} UTC";
+}
