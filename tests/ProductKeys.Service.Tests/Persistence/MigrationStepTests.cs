@@ -1,3 +1,4 @@
+using ProductKeys.Core.Errors;
 using ProductKeys.Data;
 using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Tests.Infrastructure;
@@ -21,7 +22,8 @@ public sealed class MigrationStepTests
         try
         {
             var options = new ServerOptions { DataDirectory = data, PostgresConnectionString = connectionString, Urls = "http://127.0.0.1:0" };
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => LicensingServiceHost.BuildAsync(options, TestContext.Current.CancellationToken));
+            var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(options, TestContext.Current.CancellationToken));
+            Assert.Equal(ErrorCatalogue.DatabaseSchemaOutdated, refused.Code);
             Assert.Contains("pk db migrate", refused.Message, StringComparison.Ordinal);
 
             var settings = DatabaseSettings.ForPostgres(connectionString);
