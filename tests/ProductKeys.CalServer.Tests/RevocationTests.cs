@@ -4,7 +4,7 @@ namespace ProductKeys.CalServer.Tests;
 
 /// <summary>
 /// The operator takes a permanent device CAL back into the pool (a retired device, or one a LAN client made up): the next
-/// device waiting on a temporary CAL gets it; at most a fifth of the installed CALs in 60 days; a temporary CAL is never
+/// device waiting on a temporary CAL gets it; at most a fifth of the installed CALs in 89 days (while a revoked device's signed CAL may be valid); a temporary CAL is never
 /// revoked (its device would come back to a new 90 days); nothing changes on a refusal.
 /// </summary>
 public sealed class RevocationTests
@@ -32,7 +32,7 @@ public sealed class RevocationTests
     }
 
     [Fact]
-    public async Task At_most_a_fifth_of_the_installed_CALs_are_revoked_in_60_days_and_a_refusal_changes_nothing()
+    public async Task At_most_a_fifth_of_the_installed_CALs_are_revoked_in_89_days_and_a_refusal_changes_nothing()
     {
         using var world = new CalWorld();
         await world.InstallAsync(CalMode.PerDevice, purchased: 10, installed: 10);
@@ -47,10 +47,34 @@ public sealed class RevocationTests
         Assert.Contains("2 of the 2 revocations", third.Refusal!.Detail, StringComparison.Ordinal);
         Assert.Equal("Permanent", await world.DeviceAsync("pc-2"));
 
-        // 60 days after the first, one is allowed again.
-        world.Time.Advance(TimeSpan.FromDays(30));
+        // 89 days after the first, when its signed CAL has expired, one is allowed again.
+        world.Time.Advance(TimeSpan.FromDays(59));
         await FillAsync(world, 10);
         Assert.True((await world.Ledger.RevokeDeviceAsync("pc-2", Ct)).IsSuccess);
+    }
+
+    /// <summary>
+    /// A hostile review: with a 60-day window, a second fifth was revoked 61 days after the first while the first fifth's
+    /// signed CALs were still valid for 28 days: 14 devices served on 10 installed, not the 12 the limit is for.
+    /// </summary>
+    [Fact]
+    public async Task A_second_fifth_is_not_revoked_while_the_first_fifths_signed_CALs_are_still_valid()
+    {
+        using var world = new CalWorld();
+        await world.InstallAsync(CalMode.PerDevice, purchased: 10, installed: 10);
+        await FillAsync(world, 10);
+        var first = await world.Ledger.RevokeDeviceAsync("pc-0", Ct);
+        Assert.True(first.IsSuccess, first.Refusal?.ToString());
+        Assert.True((await world.Ledger.RevokeDeviceAsync("pc-1", Ct)).IsSuccess);
+        world.Time.Advance(TimeSpan.FromDays(61));
+        await FillAsync(world, 10);
+        Assert.True(first.Value.SignedUntil > world.Time.GetUtcNow());
+
+        var refused = await world.Ledger.RevokeDeviceAsync("pc-2", Ct);
+
+        Assert.Equal("CONFLICT", refused.Refusal?.Code);
+        Assert.Contains($"allowed from {first.Value.SignedUntil:yyyy-MM-dd HH:mm} UTC", refused.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Equal("Permanent", await world.DeviceAsync("pc-2"));
     }
 
     [Theory]

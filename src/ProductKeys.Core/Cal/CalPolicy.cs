@@ -12,8 +12,13 @@ public static class CalPolicy
     /// <summary>A permanent device CAL unused this long returns to the pool; a signed one expires then too.</summary>
     public static readonly TimeSpan PermanentDeviceCalIdle = TimeSpan.FromDays(89);
 
-    /// <summary>The window over which permanent device CALs revoked by the operator are counted (<see cref="MaxRevocations"/>).</summary>
-    public static readonly TimeSpan RevocationWindow = TimeSpan.FromDays(60);
+    /// <summary>
+    /// The window over which permanent device CALs revoked by the operator are counted (<see cref="MaxRevocations"/>): as long
+    /// as a revoked device's signed CAL may stay valid (<see cref="PermanentDeviceCalIdle"/>), so the revoked devices still
+    /// holding one are never more than a fifth of those installed. A shorter window let a second fifth be revoked while the
+    /// first fifth's CALs were still valid.
+    /// </summary>
+    public static readonly TimeSpan RevocationWindow = PermanentDeviceCalIdle;
 
     /// <summary>
     /// Permanent device CALs the operator may revoke within <see cref="RevocationWindow"/>: a fifth of those installed, at
