@@ -111,7 +111,8 @@ public sealed class ProductLicense : IDisposable
     /// Installs a product key for this product (checked offline: format and checksum). A key another product
     /// left in the store is replaced. A store file that cannot be read as one (cut short, hand-edited) is set
     /// aside first (<c>license.json.damaged-…</c>), as uninstalling does in <c>pk</c>: a product has no other way to
-    /// repair it, and a fresh store gives nothing deleting the file would not (docs/security.md).
+    /// repair it, and a fresh store gives nothing deleting the file would not (docs/security.md). A store a newer
+    /// version wrote is kept (<c>STORE_INVALID</c> says so).
     /// </summary>
     public Outcome<LicenseStatus> InstallKey(string key)
     {
@@ -120,7 +121,7 @@ public sealed class ProductLicense : IDisposable
         {
             if (storeLock is not null)
             {
-                _license.Store.SetAsideIfDamaged(_options.TimeProvider.GetUtcNow());
+                _license.Store.SetAsideIfDamaged(_options.TimeProvider.GetUtcNow(), keepNewerFormat: true);
             }
         }
 

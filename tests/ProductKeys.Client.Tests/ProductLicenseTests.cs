@@ -126,6 +126,22 @@ public sealed class ProductLicenseTests : IDisposable
         Assert.Single(Directory.GetFiles(_folder, "license.json.damaged-*"));
     }
 
+    /// <summary>A hostile review: a store a newer version wrote read as damaged, so an older product's InstallKey moved it, activation and all, aside.</summary>
+    [Fact]
+    public void A_store_a_newer_version_wrote_is_not_set_aside_and_says_so()
+    {
+        var path = Path.Combine(_folder, "license.json");
+        File.WriteAllText(path, "{\"formatVersion\": 4, \"productId\": \"contoso-desktop\"}");
+        using var license = Open();
+
+        var installed = license.InstallKey(Mak);
+
+        Assert.Equal("STORE_INVALID", installed.Refusal?.Code);
+        Assert.Contains("newer version", installed.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.True(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(_folder, "license.json.damaged-*"));
+    }
+
     [Fact]
     public async Task Activating_with_no_key_tells_the_product_to_install_one_not_to_run_pk()
     {

@@ -110,13 +110,22 @@ public sealed class LicenseStore
     /// <c>license.json.damaged-YYYYMMDDTHHMMSSZ</c> beside it, so that the store starts empty: what uninstalling a key
     /// does to a damaged store. Take <see cref="Lock"/> first. A file that reads, or that cannot be read at all, stays.
     /// </summary>
+    /// <param name="now">The time in the set-aside file's name.</param>
+    /// <param name="keepNewerFormat">Leave a store a newer version wrote where it is (a product's implicit repair in
+    /// <c>InstallKey</c>, which must not move an activation aside); <c>pk upk</c>, asked to uninstall, moves it too.</param>
     /// <returns>Where the damaged file went; <c>null</c> when nothing was moved.</returns>
-    public string? SetAsideIfDamaged(DateTimeOffset now)
+    public string? SetAsideIfDamaged(DateTimeOffset now, bool keepNewerFormat = false)
     {
         var path = Path.Combine(Directory, FileName);
         try
         {
-            if (!File.Exists(path) || Parse(File.ReadAllBytes(path), path).IsSuccess)
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            var bytes = File.ReadAllBytes(path);
+            if (Parse(bytes, path).IsSuccess || (keepNewerFormat && NewerFormat(bytes) is not null))
             {
                 return null;
             }
@@ -131,6 +140,21 @@ public sealed class LicenseStore
         }
     }
 
+    /// <summary>The format version of a store a newer version wrote, or <c>null</c>.</summary>
+    private static int? NewerFormat(byte[] bytes)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, LicenseStoreJsonContext.Default.StoredLicense)?.FormatVersion is > StoreSeal.Version and var newer
+                ? newer
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static Outcome<StoredLicense> Parse(byte[] bytes, string path)
     {
         StoredLicense? license;
@@ -141,6 +165,12 @@ public sealed class LicenseStore
         catch (JsonException e)
         {
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} is damaged ({e.Message}); uninstall the key ('pk upk', which sets the file aside) and install it again.");
+        }
+
+        if (license?.FormatVersion > StoreSeal.Version)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{path} was written by a newer version of ProductKeys (store format {license.FormatVersion}): use that version; uninstalling the key ('pk upk') sets the file aside and starts over.");
         }
 
         if (license is null || license.FormatVersion is not (1 or 2 or StoreSeal.Version))

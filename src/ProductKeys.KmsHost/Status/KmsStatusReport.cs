@@ -62,7 +62,7 @@ public sealed record KmsStatusReport(
             text.Append(CultureInfo.InvariantCulture,
                 $"Product:        {p.Product}: count {p.Count} / threshold {p.Threshold?.ToString(CultureInfo.InvariantCulture) ?? "not covered"}{(p.Activating ? " (activating)" : "")}");
             // The count answered to clients stops at twice the highest threshold; the signed report tells every client.
-            text.Append(p.Clients > p.Count ? $"; {p.Clients} distinct clients in 30 days (the count answered stops at twice the threshold)\n" : "\n");
+            text.Append(p.Clients > p.Count ? $"; {p.Clients} distinct clients in 30 days (the count answered stops at twice the highest threshold)\n" : "\n");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"Requests:       {Requests} ({Activations} certificates issued, {BelowThreshold} below the threshold, {Failed} refused)\n");
