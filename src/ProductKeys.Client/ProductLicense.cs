@@ -117,14 +117,7 @@ public sealed class ProductLicense : IDisposable
     public Outcome<LicenseStatus> InstallKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        using (var storeLock = _license.Store.Lock())
-        {
-            if (storeLock is not null)
-            {
-                _license.Store.SetAsideIfDamaged(_options.TimeProvider.GetUtcNow(), keepNewerFormat: true);
-            }
-        }
-
+        _license.SetAsideDamagedStore(keepNewerFormat: true);
         var settled = Apply();
         if (!settled.IsSuccess && settled.Refusal.Error != ErrorCatalogue.KeyNotForProduct)
         {

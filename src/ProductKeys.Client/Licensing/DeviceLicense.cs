@@ -140,15 +140,21 @@ public sealed class DeviceLicense
     /// </summary>
     public Outcome<DeviceLicenseReport> UninstallKey()
     {
-        using (var storeLock = Store.Lock())
-        {
-            if (storeLock is not null)
-            {
-                Store.SetAsideIfDamaged(_time.GetUtcNow());
-            }
-        }
-
+        SetAsideDamagedStore(keepNewerFormat: false);
         return Change(license => license with { Key = null, KeyType = null, Activation = null, OutOfToleranceSince = null });
+    }
+
+    /// <summary>
+    /// Under the store's lock, moves a store file that cannot be read as one aside (<see cref="LicenseStore.SetAsideIfDamaged"/>):
+    /// what uninstalling does, and what a product's <c>InstallKey</c> does, keeping a newer version's store.
+    /// </summary>
+    internal void SetAsideDamagedStore(bool keepNewerFormat)
+    {
+        using var storeLock = Store.Lock();
+        if (storeLock is not null)
+        {
+            Store.SetAsideIfDamaged(_time.GetUtcNow(), keepNewerFormat);
+        }
     }
 
     /// <summary>

@@ -67,18 +67,15 @@ internal static class KeyActivity
             reports, reportCount);
     }
 
-    /// <summary>
-    /// One page of a MAK's devices, the latest first activation first. SQLite cannot order by a DateTimeOffset in SQL,
-    /// so only the ids and times of the key's devices are read to order them; the page's rows are then read whole.
-    /// </summary>
+    /// <summary>One page of a MAK's devices, the latest first activation first (<see cref="NewestFirst"/>).</summary>
     private static async Task<(List<MakActivation> Devices, PageWindow Window)> DevicePageAsync(
         LicensingDbContext db, Guid keyId, int requested, CancellationToken ct)
     {
         var all = await db.MakActivations.AsNoTracking().Where(a => a.KeyId == keyId).Select(a => new { a.Id, a.ActivatedAt }).ToListAsync(ct);
         var window = PageWindow.For(all.Count, DevicesPerPage, requested);
-        var ids = all.OrderByDescending(a => a.ActivatedAt).ThenByDescending(a => a.Id).Skip(window.Skip).Take(window.Size).Select(a => a.Id).ToList();
+        var ids = NewestFirst.Ids(all.Select(a => (a.Id, a.ActivatedAt)), window.Skip, window.Size);
         var rows = await db.MakActivations.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), window);
+        return (NewestFirst.InOrder(ids, rows), window);
     }
 
     /// <summary>The newest <see cref="ReportsShown"/> reports of these servers in the account, and how many are stored.</summary>
@@ -92,8 +89,8 @@ internal static class KeyActivity
 
         var stored = db.UsageReports.AsNoTracking().Where(r => r.BillingAccountId == accountId && serverIds.Contains(r.ServerId));
         var all = await stored.Select(r => new { r.Id, r.IssuedAt }).ToListAsync(ct);
-        var ids = all.OrderByDescending(r => r.IssuedAt).ThenByDescending(r => r.Id).Take(ReportsShown).Select(r => r.Id).ToList();
+        var ids = NewestFirst.Ids(all.Select(r => (r.Id, r.IssuedAt)), 0, ReportsShown);
         var rows = await stored.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
-        return (ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList(), all.Count);
+        return (NewestFirst.InOrder(ids, rows), all.Count);
     }
 }

@@ -25,9 +25,8 @@ internal static class OrderListing
     }
 
     /// <summary>
-    /// One page of the account's orders, the newest first (the portal): an account with thousands of orders reads
-    /// and renders only the page shown. SQLite cannot order by a DateTimeOffset in SQL, so the orders' ids and
-    /// times are read to order them, and the page's orders with their packages and keys are read whole.
+    /// One page of the account's orders, the newest first (the portal, <see cref="NewestFirst"/>): an account with
+    /// thousands of orders reads whole and renders only the page shown, with its packages and keys.
     /// </summary>
     public static async Task<Outcome<(List<OrderResponse> Orders, PageWindow Window)>> ListPageAsync(
         Guid id, int requested, int pageSize, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
@@ -39,10 +38,9 @@ internal static class OrderListing
 
         var placed = await db.Orders.AsNoTracking().Where(o => o.BillingAccountId == id).Select(o => new { o.Id, o.PlacedAt }).ToListAsync(ct);
         var window = PageWindow.For(placed.Count, pageSize, requested);
-        var ids = placed.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip(window.Skip).Take(window.Size).Select(o => o.Id).ToList();
+        var ids = NewestFirst.Ids(placed.Select(o => (o.Id, o.PlacedAt)), window.Skip, window.Size);
         var rows = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
-        var orders = ids.Where(rows.ContainsKey).Select(i => rows[i]).ToList();
-        return (await WithPackagesAsync(db, id, orders, ct), window);
+        return (await WithPackagesAsync(db, id, NewestFirst.InOrder(ids, rows), ct), window);
     }
 
     private static async Task<Refusal?> RefusalAsync(Guid id, ClaimsPrincipal user, LicensingDbContext db, CancellationToken ct)
