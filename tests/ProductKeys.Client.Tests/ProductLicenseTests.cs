@@ -77,6 +77,42 @@ public sealed class ProductLicenseTests : IDisposable
         Assert.Null(activated.NextDue);
     }
 
+    [Theory]
+    [InlineData("KEY_UNKNOWN", 400, 7 * 24)]
+    [InlineData("KEY_NOT_FOR_PRODUCT", 400, 7 * 24)]
+    [InlineData("KEY_WRONG_USE", 400, 7 * 24)]
+    [InlineData("MAK_LIMIT_REACHED", 409, 2)]
+    [InlineData("KEY_BLOCKED", 403, 2)]
+    [InlineData("SERVICE_UNAVAILABLE", 503, 2)]
+    public async Task A_key_the_service_refuses_for_good_is_asked_about_weekly_and_one_the_publisher_can_change_every_2_hours(string code, int status, int hours)
+    {
+        using var license = Open();
+        license.InstallKey(Mak);
+        _service.Refuse = (code, status);
+
+        var failed = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.Failed, failed.Action);
+        Assert.Equal(code, failed.Refusal?.Code);
+        Assert.Equal(_clock.GetUtcNow().AddHours(hours), failed.NextDue);
+
+        // A pass in between (the loop wakes every 2 hours at most) keeps that time.
+        _clock.Advance(TimeSpan.FromHours(1));
+        var between = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.NothingDue, between.Action);
+        Assert.Equal(failed.NextDue, between.NextDue);
+
+        _clock.Advance(TimeSpan.FromHours(hours - 1) - TimeSpan.FromMinutes(1));
+        Assert.Equal(RenewalAction.NothingDue, (await license.RenewIfDueAsync(TestContext.Current.CancellationToken)).Action);
+        Assert.Equal(1, _service.Requests);
+
+        // Another key is asked about at once.
+        license.InstallKey(ProductKey.Derive(KeyType.Mak, 5, 10, new byte[32]).ToString());
+        _service.Refuse = null;
+        var activated = await license.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.Activated, activated.Action);
+        Assert.Equal(2, _service.Requests);
+    }
+
     [Fact]
     public void The_stores_own_trusted_keys_do_not_widen_the_keys_given_in_code()
     {
@@ -263,6 +299,9 @@ public sealed class ProductLicenseTests : IDisposable
 
         public bool Down { get; set; }
 
+        /// <summary>The problem every activation is answered with, when set.</summary>
+        public (string Code, int Status)? Refuse { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             // Activations are counted; the publisher's keys, which a device reads before it activates, are not.
@@ -278,6 +317,14 @@ public sealed class ProductLicenseTests : IDisposable
                 return new HttpResponseMessage(HttpStatusCode.OK)
                 {
                     Content = JsonContent.Create(new PublisherKeysResponse([new PublisherKey(test._publisher.PublicKey.KeyId, test._publisher.PublicKey.ToPem())])),
+                };
+            }
+
+            if (Refuse is var (code, status))
+            {
+                return new HttpResponseMessage((HttpStatusCode)status)
+                {
+                    Content = new StringContent($$"""{"status":{{status}},"code":"{{code}}","detail":"Refused."}""", System.Text.Encoding.UTF8, "application/problem+json"),
                 };
             }
 

@@ -13,7 +13,7 @@ namespace ProductKeys.Client.Renewal;
 /// cancelled. A KMS client renews every 7 days and retries every 2 hours while not activated or
 /// after a failed renewal (the host's intervals override both, bounded); a MAK device that has a
 /// service URL retries its activation every 2 hours until it holds, and once activated never
-/// contacts anyone again. Every wait goes through the <see cref="TimeProvider"/>, plus this device's
+/// contacts anyone again (a key the service refuses for good waits 7 days). Every wait goes through the <see cref="TimeProvider"/>, plus this device's
 /// <see cref="RenewalJitter"/>.
 /// </summary>
 public sealed class LicenseRenewal : IAsyncDisposable
@@ -231,7 +231,8 @@ public sealed class LicenseRenewal : IAsyncDisposable
             return Nothing(now, null, "Not activated and no service URL is known: activate with 'pk ato --service URL', or offline ('pk dti').", status.Value.Status);
         }
 
-        stored = ClampDue(stored, now, KmsSchedule.RetryInterval(stored));
+        // Up to the renewal interval: a key refused for good is asked about again after that long.
+        stored = ClampDue(stored, now, Max(KmsSchedule.RetryInterval(stored), KmsSchedule.RenewalInterval(stored)));
         if (stored.NextRenewalDue is { } due && now < due)
         {
             return Nothing(now, due, $"Nothing due: the next MAK activation attempt is due {due:u}.", status.Value.Status);
@@ -240,7 +241,8 @@ public sealed class LicenseRenewal : IAsyncDisposable
         var result = await OnlineActivation.ActivateAsync(_license, _service, _kms, pinned: null, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            var retry = _license.Configure(l => KmsSchedule.Failed(l, now));
+            var refusedForGood = RefusedUntilAnotherKey(result.Refusal);
+            var retry = _license.Configure(l => refusedForGood ? l with { NextRenewalDue = now + KmsSchedule.RenewalInterval(l) } : KmsSchedule.Failed(l, now));
             return Failure(now, result.Refusal, retry.IsSuccess ? retry.Value.Stored.NextRenewalDue : null);
         }
 
@@ -248,6 +250,19 @@ public sealed class LicenseRenewal : IAsyncDisposable
         var final = cleared.IsSuccess ? cleared.Value.Status : result.Value.Status;
         return new RenewalAttempt(RenewalAction.Activated, now, final, null, null, "Activated with the MAK: permanent, nothing more to renew.");
     }
+
+    /// <summary>
+    /// What the service says of the key itself, which no retry changes: only another key (or another
+    /// service URL) does, and installing one makes the next attempt due at once. The device asks again
+    /// after the renewal interval (7 days), not every 2 hours: a fleet installed with a wrong key would
+    /// otherwise send the service 12 requests a day each, each unknown key counted as a guess from
+    /// its address (docs/adr/0012-client-package-and-renewal.md).
+    /// A blocked key or a used-up limit can change at the publisher's hand and keeps the 2-hour retry.
+    /// </summary>
+    private static bool RefusedUntilAnotherKey(Refusal refusal) =>
+        refusal.Error == ErrorCatalogue.KeyUnknown || refusal.Error == ErrorCatalogue.KeyNotForProduct
+        || refusal.Error == ErrorCatalogue.KeyWrongUse || refusal.Error == ErrorCatalogue.SetupKeyCannotActivate
+        || refusal.Error == ErrorCatalogue.KmsClientKeyOnline;
 
     /// <summary>
     /// When the loop looks next after <paramref name="attempt"/>, and the due time that look is for:
