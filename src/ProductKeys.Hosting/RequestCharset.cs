@@ -10,7 +10,9 @@ namespace ProductKeys.Hosting;
 /// <summary>
 /// A body whose Content-Type names a charset .NET cannot decode (<c>charset=foo</c>, <c>utf-7</c>, an empty
 /// one) answers 415 with the catalogue's code, the same on every server of pk. Without this, reading it as
-/// JSON throws an InvalidOperationException that no binding catches, and the client got a 500.
+/// JSON throws an InvalidOperationException that no binding catches, and the client got a 500. A charset in quotes
+/// (<c>charset="utf-8"</c>, the same charset as unquoted, RFC 9110 §5.6.6) is given to the endpoints unquoted: ASP.NET
+/// Core's JSON reader looks the charset up as written, quotes and all, and threw the same exception.
 /// </summary>
 public static class RequestCharset
 {
@@ -35,6 +37,11 @@ public static class RequestCharset
                 }
 
                 return;
+            }
+
+            if (Unquoted(context.Request.ContentType) is { } unquoted)
+            {
+                context.Request.ContentType = unquoted;
             }
 
             await next(context);
@@ -74,6 +81,31 @@ public static class RequestCharset
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             return charset;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="contentType"/> with its quoted charset written as the encoding's own name, unquoted
+    /// (<c>application/json; charset=utf-8</c>); null when its charset is not quoted or cannot be decoded (see <see cref="Unknown"/>).
+    /// </summary>
+    public static string? Unquoted(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType) || !contentType.Contains('"', StringComparison.Ordinal)
+            || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || mediaType.Parameters.FirstOrDefault(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) is not { } parameter
+            || !HeaderUtilities.IsQuoted(parameter.Value))
+        {
+            return null;
+        }
+
+        try
+        {
+            // The encoding's web name is a token, so the header needs no quotes; the media type's other parameters do not matter to a JSON body.
+            return $"{mediaType.MediaType}; charset={Encoding.GetEncoding(HeaderUtilities.RemoveQuotes(parameter.Value).ToString()).WebName}";
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return null;
         }
     }
 

@@ -23,4 +23,17 @@ public sealed class RequestCharsetTests
     [InlineData("application/json; charset=", "")]
     [InlineData("text/plain; format=flowed; charset=x-unknown", "x-unknown")]
     public void Charsets_that_cannot_be_decoded_are_named(string contentType, string charset) => Assert.Equal(charset, RequestCharset.Unknown(contentType));
+
+    [Theory]
+    [InlineData("application/json; charset=\"utf-8\"", "application/json; charset=utf-8")]
+    [InlineData("application/json; Charset=\"ISO-8859-1\"; x=1", "application/json; charset=iso-8859-1")]
+    public void A_quoted_charset_is_given_unquoted(string contentType, string expected) => Assert.Equal(expected, RequestCharset.Unquoted(contentType));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=\"foo\"")]
+    [InlineData("application/json; x=\"y\"")]
+    public void Unquoted_or_undecodable_charsets_are_left_alone(string? contentType) => Assert.Null(RequestCharset.Unquoted(contentType));
 }
