@@ -21,8 +21,12 @@ internal static class KeyDisclosure
     public const string ExportedCsv = "keys.exported.csv";
     public const string ExportedJson = "keys.exported.json";
 
-    /// <summary>The refusal (NOT_FOUND, or the half of the key rule that is missing), or null once audited.</summary>
-    public static async Task<Refusal?> DiscloseAsync(
+    /// <summary>
+    /// The refusal (NOT_FOUND, or the half of the key rule that is missing), or, once audited, the ids of the keys the
+    /// entry counts: the caller sends those and no others (<see cref="KeyRows.ReadAsync"/>). Keys of an order placed
+    /// between the entry and the rows' read were sent too, named by no entry (found by a hostile review).
+    /// </summary>
+    public static async Task<Outcome<HashSet<Guid>>> DiscloseAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, KeySecrets secrets, AuditLog audit, ILoggerFactory loggers, string action, CancellationToken ct)
     {
         if (await CheckAsync(id, user, db, secrets, ct) is { } refusal)
@@ -30,11 +34,12 @@ internal static class KeyDisclosure
             return refusal;
         }
 
-        var keys = db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id);
-        var total = await keys.LongCountAsync(ct);
-        var partials = await keys.OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial).Select(k => k.PartialKey).Take(AuditText.MaxPartials).ToListAsync(ct);
-        await RecordAsync(id, user, audit, loggers, action, $"{total} key(s): {AuditText.Partials(partials, total)}", total, ct);
-        return null;
+        // One read for the entry's count and last five characters and for what is sent: they cannot disagree.
+        var keys = await db.Keys.AsNoTracking().Where(k => k.BillingAccountId == id).OrderBy(k => k.KeyGroup).ThenBy(k => k.Serial)
+            .Select(k => new { k.Id, k.PartialKey }).ToListAsync(ct);
+        var partials = keys.Take(AuditText.MaxPartials).Select(k => k.PartialKey).ToList();
+        await RecordAsync(id, user, audit, loggers, action, $"{keys.Count} key(s): {AuditText.Partials(partials, keys.Count)}", keys.Count, ct);
+        return keys.Select(k => k.Id).ToHashSet();
     }
 
     /// <summary>

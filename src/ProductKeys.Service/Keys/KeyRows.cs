@@ -12,9 +12,12 @@ namespace ProductKeys.Service.Keys;
 /// <summary>Reads an account's keys from the database, deriving each plaintext as it goes.</summary>
 internal static class KeyRows
 {
-    /// <summary>Every key of the account, in key order (the API's list and the CSV export).</summary>
-    public static IAsyncEnumerable<KeyRow> ReadAsync(LicensingDbContext db, KeySecrets secrets, Guid accountId, CancellationToken ct = default) =>
-        DeriveAsync(Ordered(db, Filtered(db, accountId, product: null, type: null)), secrets, ct);
+    /// <summary>
+    /// The account's keys that <paramref name="audited"/> names (<see cref="KeyDisclosure.DiscloseAsync"/>), in key order
+    /// (the API's list and export, the portal's CSV): a key issued since the audit entry is not sent with it.
+    /// </summary>
+    public static IAsyncEnumerable<KeyRow> ReadAsync(LicensingDbContext db, KeySecrets secrets, Guid accountId, HashSet<Guid> audited, CancellationToken ct = default) =>
+        DeriveAsync(Ordered(db, Filtered(db, accountId, product: null, type: null)), secrets, ct).Where(r => audited.Contains(r.Id));
 
     /// <summary>
     /// One page of the account's keys, filtered by product and type, in the same order as <see cref="ReadAsync"/>:

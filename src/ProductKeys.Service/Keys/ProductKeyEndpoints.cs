@@ -47,12 +47,13 @@ internal static class ProductKeyEndpoints
     private static async Task<Results<Ok<IAsyncEnumerable<KeyRow>>, ProblemHttpResult>> ListAsync(
         Guid id, ClaimsPrincipal user, LicensingDbContext db, AuditLog audit, KeySecrets secrets, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, KeyDisclosure.Viewed, ct) is { } refusal)
+        var audited = await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, KeyDisclosure.Viewed, ct);
+        if (!audited.IsSuccess)
         {
-            return ApiProblems.From(refusal);
+            return ApiProblems.From(audited.Refusal);
         }
 
-        return TypedResults.Ok(KeyRows.ReadAsync(db, secrets, id, ct));
+        return TypedResults.Ok(KeyRows.ReadAsync(db, secrets, id, audited.Value, ct));
     }
 
     private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
@@ -65,12 +66,13 @@ internal static class ProductKeyEndpoints
             return ApiProblems.Validation($"format must be csv or json; it was '{format}'.");
         }
 
-        if (await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, csv ? KeyDisclosure.ExportedCsv : KeyDisclosure.ExportedJson, ct) is { } refusal)
+        var audited = await KeyDisclosure.DiscloseAsync(id, user, db, secrets, audit, loggers, csv ? KeyDisclosure.ExportedCsv : KeyDisclosure.ExportedJson, ct);
+        if (!audited.IsSuccess)
         {
-            return ApiProblems.From(refusal);
+            return ApiProblems.From(audited.Refusal);
         }
 
-        var rows = KeyRows.ReadAsync(db, secrets, id, ct);
+        var rows = KeyRows.ReadAsync(db, secrets, id, audited.Value, ct);
         return csv
             ? TypedResults.Stream(body => KeyExport.WriteCsvAsync(body, rows, ct), KeyExport.CsvContentType, KeyExport.CsvFileName(id))
             : TypedResults.Stream(body => KeyExport.WriteJsonAsync(body, rows, json.Value.SerializerOptions, ct), "application/json", $"product-keys-{id}.json");

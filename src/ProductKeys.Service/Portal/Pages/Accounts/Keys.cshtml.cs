@@ -151,14 +151,15 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
     public async Task<IActionResult> OnPostDownloadAsync(Guid id, CancellationToken ct)
     {
         AccountId = id;
-        if (await KeyDisclosure.DiscloseAsync(id, User, db, secrets, audit, loggers, KeyDisclosure.ExportedCsv, ct) is { } refusal)
+        var audited = await KeyDisclosure.DiscloseAsync(id, User, db, secrets, audit, loggers, KeyDisclosure.ExportedCsv, ct);
+        if (!audited.IsSuccess)
         {
-            return await RefusedAsync(refusal, ct);
+            return await RefusedAsync(audited.Refusal, ct);
         }
 
         Response.ContentType = KeyExport.CsvContentType;
         Response.Headers.ContentDisposition = new ContentDisposition { FileName = KeyExport.CsvFileName(id) }.ToString();
-        await KeyExport.WriteCsvAsync(Response.Body, KeyRows.ReadAsync(db, secrets, id, ct), ct);
+        await KeyExport.WriteCsvAsync(Response.Body, KeyRows.ReadAsync(db, secrets, id, audited.Value, ct), ct);
         return new EmptyResult();
     }
 
