@@ -24,7 +24,7 @@ internal static class KeyLookupEndpoints
     {
         api.MapPost("/keys/lookup", LookupAsync).WithTags(ApiTags.ProductKeys)
             .Describe("LookUpKey", "A key's type, product and activations used, from the key itself (in the body, never in a URL).")
-            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.RateLimited,
+            .Refuses(ErrorCatalogue.KeyMalformed, ErrorCatalogue.KeyChecksum, ErrorCatalogue.KeyUnknown, ErrorCatalogue.KeyWrongUse, ErrorCatalogue.SecretsMismatch, ErrorCatalogue.RateLimited,
                 ErrorCatalogue.ForbiddenNotBillingAdmin, ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor)
             .Example(new LookupRequest("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"), new KeyMetadata(
                 Guid.Parse("6a0e1c9b-3f2d-4b8a-9e7c-5d4f3a2b1c0e"), "3XTY9", KeyType.Mak, "contoso-desktop", Guid.Parse("2b7c9e1f-8a4d-4c3b-b6e5-0f1a2d3c4b5a"),
@@ -40,6 +40,18 @@ internal static class KeyLookupEndpoints
         if (!parsed.IsSuccess)
         {
             return ApiProblems.From(parsed.Refusal);
+        }
+
+        // Public keys, the same for every customer, are issued to nobody: "unknown" would send the caller
+        // looking for a forgery (docs/api.md, as 'pk mak count' says before it asks).
+        switch (parsed.Value.Type)
+        {
+            case KeyType.Setup:
+                return ApiProblems.From(new Refusal(ErrorCatalogue.KeyWrongUse,
+                    "That is a product's setup key, not a MAK: it is public, only installs the product and has no count. Look up a MAK or a KMS host key."));
+            case KeyType.KmsClientSetup:
+                return ApiProblems.From(new Refusal(ErrorCatalogue.KeyWrongUse,
+                    "That is a product's KMS client setup key, not a MAK: it is public and activates through a KMS host without a count. Look up a MAK or a KMS host key."));
         }
 
         var found = await lookup.FindAsync(parsed.Value, client, ct);

@@ -41,6 +41,17 @@ public abstract class KeyLookupTests<TFixture>(TFixture fixture) where TFixture 
         await Problems.AssertAsync(await fixture.PostJsonAsync(TestWorld.Owner, "/api/v1/keys/lookup", new { key = forged }), HttpStatusCode.BadRequest, "KEY_UNKNOWN");
     }
 
+    [Theory]
+    [InlineData("setupKey")]
+    [InlineData("kmsClientSetupKey")]
+    public async Task A_public_setup_key_is_the_wrong_use_not_unknown(string field)
+    {
+        var products = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, "/api/v1/products"));
+        var key = products.EnumerateArray().Select(p => p.GetProperty(field)).First(k => k.ValueKind == System.Text.Json.JsonValueKind.String).GetString();
+
+        await Problems.AssertAsync(await fixture.PostJsonAsync(TestWorld.Owner, "/api/v1/keys/lookup", new { key }), HttpStatusCode.BadRequest, "KEY_WRONG_USE");
+    }
+
     private async Task<string> AnyKeyAsync()
     {
         var keys = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, $"/api/v1/billing-accounts/{fixture.World.AccountA}/product-keys"));
