@@ -35,10 +35,10 @@ internal static class Program
     public static void MapFeatures(WebApplication app)
     {
         app.UseForwardedHeaders(); // client addresses through trusted proxies only (Hosting/ProxyOptions)
+        app.UsePortalRules(); // CSP and friends on every portal answer, its refusals too; GET, HEAD and POST only
         app.UseApiErrors();
         app.UseSharedRequestRules(); // charset=foo: 415 with its code, not a 500; HEAD without a body
         app.UseRequestMetrics();
-        app.UsePortalHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

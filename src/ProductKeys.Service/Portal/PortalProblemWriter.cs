@@ -35,7 +35,7 @@ internal sealed class PortalProblemWriter : IProblemDetailsWriter
             <link rel="stylesheet" href="{{PortalPaths.Assets}}/portal.css"></head>
             <body><main class="page">
             <h1>{{html.Encode(PortalText.Heading(code, problem.Title))}}</h1>
-            <div class="problem" role="alert"><p>{{html.Encode(problem.Detail ?? problem.Title ?? "")}}</p>
+            <div class="problem" role="alert" data-code="{{html.Encode(code ?? "")}}"><p>{{html.Encode(problem.Detail ?? problem.Title ?? "")}}</p>
             <p class="code">Code: <code>{{html.Encode(code ?? "")}}</code> (HTTP {{problem.Status}})</p></div>
             <p><a href="{{PortalPaths.Home}}">Back to the portal</a></p>
             </main></body></html>

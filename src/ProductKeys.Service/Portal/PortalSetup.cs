@@ -40,9 +40,14 @@ internal static class PortalSetup
         return services;
     }
 
-    public static WebApplication UsePortalHeaders(this WebApplication app)
+    /// <summary>
+    /// The portal's security headers on every portal response, refusals included (a 413 or a 500 page), and only the
+    /// methods a page takes. Runs before the API's error rules so that their answers carry the headers too.
+    /// </summary>
+    public static WebApplication UsePortalRules(this WebApplication app)
     {
         app.Use(PortalHeaders.ApplyAsync);
+        app.Use(PortalMethods.RefuseOthersAsync);
         return app;
     }
 

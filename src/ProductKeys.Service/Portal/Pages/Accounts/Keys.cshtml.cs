@@ -72,6 +72,23 @@ internal sealed class KeysModel(LicensingDbContext db, AuditLog audit, KeySecret
         return PortalPaths.Keys(AccountId) + "?" + string.Join('&', query);
     }
 
+    /// <summary>
+    /// HEAD: the key rule's answer and the page's headers, without reading a key or writing a "viewed" entry, since nothing
+    /// is shown. Razor Pages ran the GET handler for it, which audited a view whose body was never sent (found by a
+    /// hostile review).
+    /// </summary>
+    public async Task<IActionResult> OnHeadAsync(Guid id, CancellationToken ct)
+    {
+        AccountId = id;
+        if (await KeyDisclosure.CheckAsync(id, User, db, secrets, ct) is { } refusal)
+        {
+            return await RefusedAsync(refusal, ct);
+        }
+
+        Response.ContentType = "text/html; charset=utf-8";
+        return new EmptyResult();
+    }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         AccountId = id;
