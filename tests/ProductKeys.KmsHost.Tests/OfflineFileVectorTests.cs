@@ -34,5 +34,23 @@ public sealed class OfflineFileVectorTests : IDisposable
         Assert.False(File.Exists(new KmsHostFolder(Path.Combine(_folder, "host")).CertificateFile));
     }
 
+    [Theory]
+    [InlineData("INTERNAL_ERROR", "OFFLINE_DATA_INVALID")]
+    [InlineData("TLS_UNTRUSTED", "OFFLINE_DATA_INVALID")]
+    [InlineData("NO_SUCH_CODE", "OFFLINE_DATA_INVALID")]
+    [InlineData("KMS_HOST_KEY_LIMIT", "KMS_HOST_KEY_LIMIT")]
+    [InlineData("KEY_BLOCKED", "KEY_BLOCKED")]
+    public void A_response_file_s_code_is_kept_only_when_a_KMS_host_activation_can_answer_it(string code, string expected)
+    {
+        var path = Path.Combine(_folder, "host.response.json");
+        File.WriteAllText(path, $$"""{"format":"pk-kms-host-response-v1","hostCertificate":null,"code":"{{code}}","detail":"as written"}""");
+        var folder = new KmsHostFolder(Path.Combine(_folder, "host"));
+
+        var installed = new HostActivator(folder, new FakeTimeProvider()).InstallResponseFile(path, new Core.Signing.TrustedKeySet());
+
+        Assert.Equal(expected, installed.Refusal?.Code);
+        Assert.False(File.Exists(folder.CertificateFile));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -102,7 +102,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
                 var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.KmsHostOfflineResponse);
                 if (response is { HostCertificate: null, Code: { } code })
                 {
-                    return new Refusal(ErrorCatalogue.Find(code) ?? ErrorCatalogue.OfflineDataInvalid, response.Detail ?? code);
+                    return KmsHostOfflineResponse.Refusal(code, response.Detail);
                 }
 
                 text = response?.HostCertificate ?? "";
