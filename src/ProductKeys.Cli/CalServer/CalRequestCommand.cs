@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ProductKeys.Cli.Device;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
-using ProductKeys.Client.Licensing;
-using ProductKeys.Client.Store;
 using ProductKeys.Core.Devices;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
@@ -102,8 +101,15 @@ internal static class CalRequestCommand
     /// </summary>
     private static Outcome<(string DeviceId, TrustedKeySet? PublisherKeys)> StoreDeviceId(string folder)
     {
-        var store = new LicenseStore(folder);
-        var loaded = store.Load();
+        // The store as device commands open it: the trust directory's keys when it holds any, else the store's own pins.
+        var opened = DeviceSession.NewLicense(folder);
+        if (!opened.IsSuccess)
+        {
+            return opened.Refusal;
+        }
+
+        var device = opened.Value;
+        var loaded = device.Store.Load();
         if (!loaded.IsSuccess)
         {
             return loaded.Refusal;
@@ -116,15 +122,20 @@ internal static class CalRequestCommand
                 $"The store {Path.GetFullPath(folder)} holds no license (no product is set): install a key there with 'pk ipk KEY --product ID --store {folder}', or give --device ID.");
         }
 
-        // The keys the store pins, and what its kept publisher key lists add or withdraw (ADR 0024), as device commands verify with.
-        TrustedKeySet? keys = license.TrustedKeys.Count == 0 ? null
-            : PublisherKeyList.Apply(new TrustedKeySet(license.TrustedKeys.Select(TrustedKey.FromPem)), license.PublisherKeyLists, TimeProvider.System).Trusted;
-        if (license.DeviceId is { Length: > 0 } deviceId)
+        // What the device believes (ADR 0019, 0024): keys pinned in a store whose MAC fails are not, and the trust directory's
+        // keys are the only anchors when it holds any. Reading the store's pins directly believed an edited store.
+        var keys = device.TrustedPublisherKeys();
+        if (!keys.IsSuccess)
         {
-            return (deviceId, keys);
+            return keys.Refusal;
         }
 
-        var hardware = new DeviceLicense(store, TimeProvider.System, HardwareSource.ForCurrentPlatform()).CurrentHardwareId();
+        if (license.DeviceId is { Length: > 0 } deviceId)
+        {
+            return (deviceId, keys.Value);
+        }
+
+        var hardware = device.CurrentHardwareId();
         if (!hardware.IsSuccess)
         {
             return hardware.Refusal;
@@ -134,7 +145,7 @@ internal static class CalRequestCommand
         var stable = components.FirstOrDefault(c => c.Kind == HardwareComponentKind.MachineId);
         return components.IsEmpty
             ? new Refusal(ErrorCatalogue.ValidationFailed, $"The store {folder} gives this device no identity: install a key with --device-id.")
-            : ($"hw-{(stable == default ? components[0] : stable).Hash:x16}", keys);
+            : ($"hw-{(stable == default ? components[0] : stable).Hash:x16}", keys.Value);
     }
 
     private static async Task<Outcome<CalResponse>> SendAsync(HttpClient http, Uri uri, CalRequest body, CancellationToken cancellationToken)

@@ -247,6 +247,24 @@ public sealed class DeviceLicense
         return changed.IsSuccess ? result! : changed.Refusal;
     }
 
+    /// <summary>
+    /// The publisher keys this device believes now, as its own certificates are verified: the anchors given in code (a product's
+    /// embedded keys, the trust directory), else the keys pinned in the store while its MAC verifies (ADR 0019); then what the
+    /// kept key lists add and withdraw (ADR 0024). For callers outside the store that verify with the device's trust (<c>pk cal
+    /// request --store</c>). Reads only.
+    /// </summary>
+    /// <returns>The keys; <c>null</c> when the device trusts none (a store whose MAC fails pins none); or the store's refusal.</returns>
+    public Outcome<TrustedKeySet?> TrustedPublisherKeys()
+    {
+        var loaded = LoadVerified();
+        if (!loaded.IsSuccess)
+        {
+            return loaded.Refusal;
+        }
+
+        return HasTrust(loaded.Value.License) ? Trust(loaded.Value.License) : (TrustedKeySet?)null;
+    }
+
     /// <summary>This device's hardware ID for the stored product (or the operator-supplied device ID).</summary>
     public Outcome<HardwareId> CurrentHardwareId()
     {
