@@ -36,6 +36,14 @@ public readonly record struct HardwareId
     public bool IsDeviceId => Components is [{ Kind: HardwareComponentKind.DeviceId }];
 
     /// <summary>
+    /// True when a certificate may bind to this ID: an operator device ID, or hardware components that include the machine
+    /// ID (docs/formats/hardware-id-v1.md, "What an activation may bind to"). A kind the activated ID leaves out does not
+    /// vote, so an ID made of nothing but disks and adapters, 16 of each from 16 machines, matched every one of them; the
+    /// machine ID, which every user can read, votes against all but one.
+    /// </summary>
+    public bool NamesOneDevice => IsDeviceId || Components.Any(c => c.Kind == HardwareComponentKind.MachineId);
+
+    /// <summary>
     /// Hashes the components read on a device for one product. Multi-valued components keep one hash
     /// per distinct value (at most 16 per kind: the smallest hashes).
     /// </summary>

@@ -54,6 +54,12 @@ internal sealed partial class MakActivations(
             return new Refusal(ErrorCatalogue.ValidationFailed, $"'hardwareId': {hardware.Refusal.Detail}");
         }
 
+        if (!hardware.Value.NamesOneDevice)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                "'hardwareId' has no machine ID, so it cannot tell this device from others: activate it with an operator device ID (--device-id), or give the device a machine ID (/etc/machine-id).");
+        }
+
         var parsed = lookup.Parse(request.Key, client);
         if (!parsed.IsSuccess)
         {

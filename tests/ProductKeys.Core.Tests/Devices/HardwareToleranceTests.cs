@@ -45,6 +45,29 @@ public sealed class HardwareToleranceTests
     }
 
     [Fact]
+    public void An_ID_with_the_disks_and_adapters_of_16_machines_names_no_one_device_and_with_one_machine_ID_matches_only_that_machine()
+    {
+        // Ordinary users' IDs (no DMI files): machine ID, one disk, one adapter, the CPU.
+        HardwareComponents Machine(int i) => new() { MachineId = $"machine-{i}", DiskSerials = [$"disk-{i}"], NetworkAdapters = [$"aa:bb:cc:00:00:{i:x2}"], Cpu = "same model|8" };
+        var sixteen = Enumerable.Range(0, 16).ToList();
+        var disksAndAdapters = new HardwareComponents
+        {
+            DiskSerials = [.. sixteen.Select(i => $"disk-{i}")], NetworkAdapters = [.. sixteen.Select(i => $"aa:bb:cc:00:00:{i:x2}")],
+        };
+
+        // Without a machine ID it would pass on each of them: what the licensing service no longer signs.
+        var crafted = SampleDevice.Id(disksAndAdapters);
+        Assert.False(crafted.NamesOneDevice);
+        Assert.All(sixteen, i => Assert.True(HardwareId.Compare(crafted, SampleDevice.Id(Machine(i))).IsSameDevice));
+
+        // With one machine's ID it passes on that machine only: every other machine's ID votes against it.
+        var withMachineId = SampleDevice.Id(disksAndAdapters with { MachineId = "machine-0", Cpu = "same model|8" });
+        Assert.True(withMachineId.NamesOneDevice);
+        Assert.Equal([0], sixteen.Where(i => HardwareId.Compare(withMachineId, SampleDevice.Id(Machine(i))).IsSameDevice));
+        Assert.True(HardwareId.FromDeviceId("pod-7", SampleDevice.Product).Value.NamesOneDevice);
+    }
+
+    [Fact]
     public void Board_and_disks_changed_is_a_significant_change()
     {
         var match = CompareWith(Activated with { BoardSerial = "CN7016358T0123", DiskSerials = ["S6PNNM0T987654Z"] });

@@ -76,6 +76,31 @@ public abstract class MakActivationTests<TFixture>(TFixture fixture) where TFixt
     }
 
     [Fact]
+    public async Task A_hardware_ID_without_a_machine_ID_is_refused_and_consumes_nothing()
+    {
+        // Disks and adapters of 16 machines and nothing else: the kinds it leaves out would not vote, so one
+        // certificate would pass as "the same device" on each of the 16 (found by a hostile review).
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 5);
+        var sixteen = Enumerable.Range(0, 16).ToList();
+        var crafted = HardwareId.Create(new HardwareComponents
+        {
+            DiskSerials = [.. sixteen.Select(i => $"disk-{i}")], NetworkAdapters = [.. sixteen.Select(i => $"aa:bb:cc:00:00:{i:x2}")],
+        }, TestWorld.Desktop).Value.ToString();
+
+        var refused = await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, crafted);
+
+        var problem = await Problems.OkJsonAsync(refused, HttpStatusCode.BadRequest);
+        Assert.Equal("VALIDATION_FAILED", problem.GetProperty("code").GetString());
+        Assert.Contains("machine ID", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
+
+        // A device's own hardware ID (machine ID included) and an operator device ID activate.
+        await Problems.OkJsonAsync(await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, HardwareId.Create(Laptop, TestWorld.Desktop).Value.ToString()));
+        await Problems.OkJsonAsync(await ActivationWorld.ActivateAsync(fixture.Client, key, TestWorld.Desktop, ActivationWorld.Device("no-machine-id", TestWorld.Desktop)));
+        Assert.Equal(2, (await ActivationWorld.KeyAsync(fixture, keyId)).GetProperty("activationsUsed").GetInt32());
+    }
+
+    [Fact]
     public async Task The_limit_holds_and_raising_it_lets_the_next_device_in()
     {
         var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Desktop, 1); // limit max(ceil(1.25), 6) = 6
