@@ -154,7 +154,7 @@ public sealed class UsageReport
                 var pack = CalPackCertificate.Verify(certificate, publisherKeys, time);
                 if (!pack.IsSuccess)
                 {
-                    return Invalid($"Pack certificate: {pack.Refusal.Detail}");
+                    return Chain(pack.Refusal, $"Pack certificate: {pack.Refusal.Detail}");
                 }
 
                 if (pack.Value.ServerId != serverId || (serverKey is not null && serverKey.KeyId != pack.Value.ServerPublicKey.KeyId))
@@ -170,7 +170,7 @@ public sealed class UsageReport
                 var host = KmsHostCertificate.Verify(certificate, publisherKeys, time);
                 if (!host.IsSuccess)
                 {
-                    return Invalid($"Host certificate: {host.Refusal.Detail}");
+                    return Chain(host.Refusal, $"Host certificate: {host.Refusal.Detail}");
                 }
 
                 if (host.Value.HostId != serverId || certificates.Length != 1 || !Guid.TryParse(host.Value.BillingAccount, out var billing))
@@ -186,7 +186,7 @@ public sealed class UsageReport
         var verified = new ArtifactVerifier(new TrustedKeySet(serverKey!), time).Verify(bytes, ArtifactPurpose.UsageReport);
         if (!verified.IsSuccess)
         {
-            return Invalid($"The report is not signed by the certified key of server '{serverId}': {verified.Refusal.Detail}");
+            return Chain(verified.Refusal, $"The report is not signed by the certified key of server '{serverId}': {verified.Refusal.Detail}");
         }
 
         var a = verified.Value;
@@ -214,4 +214,8 @@ public sealed class UsageReport
     }
 
     private static Refusal Invalid(string detail) => new(ErrorCatalogue.SignatureInvalid, detail);
+
+    /// <summary>A certificate's or the report's own expiry (or issue time ahead of the clock) keeps its code, as the format says; anything else is SIGNATURE_INVALID.</summary>
+    private static Refusal Chain(Refusal inner, string detail) =>
+        new(inner.Error == ErrorCatalogue.CertificateExpired ? ErrorCatalogue.CertificateExpired : ErrorCatalogue.SignatureInvalid, detail);
 }

@@ -72,5 +72,19 @@ public sealed class UsageReportTests
 
     private static string Text(string name) => Vectors.GetProperty(name).GetString()!;
 
+    [Fact]
+    public void A_report_issued_ahead_of_the_verifiers_clock_is_CERTIFICATE_EXPIRED_as_the_format_says()
+    {
+        using var publisher = SigningKey.Generate();
+        using var server = SigningKey.Generate();
+        var time = At("2026-04-01T09:00:00Z");
+        var pack = CalPackCertificate.Issue(new ArtifactSigner(publisher, time), Guid.NewGuid().ToString(), "p", CalMode.PerUser, 5, 500, "server-a", server.PublicKey.ToPem());
+        var ahead = At("2026-04-03T09:00:00Z");
+        var report = UsageReport.Issue(new ArtifactSigner(server, ahead), UsageReport.CalServerSource, "server-a", pack.IssuedAt, [new UsageLine("p", "PerUser", 5, 500, 1, 0)], [pack.Text]);
+
+        Assert.Equal("CERTIFICATE_EXPIRED", UsageReport.Verify(report, new TrustedKeySet(publisher.PublicKey), time).Refusal?.Code);
+        Assert.True(UsageReport.Verify(report, new TrustedKeySet(publisher.PublicKey), ahead).IsSuccess);
+    }
+
     private static FakeTimeProvider At(string time) => new(DateTimeOffset.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
 }
