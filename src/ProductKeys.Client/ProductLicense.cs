@@ -36,7 +36,7 @@ public sealed class ProductLicense : IDisposable
     /// <summary>Reads the options; touches neither the disk nor the network.</summary>
     /// <exception cref="ArgumentException">A <see cref="ProductLicenseOptions.DeviceId"/> the service would refuse (empty, control characters), no product ID or not one (<see cref="Core.Catalog.ProductIds"/>),
     /// <see cref="ProductLicenseOptions.PublisherKeys"/> holds no public key, a <see cref="ProductLicenseOptions.ServiceUrl"/> that is not absolute http(s),
-    /// a <see cref="ProductLicenseOptions.KmsHost"/> that is not host[:port], or a blank <see cref="ProductLicenseOptions.StoreDirectory"/>.</exception>
+    /// a <see cref="ProductLicenseOptions.KmsHost"/> that is not host[:port], a <see cref="ProductLicenseOptions.KmsDomain"/> that is not a DNS domain, or a blank <see cref="ProductLicenseOptions.StoreDirectory"/>.</exception>
     /// <exception cref="InvalidOperationException">No <see cref="ProductLicenseOptions.StoreDirectory"/> and this user has no data folder for the default one.</exception>
     public ProductLicense(ProductLicenseOptions options)
     {

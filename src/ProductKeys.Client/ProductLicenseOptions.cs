@@ -50,7 +50,7 @@ public sealed class ProductLicenseOptions
     /// <summary>
     /// Refuses, where the constructor documents it, the settings that could only fail later: a service URL
     /// that is not absolute http(s) (a relative one made ActivateAsync throw), a KMS host that is not
-    /// host[:port], a blank store folder.
+    /// host[:port], a KMS domain DNS cannot ask (<see cref="Kms.KmsDomainName"/>), a blank store folder.
     /// </summary>
     internal void ThrowIfUnusable()
     {
@@ -62,6 +62,11 @@ public sealed class ProductLicenseOptions
         if (KmsHost is not null && !Kms.KmsHostAddress.TryParse(KmsHost, out _))
         {
             throw new ArgumentException($"KmsHost must be host[:port] (e.g. kms.example:16880), not '{KmsHost}'.", "options");
+        }
+
+        if (KmsDomain is not null && !Kms.KmsDomainName.IsValid(KmsDomain))
+        {
+            throw new ArgumentException($"KmsDomain must be {Kms.KmsDomainName.Rule}, not '{KmsDomain}'.", "options");
         }
 
         if (StoreDirectory is not null && string.IsNullOrWhiteSpace(StoreDirectory))

@@ -21,6 +21,9 @@ public sealed class ProductLicenseOptionsTests : IDisposable
         { "KmsHost", o => o.KmsHost = "kms.example:not-a-port" },
         { "KmsHost", o => o.KmsHost = " " },
         { "StoreDirectory", o => o.StoreDirectory = " " },
+        { "KmsDomain", o => o.KmsDomain = new string('a', 64) + ".example" },
+        { "KmsDomain", o => o.KmsDomain = "corp..example" },
+        { "KmsDomain", o => o.KmsDomain = "corp example" },
     };
 
     [Theory]

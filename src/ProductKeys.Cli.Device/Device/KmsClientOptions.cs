@@ -35,6 +35,11 @@ internal sealed class KmsClientOptions
 
         if (parseResult.GetValue(Domain) is { } domain)
         {
+            if (!KmsDomainName.IsValid(domain.Trim()))
+            {
+                return new Refusal(ErrorCatalogue.ValidationFailed, $"--kms-domain must be {KmsDomainName.Rule}, not '{domain}'.");
+            }
+
             var configured = license.Configure(l => l with { KmsDomain = domain.Trim().TrimEnd('.') });
             if (!configured.IsSuccess)
             {

@@ -39,7 +39,9 @@ public static class KmsHostLocator
 
         var chosen = domain ?? license.KmsDomain;
         IReadOnlyList<string> domains = chosen is not null ? [chosen] : DnsSrvResolver.SystemSearchDomains();
-        foreach (var name in domains)
+        // A name DNS cannot carry (a store written before the rule, a search domain in resolv.conf) made the DNS
+        // client throw out of the product's activation; it names no host (KmsDomainName).
+        foreach (var name in domains.Where(KmsDomainName.IsValid))
         {
             var records = await resolver.ResolveAsync(KmsProtocol.SrvPrefix + name.TrimEnd('.'), cancellationToken).ConfigureAwait(false);
             foreach (var record in randomUpTo is null ? SrvOrdering.Order(records) : SrvOrdering.Order(records, randomUpTo))
