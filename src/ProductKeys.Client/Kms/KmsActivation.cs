@@ -37,7 +37,7 @@ public static class KmsActivation
         if (!hardware.IsSuccess)
         {
             // Like any failed attempt: the next one is a retry interval away, not at once.
-            return Failed(license, time, hardware.Refusal, cachedHost: null);
+            return Failed(license, stored, time, hardware.Refusal, cachedHost: null);
         }
 
         var candidates = await KmsHostLocator.CandidatesAsync(stored, settings.Resolver, settings.Domain, null, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public static class KmsActivation
                     continue;
                 }
 
-                return Failed(license, time, answer.Refusal, cachedHost: null);
+                return Failed(license, stored, time, answer.Refusal, cachedHost: null);
             }
 
             var a = answer.Value;
@@ -90,7 +90,7 @@ public static class KmsActivation
             last = new Refusal(applied.Refusal.Error, $"KMS host {host}: {applied.Refusal.Detail}");
         }
 
-        return Failed(license, time, notYet ?? last ?? new Refusal(ErrorCatalogue.KmsUnreachable,
+        return Failed(license, stored, time, notYet ?? last ?? new Refusal(ErrorCatalogue.KmsUnreachable,
             "No KMS host is pinned and DNS names none (_pk-kms._tcp SRV): set one with 'pk skms HOST[:PORT]' or give --kms-domain."), cachedHost: null, notYetAnswer);
     }
 
@@ -129,11 +129,18 @@ public static class KmsActivation
         || refusal.Error == ErrorCatalogue.KmsHostNotActivated
         || refusal.Error == ErrorCatalogue.KmsProductNotCovered;
 
-    private static Outcome<DeviceLicenseReport> Failed(DeviceLicense license, TimeProvider time, Refusal refusal, string? cachedHost, KmsActivationResponse? unsignedAnswer = null)
+    private static Outcome<DeviceLicenseReport> Failed(
+        DeviceLicense license, StoredLicense tried, TimeProvider time, Refusal refusal, string? cachedHost, KmsActivationResponse? unsignedAnswer = null)
     {
         var now = time.GetUtcNow();
         var saved = license.Configure(l =>
         {
+            // Only for the key tried: one installed meanwhile ('pk ipk', the product's InstallKey) keeps its own schedule.
+            if (l.Key != tried.Key)
+            {
+                return l;
+            }
+
             var withIntervals = unsignedAnswer is null ? l : KmsSchedule.WithUnsignedRetry(l, unsignedAnswer);
             return KmsSchedule.Failed(withIntervals, now) with { KmsCachedHost = cachedHost ?? (refusal.Error == ErrorCatalogue.KmsUnreachable ? null : l.KmsCachedHost) };
         });
