@@ -19,6 +19,14 @@ internal static class KmsCertificateCheck
     public static Outcome<StoredActivation> ToActivation(
         StoredLicense license, HardwareId current, string? clientCertificate, string? hostCertificate, TrustedKeySet trust, TimeProvider time)
     {
+        // A KMS answer is for the KMS client setup key it was asked with; one that arrives after another key was installed
+        // ('pk ipk MAK' beside 'pk agent') must not make that key Licensed through a KMS host (found by a hostile review).
+        if (license.KeyType != KeyType.KmsClientSetup)
+        {
+            return new Refusal(ErrorCatalogue.Conflict,
+                "The installed key is no longer a KMS client setup key: the KMS host's answer was for the key installed before, and is not kept.");
+        }
+
         var verified = KmsClientCertificate.Verify(clientCertificate, hostCertificate, trust, time);
         if (!verified.IsSuccess)
         {

@@ -64,6 +64,25 @@ public sealed class KeyReplacedDuringAttemptTests : IDisposable
         Assert.Null(world.Stored.NextRenewalDue);
     }
 
+    [Fact]
+    public async Task A_KMS_answer_that_arrives_after_a_MAK_was_installed_does_not_license_the_MAK()
+    {
+        using var world = new KmsWorld();
+        world.License.Configure(l => l with { KmsHost = "kms.corp.test" });
+        world.Respond = (_, request) =>
+        {
+            Assert.True(world.License.InstallKey(RightMak, KmsWorld.Product).IsSuccess);
+            return world.Activated(request);
+        };
+
+        var answered = await KmsActivation.ActivateAsync(world.License, world.Settings, world.Clock, TestContext.Current.CancellationToken);
+
+        Assert.False(answered.IsSuccess);
+        Assert.Equal(KeyType.Mak, world.Stored.KeyType);
+        Assert.Null(world.Stored.Activation);
+        Assert.NotEqual(LicenseState.Licensed, world.License.Status().Value.Status.State);
+    }
+
     public void Dispose()
     {
         _publisher.Dispose();
