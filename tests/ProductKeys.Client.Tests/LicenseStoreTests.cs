@@ -40,6 +40,26 @@ public sealed class LicenseStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_temporary_file_a_killed_save_left_behind_is_removed_by_the_next_save()
+    {
+        // What kill -9 between the temporary's write and its move leaves: the product key, for good.
+        var left = Path.Combine(_folder, $".license.json.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(left, """{"key":"BCDFG-BCDFG-BCDFG-BCDFG-QRTVW"}""");
+        var unrelated = Path.Combine(_folder, "notes.tmp");
+        File.WriteAllText(unrelated, "the user's");
+
+        var store = new LicenseStore(_folder);
+        using (store.Lock())
+        {
+            Assert.Null(store.Save(new StoredLicense { ProductId = "desktop" }));
+        }
+
+        Assert.False(File.Exists(left));
+        Assert.True(File.Exists(unrelated));
+        Assert.Equal("desktop", store.Load().Value.ProductId);
+    }
+
+    [Fact]
     public void A_damaged_file_is_store_invalid_not_an_exception()
     {
         File.WriteAllText(Path.Combine(_folder, "license.json"), "{ not json");

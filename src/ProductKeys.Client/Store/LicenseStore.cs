@@ -191,7 +191,11 @@ public sealed class LicenseStore
         return license;
     }
 
-    /// <summary>Writes the license atomically; <c>STORE_INVALID</c> when the folder cannot be written.</summary>
+    /// <summary>
+    /// Writes the license atomically; <c>STORE_INVALID</c> when the folder cannot be written. Called under the store's
+    /// <see cref="Lock"/>, so no other save is in flight: a temporary file a process killed mid-save left behind, which
+    /// holds the product key, is removed first (found by a hostile review: kill -9 during saves left them for good).
+    /// </summary>
     public Refusal? Save(StoredLicense license)
     {
         var path = Path.Combine(Directory, FileName);
@@ -199,6 +203,10 @@ public sealed class LicenseStore
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
+            foreach (var stale in System.IO.Directory.EnumerateFiles(Directory, $".{FileName}.*.tmp"))
+            {
+                File.Delete(stale);
+            }
             // 0600 from the first byte, like the credentials file: the store holds the product key.
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
