@@ -48,9 +48,18 @@ public static class CalServerApp
             return identity.Refusal;
         }
 
+        // One server per folder, as the KMS host: a second one is CONFLICT, not a second queue on the same ledger.
+        var servingLock = DataFolderLock.Take(folder.LockFile, "CAL server");
+        if (!servingLock.IsSuccess)
+        {
+            identity.Value.Dispose();
+            return servingLock.Refusal;
+        }
+
         var ledger = CalLedger.Open(folder, identity.Value, time, sync);
         if (!ledger.IsSuccess)
         {
+            servingLock.Value.Dispose();
             identity.Value.Dispose();
             return ledger.Refusal;
         }
@@ -76,6 +85,7 @@ public static class CalServerApp
         catch (InvalidOperationException e)
         {
             ledger.Value.Dispose();
+            servingLock.Value.Dispose();
             identity.Value.Dispose();
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
@@ -84,6 +94,7 @@ public static class CalServerApp
         if (builder.UseHttps(urls, certificate, time) is { IsSuccess: false } tlsProblem)
         {
             ledger.Value.Dispose();
+            servingLock.Value.Dispose();
             identity.Value.Dispose();
             return tlsProblem.Refusal;
         }
@@ -98,8 +109,11 @@ public static class CalServerApp
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(identity.Value);
         builder.Services.AddSingleton(ledger.Value);
+        // Made by the container, so disposing the app (or its end) lets the folder go.
+        builder.Services.AddSingleton(_ => servingLock.Value);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DataFolderLock>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSharedRequestRules(); // charset=foo: 415 with its code, not a 500; HEAD without a body

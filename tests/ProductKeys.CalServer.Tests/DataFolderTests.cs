@@ -40,6 +40,29 @@ public sealed class DataFolderTests
     }
 
     [Fact]
+    public async Task A_second_server_on_a_folder_one_serves_is_refused_with_CONFLICT_and_once_it_stops_another_starts()
+    {
+        using var world = new CalWorld();
+        await world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var first = CalServerApp.Build(world.Folder.Path, ["http://127.0.0.1:0"], world.Time).Value;
+
+        var second = CalServerApp.Build(world.Folder.Path, ["http://127.0.0.1:0"], world.Time);
+        if (second.IsSuccess)
+        {
+            await second.Value.DisposeAsync();
+        }
+
+        Assert.Equal("CONFLICT", second.Refusal?.Code);
+        Assert.Contains("Another CAL server is serving " + world.Folder.Path, second.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Contains("cal.lock", second.Refusal.Detail, StringComparison.Ordinal);
+
+        await first.DisposeAsync();
+        var after = CalServerApp.Build(world.Folder.Path, ["http://127.0.0.1:0"], world.Time);
+        Assert.True(after.IsSuccess, after.Refusal?.ToString());
+        await after.Value.DisposeAsync();
+    }
+
+    [Fact]
     public void A_new_folder_still_gets_its_key_and_ID()
     {
         var folder = new CalServerFolder(Path.Combine(Directory.CreateTempSubdirectory("pk-cal-new-").FullName, "data"));

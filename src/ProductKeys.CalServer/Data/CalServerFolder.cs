@@ -63,6 +63,9 @@ public sealed class CalServerFolder
     /// <summary>The SQLite database of packs and CALs.</summary>
     public string DatabaseFile => Combine("cal.db");
 
+    /// <summary>Held by the server that serves the folder (<see cref="ProductKeys.Hosting.DataFolderLock"/>): one at a time.</summary>
+    public string LockFile => Combine("cal.lock");
+
     /// <summary>
     /// A key or ID lost from a folder that already serves, or <c>null</c>. Made anew they would certify nothing the folder
     /// holds: the installed packs name the old key and ID, and a new key silently orphaned them. The folder serves once it has a

@@ -16,7 +16,4 @@ public sealed class KmsDataFolderBusyException : IOException
         : base(message, innerException)
     {
     }
-
-    internal static KmsDataFolderBusyException For(string folder, IOException cause) =>
-        new($"Another KMS host is serving {folder} (it holds kms.lock: {cause.Message}). Stop it first, or give this one another --data folder.", cause);
 }

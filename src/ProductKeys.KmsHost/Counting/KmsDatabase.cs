@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ProductKeys.Core.Kms;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.KmsHost.Counting;
 
@@ -44,7 +45,7 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly KmsTables _tables;
     private readonly VisitLog _log;
-    private readonly FileStream _ownerLock;
+    private readonly DataFolderLock _ownerLock;
     private readonly long _restartLogAt;
     private readonly TimeSpan _foldInterval;
     private readonly ILogger _logger;
@@ -72,7 +73,7 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
     private volatile bool _closed;
     private int _disposed;
 
-    private KmsDatabase(SqliteConnection connection, KmsTables tables, VisitLog log, FileStream ownerLock, long restartLogAt, TimeSpan foldInterval, ILogger logger)
+    private KmsDatabase(SqliteConnection connection, KmsTables tables, VisitLog log, DataFolderLock ownerLock, long restartLogAt, TimeSpan foldInterval, ILogger logger)
     {
         _connection = connection;
         _tables = tables;
@@ -270,48 +271,16 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Whether a host serves the folder of <paramref name="databasePath"/> now: it holds <c>kms.lock</c>,
-    /// which the kernel releases when the host ends, however it ended. Probed with a shared lock, held
-    /// for no longer than the probe.
+    /// which the kernel releases when the host ends, however it ended (<see cref="DataFolderLock"/>).
     /// </summary>
-    public static bool IsServed(string databasePath)
-    {
-        var path = LockPath(databasePath);
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Not ours to open (another user's host): do not claim it stopped.
-            return true;
-        }
-    }
+    public static bool IsServed(string databasePath) => DataFolderLock.IsHeld(LockPath(databasePath));
 
     private static string LockPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".lock");
 
-    private static FileStream TakeOwnerLock(string databasePath)
+    private static DataFolderLock TakeOwnerLock(string databasePath)
     {
-        var path = LockPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        try
-        {
-            // FileShare.None: an exclusive lock on the file (flock), dropped by the kernel when the process ends.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw KmsDataFolderBusyException.For(Path.GetDirectoryName(path)!, e);
-        }
+        var taken = DataFolderLock.Take(LockPath(databasePath), "KMS host");
+        return taken.IsSuccess ? taken.Value : throw new KmsDataFolderBusyException(taken.Refusal.Detail);
     }
 
     private Task<int> Enqueue(PendingWrite pending)
