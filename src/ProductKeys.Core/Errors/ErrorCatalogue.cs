@@ -161,6 +161,12 @@ public static class ErrorCatalogue
     /// </summary>
     public static readonly ErrorCode DatabaseUnreachable = new("DATABASE_UNREACHABLE", 503, 61,
         "The database could not be used: check that PostgreSQL runs and --db (host, port, database, user, password); a request a server answered with this may be retried in a moment.");
+    /// <summary>
+    /// A Native AOT server (pk-kms-host, pk-cal-server) cannot load a native library it needs: libe_sqlite3.so not shipped beside
+    /// it, or OpenSSL missing from the system. The detail names the file and where it belongs.
+    /// </summary>
+    public static readonly ErrorCode NativeLibraryMissing = new("NATIVE_LIBRARY_MISSING", 503, 72,
+        "A native library the program needs could not be loaded (the line above names the file and where it belongs): copy the files its publish script wrote into one folder, and install OpenSSL 3 on the system.");
     /// <summary>--urls is not a list of http(s) addresses.</summary>
     public static readonly ErrorCode UrlsInvalid = new("URLS_INVALID", 400, 62,
         "--urls must be http:// or https:// addresses with a port, separated by ';', e.g. http://127.0.0.1:8080.");
@@ -207,7 +213,7 @@ public static class ErrorCatalogue
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe, PublisherKeyNotVouched,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge,
         UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
-        UsageInvalid, AddressInUse, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, DatabaseSchemaOutdated, TlsCertificateInvalid, TlsUntrusted, Internal,
+        UsageInvalid, AddressInUse, NativeLibraryMissing, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, DatabaseSchemaOutdated, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
 
     /// <summary>

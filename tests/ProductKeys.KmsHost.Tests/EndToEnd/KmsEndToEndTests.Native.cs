@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProductKeys.Testing;
 
 namespace ProductKeys.KmsHost.Tests.EndToEnd;
 
@@ -81,24 +82,8 @@ public sealed partial class KmsEndToEndTests
     }
 
     [Fact]
-    public async Task The_native_host_without_its_sqlite_library_says_what_is_missing()
-    {
-        // Only the executable, as if libe_sqlite3.so had not been shipped with it.
-        var alone = Path.Combine(_root, "alone");
-        Directory.CreateDirectory(alone);
-        var copy = Path.Combine(alone, "pk-kms-host");
-        File.Copy(NativeHost.Path, copy);
-        var start = NativeHost.StartInfo("--data", Path.Combine(alone, "data"), "--urls", "http://127.0.0.1:0");
-        start.FileName = copy;
-
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("libe_sqlite3.so", error, StringComparison.Ordinal);
-        Assert.Contains("scripts/publish-kms-host.sh", error, StringComparison.Ordinal);
-    }
+    public Task The_native_host_without_its_sqlite_library_names_the_file_and_where_it_belongs_with_a_stable_code() =>
+        NativeServerAlone.AssertRefusedWithoutItsSqliteLibraryAsync(NativeHost.Path, _root, "scripts/publish-kms-host.sh");
 
     /// <summary>The options a help text lists, less those of the program rather than the command (pk's --json, a root command's --version).</summary>
     private static string[] Options(string help) =>
