@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -140,6 +141,11 @@ public static class KmsHostApp
         {
             ((IDisposable)app).Dispose();
             return new Refusal(ErrorCatalogue.Conflict, e.Message);
+        }
+        catch (SqliteException e) when (KmsDatabase.Unusable(folder.DatabaseFile, e) is { } unusable)
+        {
+            ((IDisposable)app).Dispose();
+            return unusable;
         }
 
         app.Lifetime.ApplicationStarted.Register(() => database.SetMeta(ListeningMeta, string.Join(" ", Addresses(app))));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Kms;
 using ProductKeys.Hosting;
 
@@ -274,6 +275,22 @@ internal sealed partial class KmsDatabase : IDisposable, IAsyncDisposable
     /// which the kernel releases when the host ends, however it ended (<see cref="DataFolderLock"/>).
     /// </summary>
     public static bool IsServed(string databasePath) => DataFolderLock.IsHeld(LockPath(databasePath));
+
+    /// <summary>
+    /// <c>STORE_INVALID</c> naming <paramref name="databasePath"/> when SQLite cannot use the file at all (not a database,
+    /// damaged, a folder in its place), else <c>null</c>. The count is the only thing kms.db holds that the host needs, and
+    /// clients are counted again as they renew (docs/adr/0003-kms-count-persistence.md).
+    /// </summary>
+    public static Refusal? Unusable(string databasePath, SqliteException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        const int Corrupt = 11, CannotOpen = 14, NotADatabase = 26;
+        return exception.SqliteErrorCode is Corrupt or CannotOpen or NotADatabase
+            ? new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{Path.GetFullPath(databasePath)} cannot be used: {exception.Message} Restore it from a backup, or move it aside and start the host again: "
+                + "a new one counts the clients again as they renew (within 7 days by default).")
+            : null;
+    }
 
     private static string LockPath(string databasePath) => Path.ChangeExtension(Path.GetFullPath(databasePath), ".lock");
 

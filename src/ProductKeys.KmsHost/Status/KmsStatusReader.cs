@@ -15,12 +15,25 @@ public static class KmsStatusReader
 {
     /// <summary>
     /// <see cref="Read"/> for a folder given on a command line: <c>STORE_INVALID</c>, naming it and what makes one, when it
-    /// does not exist or holds no KMS host (<see cref="KmsHostFolder.Existing"/>), rather than the status of a host not yet activated.
+    /// does not exist or holds no KMS host (<see cref="KmsHostFolder.Existing"/>), rather than the status of a host not yet activated;
+    /// <c>STORE_INVALID</c> naming <c>kms.db</c> when SQLite cannot use it (<see cref="KmsDatabase.Unusable"/>).
     /// </summary>
     public static Outcome<KmsStatusReport> ReadExisting(string dataDirectory, TimeProvider time)
     {
         var folder = KmsHostFolder.Existing(dataDirectory);
-        return folder.IsSuccess ? Read(folder.Value.Path, time) : folder.Refusal;
+        if (!folder.IsSuccess)
+        {
+            return folder.Refusal;
+        }
+
+        try
+        {
+            return Read(folder.Value.Path, time);
+        }
+        catch (SqliteException e) when (KmsDatabase.Unusable(folder.Value.DatabaseFile, e) is { } damaged)
+        {
+            return damaged;
+        }
     }
 
     /// <summary>Reads the status as of <paramref name="time"/>'s now. Creates nothing but the database schema.</summary>

@@ -35,7 +35,12 @@ public static class SignedKmsReport
             return new Refusal(ErrorCatalogue.KmsHostNotActivated, $"{folder.Path} holds no host certificate: activate the host first ('pk kms-host activate').");
         }
 
-        var status = KmsStatusReader.Read(dataDirectory, time);
+        var status = KmsStatusReader.ReadExisting(dataDirectory, time);
+        if (!status.IsSuccess)
+        {
+            return status.Refusal;
+        }
+
         var identity = KmsHostIdentity.LoadOrCreate(folder);
         if (!identity.IsSuccess)
         {
@@ -49,7 +54,7 @@ public static class SignedKmsReport
             return certificate.Refusal;
         }
 
-        var lines = status.Products.Where(p => p.Threshold is not null)
+        var lines = status.Value.Products.Where(p => p.Threshold is not null)
             .Select(p => new UsageLine(p.Product, "Kms", null, p.Threshold, p.Clients, 0)).ToList();
         if (lines.Count == 0)
         {
