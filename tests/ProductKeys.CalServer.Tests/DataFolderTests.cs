@@ -63,6 +63,43 @@ public sealed class DataFolderTests
     }
 
     [Fact]
+    public async Task A_KMS_hosts_folder_is_refused_before_a_CAL_server_makes_its_ID_there_or_uses_the_hosts_key()
+    {
+        // The KMS host's folder: its ID and its key, under the name a CAL server's key has too.
+        var path = Directory.CreateTempSubdirectory("pk-cal-kms-folder-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(path, "host-id"), "kmsh-0123456789abcdef\n");
+            SigningKeyFile.LoadOrCreate(path).Value.Dispose();
+            var before = Directory.GetFiles(path).Order(StringComparer.Ordinal).ToArray();
+
+            var built = CalServerApp.Build(path, ["http://127.0.0.1:0"], TimeProvider.System);
+            if (built.IsSuccess)
+            {
+                await built.Value.DisposeAsync();
+            }
+
+            var identity = CalServerIdentity.LoadOrCreate(new CalServerFolder(path));
+            if (identity.IsSuccess)
+            {
+                identity.Value.Dispose();
+            }
+
+            foreach (var refusal in new[] { built.Refusal, identity.Refusal })
+            {
+                Assert.Equal("STORE_INVALID", refusal?.Code);
+                Assert.Contains($"{path} holds a KMS host (host-id)", refusal!.Detail, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(before, Directory.GetFiles(path).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_new_folder_still_gets_its_key_and_ID()
     {
         var folder = new CalServerFolder(Path.Combine(Directory.CreateTempSubdirectory("pk-cal-new-").FullName, "data"));

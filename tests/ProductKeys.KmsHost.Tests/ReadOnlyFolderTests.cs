@@ -81,6 +81,35 @@ public sealed class ReadOnlyFolderTests : IDisposable
         Assert.False(Directory.Exists(missing));
     }
 
+    [Fact]
+    public async Task A_CAL_servers_folder_is_refused_before_a_KMS_host_makes_its_ID_there_or_uses_the_servers_key()
+    {
+        // The CAL server's folder: its ID and its key, under the name a KMS host's key has too.
+        var path = Prepare("cal-server");
+        Core.Signing.SigningKeyFile.LoadOrCreate(path).Value.Dispose();
+        var before = Snapshot();
+
+        var built = KmsHostApp.Build(new KmsHostOptions { DataDirectory = path }, ["http://127.0.0.1:0"], TimeProvider.System);
+        if (built.IsSuccess)
+        {
+            await built.Value.DisposeAsync();
+        }
+
+        var identity = KmsHostIdentity.LoadOrCreate(new KmsHostFolder(path));
+        if (identity.IsSuccess)
+        {
+            identity.Value.Dispose();
+        }
+
+        foreach (var refusal in new[] { built.Refusal, identity.Refusal })
+        {
+            Assert.Equal(ErrorCatalogue.StoreInvalid, refusal?.Error);
+            Assert.Contains($"{path} holds a CAL server (server-id)", refusal!.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, Snapshot());
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private string Prepare(string kind)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.CalServer.Data;
 
@@ -55,7 +56,7 @@ public sealed class CalServerFolder
     public string Path { get; }
 
     /// <summary>The server's ID file.</summary>
-    public string ServerIdFile => Combine("server-id");
+    public string ServerIdFile => Combine(ServerIdFiles.CalServer);
 
     /// <summary>The publisher keys the server trusts: pinned at the first pack installation, changed since only by signed key lists.</summary>
     public PinnedPublisherKeys PublisherKeys => new(Path);

@@ -1,5 +1,6 @@
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.CalServer.Data;
 
@@ -18,11 +19,11 @@ public sealed class CalServerIdentity : IDisposable
     /// <summary>The server's private key.</summary>
     public SigningKey Key { get; }
 
-    /// <summary>Loads the identity from the data folder, creating the key and ID on first use only (never in a folder that already serves).</summary>
+    /// <summary>Loads the identity from the data folder, creating the key and ID on first use only (never in a folder that already serves, nor in a KMS host's).</summary>
     public static Outcome<CalServerIdentity> LoadOrCreate(CalServerFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        if (folder.MissingIdentityFile() is { } missing)
+        if ((folder.MissingIdentityFile() ?? ServerIdFiles.HeldByTheOther(folder.Path, ServerIdFiles.CalServer)) is { } missing)
         {
             return missing;
         }

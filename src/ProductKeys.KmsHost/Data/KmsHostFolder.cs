@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.KmsHost.Data;
 
@@ -48,7 +49,7 @@ public sealed class KmsHostFolder
     public string Path { get; }
 
     /// <summary>The host's ID file.</summary>
-    public string HostIdFile => Combine("host-id");
+    public string HostIdFile => Combine(ServerIdFiles.KmsHost);
 
     /// <summary>
     /// The publisher keys the host trusts: pinned at its first activation, changed since only by signed key lists, which it also

@@ -1,5 +1,6 @@
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.KmsHost.Data;
 
@@ -18,10 +19,15 @@ public sealed class KmsHostIdentity : IDisposable
     /// <summary>The host's private key.</summary>
     public SigningKey Key { get; }
 
-    /// <summary>Loads the identity from the data folder, creating the key and ID on first use.</summary>
+    /// <summary>Loads the identity from the data folder, creating the key and ID on first use (never in a CAL server's folder).</summary>
     public static Outcome<KmsHostIdentity> LoadOrCreate(KmsHostFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        if (ServerIdFiles.HeldByTheOther(folder.Path, ServerIdFiles.KmsHost) is { } other)
+        {
+            return other;
+        }
+
         var key = folder.LoadOrCreateKey();
         if (!key.IsSuccess)
         {
