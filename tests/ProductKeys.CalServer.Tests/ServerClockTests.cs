@@ -39,6 +39,26 @@ public sealed class ServerClockTests
     }
 
     [Fact]
+    public async Task A_ledger_clock_edited_past_year_9999_is_reported_and_per_user_CALs_are_still_served()
+    {
+        // pk cal-server report and every per-user request answered INTERNAL_ERROR ("Valid values are between …").
+        using var world = new CalWorld();
+        await world.InstallAsync(CalMode.PerUser, purchased: 2, installed: 2);
+        using (var edit = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={world.Folder.DatabaseFile};Pooling=False"))
+        {
+            edit.Open();
+            using var command = edit.CreateCommand();
+            command.CommandText = "UPDATE ledger_clock SET highest = 253402300800";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        Assert.Equal("Installed", await world.UserAsync("alice"));
+        var usage = await world.UsageAsync();
+        Assert.NotNull(usage.ClockProblem);
+        Assert.Equal(9000, usage.At.Year);
+    }
+
+    [Fact]
     public async Task A_server_without_a_pack_reports_no_clock_problem()
     {
         // pk cal-server report on a folder serve had made, before any pack: INTERNAL_ERROR ("Valid values are between …").

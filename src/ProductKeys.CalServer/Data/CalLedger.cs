@@ -283,7 +283,7 @@ public sealed class CalLedger : IDisposable
         var installed = ReadPacks();
         var packs = installed.Counted;
         var wall = Now();
-        var highest = _statements.Scalar(LedgerClock.ReadSql);
+        var highest = LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
         var now = Math.Max(LedgerClock.Floor(wall, packs), highest);
         var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
         var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
@@ -483,7 +483,7 @@ public sealed class CalLedger : IDisposable
     private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs)
     {
         var now = LedgerClock.Floor(Now(), packs);
-        var highest = _statements.Scalar(LedgerClock.ReadSql);
+        var highest = LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
         if (now <= highest)
         {
             return highest;

@@ -21,6 +21,16 @@ internal static class LedgerClock
     /// <summary>The kept time.</summary>
     public const string ReadSql = "SELECT highest FROM ledger_clock WHERE id = 1";
 
+    /// <summary>
+    /// The latest kept time the ledger uses (year 9000): <c>cal.db</c> is a file its administrator can edit, and a kept time past
+    /// year 9999 made every date the ledger computes from it throw (<c>pk cal-server report</c>, per-user CALs: INTERNAL_ERROR;
+    /// found by a hostile review). Above it the ledger behaves as at it: every CAL lapsed, the clock problem reported.
+    /// </summary>
+    public static readonly long Latest = new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    /// <summary>The kept time as the ledger uses it: at most <see cref="Latest"/>.</summary>
+    public static long Kept(long stored) => Math.Min(stored, Latest);
+
     /// <summary>The server's clock behind the ledger's time by more than this is reported as a clock problem.</summary>
     public static readonly TimeSpan Tolerance = ArtifactVerifier.DefaultAllowedClockSkew;
 
