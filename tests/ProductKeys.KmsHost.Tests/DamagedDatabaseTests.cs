@@ -42,4 +42,31 @@ public sealed class DamagedDatabaseTests
 
         Assert.Equal(damaged, File.ReadAllBytes(file));
     }
+
+    [Fact]
+    public void A_kms_db_that_is_a_folder_or_an_empty_host_id_stops_status_and_report_as_serve()
+    {
+        // status answered success with no database and a blank "Host ID:" while serve refused the same folder.
+        using var host = new HostFixture();
+        host.Database.Dispose();
+        SqliteConnection.ClearAllPools();
+        File.WriteAllText(host.Folder.HostIdFile, "");
+        var hostId = KmsStatusReader.ReadExisting(host.Folder.Path, host.Clock).Refusal;
+        Assert.Equal(ErrorCatalogue.StoreInvalid, hostId?.Error);
+        Assert.Contains("host-id is damaged", hostId!.Detail, StringComparison.Ordinal);
+
+        File.WriteAllText(host.Folder.HostIdFile, "kmsh-0011223344556677\n");
+        var file = host.Folder.DatabaseFile;
+        foreach (var path in (string[])[file, file + "-wal", file + "-shm"])
+        {
+            File.Delete(path);
+        }
+
+        Directory.CreateDirectory(file);
+        foreach (var refusal in new[] { KmsStatusReader.ReadExisting(host.Folder.Path, host.Clock).Refusal, SignedKmsReport.Sign(host.Folder.Path, host.Clock).Refusal })
+        {
+            Assert.Equal(ErrorCatalogue.StoreInvalid, refusal?.Error);
+            Assert.Contains($"{file} is a folder", refusal!.Detail, StringComparison.Ordinal);
+        }
+    }
 }

@@ -39,6 +39,17 @@ public sealed class KmsHostFolder
                 : $"{folder.Path} does not exist: give the folder the KMS host serves, or make it first ({MakeOne}).");
         }
 
+        // What serve refuses, status and report refuse too, rather than show a host with no ID or no database (found by a hostile review).
+        if (Directory.Exists(folder.DatabaseFile))
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{folder.DatabaseFile} is a folder, not the host's count database: restore kms.db from a backup.");
+        }
+
+        if (File.Exists(folder.HostIdFile) && folder.ReadHostId() is { IsSuccess: false } damaged)
+        {
+            return damaged.Refusal;
+        }
+
         return File.Exists(folder.HostIdFile) || File.Exists(folder.DatabaseFile)
             ? folder
             : new Refusal(ErrorCatalogue.StoreInvalid,
@@ -67,16 +78,29 @@ public sealed class KmsHostFolder
     public Outcome<SigningKey> LoadOrCreateKey() => SigningKeyFile.LoadOrCreate(Path);
 
     /// <summary>The host's ID, created on first use: <c>kmsh-</c> and 16 random hex digits.</summary>
+    /// <summary>The ID in <see cref="HostIdFile"/>, which exists; <c>STORE_INVALID</c> when it is empty, too long or unreadable.</summary>
+    public Outcome<string> ReadHostId()
+    {
+        try
+        {
+            var text = File.ReadAllText(HostIdFile).Trim();
+            return text.Length is > 0 and <= 64
+                ? text
+                : new Refusal(ErrorCatalogue.StoreInvalid, $"{HostIdFile} is damaged: restore it from a backup (the host certificate names it).");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{HostIdFile} cannot be used: {e.Message}");
+        }
+    }
+
     public Outcome<string> LoadOrCreateHostId()
     {
         try
         {
             if (File.Exists(HostIdFile))
             {
-                var text = File.ReadAllText(HostIdFile).Trim();
-                return text.Length is > 0 and <= 64
-                    ? text
-                    : new Refusal(ErrorCatalogue.StoreInvalid, $"{HostIdFile} is damaged: restore it from a backup (the host certificate names it).");
+                return ReadHostId();
             }
 
             Directory.CreateDirectory(Path);
