@@ -125,6 +125,19 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False((await Pk.RunAsync(NotSignedIn, "logout", "--json")).Json.GetProperty("wasSignedIn").GetBoolean());
     }
 
+    [Fact]
+    public async Task Login_without_a_password_says_how_to_give_one_and_asks_no_service()
+    {
+        // A new operator's walkthrough: 'pk login --service URL --user ops' with nothing to type the password in sent an empty one,
+        // and the service's answer was its API's "Send {"user": NAME, "password": PASSWORD}.". Pk.RunAsync closes standard input.
+        var environment = new Dictionary<string, string>(NotSignedIn) { ["PK_PASSWORD"] = "" };
+        var login = await Pk.RunAsync(environment, "login", "--service", "http://127.0.0.1:9", "--user", "ops", "--json");
+
+        Assert.Equal(ErrorCatalogue.ValidationFailed.ExitCode, login.ExitCode);
+        Assert.Contains("No password for ops: give --password PASSWORD, set PK_PASSWORD", Detail(login), StringComparison.Ordinal);
+        Assert.False(File.Exists(environment["PK_CREDENTIALS"]));
+    }
+
     [Theory]
     [InlineData("publisher-keys", "show")]
     [InlineData("key-groups", "show")]

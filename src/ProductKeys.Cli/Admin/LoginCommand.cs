@@ -38,6 +38,14 @@ internal static class LoginCommand
 
             var name = parseResult.GetValue(user)!;
             var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
+            if (secret.Length == 0)
+            {
+                // The service refuses an empty password too, but in its API's words ("Send {"user": …}"), which say nothing to
+                // someone who pressed Enter at the prompt or ran 'pk login' with no terminal to type in.
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    $"No password for {name}: give --password PASSWORD, set PK_PASSWORD, or type it when 'pk login' asks for it (an empty line is no password)."));
+            }
+
             // TLS trust: what this command gave, else (same service) what the last 'pk login' remembered.
             var sameService = remembered is not null && remembered.Service == uri.ToString();
             var trust = AdminOptions.Tls.Resolve(parseResult, uri, sameService ? remembered!.TlsPins : null, sameService ? remembered!.TlsCertificateAuthorities : null);
@@ -95,7 +103,9 @@ internal static class LoginCommand
         Console.Error.Write(label);
         if (Console.IsInputRedirected)
         {
-            return Console.In.ReadLine() ?? "";
+            var line = Console.In.ReadLine() ?? "";
+            Console.Error.WriteLine();
+            return line;
         }
 
         var text = new StringBuilder();
