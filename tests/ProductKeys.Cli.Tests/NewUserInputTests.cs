@@ -116,6 +116,20 @@ public sealed class NewUserInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Activating_a_store_without_a_key_names_the_store_it_looked_in()
+    {
+        // A new user's walkthrough: 'pk ato --store dev1' run from another folder than the README's 'pk ipk … --store dev1'
+        // answered "No key is installed: install one with 'pk ipk KEY --product ID' first.", naming no folder.
+        var start = Pk.StartInfo(null, "ato", "--store", "dev1", "--json");
+        start.WorkingDirectory = _scratch;
+        var activated = await Pk.RunAsync(start, "pk ato --store dev1");
+
+        Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, activated.ExitCode);
+        var store = Path.Combine(_scratch, "dev1");
+        Assert.Contains($"No key is installed in the license store {store}: check --store", Detail(activated), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logout_when_not_signed_in_says_so_and_succeeds()
     {
         var logout = await Pk.RunAsync(NotSignedIn, "logout");

@@ -45,7 +45,7 @@ public static class OnlineActivation
         switch (stored.KeyType)
         {
             case null:
-                return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
+                return license.NoKeyInstalled();
             case KeyType.Setup:
                 return new Refusal(ErrorCatalogue.SetupKeyCannotActivate);
         }

@@ -65,6 +65,13 @@ public sealed class DeviceLicense
                 $"The license store {Store.Directory} holds a key for product '{held}', not '{expected}': install a key for '{expected}'.")
             : null;
 
+    /// <summary>
+    /// <c>STORE_INVALID</c> for a store without a key, naming the folder: a mistyped <c>--store</c>, or one relative to
+    /// another working folder, is such a store, and only its path tells the user so.
+    /// </summary>
+    internal Refusal NoKeyInstalled() => new(ErrorCatalogue.StoreInvalid,
+        $"No key is installed in the license store {Store.Directory}: check --store, or install one with 'pk ipk KEY --product ID --store {Store.Directory}' first.");
+
     /// <summary>The current state, with the facts behind it. Persists the clock high-water mark.</summary>
     public Outcome<DeviceLicenseReport> Status() => Change(license => license, mustPersist: false);
 
@@ -165,7 +172,7 @@ public sealed class DeviceLicense
     {
         if (license.Key is null)
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY' first.");
+            return NoKeyInstalled();
         }
 
         if (LicenseEvaluator.RearmsLeft(license) == 0)
@@ -280,7 +287,7 @@ public sealed class DeviceLicense
     {
         if (license.Key is null || license.ProductId is null)
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid, "No key is installed: install one with 'pk ipk KEY --product ID' first.");
+            return NoKeyInstalled();
         }
 
         if (!HasTrust(license))
