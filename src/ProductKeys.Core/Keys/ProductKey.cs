@@ -89,6 +89,14 @@ public readonly record struct ProductKey(KeyType Type, int Group, int Serial, ul
                 continue;
             }
 
+            if (c is '\n' or '\r')
+            {
+                // A list of keys, one per line (a script's $(pk keys list --field key) matching several): named as such,
+                // where the character itself would print as an escape ('\u000a') that says nothing.
+                return new Refusal(ErrorCatalogue.KeyMalformed,
+                    $"A line break at position {i + 1}: give one key on one line, not a list of keys (one per line).");
+            }
+
             var digit = KeyAlphabet.Digit(c);
             if (digit < 0)
             {

@@ -50,6 +50,17 @@ public sealed class ProductKeyParseTests
         Assert.Contains("Too many characters", parsed.Refusal!.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    public void A_list_of_keys_one_per_line_is_malformed_naming_the_line_break(string lineBreak)
+    {
+        // What $(pk keys list --field key --where type=Mak) holds once an account has more than one MAK of a product.
+        var parsed = ProductKey.Parse(Sample + lineBreak + Sample);
+        Assert.Equal("KEY_MALFORMED", parsed.Refusal?.Code);
+        Assert.StartsWith($"A line break at position {Sample.Length + 1}: give one key on one line", parsed.Refusal!.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Partial_key_is_the_last_five_characters()
     {
