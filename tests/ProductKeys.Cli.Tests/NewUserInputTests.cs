@@ -130,6 +130,22 @@ public sealed class NewUserInputTests : IDisposable
     }
 
     [Fact]
+    public async Task An_offline_request_names_the_offline_steps_next_not_pk_ato()
+    {
+        // A new user's walkthrough of the README's air-gapped device: 'pk dti req.json --store air' ended on
+        // "Next step: pk ato --store …", which needs the network the device lacks.
+        var store = Path.Combine(_scratch, "air");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", store, "--device-id", "d1")).ExitCode);
+
+        var request = await Pk.RunAsync("dti", Path.Combine(_scratch, "req.json"), "--store", store);
+
+        Assert.Equal(0, request.ExitCode);
+        Assert.DoesNotContain("pk ato", request.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Next step: take req.json to a connected machine and run 'pk offline activate req.json --out DIR'", request.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"then here: pk atp DIR/req.response.json --store {store} --trust DIR/publisher-keys.pem", request.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logout_when_not_signed_in_says_so_and_succeeds()
     {
         var logout = await Pk.RunAsync(NotSignedIn, "logout");

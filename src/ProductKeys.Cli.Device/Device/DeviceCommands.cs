@@ -174,15 +174,18 @@ internal static class DeviceCommands
         return command;
     }
 
-    internal static int Run(ParseResult parseResult, DeviceOptions options, bool verbose, Func<DeviceLicense, Outcome<DeviceLicenseReport>> action)
+    // nextStep: the next step to print instead of the state's, given the store's folder (dti); null: the state's.
+    internal static int Run(ParseResult parseResult, DeviceOptions options, bool verbose, Func<DeviceLicense, Outcome<DeviceLicenseReport>> action,
+        Func<string, string>? nextStep = null)
     {
         var opened = DeviceSession.Open(parseResult, options);
         return opened.IsSuccess
-            ? Print(parseResult, opened.Value, action(opened.Value), verbose)
+            ? Print(parseResult, opened.Value, action(opened.Value), verbose, nextStep)
             : CommandOutput.Refuse(parseResult, opened.Refusal);
     }
 
-    private static int Print(ParseResult parseResult, DeviceLicense license, Outcome<DeviceLicenseReport> report, bool verbose)
+    private static int Print(ParseResult parseResult, DeviceLicense license, Outcome<DeviceLicenseReport> report, bool verbose,
+        Func<string, string>? nextStep = null)
     {
         if (!report.IsSuccess)
         {
@@ -190,7 +193,7 @@ internal static class DeviceCommands
         }
 
         var view = StatusView.From(report.Value, license.Store.Directory, verbose, TimeProvider.System.GetUtcNow());
-        return CommandOutput.Print(parseResult, view, CliJsonContext.Output.StatusView, v => v.ToText(verbose));
+        return CommandOutput.Print(parseResult, view, CliJsonContext.Output.StatusView, v => v.ToText(verbose, nextStep?.Invoke(view.Store)));
     }
 
     private static void AddAlias(Command command, string? alias)

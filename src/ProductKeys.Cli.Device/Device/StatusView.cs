@@ -48,7 +48,9 @@ internal sealed record StatusView(
             : view;
     }
 
-    public string ToText(bool verbose)
+    /// <param name="verbose">Also the lines of <c>dlv</c>.</param>
+    /// <param name="nextStep">What to do next when the command knows better than the state (<c>dti</c>: the request goes out on a file, not <c>pk ato</c>).</param>
+    public string ToText(bool verbose, string? nextStep = null)
     {
         var text = new StringBuilder();
         Line(text, "Name", Product is null ? "ProductKeys license: no product key installed on this store" : $"ProductKeys license for '{Product}'");
@@ -85,7 +87,7 @@ internal sealed record StatusView(
         }
 
         text.Append(Output.TerminalText.Safe(Message));
-        if (NextStep() is { } next)
+        if ((nextStep is null ? NextStep() : Output.TerminalText.Safe(nextStep)) is { } next)
         {
             text.Append('\n').Append(next);
         }
