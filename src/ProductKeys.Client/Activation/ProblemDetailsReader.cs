@@ -97,6 +97,13 @@ public static class ProblemDetailsReader
             }
         }
 
+        if (exception.HttpRequestError == HttpRequestError.ResponseEnded && service is { IsAbsoluteUri: true } && service.Scheme == Uri.UriSchemeHttp)
+        {
+            // What an HTTPS listener does with a plain-HTTP request: .NET's own words ("An error occurred while sending the request")
+            // do not point at the scheme.
+            return Unreachable(service, "it closed the connection without an HTTP answer: if it serves HTTPS, use https:// in the address.");
+        }
+
         return Unreachable(service, exception.Message);
     }
 

@@ -92,6 +92,20 @@ public sealed class TlsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_that_asks_an_HTTPS_server_over_http_is_told_to_use_https()
+    {
+        // A new operator's walkthrough of docs/operations.md: 'pk login --service http://…' against 'pk server --self-signed'
+        // answered only .NET's "An error occurred while sending the request."
+        var port = DemoServerFixture.FreePort();
+        await using var server = await ServerProcess.StartAsync("listening on", "server", "--self-signed", "--data", Path.Combine(_root, "server"), "--urls", $"https://127.0.0.1:{port}");
+
+        var login = await Pk.RunAsync("login", "--service", $"http://127.0.0.1:{port}", "--user", "ops", "--password", "ops-password", "--profile", Path.Combine(_root, "credentials.json"), "--json");
+
+        Assert.Equal(ErrorCatalogue.ServiceUnreachable.ExitCode, login.ExitCode);
+        Assert.Contains("if it serves HTTPS, use https://", login.Json.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kms_host_and_CAL_server_answer_HTTPS_with_cert_and_key_and_print_the_pin()
     {
         var (certificate, key, pin) = WriteCertificate("served", TimeProvider.System);
