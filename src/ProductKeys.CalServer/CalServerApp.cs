@@ -144,6 +144,13 @@ public static class CalServerApp
         return app.Services.GetRequiredService<CalLedger>().WithdrawnPacksAsync(cancellationToken);
     }
 
+    /// <summary>The installed packs that count.</summary>
+    public static Task<IReadOnlyList<Core.Certificates.CalPackCertificate>> PacksAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<CalLedger>().PacksAsync(cancellationToken);
+    }
+
     /// <summary>The server's ID (created with the data folder).</summary>
     public static string ServerId(WebApplication app)
     {

@@ -118,6 +118,13 @@ public static class CalServing
             Console.Out.WriteLine($"CAL server: {withdrawn.Describe()}");
         }
 
+        // A mistyped --data makes a new, empty server that refuses every request: say so at once (found by a new user's walkthrough).
+        if ((await CalServerApp.PacksAsync(app, cancellationToken)).Count == 0)
+        {
+            Console.Out.WriteLine($"CAL server: no CAL pack counts in {Path.GetFullPath(dataDirectory)}: every request answers CAL_PACK_NOT_INSTALLED "
+                + "until one is installed ('pk cal-server install-pack --data DIR --key MAK'). If this is not the folder you meant, check --data.");
+        }
+
         Console.Out.Flush();
         await app.WaitForShutdownAsync(cancellationToken);
         Console.Out.WriteLine("CAL server stopped.");

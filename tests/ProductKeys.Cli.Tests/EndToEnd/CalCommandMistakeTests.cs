@@ -114,5 +114,19 @@ public sealed class CalCommandMistakeTests : IDisposable
         Assert.False(kind == "empty" && Directory.EnumerateFileSystemEntries(data).Any(), "the report made files in a folder it only reads");
     }
 
+    [Fact]
+    public async Task Serving_a_folder_without_a_pack_says_every_request_will_be_refused_and_to_check_data()
+    {
+        // A typo in --data makes a new, empty CAL server that answers CAL_PACK_NOT_INSTALLED to everyone, silently before.
+        var data = Path.Combine(_folder, "typo-serve");
+
+        await using var server = await ServerProcess.StartAsync("no CAL pack counts in", "cal-server", "serve", "--data", data, "--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}");
+
+        var line = await server.WaitForLineAsync("no CAL pack counts in");
+        Assert.Contains(data, line, StringComparison.Ordinal);
+        Assert.Contains("CAL_PACK_NOT_INSTALLED", line, StringComparison.Ordinal);
+        Assert.Contains("check --data", line, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
