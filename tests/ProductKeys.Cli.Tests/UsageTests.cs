@@ -19,6 +19,17 @@ public sealed class UsageTests
     }
 
     [Fact]
+    public async Task Pk_alone_prints_its_help_and_exits_0()
+    {
+        // It printed the help, then "Required command was not provided." on stderr, and exited 1 (found by a new user's walkthrough).
+        var result = await Pk.RunAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
     public async Task A_bad_option_without_json_says_what_was_wrong_and_where_the_help_is()
     {
         var result = await Pk.RunAsync("dli", "--bogus");

@@ -10,8 +10,9 @@ internal static class CommandRunner
     {
         try
         {
-            var parseResult = root.Parse(args);
-            if (UsageErrors.Of(parseResult, args) is { } usage)
+            // Nothing typed: the help is the answer, exit 0 (System.CommandLine added "Required command was not provided." and exit 1).
+            var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
+            if (UsageErrors.Of(parseResult) is { } usage)
             {
                 return CommandOutput.Refuse(UsageErrors.WantsJson(args), usage);
             }

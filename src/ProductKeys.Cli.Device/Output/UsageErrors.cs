@@ -11,12 +11,8 @@ namespace ProductKeys.Cli.Output;
 /// </summary>
 internal static class UsageErrors
 {
-    /// <summary>The refusal for a parse that failed, or <c>null</c> when it did not (or nothing was typed: then the help is the answer).</summary>
-    public static Refusal? Of(ParseResult parseResult, IReadOnlyList<string> args)
-    {
-        // Nothing typed: the help is the answer.
-        return args.Count == 0 ? null : UsageRefusal.Of(parseResult);
-    }
+    /// <summary>The refusal for a parse that failed, or <c>null</c> when it did not (nothing typed is parsed as <c>--help</c>: <see cref="CommandRunner"/>).</summary>
+    public static Refusal? Of(ParseResult parseResult) => UsageRefusal.Of(parseResult);
 
     /// <summary>Whether the user asked for JSON, even on a command line that did not parse.</summary>
     public static bool WantsJson(IReadOnlyList<string> args) => args.Contains("--json", StringComparer.Ordinal);
