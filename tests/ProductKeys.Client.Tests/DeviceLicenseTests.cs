@@ -29,6 +29,19 @@ public sealed class DeviceLicenseTests : IDisposable
     }
 
     [Fact]
+    public void Reading_the_status_of_a_store_folder_that_does_not_exist_makes_no_folder()
+    {
+        var missing = Path.Combine(_folder, "typo");
+        var license = new DeviceLicense(new LicenseStore(missing), _clock, _hardware);
+
+        Assert.Equal(LicenseState.Unlicensed, license.Status().Value.Status.State);
+        Assert.False(Directory.Exists(missing));
+
+        Assert.True(license.InstallKey(ProductKey.Derive(KeyType.Mak, 5, 9, new byte[32]).ToString(), "desktop").IsSuccess);
+        Assert.True(Directory.Exists(missing));
+    }
+
+    [Fact]
     public void Install_then_activate_with_a_certificate_for_this_device_is_licensed()
     {
         Assert.Equal(LicenseState.InitialGrace, _license.InstallKey(Mak, Product).Value.Status.State);

@@ -376,7 +376,8 @@ public sealed class DeviceLicense
     {
         // Load, change and save under the store's lock: 'pk ato' and a product reading its status at
         // the same moment must not overwrite each other (a stored activation would be lost).
-        using var storeLock = Store.Lock();
+        // A read of a store folder that does not exist makes none ('pk dli --store typo' created the folder; found by a new user's walkthrough).
+        using var storeLock = mustPersist || System.IO.Directory.Exists(Store.Directory) ? Store.Lock() : null;
         if (storeLock is null && mustPersist)
         {
             return Store.NotAFolder() ?? new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
