@@ -61,6 +61,21 @@ public abstract class DeviceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Dli_as_JSON_carries_the_service_and_hardware_ID_as_dlv_does()
+    {
+        // 'pk dli --field service' printed an empty line, exit 0, for a store that has a service (found by a new user's walkthrough).
+        Assert.Equal(0, (await Device.RunAsync("ipk", Mak, "--product", "desktop", "--store", _store, "--device-id", "dev-1", "--service", "http://127.0.0.1:9")).ExitCode);
+
+        var service = await Device.RunAsync("dli", "--store", _store, "--field", "service");
+        var dli = (await Device.RunAsync("dli", "--store", _store, "--json")).Json;
+        var dlv = (await Device.RunAsync("dlv", "--store", _store, "--json")).Json;
+
+        Assert.Equal("http://127.0.0.1:9/", service.Stdout.Trim());
+        Assert.Equal(dlv.GetProperty("hardwareId").GetString(), dli.GetProperty("hardwareId").GetString());
+        Assert.NotNull(dli.GetProperty("hardwareId").GetString());
+    }
+
+    [Fact]
     public async Task A_setup_key_cannot_activate()
     {
         await Device.RunAsync("ipk", "F7QPR-3HFDG-YRFDH-HMCMP-BGJGH", "--product", "desktop", "--store", _store, "--service", "http://127.0.0.1:9");

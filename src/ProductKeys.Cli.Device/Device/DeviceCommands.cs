@@ -192,7 +192,7 @@ internal static class DeviceCommands
             return CommandOutput.Refuse(parseResult, report.Refusal);
         }
 
-        var view = StatusView.From(report.Value, license.Store.Directory, verbose, TimeProvider.System.GetUtcNow());
+        var view = StatusView.From(report.Value, license.Store.Directory, TimeProvider.System.GetUtcNow());
         return CommandOutput.Print(parseResult, view, CliJsonContext.Output.StatusView, v => v.ToText(verbose, nextStep?.Invoke(view.Store)));
     }
 

@@ -27,25 +27,22 @@ internal sealed record StatusView(
     string? KmsCachedHost = null,
     string? Code = null)
 {
-    public static StatusView From(DeviceLicenseReport report, string store, bool verbose, DateTimeOffset now)
+    public static StatusView From(DeviceLicenseReport report, string store, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(report);
         var s = report.Status;
-        var view = new StatusView(s.State.ToString(), s.ProductId, s.KeyType, s.PartialKey, s.Expires, s.GraceEnds,
+        return new StatusView(s.State.ToString(), s.ProductId, s.KeyType, s.PartialKey, s.Expires, s.GraceEnds,
             report.Stored.KmsHost, s.RearmsLeft, s.ClockRollbackDetected, s.Message, store,
             GraceDaysLeft: s.GraceEnds is { } ends ? Math.Round(Math.Max(0, (ends - now).TotalDays), 1) : null,
             NextRenewalDue: s.KeyType == Core.Keys.KeyType.KmsClientSetup ? report.Stored.NextRenewalDue ?? now : null,
             KmsCachedHost: report.Stored.KmsCachedHost,
-            Code: s.Code);
-        return verbose
-            ? view with
-            {
-                HardwareId = report.HardwareId,
-                ActivationId = report.Stored.Activation?.ActivationId,
-                Service = report.Stored.ServiceUrl?.ToString(),
-                ActivationCheck = report.CheckDetail ?? report.Check.ToString(),
-            }
-            : view;
+            Code: s.Code,
+            // In every JSON shape, dli's too: 'pk dli --field service' printed an empty line for a store that has one
+            // (found by a new user's walkthrough). Only the text of dlv shows them.
+            HardwareId: report.HardwareId,
+            ActivationId: report.Stored.Activation?.ActivationId,
+            Service: report.Stored.ServiceUrl?.ToString(),
+            ActivationCheck: report.CheckDetail ?? report.Check.ToString());
     }
 
     /// <param name="verbose">Also the lines of <c>dlv</c>.</param>
