@@ -136,7 +136,7 @@ public static class KmsActivation
         var saved = license.Configure(l =>
         {
             // Only for the key tried: one installed meanwhile ('pk ipk', the product's InstallKey) keeps its own schedule.
-            if (l.Key != tried.Key)
+            if (!KmsSchedule.HoldsTheKeyTried(l, tried))
             {
                 return l;
             }

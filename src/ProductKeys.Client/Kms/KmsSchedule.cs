@@ -53,6 +53,14 @@ public static class KmsSchedule
         return asked < RetryInterval(license) ? license with { KmsRetryInterval = asked } : license;
     }
 
+    /// <summary>
+    /// Whether <paramref name="license"/> still holds what an attempt tried: the same key for the same product. The same key
+    /// installed again for another product ('pk ipk K --product RIGHT' after KEY_NOT_FOR_PRODUCT) is a new install, due at
+    /// once, that the failed attempt's wait must not be written over.
+    /// </summary>
+    internal static bool HoldsTheKeyTried(StoredLicense license, StoredLicense tried) =>
+        license.Key == tried.Key && license.ProductId == tried.ProductId;
+
     /// <summary>After a successful activation or renewal: next renewal one renewal interval from now.</summary>
     public static StoredLicense Succeeded(StoredLicense license, DateTimeOffset now) =>
         (license ?? throw new ArgumentNullException(nameof(license))) with { NextRenewalDue = now + RenewalInterval(license) };

@@ -244,7 +244,7 @@ public sealed class LicenseRenewal : IAsyncDisposable
             var refusedForGood = RefusedUntilAnotherKey(result.Refusal);
             // Only for the key tried: one installed meanwhile (the product's InstallKey, 'pk ipk') is due at once, and a
             // week's wait written over that kept it from being tried.
-            var retry = _license.Configure(l => l.Key != stored.Key ? l
+            var retry = _license.Configure(l => !KmsSchedule.HoldsTheKeyTried(l, stored) ? l
                 : refusedForGood ? l with { NextRenewalDue = now + KmsSchedule.RenewalInterval(l) }
                 : KmsSchedule.Failed(l, now));
             return Failure(now, result.Refusal, retry.IsSuccess ? retry.Value.Stored.NextRenewalDue : null);

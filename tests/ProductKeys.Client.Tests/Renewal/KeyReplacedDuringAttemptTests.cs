@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Client.Activation;
 using ProductKeys.Client.Kms;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Client.Renewal;
+using ProductKeys.Client.Store;
 using ProductKeys.Client.Tests.Kms;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
@@ -44,6 +47,31 @@ public sealed class KeyReplacedDuringAttemptTests : IDisposable
         var next = await product.RenewIfDueAsync(TestContext.Current.CancellationToken);
         Assert.Equal(RenewalAction.Activated, next.Action);
         Assert.Equal(LicenseState.Licensed, product.Status().State);
+    }
+
+    [Fact]
+    public async Task A_key_reinstalled_for_its_right_product_while_refused_for_the_wrong_one_is_due_at_once()
+    {
+        // pk's path: 'pk ipk K --product WRONG' and 'pk agent'; the service answers KEY_NOT_FOR_PRODUCT, and the user
+        // corrects the product ('pk ipk K --product RIGHT') while that request is out. The same key, another product:
+        // a new install, due at once, that the failed attempt must not give the wrong product's 7 days.
+        using var service = new Service(this) { ProductOf = (RightMak, Product) };
+        using var http = new HttpClient(service);
+        var device = new DeviceLicense(new LicenseStore(_folder), _clock, new NoHardware());
+        var user = new DeviceLicense(new LicenseStore(_folder), _clock, new NoHardware());
+        Assert.True(device.InstallKey(RightMak, "contoso-server").IsSuccess);
+        Assert.True(device.Configure(l => l with
+        {
+            DeviceId = "device-1", ServiceUrl = new Uri("http://licensing.test/"), TrustedKeys = [_publisher.PublicKey.ToPem()],
+        }).IsSuccess);
+        service.WhileAsked = () => Assert.True(user.InstallKey(RightMak, Product).IsSuccess);
+        var renewal = new LicenseRenewal(device, new LicensingServiceClient(http), new KmsClientSettings(new NoKms(), new NoKms()), _clock);
+
+        var failed = await renewal.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal("KEY_NOT_FOR_PRODUCT", failed.Refusal?.Code);
+
+        var next = await renewal.RenewIfDueAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(RenewalAction.Activated, next.Action);
     }
 
     [Fact]
@@ -105,6 +133,9 @@ public sealed class KeyReplacedDuringAttemptTests : IDisposable
     {
         public Action? WhileAsked { get; set; }
 
+        /// <summary>When set, the product its key is for: asked with another, KEY_NOT_FOR_PRODUCT.</summary>
+        public (string Key, string Product)? ProductOf { get; init; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (request.Method != HttpMethod.Post)
@@ -119,6 +150,14 @@ public sealed class KeyReplacedDuringAttemptTests : IDisposable
             var whileAsked = WhileAsked;
             WhileAsked = null;
             whileAsked?.Invoke();
+            if (ProductOf is { } of && body!.Key == of.Key && body.Product != of.Product)
+            {
+                return new HttpResponseMessage(HttpStatusCode.BadRequest)
+                {
+                    Content = new StringContent("""{"status":400,"code":"KEY_NOT_FOR_PRODUCT","detail":"Another product's key."}""", System.Text.Encoding.UTF8, "application/problem+json"),
+                };
+            }
+
             if (body!.Key != RightMak)
             {
                 return new HttpResponseMessage(HttpStatusCode.BadRequest)
@@ -130,5 +169,19 @@ public sealed class KeyReplacedDuringAttemptTests : IDisposable
             var certificate = ActivationCertificate.Issue(new ArtifactSigner(test._publisher, test._clock), "act-1", body.Product!, "key-1", body.Key![^5..], body.HardwareId!);
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new MakActivationResponse("act-1", certificate.Text, false, 1, 10)) };
         }
+    }
+    private sealed class NoHardware : IHardwareSource
+    {
+        public HardwareComponents Read() => HardwareComponents.Empty;
+    }
+
+    /// <summary>No KMS host: a MAK device never asks one.</summary>
+    private sealed class NoKms : IKmsTransport, IKmsSrvResolver
+    {
+        public Task<Outcome<KmsActivationResponse>> SendAsync(KmsHostAddress host, KmsActivationRequest request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("A MAK device asked a KMS host.");
+
+        public Task<IReadOnlyList<SrvTarget>> ResolveAsync(string name, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("A MAK device looked up KMS hosts.");
     }
 }
