@@ -225,9 +225,8 @@ public sealed class ProductLicense : IDisposable
         return report.IsSuccess ? report.Value.Status : report.Refusal;
     }
 
-    private StoredLicense WithSettings(StoredLicense stored) => stored with
+    private StoredLicense WithSettings(StoredLicense stored) => stored.WithServiceUrl(_options.ServiceUrl) with
     {
-        ServiceUrl = _options.ServiceUrl ?? stored.ServiceUrl,
         KmsHost = _options.KmsHost ?? stored.KmsHost,
         KmsDomain = _options.KmsDomain ?? stored.KmsDomain,
         DeviceId = _options.DeviceId ?? stored.DeviceId,

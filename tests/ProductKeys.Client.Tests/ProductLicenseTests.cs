@@ -114,6 +114,26 @@ public sealed class ProductLicenseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_refused_for_good_by_one_service_is_asked_of_another_service_at_once()
+    {
+        // A product shipped with the wrong service URL: KEY_UNKNOWN there, asked again only in 7 days; the next version
+        // names the right service, which must be asked at once (found by a hostile review of the 7-day wait).
+        using (var wrong = Open("http://staging.licensing.test/"))
+        {
+            wrong.InstallKey(Mak);
+            _service.Refuse = ("KEY_UNKNOWN", 400);
+            Assert.Equal(_clock.GetUtcNow().AddDays(7), (await wrong.RenewIfDueAsync(TestContext.Current.CancellationToken)).NextDue);
+        }
+
+        _service.Refuse = null;
+        using var right = Open();
+        var activated = await right.RenewIfDueAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(RenewalAction.Activated, activated.Action);
+        Assert.Equal(2, _service.Requests);
+    }
+
+    [Fact]
     public void The_stores_own_trusted_keys_do_not_widen_the_keys_given_in_code()
     {
         // Someone copies an activation from a second publisher (e.g. another demo server) into the
@@ -281,13 +301,13 @@ public sealed class ProductLicenseTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private ProductLicense Open() => new(new ProductLicenseOptions
+    private ProductLicense Open(string service = "http://licensing.test/") => new(new ProductLicenseOptions
     {
         ProductId = Product,
         PublisherKeys = _publisher.PublicKey.ToPem(),
         StoreDirectory = _folder,
         DeviceId = "device-1",
-        ServiceUrl = new Uri("http://licensing.test/"),
+        ServiceUrl = new Uri(service),
         HttpClient = _http,
         TimeProvider = _clock,
     });

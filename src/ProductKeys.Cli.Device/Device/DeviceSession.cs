@@ -92,9 +92,8 @@ internal static class DeviceSession
             return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'.");
         }
 
-        var configured = license.Configure(stored => stored with
+        var configured = license.Configure(stored => stored.WithServiceUrl(serviceUrl) with
         {
-            ServiceUrl = serviceUrl ?? stored.ServiceUrl,
             DeviceId = deviceId ?? stored.DeviceId,
             TrustedKeys = trust ?? stored.TrustedKeys,
             TlsPins = tls is null ? stored.TlsPins : tls.Pins.Count > 0 ? tls.Pins : null,

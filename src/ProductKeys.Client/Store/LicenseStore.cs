@@ -203,10 +203,7 @@ public sealed class LicenseStore
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            foreach (var stale in System.IO.Directory.EnumerateFiles(Directory, $".{FileName}.*.tmp"))
-            {
-                File.Delete(stale);
-            }
+            RemoveStaleTemporaries();
             // 0600 from the first byte, like the credentials file: the store holds the product key.
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
@@ -231,6 +228,21 @@ public sealed class LicenseStore
             }
 
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be written: {e.Message}");
+        }
+    }
+
+    /// <summary>Best effort: one that cannot be removed (another user's, in a shared folder) must not stop this save.</summary>
+    private void RemoveStaleTemporaries()
+    {
+        foreach (var stale in System.IO.Directory.EnumerateFiles(Directory, $".{FileName}.*.tmp"))
+        {
+            try
+            {
+                File.Delete(stale);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
     }
 

@@ -24,6 +24,16 @@ public sealed record StoredLicense
     /// <summary>Where the licensing service is.</summary>
     public Uri? ServiceUrl { get; init; }
 
+    /// <summary>
+    /// This store with <paramref name="serviceUrl"/> as its service (<c>null</c>: unchanged). A MAK's next attempt becomes due at once
+    /// when the service changes: a refusal by another service (a KEY_UNKNOWN from a wrong URL, asked about again after 7 days) says
+    /// nothing of this one (docs/adr/0012-client-package-and-renewal.md).
+    /// </summary>
+    /// <param name="serviceUrl">The licensing service to use from now on.</param>
+    public StoredLicense WithServiceUrl(Uri? serviceUrl) =>
+        serviceUrl is null || serviceUrl == ServiceUrl ? this
+        : this with { ServiceUrl = serviceUrl, NextRenewalDue = KeyType == Core.Keys.KeyType.Mak ? null : NextRenewalDue };
+
     /// <summary>Operator-supplied stable device id, used instead of hardware components.</summary>
     public string? DeviceId { get; init; }
 
