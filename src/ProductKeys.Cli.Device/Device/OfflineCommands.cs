@@ -3,6 +3,7 @@ using System.Text.Json;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Licensing;
 using ProductKeys.Core.Contracts;
+using ProductKeys.Core.Devices;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
@@ -52,6 +53,11 @@ internal static class OfflineCommands
             if (status.Value.HardwareId is not { } hardwareId)
             {
                 return license.CurrentHardwareId().Refusal!;
+            }
+
+            if (HardwareId.TryParse(hardwareId, out var parsed) && parsed.BindingRefusal() is { } notOneDevice)
+            {
+                return notOneDevice;
             }
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());

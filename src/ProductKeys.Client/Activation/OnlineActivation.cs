@@ -88,6 +88,12 @@ public static class OnlineActivation
             return hardware.Refusal;
         }
 
+        // Refused by the service whatever the key: said here, without a request every retry interval.
+        if (hardware.Value.BindingRefusal() is { } notOneDevice)
+        {
+            return notOneDevice;
+        }
+
         if (await RefuseUntrustedSignerAsync(license, client, service, cancellationToken).ConfigureAwait(false) is { } untrusted)
         {
             return untrusted;

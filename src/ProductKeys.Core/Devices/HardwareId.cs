@@ -44,6 +44,14 @@ public readonly record struct HardwareId
     public bool NamesOneDevice => IsDeviceId || Components.Any(c => c.Kind == HardwareComponentKind.MachineId);
 
     /// <summary>
+    /// <c>VALIDATION_FAILED</c> when this ID does not <see cref="NamesOneDevice"/>, else <c>null</c>: what the licensing service answers,
+    /// and what a device says before it asks (online or in an offline request).
+    /// </summary>
+    public Refusal? BindingRefusal() => NamesOneDevice ? null : new Refusal(ErrorCatalogue.ValidationFailed,
+        "This device's hardware ID has no machine ID, so it cannot tell this device from others: activate it with an operator device ID "
+        + "(--device-id, or the product's DeviceId), or give the device a machine ID (/etc/machine-id).");
+
+    /// <summary>
     /// Hashes the components read on a device for one product. Multi-valued components keep one hash
     /// per distinct value (at most 16 per kind: the smallest hashes).
     /// </summary>

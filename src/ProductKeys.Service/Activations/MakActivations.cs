@@ -54,10 +54,9 @@ internal sealed partial class MakActivations(
             return new Refusal(ErrorCatalogue.ValidationFailed, $"'hardwareId': {hardware.Refusal.Detail}");
         }
 
-        if (!hardware.Value.NamesOneDevice)
+        if (hardware.Value.BindingRefusal() is { } notOneDevice)
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed,
-                "'hardwareId' has no machine ID, so it cannot tell this device from others: activate it with an operator device ID (--device-id), or give the device a machine ID (/etc/machine-id).");
+            return notOneDevice;
         }
 
         var parsed = lookup.Parse(request.Key, client);
