@@ -283,7 +283,7 @@ public sealed class CalLedger : IDisposable
         var installed = ReadPacks();
         var packs = installed.Counted;
         var wall = Now();
-        var highest = LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
+        var highest = KeptTime();
         var now = Math.Max(LedgerClock.Floor(wall, packs), highest);
         var userCutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
         var deviceCutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
@@ -479,11 +479,14 @@ public sealed class CalLedger : IDisposable
               AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff AND device <> @device) < @capacity
             """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
 
+    /// <summary>The highest time the ledger has used, as it uses it (<see cref="LedgerClock.Kept"/>).</summary>
+    private long KeptTime() => LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
+
     /// <summary>The ledger's time for this request (<see cref="LedgerClock"/>), kept as the highest it has used.</summary>
     private long AdvanceClock(IReadOnlyList<CalPackCertificate> packs)
     {
         var now = LedgerClock.Floor(Now(), packs);
-        var highest = LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
+        var highest = KeptTime();
         if (now <= highest)
         {
             return highest;

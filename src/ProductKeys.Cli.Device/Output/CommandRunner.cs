@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProductKeys.CommandLine;
 using ProductKeys.Core.Errors;
 
 namespace ProductKeys.Cli.Output;
@@ -12,7 +13,7 @@ internal static class CommandRunner
         {
             // Nothing typed: the help is the answer, exit 0 (System.CommandLine added "Required command was not provided." and exit 1).
             var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
-            if (UsageErrors.Of(parseResult) is { } usage)
+            if (UsageRefusal.Of(parseResult) is { } usage)
             {
                 return CommandOutput.Refuse(UsageErrors.WantsJson(args), usage);
             }
