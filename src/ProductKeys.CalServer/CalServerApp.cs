@@ -104,7 +104,11 @@ public static class CalServerApp
         // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
             "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CalJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, CalJsonContext.Default);
+            json.SerializerOptions.AllowDuplicateProperties = false; // a member twice is refused, not last-wins
+        });
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(folder);
         builder.Services.AddSingleton(identity.Value);

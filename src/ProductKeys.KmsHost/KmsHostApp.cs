@@ -109,7 +109,11 @@ public static class KmsHostApp
             .Validate(o => o.Problem() is null, "Kms settings: a data folder, intervals between 15 minutes and 30 days, and a sync mode of normal or full.")
             .ValidateOnStart();
         // The hot path's types first; problem details and anything else fall through to the defaults.
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, KmsJsonContext.Default);
+            json.SerializerOptions.AllowDuplicateProperties = false; // a member twice is refused, not last-wins
+        });
         // Answers no endpoint chose (an unknown path: 404, a wrong method: 405) carry the code their status stands for.
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
             "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));

@@ -73,6 +73,7 @@ public sealed class HttpTests : IAsyncDisposable
     [InlineData("""{"mode":"PerUser","user":"\u200b"}""")]
     [InlineData("""{"mode":"PerUser","user":"al\u202Eice"}""")]
     [InlineData("""{"mode":5,"user":"alice"}""")]
+    [InlineData("""{"mode":"PerUser","user":"alice","user":"bob"}""")]
     [InlineData("""not json""")]
     [InlineData("""[]""")]
     public async Task Bad_requests_are_400_with_a_code_and_change_nothing(string body)

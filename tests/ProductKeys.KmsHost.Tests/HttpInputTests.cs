@@ -55,6 +55,18 @@ public sealed class HttpInputTests : IAsyncLifetime
         Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task A_member_given_twice_is_VALIDATION_FAILED_not_last_wins()
+    {
+        var hardware = Core.Devices.HardwareId.FromDeviceId("dup-device", "test-product").Value.ToString();
+        var body = $$"""{"cmid":"first","cmid":"second","product":"test-product","clientState":"InitialGrace","hardwareId":"{{hardware}}","clientTime":"2026-01-01T00:00:00Z"}""";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri("/kms/v1/activate", UriKind.Relative), content, TestContext.Current.CancellationToken);
+        Assert.Equal(400, (int)response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("VALIDATION_FAILED", problem.RootElement.GetProperty("code").GetString());
+    }
+
     [Theory]
     [InlineData("foo")]
     [InlineData("utf-7")]

@@ -11,7 +11,7 @@ namespace ProductKeys.Service.Hosting;
 
 internal static class ServiceDefaults
 {
-    /// <summary>JSON as the API speaks it: enum names, numbers only as numbers, strings only as text a database keeps.</summary>
+    /// <summary>JSON as the API speaks it: enum names, numbers only as numbers, strings only as text a database keeps, each member once.</summary>
     public static IServiceCollection AddServiceDefaults(this IServiceCollection services)
     {
         services.Configure<JsonOptions>(o =>
@@ -19,6 +19,9 @@ internal static class ServiceDefaults
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.Converters.Add(new StorableStringConverter());
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // A member given twice is refused, not last-wins: what a proxy, a log or a reviewer reads
+            // from a body is what the service acts on (docs/api.md "Errors").
+            o.SerializerOptions.AllowDuplicateProperties = false;
             // The admin records' generated metadata first (the same JSON pk reads); reflection for the rest.
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminApiJsonContext.Default);
         });

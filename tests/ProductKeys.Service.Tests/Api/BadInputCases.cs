@@ -81,6 +81,12 @@ public static class BadInputCases
         ["order of a product id with a NUL"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\\u0000\", \"quantity\": 1}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["account whose owner name has a NUL"] = (f => Raw(f, TestWorld.Publisher, $"/api/v1/organizations/{OrgA(f)}/billing-accounts", "{\"name\": \"EA\", \"owner\": \"a\\u0000b\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["activation for a product id with a NUL"] = (f => Raw(f, null, "/api/v1/activations", "{\"key\": \"BCDFG-HJKMP-QRTVW-XY234-6789B\", \"product\": \"x\\u0000\", \"hardwareId\": \"h\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        // Last-wins before: the second "quantity" silently replaced the first, so what a proxy, a log or
+        // a reviewer read from the body was not what the service acted on.
+        ["order with quantity twice"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"quantity\": 1, \"quantity\": 900}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["order with product twice"] = (f => Raw(f, Owner, Orders(f), "{\"product\": \"test-desktop\", \"product\": \"test-cal\", \"quantity\": 1}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["sign-in with user twice"] = (f => Raw(f, null, "/api/v1/sessions", "{\"user\": \"nobody\", \"user\": \"" + TestWorld.Owner + "\", \"password\": \"whatever it is\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
+        ["role with role twice"] = (f => Raw(f, Owner, Roles(f), "{\"user\": \"" + TestWorld.Target + "\", \"role\": \"Reader\", \"role\": \"Owner\"}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED"),
         ["unknown path"] = (f => f.GetAsync(Owner, "/api/v1/nothing-here"), HttpStatusCode.NotFound, "NOT_FOUND"),
     };
 
