@@ -90,10 +90,13 @@ public static class ProblemDetailsReader
         {
             if (e is System.Security.Authentication.AuthenticationException)
             {
+                // .NET tells an untrusted certificate and a plain-HTTP answer to the handshake apart only in its message
+                // text, so the refusal names both.
                 return new Refusal(ErrorCatalogue.TlsUntrusted,
-                    $"{Origin(service)} presented a TLS certificate this client does not trust ({e.Message.TrimEnd('.')}): install its CA in the system store, "
-                    + "give --ca FILE, or pin its key with --pin-sha256 PIN: the pin a pk server prints when it starts, or for a load balancer's "
-                    + "certificate the one docs/operations.md 'TLS' computes with openssl.");
+                    $"The TLS handshake with {Origin(service)} failed ({e.Message.TrimEnd('.')}). If it presented a certificate this client does not "
+                    + "trust: install its CA in the system store, give --ca FILE, or pin its key with --pin-sha256 PIN: the pin a pk server prints "
+                    + "when it starts, or for a load balancer's certificate the one docs/operations.md 'TLS' computes with openssl. "
+                    + "If it serves plain HTTP, use http:// in the address.");
             }
         }
 

@@ -106,6 +106,20 @@ public sealed class TlsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_that_asks_a_plain_HTTP_server_over_https_is_told_to_use_http()
+    {
+        // The reverse of the test above: the TLS handshake fails on the server's plain-HTTP answer, and the refusal
+        // spoke only of an untrusted certificate ("install its CA, give --ca, or pin it").
+        var port = DemoServerFixture.FreePort();
+        await using var server = await ServerProcess.StartAsync("listening on", "server", "--data", Path.Combine(_root, "plain"), "--urls", $"http://127.0.0.1:{port}");
+
+        var login = await Pk.RunAsync("login", "--service", $"https://127.0.0.1:{port}", "--user", "ops", "--password", "ops-password", "--profile", Path.Combine(_root, "credentials.json"), "--json");
+
+        Assert.Equal(ErrorCatalogue.TlsUntrusted.ExitCode, login.ExitCode);
+        Assert.Contains("If it serves plain HTTP, use http://", login.Json.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Kms_host_and_CAL_server_answer_HTTPS_with_cert_and_key_and_print_the_pin()
     {
         var (certificate, key, pin) = WriteCertificate("served", TimeProvider.System);
