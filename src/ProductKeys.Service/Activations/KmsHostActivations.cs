@@ -145,7 +145,11 @@ internal sealed partial class KmsHostActivations(
             .OrderBy(p => p.Id)
             .Select(p => new { p.Id, p.KmsThreshold, p.KeyGroup })
             .ToListAsync(ct);
-        return [.. products.Take(KmsHostCertificate.MaxProducts).Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold), p.KeyGroup))];
+        // A certificate holds at most 256 products: the key's own always, then the others in id order. Taking the first 256 by
+        // id left out the key's own product when the account had bought more, and the host could not activate what it was bought for.
+        var others = products.Where(p => p.Id != key.ProductId).Take(KmsHostCertificate.MaxProducts - 1).ToHashSet();
+        return [.. products.Where(p => p.Id == key.ProductId || others.Contains(p))
+            .Select(p => new KmsProductCoverage(p.Id, Math.Max(1, p.KmsThreshold), p.KeyGroup))];
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "KMS host key …{PartialKey} activated host {HostId} for {Products} products")]
