@@ -47,8 +47,8 @@ public sealed class RevocationTests
         Assert.Contains("2 of the 2 revocations", third.Refusal!.Detail, StringComparison.Ordinal);
         Assert.Equal("Permanent", await world.DeviceAsync("pc-2"));
 
-        // 89 days after the first, when its signed CAL has expired, one is allowed again.
-        world.Time.Advance(TimeSpan.FromDays(59));
+        // 89 days after the first, once its signed CAL has expired (it verifies through its 89th day's second), one is allowed again.
+        world.Time.Advance(TimeSpan.FromDays(59) + TimeSpan.FromSeconds(1));
         await FillAsync(world, 10);
         Assert.True((await world.Ledger.RevokeDeviceAsync("pc-2", Ct)).IsSuccess);
     }
@@ -73,8 +73,33 @@ public sealed class RevocationTests
         var refused = await world.Ledger.RevokeDeviceAsync("pc-2", Ct);
 
         Assert.Equal("CONFLICT", refused.Refusal?.Code);
-        Assert.Contains($"allowed from {first.Value.SignedUntil:yyyy-MM-dd HH:mm} UTC", refused.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Contains($"allowed from {first.Value.SignedUntil.AddSeconds(1):yyyy-MM-dd HH:mm:ss} UTC", refused.Refusal!.Detail, StringComparison.Ordinal);
         Assert.Equal("Permanent", await world.DeviceAsync("pc-2"));
+    }
+
+    /// <summary>
+    /// A signed CAL verifies through its expiry second; the revocation counted only while strictly younger than 89 days, so in
+    /// that one second a third CAL could be revoked with the first two revoked CALs still valid.
+    /// </summary>
+    [Fact]
+    public async Task A_revocation_counts_through_the_last_second_its_revoked_CAL_verifies()
+    {
+        using var world = new CalWorld();
+        await world.InstallAsync(CalMode.PerDevice, purchased: 10, installed: 10);
+        await FillAsync(world, 10);
+        var first = await world.Ledger.RevokeDeviceAsync("pc-0", Ct);
+        Assert.True(first.IsSuccess, first.Refusal?.ToString());
+        Assert.True((await world.Ledger.RevokeDeviceAsync("pc-1", Ct)).IsSuccess);
+
+        world.Time.Advance(first.Value.SignedUntil - world.Time.GetUtcNow());
+        Assert.Equal(first.Value.SignedUntil, world.Time.GetUtcNow()); // the revoked CAL's last valid second (ArtifactVerifier: now > expires fails)
+        var refused = await world.Ledger.RevokeDeviceAsync("pc-2", Ct);
+
+        Assert.Equal("CONFLICT", refused.Refusal?.Code);
+        Assert.Equal("Permanent", await world.DeviceAsync("pc-2"));
+        world.Time.Advance(TimeSpan.FromSeconds(1)); // the first two revoked CALs no longer verify
+        await FillAsync(world, 10);
+        Assert.True((await world.Ledger.RevokeDeviceAsync("pc-2", Ct)).IsSuccess);
     }
 
     [Theory]

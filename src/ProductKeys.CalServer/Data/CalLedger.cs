@@ -446,13 +446,14 @@ public sealed class CalLedger : IDisposable
 
         var allowed = CalPolicy.MaxRevocations(capacity);
         var since = now - (long)CalPolicy.RevocationWindow.TotalSeconds;
-        var used = _statements.Scalar("SELECT COUNT(*) FROM revocations WHERE at > @since", ("@since", since));
+        // Through the last second the revoked CAL verifies (ArtifactVerifier: valid while now <= expires), so >=.
+        var used = _statements.Scalar("SELECT COUNT(*) FROM revocations WHERE at >= @since", ("@since", since));
         if (used >= allowed)
         {
-            var oldest = _statements.Scalar("SELECT MIN(at) FROM revocations WHERE at > @since", ("@since", since));
+            var oldest = _statements.Scalar("SELECT MIN(at) FROM revocations WHERE at >= @since", ("@since", since));
             return new Refusal(ErrorCatalogue.Conflict,
                 $"{used} of the {allowed} revocations allowed in {CalPolicy.RevocationWindow.TotalDays:0} days (a fifth of the {capacity} per-device CALs installed) "
-                + $"were made: the next is allowed from {DateTimeOffset.FromUnixTimeSeconds(oldest + (long)CalPolicy.RevocationWindow.TotalSeconds):yyyy-MM-dd HH:mm} UTC, "
+                + $"were made: the next is allowed from {DateTimeOffset.FromUnixTimeSeconds(oldest + (long)CalPolicy.RevocationWindow.TotalSeconds + 1):yyyy-MM-dd HH:mm:ss} UTC, "
                 + "or the CAL returns by itself after 89 days unused.");
         }
 
