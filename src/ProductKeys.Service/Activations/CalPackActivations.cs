@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ProductKeys.Core.Cal;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
@@ -13,7 +12,6 @@ using ProductKeys.Data;
 using ProductKeys.Data.Activations;
 using ProductKeys.Data.Catalog;
 using ProductKeys.Data.Keys;
-using ProductKeys.Service.Orders;
 
 namespace ProductKeys.Service.Activations;
 
@@ -24,7 +22,7 @@ namespace ProductKeys.Service.Activations;
 /// first, then the conditional consume of <see cref="ActivationLimit"/>.
 /// </summary>
 internal sealed partial class CalPackActivations(
-    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, IOptions<OrderOptions> orders, TimeProvider time, ILogger<CalPackActivations> logger)
+    LicensingDbContext db, IssuedKeyLookup lookup, PublisherSigning signing, TimeProvider time, ILogger<CalPackActivations> logger)
 {
     public async Task<Outcome<CalPackActivationResponse>> ActivateAsync(CalPackActivationRequest request, IPAddress? client, CancellationToken ct)
     {
@@ -88,7 +86,10 @@ internal sealed partial class CalPackActivations(
         }
 
         var purchased = await db.Orders.AsNoTracking().Where(o => o.Id == key.OrderId).Select(o => o.Quantity).SingleAsync(ct);
-        var installed = request.InstallPurchased ? purchased : orders.Value.CalPackSize;
+        // The pack size the order recorded when it was placed (what its listing shows), not today's Orders:CalPackSize.
+        var installed = request.InstallPurchased
+            ? purchased
+            : await db.KeyPackages.AsNoTracking().Where(p => p.Id == key.KeyPackageId).Select(p => p.InstalledQuantity).SingleAsync(ct);
         var certificate = CalPackCertificate.Issue(signing.Signer, key.KeyPackageId.ToString(), product.Id, mode, purchased, installed, request.ServerId, request.ServerPublicKey);
         LogInstalled(logger, key.PartialKey, request.ServerId, product.Id, installed);
         return new CalPackActivationResponse(certificate.Text);

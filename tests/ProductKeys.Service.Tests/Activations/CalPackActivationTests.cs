@@ -72,6 +72,22 @@ public abstract class CalPackActivationTests<TFixture>(TFixture fixture) where T
     }
 
     [Fact]
+    public async Task A_pack_installs_the_quantity_its_order_recorded_not_todays_pack_size_setting()
+    {
+        // An order placed while Orders:CalPackSize was 300 (its package says so); the setting is 500 now. The install
+        // read the setting, so the order listing said 300 and the CAL server got 500.
+        var (keyId, key) = await ActivationWorld.OrderKeyAsync(fixture, TestWorld.Cal, 200);
+        await fixture.WithDbAsync(db => db.KeyPackages.Where(p => db.Keys.Any(k => k.Id == keyId && k.KeyPackageId == p.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.InstalledQuantity, 300)));
+        using var server = SigningKey.Generate();
+
+        var pack = await InstallAsync(key, "cals-recorded", server);
+
+        Assert.Equal(300, pack.Installed);
+        Assert.Equal(200, pack.Purchased);
+    }
+
+    [Fact]
     public async Task A_device_pack_on_a_server_holding_user_packs_is_a_mode_mismatch_and_consumes_nothing()
     {
         await EnsureDeviceCalProductAsync();
