@@ -35,7 +35,11 @@ internal static class PortalSetup
             o.Conventions.AuthorizeFolder("/", Policy);
             o.Conventions.AllowAnonymousToPage("/Index");
             o.Conventions.AllowAnonymousToPage("/SignIn");
-        }).AddMvcOptions(o => o.Filters.Add<AntiforgeryFailureFilter>());
+        }).AddMvcOptions(o =>
+        {
+            o.Filters.Add<AntiforgeryFailureFilter>();
+            o.Filters.Add<NoHandlerFilter>();
+        });
         PortalProblemWriter.AddFirst(services);
         return services;
     }

@@ -66,6 +66,37 @@ public sealed class PortalMethodTests(SqliteFixture fixture) : IClassFixture<Sql
         }
     }
 
+    /// <summary>
+    /// A form sent to a page that has no such form ran no handler: Razor Pages rendered the page as it stood, 200, so a
+    /// customer posting to the staff catalog got its table, the keys page said "0 keys" under the key rule's heading and
+    /// the billing accounts page "You hold no role on any billing account" (found by a hostile review with curl).
+    /// </summary>
+    [Fact]
+    public async Task A_form_posted_to_a_page_without_that_form_is_METHOD_NOT_ALLOWED_and_renders_nothing()
+    {
+        var session = await SignInAsync();
+        var form = await PortalForm.RenderAsync(Node, PortalPaths.Accounts, "/portal/sign-out", session);
+
+        foreach (var path in new[]
+                 {
+                     PortalPaths.Home, PortalPaths.Accounts, PortalPaths.Catalog, PortalPaths.Audit,
+                     PortalPaths.Keys(fixture.World.AccountA) + "?handler=Bogus", PortalPaths.KeyDetail(fixture.World.AccountA, Guid.NewGuid()),
+                 })
+        {
+            using var response = await (form with { Action = path }).PostAsync(Node);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+
+            Assert.True(HttpStatusCode.MethodNotAllowed == response.StatusCode, $"POST {path}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
+            Assert.Equal("GET, HEAD", string.Join(", ", response.Content.Headers.Allow));
+            Assert.Contains("METHOD_NOT_ALLOWED", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("<table", body, StringComparison.Ordinal);
+        }
+
+        // The forms that exist still work with the same token.
+        using var signedOut = await form.PostAsync(Node);
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_on_a_portal_form_is_refused_with_the_portals_headers()
     {
