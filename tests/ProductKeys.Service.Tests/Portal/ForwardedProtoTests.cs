@@ -18,6 +18,34 @@ public sealed class ForwardedProtoTests(SqliteFixture fixture) : IClassFixture<S
         Assert.DoesNotContain("secure", await AntiforgeryCookieAsync(null), StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// A portal served over HTTPS sent no Strict-Transport-Security: a browser typing the host, or following an http://
+    /// link, asked over plain HTTP first every time, where someone on the network could answer with a sign-in page of
+    /// their own (found by a hostile review). Never for <c>localhost</c>, which would bind every local port of a
+    /// developer's browser to HTTPS for a year (browsers ignore it for an IP address).
+    /// </summary>
+    [Theory]
+    [InlineData("https", "licensing.example", "max-age=31536000")]
+    [InlineData(null, "licensing.example", null)]
+    [InlineData("https", "localhost", null)]
+    public async Task Portal_pages_over_HTTPS_tell_the_browser_to_use_only_HTTPS(string? forwardedProto, string host, string? expected)
+    {
+        using var client = PortalForm.NewClient(new Uri(fixture.App.Urls.First()));
+        foreach (var path in new[] { PortalPaths.Home, PortalPaths.Accounts, "/portal/no-such-page" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = host;
+            if (forwardedProto is not null)
+            {
+                request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+            }
+
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.Equal(expected, response.Headers.TryGetValues("Strict-Transport-Security", out var values) ? string.Join(", ", values) : null);
+        }
+    }
+
     private async Task<string[]> AntiforgeryCookieAsync(string? forwardedProto)
     {
         using var client = PortalForm.NewClient(new Uri(fixture.App.Urls.First()));
