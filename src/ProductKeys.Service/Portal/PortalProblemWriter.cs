@@ -1,15 +1,18 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ProductKeys.Service.Portal;
 
 /// <summary>
 /// Problem details for a browser on a portal page: the same code, title and detail the API answers,
-/// as an HTML page in words, never a stack trace. The API's paths keep their JSON problems.
+/// as an HTML page in words, never a stack trace. The API's paths keep their JSON problems. The service's
+/// customization (the code and detail of a bare status, such as a 404 of an unknown address) runs here too: the
+/// framework runs it only in its own JSON writer.
 /// </summary>
-internal sealed class PortalProblemWriter : IProblemDetailsWriter
+internal sealed class PortalProblemWriter(IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
 {
     /// <summary>Registered before the JSON writer, which would otherwise answer browsers too (they accept */*).</summary>
     public static void AddFirst(IServiceCollection services) =>
@@ -24,6 +27,7 @@ internal sealed class PortalProblemWriter : IProblemDetailsWriter
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
+        options.Value.CustomizeProblemDetails?.Invoke(context);
         var problem = context.ProblemDetails;
         var code = problem.Extensions.TryGetValue("code", out var c) ? c?.ToString() : null;
         var html = HtmlEncoder.Default;
