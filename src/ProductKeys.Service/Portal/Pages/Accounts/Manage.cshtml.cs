@@ -26,9 +26,15 @@ internal sealed class ManageModel(LicensingDbContext db, AuditLog audit, ILogger
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, null, ct);
 
-    public async Task<IActionResult> OnPostStatusAsync(Guid id, Guid keyId, bool block, CancellationToken ct)
+    public async Task<IActionResult> OnPostStatusAsync(Guid id, Guid keyId, string? block, CancellationToken ct)
     {
-        var done = await KeyAdministration.SetStatusAsync(keyId, block ? KeyStatus.Blocked : KeyStatus.Active, User, db, audit, loggers, ct);
+        // Only "true" or "false": bound as a bool, any other value read as false and unblocked the key.
+        if (!bool.TryParse(block, out var blocking))
+        {
+            return await ShowAsync(id, new Refusal(ErrorCatalogue.ValidationFailed, "The form's 'block' field must be true or false; nothing was changed."), ct);
+        }
+
+        var done = await KeyAdministration.SetStatusAsync(keyId, blocking ? KeyStatus.Blocked : KeyStatus.Active, User, db, audit, loggers, ct);
         return done.IsSuccess ? Redirect(PortalPaths.Manage(id)) : await ShowAsync(id, done.Refusal, ct);
     }
 

@@ -52,10 +52,17 @@ internal sealed class OrdersModel(LicensingDbContext db, OrderPlacement placemen
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => ShowAsync(id, null, ct);
 
-    public async Task<IActionResult> OnPostAsync(Guid id, string? product, string? quantity, bool split, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(Guid id, string? product, string? quantity, string? split, CancellationToken ct)
     {
+        // The checkbox sends "true" or nothing: bound as a bool, any other value read as false and placed an unsplit order.
+        var splitting = false;
+        if (split is not null && !bool.TryParse(split, out splitting))
+        {
+            return await ShowAsync(id, new Refusal(ErrorCatalogue.ValidationFailed, "The form's 'split' field must be true or left out; no order was placed."), ct);
+        }
+
         int? wanted = int.TryParse(quantity, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
-        var placed = await placement.PlaceForAsync(id, new OrderRequest(product, wanted, split), User, ct);
+        var placed = await placement.PlaceForAsync(id, new OrderRequest(product, wanted, splitting), User, ct);
         return placed.IsSuccess
             ? Redirect($"{PortalPaths.Orders(id)}?placed={placed.Value.PurchaseId}")
             : await ShowAsync(id, placed.Refusal, ct);
