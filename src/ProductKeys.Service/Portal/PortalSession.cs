@@ -13,6 +13,8 @@ internal static class PortalSession
 
     public static async Task StartAsync(HttpContext http, LicensingDbContext db, User user, DateTimeOffset now, TokenOptions options, CancellationToken ct)
     {
+        // Signing in over a live session ends that one: its cookie is replaced below, and a copy of it must not stay valid.
+        await EndStoredSessionAsync(http, db, ct);
         var (token, row) = ApiTokens.Issue(user.Id, ApiTokens.PortalLabel, now, options.Lifetime);
         db.ApiTokens.Add(row);
         await db.SaveChangesAsync(ct);
@@ -22,13 +24,18 @@ internal static class PortalSession
 
     public static async Task EndAsync(HttpContext http, LicensingDbContext db, CancellationToken ct)
     {
+        await EndStoredSessionAsync(http, db, ct);
+        DeleteCookie(http);
+    }
+
+    /// <summary>Deletes the token row of the session the request's cookie names, if any.</summary>
+    private static async Task EndStoredSessionAsync(HttpContext http, LicensingDbContext db, CancellationToken ct)
+    {
         if (http.Request.Cookies.TryGetValue(CookieName, out var token) && token.Length is > 0 and <= TokenCheck.MaxLength)
         {
             var hash = ApiTokens.Hash(token);
             await db.ApiTokens.Where(t => t.TokenHash == hash && t.Label == ApiTokens.PortalLabel).ExecuteDeleteAsync(ct);
         }
-
-        DeleteCookie(http);
     }
 
     public static void DeleteCookie(HttpContext http) => http.Response.Cookies.Delete(CookieName, CookieOptions(http));
