@@ -48,6 +48,14 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
         return await client.SendAsync(request, Ct);
     }
 
+    /// <summary>Signs <paramref name="user"/> in through the portal's form on <paramref name="node"/>; the session cookie's token.</summary>
+    public static async Task<string> SignInAsync(Uri node, string user, string password)
+    {
+        var form = await RenderAsync(node, ProductKeys.Service.Portal.PortalPaths.Home, "/portal/sign-in");
+        using var signedIn = await form.PostAsync(node, ("user", user), ("password", password));
+        return SessionFrom(signedIn) ?? throw new InvalidOperationException($"Signing in as {user} set no session cookie ({(int)signedIn.StatusCode}).");
+    }
+
     /// <summary>The session token a sign-in answer set, or null.</summary>
     public static string? SessionFrom(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies)

@@ -115,12 +115,7 @@ public sealed class PortalMethodTests(SqliteFixture fixture) : IClassFixture<Sql
         Assert.Equal("no-store", string.Join(", ", response.Headers.GetValues("Cache-Control")));
     }
 
-    private async Task<string> SignInAsync()
-    {
-        var form = await PortalForm.RenderAsync(Node, PortalPaths.Home, "/portal/sign-in");
-        using var signedIn = await form.PostAsync(Node, ("user", TestWorld.Owner), ("password", TestWorld.Password));
-        return PortalForm.SessionFrom(signedIn) ?? throw new InvalidOperationException("The sign-in set no session cookie.");
-    }
+    private Task<string> SignInAsync() => PortalForm.SignInAsync(Node, TestWorld.Owner, TestWorld.Password);
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string session)
     {

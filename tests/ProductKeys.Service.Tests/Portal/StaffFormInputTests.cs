@@ -66,10 +66,5 @@ public sealed class StaffFormInputTests(SqliteFixture fixture) : IClassFixture<S
     private Task<KeyStatus> StatusAsync(Guid keyId) =>
         fixture.WithDbAsync(db => db.Keys.AsNoTracking().Where(k => k.Id == keyId).Select(k => k.Status).SingleAsync(Ct));
 
-    private async Task<string> SignInAsync(string user)
-    {
-        var form = await PortalForm.RenderAsync(Node, PortalPaths.Home, "/portal/sign-in");
-        using var signedIn = await form.PostAsync(Node, ("user", user), ("password", TestWorld.Password));
-        return PortalForm.SessionFrom(signedIn) ?? throw new InvalidOperationException("The sign-in set no session cookie.");
-    }
+    private Task<string> SignInAsync(string user) => PortalForm.SignInAsync(Node, user, TestWorld.Password);
 }
