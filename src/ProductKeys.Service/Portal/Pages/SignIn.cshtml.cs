@@ -17,10 +17,20 @@ internal sealed class SignInModel(LicensingDbContext db, PasswordSignIn signIn, 
 {
     public SignInForm Form { get; private set; } = new();
 
+    /// <summary>The form's fields, bound as properties rather than handler arguments: ASP.NET Core writes a handler's
+    /// arguments into its Trace log ("Executing handler method … with arguments (alice, PASSWORD, …)"), so an operator who
+    /// turned Microsoft.AspNetCore up to Trace had every password typed into the portal in the log.</summary>
+    [BindProperty(Name = "user")]
+    public string? UserName { get; set; }
+
+    [BindProperty(Name = "password")]
+    public string? Password { get; set; }
+
     public IActionResult OnGet() => Redirect(PortalPaths.Home);
 
-    public async Task<IActionResult> OnPostAsync([FromForm(Name = "user")] string? user, [FromForm(Name = "password")] string? password, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        var (user, password) = (UserName, Password);
         if (string.IsNullOrWhiteSpace(user) || string.IsNullOrEmpty(password) || user.Length > 100 || password.Length > 1000)
         {
             return Refused(user, new Refusal(ErrorCatalogue.ValidationFailed, "Enter your user name and your password."));
