@@ -31,8 +31,11 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         return new(DatabaseProvider.Postgres, builder.ConnectionString);
     }
 
-    /// <summary>Connection string with any password removed, for messages.</summary>
+    /// <summary>
+    /// Connection string with any password removed, for messages. Npgsql's own parser finds the password: cutting the
+    /// text at ';' left the rest of a quoted password that holds one (<c>Password='a;b'</c>) in the start-up line.
+    /// </summary>
     public string Describe() => Provider == DatabaseProvider.Sqlite
         ? ConnectionString.Split(';')[0]
-        : string.Join(';', ConnectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
+        : new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString;
 }
