@@ -55,9 +55,6 @@ public static class LicensingServiceHost
 
     private static async Task<WebApplication> BuildAsync(ServerOptions options, SqliteServingLock? serving, CancellationToken ct)
     {
-        await PrepareDatabaseAsync(options, ct);
-        var (secrets, publisherKeys) = await LoadSecretsAsync(options, ct);
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             // No live reload of appsettings*.json: watching for them puts an inotify watch on the data
@@ -70,6 +67,11 @@ public static class LicensingServiceHost
         builder.Configuration.AddInMemoryCollection(Defaults).AddEnvironmentVariables("PK_").AddInMemoryCollection(options.Configuration);
         builder.WebHost.UseUrls(options.Urls);
         ServerTls.Configure(builder, options.Certificate, options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+
+        // Only once the addresses and the certificate are known to serve: a start refused for them migrates no
+        // database and generates no secrets.
+        await PrepareDatabaseAsync(options, ct);
+        var (secrets, publisherKeys) = await LoadSecretsAsync(options, ct);
         builder.AddConnectionGuard(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries).Length);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         builder.Services.AddSingleton(secrets);
