@@ -15,11 +15,22 @@ internal static class ParseErrorText
     public static IReadOnlyList<string> Describe(ParseResult parseResult, string commandPath)
     {
         var lines = new List<string>();
+        var afterUnknownOption = false;
         foreach (var token in parseResult.UnmatchedTokens)
         {
-            lines.Add(token.StartsWith('-')
-                ? $"'{token}' is not an option of '{commandPath}'; its options: {string.Join(", ", OptionsOf(parseResult.CommandResult).Where(o => !o.Hidden && o is not HelpOption and not VersionOption).Select(o => o.Name))}."
+            // What follows an unknown option is most likely its value, and a misspelt --password or --token carries a secret
+            // (pk login --pasword "$PK_PASSWORD" in a CI log): neither that value nor one written --name=value is repeated.
+            if (token.StartsWith('-'))
+            {
+                lines.Add($"'{token.Split('=', ':')[0]}' is not an option of '{commandPath}'; its options: {string.Join(", ", OptionsOf(parseResult.CommandResult).Where(o => !o.Hidden && o is not HelpOption and not VersionOption).Select(o => o.Name))}.");
+                afterUnknownOption = true;
+                continue;
+            }
+
+            lines.Add(afterUnknownOption
+                ? "(The value after it is not repeated here.)"
                 : $"'{token}' is not a command or argument of '{commandPath}'.");
+            afterUnknownOption = false;
         }
 
         foreach (var error in parseResult.Errors)

@@ -18,6 +18,19 @@ public sealed class UsageTests
         Assert.DoesNotContain("Usage:", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--pasword", "login", "--service", "http://127.0.0.1:9", "--user", "ops", "--pasword", "S3cret-value-9f2")]
+    [InlineData("--pasword", "login", "--service", "http://127.0.0.1:9", "--user", "ops", "--pasword=S3cret-value-9f2")]
+    [InlineData("--token", "ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "p", "--token", "S3cret-value-9f2")]
+    public async Task A_misspelt_or_misplaced_option_is_named_but_its_value_a_password_or_token_is_not_repeated(string option, params string[] args)
+    {
+        var result = await Pk.RunAsync(args);
+
+        Assert.True(result.ExitCode == ErrorCatalogue.UsageInvalid.ExitCode, result.ToString());
+        Assert.Contains($"'{option}' is not an option of", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cret", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Pk_alone_prints_its_help_and_exits_0()
     {
