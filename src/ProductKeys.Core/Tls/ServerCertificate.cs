@@ -41,10 +41,20 @@ public sealed class ServerCertificate
         ArgumentNullException.ThrowIfNull(time);
         foreach (var path in (string[])[certificatePath, keyPath])
         {
+            if (Directory.Exists(path))
+            {
+                return Invalid($"{path} is a folder, not a PEM file");
+            }
+
             if (!File.Exists(path))
             {
                 return Invalid($"{path} does not exist");
             }
+        }
+
+        if (IsEncryptedKey(keyPath))
+        {
+            return Invalid($"{keyPath} is encrypted: a server reads an unencrypted PEM key (openssl pkey -in {keyPath} -out NEW.pem), readable only by its user");
         }
 
         X509Certificate2 leaf;
@@ -78,6 +88,19 @@ public sealed class ServerCertificate
         }
 
         return new ServerCertificate(leaf, chain);
+    }
+
+    /// <summary>Whether the key file holds a password-protected PKCS#8 key, which no server start can read.</summary>
+    private static bool IsEncryptedKey(string keyPath)
+    {
+        try
+        {
+            return File.ReadAllText(keyPath).Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // reading it again below says why it cannot be read
+        }
     }
 
     /// <summary>

@@ -47,6 +47,20 @@ public sealed class ServerCertificateTests : IDisposable
         AssertInvalid(ServerCertificate.Load(certificate, key, new FakeTimeProvider(_time.GetUtcNow().AddDays(-1))), "not valid before");
     }
 
+    /// <summary>A folder was reported as "does not exist" and an encrypted key as "no matching private key" (found by a hostile review).</summary>
+    [Fact]
+    public void A_folder_given_as_a_file_or_an_encrypted_key_is_TLS_CERTIFICATE_INVALID_saying_so()
+    {
+        var (certificate, key) = WriteSelfSigned("c", _time);
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var encrypted = Write("encrypted.pem", ecdsa.ExportEncryptedPkcs8PrivateKeyPem("secret".AsSpan(),
+            new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
+
+        AssertInvalid(ServerCertificate.Load(_folder, key, _time), "is a folder, not a PEM file");
+        AssertInvalid(ServerCertificate.Load(certificate, _folder, _time), "is a folder, not a PEM file");
+        AssertInvalid(ServerCertificate.Load(certificate, encrypted, _time), "is encrypted");
+    }
+
     [Fact]
     public void A_certificate_clients_would_refuse_for_a_server_is_TLS_CERTIFICATE_INVALID_at_start()
     {
