@@ -246,6 +246,22 @@ public static class SqliteBackup
     /// <summary>Why the database at <paramref name="path"/> cannot be read; <c>null</c> when it can or is not there.</summary>
     private static string? ReadTarget(string path)
     {
+        if (File.Exists(path) && File.Exists(path + "-journal"))
+        {
+            // A write cut short (a restore killed mid-way) leaves a hot journal, which only a read-write connection may
+            // play back: read-only, SQLite refuses the file, and the half-written pages looked like a damaged database.
+            // This restore holds the database alone, so it undoes the write first, as any next open would.
+            try
+            {
+                using var connection = SqliteBackupFile.Open(path, SqliteOpenMode.ReadWrite);
+                SqliteBackupFile.Scalar<long>(connection, "SELECT COUNT(*) FROM sqlite_master");
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is NotADatabase or 11) // SQLITE_CORRUPT
+            {
+                return e.Message;
+            }
+        }
+
         if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
             return null;

@@ -212,6 +212,30 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
     }
 
     [Fact]
+    public void A_restore_cut_short_is_rolled_back_by_the_next_restore_instead_of_refusing_it()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+
+        // Killed while it wrote into a new folder: the file and its hot journal, which says the database was empty.
+        var fresh = Path.Combine(_folder, "fresh");
+        CutShort(null, fresh);
+        var restored = SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(fresh), replace: false);
+        Assert.True(restored.IsSuccess, restored.Refusal?.ToString());
+        Assert.Equal(backup.Rows, restored.Value.Rows);
+        Assert.False(File.Exists(Path.Combine(fresh, DatabaseSettings.SqliteFileName + "-journal")));
+
+        // Killed while --force replaced a database: rolled back, it holds its data again, which only --force replaces.
+        var held = Path.Combine(_folder, "held");
+        CutShort(backup.Path, held);
+        var target = DatabaseSettings.ForDataDirectory(held);
+        Assert.Equal("DATABASE_NOT_EMPTY", SqliteBackup.Restore(backup.Path, target, replace: false).Refusal?.Code);
+        Assert.Equal(backup.Rows, SqliteBackupFile.Inspect(Path.Combine(held, DatabaseSettings.SqliteFileName)).Value.Rows);
+        var forced = SqliteBackup.Restore(backup.Path, target, replace: true);
+        Assert.True(forced.IsSuccess, forced.Refusal?.ToString());
+        Assert.Equal(backup.Rows, forced.Value.Rows);
+    }
+
+    [Fact]
     public async Task A_lock_file_that_cannot_be_opened_refuses_the_start_with_STORE_INVALID()
     {
         var data = Path.Combine(_folder, "odd-lock");
@@ -306,6 +330,32 @@ public sealed class SqliteBackupTests(SqliteFixture fixture) : IClassFixture<Sql
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT name FROM pragma_index_list('{table}') WHERE \"unique\" = 1 AND origin = 'c' LIMIT 1";
         return (string)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Leaves in <paramref name="folder"/> what a restore killed mid-way leaves: the database (a copy of <paramref name="original"/>,
+    /// or none) half written, beside the hot journal that undoes it. Copied while the write is open, so no process holds them.
+    /// </summary>
+    private void CutShort(string? original, string folder)
+    {
+        var writing = Path.Combine(_folder, $"writing-{Guid.NewGuid():N}.db");
+        if (original is not null)
+        {
+            File.Copy(original, writing);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={writing};Pooling=False");
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        // A small cache spills the written pages into the file before the commit, as a large restore does.
+        command.CommandText = "PRAGMA cache_size = 4; CREATE TABLE \"Half\" (v BLOB); "
+            + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO \"Half\" SELECT randomblob(1000) FROM n";
+        command.ExecuteNonQuery();
+        Directory.CreateDirectory(folder);
+        File.Copy(writing, Path.Combine(folder, DatabaseSettings.SqliteFileName));
+        File.Copy(writing + "-journal", Path.Combine(folder, DatabaseSettings.SqliteFileName + "-journal"));
+        transaction.Rollback();
     }
 
     private static void Execute(string path, string sql)
