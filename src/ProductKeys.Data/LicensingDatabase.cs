@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ProductKeys.Core.Errors;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
 
@@ -32,5 +34,54 @@ public static class LicensingDatabase
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// <c>pk db migrate</c>: <see cref="MigrateAsync"/>, on SQLite only while no node or restore has the database
+    /// (<see cref="SqliteServingLock"/>; CONFLICT otherwise). Holding it alone, a row in EF Core's migration lock table
+    /// can only be left by a migration cut short (killed, the power lost), for which every later migration waited
+    /// forever, saying nothing: it is removed first.
+    /// </summary>
+    public static async Task<Outcome<IReadOnlyList<string>>> MigrateAloneAsync(DatabaseSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Provider != DatabaseProvider.Sqlite)
+        {
+            return new(await MigrateAsync(settings, cancellationToken));
+        }
+
+        var path = new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
+        SqliteServingLock? alone;
+        try
+        {
+            alone = SqliteServingLock.TryRestore(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{SqliteServingLock.PathFor(path)} cannot be opened ({e.Message}): it must be a file this user can read and write; delete it while no node or restore runs.");
+        }
+
+        using var held = alone;
+        if (alone is null)
+        {
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"A pk server (or pk db restore) is using {path} (it holds {SqliteServingLock.PathFor(path)}): stop every node on it, then migrate.");
+        }
+
+        if (File.Exists(path))
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+            if ((long)command.ExecuteScalar()! > 0)
+            {
+                command.CommandText = "DELETE FROM \"__EFMigrationsLock\"";
+                command.ExecuteNonQuery();
+            }
+        }
+
+        return new(await MigrateAsync(settings, cancellationToken));
     }
 }

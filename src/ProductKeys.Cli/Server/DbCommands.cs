@@ -36,17 +36,22 @@ internal static class DbCommands
                 settings = DatabaseSettings.ForDataDirectory(data);
             }
 
-            IReadOnlyList<string> applied;
+            Outcome<IReadOnlyList<string>> applied;
             try
             {
-                applied = await LicensingDatabase.MigrateAsync(settings, ct);
+                applied = await LicensingDatabase.MigrateAloneAsync(settings, ct);
             }
             catch (Exception ex) when (DatabaseFailure.Explain(ex) is { } unreachable)
             {
                 return CommandOutput.Refuse(parseResult, unreachable);
             }
 
-            return CommandOutput.Print(parseResult, new MigrationResult(settings.Describe(), applied), r =>
+            if (!applied.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, applied.Refusal);
+            }
+
+            return CommandOutput.Print(parseResult, new MigrationResult(settings.Describe(), applied.Value), r =>
                 r.Applied.Count == 0 ? $"{r.Database}: up to date." : $"{r.Database}: applied {string.Join(", ", r.Applied)}.");
         });
         var db = new Command("db", "The licensing service's database.") { migrate, CreateAdmin(), DbBackupCommands.Backup(), DbBackupCommands.Restore() };

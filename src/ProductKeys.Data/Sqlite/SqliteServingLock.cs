@@ -24,7 +24,7 @@ public sealed class SqliteServingLock : IDisposable
     /// <exception cref="IOException">The lock file cannot be created or opened.</exception>
     public static SqliteServingLock? TryServe(string databasePath) => TryHold(databasePath, FileShare.ReadWrite);
 
-    /// <summary>A restore's exclusive hold; <c>null</c> while any node (or another restore) holds the file.</summary>
+    /// <summary>A restore's (or <c>pk db migrate</c>'s) exclusive hold; <c>null</c> while any node (or another restore) holds the file.</summary>
     /// <exception cref="IOException">The lock file cannot be created or opened.</exception>
     public static SqliteServingLock? TryRestore(string databasePath) => TryHold(databasePath, FileShare.None);
 

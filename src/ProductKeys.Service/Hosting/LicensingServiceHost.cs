@@ -108,7 +108,7 @@ public static class LicensingServiceHost
         try
         {
             return SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
-                $"pk db restore is writing {path} (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
+                $"pk db restore is writing {path}, or pk db migrate is migrating it (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using ProductKeys.Data;
+using ProductKeys.Data.Sqlite;
 using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Service.Tests.Backup;
@@ -50,6 +52,45 @@ public sealed class SqliteUpgradeTests(SqliteFixture fixture) : UpgradeTests<Sql
         try
         {
             await UpgradeFromAsync(migration, DatabaseSettings.ForDataDirectory(folder), folder);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_migrate_cut_short_is_finished_by_the_next_one_which_runs_only_while_no_node_has_the_database()
+    {
+        var folder = Directory.CreateTempSubdirectory("pk-upgrade-").FullName;
+        try
+        {
+            // What a pk db migrate killed mid-way leaves (seen: kill -9 while it migrated a new folder): EF Core's lock, held by no one.
+            var file = Path.Combine(folder, DatabaseSettings.SqliteFileName);
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = """
+                    CREATE TABLE "__EFMigrationsLock" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+                    INSERT INTO "__EFMigrationsLock" VALUES (1, '2026-12-07 21:04:51.7478346+00:00');
+                    """;
+                command.ExecuteNonQuery();
+            }
+
+            var target = DatabaseSettings.ForDataDirectory(folder);
+            using (SqliteServingLock.TryServe(file))
+            {
+                var refused = await LicensingDatabase.MigrateAloneAsync(target, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+                Assert.Equal("CONFLICT", refused.Refusal?.Code);
+            }
+
+            // Before, this waited for the lock forever (pk db migrate printed nothing; pk server said to run it).
+            var migrated = await LicensingDatabase.MigrateAloneAsync(target, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            Assert.True(migrated.IsSuccess, migrated.Refusal?.ToString());
+            await using var db = LicensingDatabase.Create(target);
+            Assert.Equal(db.Database.GetMigrations(), migrated.Value);
         }
         finally
         {
