@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using ProductKeys.Core.Errors;
 using ProductKeys.Data;
@@ -6,7 +7,8 @@ namespace ProductKeys.Cli.Server;
 
 /// <summary>
 /// A --db that cannot be used (not a connection string, no server at that address, a wrong user,
-/// password or database) is the operator's to fix: <c>DATABASE_UNREACHABLE</c>, not a stack trace.
+/// password or database) is the operator's to fix: <c>DATABASE_UNREACHABLE</c>, not a stack trace; so is
+/// a SQLite file in --data that SQLite cannot read (<c>STORE_INVALID</c>).
 /// </summary>
 internal static class DatabaseFailure
 {
@@ -41,7 +43,24 @@ internal static class DatabaseFailure
                 ? "create the database for that role (CREATE DATABASE productkeys OWNER pk;)"
                 : "make that role the owner of the database and its tables (ALTER DATABASE productkeys OWNER TO pk; and REASSIGN OWNED BY the role that migrated TO pk;), or migrate with the role the nodes use")
             + ", then run the command again (docs/operations.md \"Databases and migrations\").")
+        : Unreadable(exception) is { } unreadable ? new Refusal(ErrorCatalogue.StoreInvalid,
+            $"The SQLite database in --data (productkeys.db) cannot be read ({unreadable.Message.TrimEnd('.')}): it was overwritten or damaged. Restore it from a backup "
+            + "with 'pk db restore --force --data DIR --from FILE', which keeps this file beside, renamed (docs/operations.md \"Backup, restore and upgrade\").")
         : null;
+
+    /// <summary>SQLite's "file is not a database" (SQLITE_NOTADB) or "database disk image is malformed" (SQLITE_CORRUPT): as pk db backup and restore judge a file.</summary>
+    private static SqliteException? Unreadable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException { SqliteErrorCode: 26 or 11 } sqlite)
+            {
+                return sqlite;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>PostgreSQL's "permission denied" (42501): at a first migrate, a role that may not create the database it names.</summary>
     private static PostgresException? LacksPrivilege(Exception exception)

@@ -87,6 +87,10 @@ internal static class DbCommands
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.Conflict, ex.Message));
             }
+            catch (Exception ex) when (DatabaseFailure.Explain(ex) is { } unusable)
+            {
+                return CommandOutput.Refuse(parseResult, unusable);
+            }
         });
         return command;
     }

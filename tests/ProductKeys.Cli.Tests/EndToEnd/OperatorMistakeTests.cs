@@ -49,6 +49,33 @@ public sealed class OperatorMistakeTests : IDisposable
     [Theory]
     [InlineData("server")]
     [InlineData("db migrate")]
+    [InlineData("db create-admin")]
+    public async Task A_database_file_SQLite_cannot_read_is_STORE_INVALID_naming_restore_and_left_as_it_was(string command)
+    {
+        // Overwritten by mistake (or damaged): INTERNAL_ERROR, exit 1 and "retry" before, while pk db backup said STORE_INVALID.
+        var data = Data();
+        Directory.CreateDirectory(data);
+        var file = Path.Combine(data, "productkeys.db");
+        const string Overwritten = "overwritten by mistake: this is no database, and longer than its header";
+        await File.WriteAllTextAsync(file, Overwritten, TestContext.Current.CancellationToken);
+        string[] more = command switch
+        {
+            "server" => ["--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}"],
+            "db create-admin" => ["--user", "ops", "--password", "a long enough password"],
+            _ => [],
+        };
+
+        var result = await Pk.RunAsync([.. command.Split(' '), "--data", data, .. more]);
+
+        Assert.True(result.ExitCode == ErrorCatalogue.StoreInvalid.ExitCode, result.ToString());
+        Assert.Contains("STORE_INVALID: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("pk db restore --force", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(Overwritten, await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData("server")]
+    [InlineData("db migrate")]
     public async Task A_database_that_does_not_answer_is_DATABASE_UNREACHABLE(string command)
     {
         // A loopback port nobody listens on: refused at once, nothing leaves the machine.
