@@ -107,7 +107,7 @@ public static class SqliteBackup
             if (hold is null)
             {
                 return new Refusal(ErrorCatalogue.Conflict,
-                    $"A pk server (or another restore) is using {targetPath} (it holds {SqliteServingLock.PathFor(targetPath)}): stop every node on it, then restore.");
+                    $"A pk server (or another restore, or pk db migrate) is using {targetPath} (it holds {SqliteServingLock.PathFor(targetPath)}): stop every node on it, then restore.");
             }
 
             if (ReadTarget(targetPath) is { } unreadable)

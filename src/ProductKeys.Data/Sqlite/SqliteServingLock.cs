@@ -20,11 +20,11 @@ public sealed class SqliteServingLock : IDisposable
     public static string PathFor(string databasePath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, FileName);
 
-    /// <summary>A node's shared hold; <c>null</c> while a restore holds the file.</summary>
+    /// <summary>A node's shared hold; <c>null</c> while a restore holds the file (or another restore or migrate).</summary>
     /// <exception cref="IOException">The lock file cannot be created or opened.</exception>
     public static SqliteServingLock? TryServe(string databasePath) => TryHold(databasePath, FileShare.ReadWrite);
 
-    /// <summary>A restore's (or <c>pk db migrate</c>'s) exclusive hold; <c>null</c> while any node (or another restore) holds the file.</summary>
+    /// <summary>A restore's (or <c>pk db migrate</c>'s) exclusive hold; <c>null</c> while any node (or another restore or migrate) holds the file.</summary>
     /// <exception cref="IOException">The lock file cannot be created or opened.</exception>
     public static SqliteServingLock? TryRestore(string databasePath) => TryHold(databasePath, FileShare.None);
 
