@@ -152,13 +152,8 @@ public static class LicensingServiceHost
         await using var scope = app.Services.CreateAsyncScope();
         var demo = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(url, ct);
         var path = Path.Combine(dataDirectory, DemoFileName);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new FileStream(path, fileOptions))
+        // Owner-only even when an earlier demo.json was readable by others: a new file's create mode alone left its old mode.
+        await using (var file = OutputFile.CreateOwnerOnly(path))
         {
             await JsonSerializer.SerializeAsync(file, demo, DemoJson, ct);
         }

@@ -86,6 +86,25 @@ public sealed class HostTests(SqliteFixture fixture) : IClassFixture<SqliteFixtu
     }
 
     [Fact]
+    public async Task A_demo_json_left_readable_by_others_holds_the_new_tokens_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // An earlier demo.json, or one a careless admin copied or chmodded, in a data folder the operator made 0755.
+        var path = Path.Combine(fixture.DataDirectory, "demo.json");
+        await File.WriteAllTextAsync(path, "{}", TestContext.Current.CancellationToken);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await LicensingServiceHost.SeedDemoAsync(fixture.App, "http://demo", fixture.DataDirectory, TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"token\"", await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public async Task Sign_in_attempts_from_one_address_are_limited_whatever_the_user_names()
     {
         var answers = new List<HttpStatusCode>();
