@@ -64,10 +64,7 @@ internal static class AdminOptions
     {
         var stored = Credentials.Load(Credentials.DefaultPath(parseResult.GetValue(Profile)));
         var service = parseResult.GetValue(Service) ?? stored?.Service;
-        var token = parseResult.GetValue(Token)
-            ?? (Environment.GetEnvironmentVariable("PK_TOKEN") is { Length: > 0 } env ? env : null)
-            ?? stored?.Token;
-        if (service is null || token is null)
+        if (service is null)
         {
             return new Refusal(ErrorCatalogue.Unauthenticated, "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token.");
         }
@@ -77,7 +74,20 @@ internal static class AdminOptions
             return new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL; it was '{service}'.");
         }
 
-        var trust = Tls.Resolve(parseResult, uri, stored?.TlsPins, stored?.TlsCertificateAuthorities);
+        // What 'pk login' stored (its token, its TLS trust) belongs to the service it signed in to: another --service, a typo or
+        // a stranger's test server, would be handed a bearer token of the real one.
+        var signedIn = stored is not null && ServiceUrl.TryParse(stored.Service, out var storedUri) && storedUri.ToString() == uri.ToString() ? stored : null;
+        var token = parseResult.GetValue(Token)
+            ?? (Environment.GetEnvironmentVariable("PK_TOKEN") is { Length: > 0 } env ? env : null)
+            ?? signedIn?.Token;
+        if (token is null)
+        {
+            return new Refusal(ErrorCatalogue.Unauthenticated, stored is null || signedIn is not null
+                ? "Not signed in: run 'pk login --service URL --user NAME', or pass --service and --token."
+                : $"Not signed in to {uri}: 'pk login' signed in to {stored.Service}, and its token goes to that service only. Run 'pk login --service {uri} --user NAME', or pass --token.");
+        }
+
+        var trust = Tls.Resolve(parseResult, uri, signedIn?.TlsPins, signedIn?.TlsCertificateAuthorities);
         return trust.IsSuccess ? new ServiceClient(uri, token, trust.Value) : trust.Refusal;
     }
 }

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ProductKeys.Cli.Tests.EndToEnd;
+using ProductKeys.Core.Errors;
+
+namespace ProductKeys.Cli.Tests;
+
+/// <summary>
+/// The bearer token 'pk login' keeps in the credentials file: it goes only to the service it was issued by.
+/// </summary>
+public sealed class CredentialsTests : IDisposable
+{
+    private const string StoredToken = "pk_stored-token-of-the-real-service";
+
+    private readonly string _scratch = Directory.CreateTempSubdirectory("pk-credentials-").FullName;
+
+    private string CredentialsFile => Path.Combine(_scratch, "credentials.json");
+
+    private Dictionary<string, string> Environment => new() { ["PK_CREDENTIALS"] = CredentialsFile, ["PK_TOKEN"] = "" };
+
+    [Fact]
+    public async Task An_admin_command_given_another_service_does_not_send_it_the_stored_token()
+    {
+        using var other = new RecordingServer(EmptyList);
+        await SignedInToAsync("http://127.0.0.1:9/");
+
+        var listed = await Pk.RunAsync(Environment, "orgs", "list", "--service", other.Url, "--json");
+
+        Assert.DoesNotContain(StoredToken, other.Requests, StringComparison.Ordinal);
+        Assert.Equal(ErrorCatalogue.Unauthenticated.ExitCode, listed.ExitCode);
+        Assert.Contains("http://127.0.0.1:9/", Detail(listed), StringComparison.Ordinal);
+        Assert.DoesNotContain(StoredToken, listed.Stdout + listed.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_admin_command_given_the_stored_service_or_a_token_of_its_own_still_works()
+    {
+        using var service = new RecordingServer(EmptyList);
+        await SignedInToAsync(service.Url + "/");
+
+        Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--service", service.Url, "--json")).ExitCode);
+        Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--json")).ExitCode);
+        Assert.Contains($"Bearer {StoredToken}", service.Requests, StringComparison.Ordinal);
+
+        using var other = new RecordingServer(EmptyList);
+        Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--service", other.Url, "--token", "pk_given-for-the-other", "--json")).ExitCode);
+        Assert.Contains("Bearer pk_given-for-the-other", other.Requests, StringComparison.Ordinal);
+        Assert.DoesNotContain(StoredToken, other.Requests, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static readonly string EmptyList = Answer("200 OK", "application/json", "[]");
+
+    private static string Answer(string status, string type, string body) =>
+        $"HTTP/1.1 {status}\r\nContent-Type: {type}\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
+
+    private Task SignedInToAsync(string service) =>
+        File.WriteAllTextAsync(CredentialsFile, JsonSerializer.Serialize(new { service, token = StoredToken, user = "ops" }), TestContext.Current.CancellationToken);
+
+    private static string Detail(Pk.Result result) => result.Json.GetProperty("error").GetProperty("detail").GetString()!;
+
+    /// <summary>A loopback HTTP/1.1 server that answers every request with one canned answer and keeps what it was sent.</summary>
+    private sealed class RecordingServer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly StringBuilder _requests = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _serving;
+
+        public RecordingServer(string answer)
+        {
+            _listener.Start();
+            _serving = ServeAsync(Encoding.ASCII.GetBytes(answer));
+        }
+
+        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public string Requests
+        {
+            get
+            {
+                lock (_requests)
+                {
+                    return _requests.ToString();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            try
+            {
+                _serving.Wait(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+            }
+            catch (AggregateException)
+            {
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task ServeAsync(byte[] answer)
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    var stream = client.GetStream();
+                    var head = new StringBuilder();
+                    var buffer = new byte[4096];
+                    while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                    {
+                        var read = await stream.ReadAsync(buffer, _stop.Token);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        head.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                    }
+
+                    lock (_requests)
+                    {
+                        _requests.Append(head);
+                    }
+
+                    await stream.WriteAsync(answer, _stop.Token);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+            {
+                // Stopped.
+            }
+        }
+    }
+}
