@@ -8,7 +8,8 @@ using ProductKeys.Core.Errors;
 namespace ProductKeys.Cli.Tests;
 
 /// <summary>
-/// The bearer token 'pk login' keeps in the credentials file: it goes only to the service it was issued by.
+/// The bearer token 'pk login' keeps in the credentials file: it goes only to the service it was issued by, and
+/// 'pk logout' forgets it only once the service has revoked it (or no longer knows it).
 /// </summary>
 public sealed class CredentialsTests : IDisposable
 {
@@ -48,6 +49,32 @@ public sealed class CredentialsTests : IDisposable
         Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--service", other.Url, "--token", "pk_given-for-the-other", "--json")).ExitCode);
         Assert.Contains("Bearer pk_given-for-the-other", other.Requests, StringComparison.Ordinal);
         Assert.DoesNotContain(StoredToken, other.Requests, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logout_while_the_service_cannot_be_reached_keeps_the_token_it_could_not_revoke_and_says_so()
+    {
+        await SignedInToAsync("http://127.0.0.1:9/");
+
+        var logout = await Pk.RunAsync(Environment, "logout", "--json");
+
+        Assert.Equal(ErrorCatalogue.ServiceUnreachable.ExitCode, logout.ExitCode);
+        Assert.Contains("not revoked", Detail(logout), StringComparison.Ordinal);
+        Assert.True(File.Exists(CredentialsFile), "the only copy of a token still valid on the service was deleted");
+    }
+
+    [Fact]
+    public async Task Logout_forgets_a_token_the_service_no_longer_knows()
+    {
+        using var service = new RecordingServer(Answer("401 Unauthorized", "application/problem+json", "{\"status\":401,\"code\":\"UNAUTHENTICATED\",\"detail\":\"Sign in.\"}"));
+        await SignedInToAsync(service.Url + "/");
+
+        var logout = await Pk.RunAsync(Environment, "logout", "--json");
+
+        Assert.True(logout.ExitCode == 0, logout.ToString());
+        Assert.True(logout.Json.GetProperty("wasSignedIn").GetBoolean());
+        Assert.False(File.Exists(CredentialsFile));
+        Assert.Contains("DELETE /api/v1/sessions/current", service.Requests, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);

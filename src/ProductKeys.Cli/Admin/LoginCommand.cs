@@ -74,7 +74,7 @@ internal static class LoginCommand
     /// <summary><c>pk logout</c>: revokes the stored token on the service and forgets it.</summary>
     private static Command Logout()
     {
-        var command = new Command("logout", "Revoke the token 'pk login' stored and delete the credentials file.") { AdminOptions.Profile };
+        var command = new Command("logout", "Revoke the token 'pk login' stored, then delete the credentials file (kept when the service cannot revoke it).") { AdminOptions.Profile };
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
@@ -85,11 +85,21 @@ internal static class LoginCommand
                     r => $"Not signed in ({r.credentialsFile} does not exist): nothing to do.");
             }
 
-            if (Credentials.Load(path) is { } stored && ServiceUrl.TryParse(stored.Service, out var uri))
+            if (Credentials.Load(path) is { Token.Length: > 0 } stored && ServiceUrl.TryParse(stored.Service, out var uri))
             {
                 var trust = ServerTrust.Create(stored.TlsPins ?? [], stored.TlsCertificateAuthorities);
                 using var client = new ServiceClient(uri, stored.Token, trust.IsSuccess ? trust.Value : ServerTrust.SystemStore);
-                await client.DeleteAsync("api/v1/sessions/current", ct);
+                var revoked = await client.DeleteAsync("api/v1/sessions/current", ct);
+                // UNAUTHENTICATED: the service no longer knows the token (expired, revoked), so forgetting it loses nothing. Any other
+                // answer left it valid: deleting the file would throw away the only copy to revoke it with, and "Signed out" would lie.
+                if (!revoked.IsSuccess && revoked.Refusal.Code != ErrorCatalogue.Unauthenticated.Code)
+                {
+                    return CommandOutput.Refuse(parseResult, revoked.Refusal with
+                    {
+                        Detail = $"{revoked.Refusal.Detail.TrimEnd('.')}. The token was not revoked and {Path.GetFullPath(path)} is kept: run 'pk logout' again "
+                            + $"once {uri} answers (deleting the file instead leaves the token valid until it expires).",
+                    });
+                }
             }
 
             File.Delete(path);
