@@ -55,6 +55,7 @@ public static class OutputFile
     /// Creates or truncates <paramref name="path"/> for writing, readable by its owner only (0600 on Unix): for files that hold
     /// secrets (plaintext keys in offline requests and key exports, tokens). An existing file is tightened before a byte is written.
     /// </summary>
+    /// <exception cref="IOException">The path names a device, a pipe or a socket rather than a file (nothing changed or written).</exception>
     public static FileStream CreateOwnerOnly(string path)
     {
         const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -65,10 +66,33 @@ public static class OutputFile
         }
 
         var file = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
+        {
+            return file;
+        }
+
+        try
+        {
+            // Only a regular file can be cut to a length (ftruncate is EINVAL on a device, a FIFO, a socket; .NET has no fstat):
+            // anything else is refused before its mode is changed or a secret written. Run as root, tightening /dev/null to 0600
+            // broke every other user's programs, and a FIFO handed the keys to whoever read it (found by a hostile review).
+            file.SetLength(0);
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException)
+        {
+            file.Dispose();
+            throw new IOException("not a regular file but a device, a pipe or a socket", e);
+        }
+
+        try
         {
             // An existing file keeps its old mode on Create.
             File.SetUnixFileMode(file.SafeFileHandle, OwnerOnly);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
 
         return file;

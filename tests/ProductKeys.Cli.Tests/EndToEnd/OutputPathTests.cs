@@ -52,6 +52,42 @@ public sealed class OutputPathTests : IDisposable
         Assert.False(File.Exists(good) || File.Exists(goodLists), "one of the two files was written");
     }
 
+    [Fact]
+    public async Task A_request_holding_a_key_is_never_written_into_a_pipe_and_the_pipe_keeps_its_mode()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // What a local user leaves where an operator writes (or what a careless root names: /dev/null is a device, and was made
+        // 0600 for every user): a FIFO others may open, whose reader would get the plaintext KMS host key.
+        var fifo = Path.Combine(_folder, "host-request.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var shared = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(fifo, shared);
+        var reader = Task.Run(() => File.ReadAllText(fifo), TestContext.Current.CancellationToken);
+
+        var request = await Pk.RunAsync("kms-host", "activate", "--data", Path.Combine(_folder, "kms"), "--key", KmsHostKey, "--offline-request", fifo);
+        if (!reader.IsCompleted)
+        {
+            // pk never opened it: let the reader go.
+            await using (new FileStream(fifo, FileMode.Open, FileAccess.Write))
+            {
+            }
+        }
+
+        Assert.True(request.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, request.ToString());
+        Assert.Contains("not a regular file", request.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", await reader);
+        Assert.Equal(shared, File.GetUnixFileMode(fifo));
+    }
+
     private string Target(string kind) => kind == "a-folder"
         ? Directory.CreateDirectory(Path.Combine(_folder, "a-folder")).FullName
         : Path.Combine(_folder, "no", "such", "file.json");
