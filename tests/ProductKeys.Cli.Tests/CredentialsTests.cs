@@ -77,7 +77,37 @@ public sealed class CredentialsTests : IDisposable
         Assert.Contains("DELETE /api/v1/sessions/current", service.Requests, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Login_to_a_credentials_file_that_is_a_folder_is_refused_before_anything_is_sent()
+    {
+        using var service = new RecordingServer(SignedIn);
+        var folder = Directory.CreateDirectory(Path.Combine(_scratch, "profile")).FullName;
+
+        var login = await Pk.RunAsync(Environment, "login", "--service", service.Url, "--user", "ops", "--password", "a password", "--profile", folder, "--json");
+
+        Assert.True(login.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, login.ToString());
+        Assert.Contains($"The credentials file {folder} is a folder", Detail(login), StringComparison.Ordinal);
+        Assert.Equal("", service.Requests);
+    }
+
+    [Fact]
+    public async Task A_session_whose_credentials_cannot_be_saved_is_revoked_and_the_file_named()
+    {
+        using var service = new RecordingServer(SignedIn);
+        var unwritable = "/proc/self/pk-credentials.json"; // its folder exists; no one, root included, creates a file there
+
+        var login = await Pk.RunAsync(Environment, "login", "--service", service.Url, "--user", "ops", "--password", "a password", "--profile", unwritable, "--json");
+
+        Assert.True(login.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, login.ToString());
+        Assert.Contains($"The credentials file {unwritable} cannot be written", Detail(login), StringComparison.Ordinal);
+        Assert.Contains("DELETE /api/v1/sessions/current", service.Requests, StringComparison.Ordinal);
+        Assert.Contains("Bearer pk_issued-and-not-saved", service.Requests, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static readonly string SignedIn = Answer("200 OK", "application/json",
+        "{\"token\":\"pk_issued-and-not-saved\",\"user\":\"ops\",\"directoryRole\":\"PublisherAdmin\",\"organizationId\":null}");
 
     private static readonly string EmptyList = Answer("200 OK", "application/json", "[]");
 

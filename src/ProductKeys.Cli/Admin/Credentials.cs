@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProductKeys.Core.Errors;
 using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Admin;
@@ -30,6 +31,27 @@ internal sealed record Credentials(string Service, string Token, string User, IR
         {
             return null;
         }
+    }
+
+    /// <summary>How refusals name the file, which --profile, $PK_CREDENTIALS or the default chose.</summary>
+    public const string What = "The credentials file";
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot hold the credentials (a folder, a folder above it that cannot be made),
+    /// or <c>null</c>. Its folder is made here, as <see cref="Save"/> would: the default one does not exist on a new machine.
+    /// </summary>
+    public static Refusal? Unwritable(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch (Exception e) when (OutputFile.IsWriteFailure(e) || e is ArgumentException)
+        {
+            return OutputFile.Unwritable(path, What, e);
+        }
+
+        return OutputFile.Check(path, What);
     }
 
     public void Save(string path)

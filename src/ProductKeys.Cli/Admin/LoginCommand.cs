@@ -5,6 +5,7 @@ using ProductKeys.AdminApi.Identity;
 using ProductKeys.Cli.Output;
 using ProductKeys.Client.Tls;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Admin;
 
@@ -36,6 +37,13 @@ internal static class LoginCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'."));
             }
 
+            // The file the token goes to, checked before the password is asked for or anything sent: a session issued and then
+            // not saved would stay valid, known to no one.
+            if (Credentials.Unwritable(path) is { } unwritable)
+            {
+                return CommandOutput.Refuse(parseResult, unwritable);
+            }
+
             var name = parseResult.GetValue(user)!;
             var secret = parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_PASSWORD") ?? Prompt($"Password for {name}: ");
             if (secret.Length == 0)
@@ -63,7 +71,17 @@ internal static class LoginCommand
             }
 
             var tls = trust.Value;
-            new Credentials(uri.ToString(), session.Value.Token, name, tls.Pins.Count > 0 ? tls.Pins : null, tls.AuthoritiesPem()).Save(path);
+            try
+            {
+                new Credentials(uri.ToString(), session.Value.Token, name, tls.Pins.Count > 0 ? tls.Pins : null, tls.AuthoritiesPem()).Save(path);
+            }
+            catch (Exception e) when (OutputFile.IsWriteFailure(e))
+            {
+                // Written nowhere, so revoked at once rather than left valid for its lifetime.
+                using var issued = new ServiceClient(uri, session.Value.Token, trust.Value);
+                await issued.DeleteAsync("api/v1/sessions/current", ct);
+                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path, Credentials.What, e));
+            }
             var result = new LoginResult(uri.ToString(), name, session.Value.DirectoryRole, Path.GetFullPath(path));
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
         });
