@@ -55,22 +55,47 @@ internal static class KeyExportCommand
                 return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path!, "--output", ex));
             }
 
-            long bytes, keys;
-            await using (target)
+            long bytes = 0, keys = 0;
+            Refusal? stopped = null;
+            try
             {
-                try
+                await using var body = await response.Content.ReadAsStreamAsync(ct);
+                (bytes, keys) = await CopyWithProgressAsync(body, target, new ExportedKeyCounter(chosen == "json"), ct);
+            }
+            catch (UnwritableTarget ex)
+            {
+                // A full disk, a file size limit (EFBIG is ArgumentOutOfRangeException in .NET): the file's fault, not the service's.
+                stopped = path is null
+                    ? new Refusal(ErrorCatalogue.ValidationFailed, $"Standard output cannot be written ({ex.InnerException!.Message.TrimEnd('.')}).")
+                    : OutputFile.Unwritable(path, "--output", ex.InnerException!);
+            }
+            catch (HttpRequestException ex)
+            {
+                stopped = new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}");
+            }
+            catch (IOException ex)
+            {
+                stopped = new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}");
+            }
+
+            try
+            {
+                await target.DisposeAsync();
+            }
+            catch (Exception e) when (stopped is not null && (OutputFile.IsWriteFailure(e) || e is ArgumentOutOfRangeException))
+            {
+                // What the failed write left in the stream's buffer fails again: already told.
+            }
+
+            if (stopped is not null)
+            {
+                if (path is not null)
                 {
-                    await using var body = await response.Content.ReadAsStreamAsync(ct);
-                    (bytes, keys) = await CopyWithProgressAsync(body, target, new ExportedKeyCounter(chosen == "json"), ct);
+                    // Part of the keys, cut anywhere, reads as a smaller export: a stopped export leaves no file.
+                    File.Delete(path);
                 }
-                catch (HttpRequestException ex)
-                {
-                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
-                }
-                catch (IOException ex)
-                {
-                    return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}"));
-                }
+
+                return CommandOutput.Refuse(parseResult, stopped);
             }
 
             if (path is null)
@@ -93,7 +118,7 @@ internal static class KeyExportCommand
         int read;
         while ((read = await source.ReadAsync(buffer, ct)) > 0)
         {
-            await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            await WriteAsync(target, buffer.AsMemory(0, read), ct);
             bytes += read;
             keys.Add(buffer.AsSpan(0, read));
             if (clock.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
@@ -103,7 +128,7 @@ internal static class KeyExportCommand
             }
         }
 
-        await target.FlushAsync(ct);
+        await WriteAsync(target, ReadOnlyMemory<byte>.Empty, ct);
         if (lastReport > TimeSpan.Zero)
         {
             Console.Error.WriteLine($"\rexported: {bytes:N0} bytes, {keys.Keys:N0} keys");
@@ -111,6 +136,29 @@ internal static class KeyExportCommand
 
         return (bytes, keys.Keys);
     }
+
+    /// <summary>Writes (an empty chunk: flushes) to the export's target; a failure there is an <see cref="UnwritableTarget"/>.</summary>
+    private static async Task WriteAsync(Stream target, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    {
+        try
+        {
+            if (chunk.IsEmpty)
+            {
+                await target.FlushAsync(ct);
+            }
+            else
+            {
+                await target.WriteAsync(chunk, ct);
+            }
+        }
+        catch (Exception e) when (OutputFile.IsWriteFailure(e) || e is ArgumentOutOfRangeException)
+        {
+            throw new UnwritableTarget(e);
+        }
+    }
+
+    /// <summary>The target could not be written: told apart from a body that stopped coming.</summary>
+    private sealed class UnwritableTarget(Exception inner) : Exception(inner.Message, inner);
 
     private sealed record ExportResult(string File, string Format, long Keys, long Bytes);
 }

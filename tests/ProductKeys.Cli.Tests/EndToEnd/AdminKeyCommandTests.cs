@@ -35,6 +35,38 @@ public sealed class AdminKeyCommandTests(DemoServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_export_the_disk_cannot_hold_is_VALIDATION_FAILED_naming_the_file_and_leaves_no_part_of_the_keys()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // A full disk, or a file system's size limit (FAT32's 4 GiB): here a file size limit of 1,024 bytes (ulimit -f 1; the
+        // signal it sends ignored, as a shell's would be) under the demo's keys, which take more.
+        var file = Path.Combine(server.DataDirectory, $"export-{Guid.NewGuid():N}.csv");
+        var start = Pk.StartInfo(new Dictionary<string, string>
+        {
+            ["PK_CREDENTIALS"] = Path.Combine(server.DataDirectory, "no-credentials.json"),
+            ["PK_TOKEN"] = "",
+            ["DOTNET_EnableWriteXorExecute"] = "0", // the runtime's double-mapped code file would meet the limit first
+        }, "keys", "export", "--account", server.AccountId, "--output", file, "--service", server.Url, "--token", server.Token("billing-contributor"));
+        var arguments = start.ArgumentList.ToList();
+        start.FileName = "/bin/sh";
+        start.ArgumentList.Clear();
+        foreach (var argument in (string[])["-c", "trap '' XFSZ; ulimit -f 1; exec dotnet \"$@\"", "sh", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var export = await Pk.RunAsync(start, "pk keys export under ulimit -f 1");
+
+        Assert.True(export.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, export.ToString());
+        Assert.StartsWith($"VALIDATION_FAILED: --output {file} cannot be written", export.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(file), "part of the keys was left in the file, reading as a smaller export");
+    }
+
+    [Fact]
     public async Task A_malformed_account_id_is_VALIDATION_FAILED_naming_the_option()
     {
         var list = await KeysAsync("list", "--account", "not-a-guid", "--json");
