@@ -51,6 +51,32 @@ public sealed class CredentialsTests : IDisposable
         Assert.DoesNotContain(StoredToken, other.Requests, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--token")]
+    [InlineData("PK_TOKEN")]
+    public async Task A_token_with_the_line_end_of_the_file_it_came_from_is_VALIDATION_FAILED_and_not_shown(string given)
+    {
+        using var service = new RecordingServer(EmptyList);
+        const string Token = "pk_read-from-a-windows-file\r";
+        var environment = new Dictionary<string, string>(Environment);
+        string[] args = ["orgs", "list", "--service", service.Url, "--json"];
+        if (given == "--token")
+        {
+            args = [.. args, "--token", Token];
+        }
+        else
+        {
+            environment["PK_TOKEN"] = Token;
+        }
+
+        var listed = await Pk.RunAsync(environment, args);
+
+        Assert.True(listed.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, listed.ToString());
+        Assert.StartsWith(given == "--token" ? "--token holds a line break" : "$PK_TOKEN holds a line break", Detail(listed), StringComparison.Ordinal);
+        Assert.DoesNotContain("read-from-a-windows-file", listed.Stdout + listed.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", service.Requests);
+    }
+
     [Fact]
     public async Task Logout_while_the_service_cannot_be_reached_keeps_the_token_it_could_not_revoke_and_says_so()
     {

@@ -87,6 +87,14 @@ internal static class AdminOptions
                 : $"Not signed in to {uri}: 'pk login' signed in to {stored.Service}, and its token goes to that service only. Run 'pk login --service {uri} --user NAME', or pass --token.");
         }
 
+        if (token.Any(char.IsControl))
+        {
+            // A token read from a file with CRLF line ends ("$(cat token.txt)") cannot go in a header: HttpClient threw and pk said
+            // INTERNAL_ERROR. Named by where it came from, never shown: it is a secret.
+            var source = parseResult.GetValue(Token) is not null ? "--token" : token == signedIn?.Token ? "The credentials file's token" : "$PK_TOKEN";
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{source} holds a line break or another control character, which no token has: give the token alone, without the line end of the file it came from.");
+        }
+
         var trust = Tls.Resolve(parseResult, uri, signedIn?.TlsPins, signedIn?.TlsCertificateAuthorities);
         return trust.IsSuccess ? new ServiceClient(uri, token, trust.Value) : trust.Refusal;
     }
