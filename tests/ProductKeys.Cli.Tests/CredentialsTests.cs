@@ -77,6 +77,31 @@ public sealed class CredentialsTests : IDisposable
         Assert.Equal("", service.Requests);
     }
 
+    [Theory]
+    [InlineData(0b110_100_100)] // 0644: left by a copy or a restore, readable by every local user
+    [InlineData(0b110_110_110)] // 0666: anyone may point it at their own service
+    public async Task A_credentials_file_others_may_read_or_change_is_refused_and_nothing_sent(int mode)
+    {
+        using var service = new RecordingServer(EmptyList);
+        await SignedInToAsync(service.Url + "/");
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(CredentialsFile, (UnixFileMode)mode);
+
+        var listed = await Pk.RunAsync(Environment, "orgs", "list", "--json");
+
+        Assert.True(listed.ExitCode == ErrorCatalogue.Unauthenticated.ExitCode, listed.ToString());
+        Assert.Contains($"The credentials file {CredentialsFile} may be read or changed by other users", Detail(listed), StringComparison.Ordinal);
+        Assert.Equal("", service.Requests);
+
+        // Owner-only again, as 'pk login' writes it: used.
+        File.SetUnixFileMode(CredentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--json")).ExitCode);
+    }
+
     [Fact]
     public async Task Logout_while_the_service_cannot_be_reached_keeps_the_token_it_could_not_revoke_and_says_so()
     {
@@ -140,8 +165,15 @@ public sealed class CredentialsTests : IDisposable
     private static string Answer(string status, string type, string body) =>
         $"HTTP/1.1 {status}\r\nContent-Type: {type}\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
 
-    private Task SignedInToAsync(string service) =>
-        File.WriteAllTextAsync(CredentialsFile, JsonSerializer.Serialize(new { service, token = StoredToken, user = "ops" }), TestContext.Current.CancellationToken);
+    /// <summary>The credentials file as 'pk login' writes it, owner-only.</summary>
+    private async Task SignedInToAsync(string service)
+    {
+        await File.WriteAllTextAsync(CredentialsFile, JsonSerializer.Serialize(new { service, token = StoredToken, user = "ops" }), TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(CredentialsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 
     private static string Detail(Pk.Result result) => result.Json.GetProperty("error").GetProperty("detail").GetString()!;
 

@@ -62,7 +62,8 @@ internal static class AdminOptions
 
     public static Outcome<ServiceClient> Connect(ParseResult parseResult)
     {
-        var stored = Credentials.Load(Credentials.DefaultPath(parseResult.GetValue(Profile)));
+        var path = Credentials.DefaultPath(parseResult.GetValue(Profile));
+        var stored = Credentials.Load(path);
         var service = parseResult.GetValue(Service) ?? stored?.Service;
         if (service is null)
         {
@@ -77,6 +78,11 @@ internal static class AdminOptions
         // What 'pk login' stored (its token, its TLS trust) belongs to the service it signed in to: another --service, a typo or
         // a stranger's test server, would be handed a bearer token of the real one.
         var signedIn = stored is not null && ServiceUrl.TryParse(stored.Service, out var storedUri) && storedUri.ToString() == uri.ToString() ? stored : null;
+        if (stored is not null && (parseResult.GetValue(Service) is null || signedIn is not null) && Credentials.OpenToOthers(path) is { } open)
+        {
+            return open;
+        }
+
         var token = parseResult.GetValue(Token)
             ?? (Environment.GetEnvironmentVariable("PK_TOKEN") is { Length: > 0 } env ? env : null)
             ?? signedIn?.Token;

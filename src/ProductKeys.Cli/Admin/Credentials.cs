@@ -33,6 +33,29 @@ internal sealed record Credentials(string Service, string Token, string User, IR
         }
     }
 
+    /// <summary>
+    /// <c>UNAUTHENTICATED</c> when group or others may read or write the file at <paramref name="path"/> (pk writes it 0600): its
+    /// token may have been copied, or the service it names changed to one that collects what admin commands send (offline
+    /// requests with plaintext keys, new passwords). Refused rather than repaired, as a signing key file is (SigningKeyFile).
+    /// </summary>
+    public static Refusal? OpenToOthers(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(path);
+        return (mode & GroupOrOther) == 0
+            ? null
+            : new Refusal(ErrorCatalogue.Unauthenticated,
+                $"{What} {Path.GetFullPath(path)} may be read or changed by other users (mode {Convert.ToString((int)mode, 8)}): its token may have been copied, "
+                + "or the service it names replaced. Sign in again with 'pk login' (the file is written 0600 with a new token), then revoke the old session "
+                + "('pk sessions list', 'pk sessions revoke ID').");
+    }
+
     /// <summary>How refusals name the file, which --profile, $PK_CREDENTIALS or the default chose.</summary>
     public const string What = "The credentials file";
 
