@@ -1,4 +1,6 @@
+using System.Text.Json;
 using ProductKeys.CalServer.Packs;
+using ProductKeys.Core.Cal;
 using ProductKeys.Core.Signing;
 
 namespace ProductKeys.CalServer.Tests;
@@ -40,5 +42,42 @@ public sealed class OfflineInstallTests
         await File.WriteAllTextAsync(file, $$"""{"format":"pk-cal-pack-response-v1","code":"{{code}}","detail":"as written"}""", TestContext.Current.CancellationToken);
         var installed = await new PackInstaller(world.Folder, world.Time).InstallResponseFileAsync(file, world.Trust, TestContext.Current.CancellationToken);
         Assert.Equal(expected, installed.Refusal?.Code);
+    }
+
+    [Theory]
+    [InlineData("pk-cal-pack-response-v2", "newer version")]
+    [InlineData("pk-cal-pack-response-v10", "newer version")]
+    [InlineData("pk-kms-host-response-v1", "not a pk-cal-pack-response-v1 file")]
+    [InlineData("pk-offline-response-v1", "not a pk-cal-pack-response-v1 file")]
+    [InlineData("pk-cal-pack-request-v1", "not a pk-cal-pack-response-v1 file")]
+    [InlineData("", "not a pk-cal-pack-response-v1 file")]
+    public async Task A_response_file_of_another_format_or_a_later_version_is_OFFLINE_DATA_INVALID_and_installs_nothing(string format, string says)
+    {
+        using var world = new CalWorld();
+        var certificate = JsonSerializer.Serialize(world.SignPack(CalMode.PerDevice, 5).Text);
+        var file = Path.Combine(world.Folder.Path, "response.json");
+        await File.WriteAllTextAsync(file, $$"""{"format":"{{format}}","packCertificate":{{certificate}}}""", TestContext.Current.CancellationToken);
+
+        var installed = await new PackInstaller(world.Folder, world.Time).InstallResponseFileAsync(file, world.Trust, TestContext.Current.CancellationToken);
+
+        Assert.Equal("OFFLINE_DATA_INVALID", installed.Refusal?.Code);
+        Assert.Contains(says, installed.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Empty((await world.UsageAsync()).Packs);
+    }
+
+    [Theory]
+    [InlineData("""{"format":"pk-cal-pack-response-v1","packCertificate":CERT}""")]
+    [InlineData("""{"packCertificate":CERT}""")]
+    public async Task The_response_file_and_the_online_answer_without_a_format_are_installed(string json)
+    {
+        using var world = new CalWorld();
+        var file = Path.Combine(world.Folder.Path, "response.json");
+        await File.WriteAllTextAsync(file, json.Replace("CERT", JsonSerializer.Serialize(world.SignPack(CalMode.PerDevice, 5).Text), StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+
+        var installed = await new PackInstaller(world.Folder, world.Time).InstallResponseFileAsync(file, world.Trust, TestContext.Current.CancellationToken);
+
+        Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
+        Assert.Single((await world.UsageAsync()).Packs);
     }
 }

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using ProductKeys.Core.Certificates;
+using ProductKeys.Core.Keys;
+using ProductKeys.Core.Signing;
 using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Data;
 
@@ -49,6 +52,28 @@ public sealed class OfflineFileVectorTests : IDisposable
         var installed = new HostActivator(folder, new FakeTimeProvider()).InstallResponseFile(path, new Core.Signing.TrustedKeySet());
 
         Assert.Equal(expected, installed.Refusal?.Code);
+        Assert.False(File.Exists(folder.CertificateFile));
+    }
+
+    [Theory]
+    [InlineData("pk-kms-host-response-v2", "newer version")]
+    [InlineData("pk-cal-pack-response-v1", "not a pk-kms-host-response-v1 file")]
+    [InlineData("pk-offline-response-v1", "not a pk-kms-host-response-v1 file")]
+    [InlineData("pk-kms-host-request-v1", "not a pk-kms-host-response-v1 file")]
+    public void A_response_file_of_another_format_or_a_later_version_is_OFFLINE_DATA_INVALID_and_installs_nothing(string format, string says)
+    {
+        using var publisher = SigningKey.Generate();
+        var folder = new KmsHostFolder(Path.Combine(_folder, "host"));
+        var request = new HostActivator(folder, new FakeTimeProvider()).CreateRequest(ProductKey.Derive(KeyType.KmsHost, 3, 1, new byte[32]).ToString()).Value;
+        var certificate = KmsHostCertificate.Issue(new ArtifactSigner(publisher, TimeProvider.System), request.HostId!, request.HostPublicKey!,
+            [new("contoso-desktop", 25)], "ba").Text;
+        var path = Path.Combine(_folder, "host.response.json");
+        File.WriteAllText(path, $$"""{"format":"{{format}}","hostId":"{{request.HostId}}","hostCertificate":{{JsonSerializer.Serialize(certificate)}}}""");
+
+        var installed = new HostActivator(folder, new FakeTimeProvider()).InstallResponseFile(path, new TrustedKeySet(publisher.PublicKey));
+
+        Assert.Equal("OFFLINE_DATA_INVALID", installed.Refusal?.Code);
+        Assert.Contains(says, installed.Refusal!.Detail, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.CertificateFile));
     }
 

@@ -105,6 +105,12 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             {
                 // The offline response is a superset of the online answer (packCertificate), so one reader takes both.
                 var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.CalPackOfflineResponse);
+                if (OfflineFileFormat.Check(response?.Format, CalPackOfflineResponse.FormatV1, absentAllowed: true, path,
+                        "the NAME.response.json that 'pk offline activate' wrote for this server's --offline-request") is { } otherFormat)
+                {
+                    return otherFormat;
+                }
+
                 if (response is { PackCertificate: null, Code: { } code })
                 {
                     return CalPackOfflineResponse.Refusal(code, response.Detail);

@@ -100,6 +100,12 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             {
                 // The offline response is a superset of the online answer (hostCertificate), so one reader takes both.
                 var response = JsonSerializer.Deserialize(text, OfflineFileJsonContext.Default.KmsHostOfflineResponse);
+                if (OfflineFileFormat.Check(response?.Format, KmsHostOfflineResponse.FormatV1, absentAllowed: true, path,
+                        "the NAME.response.json that 'pk offline activate' wrote for this host's --offline-request") is { } otherFormat)
+                {
+                    return otherFormat;
+                }
+
                 if (response is { HostCertificate: null, Code: { } code })
                 {
                     return KmsHostOfflineResponse.Refusal(code, response.Detail);
