@@ -206,6 +206,59 @@ public sealed class StoreSealTests : IDisposable
     }
 
     [Fact]
+    public void On_a_machine_without_a_machine_id_a_store_root_wrote_reads_the_same_for_its_user_and_back()
+    {
+        // No /etc/machine-id: root reads the DMI product UUID and board serial, an ordinary user reads neither.
+        var asRoot = new FakeHardware();
+        asRoot.Components = asRoot.Components with { MachineId = null };
+        var asUser = new FakeHardware();
+        asUser.Components = asUser.Components with { MachineId = null, ProductUuid = null, BoardSerial = null };
+        var anchors = new TrustedKeySet(_publisher.PublicKey);
+        var installScript = new DeviceLicense(new LicenseStore(_folder), _clock, asRoot, anchors);
+        Assert.True(installScript.Configure(l => l with { DeviceId = "kiosk-1" }).IsSuccess);
+        installScript.InstallKey(Mak, Product);
+        Assert.Equal(LicenseState.Licensed,
+            installScript.ApplyCertificate(Certificate(_publisher, installScript.CurrentHardwareId().Value.ToString())).Value.Status.State);
+
+        var product = new DeviceLicense(new LicenseStore(_folder), _clock, asUser, anchors);
+        var read = product.Status().Value.Status;
+        Assert.Null(read.Code);
+        Assert.Equal(LicenseState.Licensed, read.State);
+
+        // And back: root reading the store its user wrote (sudo pk dli) neither marks it tampered nor ends its grace.
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Null(product.Rearm().Refusal);
+        var again = installScript.Status().Value.Status;
+        Assert.Null(again.Code);
+        Assert.Equal(LicenseState.Licensed, again.State);
+        Assert.Equal(LicenseState.Licensed, product.Status().Value.Status.State);
+    }
+
+    [Fact]
+    public void A_store_root_sealed_under_the_product_UUID_before_is_read_once_under_it_and_sealed_again()
+    {
+        var asRoot = new FakeHardware();
+        asRoot.Components = asRoot.Components with { MachineId = null };
+        var unsealed = new StoredLicense
+        {
+            FormatVersion = StoreSeal.Version,
+            ProductId = Product,
+            DeviceId = "kiosk-1",
+            Key = Mak,
+            KeyType = KeyType.Mak,
+            InstalledAt = _clock.GetUtcNow(),
+            GraceStartedAt = _clock.GetUtcNow(),
+        };
+        var store = new LicenseStore(_folder);
+        Assert.Null(store.Save(StoreSeal.Seal(unsealed, StoreSeal.DeriveKey("product-uuid:uuid-1", "kiosk-1", Product))));
+
+        var report = new DeviceLicense(store, _clock, asRoot).Status().Value;
+        Assert.Null(report.Status.Code);
+        Assert.Equal(LicenseState.InitialGrace, report.Status.State);
+        Assert.True(StoreSeal.Verify(report.Stored, StoreSeal.DeriveKey("none:", "kiosk-1", Product)));
+    }
+
+    [Fact]
     public void Product_trust_anchors_ignore_keys_pinned_in_a_sealed_store()
     {
         var pinnedByAttacker = Pinned(_folder, _attacker);

@@ -443,12 +443,19 @@ public sealed class DeviceLicense
         // this machine (docs/formats/license-store-v3.md, "Upgrade from v2").
         if (license.FormatVersion == 2)
         {
-            return StoreSeal.Verify(license, StoreSeal.DeriveKeyV2(license, _hardware)) ? (license, true) : Tampered(license);
+            return StoreSeal.DeriveKeysV2(license, _hardware).Any(key => StoreSeal.Verify(license, key)) ? (license, true) : Tampered(license);
         }
 
         if (StoreSeal.Verify(license, SealKey(license)))
         {
             return (license, false);
+        }
+
+        // Sealed by root, before the key left out what only root can read: verified under that once, sealed again.
+        if (StoreSeal.RootOnlyIdentity(_hardware) is { } rootOnly
+            && StoreSeal.Verify(license, StoreSeal.DeriveKey(rootOnly, license.DeviceId, license.ProductId)))
+        {
+            return (license, true);
         }
 
         return Tampered(license);

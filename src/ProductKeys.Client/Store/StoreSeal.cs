@@ -21,17 +21,25 @@ internal static class StoreSeal
     private static readonly byte[] LabelV2 = "ProductKeys license-store v2 mac"u8.ToArray();
 
     /// <summary>
-    /// The machine a store is bound to: its most stable hardware component (machine-id, then product
-    /// UUID, then board serial), so a changed disk or network adapter does not make a store look edited.
-    /// An operator's device ID never replaces it: that ID is an assertion for counting, not a machine.
+    /// The machine a store is bound to: its machine-id, the one stable component every user of the machine can read, or
+    /// <c>none:</c> where it has none. The DMI product UUID and board serial are readable by root only: bound to them, a
+    /// store written by root and read by its user (or read by root once, <c>sudo pk dli</c>) was <c>STORE_TAMPERED</c>
+    /// for good. An operator's device ID never replaces it: that ID is an assertion for counting, not a machine.
     /// </summary>
-    public static string MachineIdentity(IHardwareSource hardware)
+    public static string MachineIdentity(IHardwareSource hardware) =>
+        hardware.Read().MachineId is { Length: > 0 } machine ? "machine-id:" + machine : "none:";
+
+    /// <summary>
+    /// The identity a v3 store was bound to before <see cref="MachineIdentity"/> left out root-only components, when this
+    /// process reads one and the machine has no machine-id: such a store verifies under it once and is sealed again.
+    /// </summary>
+    public static string? RootOnlyIdentity(IHardwareSource hardware)
     {
         var components = hardware.Read();
-        return components.MachineId is { Length: > 0 } machine ? "machine-id:" + machine
+        return components.MachineId is { Length: > 0 } ? null
             : components.ProductUuid is { Length: > 0 } uuid ? "product-uuid:" + uuid
             : components.BoardSerial is { Length: > 0 } board ? "board-serial:" + board
-            : "none:";
+            : null;
     }
 
     /// <summary>The v3 MAC key: HMAC-SHA256(label, machine LF deviceId LF product), an absent device ID or product empty.</summary>
@@ -39,13 +47,23 @@ internal static class StoreSeal
         HMACSHA256.HashData(Label, Encoding.UTF8.GetBytes(machine + "\n" + (deviceId ?? string.Empty) + "\n" + (productId ?? string.Empty)));
 
     /// <summary>
-    /// The key a v2 store was sealed with (read once for the upgrade): the device ID when the store had one,
-    /// which bound such a store to nothing on the machine, else the machine identity.
+    /// The keys a v2 store may have been sealed with (read once for the upgrade): the device ID when the store had one,
+    /// which bound such a store to nothing on the machine, else the machine identity, as either user may have computed it
+    /// (<see cref="MachineIdentity"/>, <see cref="RootOnlyIdentity"/>).
     /// </summary>
-    public static byte[] DeriveKeyV2(StoredLicense license, IHardwareSource hardware)
+    public static IEnumerable<byte[]> DeriveKeysV2(StoredLicense license, IHardwareSource hardware)
     {
-        var identity = license.DeviceId is { } deviceId ? "device-id:" + deviceId : MachineIdentity(hardware);
-        return DeriveKeyV2(identity, license.ProductId);
+        if (license.DeviceId is { } deviceId)
+        {
+            yield return DeriveKeyV2("device-id:" + deviceId, license.ProductId);
+            yield break;
+        }
+
+        yield return DeriveKeyV2(MachineIdentity(hardware), license.ProductId);
+        if (RootOnlyIdentity(hardware) is { } rootOnly)
+        {
+            yield return DeriveKeyV2(rootOnly, license.ProductId);
+        }
     }
 
     /// <summary>The v2 MAC key: HMAC-SHA256(v2 label, identity LF product).</summary>
