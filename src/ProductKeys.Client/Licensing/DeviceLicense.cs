@@ -276,14 +276,14 @@ public sealed class DeviceLicense
     public Outcome<HardwareId> CurrentHardwareId()
     {
         var loaded = Store.Load();
-        return loaded.IsSuccess ? CurrentHardwareId(loaded.Value) : loaded.Refusal;
+        return loaded.IsSuccess ? CurrentHardwareId(loaded.Value, _hardware) : loaded.Refusal;
     }
 
     /// <summary>
     /// Stores a MAK activation certificate (from online or offline activation) after checking that
     /// it verifies against the trusted publisher keys, is for this product and for this device.
     /// </summary>
-    public Outcome<DeviceLicenseReport> ApplyCertificate(string? certificateText) => Change(license =>
+    public Outcome<DeviceLicenseReport> ApplyCertificate(string? certificateText) => Change((license, machine) =>
     {
         if (license.Key is null || license.ProductId is null)
         {
@@ -317,7 +317,7 @@ public sealed class DeviceLicense
                 $"The activation is for the key ending {certificate.PartialKey}, but this device holds the key ending {license.Key[^5..]}: request again with the installed key ('pk dti').");
         }
 
-        var current = CurrentHardwareId(license);
+        var current = CurrentHardwareId(license, machine);
         if (!current.IsSuccess)
         {
             return current.Refusal;
@@ -351,9 +351,9 @@ public sealed class DeviceLicense
     /// <param name="hostCertificate">The host certificate the publisher signed, text form.</param>
     /// <param name="alsoChange">Further changes saved with it (e.g. the renewal schedule).</param>
     public Outcome<DeviceLicenseReport> ApplyKmsCertificate(string? clientCertificate, string? hostCertificate, Func<StoredLicense, StoredLicense>? alsoChange = null) =>
-        Change(license =>
+        Change((license, machine) =>
         {
-            var current = CurrentHardwareId(license);
+            var current = CurrentHardwareId(license, machine);
             if (!current.IsSuccess)
             {
                 return current.Refusal;
@@ -372,24 +372,33 @@ public sealed class DeviceLicense
     /// <param name="change">What to change.</param>
     /// <param name="mustPersist">False for a plain status read: a store this user cannot write (e.g. one
     /// installed by an administrator) still answers, without recording the clock high-water mark.</param>
-    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change, bool mustPersist = true)
+    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, Outcome<StoredLicense>> change, bool mustPersist = true) =>
+        Change((license, _) => change(license), mustPersist);
+
+    /// <param name="change">What to change, given this machine's hardware as read for this call.</param>
+    /// <param name="mustPersist">As above.</param>
+    private Outcome<DeviceLicenseReport> Change(Func<StoredLicense, IHardwareSource, Outcome<StoredLicense>> change, bool mustPersist = true)
     {
+        // The hardware is read once, before the lock: each read walks procfs and sysfs (milliseconds), and three of them
+        // under the lock made 200 callers of one store wait their turn near its 10-second limit (found by a load review).
+        var machine = new ReadOnce(_hardware.Read());
         // Load, change and save under the store's lock: 'pk ato' and a product reading its status at
         // the same moment must not overwrite each other (a stored activation would be lost).
         // A read of a store folder that does not exist makes none ('pk dli --store typo' created the folder; found by a new user's walkthrough).
-        using var storeLock = mustPersist || System.IO.Directory.Exists(Store.Directory) ? Store.Lock() : null;
+        var taken = mustPersist || System.IO.Directory.Exists(Store.Directory) ? Store.TakeLock() : (Outcome<IDisposable>?)null;
+        using var storeLock = taken is { IsSuccess: true } held ? held.Value : null;
         if (storeLock is null && mustPersist)
         {
-            return Store.NotAFolder() ?? new Refusal(ErrorCatalogue.StoreInvalid, $"{Store.Directory} is busy or cannot be written: retry, or check its permissions.");
+            return Store.NotAFolder() ?? taken!.Value.Refusal!;
         }
 
-        var loaded = LoadVerified();
+        var loaded = LoadVerified(machine);
         if (!loaded.IsSuccess)
         {
             return loaded.Refusal;
         }
 
-        var changed = change(loaded.Value.License);
+        var changed = change(loaded.Value.License, machine);
         if (!changed.IsSuccess)
         {
             return changed.Refusal;
@@ -402,10 +411,10 @@ public sealed class DeviceLicense
         }
 
         var clock = new HighWaterTimeProvider(_time, license.ClockHighWater);
-        HardwareId? current = license.ProductId is not null && CurrentHardwareId(license) is { IsSuccess: true } hardware ? hardware.Value : null;
+        HardwareId? current = license.ProductId is not null && CurrentHardwareId(license, machine) is { IsSuccess: true } hardware ? hardware.Value : null;
         var (check, detail) = StoredActivationVerifier.Check(license, current, clock, Trust(license));
         var (status, evaluated) = LicenseEvaluator.Evaluate(license, _time.GetUtcNow(), check, Monotonic.Read());
-        var updated = Seal(evaluated);
+        var updated = Seal(evaluated, machine);
         if ((updated != loaded.Value.License || loaded.Value.MustSave) && storeLock is not null && Store.Save(updated) is { } refusal && mustPersist)
         {
             return refusal;
@@ -420,7 +429,9 @@ public sealed class DeviceLicense
     /// grace). A v1 store (no MAC yet) is read once without its pinned keys, which nothing protected,
     /// and sealed on this save. <c>MustSave</c>: the file must be rewritten even if nothing else changed.
     /// </summary>
-    internal Outcome<(StoredLicense License, bool MustSave)> LoadVerified()
+    internal Outcome<(StoredLicense License, bool MustSave)> LoadVerified() => LoadVerified(_hardware);
+
+    private Outcome<(StoredLicense License, bool MustSave)> LoadVerified(IHardwareSource machine)
     {
         var loaded = Store.Load();
         if (!loaded.IsSuccess)
@@ -443,16 +454,16 @@ public sealed class DeviceLicense
         // this machine (docs/formats/license-store-v3.md, "Upgrade from v2").
         if (license.FormatVersion == 2)
         {
-            return StoreSeal.DeriveKeysV2(license, _hardware).Any(key => StoreSeal.Verify(license, key)) ? (license, true) : Tampered(license);
+            return StoreSeal.DeriveKeysV2(license, machine).Any(key => StoreSeal.Verify(license, key)) ? (license, true) : Tampered(license);
         }
 
-        if (StoreSeal.Verify(license, SealKey(license)))
+        if (StoreSeal.Verify(license, SealKey(license, machine)))
         {
             return (license, false);
         }
 
         // Sealed by root, before the key left out what only root can read: verified under that once, sealed again.
-        if (StoreSeal.RootOnlyIdentity(_hardware) is { } rootOnly
+        if (StoreSeal.RootOnlyIdentity(machine) is { } rootOnly
             && StoreSeal.Verify(license, StoreSeal.DeriveKey(rootOnly, license.DeviceId, license.ProductId)))
         {
             return (license, true);
@@ -477,9 +488,12 @@ public sealed class DeviceLicense
     }, true);
 
     /// <summary>The license with its MAC, as it is written.</summary>
-    internal StoredLicense Seal(StoredLicense license) => StoreSeal.Seal(license, SealKey(license));
+    internal StoredLicense Seal(StoredLicense license) => Seal(license, _hardware);
 
-    private byte[] SealKey(StoredLicense license) => StoreSeal.DeriveKey(StoreSeal.MachineIdentity(_hardware), license.DeviceId, license.ProductId);
+    private static StoredLicense Seal(StoredLicense license, IHardwareSource machine) => StoreSeal.Seal(license, SealKey(license, machine));
+
+    private static byte[] SealKey(StoredLicense license, IHardwareSource machine) =>
+        StoreSeal.DeriveKey(StoreSeal.MachineIdentity(machine), license.DeviceId, license.ProductId);
 
     /// <summary>True when certificates can be checked: trust anchors were given, or the store pins keys.</summary>
     internal bool HasTrust(StoredLicense license) => TrustAnchors is not null || license.TrustedKeys.Count > 0;
@@ -491,7 +505,7 @@ public sealed class DeviceLicense
     internal TrustedKeySet Trust(StoredLicense license) =>
         PublisherKeyList.Apply(TrustAnchors ?? StoredActivationVerifier.TrustedKeys(license), license.PublisherKeyLists, _time).Trusted;
 
-    private Outcome<HardwareId> CurrentHardwareId(StoredLicense license)
+    private static Outcome<HardwareId> CurrentHardwareId(StoredLicense license, IHardwareSource machine)
     {
         if (license.ProductId is null)
         {
@@ -500,8 +514,14 @@ public sealed class DeviceLicense
 
         return license.DeviceId is { } deviceId
             ? HardwareId.FromDeviceId(deviceId, license.ProductId)
-            : HardwareId.Create(_hardware.Read(), license.ProductId);
+            : HardwareId.Create(machine.Read(), license.ProductId);
     }
 
     private DateTimeOffset EffectiveNow(StoredLicense license) => new HighWaterTimeProvider(_time, license.ClockHighWater).GetUtcNow();
+
+    /// <summary>This machine's hardware as read once for one call.</summary>
+    private sealed class ReadOnce(HardwareComponents components) : IHardwareSource
+    {
+        public HardwareComponents Read() => components;
+    }
 }

@@ -253,6 +253,19 @@ public sealed class LicenseStore
     /// </summary>
     public IDisposable? Lock()
     {
+        var taken = TakeLock();
+        return taken.IsSuccess ? taken.Value : null;
+    }
+
+    /// <summary>How long <see cref="TakeLock"/> waits for another holder (tests shorten it).</summary>
+    internal TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <see cref="Lock"/>, saying why it cannot be had: <c>STORE_BUSY</c> when another process or thread held it for all of
+    /// <see cref="LockWait"/>, <c>STORE_INVALID</c> when the folder or its lock file cannot be made or opened.
+    /// </summary>
+    internal Outcome<IDisposable> TakeLock()
+    {
         var path = Path.Combine(Directory, "license.lock");
         try
         {
@@ -260,30 +273,37 @@ public sealed class LicenseStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return new Refusal(ErrorCatalogue.StoreInvalid, $"{Directory} cannot be made: {e.Message}");
         }
 
-        for (var attempt = 0; attempt < 200; attempt++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new Outcome<IDisposable>(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
-            catch (UnauthorizedAccessException)
+            catch (UnauthorizedAccessException e)
             {
-                return null;
+                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be opened for writing ({e.Message}): check the folder's permissions, or run as the user who owns the store.");
             }
             catch (IOException) when (File.Exists(path))
             {
-                Thread.Sleep(50); // held by another process
+                // held by another process or thread
+                var left = LockWait - waited.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    return new Refusal(ErrorCatalogue.StoreBusy,
+                        $"{Directory} stayed locked ({path}) by another process or thread for {LockWait.TotalSeconds:0.#} s: nothing was changed; retry.");
+                }
+
+                Thread.Sleep(left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50));
             }
-            catch (IOException)
+            catch (IOException e)
             {
-                return null; // license.lock is a folder, or the folder went away
+                return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be opened ({e.Message}): it must be a file in the store's folder."); // a folder, or the folder went away
             }
         }
-
-        return null;
     }
 
     /// <summary><c>STORE_INVALID</c> when the store's path is a file (or under one), not a folder.</summary>

@@ -147,6 +147,9 @@ public static class ErrorCatalogue
     /// <summary>A local file or store cannot be used.</summary>
     public static readonly ErrorCode StoreInvalid = new("STORE_INVALID", 400, 49,
         "A local file or folder is missing or damaged (the line above names it): restore it from its backup; a device's license store is made anew with 'pk ipk KEY --product ID --store DIR'.");
+    /// <summary>Another process or thread held a license store's lock for longer than a call waits for it.</summary>
+    public static readonly ErrorCode StoreBusy = new("STORE_BUSY", 409, 52,
+        "The license store is in use by another process (pk, pk agent or the product) and stayed locked: nothing was changed; retry in a moment.");
     /// <summary>The command line names no such command or option, or misses a required one.</summary>
     public static readonly ErrorCode UsageInvalid = new("USAGE_INVALID", 400, 2,
         "The command line is not valid: see 'pk --help', or 'pk COMMAND --help' for a command's options.");
@@ -212,7 +215,7 @@ public static class ErrorCatalogue
         ForbiddenNotBillingAdmin, ForbiddenNotAccountOwnerOrContributor, RateLimited, NoDeviceCalAvailable,
         CalPackNotInstalled, CalModeMismatch, StoreTampered, TrustDirUnsafe, PublisherKeyNotVouched,
         ValidationFailed, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, PayloadTooLarge,
-        UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid,
+        UnsupportedMediaType, LastOwner, ServiceUnreachable, ServiceUnavailable, RearmLimitReached, KeyWrongUse, StoreInvalid, StoreBusy,
         UsageInvalid, AddressInUse, NativeLibraryMissing, DatabaseUnreachable, UrlsInvalid, SecretsMismatch, BackupInvalid, BackupNewerSchema, DatabaseNotEmpty, DatabaseSchemaOutdated, TlsCertificateInvalid, TlsUntrusted, Internal,
     ];
 
