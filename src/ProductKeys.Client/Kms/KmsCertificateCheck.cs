@@ -56,6 +56,16 @@ internal static class KmsCertificateCheck
             return new Refusal(ErrorCatalogue.HardwareOutOfTolerance, "The client certificate was made for another device.");
         }
 
+        // A renewal never ends sooner than the activation held: an earlier answer of this device's host, recorded and sent
+        // again (it is signed and still valid), would otherwise cut an activation of 180 days down to what that one had left.
+        // Only a held activation that verifies counts: an expiry edited into the store must not block the activation that repairs it.
+        if (license.Activation is { Kind: ActivationKind.Kms, Expires: { } held } stored && certificate.Expires < held
+            && CheckStored(license, stored, current, trust, time).Check == ActivationCheck.Holds)
+        {
+            return new Refusal(ErrorCatalogue.Conflict,
+                $"The KMS host answered with a certificate that lapses {certificate.Expires:yyyy-MM-dd HH:mm} UTC, before the activation this device holds ({held:yyyy-MM-dd HH:mm} UTC): an earlier answer sent again; it is not kept.");
+        }
+
         return new StoredActivation(ActivationKind.Kms, certificate.ActivationId, certificate.Text, certificate.HardwareId,
             time.GetUtcNow(), certificate.Expires, certificate.Host.Text);
     }

@@ -1,4 +1,5 @@
 using ProductKeys.Client.Licensing;
+using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
 using ProductKeys.Core.Signing;
 
@@ -71,6 +72,47 @@ public sealed class KmsChainTests : IDisposable
         var status = _world.License.Status().Value;
         Assert.Equal(ActivationCheck.Invalid, status.Check);
         Assert.NotEqual(LicenseState.Licensed, status.Status.State);
+    }
+
+    [Fact]
+    public void An_older_certificate_of_this_device_answered_again_does_not_shorten_the_activation_it_holds()
+    {
+        // Day 0: activated until day 180. The answer is recorded, as anyone on the network may record it.
+        KmsActivationResponse? recorded = null;
+        _world.Respond = (_, request) => recorded = _world.Activated(request);
+        Assert.True(_world.Activate().IsSuccess);
+
+        // Day 100: renewed until day 280.
+        _world.Clock.Advance(TimeSpan.FromDays(100));
+        _world.Respond = (_, request) => _world.Activated(request);
+        Assert.Equal(KmsWorld.Start.AddDays(280), _world.Activate().Value.Status.Expires);
+
+        // Day 107: the next renewal is answered with day 0's certificate, still valid (until day 180).
+        _world.Clock.Advance(TimeSpan.FromDays(7));
+        _world.Respond = (_, _) => recorded!;
+        var replayed = _world.Activate();
+
+        Assert.Equal(ErrorCatalogue.Conflict.Code, replayed.Refusal?.Code);
+        Assert.Equal(KmsWorld.Start.AddDays(280), _world.Stored.Activation!.Expires);
+        Assert.Equal(KmsWorld.Start.AddDays(280), _world.License.Status().Value.Status.Expires);
+    }
+
+    [Fact]
+    public void An_expiry_edited_into_the_store_does_not_stop_the_host_from_activating_the_device_again()
+    {
+        Assert.True(_world.Activate().IsSuccess);
+        var stored = _world.Stored;
+        _world.License.Store.Save(stored with { Activation = stored.Activation! with { Expires = DateTimeOffset.MaxValue } });
+        Assert.NotEqual(LicenseState.Licensed, _world.License.Status().Value.Status.State);
+        // The tampered store dropped its pinned keys: the operator pins the publisher's again, as STORE_TAMPERED asks.
+        Assert.True(_world.License.Configure(l => l with { TrustedKeys = [_world.Publisher.PublicKey.ToPem()] }).IsSuccess);
+
+        _world.Clock.Advance(TimeSpan.FromDays(1));
+        var again = _world.Activate();
+
+        Assert.True(again.IsSuccess, again.Refusal?.ToString());
+        Assert.Equal(LicenseState.Licensed, again.Value.Status.State);
+        Assert.Equal(KmsWorld.Start.AddDays(181), again.Value.Status.Expires);
     }
 
     public void Dispose() => _world.Dispose();
