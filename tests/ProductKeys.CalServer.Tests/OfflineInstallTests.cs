@@ -80,4 +80,29 @@ public sealed class OfflineInstallTests
         Assert.True(installed.IsSuccess, installed.Refusal?.ToString());
         Assert.Single((await world.UsageAsync()).Packs);
     }
+
+    [Theory]
+    [InlineData("big")]
+    [InlineData("/dev/zero")]
+    [InlineData("folder")]
+    public async Task A_response_file_larger_than_1_MiB_or_endless_is_OFFLINE_DATA_INVALID_without_reading_it_whole(string given)
+    {
+        using var world = new CalWorld();
+        var file = given switch
+        {
+            "big" => Path.Combine(world.Folder.Path, "response.json"),
+            "folder" => world.Folder.Path,
+            _ => given,
+        };
+        if (given == "big")
+        {
+            await File.WriteAllTextAsync(file, $$"""{"format":"pk-cal-pack-response-v1","code":"MAK_LIMIT_REACHED","detail":"{{new string('x', 2 * 1024 * 1024)}}"}""",
+                TestContext.Current.CancellationToken);
+        }
+
+        var installed = await new PackInstaller(world.Folder, world.Time).InstallResponseFileAsync(file, world.Trust, TestContext.Current.CancellationToken);
+
+        Assert.Equal("OFFLINE_DATA_INVALID", installed.Refusal?.Code);
+        Assert.Empty((await world.UsageAsync()).Packs);
+    }
 }

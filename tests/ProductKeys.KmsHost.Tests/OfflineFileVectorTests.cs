@@ -77,5 +77,23 @@ public sealed class OfflineFileVectorTests : IDisposable
         Assert.False(File.Exists(folder.CertificateFile));
     }
 
+    [Theory]
+    [InlineData("big")]
+    [InlineData("/dev/zero")]
+    public void A_response_file_larger_than_1_MiB_or_endless_is_OFFLINE_DATA_INVALID_without_reading_it_whole(string given)
+    {
+        var path = given == "big" ? Path.Combine(_folder, "host.response.json") : given;
+        if (given == "big")
+        {
+            File.WriteAllText(path, $$"""{"format":"pk-kms-host-response-v1","code":"KMS_HOST_KEY_LIMIT","detail":"{{new string('x', 2 * 1024 * 1024)}}"}""");
+        }
+
+        var folder = new KmsHostFolder(Path.Combine(_folder, "host"));
+        var installed = new HostActivator(folder, new FakeTimeProvider()).InstallResponseFile(path, new TrustedKeySet());
+
+        Assert.Equal("OFFLINE_DATA_INVALID", installed.Refusal?.Code);
+        Assert.False(File.Exists(folder.CertificateFile));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

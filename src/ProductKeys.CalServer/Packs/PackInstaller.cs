@@ -88,15 +88,13 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     /// <param name="cancellationToken">Cancels the installation.</param>
     public async Task<Outcome<CalPackCertificate>> InstallResponseFileAsync(string path, TrustedKeySet? trust, CancellationToken cancellationToken)
     {
-        string text;
-        try
+        var read = InputText.Read(path, ErrorCatalogue.OfflineDataInvalid, "--offline-response");
+        if (!read.IsSuccess)
         {
-            text = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            return read.Refusal;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
-        }
+
+        var text = read.Value.Trim();
 
         IReadOnlyList<string>? lists = null;
         if (text.StartsWith('{'))

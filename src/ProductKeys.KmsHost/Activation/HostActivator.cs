@@ -83,15 +83,13 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     /// <param name="trust">The keys of <c>--trust FILE</c>: pinned by a new folder, only checked by a pinned one; or <c>null</c>.</param>
     public Outcome<KmsHostCertificate> InstallResponseFile(string path, TrustedKeySet? trust)
     {
-        string text;
-        try
+        var read = InputText.Read(path, ErrorCatalogue.OfflineDataInvalid, "--offline-response");
+        if (!read.IsSuccess)
         {
-            text = File.ReadAllText(path).Trim();
+            return read.Refusal;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"{path} cannot be read: {e.Message}");
-        }
+
+        var text = read.Value.Trim();
 
         IReadOnlyList<string>? lists = null;
         if (text.StartsWith('{'))
