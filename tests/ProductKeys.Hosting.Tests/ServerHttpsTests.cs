@@ -156,6 +156,16 @@ public sealed class ServerHttpsTests : IDisposable
         var keyPath = Path.Combine(_folder, name + ".key");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        OwnerOnly(keyPath);
         return (certificatePath, keyPath);
+    }
+
+    /// <summary>A private key as an operator keeps it: readable by its owner only (servers refuse one open to others).</summary>
+    private static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }

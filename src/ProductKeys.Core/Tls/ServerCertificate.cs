@@ -52,6 +52,11 @@ public sealed class ServerCertificate
             }
         }
 
+        if (OpenToOthers(keyPath) is { } open)
+        {
+            return Invalid(open);
+        }
+
         if (IsEncryptedKey(keyPath))
         {
             return Invalid($"{keyPath} is encrypted: a server reads an unencrypted PEM key (openssl pkey -in {keyPath} -out NEW.pem), readable only by its user");
@@ -88,6 +93,36 @@ public sealed class ServerCertificate
         }
 
         return new ServerCertificate(leaf, chain);
+    }
+
+    /// <summary>
+    /// Why a private key file group or others may read or write is refused, as a signing key file is
+    /// (<see cref="Signing.SigningKeyFile"/>): it may already have been copied, and repairing its mode would hide that.
+    /// Not checked on Windows, where files inherit the folder's ACL.
+    /// </summary>
+    private static string? OpenToOthers(string keyPath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        UnixFileMode mode;
+        try
+        {
+            mode = File.GetUnixFileMode(keyPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // reading it below says why it cannot be read
+        }
+
+        return (mode & GroupOrOther) == 0
+            ? null
+            : $"{keyPath} is a private key other users may read or change (mode {Convert.ToString((int)mode & 0x1FF, 8)}): run 'chmod 600 {keyPath}' "
+                + "(owned by the user the server runs as), and if others may have copied it, issue a new certificate with a new key";
     }
 
     /// <summary>Whether the key file holds a password-protected PKCS#8 key, which no server start can read.</summary>

@@ -173,6 +173,29 @@ public sealed class TlsEndToEndTests : IDisposable
         }
     }
 
+    /// <summary>A --key file every user of the machine could read was served silently by all three servers (found by a hostile review).</summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_private_key_file_others_may_read_stops_every_server_saying_chmod_600()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows files inherit their folder's ACL; no mode is checked there.");
+        var (certificate, key, _) = WriteCertificate("readable", TimeProvider.System);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var https = $"https://127.0.0.1:{DemoServerFixture.FreePort()}";
+
+        foreach (var args in new[]
+        {
+            new[] { "server", "--data", Path.Combine(_root, "data"), "--urls", https, "--cert", certificate, "--key", key },
+            ["kms-host", "serve", "--data", Path.Combine(_root, "kms"), "--urls", https, "--cert", certificate, "--key", key],
+            ["cal-server", "serve", "--data", Path.Combine(_root, "cal"), "--urls", https, "--cert", certificate, "--key", key],
+        })
+        {
+            var result = await Pk.RunAsync(args);
+            Assert.True(result.ExitCode == ErrorCatalogue.TlsCertificateInvalid.ExitCode, $"pk {string.Join(' ', args)}: {result}");
+            Assert.Contains($"run 'chmod 600 {key}'", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_pin_or_CA_given_for_a_plain_http_address_is_refused_before_anything_is_sent()
     {
@@ -226,6 +249,7 @@ public sealed class TlsEndToEndTests : IDisposable
         var keyFile = Path.Combine(_root, "client-only.key");
         File.WriteAllText(certificate, made.ExportCertificatePem());
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        OwnerOnly(keyFile);
         return (certificate, keyFile);
     }
 
@@ -238,7 +262,17 @@ public sealed class TlsEndToEndTests : IDisposable
         File.WriteAllText(certificate, made.Leaf.ExportCertificatePem());
         using var privateKey = made.Leaf.GetECDsaPrivateKey()!;
         File.WriteAllText(key, privateKey.ExportPkcs8PrivateKeyPem());
+        OwnerOnly(key);
         return (certificate, key, made.Pin);
+    }
+
+    /// <summary>A private key as an operator keeps it: readable by its owner only (servers refuse one open to others).</summary>
+    private static void OwnerOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

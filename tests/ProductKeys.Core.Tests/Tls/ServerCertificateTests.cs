@@ -61,6 +61,24 @@ public sealed class ServerCertificateTests : IDisposable
         AssertInvalid(ServerCertificate.Load(certificate, encrypted, _time), "is encrypted");
     }
 
+    /// <summary>A key file any user of the machine could read was served silently, unlike a signing key file (found by a hostile review).</summary>
+    [Theory]
+    [InlineData(UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.GroupWrite)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_private_key_file_group_or_others_may_use_is_TLS_CERTIFICATE_INVALID_saying_chmod_600(UnixFileMode extra)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows files inherit their folder's ACL; no mode is checked there.");
+        var (certificate, key) = WriteSelfSigned("open", _time);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
+
+        AssertInvalid(ServerCertificate.Load(certificate, key, _time), $"run 'chmod 600 {key}'");
+
+        File.SetUnixFileMode(key, UnixFileMode.UserRead);
+        Assert.True(ServerCertificate.Load(certificate, key, _time).IsSuccess);
+    }
+
     [Fact]
     public void A_certificate_clients_would_refuse_for_a_server_is_TLS_CERTIFICATE_INVALID_at_start()
     {
@@ -152,6 +170,12 @@ public sealed class ServerCertificateTests : IDisposable
     {
         var path = Path.Combine(_folder, name);
         File.WriteAllText(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            // As an operator keeps a private key: servers refuse one others may read.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         return path;
     }
 }

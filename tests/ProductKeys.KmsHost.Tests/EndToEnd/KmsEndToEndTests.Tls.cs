@@ -26,6 +26,11 @@ public sealed partial class KmsEndToEndTests
             await File.WriteAllTextAsync(key, privateKey.ExportPkcs8PrivateKeyPem(), TestContext.Current.CancellationToken);
         }
 
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite); // servers refuse a key others may read
+        }
+
         var clientKey = ProductKey.Derive(KeyType.KmsClientSetup, 42, 0, new byte[32]).ToString();
         var port = FreeTcpPort();
         using var host = Process.Start(NativeHost.StartInfo("--data", data, "--urls", $"https://127.0.0.1:{port}", "--cert", certificate, "--key", key))!;
