@@ -42,26 +42,9 @@ public static class CalServerApp
         }
 
         var folder = new CalServerFolder(dataDirectory);
-        var identity = CalServerIdentity.LoadOrCreate(folder);
-        if (!identity.IsSuccess)
+        if (ServingFolder.Prepare(folder.Path) is { } unusable)
         {
-            return identity.Refusal;
-        }
-
-        // One server per folder, as the KMS host: a second one is CONFLICT, not a second queue on the same ledger.
-        var servingLock = DataFolderLock.Take(folder.LockFile, "CAL server");
-        if (!servingLock.IsSuccess)
-        {
-            identity.Value.Dispose();
-            return servingLock.Refusal;
-        }
-
-        var ledger = CalLedger.Open(folder, identity.Value, time, sync);
-        if (!ledger.IsSuccess)
-        {
-            servingLock.Value.Dispose();
-            identity.Value.Dispose();
-            return ledger.Refusal;
+            return unusable;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -84,19 +67,36 @@ public static class CalServerApp
         }
         catch (InvalidOperationException e)
         {
-            ledger.Value.Dispose();
-            servingLock.Value.Dispose();
-            identity.Value.Dispose();
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
         // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default (PK_ variables, or the data folder's appsettings.json).
+        // Checked before the key, the ID and the database are made: a start refused for them leaves the folder as it was.
         if (builder.UseHttps(urls, certificate, time) is { IsSuccess: false } tlsProblem)
         {
-            ledger.Value.Dispose();
+            return tlsProblem.Refusal;
+        }
+
+        var identity = CalServerIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        // One server per folder, as the KMS host: a second one is CONFLICT, not a second queue on the same ledger.
+        var servingLock = DataFolderLock.Take(folder.LockFile, "CAL server");
+        if (!servingLock.IsSuccess)
+        {
+            identity.Value.Dispose();
+            return servingLock.Refusal;
+        }
+
+        var ledger = CalLedger.Open(folder, identity.Value, time, sync);
+        if (!ledger.IsSuccess)
+        {
             servingLock.Value.Dispose();
             identity.Value.Dispose();
-            return tlsProblem.Refusal;
+            return ledger.Refusal;
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);

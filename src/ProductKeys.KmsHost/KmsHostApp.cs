@@ -45,17 +45,9 @@ public static class KmsHostApp
         }
 
         var folder = new KmsHostFolder(options.DataDirectory);
-        var identity = KmsHostIdentity.LoadOrCreate(folder);
-        if (!identity.IsSuccess)
+        if (ServingFolder.Prepare(folder.Path) is { } notAFolder)
         {
-            return identity.Refusal;
-        }
-
-        // Hand-edited publisher key files stop the start, naming the file, rather than leave the host unactivated unnoticed.
-        if (new HostCertificateStore(folder, time).Damage() is { } damaged)
-        {
-            identity.Value.Dispose();
-            return damaged;
+            return notAFolder;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -92,15 +84,27 @@ public static class KmsHostApp
         }
         catch (InvalidOperationException e)
         {
-            identity.Value.Dispose();
             return new Refusal(ErrorCatalogue.ValidationFailed, e.Message);
         }
 
         // https:// addresses: the --cert/--key certificate, or Kestrel:Certificates:Default (PK_ variables, or the data folder's appsettings.json).
+        // Checked before the key, the ID and the database are made: a start refused for them leaves the folder as it was.
         if (builder.UseHttps(urls, certificate, time) is { IsSuccess: false } tlsProblem)
         {
-            identity.Value.Dispose();
             return tlsProblem.Refusal;
+        }
+
+        var identity = KmsHostIdentity.LoadOrCreate(folder);
+        if (!identity.IsSuccess)
+        {
+            return identity.Refusal;
+        }
+
+        // Hand-edited publisher key files stop the start, naming the file, rather than leave the host unactivated unnoticed.
+        if (new HostCertificateStore(folder, time).Damage() is { } damaged)
+        {
+            identity.Value.Dispose();
+            return damaged;
         }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
