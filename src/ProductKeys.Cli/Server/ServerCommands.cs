@@ -56,7 +56,7 @@ internal static class ServerCommands
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"{ConnectionLimits.Option} must be at least 1."));
             }
 
-            var certificate = Certificate(parseResult, tls, selfSigned, addresses);
+            var certificate = Certificate(parseResult, tls, selfSigned, addresses, out var certificateNotice);
             if (!certificate.IsSuccess)
             {
                 return CommandOutput.Refuse(parseResult, certificate.Refusal);
@@ -72,6 +72,7 @@ internal static class ServerCommands
                 Migrate = parseResult.GetValue(migrate),
                 Configuration = WithConnectionLimit(LogFormatSetting(parseResult), max),
                 Certificate = certificate.Value,
+                CertificateNotice = certificateNotice,
             };
             try
             {
@@ -121,9 +122,13 @@ internal static class ServerCommands
     /// <summary>Where --self-signed listens unless --urls says otherwise.</summary>
     private const string DevelopmentHttps = "https://127.0.0.1:8443";
 
-    /// <summary>--cert/--key, or with --self-signed the development certificate in DATA/tls for the hosts of --urls.</summary>
-    private static Outcome<ServerCertificate?> Certificate(ParseResult parseResult, CertificateOptions tls, Option<bool> selfSigned, string[] addresses)
+    /// <summary>
+    /// --cert/--key, or with --self-signed the development certificate in DATA/tls for the hosts of --urls; <paramref name="notice"/>
+    /// says when that one was made or replaced, and the new pin.
+    /// </summary>
+    private static Outcome<ServerCertificate?> Certificate(ParseResult parseResult, CertificateOptions tls, Option<bool> selfSigned, string[] addresses, out string? notice)
     {
+        notice = null;
         if (!parseResult.GetValue(selfSigned))
         {
             return tls.Load(parseResult, TimeProvider.System);
@@ -141,7 +146,13 @@ internal static class ServerCommands
 
         var hosts = addresses.Select(a => BindingHost(a)).Where(h => h is not null).Select(h => h!);
         var made = ServerCertificate.LoadOrCreateSelfSigned(Path.Combine(parseResult.GetValue(Data)!, "tls"), hosts, TimeProvider.System);
-        return made.IsSuccess ? made.Value : made.Refusal;
+        if (!made.IsSuccess)
+        {
+            return made.Refusal;
+        }
+
+        notice = made.Value.Notice;
+        return made.Value.Certificate;
     }
 
     private static string? BindingHost(string address) =>

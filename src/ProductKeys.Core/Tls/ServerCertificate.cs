@@ -147,7 +147,7 @@ public sealed class ServerCertificate
         ArgumentNullException.ThrowIfNull(hosts);
         ArgumentNullException.ThrowIfNull(time);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=ProductKeys development (self-signed)", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(SelfSignedSubject, key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
@@ -176,26 +176,42 @@ public sealed class ServerCertificate
     /// <summary>How long a development certificate is valid (90 days); a fresh one is made when less than a week is left.</summary>
     public static TimeSpan SelfSignedLifetime { get; } = TimeSpan.FromDays(90);
 
+    /// <summary>The subject of the development certificates pk makes: only a certificate with it is ever replaced.</summary>
+    public const string SelfSignedSubject = "CN=ProductKeys development (self-signed)";
+
     /// <summary>
     /// The development certificate kept in <paramref name="folder"/> (<c>cert.pem</c>, <c>key.pem</c> 0600), made
-    /// when missing or within a week of expiry, so its pin stays the same across restarts.
+    /// when missing and replaced when within a week of expiry or unusable, so its pin stays the same across restarts.
+    /// Only a certificate pk made is replaced: one of the operator's is used while it serves, and then refused, never overwritten.
     /// </summary>
-    /// <returns>The certificate, or <c>TLS_CERTIFICATE_INVALID</c> when the folder cannot hold it.</returns>
-    public static Outcome<ServerCertificate> LoadOrCreateSelfSigned(string folder, IEnumerable<string> hosts, TimeProvider time)
+    /// <returns>The certificate with what was done (<see cref="DevelopmentCertificate.Notice"/>), or
+    /// <c>TLS_CERTIFICATE_INVALID</c> when the folder holds another certificate or cannot hold it.</returns>
+    public static Outcome<DevelopmentCertificate> LoadOrCreateSelfSigned(string folder, IEnumerable<string> hosts, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(time);
         var certificatePath = Path.Combine(folder, "cert.pem");
         var keyPath = Path.Combine(folder, "key.pem");
-        if (File.Exists(certificatePath) && File.Exists(keyPath))
+        string? replaced = null;
+        if (File.Exists(certificatePath) || File.Exists(keyPath))
         {
-            var existing = Load(certificatePath, keyPath, time);
+            var existing = File.Exists(keyPath) ? Load(certificatePath, keyPath, time) : Invalid($"{keyPath} is missing");
             if (existing.IsSuccess && existing.Value.Leaf.NotAfter.ToUniversalTime() > time.GetUtcNow().AddDays(7))
             {
-                return existing;
+                return new DevelopmentCertificate(existing.Value, null);
             }
+
+            if (NotOurs(certificatePath, keyPath) is { } foreign)
+            {
+                return foreign;
+            }
+
+            replaced = existing.IsSuccess
+                ? string.Create(CultureInfo.InvariantCulture, $"it expires on {existing.Value.Leaf.NotAfter.ToUniversalTime():yyyy-MM-dd}")
+                : existing.Refusal.Detail.Split(": ")[0].TrimEnd('.'); // what is wrong, not the advice for a certificate of one's own
         }
 
+        var oldPin = replaced is null ? null : PinOf(certificatePath);
         var created = CreateSelfSigned(hosts, time);
         try
         {
@@ -209,7 +225,42 @@ public sealed class ServerCertificate
             return Invalid($"the development certificate cannot be written to {folder} ({e.Message.TrimEnd('.')})");
         }
 
-        return created;
+        var notice = replaced is null
+            ? $"made a development certificate in {folder} (none was there): clients need --pin-sha256 {created.Pin}"
+            : $"replaced the development certificate in {folder} ({replaced}): clients that pinned {oldPin} need --pin-sha256 {created.Pin} now";
+        return new DevelopmentCertificate(created, notice);
+    }
+
+    /// <summary>
+    /// <c>TLS_CERTIFICATE_INVALID</c> unless <paramref name="certificatePath"/> is a development certificate pk made: a
+    /// certificate of the operator's (or one that cannot be read, or a key without its certificate) is never overwritten.
+    /// </summary>
+    private static Refusal? NotOurs(string certificatePath, string keyPath)
+    {
+        var keep = $"it is not replaced: give it with --cert {certificatePath} --key {keyPath} instead of --self-signed, or move both files away for a new development certificate";
+        if (!File.Exists(certificatePath))
+        {
+            return Invalid($"{keyPath} is there without {certificatePath}, so it may not be pk's; {keep}");
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+            return certificate.Subject == SelfSignedSubject && certificate.Issuer == SelfSignedSubject
+                ? null
+                : Invalid($"{certificatePath} is not a development certificate pk made ({certificate.Subject}); {keep}");
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return Invalid($"{certificatePath} cannot be read as a certificate ({e.Message.TrimEnd('.')}), so it may not be pk's; {keep}");
+        }
+    }
+
+    /// <summary>The pin of the certificate in <paramref name="certificatePath"/>, read before it is replaced (known to be readable).</summary>
+    private static string PinOf(string certificatePath)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+        return TlsPin.Of(certificate);
     }
 
     /// <summary>

@@ -122,11 +122,18 @@ public static class LicensingServiceHost
     {
         ArgumentNullException.ThrowIfNull(output);
         await using var app = await BuildAsync(options, ct);
+        var say = new ServerAnnouncements(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>(), output);
+        if (options.CertificateNotice is { } notice)
+        {
+            // Before the start can fail on its address: clients that pinned a replaced certificate stop working, and this is why.
+            say.Say($"pk server: {notice}");
+            say.Flush();
+        }
+
         await app.StartAsync(ct);
         var url = app.Urls.First();
         // "listening" is said once the service is ready to use: with --demo, after the demo data is in.
         var demo = options.Demo ? await SeedDemoAsync(app, url, options.DataDirectory, ct) : null;
-        var say = new ServerAnnouncements(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>(), output);
         var others = app.Urls.Skip(1).ToList();
         say.Say($"pk server: listening on {url} ({options.Database.Describe()}){(others.Count > 0 ? $"; also on {string.Join(", ", others)}" : "")}");
         say.Say($"pk server: portal: open {url}/ in a browser and sign in");

@@ -19,6 +19,9 @@ public sealed record ServerOptions
     /// <summary>The certificate https:// addresses answer with (--cert/--key, or --self-signed); <c>null</c>: none.</summary>
     public Core.Tls.ServerCertificate? Certificate { get; init; }
 
+    /// <summary>Said at start when --self-signed made or replaced its certificate: why, and the pin clients need now.</summary>
+    public string? CertificateNotice { get; init; }
+
     /// <summary>Seed the demo catalog, organization, users and orders, and write <c>demo.json</c>.</summary>
     public bool Demo { get; init; }
 

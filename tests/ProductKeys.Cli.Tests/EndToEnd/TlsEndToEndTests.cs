@@ -38,6 +38,9 @@ public sealed class TlsEndToEndTests : IDisposable
         }
 
         Assert.Contains(server.Lines, l => l.Contains($"listening on {url}", StringComparison.Ordinal));
+        // Making the certificate is said, with the pin clients need (a replaced one silently broke pinned clients).
+        Assert.Contains(server.Lines, l => l.StartsWith($"pk server: made a development certificate in {Path.Combine(data, "tls")} (none was there)", StringComparison.Ordinal)
+            && l.EndsWith($"--pin-sha256 {pin}", StringComparison.Ordinal));
         // The printed sign-in command works as printed: it names the pin.
         Assert.EndsWith($"--pin-sha256 {pin}", (await server.WaitForLineAsync("sign in:")).Trim(), StringComparison.Ordinal);
 

@@ -116,10 +116,11 @@ public sealed class ServerCertificateTests : IDisposable
     public void The_development_certificate_is_kept_owner_only_reused_across_starts_and_renewed_near_expiry()
     {
         var tls = Path.Combine(_folder, "tls");
-        var first = ServerCertificate.LoadOrCreateSelfSigned(tls, ["192.0.2.7"], _time).Value;
+        var first = ServerCertificate.LoadOrCreateSelfSigned(tls, ["192.0.2.7"], _time).Value.Certificate;
         var again = ServerCertificate.LoadOrCreateSelfSigned(tls, ["192.0.2.7"], _time).Value;
 
-        Assert.Equal(first.Pin, again.Pin);
+        Assert.Equal(first.Pin, again.Certificate.Pin);
+        Assert.Null(again.Notice);
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(tls, "key.pem")));
@@ -131,9 +132,66 @@ public sealed class ServerCertificateTests : IDisposable
         Assert.Contains(System.Net.IPAddress.Loopback, names.EnumerateIPAddresses());
 
         _time.Advance(ServerCertificate.SelfSignedLifetime - TimeSpan.FromDays(3));
-        var renewed = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value;
+        var renewed = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value.Certificate;
         Assert.NotEqual(first.Pin, renewed.Pin);
         Assert.True(renewed.Leaf.NotAfter.ToUniversalTime() > _time.GetUtcNow().AddDays(80));
+    }
+
+    /// <summary>A development certificate was made or replaced silently: clients that had pinned it broke with no word why (found by a hostile review).</summary>
+    [Fact]
+    public void Making_or_replacing_the_development_certificate_says_why_and_the_pin_old_and_new()
+    {
+        var tls = Path.Combine(_folder, "tls");
+        var made = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value;
+        Assert.Contains("(none was there)", made.Notice, StringComparison.Ordinal);
+        Assert.Contains($"--pin-sha256 {made.Certificate.Pin}", made.Notice, StringComparison.Ordinal);
+
+        _time.Advance(ServerCertificate.SelfSignedLifetime - TimeSpan.FromDays(3));
+        var renewed = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value;
+        Assert.Contains($"replaced the development certificate in {tls} (it expires on", renewed.Notice, StringComparison.Ordinal);
+        Assert.Contains($"clients that pinned {made.Certificate.Pin} need --pin-sha256 {renewed.Certificate.Pin} now", renewed.Notice, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(tls, "key.pem"));
+        var rekeyed = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time).Value;
+        Assert.Contains("key.pem is missing)", rekeyed.Notice, StringComparison.Ordinal);
+        Assert.Contains($"clients that pinned {renewed.Certificate.Pin}", rekeyed.Notice, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whatever was in DATA/tls was overwritten when it did not load, an operator's own certificate and key included (found by a hostile review).</summary>
+    [Theory]
+    [InlineData("operator's, expiring")]
+    [InlineData("operator's, expired")]
+    [InlineData("not a certificate")]
+    [InlineData("a key alone")]
+    public void A_certificate_in_the_development_folder_that_pk_did_not_make_is_refused_and_never_overwritten(string kind)
+    {
+        var tls = Path.Combine(_folder, "tls");
+        Directory.CreateDirectory(tls);
+        var (certificatePath, keyPath) = (Path.Combine(tls, "cert.pem"), Path.Combine(tls, "key.pem"));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=licensing.example.com", key, HashAlgorithmName.SHA256);
+        var now = _time.GetUtcNow();
+        using var operators = kind == "operator's, expired"
+            ? request.CreateSelfSigned(now.AddDays(-100), now.AddDays(-1))
+            : request.CreateSelfSigned(now.AddDays(-1), now.AddDays(3));
+        if (kind != "a key alone")
+        {
+            File.WriteAllText(certificatePath, kind == "not a certificate" ? "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" : operators.ExportCertificatePem());
+        }
+
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var before = Directory.GetFiles(tls).Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+
+        var refused = ServerCertificate.LoadOrCreateSelfSigned(tls, [], _time);
+
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, refused.Refusal?.Error);
+        Assert.Contains("it is not replaced: give it with --cert", refused.Refusal!.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(tls).Order(StringComparer.Ordinal).Select(File.ReadAllText).ToArray());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
