@@ -21,7 +21,8 @@ internal static class IdentitySetup
         services.AddAuthorization();
         services.AddOptions<SignInOptions>().BindConfiguration("SignIn").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.SessionMaximum >= o.Lifetime, "Tokens:SessionMaximum must be at least Tokens:Lifetime.").ValidateOnStart();
+            .Validate(o => o.SessionMaximum >= o.Lifetime, "Tokens:SessionMaximum must be at least Tokens:Lifetime.")
+            .Validate(o => o.PortalSessionMaximum >= o.PortalLifetime, "Tokens:PortalSessionMaximum must be at least Tokens:PortalLifetime.").ValidateOnStart();
         services.TryAddSingleton<SharedThrottle>();
         services.AddSingleton<SignInThrottle>();
         services.AddScoped<PasswordSignIn>();

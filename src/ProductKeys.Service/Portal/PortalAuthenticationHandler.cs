@@ -25,7 +25,7 @@ internal sealed class PortalAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Cookies.TryGetValue(PortalSession.CookieName, out var token) || string.IsNullOrEmpty(token))
+        if (PortalSession.TokenOf(Context) is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
@@ -39,7 +39,7 @@ internal sealed class PortalAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         // A stale or forged cookie is dropped, so the sign-in page starts clean.
-        if (Request.Cookies.ContainsKey(PortalSession.CookieName))
+        if (Request.Cookies.ContainsKey(PortalSession.NameFor(Context)))
         {
             PortalSession.DeleteCookie(Context);
         }

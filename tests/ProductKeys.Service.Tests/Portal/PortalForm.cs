@@ -7,7 +7,7 @@ namespace ProductKeys.Service.Tests.Portal;
 /// A portal form as a browser holds it: the page's antiforgery field and the antiforgery cookie (and the
 /// session cookie when signed in), fetched from one node and sent to whichever node the caller names.
 /// </summary>
-internal sealed partial record PortalForm(string Action, string Token, string Cookies)
+internal sealed partial record PortalForm(string Action, string Token, string Cookies, bool Https = false)
 {
     public const string FieldName = "__pk_antiforgery";
     public const string AntiforgeryCookie = "pk_antiforgery";
@@ -15,11 +15,19 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>GETs <paramref name="path"/> from <paramref name="node"/> and keeps the form posting to <paramref name="action"/>.</summary>
-    public static async Task<PortalForm> RenderAsync(Uri node, string path, string action, string? session = null)
+    /// <summary>
+    /// GETs <paramref name="path"/> from <paramref name="node"/> and keeps the form posting to <paramref name="action"/>;
+    /// with <paramref name="https"/> as a balancer that ended TLS says it (X-Forwarded-Proto from loopback, a known proxy).
+    /// </summary>
+    public static async Task<PortalForm> RenderAsync(Uri node, string path, string action, string? session = null, bool https = false)
     {
         using var client = NewClient(node);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (https)
+        {
+            request.Headers.Add("X-Forwarded-Proto", "https");
+        }
+
         if (session is not null)
         {
             request.Headers.Add("Cookie", $"{SessionCookie}={session}");
@@ -33,7 +41,7 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
         var token = Field().Match(form.Value);
         Assert.True(token.Success, $"The form posting to {action} carries no {FieldName}.");
         var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(AntiforgeryCookie + "=", StringComparison.Ordinal));
-        return new PortalForm(action, token.Groups[1].Value, session is null ? cookie : $"{cookie}; {SessionCookie}={session}");
+        return new PortalForm(action, token.Groups[1].Value, session is null ? cookie : $"{cookie}; {SessionCookie}={session}", https);
     }
 
     /// <summary>POSTs the form, with <paramref name="fields"/>, to <paramref name="node"/>; redirects are not followed.</summary>
@@ -45,6 +53,11 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
             Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value)).Append(KeyValuePair.Create(FieldName, Token))),
         };
         request.Headers.Add("Cookie", Cookies);
+        if (Https)
+        {
+            request.Headers.Add("X-Forwarded-Proto", "https");
+        }
+
         return await client.SendAsync(request, Ct);
     }
 
