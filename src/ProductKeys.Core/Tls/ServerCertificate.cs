@@ -57,7 +57,21 @@ public sealed class ServerCertificate
             return Invalid(open);
         }
 
-        if (IsEncryptedKey(keyPath))
+        // Each file read once, and no more than a PEM file can hold: --cert /dev/zero or a log file given by mistake is
+        // refused at once instead of filling the memory.
+        var certificateText = ReadPem(certificatePath);
+        if (!certificateText.IsSuccess)
+        {
+            return certificateText.Refusal;
+        }
+
+        var keyText = ReadPem(keyPath);
+        if (!keyText.IsSuccess)
+        {
+            return keyText.Refusal;
+        }
+
+        if (keyText.Value.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
         {
             return Invalid($"{keyPath} is encrypted: a server reads an unencrypted PEM key (openssl pkey -in {keyPath} -out NEW.pem), readable only by its user");
         }
@@ -66,10 +80,10 @@ public sealed class ServerCertificate
         var chain = new X509Certificate2Collection();
         try
         {
-            leaf = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-            chain.ImportFromPemFile(certificatePath);
+            leaf = X509Certificate2.CreateFromPem(certificateText.Value, keyText.Value);
+            chain.ImportFromPem(certificateText.Value);
         }
-        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             return Invalid($"{certificatePath} with {keyPath} cannot be read as a PEM certificate with its matching private key ({e.Message.TrimEnd('.')})");
         }
@@ -125,16 +139,24 @@ public sealed class ServerCertificate
                 + "(owned by the user the server runs as), and if others may have copied it, issue a new certificate with a new key";
     }
 
-    /// <summary>Whether the key file holds a password-protected PKCS#8 key, which no server start can read.</summary>
-    private static bool IsEncryptedKey(string keyPath)
+    /// <summary>The most a certificate or key file may hold (1 MiB): a chain of certificates is a few kilobytes.</summary>
+    public const int MaxPemFileChars = 1024 * 1024;
+
+    /// <summary>The text of a PEM file, at most <see cref="MaxPemFileChars"/> characters read.</summary>
+    private static Outcome<string> ReadPem(string path)
     {
         try
         {
-            return File.ReadAllText(keyPath).Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal);
+            using var reader = new StreamReader(path);
+            var buffer = new char[MaxPemFileChars + 1];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            return read > MaxPemFileChars
+                ? Invalid($"{path} holds more than 1 MiB, not a PEM certificate or key (those are a few kilobytes): check the path")
+                : new string(buffer, 0, read);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false; // reading it again below says why it cannot be read
+            return Invalid($"{path} cannot be read ({e.Message.TrimEnd('.')})");
         }
     }
 
@@ -293,6 +315,7 @@ public sealed class ServerCertificate
         const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
         foreach (var extension in leaf.Extensions)
         {
+
             if (extension is X509EnhancedKeyUsageExtension usages && usages.EnhancedKeyUsages.Count > 0
                 && usages.EnhancedKeyUsages.Cast<Oid>().All(o => o.Value != ServerAuthentication))
             {

@@ -90,6 +90,22 @@ public sealed class ServerCertificateTests : IDisposable
         Assert.True(LoadWith("server", ecdsa: true, serverAndClient, new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true)).IsSuccess);
     }
 
+    /// <summary>
+    /// A certificate or key file was read whole, whatever its size: a multi-gigabyte file given by mistake (or --cert /dev/zero)
+    /// filled the memory before anything was said (found by a hostile review). Past 1 MiB it is refused unread.
+    /// </summary>
+    [Fact]
+    public void A_certificate_or_key_file_over_1_MiB_is_TLS_CERTIFICATE_INVALID_unread()
+    {
+        var (certificate, key) = WriteSelfSigned("big", _time);
+        var padded = Write("padded.crt", File.ReadAllText(certificate) + new string('#', ServerCertificate.MaxPemFileChars));
+        var paddedKey = Write("padded.key", File.ReadAllText(key) + new string('#', ServerCertificate.MaxPemFileChars));
+
+        AssertInvalid(ServerCertificate.Load(padded, key, _time), $"{padded} holds more than 1 MiB");
+        AssertInvalid(ServerCertificate.Load(certificate, paddedKey, _time), $"{paddedKey} holds more than 1 MiB");
+        Assert.True(ServerCertificate.Load(Write("exact.crt", File.ReadAllText(certificate).PadRight(ServerCertificate.MaxPemFileChars, '\n')), key, _time).IsSuccess);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080", false, false, null)]
     [InlineData("https://127.0.0.1:8443", true, false, null)]
