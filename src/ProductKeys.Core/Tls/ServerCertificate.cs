@@ -307,14 +307,19 @@ public sealed class ServerCertificate
 
     /// <summary>
     /// Why clients would refuse <paramref name="leaf"/> as a server's certificate, found at start instead of at
-    /// the first handshake: an extended key usage without server authentication, a key usage that allows neither
-    /// signing nor key encipherment, an RSA key under 2,048 bits.
+    /// the first handshake: a CA certificate, an extended key usage without server authentication, a key usage that
+    /// allows neither signing nor key encipherment, an RSA key under 2,048 bits.
     /// </summary>
     private static string? UnfitForServing(X509Certificate2 leaf)
     {
         const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
         foreach (var extension in leaf.Extensions)
         {
+            if (extension is X509BasicConstraintsExtension { CertificateAuthority: true })
+            {
+                return "is a CA certificate (basic constraints CA:TRUE), not a server's: clients may refuse it, and its key, which signs "
+                    + "certificates, would sit on the server; issue a server certificate under it";
+            }
 
             if (extension is X509EnhancedKeyUsageExtension usages && usages.EnhancedKeyUsages.Count > 0
                 && usages.EnhancedKeyUsages.Cast<Oid>().All(o => o.Value != ServerAuthentication))

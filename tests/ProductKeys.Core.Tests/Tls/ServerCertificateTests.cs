@@ -90,6 +90,14 @@ public sealed class ServerCertificateTests : IDisposable
         Assert.True(LoadWith("server", ecdsa: true, serverAndClient, new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true)).IsSuccess);
     }
 
+    /// <summary>A CA certificate given as the server's own was served: some clients refuse it, and the CA's key sat on the server (found by a hostile review).</summary>
+    [Fact]
+    public void A_CA_certificate_given_as_the_servers_own_is_TLS_CERTIFICATE_INVALID()
+    {
+        AssertInvalid(LoadWith("ca-leaf", ecdsa: true, new X509BasicConstraintsExtension(true, false, 0, true)), "is a CA certificate (basic constraints CA:TRUE)");
+        Assert.True(LoadWith("end-entity", ecdsa: true, new X509BasicConstraintsExtension(false, false, 0, true)).IsSuccess);
+    }
+
     /// <summary>
     /// A certificate or key file was read whole, whatever its size: a multi-gigabyte file given by mistake (or --cert /dev/zero)
     /// filled the memory before anything was said (found by a hostile review). Past 1 MiB it is refused unread.
