@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace ProductKeys.Data;
@@ -8,9 +9,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
 {
     public const string SqliteFileName = "productkeys.db";
 
-    /// <summary>SQLite in <paramref name="dataDirectory"/>; writers wait up to 30 s for the file lock.</summary>
+    /// <summary>
+    /// SQLite in <paramref name="dataDirectory"/>; writers wait up to 30 s for the file lock. Built by the connection string
+    /// builder, which quotes the path: pasted into the text, a folder named with a ';' (<c>--data 'x;Mode=Memory'</c>) added
+    /// keywords of its own (an in-memory database that a migration "succeeded" on, writing nothing) or was refused as INTERNAL_ERROR.
+    /// </summary>
     public static DatabaseSettings ForDataDirectory(string dataDirectory) =>
-        new(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dataDirectory, SqliteFileName)};Default Timeout=30");
+        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, SqliteFileName), DefaultTimeout = 30 }.ToString());
 
     /// <summary>
     /// PostgreSQL at <paramref name="connectionString"/>. Unless the string sets a number, Npgsql
@@ -36,6 +41,6 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
     /// text at ';' left the rest of a quoted password that holds one (<c>Password='a;b'</c>) in the start-up line.
     /// </summary>
     public string Describe() => Provider == DatabaseProvider.Sqlite
-        ? ConnectionString.Split(';')[0]
+        ? $"Data Source={new SqliteConnectionStringBuilder(ConnectionString).DataSource}"
         : new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString;
 }

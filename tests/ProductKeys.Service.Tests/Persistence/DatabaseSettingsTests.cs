@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using ProductKeys.Data;
 
@@ -36,5 +37,22 @@ public sealed class DatabaseSettingsTests
         Assert.Contains("Database=pk", described, StringComparison.Ordinal);
         // Only the description leaves the password out: Npgsql still gets it whole.
         Assert.Equal(new NpgsqlConnectionStringBuilder(connectionString).Password, new NpgsqlConnectionStringBuilder(settings.ConnectionString).Password);
+    }
+
+    [Theory]
+    [InlineData("data;Mode=Memory")]
+    [InlineData("a;Cache=Shared;b")]
+    [InlineData("it's \"quoted\" = here")]
+    public void A_data_folder_is_the_SQLite_data_source_whatever_its_name_holds(string name)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), name);
+
+        var settings = DatabaseSettings.ForDataDirectory(folder);
+
+        // Before, the name was pasted into the connection string: a ';' in it began keywords of its own, or was INTERNAL_ERROR.
+        var sqlite = new SqliteConnectionStringBuilder(settings.ConnectionString);
+        Assert.Equal(Path.Combine(folder, DatabaseSettings.SqliteFileName), sqlite.DataSource);
+        Assert.Equal((SqliteOpenMode.ReadWriteCreate, SqliteCacheMode.Default, 30), (sqlite.Mode, sqlite.Cache, sqlite.DefaultTimeout));
+        Assert.Equal($"Data Source={sqlite.DataSource}", settings.Describe());
     }
 }
