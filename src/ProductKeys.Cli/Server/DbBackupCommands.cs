@@ -59,10 +59,7 @@ internal static class DbBackupCommands
             var restored = SqliteBackup.Restore(parseResult.GetValue(input)!, settings, parseResult.GetValue(Force));
             return restored.IsSuccess
                 ? CommandOutput.Print(parseResult, restored.Value, s => $"Restored {parseResult.GetValue(input)} into {settings.Describe()}: {s.Describe()}.\n"
-                    + (s.PendingMigrations.Count > 0
-                        ? $"The backup's schema is older than this pk: run 'pk db migrate --data {data}' ({s.PendingMigrations.Count} migration(s)), then start the server"
-                        : "Start the server")
-                    + " with the secrets the backup was made under (--secrets DIR), then run 'pk audit verify'.")
+                    + s.NextSteps(data))
                 : CommandOutput.Refuse(parseResult, restored.Refusal);
         });
         return command;

@@ -1,3 +1,5 @@
+using ProductKeys.Core.Files;
+
 namespace ProductKeys.Data.Backup;
 
 /// <summary>What a SQLite backup (or a restored database) holds: printed by <c>pk db backup</c> and <c>pk db restore</c>.</summary>
@@ -15,6 +17,16 @@ public sealed record BackupSummary(
     public string Describe() =>
         $"schema {Schema}, {Count("Keys")} keys, {Count("MakActivations")} MAK activations, {Count("AuditEntries")} audit entries "
         + $"(head #{AuditSequence} {AuditHash}), {Bytes} bytes";
+
+    /// <summary>
+    /// What to do after restoring into <paramref name="dataDirectory"/>: migrate when the backup is older, then start with its
+    /// secrets. The command is on a line of its own and its path quoted for the shell, so a path with a space or a <c>$</c> is copied whole.
+    /// </summary>
+    public string NextSteps(string dataDirectory) =>
+        (PendingMigrations.Count > 0
+            ? $"The backup's schema is older than this pk ({PendingMigrations.Count} migration(s) to apply): run\n  pk db migrate --data {ShellWord.Quote(dataDirectory)}\nthen start the server"
+            : "Start the server")
+        + " with the secrets the backup was made under (--secrets DIR), then run 'pk audit verify'.";
 
     private long Count(string table) => Rows.TryGetValue(table, out var rows) ? rows : 0;
 }
