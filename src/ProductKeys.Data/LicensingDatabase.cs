@@ -24,6 +24,12 @@ public static class LicensingDatabase
     /// <summary>Applies pending migrations; returns the names of those applied.</summary>
     public static async Task<IReadOnlyList<string>> MigrateAsync(DatabaseSettings settings, CancellationToken cancellationToken = default)
     {
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            // Made owner-only before SQLite makes it 0644: it holds password and token hashes (its -wal and -shm take its mode).
+            SqliteDatabaseFile.Create(SqlitePath(settings));
+        }
+
         await using var db = Create(settings);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
@@ -50,7 +56,7 @@ public static class LicensingDatabase
             return new(await MigrateAsync(settings, cancellationToken));
         }
 
-        var path = new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
+        var path = SqlitePath(settings);
         SqliteServingLock? alone;
         try
         {
@@ -69,6 +75,11 @@ public static class LicensingDatabase
                 $"A pk server (or pk db restore) is using {path} (it holds {SqliteServingLock.PathFor(path)}): stop every node on it, then migrate.");
         }
 
+        if (OwnerOnly(settings, create: true) is { } loose)
+        {
+            return loose;
+        }
+
         if (File.Exists(path))
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
@@ -84,4 +95,40 @@ public static class LicensingDatabase
 
         return new(await MigrateAsync(settings, cancellationToken));
     }
+
+    /// <summary>
+    /// Makes the SQLite database of <paramref name="settings"/> and its side files owner-only (<see cref="SqliteDatabaseFile"/>),
+    /// creating it empty when <paramref name="create"/>; STORE_INVALID when this user may not (the file is another user's).
+    /// </summary>
+    public static Refusal? OwnerOnly(DatabaseSettings settings, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Provider != DatabaseProvider.Sqlite)
+        {
+            return null;
+        }
+
+        var path = SqlitePath(settings);
+        try
+        {
+            if (create)
+            {
+                SqliteDatabaseFile.Create(path);
+            }
+            else
+            {
+                SqliteDatabaseFile.Tighten(path);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Refusal(ErrorCatalogue.StoreInvalid,
+                $"{path} (or its -wal, -shm, -journal) cannot be made readable by its owner only ({e.Message.TrimEnd('.')}): it holds password and token hashes; "
+                + "make the service user its owner (chown) and run the command again as that user.");
+        }
+    }
+
+    private static string SqlitePath(DatabaseSettings settings) => new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
 }

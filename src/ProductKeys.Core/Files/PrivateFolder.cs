@@ -2,11 +2,13 @@ namespace ProductKeys.Core.Files;
 
 /// <summary>
 /// A folder made for data only its owner may read (a service's database and audit log, a host's keys): a new one is 0700 on
-/// Unix, whatever the umask; an existing folder keeps its mode (the operator chose it).
+/// Unix, whatever the umask, and so is each missing parent made for it; an existing folder keeps its mode (the operator chose it).
 /// </summary>
 public static class PrivateFolder
 {
-    /// <summary>Creates <paramref name="path"/> (and its parents) if it does not exist; the folder itself 0700 when new.</summary>
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates <paramref name="path"/> (and its parents) if it does not exist; each folder made 0700.</summary>
     public static void Create(string path)
     {
         if (OperatingSystem.IsWindows() || Directory.Exists(path))
@@ -15,6 +17,17 @@ public static class PrivateFolder
             return;
         }
 
-        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: parents were 0777 less the umask,
+        // 0777 under umask 000. So every missing folder is made here, outermost first.
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
+        {
+            missing.Push(folder);
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, OwnerOnly);
+        }
     }
 }

@@ -130,6 +130,8 @@ public static class SqliteBackup
                 return busy;
             }
 
+            // Owner-only before SQLite makes it 0644: it holds password and token hashes (its -wal and -shm take its mode).
+            SqliteDatabaseFile.Create(targetPath);
             using (var from = SqliteBackupFile.Open(backupFile, SqliteOpenMode.ReadOnly))
             using (var to = SqliteBackupFile.Open(targetPath, SqliteOpenMode.ReadWriteCreate))
             {

@@ -105,9 +105,10 @@ public static class LicensingServiceHost
         }
 
         var path = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        SqliteServingLock held;
         try
         {
-            return SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
+            held = SqliteServingLock.TryServe(path) ?? throw new StartRefusedException(ErrorCatalogue.Conflict,
                 $"pk db restore is writing {path}, or pk db migrate is migrating it (it holds {SqliteServingLock.PathFor(path)}): start the server when it has finished.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -115,6 +116,15 @@ public static class LicensingServiceHost
             throw new StartRefusedException(ErrorCatalogue.StoreInvalid,
                 $"{SqliteServingLock.PathFor(path)} cannot be opened ({e.Message}): it must be a file this user can read and write; delete it while no node or restore runs.");
         }
+
+        // A database an earlier version made 0644 (or a copy others may read) is tightened before it is served.
+        if (LicensingDatabase.OwnerOnly(database, create: false) is { } loose)
+        {
+            held.Dispose();
+            throw new StartRefusedException(loose.Error, loose.Detail);
+        }
+
+        return held;
     }
 
     /// <summary>Runs until SIGTERM/Ctrl-C or <paramref name="ct"/>; prints the address and, with --demo, how to sign in.</summary>

@@ -78,6 +78,25 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Under_umask_000_the_folders_pk_db_makes_are_0700_and_its_database_and_backup_files_0600()
+    {
+        const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var (data, file, restored) = (Path.Combine(_folder, "new", "data"), Path.Combine(_folder, "b.db"), Path.Combine(_folder, "restored", "data"));
+        var migrate = await UnderUmask000Async("db", "migrate", "--data", data);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        var backup = await UnderUmask000Async("db", "backup", "--data", data, "--out", file);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var restore = await UnderUmask000Async("db", "restore", "--data", restored, "--from", file);
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+
+        Assert.Equal([OwnerOnlyFolder, OwnerOnlyFolder, OwnerOnlyFolder, OwnerOnlyFolder],
+            new[] { Path.Combine(_folder, "new"), data, Path.Combine(_folder, "restored"), restored }.Select(File.GetUnixFileMode));
+        Assert.Equal([OwnerOnlyFile, OwnerOnlyFile, OwnerOnlyFile],
+            new[] { Path.Combine(data, "productkeys.db"), file, Path.Combine(restored, "productkeys.db") }.Select(File.GetUnixFileMode));
+    }
+
+    [Fact]
     public async Task Files_that_are_no_backup_and_PostgreSQL_are_refused_with_their_code()
     {
         var notes = Path.Combine(_folder, "notes.txt");
@@ -95,6 +114,17 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>pk run by a shell whose umask is 000: what pk leaves private must not depend on the umask.</summary>
+    private static Task<Pk.Result> UnderUmask000Async(params string[] args)
+    {
+        var start = Pk.StartInfo(null, args);
+        start.FileName = "/bin/sh";
+        start.ArgumentList.Insert(0, "umask 000 && exec dotnet \"$@\"");
+        start.ArgumentList.Insert(0, "-c");
+        start.ArgumentList.Insert(2, "sh");
+        return Pk.RunAsync(start, $"umask 000; pk {string.Join(' ', args)}");
+    }
 
     private static void AssertRefused(ErrorCode expected, Pk.Result result)
     {

@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;
 using ProductKeys.Data;
 using ProductKeys.Data.Backup;
+using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Tests.Infrastructure;
 
 namespace ProductKeys.Service.Tests.Backup;
@@ -14,7 +15,53 @@ namespace ProductKeys.Service.Tests.Backup;
 [UnsupportedOSPlatform("windows")]
 public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>, IDisposable
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode Readable = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("pk-data-files-").FullName;
+
+    [Fact]
+    public async Task The_database_its_wal_and_shm_are_owner_only_in_a_folder_others_may_read_and_an_older_loose_one_is_tightened()
+    {
+        // A folder the operator made 0755: a node's first start makes the database in it.
+        var data = OpenFolder("first-start");
+        var database = Path.Combine(data, DatabaseSettings.SqliteFileName);
+        await using (await StartAsync(data, migrate: false))
+        {
+            using var writer = Write(database);
+            Assert.Equal([OwnerOnly, OwnerOnly, OwnerOnly], Modes(database, "", "-wal", "-shm"));
+        }
+
+        // pk db migrate into a new database; pk db restore into a new database.
+        var migrated = OpenFolder("migrated");
+        Assert.True((await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(migrated), TestContext.Current.CancellationToken)).IsSuccess);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(migrated, DatabaseSettings.SqliteFileName)));
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var restored = OpenFolder("restored");
+        Assert.True(SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(restored), replace: false).IsSuccess);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(restored, DatabaseSettings.SqliteFileName)));
+
+        // Made 0644 by an earlier version: tightened, side files too, when a node starts on it.
+        using (var writer = Write(database))
+        {
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.SetUnixFileMode(database + suffix, Readable);
+            }
+
+            await using (await StartAsync(data, migrate: false))
+            {
+                Assert.Equal([OwnerOnly, OwnerOnly, OwnerOnly], Modes(database, "", "-wal", "-shm"));
+            }
+        }
+
+        // And by pk db migrate.
+        var migratedDatabase = Path.Combine(migrated, DatabaseSettings.SqliteFileName);
+        File.SetUnixFileMode(migratedDatabase, Readable);
+        Assert.True((await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(migrated), TestContext.Current.CancellationToken)).IsSuccess);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(migratedDatabase));
+    }
 
     [Fact]
     public async Task The_migrate_command_a_restore_prints_names_its_folder_for_the_shell_whatever_the_path_holds()
@@ -44,4 +91,30 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }
+
+    private string OpenFolder(string name)
+    {
+        var path = Path.Combine(_folder, name);
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        return path;
+    }
+
+    private ServerOptions Options(string data, bool migrate) =>
+        fixture.Options with { DataDirectory = data, Migrate = migrate, SecretsDirectory = Path.Combine(fixture.DataDirectory, "secrets") };
+
+    private Task<ExtraNode> StartAsync(string data, bool migrate) => ExtraNode.StartAsync(Options(data, migrate));
+
+    /// <summary>A connection that has written to the database and stays open: its -wal and -shm exist while it does.</summary>
+    private static SqliteConnection Write(string database)
+    {
+        var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version = 7";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static UnixFileMode[] Modes(string database, params string[] suffixes) => [.. suffixes.Select(s => File.GetUnixFileMode(database + s))];
 }
