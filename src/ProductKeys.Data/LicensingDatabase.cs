@@ -80,20 +80,40 @@ public static class LicensingDatabase
             return loose;
         }
 
-        if (File.Exists(path))
+        if (MigrationLockLeft(path))
         {
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
-            if ((long)command.ExecuteScalar()! > 0)
-            {
-                command.CommandText = "DELETE FROM \"__EFMigrationsLock\"";
-                command.ExecuteNonQuery();
-            }
+            command.CommandText = "DELETE FROM \"__EFMigrationsLock\"";
+            command.ExecuteNonQuery();
         }
 
         return new(await MigrateAsync(settings, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether the SQLite database at <paramref name="path"/> holds a row of EF Core's migration lock: a migration runs now,
+    /// or one was cut short, and every later migration would wait for it without end.
+    /// </summary>
+    public static bool MigrationLockLeft(string path)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            return false;
+        }
+
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            return false;
+        }
+
+        command.CommandText = "SELECT COUNT(*) FROM \"__EFMigrationsLock\"";
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     /// <summary>

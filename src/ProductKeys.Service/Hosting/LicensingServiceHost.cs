@@ -255,6 +255,15 @@ public static class LicensingServiceHost
             && !File.Exists(Path.Combine(options.DataDirectory, DatabaseSettings.SqliteFileName));
         if (options.Migrate || options.Demo || newSqlite)
         {
+            var path = database.Provider == DatabaseProvider.Sqlite ? new SqliteConnectionStringBuilder(database.ConnectionString).DataSource : null;
+            if (path is not null && LicensingDatabase.MigrationLockLeft(path))
+            {
+                // EF Core would wait for the row without end, saying nothing; only pk db migrate, alone on the file, may remove it.
+                throw new StartRefusedException(ErrorCatalogue.Conflict,
+                    $"{path} holds a migration lock (__EFMigrationsLock): another node is migrating it, or a migration was cut short (killed, the power lost). "
+                    + $"Start this node once that migration has finished; if none runs, stop every node on it and run: pk db migrate --data {ShellWord.Quote(options.DataDirectory)} (it removes the lock).");
+            }
+
             await LicensingDatabase.MigrateAsync(database, ct);
             return;
         }

@@ -64,6 +64,32 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_node_asked_to_migrate_past_a_migration_lock_left_behind_is_refused_at_once_naming_pk_db_migrate()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var data = Path.Combine(_folder, "killed migration");
+        Assert.True(SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: false).IsSuccess);
+        // What a migration killed part way leaves: EF Core's lock row, for which every later migration waited without end.
+        Execute(Path.Combine(data, DatabaseSettings.SqliteFileName), """
+            CREATE TABLE IF NOT EXISTS "__EFMigrationsLock" ("Id" INTEGER NOT NULL CONSTRAINT "PK___EFMigrationsLock" PRIMARY KEY, "Timestamp" TEXT NOT NULL);
+            INSERT INTO "__EFMigrationsLock" ("Id", "Timestamp") VALUES (1, '2026-12-01 10:00:00+00:00');
+            """);
+
+        // A guard, not a measure: the old code waited for ever; the refusal comes before any wait.
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => LicensingServiceHost.BuildAsync(Options(data, migrate: true), guard.Token));
+        Assert.Equal(Core.Errors.ErrorCatalogue.Conflict, refused.Code);
+        Assert.Contains($"pk db migrate --data '{data}'", refused.Message, StringComparison.Ordinal);
+
+        // The fix it names: pk db migrate, alone on the folder, removes the row; the node then migrates and starts.
+        Assert.True((await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(data), guard.Token)).IsSuccess);
+        await using (await StartAsync(data, migrate: true))
+        {
+        }
+    }
+
+    [Fact]
     public async Task The_migrate_command_a_restore_prints_names_its_folder_for_the_shell_whatever_the_path_holds()
     {
         var older = DatabaseSettings.ForDataDirectory(Directory.CreateDirectory(Path.Combine(_folder, "older")).FullName);
@@ -117,4 +143,13 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     private static UnixFileMode[] Modes(string database, params string[] suffixes) => [.. suffixes.Select(s => File.GetUnixFileMode(database + s))];
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 }
