@@ -75,9 +75,9 @@ public static class LicensingDatabase
                 $"A pk server (or pk db restore) is using {path} (it holds {SqliteServingLock.PathFor(path)}): stop every node on it, then migrate.");
         }
 
-        if (OwnerOnly(settings, create: true) is { } loose)
+        if ((SqliteRestoreMarker.Check(path) ?? OwnerOnly(settings, create: true)) is { } unusable)
         {
-            return loose;
+            return unusable;
         }
 
         if (MigrationLockLeft(path))

@@ -8,7 +8,7 @@ namespace ProductKeys.Data.Backup;
 /// <summary>
 /// <c>pk db backup</c> and <c>pk db restore</c> on SQLite, through SQLite's online backup API: a backup
 /// is a consistent copy taken while nodes keep serving (in WAL mode readers and the writer do not wait
-/// for each other); a restore replaces the database in one transaction, with no node running on it
+/// for each other); a restore writes the backup into a file beside the database and renames it over it once whole, with no node running on it
 /// (<see cref="SqliteServingLock"/>). PostgreSQL uses pg_dump and pg_restore (docs/operations.md).
 /// </summary>
 public static class SqliteBackup
@@ -130,18 +130,35 @@ public static class SqliteBackup
                 return busy;
             }
 
-            // Owner-only before SQLite makes it 0644: it holds password and token hashes (its -wal and -shm take its mode).
-            SqliteDatabaseFile.Create(targetPath);
+            // Written to a file of its own, renamed over the database at the end: a restore cut short leaves that file, for which
+            // nodes and pk db migrate refuse the folder, rather than an empty database they would migrate and serve.
+            var restoring = SqliteRestoreMarker.PathFor(targetPath);
+            DeleteWithSideFiles(restoring); // a restore cut short before: started again
+            SqliteDatabaseFile.Create(restoring);
             using (var from = SqliteBackupFile.Open(backupFile, SqliteOpenMode.ReadOnly))
-            using (var to = SqliteBackupFile.Open(targetPath, SqliteOpenMode.ReadWriteCreate))
+            using (var to = SqliteBackupFile.Open(restoring, SqliteOpenMode.ReadWrite))
             {
-                // All pages in one step, in one transaction of the target: whole or not at all.
                 from.BackupDatabase(to);
                 // As 'pk db migrate' leaves it (LicensingDatabase.MigrateAsync).
                 SqliteBackupFile.Scalar<string>(to, "PRAGMA journal_mode=WAL");
             }
 
-            return SqliteBackupFile.Inspect(targetPath);
+            var restored = SqliteBackupFile.Inspect(restoring);
+            if (!restored.IsSuccess)
+            {
+                DeleteWithSideFiles(restoring);
+                return restored;
+            }
+
+            // The replaced database's WAL and shared memory go first: SQLite would play another database's WAL into the restored file.
+            foreach (var suffix in SqliteDatabaseFile.SideFileSuffixes)
+            {
+                File.Delete(targetPath + suffix);
+            }
+
+            File.Move(restoring, targetPath, overwrite: true);
+            DeleteWithSideFiles(restoring);
+            return restored.Value with { Path = Path.GetFullPath(targetPath) };
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
         {
@@ -282,6 +299,14 @@ public static class SqliteBackup
         catch (SqliteException e) when (e.SqliteErrorCode is NotADatabase or 11) // SQLITE_CORRUPT
         {
             return e.Message;
+        }
+    }
+
+    private static void DeleteWithSideFiles(string path)
+    {
+        foreach (var suffix in SqliteDatabaseFile.SideFileSuffixes.Prepend(""))
+        {
+            File.Delete(path + suffix);
         }
     }
 

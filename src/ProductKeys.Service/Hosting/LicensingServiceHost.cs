@@ -117,11 +117,11 @@ public static class LicensingServiceHost
                 $"{SqliteServingLock.PathFor(path)} cannot be opened ({e.Message}): it must be a file this user can read and write; delete it while no node or restore runs.");
         }
 
-        // A database an earlier version made 0644 (or a copy others may read) is tightened before it is served.
-        if (LicensingDatabase.OwnerOnly(database, create: false) is { } loose)
+        // Held, no restore runs: a restore's file left is one cut short. And a database an earlier version made 0644 is tightened.
+        if ((SqliteRestoreMarker.Check(path) ?? LicensingDatabase.OwnerOnly(database, create: false)) is { } unusable)
         {
             held.Dispose();
-            throw new StartRefusedException(loose.Error, loose.Detail);
+            throw new StartRefusedException(unusable.Error, unusable.Detail);
         }
 
         return held;

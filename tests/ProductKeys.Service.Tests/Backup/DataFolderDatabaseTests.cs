@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using Microsoft.Data.Sqlite;
 using ProductKeys.Data;
 using ProductKeys.Data.Backup;
+using ProductKeys.Data.Sqlite;
 using ProductKeys.Service.Hosting;
 using ProductKeys.Service.Tests.Infrastructure;
 
@@ -90,6 +91,44 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_restore_cut_short_leaves_a_folder_that_nodes_and_pk_db_migrate_refuse_until_the_restore_is_run_again()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+
+        // Killed while it wrote into a new folder: only the restore's own file is there, half written.
+        var data = Path.Combine(_folder, "new");
+        Directory.CreateDirectory(data);
+        var database = Path.Combine(data, DatabaseSettings.SqliteFileName);
+        var bytes = File.ReadAllBytes(backup.Path);
+        File.WriteAllBytes(Restoring(database), bytes[..(bytes.Length / 2)]);
+
+        // Before: the node made an empty database and served it, and 'pk db migrate' migrated one: the restored data silently gone.
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => StartAsync(data, migrate: false));
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains("Run the same pk db restore again", refused.Message, StringComparison.Ordinal);
+        var migrate = await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(data), TestContext.Current.CancellationToken);
+        Assert.Equal("STORE_INVALID", migrate.Refusal?.Code);
+        Assert.False(File.Exists(database));
+
+        // Run again, the restore starts over, and the node serves the backup.
+        var restored = SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: false);
+        Assert.True(restored.IsSuccess, restored.Refusal?.ToString());
+        Assert.Equal(backup.Rows, restored.Value.Rows);
+        Assert.Equal([DatabaseSettings.SqliteFileName, SqliteServingLock.FileName], Directory.GetFiles(data).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        await using (await StartAsync(data, migrate: false))
+        {
+        }
+
+        // Killed while --force replaced a database: the database is the old one, and is refused just the same.
+        File.WriteAllBytes(Restoring(database), bytes[..(bytes.Length / 2)]);
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, (await Assert.ThrowsAsync<StartRefusedException>(() => StartAsync(data, migrate: false))).Code);
+        SqliteConnection.ClearAllPools(); // the node's pooled connections, which a restore takes for a node still running
+        var forced = SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: true);
+        Assert.True(forced.IsSuccess, forced.Refusal?.ToString());
+        Assert.False(File.Exists(Restoring(database)));
+    }
+
+    [Fact]
     public async Task The_migrate_command_a_restore_prints_names_its_folder_for_the_shell_whatever_the_path_holds()
     {
         var older = DatabaseSettings.ForDataDirectory(Directory.CreateDirectory(Path.Combine(_folder, "older")).FullName);
@@ -141,6 +180,9 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
         command.ExecuteNonQuery();
         return connection;
     }
+
+    /// <summary>The file a restore writes before it renames it over the database (productkeys.db.restoring).</summary>
+    private static string Restoring(string database) => database + ".restoring";
 
     private static UnixFileMode[] Modes(string database, params string[] suffixes) => [.. suffixes.Select(s => File.GetUnixFileMode(database + s))];
 
