@@ -36,6 +36,11 @@ public static class SqliteBackupFile
             return new Refusal(ErrorCatalogue.BackupInvalid, $"{path} does not exist.");
         }
 
+        if (NotRegular(path) is { } notAFile)
+        {
+            return notAFile;
+        }
+
         if (!StartsWithSqliteHeader(path))
         {
             return new Refusal(ErrorCatalogue.BackupInvalid, $"{path} is not a SQLite database.");
@@ -209,6 +214,16 @@ public static class SqliteBackupFile
 
         return values;
     }
+
+    /// <summary>
+    /// VALIDATION_FAILED for a path that is empty or no regular file: opening a named pipe waits for a writer without end,
+    /// and a device has no end. Decided by the size, before any open: a pipe, a device or a socket has none, nor has any
+    /// backup an empty file.
+    /// </summary>
+    internal static Refusal? NotRegular(string path) => new FileInfo(path).Length == 0
+        ? new Refusal(ErrorCatalogue.ValidationFailed,
+            $"{path} is empty, or not a regular file (a named pipe, a device or a socket): name a backup file written by 'pk db backup'.")
+        : null;
 
     /// <summary>Whether the file's header says WAL mode (bytes 18 and 19 are 2): a service database, never a backup.</summary>
     internal static bool IsInWalMode(string path) => Header(path) is { } header && header[18] == 2 && header[19] == 2;

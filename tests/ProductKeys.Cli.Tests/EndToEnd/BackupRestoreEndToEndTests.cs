@@ -97,6 +97,30 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_named_pipe_given_as_the_backup_to_restore_or_to_replace_is_refused_at_once_naming_it()
+    {
+        var fifo = Path.Combine(_folder, "pipe.db");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Before, both waited for a writer to the pipe without end.
+        var restore = await Pk.RunAsync("db", "restore", "--data", Path.Combine(_folder, "restored"), "--from", fifo);
+        AssertRefused(ErrorCatalogue.ValidationFailed, restore);
+        Assert.Contains(fifo, restore.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "restored")));
+
+        var data = Path.Combine(_folder, "data");
+        Assert.Equal(0, (await Pk.RunAsync("db", "migrate", "--data", data)).ExitCode);
+        var backup = await Pk.RunAsync("db", "backup", "--data", data, "--out", fifo, "--force");
+        AssertRefused(ErrorCatalogue.ValidationFailed, backup);
+        Assert.Contains(fifo, backup.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Files_that_are_no_backup_and_PostgreSQL_are_refused_with_their_code()
     {
         var notes = Path.Combine(_folder, "notes.txt");
