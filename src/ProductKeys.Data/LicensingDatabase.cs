@@ -57,6 +57,11 @@ public static class LicensingDatabase
         }
 
         var path = SqlitePath(settings);
+        if (DataFolder.RefuseShared(Path.GetDirectoryName(Path.GetFullPath(path))!) is { } shared)
+        {
+            return shared;
+        }
+
         SqliteServingLock? alone;
         try
         {

@@ -101,6 +101,11 @@ public static class SqliteBackup
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{backupFile} is the database itself: restore a copy of it.");
         }
 
+        if (DataFolder.RefuseShared(Path.GetDirectoryName(Path.GetFullPath(targetPath))!) is { } shared)
+        {
+            return shared;
+        }
+
         try
         {
             using var hold = SqliteServingLock.TryRestore(targetPath);

@@ -41,6 +41,11 @@ public static class LicensingServiceHost
     {
         ArgumentNullException.ThrowIfNull(options);
         PrivateFolder.Create(options.DataDirectory);
+        if (DataFolder.RefuseShared(options.DataDirectory) is { } shared)
+        {
+            throw new StartRefusedException(shared.Error, shared.Detail);
+        }
+
         var serving = HoldSqlite(options.Database);
         try
         {

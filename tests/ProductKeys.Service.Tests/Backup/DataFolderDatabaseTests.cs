@@ -129,6 +129,30 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_data_folder_other_users_may_write_into_is_refused_before_anything_is_made_or_read_in_it()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+
+        // Made 0777 by another user of a shared machine, their own key-groups.key planted in it before the first start.
+        var data = Path.Combine(_folder, "shared");
+        Directory.CreateDirectory(Path.Combine(data, "secrets"));
+        File.WriteAllBytes(Path.Combine(data, "secrets", "key-groups.key"), new byte[32]);
+        File.SetUnixFileMode(data, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+
+        // Before, the node started and derived every key from the planted secret.
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => ExtraNode.StartAsync(Options(data, migrate: false) with { SecretsDirectory = null }));
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains("chmod 700", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("STORE_INVALID", (await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(data), TestContext.Current.CancellationToken)).Refusal?.Code);
+        Assert.Equal("STORE_INVALID", SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: false).Refusal?.Code);
+        Assert.False(File.Exists(Path.Combine(data, DatabaseSettings.SqliteFileName)));
+
+        // Writable by its group only: the same.
+        File.SetUnixFileMode(data, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, (await Assert.ThrowsAsync<StartRefusedException>(() => ExtraNode.StartAsync(Options(data, migrate: false) with { SecretsDirectory = null }))).Code);
+    }
+
+    [Fact]
     public async Task The_migrate_command_a_restore_prints_names_its_folder_for_the_shell_whatever_the_path_holds()
     {
         var older = DatabaseSettings.ForDataDirectory(Directory.CreateDirectory(Path.Combine(_folder, "older")).FullName);

@@ -1,0 +1,31 @@
+using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
+
+namespace ProductKeys.Data;
+
+/// <summary>
+/// A data folder holds the database and, unless <c>--secrets</c> names another, the publisher secrets: a folder other users may
+/// write into (a shared <c>/tmp/pk</c> made 0777 by someone else, a group-writable folder) lets them plant a <c>secrets/key-groups.key</c>
+/// of their own before the first start, or swap the database, and pk would use them. Such a folder is refused, not used.
+/// </summary>
+public static class DataFolder
+{
+    private const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+
+    /// <summary>STORE_INVALID when users other than its owner may write into <paramref name="path"/>; <c>null</c> otherwise (or when it does not exist).</summary>
+    public static Refusal? RefuseShared(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows() || !Directory.Exists(path))
+        {
+            return null;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        return (mode & OthersWrite) == 0
+            ? null
+            : new Refusal(ErrorCatalogue.StoreInvalid,
+                $"The data folder {path} may be written by other users (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): whoever can write there can plant the secrets "
+                + $"or the database pk would use. Make it the service user's own and private (chmod 700 {ShellWord.Quote(path)}), or give another --data.");
+    }
+}
