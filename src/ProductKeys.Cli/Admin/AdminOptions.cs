@@ -63,6 +63,11 @@ internal static class AdminOptions
     public static Outcome<ServiceClient> Connect(ParseResult parseResult)
     {
         var path = Credentials.DefaultPath(parseResult.GetValue(Profile));
+        if (Credentials.NotAFile(path) is { } notAFile)
+        {
+            return notAFile;
+        }
+
         var stored = Credentials.Load(path);
         var service = parseResult.GetValue(Service) ?? stored?.Service;
         if (service is null)

@@ -25,7 +25,7 @@ internal sealed record Credentials(string Service, string Token, string User, IR
 
         try
         {
-            return JsonSerializer.Deserialize<Credentials>(File.ReadAllText(path), Json);
+            return JsonSerializer.Deserialize<Credentials>(RegularFile.ReadAllText(path), Json);
         }
         catch (JsonException)
         {
@@ -55,6 +55,14 @@ internal sealed record Credentials(string Service, string Token, string User, IR
                 + "or the service it names replaced. Sign in again with 'pk login' (the file is written 0600 with a new token), then revoke the old session "
                 + "('pk sessions list', 'pk sessions revoke ID').");
     }
+
+    /// <summary>
+    /// <c>VALIDATION_FAILED</c> when <paramref name="path"/> is a FIFO, a device or a socket: reading a FIFO no one writes hung pk
+    /// at the open, and another local user may have put one where --profile or $PK_CREDENTIALS points. <c>null</c> otherwise.
+    /// </summary>
+    public static Refusal? NotAFile(string path) => RegularFile.NotReadable(path) is { } why
+        ? new Refusal(ErrorCatalogue.ValidationFailed, $"{What} {Path.GetFullPath(path)} is {why}: name the file 'pk login' wrote (--profile, $PK_CREDENTIALS).")
+        : null;
 
     /// <summary>How refusals name the file, which --profile, $PK_CREDENTIALS or the default chose.</summary>
     public const string What = "The credentials file";

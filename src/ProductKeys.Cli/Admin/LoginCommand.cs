@@ -24,6 +24,11 @@ internal static class LoginCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            if (Credentials.NotAFile(path) is { } notAFile)
+            {
+                return CommandOutput.Refuse(parseResult, notAFile);
+            }
+
             // Without --service: the service the last 'pk login' remembered, as the option's help promises.
             var remembered = Credentials.Load(path);
             var service = parseResult.GetValue(AdminOptions.Service) ?? remembered?.Service;
@@ -96,6 +101,11 @@ internal static class LoginCommand
         command.SetAction(async (parseResult, ct) =>
         {
             var path = Credentials.DefaultPath(parseResult.GetValue(AdminOptions.Profile));
+            if (Credentials.NotAFile(path) is { } notAFile)
+            {
+                return CommandOutput.Refuse(parseResult, notAFile);
+            }
+
             if (!File.Exists(path))
             {
                 // Nothing to revoke or delete: already the state the user asked for.

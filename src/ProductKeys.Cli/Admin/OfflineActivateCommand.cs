@@ -6,6 +6,7 @@ using ProductKeys.CalServer.Packs;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.KmsHost.Activation;
 
 namespace ProductKeys.Cli.Admin;
@@ -63,7 +64,10 @@ internal static class OfflineActivateCommand
                     ? new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, answer.Value.HostCertificate, null, null, keyLists)
                     : new KmsHostOfflineResponse(KmsHostOfflineResponse.FormatV1, request.HostId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                if (await WriteAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct) is { } unwritable)
+                {
+                    return CommandOutput.Refuse(parseResult, unwritable);
+                }
                 results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: true, CalPack: false));
             }
 
@@ -77,7 +81,10 @@ internal static class OfflineActivateCommand
                     ? new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, answer.Value.PackCertificate, null, null, keyLists)
                     : new CalPackOfflineResponse(CalPackOfflineResponse.FormatV1, request.ServerId, null, answer.Refusal.Code, answer.Refusal.Detail);
                 var path = Path.Combine(outDir.FullName, ResponseName(file));
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                if (await WriteAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct) is { } unwritable)
+                {
+                    return CommandOutput.Refuse(parseResult, unwritable);
+                }
                 results.Add(new OfflineResult(file.FullName, path, answer.IsSuccess, response.Code, KmsHost: false, CalPack: true));
             }
 
@@ -98,7 +105,10 @@ internal static class OfflineActivateCommand
                 {
                     var response = read[i].Problem ?? responses[i];
                     var path = Path.Combine(outDir.FullName, ResponseName(batch[i]));
-                    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct);
+                    if (await WriteAsync(path, JsonSerializer.Serialize(response, CommandOutput.JsonOptions), ct) is { } unwritable)
+                    {
+                        return CommandOutput.Refuse(parseResult, unwritable);
+                    }
                     results.Add(new OfflineResult(batch[i].FullName, path, response.Certificate is not null, response.Code, KmsHost: false, CalPack: false));
                 }
 
@@ -108,7 +118,10 @@ internal static class OfflineActivateCommand
             var trustPath = Path.Combine(outDir.FullName, PublisherKeysFile);
             if (published.IsSuccess)
             {
-                await File.WriteAllTextAsync(trustPath, string.Join('\n', published.Value.Keys.Select(k => k.Pem)), ct);
+                if (await WriteAsync(trustPath, string.Join('\n', published.Value.Keys.Select(k => k.Pem)), ct) is { } unwritable)
+                {
+                    return CommandOutput.Refuse(parseResult, unwritable);
+                }
             }
 
             var summary = new OfflineSummary(results.Count(r => r.Activated), results.Count(r => !r.Activated), published.IsSuccess ? trustPath : null, results);
@@ -172,7 +185,7 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(file.FullName));
+            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;
@@ -193,7 +206,7 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(file.FullName));
+            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
             return json.RootElement.ValueKind == JsonValueKind.Object
                 && json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == CalPackOfflineRequest.FormatV1
                 ? json.RootElement.Deserialize<CalPackOfflineRequest>(CommandOutput.JsonOptions)
@@ -205,12 +218,26 @@ internal static class OfflineActivateCommand
         }
     }
 
+    /// <summary>Writes one file into --out; a link or a FIFO another user put there, a full disk, is a refusal naming it.</summary>
+    private static async Task<Refusal?> WriteAsync(string path, string text, CancellationToken ct)
+    {
+        try
+        {
+            await OutputFile.WriteAllTextAsync(path, text, ct);
+            return null;
+        }
+        catch (Exception e) when (OutputFile.IsWriteFailure(e))
+        {
+            return OutputFile.Unwritable(path, "--out", e);
+        }
+    }
+
     /// <summary>A file that is not a request still gets a response file, saying so.</summary>
     private static (OfflineActivationRequest? Request, OfflineActivationResponse? Problem) Read(FileInfo file)
     {
         try
         {
-            var text = File.ReadAllText(file.FullName);
+            var text = RegularFile.ReadAllText(file.FullName);
             if (string.IsNullOrWhiteSpace(text))
             {
                 return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} is empty: it is not a request 'pk dti' wrote."));

@@ -60,11 +60,11 @@ internal static class PublisherKeysCommand
             var (writing, option) = (file.FullName, "--out");
             try
             {
-                await File.WriteAllTextAsync(writing, trusted.Value.ToPem(), cancellationToken);
+                await OutputFile.WriteAllTextAsync(writing, trusted.Value.ToPem(), cancellationToken);
                 if (listsFile is not null)
                 {
                     (writing, option) = (listsFile.FullName, "--key-lists");
-                    await File.WriteAllLinesAsync(writing, keys.Value.KeyLists ?? [], cancellationToken);
+                    await OutputFile.WriteAllTextAsync(writing, string.Concat((keys.Value.KeyLists ?? []).Select(l => l + Environment.NewLine)), cancellationToken);
                 }
             }
             catch (Exception e) when (OutputFile.IsWriteFailure(e))

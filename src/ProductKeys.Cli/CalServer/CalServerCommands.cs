@@ -234,7 +234,7 @@ internal static class CalServerCommands
         var text = SignedCalReport.Sign(id, packs, report, TimeProvider.System);
         try
         {
-            await File.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
+            await OutputFile.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -37,7 +37,7 @@ internal static class KmsHostReportCommand
 
             try
             {
-                await File.WriteAllTextAsync(file.FullName, report.Value + "\n", cancellationToken);
+                await OutputFile.WriteAllTextAsync(file.FullName, report.Value + "\n", cancellationToken);
             }
             catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {

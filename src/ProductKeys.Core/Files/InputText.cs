@@ -6,7 +6,7 @@ namespace ProductKeys.Core.Files;
 /// <summary>
 /// A small text file a command was given (an offline response, publisher keys, CA certificates): read whole, at most
 /// 1 MiB, and every way it cannot be read is a refusal with the given code, never INTERNAL_ERROR or a read without end
-/// (a folder, a missing file, a file this user cannot read, /proc/self/mem, /dev/zero). The one reader for device
+/// (a folder, a missing file, a file this user cannot read, /proc/self/mem, a FIFO, /dev/zero). The one reader for device
 /// commands, <c>pk kms-host activate</c> and <c>pk cal-server install-pack</c>.
 /// </summary>
 public static class InputText
@@ -31,6 +31,12 @@ public static class InputText
         if (!File.Exists(full))
         {
             return new Refusal(refusal, $"{what}: {full} does not exist.");
+        }
+
+        if (RegularFile.NotReadable(full) is { } why)
+        {
+            // A FIFO with no writer blocks the open below: the command would hang, saying nothing.
+            return new Refusal(refusal, $"{what}: {full} is {why}: name the file itself.");
         }
 
         try

@@ -24,6 +24,11 @@ public static class OutputFile
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{option} {path} is a folder: name the file to write in it, e.g. {Path.Combine(path, "file.json")}.");
         }
 
+        if (NotWritten(path) is { } why)
+        {
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"{option} {path} is {why}: pk does not write there. Remove it, or name another file.");
+        }
+
         // As .NET will open it: Path.GetFullPath, which every file API applies, resolves ".." by the text ("link/.." is the
         // folder holding the link), so the folder checked is the folder the file would be written in.
         string folder;
@@ -52,49 +57,50 @@ public static class OutputFile
     public static bool IsWriteFailure(Exception e) => e is IOException or UnauthorizedAccessException or NotSupportedException;
 
     /// <summary>
-    /// Creates or truncates <paramref name="path"/> for writing, readable by its owner only (0600 on Unix): for files that hold
-    /// secrets (plaintext keys in offline requests and key exports, tokens). An existing file is tightened before a byte is written.
+    /// Creates <paramref name="path"/> anew for writing, readable by its owner only (0600 on Unix): for files that hold secrets
+    /// (plaintext keys in offline requests and key exports, tokens) and every other file a command is asked to write. A file
+    /// already there is removed first, then the new one made with an exclusive create (O_CREAT|O_EXCL), which never follows a
+    /// link and never opens a FIFO: a link or a FIFO another local user put there in between makes it fail, nothing written.
     /// </summary>
-    /// <exception cref="IOException">The path names a device, a pipe or a socket rather than a file (nothing changed or written).</exception>
+    /// <exception cref="IOException">The path names a symbolic link, a device, a pipe or a socket rather than a file (nothing
+    /// changed or written), or the file cannot be removed or made.</exception>
     public static FileStream CreateOwnerOnly(string path)
     {
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (NotWritten(path) is { } why)
+        {
+            throw new IOException(why);
+        }
+
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = OwnerOnly;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        var file = new FileStream(path, options);
-        if (OperatingSystem.IsWindows())
-        {
-            return file;
-        }
-
-        try
-        {
-            // Only a regular file can be cut to a length (ftruncate is EINVAL on a device, a FIFO, a socket; .NET has no fstat):
-            // anything else is refused before its mode is changed or a secret written. Run as root, tightening /dev/null to 0600
-            // broke every other user's programs, and a FIFO handed the keys to whoever read it (found by a hostile review).
-            file.SetLength(0);
-        }
-        catch (Exception e) when (e is IOException or NotSupportedException)
-        {
-            file.Dispose();
-            throw new IOException("not a regular file but a device, a pipe or a socket", e);
-        }
-
-        try
-        {
-            // An existing file keeps its old mode on Create.
-            File.SetUnixFileMode(file.SafeFileHandle, OwnerOnly);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-
-        return file;
+        // unlink(2) removes a link itself, never what it names; the exclusive create below refuses whatever took its place.
+        File.Delete(path);
+        return new FileStream(path, options);
     }
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to a file made anew by <see cref="CreateOwnerOnly"/>.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="text">What it holds.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="IOException">As <see cref="CreateOwnerOnly"/>, or the write failed.</exception>
+    public static async Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        await using var file = CreateOwnerOnly(path);
+        await file.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(text), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why pk does not write at <paramref name="path"/> (a link, a device, a pipe, a socket), or <c>null</c>.</summary>
+    private static string? NotWritten(string path) => FileKinds.Of(path, followLinks: false) switch
+    {
+        // Another local user's link in /tmp would have the file written where they chose (as root: any file), or kept where they read it.
+        FileKind.SymbolicLink => "a symbolic link",
+        // Run as root, tightening /dev/null to 0600 broke every other user's programs, and a FIFO handed the keys to whoever read it.
+        FileKind.Other => "not a regular file but a device, a pipe or a socket",
+        _ => null,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Core.Signing;
 
@@ -81,7 +82,7 @@ public static class SigningKeyFile
                 }
             }
 
-            return SigningKey.FromPem(File.ReadAllText(path));
+            return SigningKey.FromPem(RegularFile.ReadAllText(path));
         }
         catch (FileNotFoundException)
         {
@@ -117,7 +118,7 @@ public static class SigningKeyFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
         {
-            return TrustedKeySet.FromPem(File.ReadAllText(path));
+            return TrustedKeySet.FromPem(RegularFile.ReadAllText(path));
         }
         catch (FileNotFoundException)
         {
