@@ -155,6 +155,26 @@ public sealed class CredentialsTests : IDisposable
         Assert.Contains("Bearer pk_issued-and-not-saved", service.Requests, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_session_whose_credentials_cannot_be_saved_nor_revoked_is_named_with_how_to_end_it()
+    {
+        const string SessionId = "6c0e1a57-2f0b-4d51-9a1e-0d3c5b7e8f90";
+        using var service = new RecordingServer(
+            SignedIn,
+            Answer("503 Service Unavailable", "application/problem+json", "{\"status\":503,\"code\":\"SERVICE_UNAVAILABLE\",\"detail\":\"The database is not reachable.\"}"),
+            Answer("200 OK", "application/json", $"[{{\"id\":\"{SessionId}\",\"user\":\"ops\",\"label\":\"cli\",\"createdAt\":\"2026-12-07T00:00:00Z\",\"expiresAt\":\"2026-12-08T00:00:00Z\",\"current\":true}}]"));
+        var unwritable = "/proc/self/pk-credentials.json"; // its folder exists; no one, root included, creates a file there
+
+        var login = await Pk.RunAsync(Environment, "login", "--service", service.Url, "--user", "ops", "--password", "a password", "--profile", unwritable, "--json");
+
+        Assert.True(login.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, login.ToString());
+        Assert.Contains($"The credentials file {unwritable} cannot be written", Detail(login), StringComparison.Ordinal);
+        Assert.Contains($"Revoking session {SessionId} failed too", Detail(login), StringComparison.Ordinal);
+        Assert.Contains("still valid", Detail(login), StringComparison.Ordinal);
+        Assert.Contains($"'pk sessions revoke {SessionId}'", Detail(login), StringComparison.Ordinal);
+        Assert.DoesNotContain("pk_issued-and-not-saved", login.Stdout + login.Stderr, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     private static readonly string SignedIn = Answer("200 OK", "application/json",
@@ -185,10 +205,11 @@ public sealed class CredentialsTests : IDisposable
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
 
-        public RecordingServer(string answer)
+        /// <param name="answers">The answer to the first request, the second, …; the last one answers every request after it.</param>
+        public RecordingServer(params string[] answers)
         {
             _listener.Start();
-            _serving = ServeAsync(Encoding.ASCII.GetBytes(answer));
+            _serving = ServeAsync([.. answers.Select(Encoding.ASCII.GetBytes)]);
         }
 
         public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -219,12 +240,13 @@ public sealed class CredentialsTests : IDisposable
             _stop.Dispose();
         }
 
-        private async Task ServeAsync(byte[] answer)
+        private async Task ServeAsync(byte[][] answers)
         {
             try
             {
-                while (!_stop.IsCancellationRequested)
+                for (var served = 0; !_stop.IsCancellationRequested; served++)
                 {
+                    var answer = answers[Math.Min(served, answers.Length - 1)];
                     using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     var stream = client.GetStream();
                     var head = new StringBuilder();

@@ -84,8 +84,12 @@ internal static class LoginCommand
             {
                 // Written nowhere, so revoked at once rather than left valid for its lifetime.
                 using var issued = new ServiceClient(uri, session.Value.Token, trust.Value);
-                await issued.DeleteAsync("api/v1/sessions/current", ct);
-                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path, Credentials.What, e));
+                var unsaved = OutputFile.Unwritable(path, Credentials.What, e);
+                var revoked = await issued.DeleteAsync("api/v1/sessions/current", ct);
+                return CommandOutput.Refuse(parseResult, revoked.IsSuccess ? unsaved : unsaved with
+                {
+                    Detail = $"{unsaved.Detail} {await StillLiveAsync(issued, name, revoked.Refusal, ct)}",
+                });
             }
             var result = new LoginResult(uri.ToString(), name, session.Value.DirectoryRole, Path.GetFullPath(path));
             return CommandOutput.Print(parseResult, result, r => $"Signed in to {r.Service} as {r.User} ({r.DirectoryRole}). Credentials: {r.CredentialsFile}");
@@ -134,6 +138,20 @@ internal static class LoginCommand
             return CommandOutput.Print(parseResult, new { signedOut = true, wasSignedIn = true, credentialsFile = Path.GetFullPath(path) }, _ => "Signed out.");
         });
         return command;
+    }
+
+    /// <summary>
+    /// What to tell when the session a failed save left could not be revoked either: it stays valid, and no file holds its token.
+    /// Its id is asked of the service with the token itself (it may answer a list but not a revoke); unknown when it does not answer.
+    /// </summary>
+    private static async Task<string> StillLiveAsync(ServiceClient issued, string user, Refusal whyNotRevoked, CancellationToken ct)
+    {
+        var sessions = await issued.GetAsync("api/v1/sessions", AdminApiJsonContext.Default.ListSessionInfo, ct);
+        var id = sessions.IsSuccess ? sessions.Value.FirstOrDefault(s => s.Current)?.Id : null;
+        var which = id is { } known ? $"session {known}" : "the new session (its id is unknown: it is the newest of 'pk sessions list --user " + user + "')";
+        var end = id is { } revoke ? $"'pk sessions revoke {revoke}'" : "'pk sessions revoke ID'";
+        return $"Revoking {which} failed too ({whyNotRevoked.Code}: {whyNotRevoked.Detail.TrimEnd('.')}): it is still valid on {issued.Service} "
+            + $"until it expires. End it from a signed-in pk with {end}, or have an administrator do so.";
     }
 
     private static string Prompt(string label)
