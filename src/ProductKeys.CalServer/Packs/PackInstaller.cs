@@ -65,7 +65,7 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
             try
             {
                 // The request carries the plaintext MAK: readable by its owner only.
-                using var stream = OutputFile.CreateOwnerOnly(path);
+                using var stream = OutputFile.Open(path);
                 JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.CalPackOfflineRequest);
                 stream.Write("\n"u8);
             }

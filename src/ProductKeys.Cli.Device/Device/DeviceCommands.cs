@@ -175,17 +175,23 @@ internal static class DeviceCommands
     }
 
     // nextStep: the next step to print instead of the state's, given the store's folder (dti); null: the state's.
+    /// <param name="parseResult">The command line.</param>
+    /// <param name="options">The device options.</param>
+    /// <param name="verbose">Whether the status is printed in full.</param>
+    /// <param name="action">What the command does.</param>
+    /// <param name="nextStep">What the status says to do next.</param>
+    /// <param name="wroteStandardOutput">The command wrote its file to standard output (<c>-</c>): the status goes to stderr.</param>
     internal static int Run(ParseResult parseResult, DeviceOptions options, bool verbose, Func<DeviceLicense, Outcome<DeviceLicenseReport>> action,
-        Func<string, string>? nextStep = null)
+        Func<string, string>? nextStep = null, bool wroteStandardOutput = false)
     {
         var opened = DeviceSession.Open(parseResult, options);
         return opened.IsSuccess
-            ? Print(parseResult, opened.Value, action(opened.Value), verbose, nextStep)
+            ? Print(parseResult, opened.Value, action(opened.Value), verbose, nextStep, wroteStandardOutput)
             : CommandOutput.Refuse(parseResult, opened.Refusal);
     }
 
     private static int Print(ParseResult parseResult, DeviceLicense license, Outcome<DeviceLicenseReport> report, bool verbose,
-        Func<string, string>? nextStep = null)
+        Func<string, string>? nextStep = null, bool wroteStandardOutput = false)
     {
         if (!report.IsSuccess)
         {
@@ -193,6 +199,12 @@ internal static class DeviceCommands
         }
 
         var view = StatusView.From(report.Value, license.Store.Directory, TimeProvider.System.GetUtcNow());
+        if (wroteStandardOutput)
+        {
+            Console.Error.WriteLine(TerminalText.Safe(view.ToText(verbose, nextStep?.Invoke(view.Store)), keepLineBreaks: true));
+            return 0;
+        }
+
         return CommandOutput.Print(parseResult, view, CliJsonContext.Output.StatusView, v => v.ToText(verbose, nextStep?.Invoke(view.Store)));
     }
 

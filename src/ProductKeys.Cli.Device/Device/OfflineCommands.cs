@@ -33,11 +33,17 @@ internal static class OfflineCommands
     public static Command Request(string name)
     {
         var options = new DeviceOptions();
-        var file = new Argument<FileInfo>("FILE") { Description = "Where to write the request." };
+        var file = new Argument<FileInfo>("FILE") { Description = "Where to write the request (- for standard output)." };
         var command = new Command(name, "Write an offline activation request for this device.") { file };
         options.AddTo(command);
         command.SetAction(parseResult => DeviceCommands.Run(parseResult, options, verbose: false, license =>
         {
+            var path = CommandOutput.PathOf(parseResult.GetValue(file)!);
+            if (CommandOutput.StandardOutputTaken(parseResult, path, "FILE") is { } taken)
+            {
+                return taken;
+            }
+
             var status = license.Status();
             if (!status.IsSuccess)
             {
@@ -61,7 +67,6 @@ internal static class OfflineCommands
             }
 
             var request = new OfflineActivationRequest(OfflineActivationRequest.FormatV1, stored.ProductId, stored.Key, hardwareId, TimeProvider.System.GetUtcNow());
-            var path = parseResult.GetValue(file)!.FullName;
             if (OutputFile.Check(path, "The request file") is { } unwritable)
             {
                 return unwritable;
@@ -70,7 +75,7 @@ internal static class OfflineCommands
             // The request carries the plaintext key: owner-only, like the credentials and key exports.
             try
             {
-                using var stream = OutputFile.CreateOwnerOnly(path);
+                using var stream = OutputFile.Open(path);
                 JsonSerializer.Serialize(stream, request, CliJsonContext.Output.OfflineActivationRequest);
             }
             catch (Exception e) when (OutputFile.IsWriteFailure(e))
@@ -78,9 +83,10 @@ internal static class OfflineCommands
                 return OutputFile.Unwritable(path, "The request file", e);
             }
 
-            Console.Error.WriteLine($"Wrote {path}.");
+            Console.Error.WriteLine(OutputFile.IsStandardOutput(path) ? "Wrote the request to standard output (save it as REQUEST.json)." : $"Wrote {path}.");
             return status;
-        }, store => OfflineNextStep(parseResult.GetValue(file)!.Name, store)));
+        }, store => OfflineNextStep(OutputFile.IsStandardOutput(CommandOutput.PathOf(parseResult.GetValue(file)!)) ? "REQUEST.json" : parseResult.GetValue(file)!.Name, store),
+            wroteStandardOutput: OutputFile.IsStandardOutput(CommandOutput.PathOf(parseResult.GetValue(file)!))));
         return command;
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Output;
 
@@ -49,6 +50,39 @@ internal static class CommandOutput
 
         Console.Out.WriteLine(parseResult.GetValue(CommonOptions.Json) ? JsonSerializer.Serialize(result, ReflectionJson.Options) : TerminalText.Safe(text(result), keepLineBreaks: true));
         return 0;
+    }
+
+    /// <summary>
+    /// As <see cref="Print{T}(ParseResult, T, Func{T, string})"/>, for a command that wrote its file at <paramref name="path"/>: when
+    /// that was standard output (<c>-</c>), the text goes to stderr, so that stdout holds the file alone.
+    /// </summary>
+    [RequiresUnreferencedCode(Reflection)]
+    [RequiresDynamicCode(Reflection)]
+    public static int PrintWritten<T>(ParseResult parseResult, string path, T result, Func<T, string> text)
+    {
+        if (!OutputFile.IsStandardOutput(path))
+        {
+            return Print(parseResult, result, text);
+        }
+
+        Console.Error.WriteLine(TerminalText.Safe(text(result), keepLineBreaks: true));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>VALIDATION_FAILED</c> when <paramref name="option"/> sends the file to standard output (<c>-</c>) and --json or --field
+    /// would print there too: two documents on one stream, which no script reads. <c>null</c> otherwise.
+    /// </summary>
+    public static Refusal? StandardOutputTaken(ParseResult parseResult, string? path, string option) =>
+        OutputFile.IsStandardOutput(path) && (parseResult.GetValue(CommonOptions.Json) || parseResult.GetValue(CommonOptions.Field) is not null)
+            ? new Refusal(ErrorCatalogue.ValidationFailed, $"{option} - writes the file to standard output, where --json and --field print too: leave them out, or name a file.")
+            : null;
+
+    /// <summary>The path a file option names, as the command line gave it: <c>-</c> (standard output) kept, any other made full.</summary>
+    public static string PathOf(FileInfo file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return OutputFile.IsStandardOutput(file.ToString()) ? OutputFile.StandardOutput : file.FullName;
     }
 
     public static int Refuse(ParseResult parseResult, Refusal refusal) => Refuse(parseResult.GetValue(CommonOptions.Json), refusal);

@@ -13,11 +13,12 @@ internal static class KeyExportCommand
     {
         var format = new Option<string?>("--format") { Description = "csv or json; default: json with --json and no --output, else csv." };
         format.AcceptOnlyFromAmong("csv", "json");
-        var output = new Option<string?>("--output", "-o") { Description = "File to write (created 0600: it holds plaintext keys); default: stdout." };
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (created 0600: it holds plaintext keys); default or -: stdout." };
         var export = new Command("export", "Download every key of a billing account as CSV or JSON (the key rule applies).") { AdminOptions.Account, format, output };
         AdminAction.Set(export, async (parseResult, client, ct) =>
         {
-            var path = parseResult.GetValue(output);
+            // '-o -' is standard output, as leaving --output out is (a file named "-": './-').
+            var path = OutputFile.IsStandardOutput(parseResult.GetValue(output)) ? null : parseResult.GetValue(output);
             var json = parseResult.GetValue(CommonOptions.Json);
             var chosen = parseResult.GetValue(format) ?? (json && path is null ? "json" : "csv");
             if (json && path is null && chosen == "csv")

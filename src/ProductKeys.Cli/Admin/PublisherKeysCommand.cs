@@ -16,9 +16,9 @@ internal static class PublisherKeysCommand
     public static Command Create()
     {
         var service = new Option<string>("--service") { Description = "Licensing service URL.", Required = true };
-        var output = new Option<FileInfo>("--out") { Description = "The PEM file to write.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The PEM file to write (- for standard output).", Required = true };
         var tls = new TlsClientOptions();
-        var keyLists = new Option<FileInfo?>("--key-lists") { Description = "Also write the publisher's signed key lists to FILE, for 'pk trust update --from FILE' on air-gapped devices." };
+        var keyLists = new Option<FileInfo?>("--key-lists") { Description = "Also write the publisher's signed key lists to FILE, for 'pk trust update --from FILE' on air-gapped devices (- for standard output)." };
         var export = new Command("export", "Write the publisher's public keys to a PEM file, to embed in a product.") { service, output, keyLists };
         tls.AddTo(export);
         export.SetAction(async (parseResult, cancellationToken) =>
@@ -30,9 +30,16 @@ internal static class PublisherKeysCommand
             }
 
             // Both files checked before the service is asked: a mistyped folder must not leave the keys written and the lists not.
-            var file = parseResult.GetValue(output)!;
-            var listsFile = parseResult.GetValue(keyLists);
-            if ((OutputFile.Check(file.FullName, "--out") ?? (listsFile is null ? null : OutputFile.Check(listsFile.FullName, "--key-lists"))) is { } unwritable)
+            var file = CommandOutput.PathOf(parseResult.GetValue(output)!);
+            var listsFile = parseResult.GetValue(keyLists) is { } lists ? CommandOutput.PathOf(lists) : null;
+            if (OutputFile.IsStandardOutput(file) && OutputFile.IsStandardOutput(listsFile))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    "--out - and --key-lists - would both write to standard output, one after the other: send one of them to a file."));
+            }
+
+            if ((CommandOutput.StandardOutputTaken(parseResult, file, "--out") ?? CommandOutput.StandardOutputTaken(parseResult, listsFile, "--key-lists")
+                ?? OutputFile.Check(file, "--out") ?? (listsFile is null ? null : OutputFile.Check(listsFile, "--key-lists"))) is { } unwritable)
             {
                 return CommandOutput.Refuse(parseResult, unwritable);
             }
@@ -57,13 +64,13 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, trusted.Refusal);
             }
 
-            var (writing, option) = (file.FullName, "--out");
+            var (writing, option) = (file, "--out");
             try
             {
                 await OutputFile.WriteAllTextAsync(writing, trusted.Value.ToPem(), cancellationToken);
                 if (listsFile is not null)
                 {
-                    (writing, option) = (listsFile.FullName, "--key-lists");
+                    (writing, option) = (listsFile, "--key-lists");
                     await OutputFile.WriteAllTextAsync(writing, string.Concat((keys.Value.KeyLists ?? []).Select(l => l + Environment.NewLine)), cancellationToken);
                 }
             }
@@ -72,9 +79,9 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(writing, option, e));
             }
 
-            var result = new ExportResult(file.FullName, [.. trusted.Value.Keys.Select(k => k.KeyId)]);
-            return CommandOutput.Print(parseResult, result, r =>
-                $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {r.File}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust.");
+            var result = new ExportResult(file, [.. trusted.Value.Keys.Select(k => k.KeyId)]);
+            return CommandOutput.PrintWritten(parseResult, OutputFile.IsStandardOutput(file) ? file : listsFile ?? file, result, r =>
+                $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {(OutputFile.IsStandardOutput(r.File) ? "standard output" : r.File)}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust.");
         });
         var command = new Command("publisher-keys", "The publisher's public keys, which products embed to verify activations offline.");
         command.Subcommands.Add(export);

@@ -34,7 +34,7 @@ internal static class CalServerCommands
         var data = Data();
         var key = new Option<string?>("--key") { Description = "The CAL pack's MAK (one per CAL order)." };
         var service = new Option<string?>("--service") { Description = "Licensing service URL (online installation)." };
-        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE (for 'pk offline activate')." };
+        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE (for 'pk offline activate'; - for standard output)." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the pack certificate from a response FILE." };
         var trust = new Option<FileInfo?>("--trust")
         {
@@ -68,12 +68,19 @@ internal static class CalServerCommands
             var purchased = parseResult.GetValue(quantity) == "purchased";
             if (parseResult.GetValue(request) is { } requestFile)
             {
-                var written = installer.WriteRequest(parseResult.GetValue(key), purchased, requestFile.FullName);
+                var path = CommandOutput.PathOf(requestFile);
+                if (CommandOutput.StandardOutputTaken(parseResult, path, "--offline-request") is { } taken)
+                {
+                    return CommandOutput.Refuse(parseResult, taken);
+                }
+
+                var written = installer.WriteRequest(parseResult.GetValue(key), purchased, path);
+                var name = OutputFile.IsStandardOutput(path) ? "REQUEST.json" : Path.GetFileName(path);
                 return written.IsSuccess
-                    ? CommandOutput.Print(parseResult, new { requestFile = requestFile.FullName, serverId = written.Value.ServerId },
-                        r => $"Wrote the CAL pack request for CAL server {r.serverId} to {r.requestFile}. On a machine that reaches the licensing service, signed in: "
-                            + $"'pk offline activate {Path.GetFileName(r.requestFile)} --out DIR'; then here: 'pk cal-server install-pack --data {parseResult.GetValue(data)} "
-                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(r.requestFile)}.response.json --trust DIR/publisher-keys.pem'.")
+                    ? CommandOutput.PrintWritten(parseResult, path, new { requestFile = path, serverId = written.Value.ServerId },
+                        r => $"Wrote the CAL pack request for CAL server {r.serverId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}. "
+                            + $"On a machine that reaches the licensing service, signed in: 'pk offline activate {name} --out DIR'; then here: 'pk cal-server install-pack --data {parseResult.GetValue(data)} "
+                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(name)}.response.json --trust DIR/publisher-keys.pem'.")
                     : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 
@@ -127,11 +134,12 @@ internal static class CalServerCommands
         var data = Data();
         var csv = new Option<bool>("--csv") { Description = "Print CSV instead of a table." };
         var signed = new Option<bool>("--signed") { Description = "Write a signed usage report (for 'pk usage upload') to --out." };
-        var output = new Option<FileInfo?>("--out") { Description = "Where --signed writes the report." };
+        var output = new Option<FileInfo?>("--out") { Description = "Where --signed writes the report (- for standard output)." };
         var command = new Command("report", "Per pack and mode: purchased, installed, issued, over-used, temporary, permanent, expiring soon.") { data, csv, signed, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (parseResult.GetValue(signed) && parseResult.GetValue(output) is { } outFile && OutputFile.Check(outFile.FullName, "--out") is { } unwritable)
+            if (parseResult.GetValue(signed) && parseResult.GetValue(output) is { } outFile
+                && (CommandOutput.StandardOutputTaken(parseResult, CommandOutput.PathOf(outFile), "--out") ?? OutputFile.Check(CommandOutput.PathOf(outFile), "--out")) is { } unwritable)
             {
                 return CommandOutput.Refuse(parseResult, unwritable);
             }
@@ -232,16 +240,18 @@ internal static class CalServerCommands
         }
 
         var text = SignedCalReport.Sign(id, packs, report, TimeProvider.System);
+        var path = CommandOutput.PathOf(output);
         try
         {
-            await OutputFile.WriteAllTextAsync(output.FullName, text + "\n", cancellationToken);
+            await OutputFile.WriteAllTextAsync(path, text + "\n", cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(output.FullName, "--out", e));
+            return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path, "--out", e));
         }
 
-        var result = new { signed = true, file = output.FullName, serverId = id.ServerId, packs = packs.Count };
-        return CommandOutput.Print(parseResult, result, r => $"Wrote a signed usage report of CAL server {r.serverId} ({r.packs} pack(s)) to {r.file}: upload it with 'pk usage upload'.");
+        var result = new { signed = true, file = path, serverId = id.ServerId, packs = packs.Count };
+        return CommandOutput.PrintWritten(parseResult, path, result,
+            r => $"Wrote a signed usage report of CAL server {r.serverId} ({r.packs} pack(s)) to {(OutputFile.IsStandardOutput(r.file) ? "standard output" : r.file)}: upload it with 'pk usage upload'.");
     }
 }

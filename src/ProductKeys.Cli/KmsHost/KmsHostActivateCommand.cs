@@ -3,6 +3,7 @@ using ProductKeys.Cli.Output;
 using ProductKeys.Client.Activation;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Signing;
 using ProductKeys.KmsHost.Activation;
 using ProductKeys.KmsHost.Data;
@@ -25,7 +26,7 @@ internal static class KmsHostActivateCommand
             Description = "PEM file of publisher public keys: pinned by a new data folder (otherwise the service's are); a folder that trusts keys already "
                 + "only checks it against them and the key lists in hand (PUBLISHER_KEY_NOT_VOUCHED otherwise).",
         };
-        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE." };
+        var request = new Option<FileInfo?>("--offline-request") { Description = "Write an offline activation request to FILE (- for standard output)." };
         var response = new Option<FileInfo?>("--offline-response") { Description = "Install the host certificate from a response FILE." };
         var tls = new TlsClientOptions();
         var command = new Command("activate", "Activate this KMS host with a KMS host key, online or offline.") { data, key, service, trust, request, response };
@@ -47,12 +48,19 @@ internal static class KmsHostActivateCommand
 
             if (parseResult.GetValue(request) is { } requestFile)
             {
-                var written = activator.WriteRequest(parseResult.GetValue(key), requestFile.FullName);
+                var path = CommandOutput.PathOf(requestFile);
+                if (CommandOutput.StandardOutputTaken(parseResult, path, "--offline-request") is { } taken)
+                {
+                    return CommandOutput.Refuse(parseResult, taken);
+                }
+
+                var written = activator.WriteRequest(parseResult.GetValue(key), path);
+                var name = OutputFile.IsStandardOutput(path) ? "REQUEST.json" : Path.GetFileName(path);
                 return written.IsSuccess
-                    ? CommandOutput.Print(parseResult, new { requestFile = requestFile.FullName, hostId = written.Value.HostId },
-                        r => $"Wrote the activation request for host {r.hostId} to {r.requestFile}. On a machine that reaches the licensing service, signed in: "
-                            + $"'pk offline activate {Path.GetFileName(r.requestFile)} --out DIR'; then here: 'pk kms-host activate --data {parseResult.GetValue(data)} "
-                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(r.requestFile)}.response.json --trust DIR/publisher-keys.pem'.")
+                    ? CommandOutput.PrintWritten(parseResult, path, new { requestFile = path, hostId = written.Value.HostId },
+                        r => $"Wrote the activation request for host {r.hostId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}. "
+                            + $"On a machine that reaches the licensing service, signed in: 'pk offline activate {name} --out DIR'; then here: 'pk kms-host activate --data {parseResult.GetValue(data)} "
+                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(name)}.response.json --trust DIR/publisher-keys.pem'.")
                     : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 

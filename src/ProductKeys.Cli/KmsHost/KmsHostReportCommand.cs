@@ -13,7 +13,7 @@ internal static class KmsHostReportCommand
     {
         var data = KmsHostCommands.Data();
         var signed = new Option<bool>("--signed") { Description = "Sign the report with the host's certified key (required: 'pk kms-host status' shows the counts)." };
-        var output = new Option<FileInfo?>("--out") { Description = "Where to write the signed report.", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the signed report (- for standard output).", Required = true };
         var command = new Command("report", "Write a signed usage report: the count per product in the 30-day window, for 'pk usage upload'.") { data, signed, output };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -23,8 +23,8 @@ internal static class KmsHostReportCommand
                     "pk kms-host report writes signed reports only: add --signed ('pk kms-host status' shows the counts)."));
             }
 
-            var file = parseResult.GetValue(output)!;
-            if (OutputFile.Check(file.FullName, "--out") is { } unwritable)
+            var path = CommandOutput.PathOf(parseResult.GetValue(output)!);
+            if ((CommandOutput.StandardOutputTaken(parseResult, path, "--out") ?? OutputFile.Check(path, "--out")) is { } unwritable)
             {
                 return CommandOutput.Refuse(parseResult, unwritable);
             }
@@ -37,15 +37,17 @@ internal static class KmsHostReportCommand
 
             try
             {
-                await OutputFile.WriteAllTextAsync(file.FullName, report.Value + "\n", cancellationToken);
+                await OutputFile.WriteAllTextAsync(path, report.Value + "\n", cancellationToken);
             }
             catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {
-                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(file.FullName, "--out", e));
+                return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(path, "--out", e));
             }
-            var result = new { signed = true, file = file.FullName };
-            return CommandOutput.Print(parseResult, result, r => $"Wrote a signed usage report to {r.file}: upload it with 'pk usage upload'.");
+            var result = new { signed = true, file = path };
+            return CommandOutput.PrintWritten(parseResult, path, result, r => $"Wrote a signed usage report to {Where(r.file)}: upload it with 'pk usage upload'.");
         });
         return command;
     }
+
+    private static string Where(string path) => OutputFile.IsStandardOutput(path) ? "standard output" : path;
 }

@@ -9,6 +9,21 @@ namespace ProductKeys.Core.Files;
 /// </summary>
 public static class OutputFile
 {
+    /// <summary>
+    /// The name that means standard output where a command takes a file to write (<c>--out -</c>, <c>-o -</c>), as in most Unix
+    /// tools: a file of that name was written in the current folder. <c>./-</c> still names such a file.
+    /// </summary>
+    public const string StandardOutput = "-";
+
+    /// <summary>Whether <paramref name="path"/>, as the command line gave it, means standard output.</summary>
+    /// <param name="path">The path as given, not made full (<c>FileInfo.ToString()</c>, not <c>FullName</c>).</param>
+    public static bool IsStandardOutput(string? path) => path == StandardOutput;
+
+    /// <summary>Standard output for <see cref="StandardOutput"/>, else the file <see cref="CreateOwnerOnly"/> makes.</summary>
+    /// <param name="path">The path as given.</param>
+    /// <exception cref="IOException">As <see cref="CreateOwnerOnly"/>.</exception>
+    public static Stream Open(string path) => IsStandardOutput(path) ? Console.OpenStandardOutput() : CreateOwnerOnly(path);
+
     /// <summary>Why <paramref name="path"/> cannot be written, or <c>null</c>.</summary>
     /// <param name="path">The file to write.</param>
     /// <param name="option">The option or argument that named it, for the message.</param>
@@ -17,6 +32,11 @@ public static class OutputFile
         if (string.IsNullOrEmpty(path))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, $"{option} is empty: name the file to write.");
+        }
+
+        if (IsStandardOutput(path))
+        {
+            return null;
         }
 
         if (Directory.Exists(path))
@@ -82,7 +102,7 @@ public static class OutputFile
         return new FileStream(path, options);
     }
 
-    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to a file made anew by <see cref="CreateOwnerOnly"/>.</summary>
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to a file made anew by <see cref="CreateOwnerOnly"/>, or to standard output (<see cref="Open"/>).</summary>
     /// <param name="path">The file to write.</param>
     /// <param name="text">What it holds.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -90,7 +110,7 @@ public static class OutputFile
     public static async Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
-        await using var file = CreateOwnerOnly(path);
+        await using var file = Open(path);
         await file.WriteAsync(new System.Text.UTF8Encoding(false).GetBytes(text), cancellationToken).ConfigureAwait(false);
     }
 

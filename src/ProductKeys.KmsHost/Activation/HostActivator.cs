@@ -61,7 +61,7 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
             try
             {
                 // The request carries the plaintext KMS host key: readable by its owner only.
-                using var stream = OutputFile.CreateOwnerOnly(path);
+                using var stream = OutputFile.Open(path);
                 JsonSerializer.Serialize(stream, file, OfflineFileJsonContext.Default.KmsHostOfflineRequest);
                 stream.Write("\n"u8);
             }
