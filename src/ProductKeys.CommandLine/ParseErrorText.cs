@@ -37,8 +37,9 @@ internal static class ParseErrorText
         {
             var problem = error.SymbolResult switch
             {
-                OptionResult { IdentifierToken: null } o => Required(o.Option),
-                ArgumentResult { Parent: OptionResult { IdentifierToken: null } o } => Required(o.Option),
+                // Not on the command line: required, or what its default (an environment variable, --db's $PK_DB) said is wrong.
+                OptionResult { IdentifierToken: null } o => o.Option.Required ? Required(o.Option) : error.Message,
+                ArgumentResult { Parent: OptionResult { IdentifierToken: null } o } => o.Option.Required ? Required(o.Option) : error.Message,
                 OptionResult o => OptionProblem(o.Option, o.Tokens),
                 ArgumentResult { Parent: OptionResult o } => OptionProblem(o.Option, o.Tokens),
                 ArgumentResult a => ArgumentProblem(a.Argument, a.Tokens),

@@ -19,11 +19,31 @@ internal static class ServerCommands
         DefaultValueFactory = _ => Path.Combine(".pk", "server"),
     }.NotEmpty();
 
-    /// <summary>Empty (<c>--db "$PK_DB"</c> with the variable unset) is USAGE_INVALID, not SQLite in --data: a node meant for the shared database would serve a database of its own.</summary>
+    /// <summary>
+    /// Empty (<c>--db "$PK_DB"</c> with the variable unset) is USAGE_INVALID, not SQLite in --data: a node meant for the shared database
+    /// would serve a database of its own. Without --db, <c>$PK_DB</c>: a password on the command line is shown to every user in ps,
+    /// a process's environment only to its user and root. Set and empty is refused alike.
+    /// </summary>
     public static readonly Option<string?> Db = new Option<string?>("--db")
     {
-        Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'.",
+        Description = "PostgreSQL instead of SQLite: an Npgsql connection string, e.g. 'Host=db;Database=productkeys;Username=pk;Password=...'. "
+            + "Default: $PK_DB, which keeps a password out of ps.",
+        DefaultValueFactory = FromEnvironment,
     }.NotEmpty();
+
+    /// <summary>The name of the environment variable <see cref="Db"/> falls back to.</summary>
+    public const string DbVariable = "PK_DB";
+
+    private static string? FromEnvironment(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var value = Environment.GetEnvironmentVariable(DbVariable);
+        if (value is not null && string.IsNullOrWhiteSpace(value))
+        {
+            result.AddError($"${DbVariable} is set but empty: set it to the connection string, or unset it to use SQLite in --data.");
+        }
+
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>How console logs are written (Logging:Console:FormatterName; docs/adr/0023-observability-with-opentelemetry.md).</summary>
     public static readonly Option<string?> LogFormat = CreateLogFormat();
