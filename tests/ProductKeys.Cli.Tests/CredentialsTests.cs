@@ -102,6 +102,35 @@ public sealed class CredentialsTests : IDisposable
         Assert.Equal(0, (await Pk.RunAsync(Environment, "orgs", "list", "--json")).ExitCode);
     }
 
+    [Theory]
+    [InlineData("orgs list")]
+    [InlineData("login")]
+    public async Task Another_users_credentials_file_is_refused_and_nothing_sent(string command)
+    {
+        // Another local user's file where --profile points (a /tmp path), 0600 and theirs: readable to root, which then sent its
+        // admin commands, or its password, to the service that user chose. Only root can hand a file to another user.
+        if (OperatingSystem.IsWindows() || System.Environment.UserName != "root")
+        {
+            return;
+        }
+
+        using var service = new RecordingServer(EmptyList);
+        await SignedInToAsync(service.Url + "/");
+        using (var chown = System.Diagnostics.Process.Start("chown", ["65534", CredentialsFile]))
+        {
+            await chown.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        var result = command == "login"
+            ? await Pk.RunAsync(Environment, "login", "--user", "ops", "--password", "root's password", "--json")
+            : await Pk.RunAsync(Environment, "orgs", "list", "--json");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.Unauthenticated.ExitCode, result.ToString());
+        Assert.Contains($"The credentials file {CredentialsFile} belongs to another user", Detail(result), StringComparison.Ordinal);
+        Assert.Equal("", service.Requests);
+    }
+
     [Fact]
     public async Task Logout_while_the_service_cannot_be_reached_keeps_the_token_it_could_not_revoke_and_says_so()
     {

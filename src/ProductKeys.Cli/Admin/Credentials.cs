@@ -34,7 +34,7 @@ internal sealed record Credentials(string Service, string Token, string User, IR
     }
 
     /// <summary>
-    /// <c>UNAUTHENTICATED</c> when group or others may read or write the file at <paramref name="path"/> (pk writes it 0600): its
+    /// <c>UNAUTHENTICATED</c> when the file at <paramref name="path"/> belongs to another user, or group or others may read or write it (pk writes it 0600): its
     /// token may have been copied, or the service it names changed to one that collects what admin commands send (offline
     /// requests with plaintext keys, new passwords). Refused rather than repaired, as a signing key file is (SigningKeyFile).
     /// </summary>
@@ -43,6 +43,11 @@ internal sealed record Credentials(string Service, string Token, string User, IR
         if (OperatingSystem.IsWindows())
         {
             return null;
+        }
+
+        if (OwnedByAnother(path) is { } theirs)
+        {
+            return theirs;
         }
 
         const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -55,6 +60,17 @@ internal sealed record Credentials(string Service, string Token, string User, IR
                 + "or the service it names replaced. Sign in again with 'pk login' (the file is written 0600 with a new token), then revoke the old session "
                 + "('pk sessions list', 'pk sessions revoke ID').");
     }
+
+    /// <summary>
+    /// <c>UNAUTHENTICATED</c> when the file at <paramref name="path"/> belongs to another user (readable to root, or through a shared
+    /// group): the service it names and its token are theirs to choose, and every admin command, new passwords and offline requests
+    /// with plaintext keys included, would go to that service. <c>null</c> otherwise, and where the owner cannot be asked.
+    /// </summary>
+    public static Refusal? OwnedByAnother(string path) => RegularFile.OwnedByAnotherUser(path)
+        ? new Refusal(ErrorCatalogue.Unauthenticated,
+            $"{What} {Path.GetFullPath(path)} belongs to another user: the service it names and its token are theirs. "
+            + "Name your own with --profile or $PK_CREDENTIALS, or sign in with 'pk login --service URL --user NAME'.")
+        : null;
 
     /// <summary>
     /// <c>VALIDATION_FAILED</c> when <paramref name="path"/> is a FIFO, a device or a socket: reading a FIFO no one writes hung pk

@@ -31,6 +31,12 @@ internal static class LoginCommand
 
             // Without --service: the service the last 'pk login' remembered, as the option's help promises.
             var remembered = Credentials.Load(path);
+            if (parseResult.GetValue(AdminOptions.Service) is null && remembered is not null && Credentials.OwnedByAnother(path) is { } notTheirs)
+            {
+                // The password would go to the service another user's file names.
+                return CommandOutput.Refuse(parseResult, notTheirs);
+            }
+
             var service = parseResult.GetValue(AdminOptions.Service) ?? remembered?.Service;
             if (service is null)
             {

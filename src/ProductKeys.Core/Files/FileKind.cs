@@ -33,6 +33,8 @@ internal static partial class FileKinds
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
+    private const uint StatxUid = 0x8;
+    private const int StatxUidOffset = 20;
     private const int StatxModeOffset = 28;
     private const int StatxSize = 256;
     private const int TypeMask = 0xF000;
@@ -45,6 +47,43 @@ internal static partial class FileKinds
     public static FileKind Of(string path, bool followLinks)
     {
         return OperatingSystem.IsLinux() && Statx(path, followLinks) is { } kind ? kind : Managed(path, followLinks);
+    }
+
+    /// <summary>The user id owning <paramref name="path"/> (a link followed), or <c>null</c> where it cannot be asked (not Linux, no statx, no such file).</summary>
+    public static unsafe uint? Owner(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var buffer = stackalloc byte[StatxSize];
+        try
+        {
+            return StatxCall(AtFdCwd, path, 0, StatxUid, buffer) == 0 && (*(uint*)buffer & StatxUid) != 0 ? *(uint*)(buffer + StatxUidOffset) : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The effective user id of this process, or <c>null</c> where it is not asked (not Linux).</summary>
+    public static uint? EffectiveUser()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            return GetEffectiveUser();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static FileKind Managed(string path, bool followLinks)
@@ -93,6 +132,9 @@ internal static partial class FileKinds
             _ => FileKind.Other,
         };
     }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUser();
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int StatxCall(int directory, string path, int flags, uint mask, byte* buffer);

@@ -13,6 +13,14 @@ public static class RegularFile
     public static string? NotReadable(string path) =>
         FileKinds.Of(path, followLinks: true) == FileKind.Other ? "not a regular file but a device, a pipe or a socket" : null;
 
+    /// <summary>
+    /// Whether <paramref name="path"/> (a link followed) belongs to another user than this process's: <c>false</c> when it is
+    /// this user's, or where that cannot be asked (not Linux, no such file).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    public static bool OwnedByAnotherUser(string path) =>
+        FileKinds.Owner(path) is { } owner && FileKinds.EffectiveUser() is { } me && owner != me;
+
     /// <summary>The text of <paramref name="path"/>, as <see cref="File.ReadAllText(string)"/> reads it, once it is known to be a file.</summary>
     /// <param name="path">The file to read; a link is followed.</param>
     /// <exception cref="IOException">It is not a regular file, or cannot be read.</exception>
