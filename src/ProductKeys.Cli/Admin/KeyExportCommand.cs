@@ -78,6 +78,11 @@ internal static class KeyExportCommand
             {
                 stopped = new Refusal(ErrorCatalogue.ServiceUnreachable, $"The export stopped: {ex.Message}");
             }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                stopped = new Refusal(ErrorCatalogue.ServiceUnreachable,
+                    $"The export stopped: {client.Service} sent nothing for {ServiceClient.AnswerTimeout.TotalSeconds:0} s (for a service known to be slow, set PK_TIMEOUT to more seconds).");
+            }
 
             try
             {
@@ -117,7 +122,7 @@ internal static class KeyExportCommand
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         int read;
-        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        while ((read = await ReadAsync(source, buffer, ct)) > 0)
         {
             await WriteAsync(target, buffer.AsMemory(0, read), ct);
             bytes += read;
@@ -136,6 +141,14 @@ internal static class KeyExportCommand
         }
 
         return (bytes, keys.Keys);
+    }
+
+    /// <summary>The next bytes of the body, within <see cref="ServiceClient.AnswerTimeout"/>: a service that stops sending held pk forever.</summary>
+    private static async Task<int> ReadAsync(Stream source, byte[] buffer, CancellationToken ct)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        waiting.CancelAfter(ServiceClient.AnswerTimeout);
+        return await source.ReadAsync(buffer, waiting.Token);
     }
 
     /// <summary>Writes (an empty chunk: flushes) to the export's target; a failure there is an <see cref="UnwritableTarget"/>.</summary>

@@ -29,6 +29,15 @@ internal sealed class ServiceClient : IDisposable
 
     public Uri Service => _http.BaseAddress!;
 
+    /// <summary>
+    /// How long a request waits for the service's answer (a JSON answer whole; an export's headers), from <c>$PK_TIMEOUT</c>
+    /// (whole seconds) or 300 s: a service that accepts and never answers held pk forever. An export's body is not bounded.
+    /// </summary>
+    public static TimeSpan AnswerTimeout { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("PK_TIMEOUT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(300);
+
     public Task<Outcome<T>> GetAsync<T>(string path, JsonTypeInfo<T> answer, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), answer, ct);
 
@@ -49,9 +58,11 @@ internal sealed class ServiceClient : IDisposable
     /// <summary>For streamed answers (exports): the open response, headers read, body not yet.</summary>
     public async Task<Outcome<HttpResponseMessage>> OpenAsync(string path, CancellationToken ct)
     {
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        answer.CancelAfter(AnswerTimeout);
         try
         {
-            var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+            var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, answer.Token);
             if (response.IsSuccessStatusCode)
             {
                 return response;
@@ -59,12 +70,16 @@ internal sealed class ServiceClient : IDisposable
 
             using (response)
             {
-                return await ProblemDetailsReader.ReadRefusalAsync(response, ct);
+                return await ProblemDetailsReader.ReadRefusalAsync(response, answer.Token);
             }
         }
         catch (HttpRequestException ex)
         {
             return ProblemDetailsReader.Unreachable(Service, ex);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return NoAnswer();
         }
     }
 
@@ -74,12 +89,14 @@ internal sealed class ServiceClient : IDisposable
     {
         using (request)
         {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            waiting.CancelAfter(AnswerTimeout);
             try
             {
-                using var response = await _http.SendAsync(request, ct);
+                using var response = await _http.SendAsync(request, waiting.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    return await ProblemDetailsReader.ReadRefusalAsync(response, ct);
+                    return await ProblemDetailsReader.ReadRefusalAsync(response, waiting.Token);
                 }
 
                 if (answer is null)
@@ -87,12 +104,16 @@ internal sealed class ServiceClient : IDisposable
                     return default(T)!;
                 }
 
-                var body = await response.Content.ReadFromJsonAsync(answer, ct);
+                var body = await response.Content.ReadFromJsonAsync(answer, waiting.Token);
                 return body is null ? NotProductKeys() : body;
             }
             catch (HttpRequestException ex)
             {
                 return ProblemDetailsReader.Unreachable(Service, ex);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return NoAnswer();
             }
             catch (JsonException)
             {
@@ -100,6 +121,10 @@ internal sealed class ServiceClient : IDisposable
             }
         }
     }
+
+    private Refusal NoAnswer() =>
+        new(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer within {AnswerTimeout.TotalSeconds:0} s: check --service and the network, then retry "
+            + "(for a service known to be slow, set PK_TIMEOUT to more seconds).");
 
     private Refusal NotProductKeys() =>
         new(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer with the JSON this command expects: is it a ProductKeys licensing service of this version?");
