@@ -208,7 +208,7 @@ public static class SqliteBackup
             // --force replaces an earlier backup, never another kind of file (a device, a document, a program),
             // nor a live database: backups are in rollback-journal mode, a service database in WAL mode.
             // A named pipe is not opened at all: reading its header waited for a writer without end.
-            if (new FileInfo(outFile).Length == 0 || !SqliteBackupFile.StartsWithSqliteHeader(outFile))
+            if (SqliteBackupFile.NotRegular(outFile) is not null || !SqliteBackupFile.StartsWithSqliteHeader(outFile))
             {
                 return new Refusal(ErrorCatalogue.ValidationFailed, $"{outFile} exists and is not a SQLite file: --force replaces only an earlier backup; choose another --out.");
             }

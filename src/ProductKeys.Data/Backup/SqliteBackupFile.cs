@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data.Audit;
 using ProductKeys.Data.Sqlite;
 
@@ -216,14 +217,16 @@ public static class SqliteBackupFile
     }
 
     /// <summary>
-    /// VALIDATION_FAILED for a path that is empty or no regular file: opening a named pipe waits for a writer without end,
-    /// and a device has no end. Decided by the size, before any open: a pipe, a device or a socket has none, nor has any
-    /// backup an empty file.
+    /// VALIDATION_FAILED for a path that is no regular file, or an empty one: opening a named pipe waits for a writer without
+    /// end, and a device has no end. Decided before any open, by the file's type (<see cref="RegularFile"/>) and its size: no
+    /// backup is an empty file.
     /// </summary>
-    internal static Refusal? NotRegular(string path) => new FileInfo(path).Length == 0
-        ? new Refusal(ErrorCatalogue.ValidationFailed,
-            $"{path} is empty, or not a regular file (a named pipe, a device or a socket): name a backup file written by 'pk db backup'.")
-        : null;
+    internal static Refusal? NotRegular(string path) =>
+        RegularFile.NotReadable(path) is { } why
+            ? new Refusal(ErrorCatalogue.ValidationFailed, $"{path} is {why}: name a backup file written by 'pk db backup'.")
+            : new FileInfo(path).Length == 0
+                ? new Refusal(ErrorCatalogue.ValidationFailed, $"{path} is empty: name a backup file written by 'pk db backup'.")
+                : null;
 
     /// <summary>Whether the file's header says WAL mode (bytes 18 and 19 are 2): a service database, never a backup.</summary>
     internal static bool IsInWalMode(string path) => Header(path) is { } header && header[18] == 2 && header[19] == 2;
