@@ -31,12 +31,16 @@ internal sealed class ServiceClient : IDisposable
 
     /// <summary>
     /// How long a request waits for the service's answer (a JSON answer whole; an export's headers), from <c>$PK_TIMEOUT</c>
-    /// (whole seconds) or 300 s: a service that accepts and never answers held pk forever. An export's body is not bounded.
+    /// (whole seconds, at most a day) or 300 s: a service that accepts and never answers held pk forever. An export's body is not bounded.
+    /// More than a day is a day: a timer takes at most 49 days, and a larger PK_TIMEOUT made every command INTERNAL_ERROR.
     /// </summary>
     public static TimeSpan AnswerTimeout { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("PK_TIMEOUT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(seconds)
+            ? TimeSpan.FromSeconds(Math.Min(seconds, MaxAnswerSeconds))
             : TimeSpan.FromSeconds(300);
+
+    /// <summary>The longest <c>$PK_TIMEOUT</c> taken, in seconds (a day).</summary>
+    private const int MaxAnswerSeconds = 86_400;
 
     public Task<Outcome<T>> GetAsync<T>(string path, JsonTypeInfo<T> answer, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), answer, ct);

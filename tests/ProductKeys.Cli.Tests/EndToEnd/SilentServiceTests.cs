@@ -47,6 +47,18 @@ public sealed class SilentServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_PK_TIMEOUT_longer_than_a_timer_takes_is_a_day_not_INTERNAL_ERROR()
+    {
+        // A closed port answers at once: the refusal is the connection's, whatever the timeout.
+        var environment = new Dictionary<string, string> { ["PK_TIMEOUT"] = "5000000", ["PK_CREDENTIALS"] = Path.Combine(Path.GetTempPath(), $"pk-silent-{Guid.NewGuid():N}.json") };
+
+        // Before: CancelAfter refused 5,000,000 s (58 days), INTERNAL_ERROR.
+        var result = await Pk.RunAsync(environment, "orgs", "list", "--service", "http://127.0.0.1:9", "--token", "pk_unused", "--json");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+    }
+
+    [Fact]
     public async Task An_export_whose_body_stops_coming_is_SERVICE_UNREACHABLE_after_PK_TIMEOUT_and_leaves_no_file()
     {
         _headersOnly = true;
