@@ -153,6 +153,32 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_data_folder_another_user_owns_is_refused_whatever_its_mode()
+    {
+        Assert.SkipUnless(System.Environment.UserName == "root", "Only root can hand a folder to another user; CI runs as root.");
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+
+        // Made 0755 by another user (a /tmp/pk of theirs), their own key-groups.key in it: root wrote the database beside it.
+        var data = Path.Combine(_folder, "theirs");
+        Directory.CreateDirectory(Path.Combine(data, "secrets"));
+        File.WriteAllBytes(Path.Combine(data, "secrets", "key-groups.key"), new byte[32]);
+        File.SetUnixFileMode(data, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        using (var chown = Process.Start("chown", ["-R", "65534", data]))
+        {
+            await chown.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, chown.ExitCode);
+        }
+
+        // Before, the node started and derived every key from the planted secret.
+        var refused = await Assert.ThrowsAsync<StartRefusedException>(() => ExtraNode.StartAsync(Options(data, migrate: true) with { SecretsDirectory = null }));
+        Assert.Equal(Core.Errors.ErrorCatalogue.StoreInvalid, refused.Code);
+        Assert.Contains("belongs to another user", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("STORE_INVALID", (await LicensingDatabase.MigrateAloneAsync(DatabaseSettings.ForDataDirectory(data), TestContext.Current.CancellationToken)).Refusal?.Code);
+        Assert.Equal("STORE_INVALID", SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: false).Refusal?.Code);
+        Assert.False(File.Exists(Path.Combine(data, DatabaseSettings.SqliteFileName)));
+    }
+
+    [Fact]
     public async Task The_migrate_command_a_restore_prints_names_its_folder_for_the_shell_whatever_the_path_holds()
     {
         var older = DatabaseSettings.ForDataDirectory(Directory.CreateDirectory(Path.Combine(_folder, "older")).FullName);
