@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data;
 using ProductKeys.Data.Backup;
 
@@ -28,6 +29,13 @@ internal static class DbBackupCommands
             if (parseResult.GetValue(ServerCommands.Db) is { Length: > 0 })
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, PostgresAdvice));
+            }
+
+            // '-' is standard output for every other file pk writes; a SQLite backup is a file SQLite writes pages into.
+            if (OutputFile.IsStandardOutput(parseResult.GetValue(output)))
+            {
+                return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed,
+                    "pk db backup --out - : a backup is a SQLite file, it cannot go to standard output. Name the file to write (./- for a file called '-'), then copy or compress that file."));
             }
 
             var settings = DatabaseSettings.ForDataDirectory(parseResult.GetValue(ServerCommands.Data)!);

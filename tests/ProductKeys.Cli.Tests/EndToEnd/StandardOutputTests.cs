@@ -49,6 +49,20 @@ public sealed class StandardOutputTests : IDisposable
         Assert.Contains(KmsHostKey, await File.ReadAllTextAsync(Path.Combine(_folder, "-"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_database_backup_to_dash_is_refused_and_no_file_called_dash_is_made()
+    {
+        var data = Path.Combine(_folder, "server");
+        Assert.True((await RunInFolderAsync("db", "migrate", "--data", data)).ExitCode == 0);
+
+        // Before: the database, password hashes and all, was copied into a file called "-" in the current folder.
+        var result = await RunInFolderAsync("db", "backup", "--data", data, "--out", "-");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.ValidationFailed.ExitCode, result.ToString());
+        Assert.Contains("cannot go to standard output", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "-")), "a file named '-' was written");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private Task<Pk.Result> RunInFolderAsync(params string[] args)
