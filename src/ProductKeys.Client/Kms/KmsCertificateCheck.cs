@@ -15,6 +15,12 @@ namespace ProductKeys.Client.Kms;
 /// </summary>
 internal static class KmsCertificateCheck
 {
+    /// <summary>
+    /// How much sooner than the activation held a renewal may lapse and still be kept: the difference of two hosts' clocks, not
+    /// a replay (docs/product.md §3, KMS client timers). A replayed answer older than this is refused.
+    /// </summary>
+    public static readonly TimeSpan ReplayTolerance = TimeSpan.FromDays(1);
+
     /// <summary>The activation to store for a certificate a host just sent, or why it is refused.</summary>
     public static Outcome<StoredActivation> ToActivation(
         StoredLicense license, HardwareId current, string? clientCertificate, string? hostCertificate, TrustedKeySet trust, TimeProvider time)
@@ -56,14 +62,17 @@ internal static class KmsCertificateCheck
             return new Refusal(ErrorCatalogue.HardwareOutOfTolerance, "The client certificate was made for another device.");
         }
 
-        // A renewal never ends sooner than the activation held: an earlier answer of this device's host, recorded and sent
+        // A renewal never ends much sooner than the activation held: an earlier answer of this device's host, recorded and sent
         // again (it is signed and still valid), would otherwise cut an activation of 180 days down to what that one had left.
-        // Only a held activation that verifies counts: an expiry edited into the store must not block the activation that repairs it.
-        if (license.Activation is { Kind: ActivationKind.Kms, Expires: { } held } stored && certificate.Expires < held
+        // A host's expiry is its own clock + 180 days, so a host whose clock is behind the last one's answers a little earlier
+        // in good faith: up to ReplayTolerance is kept. Only a held activation that verifies counts: an expiry edited into the
+        // store must not block the activation that repairs it.
+        if (license.Activation is { Kind: ActivationKind.Kms, Expires: { } held } stored && certificate.Expires + ReplayTolerance < held
             && CheckStored(license, stored, current, trust, time).Check == ActivationCheck.Holds)
         {
             return new Refusal(ErrorCatalogue.Conflict,
-                $"The KMS host answered with a certificate that lapses {certificate.Expires:yyyy-MM-dd HH:mm} UTC, before the activation this device holds ({held:yyyy-MM-dd HH:mm} UTC): an earlier answer sent again; it is not kept.");
+                $"The KMS host answered with a certificate that lapses {certificate.Expires:yyyy-MM-dd HH:mm} UTC, more than a day before the activation this device holds ({held:yyyy-MM-dd HH:mm} UTC): "
+                + "an earlier answer sent again, or a KMS host whose clock is more than a day behind; it is not kept, and the activation held stays.");
         }
 
         return new StoredActivation(ActivationKind.Kms, certificate.ActivationId, certificate.Text, certificate.HardwareId,

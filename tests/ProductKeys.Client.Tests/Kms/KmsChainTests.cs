@@ -98,6 +98,26 @@ public sealed class KmsChainTests : IDisposable
     }
 
     [Fact]
+    public void An_answer_lapsing_less_than_a_day_before_the_activation_held_is_kept_as_from_a_host_whose_clock_is_behind()
+    {
+        // Day 0's answer lapses on day 180. Twelve hours later a renewal runs to day 180.5. Day 0's answer given now is what a
+        // host whose clock is 12 hours behind answers in good faith (its clock + 180 days): kept, not CONFLICT.
+        KmsActivationResponse? behind = null;
+        _world.Respond = (_, request) => behind = _world.Activated(request);
+        Assert.True(_world.Activate().IsSuccess);
+        _world.Clock.Advance(TimeSpan.FromHours(12));
+        _world.Respond = (_, request) => _world.Activated(request);
+        Assert.Equal(KmsWorld.Start.AddDays(180.5), _world.Activate().Value.Status.Expires);
+
+        _world.Clock.Advance(TimeSpan.FromHours(1));
+        _world.Respond = (_, _) => behind!;
+        var renewed = _world.Activate();
+
+        Assert.True(renewed.IsSuccess, renewed.Refusal?.ToString());
+        Assert.Equal(KmsWorld.Start.AddDays(180), _world.Stored.Activation!.Expires);
+    }
+
+    [Fact]
     public void An_expiry_edited_into_the_store_does_not_stop_the_host_from_activating_the_device_again()
     {
         Assert.True(_world.Activate().IsSuccess);
