@@ -136,7 +136,8 @@ public sealed class ServerCertificate
         return (mode & GroupOrOther) == 0
             ? null
             : $"{keyPath} is a private key other users may read or change (mode {Convert.ToString((int)mode & 0x1FF, 8)}): run 'chmod 600 {keyPath}' "
-                + "(owned by the user the server runs as), and if others may have copied it, issue a new certificate with a new key";
+                + "(owned by the user the server runs as; a key kept 0640 for a group such as ssl-cert: give the server its own 0600 copy, "
+                + "e.g. 'install -m 600 -o USER KEY COPY'), and if others may have copied it, issue a new certificate with a new key";
     }
 
     /// <summary>The most a certificate or key file may hold (1 MiB): a chain of certificates is a few kilobytes.</summary>

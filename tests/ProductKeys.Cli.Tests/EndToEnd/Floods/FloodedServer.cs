@@ -115,11 +115,29 @@ internal sealed class FloodedServer : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Whether <c>/healthz</c> at <paramref name="url"/> answers the first time it is asked (given 10 s).</summary>
+    /// <summary>
+    /// Whether <c>/healthz</c> at <paramref name="url"/> answers within three asks a second apart (each given 10 s), as a
+    /// supervisor's probe asks before it calls a server down (docs/operations.md): in CI under a load of 30 on 2 cores a single
+    /// ask once failed at once during the flood of the KMS host, and the next run's passed; the cause was not established (a
+    /// moment within the headroom of the file limit, where every accept is closed, is the likeliest).
+    /// </summary>
     public static async Task<bool> AnswersNowAsync(string url)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        return await AnswersOnceAsync(http, url);
+        for (var ask = 0; ask < 3; ask++)
+        {
+            if (ask > 0)
+            {
+                await Task.Delay(1000, TestContext.Current.CancellationToken);
+            }
+
+            if (await AnswersOnceAsync(http, url))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the server printed <paramref name="text"/> within 30 s.</summary>
