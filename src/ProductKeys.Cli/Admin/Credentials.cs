@@ -50,10 +50,8 @@ internal sealed record Credentials(string Service, string Token, string User, IR
             return theirs;
         }
 
-        const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         var mode = File.GetUnixFileMode(path);
-        return (mode & GroupOrOther) == 0
+        return (mode & FileModes.GroupOrOther) == 0
             ? null
             : new Refusal(ErrorCatalogue.Unauthenticated,
                 $"{What} {Path.GetFullPath(path)} may be read or changed by other users (mode {Convert.ToString((int)mode, 8)}): its token may have been copied, "

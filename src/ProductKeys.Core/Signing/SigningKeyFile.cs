@@ -18,10 +18,6 @@ public static class SigningKeyFile
     /// <summary>The permissions of a private key file: read and write for the owner only (0600).</summary>
     public const UnixFileMode PrivateKeyMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private const UnixFileMode GroupOrOther =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     /// <summary>
     /// Loads <see cref="PrivateKeyFileName"/> from <paramref name="folder"/>, or generates a key and
     /// writes it there with permissions 0600 (creating the folder with 0700 when missing). When two
@@ -74,7 +70,7 @@ public static class SigningKeyFile
             if (!OperatingSystem.IsWindows())
             {
                 var mode = File.GetUnixFileMode(path);
-                if ((mode & GroupOrOther) != 0)
+                if ((mode & FileModes.GroupOrOther) != 0)
                 {
                     return Unusable(path,
                         $"it is accessible to other users (mode {Convert.ToString((int)mode, 8)}); run 'chmod 600 {path}', "

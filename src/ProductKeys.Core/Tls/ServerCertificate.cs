@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Core.Tls;
 
@@ -121,8 +122,6 @@ public sealed class ServerCertificate
             return null;
         }
 
-        const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         UnixFileMode mode;
         try
         {
@@ -133,7 +132,7 @@ public sealed class ServerCertificate
             return null; // reading it below says why it cannot be read
         }
 
-        return (mode & GroupOrOther) == 0
+        return (mode & FileModes.GroupOrOther) == 0
             ? null
             : $"{keyPath} is a private key other users may read or change (mode {Convert.ToString((int)mode & 0x1FF, 8)}): run 'chmod 600 {keyPath}' "
                 + "(owned by the user the server runs as; a key kept 0640 for a group such as ssl-cert: give the server its own 0600 copy, "

@@ -1,3 +1,4 @@
+using ProductKeys.Core.Files;
 namespace ProductKeys.Data.Sqlite;
 
 /// <summary>
@@ -9,9 +10,6 @@ namespace ProductKeys.Data.Sqlite;
 public static class SqliteDatabaseFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    private const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>The files SQLite keeps beside a database, by their suffix.</summary>
     public static readonly IReadOnlyList<string> SideFileSuffixes = ["-wal", "-shm", "-journal"];
@@ -58,7 +56,7 @@ public static class SqliteDatabaseFile
 
         foreach (var file in SideFileSuffixes.Prepend("").Select(suffix => path + suffix))
         {
-            if (File.Exists(file) && (File.GetUnixFileMode(file) & GroupAndOthers) != 0)
+            if (File.Exists(file) && (File.GetUnixFileMode(file) & FileModes.GroupOrOther) != 0)
             {
                 File.SetUnixFileMode(file, OwnerOnly);
             }
