@@ -21,6 +21,9 @@ public sealed class UsageReport
     /// <summary>The source of a KMS host's report.</summary>
     public const string KmsHostSource = "kms-host";
 
+    /// <summary>The mode of a KMS host's lines.</summary>
+    private const string KmsMode = "Kms";
+
     /// <summary>The most lines one report carries.</summary>
     public const int MaxLines = 256;
 
@@ -147,6 +150,8 @@ public sealed class UsageReport
         TrustedKey? serverKey = null;
         Guid? account = null;
         var packIds = new List<string>();
+        // What the certificates cover, mode and product: a line may name only these (the publisher signed them).
+        var covered = new HashSet<(string Mode, string Product)>();
         foreach (var certificate in certificates)
         {
             if (source == CalServerSource)
@@ -164,6 +169,7 @@ public sealed class UsageReport
 
                 serverKey = pack.Value.ServerPublicKey;
                 packIds.Add(pack.Value.PackId);
+                covered.Add((pack.Value.Mode.ToString(), pack.Value.ProductId));
             }
             else
             {
@@ -180,6 +186,7 @@ public sealed class UsageReport
 
                 serverKey = host.Value.HostPublicKey;
                 account = billing;
+                covered.UnionWith(host.Value.Products.Select(p => (KmsMode, p.ProductId)));
             }
         }
 
@@ -207,6 +214,14 @@ public sealed class UsageReport
             || lines.Any(l => l is null || string.IsNullOrEmpty(l.Product) || string.IsNullOrEmpty(l.Mode) || l.Used < 0 || l.OverUsed < 0 || l.Purchased < 0 || l.Installed < 0))
         {
             return Invalid("The usage report lacks a required field or has one out of range.");
+        }
+
+        // The lines are the server's own text: one naming a product or mode its certificates do not cover (a report signed by
+        // hand with a server's key) would reach the publisher's lists and the portal as free text, control and bidi characters too.
+        var stray = lines.FindIndex(l => l.Product.Split(',').Any(product => !covered.Contains((l.Mode, product))));
+        if (stray >= 0)
+        {
+            return Invalid($"Line {stray + 1} of the usage report names a product or mode its certificates do not cover: it was not written by 'pk cal-server report' or 'pk kms-host report'.");
         }
 
         return new UsageReport(reportId, source, serverId, serverKey, a.IssuedAt, DateTimeOffset.FromUnixTimeSeconds(window), lines, certificates,

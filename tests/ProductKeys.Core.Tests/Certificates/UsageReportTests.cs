@@ -86,5 +86,49 @@ public sealed class UsageReportTests
         Assert.True(UsageReport.Verify(report, new TrustedKeySet(publisher.PublicKey), ahead).IsSuccess);
     }
 
+    [Theory]
+    [InlineData("p\u202Eexe.q", "PerUser")]
+    [InlineData("p\u001b[2J", "PerUser")]
+    [InlineData("q", "PerUser")]
+    [InlineData("p,q", "PerUser")]
+    [InlineData("p,", "PerUser")]
+    [InlineData("p", "PerDevice")]
+    [InlineData("p", "Kms")]
+    [InlineData("p", "PerUser\u202E")]
+    public void A_line_naming_a_product_or_mode_the_certificates_do_not_cover_is_refused(string product, string mode)
+    {
+        // The server's key is the customer's: a report signed by hand carries whatever lines they write.
+        using var publisher = SigningKey.Generate();
+        using var server = SigningKey.Generate();
+        var time = At("2026-04-01T09:00:00Z");
+        var pack = CalPackCertificate.Issue(new ArtifactSigner(publisher, time), Guid.NewGuid().ToString(), "p", CalMode.PerUser, 5, 500, "server-a", server.PublicKey.ToPem());
+        var other = CalPackCertificate.Issue(new ArtifactSigner(publisher, time), Guid.NewGuid().ToString(), "r", CalMode.PerUser, 5, 500, "server-a", server.PublicKey.ToPem());
+        var report = UsageReport.Issue(new ArtifactSigner(server, time), UsageReport.CalServerSource, "server-a", pack.IssuedAt,
+            [new UsageLine("p,r", "PerUser", 10, 1000, 1, 0), new UsageLine(product, mode, 5, 500, 1, 0)], [pack.Text, other.Text]);
+
+        var refused = UsageReport.Verify(report, new TrustedKeySet(publisher.PublicKey), time);
+        Assert.Equal("SIGNATURE_INVALID", refused.Refusal?.Code);
+        Assert.Contains("Line 2 ", refused.Refusal!.Detail, StringComparison.Ordinal);
+        var honest = UsageReport.Issue(new ArtifactSigner(server, time), UsageReport.CalServerSource, "server-a", pack.IssuedAt,
+            [new UsageLine("p,r", "PerUser", 10, 1000, 1, 0)], [pack.Text, other.Text]);
+        Assert.True(UsageReport.Verify(honest, new TrustedKeySet(publisher.PublicKey), time).IsSuccess);
+    }
+
+    [Fact]
+    public void A_KMS_host_line_naming_a_product_its_certificate_does_not_cover_is_refused()
+    {
+        using var publisher = SigningKey.Generate();
+        using var host = SigningKey.Generate();
+        var time = At("2026-04-01T09:00:00Z");
+        var certificate = KmsHostCertificate.Issue(new ArtifactSigner(publisher, time), "kms-a", host.PublicKey.ToPem(), [new KmsProductCoverage("contoso-os", 25)],
+            Guid.NewGuid().ToString(), DateTimeOffset.Parse("2027-04-01T09:00:00Z", CultureInfo.InvariantCulture));
+        string Report(string product, string mode) => UsageReport.Issue(new ArtifactSigner(host, time), UsageReport.KmsHostSource, "kms-a", time.GetUtcNow().AddDays(-30),
+            [new UsageLine(product, mode, null, 25, 31, 0)], [certificate.Text]);
+
+        Assert.True(UsageReport.Verify(Report("contoso-os", "Kms"), new TrustedKeySet(publisher.PublicKey), time).IsSuccess);
+        Assert.Equal("SIGNATURE_INVALID", UsageReport.Verify(Report("contoso-office", "Kms"), new TrustedKeySet(publisher.PublicKey), time).Refusal?.Code);
+        Assert.Equal("SIGNATURE_INVALID", UsageReport.Verify(Report("contoso-os", "PerUser"), new TrustedKeySet(publisher.PublicKey), time).Refusal?.Code);
+    }
+
     private static FakeTimeProvider At(string time) => new(DateTimeOffset.Parse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
 }
