@@ -99,11 +99,16 @@ public static class CalServerApp
             return ledger.Refusal;
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = CalEndpoints.MaxBodyBytes);
         logging?.Invoke(builder.Logging);
-        // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for.
-        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c => c.ProblemDetails.Extensions.TryAdd(
-            "code", ErrorCatalogue.ForHttpStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode).Code));
+        // Answers no endpoint chose (unknown path, wrong method, unreadable JSON) carry the code their status stands for,
+        // and a body the endpoint could not read says what to send.
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = c =>
+        {
+            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
+            c.ProblemDetails.Extensions.TryAdd("code", ErrorCatalogue.ForHttpStatus(status).Code);
+            c.ProblemDetails.Detail ??= CalEndpoints.DetailFor(status);
+        });
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, CalJsonContext.Default);

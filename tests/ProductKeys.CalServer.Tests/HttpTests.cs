@@ -83,8 +83,24 @@ public sealed class HttpTests : IAsyncDisposable
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         var answer = await client.PostAsync("/api/v1/cals", content, TestContext.Current.CancellationToken);
         await AssertProblemAsync(answer, 400, "VALIDATION_FAILED");
+        // Says what to send, also when the body could not be read at all (before: only "Bad Request").
+        await AssertDetailSaysWhatToSendAsync(answer);
         var usage = await _world.UsageAsync();
         Assert.Equal((0, 0), (usage.IssuedUsers, usage.OverUsedUsers));
+    }
+
+    [Theory]
+    [InlineData("application/json", 20_000, 413, "PAYLOAD_TOO_LARGE")]
+    [InlineData("text/plain", 0, 415, "UNSUPPORTED_MEDIA_TYPE")]
+    public async Task A_body_too_large_or_not_sent_as_JSON_is_refused_saying_what_to_send(string contentType, int padding, int status, string code)
+    {
+        await _world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var client = await StartAsync();
+        using var content = new StringContent($$"""{"mode":"PerUser","user":"alice{{new string('a', padding)}}"}""", Encoding.UTF8, contentType);
+        var answer = await client.PostAsync("/api/v1/cals", content, TestContext.Current.CancellationToken);
+        await AssertProblemAsync(answer, status, code);
+        await AssertDetailSaysWhatToSendAsync(answer);
+        Assert.Equal(0, (await _world.UsageAsync()).IssuedUsers);
     }
 
     [Theory]
@@ -139,6 +155,13 @@ public sealed class HttpTests : IAsyncDisposable
         await _app.StartAsync(TestContext.Current.CancellationToken);
         _client = new HttpClient { BaseAddress = new Uri(CalServerApp.Addresses(_app)[0]) };
         return _client;
+    }
+
+    private static async Task AssertDetailSaysWhatToSendAsync(HttpResponseMessage answer)
+    {
+        var text = await answer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(JsonDocument.Parse(text).RootElement.TryGetProperty("detail", out var detail), text);
+        Assert.Contains("""{"mode":"PerUser","user":NAME}""", detail.GetString(), StringComparison.Ordinal);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage answer, int status, string code)

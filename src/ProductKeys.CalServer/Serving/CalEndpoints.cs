@@ -12,6 +12,25 @@ namespace ProductKeys.CalServer.Serving;
 /// <summary>What session hosts call on a CAL server (no token: it serves its own network): <c>POST /api/v1/cals</c>.</summary>
 internal static class CalEndpoints
 {
+    /// <summary>What a request looks like, for every refusal of its shape.</summary>
+    public static readonly string RequestShape =
+        $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters.";
+
+    /// <summary>Largest request body accepted; a real request is under 300 bytes.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>
+    /// What to do, for an answer no endpoint chose a detail for: a body that is not JSON, not an object, or holds a member
+    /// twice (400), too large (413), not sent as JSON (415). Before, these said only "Bad Request".
+    /// </summary>
+    public static string? DetailFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => $"The body is not a CAL request. {RequestShape}",
+        StatusCodes.Status413PayloadTooLarge => $"A CAL request is at most {MaxBodyBytes} bytes. {RequestShape}",
+        StatusCodes.Status415UnsupportedMediaType => $"Send the body as Content-Type: application/json. {RequestShape}",
+        _ => null,
+    };
+
     public static IEndpointRouteBuilder MapCals(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/cals", RequestAsync)
@@ -31,8 +50,7 @@ internal static class CalEndpoints
         {
             CalMode.PerUser when CalPolicy.IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),
             CalMode.PerDevice when CalPolicy.IsName(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
-            _ => new Refusal(ErrorCatalogue.ValidationFailed,
-                $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters."),
+            _ => new Refusal(ErrorCatalogue.ValidationFailed, RequestShape),
         };
         if (!outcome.IsSuccess && outcome.Refusal.Error == ErrorCatalogue.DatabaseUnreachable)
         {
