@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,13 +23,10 @@ internal static class PortalSetup
             .AddAuthenticationSchemes(PortalAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser());
         services.AddPortalKeyRing();
-        services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "pk_antiforgery";
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.FormFieldName = "__pk_antiforgery";
-        });
+        services.AddHttpContextAccessor();
+        services.AddAntiforgery(o => o.FormFieldName = "__pk_antiforgery");
+        // Over HTTPS the cookie is __Host-prefixed, as the session cookie is: its name follows each request's scheme.
+        services.AddOptions<AntiforgeryOptions>().Configure<IHttpContextAccessor>((o, http) => o.Cookie = new PortalAntiforgeryCookie(http));
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Portal/Pages";

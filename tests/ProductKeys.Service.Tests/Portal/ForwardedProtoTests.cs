@@ -57,7 +57,9 @@ public sealed class ForwardedProtoTests(SqliteFixture fixture) : IClassFixture<S
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(PortalForm.AntiforgeryCookie + "=", StringComparison.Ordinal));
+        // Over HTTPS the antiforgery cookie is __Host-prefixed (PortalSessionTests).
+        var name = forwardedProto == "https" ? PortalForm.SecureAntiforgeryCookie : PortalForm.AntiforgeryCookie;
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
         return [.. cookie.Split(';').Select(a => a.Trim())];
     }
 }

@@ -11,6 +11,7 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
 {
     public const string FieldName = "__pk_antiforgery";
     public const string AntiforgeryCookie = "pk_antiforgery";
+    public const string SecureAntiforgeryCookie = "__Host-pk_antiforgery";
     public const string SessionCookie = "pk_portal";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -40,7 +41,9 @@ internal sealed partial record PortalForm(string Action, string Token, string Co
         Assert.True(form.Success, $"{path} has no form posting to {action}.");
         var token = Field().Match(form.Value);
         Assert.True(token.Success, $"The form posting to {action} carries no {FieldName}.");
-        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(AntiforgeryCookie + "=", StringComparison.Ordinal));
+        // Over HTTPS the antiforgery cookie is __Host-prefixed, as the session cookie is.
+        var name = https ? SecureAntiforgeryCookie : AntiforgeryCookie;
+        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(name + "=", StringComparison.Ordinal));
         return new PortalForm(action, token.Groups[1].Value, session is null ? cookie : $"{cookie}; {SessionCookie}={session}", https);
     }
 

@@ -103,6 +103,37 @@ public sealed class PortalSessionTests(SqliteFixture fixture) : IClassFixture<Sq
         Assert.Equal(HttpStatusCode.OK, await AccountsStatusAsync(PortalForm.SessionCookie, await PortalForm.SignInAsync(Node, TestWorld.Owner, TestWorld.Password), https: false));
     }
 
+    [Fact]
+    public async Task Over_HTTPS_the_antiforgery_cookie_is_Host_prefixed_and_a_cookie_without_the_prefix_is_not_read()
+    {
+        using var client = PortalForm.NewClient(Node);
+        using var request = new HttpRequestMessage(HttpMethod.Get, PortalPaths.Home);
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var page = await client.SendAsync(request, Ct);
+
+        var cookies = page.Headers.GetValues("Set-Cookie").ToList();
+        Assert.DoesNotContain(cookies, c => c.StartsWith(PortalForm.AntiforgeryCookie + "=", StringComparison.Ordinal));
+        var cookie = Assert.Single(cookies, c => c.StartsWith(PortalForm.SecureAntiforgeryCookie + "=", StringComparison.Ordinal));
+        var attributes = cookie.Split(';').Skip(1).Select(a => a.Trim().ToLowerInvariant()).ToList();
+        Assert.Contains("secure", attributes);
+        Assert.Contains("path=/", attributes);
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("samesite=strict", attributes);
+        Assert.DoesNotContain(attributes, a => a.StartsWith("domain=", StringComparison.Ordinal));
+
+        var form = await PortalForm.RenderAsync(Node, PortalPaths.Home, "/portal/sign-in", https: true);
+        using (var signedIn = await form.PostAsync(Node, ("user", TestWorld.Owner), ("password", TestWorld.Password)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        // The same cookie token under the unprefixed name, which a sibling subdomain or a plain-HTTP answer could have set, is not read over HTTPS.
+        var unprefixed = form with { Cookies = PortalForm.AntiforgeryCookie + form.Cookies[PortalForm.SecureAntiforgeryCookie.Length..] };
+        using var refused = await unprefixed.PostAsync(Node, ("user", TestWorld.Owner), ("password", TestWorld.Password));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Null(PortalForm.SessionFrom(refused));
+    }
+
     [Theory]
     [InlineData("00:04:00", "7.00:00:00")]
     [InlineData("8.00:00:00", "30.00:00:00")]
