@@ -31,8 +31,10 @@ internal static class AccessRules
     /// </summary>
     public static Refusal? MayViewKeys(ClaimsPrincipal user, AccountRole? role) =>
         !IsAtLeastBillingAdministrator(user)
-            ? new Refusal(ErrorCatalogue.ForbiddenNotBillingAdmin,
-                $"Product keys are shown only to Billing administrators; you are {Describe(user.DirectoryRole())}. Ask a Global administrator.")
+            ? new Refusal(ErrorCatalogue.ForbiddenNotBillingAdmin, IsPublisherStaff(user)
+                ? "Product keys are shown only to a customer's Billing administrators; you are publisher staff (PublisherAdmin), who see key "
+                    + "metadata but never plaintext keys: list it with 'pk keys list --metadata --account ID' or the portal's \"Manage keys\"."
+                : $"Product keys are shown only to Billing administrators; you are {user.DirectoryRole()}. Ask a Global administrator.")
             : !IsOwnerOrContributor(role)
                 ? new Refusal(ErrorCatalogue.ForbiddenNotAccountOwnerOrContributor,
                     $"Product keys are shown only to Owners and Contributors of the billing account; your role on it is {role?.ToString() ?? "none"}. Ask one of its owners.")
@@ -103,10 +105,4 @@ internal static class AccessRules
             (var i, var p) => (ProfileRole)Math.Min((int)i!, (int)p!),
         };
     }
-
-    private static string Describe(DirectoryRole role) => role switch
-    {
-        DirectoryRole.PublisherAdmin => "publisher staff (PublisherAdmin), who see key metadata but never plaintext keys",
-        _ => role.ToString(),
-    };
 }

@@ -24,6 +24,17 @@ public sealed class AccessRulesTests
     public void The_key_rule_checks_the_directory_role_first_then_the_account_role(DirectoryRole directory, AccountRole? account, string? code) =>
         Assert.Equal(code, AccessRules.MayViewKeys(Caller(directory), account)?.Code);
 
+    [Fact]
+    public void Publisher_staff_refused_a_plaintext_key_are_told_where_they_see_its_metadata_not_to_ask_a_Global_administrator()
+    {
+        var refusal = AccessRules.MayViewKeys(Caller(DirectoryRole.PublisherAdmin), null);
+
+        Assert.NotNull(refusal);
+        Assert.Contains("pk keys list --metadata", refusal.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Global administrator", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("Ask a Global administrator", AccessRules.MayViewKeys(Caller(DirectoryRole.User), AccountRole.Owner)!.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(AccountRole.Owner, true, true)]
     [InlineData(AccountRole.Contributor, true, false)]
