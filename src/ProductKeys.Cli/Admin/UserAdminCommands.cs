@@ -57,11 +57,16 @@ internal static class UserAdminCommands
         {
             var body = new PasswordRequest(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD"));
             return AdminAction.Print(parseResult, await client.PostAsync($"api/v1/users/{Uri.EscapeDataString(parseResult.GetValue(user)!)}/password", body,
-                AdminApiJsonContext.Default.PasswordRequest, AdminApiJsonContext.Default.UserStatusResponse, ct), Describe);
+                AdminApiJsonContext.Default.PasswordRequest, AdminApiJsonContext.Default.UserStatusResponse, ct), DescribePasswordSet);
         }, parseResult => OrganizationCommands.PasswordCheck(parseResult.GetValue(password) ?? Environment.GetEnvironmentVariable("PK_NEW_PASSWORD")));
         return command;
     }
 
     private static string Describe(UserStatusResponse user) =>
         $"User {user.Name}: {(user.Disabled ? "disabled" : "enabled")}; {user.SessionsRevoked} session(s) revoked.";
+
+    /// <summary>What set-password did; a disabled user stays disabled, which the new password alone does not change.</summary>
+    private static string DescribePasswordSet(UserStatusResponse user) =>
+        $"User {user.Name}: password set; {user.SessionsRevoked} other session(s) revoked."
+        + (user.Disabled ? $" The user is still disabled: 'pk users enable {user.Name}' lets them sign in." : "");
 }

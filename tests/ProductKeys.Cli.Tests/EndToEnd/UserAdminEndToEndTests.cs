@@ -38,6 +38,8 @@ public sealed class UserAdminEndToEndTests(DemoServerFixture server) : IClassFix
         Assert.Equal(0, (await AdminAsync("users", "enable", "billing-reader")).ExitCode);
         var set = await AdminAsync("users", "set-password", "billing-reader", "--password", "another demo password");
         Assert.True(set.ExitCode == 0, set.ToString());
+        // It says what it did, not "enabled" as if 'pk users enable' had run.
+        Assert.Contains("User billing-reader: password set; 0 other session(s) revoked.", set.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, (await Pk.RunAsync(reader, "login", "--service", server.Url, "--user", "billing-reader", "--password", "another demo password")).ExitCode);
 
         var self = await AdminAsync("users", "disable", "global-admin", "--json");
