@@ -15,18 +15,27 @@ internal static class DbBackupCommands
 {
     private const string PostgresAdvice = "pk db backup and restore work on the SQLite database of --data; for PostgreSQL use pg_dump -Fc and pg_restore (docs/operations.md).";
 
-    private static readonly Option<bool> Force = new("--force") { Description = "Replace an existing file (backup) or a database that holds data (restore)." };
+    /// <summary>
+    /// Taken only to be refused by name (and read from $PK_DB as the other commands read it): the shared --db's help offers
+    /// PostgreSQL, which these two commands do not back up.
+    /// </summary>
+    private static readonly Option<string?> Db = new Option<string?>("--db")
+    {
+        Description = "Not taken here: a PostgreSQL database (--db or $PK_DB) is backed up with pg_dump -Fc and restored with pg_restore (docs/operations.md).",
+        DefaultValueFactory = ServerCommands.FromEnvironment,
+    }.NotEmpty();
 
     public static Command Backup()
     {
         var output = new Option<string>("--out") { Description = "The backup file to write (one SQLite file).", Required = true }.NotEmpty();
+        var force = new Option<bool>("--force") { Description = "Replace an earlier backup at --out (never another kind of file, nor a live database)." };
         var command = new Command("backup", "Copy the SQLite database of --data to one file, consistently, while the server runs.")
         {
-            ServerCommands.Data, ServerCommands.Db, output, Force,
+            ServerCommands.Data, Db, output, force,
         };
         command.SetAction(parseResult =>
         {
-            if (parseResult.GetValue(ServerCommands.Db) is { Length: > 0 })
+            if (parseResult.GetValue(Db) is { Length: > 0 })
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, PostgresAdvice));
             }
@@ -39,7 +48,7 @@ internal static class DbBackupCommands
             }
 
             var settings = DatabaseSettings.ForDataDirectory(parseResult.GetValue(ServerCommands.Data)!);
-            var written = SqliteBackup.Backup(settings, parseResult.GetValue(output)!, parseResult.GetValue(Force));
+            var written = SqliteBackup.Backup(settings, parseResult.GetValue(output)!, parseResult.GetValue(force));
             return written.IsSuccess
                 ? CommandOutput.Print(parseResult, written.Value, s => $"Backed up {settings.Describe()} to {s.Path}: {s.Describe()}.\n"
                     + "Keep the secrets folder (key-groups.key, signing-key.pem) with it, encrypted and apart, and note the audit head above.")
@@ -51,20 +60,21 @@ internal static class DbBackupCommands
     public static Command Restore()
     {
         var input = new Option<string>("--from") { Description = "The backup file (written by 'pk db backup').", Required = true }.NotEmpty();
+        var force = new Option<bool>("--force") { Description = "Replace the database of --data that holds data (stop its nodes first)." };
         var command = new Command("restore", "Restore a backup into the SQLite database of --data (a new folder, or --force with its nodes stopped).")
         {
-            ServerCommands.Data, ServerCommands.Db, input, Force,
+            ServerCommands.Data, Db, input, force,
         };
         command.SetAction(parseResult =>
         {
-            if (parseResult.GetValue(ServerCommands.Db) is { Length: > 0 })
+            if (parseResult.GetValue(Db) is { Length: > 0 })
             {
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, PostgresAdvice));
             }
 
             var data = parseResult.GetValue(ServerCommands.Data)!;
             var settings = DatabaseSettings.ForDataDirectory(data);
-            var restored = SqliteBackup.Restore(parseResult.GetValue(input)!, settings, parseResult.GetValue(Force));
+            var restored = SqliteBackup.Restore(parseResult.GetValue(input)!, settings, parseResult.GetValue(force));
             return restored.IsSuccess
                 ? CommandOutput.Print(parseResult, restored.Value, s => $"Restored {parseResult.GetValue(input)} into {settings.Describe()}: {s.Describe()}.\n"
                     + s.NextSteps(data))

@@ -34,7 +34,7 @@ internal static class ServerCommands
     /// <summary>The name of the environment variable <see cref="Db"/> falls back to.</summary>
     public const string DbVariable = "PK_DB";
 
-    private static string? FromEnvironment(System.CommandLine.Parsing.ArgumentResult result)
+    internal static string? FromEnvironment(System.CommandLine.Parsing.ArgumentResult result)
     {
         var value = Environment.GetEnvironmentVariable(DbVariable);
         if (value is not null && string.IsNullOrWhiteSpace(value))

@@ -137,6 +137,21 @@ public sealed class BackupRestoreEndToEndTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder, "x.db")));
     }
 
+    [Theory]
+    [InlineData("backup")]
+    [InlineData("restore")]
+    public async Task Their_help_says_a_PostgreSQL_database_is_backed_up_with_pg_dump_not_that_db_selects_it(string command)
+    {
+        var help = await Pk.RunAsync("db", command, "--help");
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        var db = Assert.Single(help.Stdout.Split('\n'), l => l.TrimStart().StartsWith("--db", StringComparison.Ordinal));
+        Assert.Contains("pg_dump", db, StringComparison.Ordinal);
+        Assert.DoesNotContain("PostgreSQL instead of SQLite", db, StringComparison.Ordinal);
+        var force = Assert.Single(help.Stdout.Split('\n'), l => l.TrimStart().StartsWith("--force", StringComparison.Ordinal));
+        Assert.DoesNotContain(command == "backup" ? "database that holds data" : "existing file", force, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>pk run by a shell whose umask is 000: what pk leaves private must not depend on the umask.</summary>
