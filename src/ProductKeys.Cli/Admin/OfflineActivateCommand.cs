@@ -127,7 +127,11 @@ internal static class OfflineActivateCommand
             var summary = new OfflineSummary(results.Count(r => r.Activated), results.Count(r => !r.Activated), published.IsSuccess ? trustPath : null, results);
             CommandOutput.Print(parseResult, summary, s => string.Join('\n',
                 s.Results.Select(r => $"{(r.Activated ? "activated" : r.Code),-26} {Path.GetFileName(r.Response)}")
-                    .Append($"{s.Activated} activated, {s.Refused} refused; on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}")
+                    .Append($"{s.Activated} activated, {s.Refused} refused")
+                    // Only the kinds of request it answered: a KMS host's response given to 'pk atp' is no device activation.
+                    .Concat(s.Results.Any(r => !r.KmsHost && !r.CalPack)
+                        ? [$"on each device: pk atp RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
+                        : [])
                     .Concat(s.Results.Any(r => r.KmsHost)
                         ? [$"on each KMS host: pk kms-host activate --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
                         : [])

@@ -104,6 +104,13 @@ public abstract class KmsEndToEndTests(DemoServerFixture server) : IClassFixture
         Assert.Equal(1, answered.Json.GetProperty("activated").GetInt32());
         var response = Path.Combine(responses, "host-request.response.json");
 
+        // Answered again (the same host: no activation used), its summary names the KMS host's next step, not a device's 'pk atp'.
+        var told = await Pk.RunAsync("offline", "activate", request, "--out", Path.Combine(_folder, "host-responses-again"),
+            "--service", server.Url, "--token", server.Token("billing-contributor"));
+        Assert.True(told.ExitCode == 0, told.ToString());
+        Assert.Contains("on each KMS host: pk kms-host activate", told.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("pk atp", told.Stdout, StringComparison.Ordinal);
+
         var installed = await Pk.RunAsync("kms-host", "activate", "--data", hostData, "--offline-response", response,
             "--trust", Path.Combine(responses, "publisher-keys.pem"), "--json");
         Assert.True(installed.ExitCode == 0, installed.ToString());
