@@ -79,14 +79,17 @@ internal static class PublisherKeysCommand
                 return CommandOutput.Refuse(parseResult, OutputFile.Unwritable(writing, option, e));
             }
 
-            var result = new ExportResult(file, [.. trusted.Value.Keys.Select(k => k.KeyId)]);
+            var result = new ExportResult(file, [.. trusted.Value.Keys.Select(k => k.KeyId)], listsFile, listsFile is null ? null : (keys.Value.KeyLists ?? []).Count);
             return CommandOutput.PrintWritten(parseResult, OutputFile.IsStandardOutput(file) ? file : listsFile ?? file, result, r =>
-                $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {(OutputFile.IsStandardOutput(r.File) ? "standard output" : r.File)}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust.");
+                $"Wrote {r.KeyIds.Count} publisher key(s) ({string.Join(", ", r.KeyIds)}) to {(OutputFile.IsStandardOutput(r.File) ? "standard output" : r.File)}: embed it in the product (ProductLicenseOptions.PublisherKeys) or give it to devices with --trust."
+                + (r.KeyListsFile is null ? "" : $"\nWrote {r.KeyLists} signed key list(s) to {(OutputFile.IsStandardOutput(r.KeyListsFile) ? "standard output" : r.KeyListsFile)}"
+                    + (r.KeyLists == 0 ? " (none yet: the signing key was never rotated)." : ": on an air-gapped device, 'pk trust update --store S --from FILE'.")));
         });
         var command = new Command("publisher-keys", "The publisher's public keys, which products embed to verify activations offline.");
         command.Subcommands.Add(export);
         return command;
     }
 
-    private sealed record ExportResult(string File, IReadOnlyList<string> KeyIds);
+    /// <summary>What export wrote; <paramref name="KeyListsFile"/> and <paramref name="KeyLists"/> (how many lists) only with --key-lists.</summary>
+    private sealed record ExportResult(string File, IReadOnlyList<string> KeyIds, string? KeyListsFile, int? KeyLists);
 }

@@ -50,7 +50,11 @@ public sealed class KeyRotationEndToEndTests : IAsyncDisposable
 
         // An air-gapped device learns it from a file, through the same chain of signatures.
         var lists = Path.Combine(_root, "key-lists.txt");
-        Assert.Equal(0, (await Pk.RunAsync("publisher-keys", "export", "--service", _url, "--out", Path.Combine(_root, "keys.pem"), "--key-lists", lists)).ExitCode);
+        var exported = await Pk.RunAsync("publisher-keys", "export", "--service", _url, "--out", Path.Combine(_root, "keys.pem"), "--key-lists", lists);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        // It says it wrote the lists too, and where, not only the keys.
+        Assert.True(exported.Stdout.Contains($" signed key list(s) to {lists}: on an air-gapped device, 'pk trust update --store S --from FILE'.", StringComparison.Ordinal),
+            exported.ToString());
         await InstallAsync("airgap", mak, "--trust", oldKeys);
         var learned = await Pk.RunAsync("trust", "update", "--store", Store("airgap"), "--from", lists, "--json");
         Assert.True(learned.ExitCode == 0, learned.ToString());
