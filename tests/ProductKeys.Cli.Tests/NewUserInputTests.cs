@@ -146,6 +146,23 @@ public sealed class NewUserInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_MAK_installed_without_a_service_names_the_service_or_the_offline_request_next()
+    {
+        // A new user's walkthrough of the README's air-gapped device: 'pk ipk MAK --store air' ended on "Next step: pk ato
+        // --store …", which then answered "Say where the licensing service is" on a device that has no network.
+        var store = Path.Combine(_scratch, "no-service");
+
+        var installed = await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", store, "--device-id", "d1");
+
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.Contains($"Next step: pk ato --store {store} --service URL (online), or without a network: pk dti REQUEST.json --store {store} (offline).",
+            installed.Stdout, StringComparison.Ordinal);
+        var online = await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", Path.Combine(_scratch, "with-service"),
+            "--device-id", "d1", "--service", "http://127.0.0.1:9");
+        Assert.Contains($"Next step: pk ato --store {Path.Combine(_scratch, "with-service")}.", online.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logout_when_not_signed_in_says_so_and_succeeds()
     {
         var logout = await Pk.RunAsync(NotSignedIn, "logout");

@@ -102,6 +102,9 @@ internal sealed record StatusView(
             ("Licensed", _) => null,
             (_, null) => $"Next step: pk ipk KEY --product PRODUCT-ID --store {store} (your MAK from 'pk keys list', or the product's KMS client setup key from 'pk products list').",
             (_, Core.Keys.KeyType.Setup) => $"Next step: pk ipk MAK --store {store}, then pk ato --store {store}.",
+            // A MAK activates at the licensing service: a store that does not know it cannot 'pk ato' alone (an air-gapped device never will).
+            (_, Core.Keys.KeyType.Mak) when Service is null =>
+                $"Next step: pk ato --store {store} --service URL (online), or without a network: pk dti REQUEST.json --store {store} (offline).",
             _ => $"Next step: pk ato --store {store}.",
         };
     }
