@@ -107,6 +107,6 @@ internal static class AdminOptions
         }
 
         var trust = Tls.Resolve(parseResult, uri, signedIn?.TlsPins, signedIn?.TlsCertificateAuthorities);
-        return trust.IsSuccess ? new ServiceClient(uri, token, trust.Value) : trust.Refusal;
+        return trust.IsSuccess ? ServiceClient.Create(uri, token, trust.Value) : trust.Refusal;
     }
 }

@@ -48,6 +48,11 @@ internal static class LoginCommand
                 return CommandOutput.Refuse(parseResult, new Refusal(ErrorCatalogue.ValidationFailed, $"--service must be an http(s) URL such as http://127.0.0.1:8080, not '{service}'."));
             }
 
+            if (ServiceClient.TimeoutProblem() is { } badTimeout)
+            {
+                return CommandOutput.Refuse(parseResult, badTimeout);
+            }
+
             // The file the token goes to, checked before the password is asked for or anything sent: a session issued and then
             // not saved would stay valid, known to no one.
             if (Credentials.Unwritable(path) is { } unwritable)
@@ -73,7 +78,13 @@ internal static class LoginCommand
                 return CommandOutput.Refuse(parseResult, trust.Refusal);
             }
 
-            using var client = new ServiceClient(uri, null, trust.Value);
+            var created = ServiceClient.Create(uri, null, trust.Value);
+            if (!created.IsSuccess)
+            {
+                return CommandOutput.Refuse(parseResult, created.Refusal);
+            }
+
+            using var client = created.Value;
             var session = await client.PostAsync("api/v1/sessions", new SignInRequest(name, secret),
                 AdminApiJsonContext.Default.SignInRequest, AdminApiJsonContext.Default.SessionResponse, ct);
             if (!session.IsSuccess)
@@ -89,7 +100,7 @@ internal static class LoginCommand
             catch (Exception e) when (OutputFile.IsWriteFailure(e))
             {
                 // Written nowhere, so revoked at once rather than left valid for its lifetime.
-                using var issued = new ServiceClient(uri, session.Value.Token, trust.Value);
+                using var issued = ServiceClient.Create(uri, session.Value.Token, trust.Value).Value; // $PK_TIMEOUT was taken above
                 var unsaved = OutputFile.Unwritable(path, Credentials.What, e);
                 var revoked = await issued.DeleteAsync("api/v1/sessions/current", ct);
                 return CommandOutput.Refuse(parseResult, revoked.IsSuccess ? unsaved : unsaved with
@@ -126,7 +137,13 @@ internal static class LoginCommand
             if (Credentials.Load(path) is { Token.Length: > 0 } stored && ServiceUrl.TryParse(stored.Service, out var uri))
             {
                 var trust = ServerTrust.Create(stored.TlsPins ?? [], stored.TlsCertificateAuthorities);
-                using var client = new ServiceClient(uri, stored.Token, trust.IsSuccess ? trust.Value : ServerTrust.SystemStore);
+                var created = ServiceClient.Create(uri, stored.Token, trust.IsSuccess ? trust.Value : ServerTrust.SystemStore);
+                if (!created.IsSuccess)
+                {
+                    return CommandOutput.Refuse(parseResult, created.Refusal);
+                }
+
+                using var client = created.Value;
                 var revoked = await client.DeleteAsync("api/v1/sessions/current", ct);
                 // UNAUTHENTICATED: the service no longer knows the token (expired, revoked), so forgetting it loses nothing. Any other
                 // answer left it valid: deleting the file would throw away the only copy to revoke it with, and "Signed out" would lie.

@@ -17,7 +17,7 @@ internal sealed class ServiceClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ServiceClient(Uri service, string? token, ServerTrust tls)
+    private ServiceClient(Uri service, string? token, ServerTrust tls)
     {
         _http = tls.CreateHttpClient(Timeout.InfiniteTimeSpan);
         _http.BaseAddress = service;
@@ -27,20 +27,40 @@ internal sealed class ServiceClient : IDisposable
         }
     }
 
+    /// <summary>A client for <paramref name="service"/>, or USAGE_INVALID when <c>$PK_TIMEOUT</c> is set to something other than whole seconds from 1 to a day.</summary>
+    public static Outcome<ServiceClient> Create(Uri service, string? token, ServerTrust tls) =>
+        TimeoutProblem() is { } problem ? problem : new ServiceClient(service, token, tls);
+
     public Uri Service => _http.BaseAddress!;
+
+    /// <summary>The variable that sets <see cref="AnswerTimeout"/>.</summary>
+    public const string TimeoutVariable = "PK_TIMEOUT";
 
     /// <summary>
     /// How long a request waits for the service's answer (a JSON answer whole; an export's headers), from <c>$PK_TIMEOUT</c>
-    /// (whole seconds, at most a day) or 300 s: a service that accepts and never answers held pk forever. An export's body is not bounded.
-    /// More than a day is a day: a timer takes at most 49 days, and a larger PK_TIMEOUT made every command INTERNAL_ERROR.
+    /// (whole seconds, 1 to a day) or 300 s: a service that accepts and never answers held pk forever. An export's body is not bounded.
+    /// Any other value is refused by <see cref="Create"/> (before, 'abc', 0 or -5 were silently 300 s and 5000000 a day).
     /// </summary>
-    public static TimeSpan AnswerTimeout { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("PK_TIMEOUT"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? TimeSpan.FromSeconds(Math.Min(seconds, MaxAnswerSeconds))
-            : TimeSpan.FromSeconds(300);
+    public static TimeSpan AnswerTimeout => TimeSpan.FromSeconds(ReadTimeout() ?? DefaultAnswerSeconds);
 
-    /// <summary>The longest <c>$PK_TIMEOUT</c> taken, in seconds (a day).</summary>
+    /// <summary>The longest <c>$PK_TIMEOUT</c> taken, in seconds (a day): a timer takes at most 49 days.</summary>
     private const int MaxAnswerSeconds = 86_400;
+
+    private const int DefaultAnswerSeconds = 300;
+
+    /// <summary><c>$PK_TIMEOUT</c> in seconds; <c>null</c> when unset or not a whole number from 1 to <see cref="MaxAnswerSeconds"/>.</summary>
+    private static int? ReadTimeout() =>
+        int.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds is >= 1 and <= MaxAnswerSeconds ? seconds : null;
+
+    /// <summary>USAGE_INVALID naming <c>$PK_TIMEOUT</c> and what it takes when it is set to anything but whole seconds from 1 to a day; else <c>null</c>.</summary>
+    public static Refusal? TimeoutProblem()
+    {
+        var text = Environment.GetEnvironmentVariable(TimeoutVariable);
+        return text is null || ReadTimeout() is not null ? null : new Refusal(ErrorCatalogue.UsageInvalid,
+            $"${TimeoutVariable} takes a whole number of seconds from 1 to {MaxAnswerSeconds} (a day); '{text}' is not one. "
+            + $"Set it to how many seconds pk waits for the service's answer, or unset it for the default of {DefaultAnswerSeconds} s.");
+    }
 
     public Task<Outcome<T>> GetAsync<T>(string path, JsonTypeInfo<T> answer, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), answer, ct);

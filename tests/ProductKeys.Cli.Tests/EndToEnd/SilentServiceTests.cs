@@ -46,16 +46,38 @@ public sealed class SilentServiceTests : IDisposable
         Assert.Contains("did not answer within 2 s", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_PK_TIMEOUT_longer_than_a_timer_takes_is_a_day_not_INTERNAL_ERROR()
+    [Theory]
+    [InlineData("abc", "orgs list")]
+    [InlineData("-5", "orgs list")]
+    [InlineData("0", "login")]
+    [InlineData("99999999", "orgs list")]
+    [InlineData("5000000", "logout")]
+    public async Task A_PK_TIMEOUT_that_is_not_seconds_from_1_to_a_day_is_USAGE_INVALID_naming_it(string timeout, string command)
     {
-        // A closed port answers at once: the refusal is the connection's, whatever the timeout.
-        var environment = new Dictionary<string, string> { ["PK_TIMEOUT"] = "5000000", ["PK_CREDENTIALS"] = Path.Combine(Path.GetTempPath(), $"pk-silent-{Guid.NewGuid():N}.json") };
+        var credentials = Path.Combine(Path.GetTempPath(), $"pk-silent-{Guid.NewGuid():N}.json");
+        var environment = new Dictionary<string, string> { ["PK_TIMEOUT"] = timeout, ["PK_CREDENTIALS"] = credentials };
+        if (command == "logout")
+        {
+            await File.WriteAllTextAsync(credentials, $$"""{"service": "{{Url}}/", "token": "pk_unused", "user": "ops"}""", TestContext.Current.CancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(credentials, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
 
-        // Before: CancelAfter refused 5,000,000 s (58 days), INTERNAL_ERROR.
-        var result = await Pk.RunAsync(environment, "orgs", "list", "--service", "http://127.0.0.1:9", "--token", "pk_unused", "--json");
+        string[] args = command switch
+        {
+            "login" => ["login", "--service", Url, "--user", "ops", "--password", "a password"],
+            "logout" => ["logout"],
+            _ => ["orgs", "list", "--service", Url, "--token", "pk_unused"],
+        };
 
-        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+        // Before: 'abc', -5 and 0 were silently 300 s, 99999999 and 5000000 a day; the silent service held pk until Pk.RunAsync killed it.
+        var result = await Pk.RunAsync(environment, args);
+        File.Delete(credentials);
+
+        Assert.True(result.ExitCode == ErrorCatalogue.UsageInvalid.ExitCode, result.ToString());
+        Assert.StartsWith($"USAGE_INVALID: $PK_TIMEOUT takes a whole number of seconds from 1 to 86400 (a day); '{timeout}' is not one.", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
