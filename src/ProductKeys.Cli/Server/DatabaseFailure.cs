@@ -12,8 +12,11 @@ namespace ProductKeys.Cli.Server;
 /// </summary>
 internal static class DatabaseFailure
 {
-    /// <summary><c>DATABASE_UNREACHABLE</c> when --db is not an Npgsql connection string, else <c>null</c>.</summary>
-    public static Refusal? CheckConnectionString(string? db)
+    /// <summary>
+    /// <c>DATABASE_UNREACHABLE</c> when --db is not an Npgsql connection string, else <c>null</c>; <paramref name="source"/> says where it came from
+    /// (<see cref="ServerCommands.DbSource"/>): an operator who gave no --db looked for a mistake on a command line that has none.
+    /// </summary>
+    public static Refusal? CheckConnectionString(string? db, string source)
     {
         if (db is not { Length: > 0 })
         {
@@ -27,7 +30,7 @@ internal static class DatabaseFailure
         }
         catch (ArgumentException e)
         {
-            return new Refusal(ErrorCatalogue.DatabaseUnreachable, $"--db is not a PostgreSQL connection string: {e.Message}");
+            return new Refusal(ErrorCatalogue.DatabaseUnreachable, $"{source} is not a PostgreSQL connection string: {e.Message}");
         }
     }
 

@@ -19,7 +19,7 @@ internal static class DbCommands
         migrate.SetAction(async (parseResult, ct) =>
         {
             var pg = parseResult.GetValue(ServerCommands.Db);
-            if (DatabaseFailure.CheckConnectionString(pg) is { } badDb)
+            if (DatabaseFailure.CheckConnectionString(pg, ServerCommands.DbSource(parseResult)) is { } badDb)
             {
                 return CommandOutput.Refuse(parseResult, badDb);
             }

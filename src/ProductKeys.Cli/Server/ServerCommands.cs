@@ -34,6 +34,9 @@ internal static class ServerCommands
     /// <summary>The name of the environment variable <see cref="Db"/> falls back to.</summary>
     public const string DbVariable = "PK_DB";
 
+    /// <summary>Where the connection string in <see cref="Db"/> came from, as messages name it: "--db", or "$PK_DB" when --db was left out.</summary>
+    public static string DbSource(ParseResult parseResult) => parseResult.GetResult(Db) is null or { Implicit: true } ? $"${DbVariable}" : "--db";
+
     internal static string? FromEnvironment(System.CommandLine.Parsing.ArgumentResult result)
     {
         var value = Environment.GetEnvironmentVariable(DbVariable);
@@ -65,7 +68,7 @@ internal static class ServerCommands
         command.SetAction(async (parseResult, ct) =>
         {
             var urlsText = parseResult.GetValue(selfSigned) && parseResult.GetResult(urls) is null or { Implicit: true } ? DevelopmentHttps : parseResult.GetValue(urls);
-            if ((ListenFailure.CheckUrls(urlsText, out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db))) is { } badOption)
+            if ((ListenFailure.CheckUrls(urlsText, out var addresses) ?? DatabaseFailure.CheckConnectionString(parseResult.GetValue(Db), DbSource(parseResult))) is { } badOption)
             {
                 return CommandOutput.Refuse(parseResult, badOption);
             }

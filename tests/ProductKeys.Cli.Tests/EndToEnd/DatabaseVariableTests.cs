@@ -37,5 +37,24 @@ public sealed class DatabaseVariableTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_folder, "data")), "a SQLite data folder was made");
     }
 
+    [Theory]
+    [InlineData("server")]
+    [InlineData("db migrate")]
+    public async Task A_PK_DB_that_is_no_connection_string_is_named_PK_DB_and_a_db_option_is_named_db(string command)
+    {
+        var environment = new Dictionary<string, string> { ["PK_DB"] = "Host=127.0.0.1;Colour=blue" };
+        string[] verb = command == "server" ? ["server", "--urls", $"http://127.0.0.1:{PkServerProcess.FreePort()}"] : ["db", "migrate"];
+
+        // Before: "--db is not a PostgreSQL connection string" to an operator who gave no --db.
+        var fromVariable = await Pk.RunAsync(environment, [.. verb, "--data", Path.Combine(_folder, "data")]);
+        var fromOption = await Pk.RunAsync(environment, [.. verb, "--data", Path.Combine(_folder, "data"), "--db", "Host=127.0.0.1;Flavour=mint"]);
+
+        Assert.True(fromVariable.ExitCode == ErrorCatalogue.DatabaseUnreachable.ExitCode, fromVariable.ToString());
+        Assert.StartsWith("DATABASE_UNREACHABLE: $PK_DB is not a PostgreSQL connection string", fromVariable.Stderr, StringComparison.Ordinal);
+        Assert.True(fromOption.ExitCode == ErrorCatalogue.DatabaseUnreachable.ExitCode, fromOption.ToString());
+        Assert.StartsWith("DATABASE_UNREACHABLE: --db is not a PostgreSQL connection string", fromOption.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "data")), "a SQLite data folder was made");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
