@@ -141,8 +141,8 @@ public sealed class NewUserInputTests : IDisposable
 
         Assert.Equal(0, request.ExitCode);
         Assert.DoesNotContain("pk ato", request.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Next step: take req.json to a connected machine and run 'pk offline activate req.json --out DIR'", request.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"then here: pk atp DIR/req.response.json --store {store} --trust DIR/publisher-keys.pem", request.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Next step: take req.json to a connected machine. On a machine that reaches the licensing service, signed in as an Owner or Contributor, run:\n  pk offline activate req.json --out DIR\n", request.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"then here:\n  pk atp DIR/req.response.json --store {store} --trust DIR/publisher-keys.pem", request.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -92,8 +92,7 @@ internal static class OfflineCommands
 
     /// <summary>After <c>dti</c> the device waits for a response file: <c>pk ato</c>, the state's next step, needs the network it lacks.</summary>
     private static string OfflineNextStep(string request, string store) =>
-        $"Next step: take {request} to a connected machine and run 'pk offline activate {request} --out DIR' there (signed in as an Owner or Contributor); "
-        + $"then here: pk atp DIR/{Path.GetFileNameWithoutExtension(request)}.response.json --store {store} --trust DIR/publisher-keys.pem.";
+        $"Next step: take {request} to a connected machine. " + OfflineSteps.Hint(request, (response, trust) => $"pk atp {response} --store {ShellWord.Quote(store)} --trust {trust}", "an Owner or Contributor");
 
     /// <summary>The codes the service puts in a response it refuses (OfflineActivations, MakActivations, the key lookup, 'pk offline activate').</summary>
     private static readonly HashSet<string> RefusalsInResponses = new(

@@ -84,7 +84,8 @@ internal sealed record StatusView(
         }
 
         text.Append(Output.TerminalText.Safe(Message));
-        if ((nextStep is null ? NextStep() : Output.TerminalText.Safe(nextStep)) is { } next)
+        // A command's own next step may be lines of commands to run (dti: OfflineSteps); any other control character is still escaped.
+        if ((nextStep is null ? NextStep() : Output.TerminalText.Safe(nextStep, keepLineBreaks: true)) is { } next)
         {
             text.Append('\n').Append(next);
         }

@@ -78,9 +78,8 @@ internal static class CalServerCommands
                 var name = OutputFile.IsStandardOutput(path) ? "REQUEST.json" : Path.GetFileName(path);
                 return written.IsSuccess
                     ? CommandOutput.PrintWritten(parseResult, path, new { requestFile = path, serverId = written.Value.ServerId },
-                        r => $"Wrote the CAL pack request for CAL server {r.serverId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}. "
-                            + $"On a machine that reaches the licensing service, signed in: 'pk offline activate {name} --out DIR'; then here: 'pk cal-server install-pack --data {parseResult.GetValue(data)} "
-                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(name)}.response.json --trust DIR/publisher-keys.pem'.")
+                        r => $"Wrote the CAL pack request for CAL server {r.serverId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}.\n"
+                            + OfflineSteps.Hint(name, (response, trust) => $"pk cal-server install-pack --data {ShellWord.Quote(parseResult.GetValue(data)!)} --offline-response {response} --trust {trust}"))
                     : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 

@@ -58,9 +58,8 @@ internal static class KmsHostActivateCommand
                 var name = OutputFile.IsStandardOutput(path) ? "REQUEST.json" : Path.GetFileName(path);
                 return written.IsSuccess
                     ? CommandOutput.PrintWritten(parseResult, path, new { requestFile = path, hostId = written.Value.HostId },
-                        r => $"Wrote the activation request for host {r.hostId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}. "
-                            + $"On a machine that reaches the licensing service, signed in: 'pk offline activate {name} --out DIR'; then here: 'pk kms-host activate --data {parseResult.GetValue(data)} "
-                            + $"--offline-response DIR/{Path.GetFileNameWithoutExtension(name)}.response.json --trust DIR/publisher-keys.pem'.")
+                        r => $"Wrote the activation request for host {r.hostId} to {(OutputFile.IsStandardOutput(r.requestFile) ? "standard output (save it as REQUEST.json)" : r.requestFile)}.\n"
+                            + OfflineSteps.Hint(name, (response, trust) => $"pk kms-host activate --data {ShellWord.Quote(parseResult.GetValue(data)!)} --offline-response {response} --trust {trust}"))
                     : CommandOutput.Refuse(parseResult, written.Refusal);
             }
 
