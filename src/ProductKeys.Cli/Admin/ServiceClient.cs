@@ -21,6 +21,7 @@ internal sealed class ServiceClient : IDisposable
     {
         _http = tls.CreateHttpClient(Timeout.InfiniteTimeSpan);
         _http.BaseAddress = service;
+        _http.MaxResponseContentBufferSize = MaxAnswerBytes; // a JSON answer is buffered whole; an export (OpenAsync) is streamed, unbounded
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -32,6 +33,12 @@ internal sealed class ServiceClient : IDisposable
         TimeoutProblem() is { } problem ? problem : new ServiceClient(service, token, tls);
 
     public Uri Service => _http.BaseAddress!;
+
+    /// <summary>
+    /// The most of one JSON answer pk holds (64 MiB): a hostile or broken service, or a proxy, sending without end made pk buffer up to 2 GiB.
+    /// The largest answer, <c>pk keys list</c> of an account, is about 250 bytes a key: some 250,000 keys; more is for <c>pk keys export</c>, streamed to a file unbounded.
+    /// </summary>
+    public const int MaxAnswerBytes = 64 * 1024 * 1024;
 
     /// <summary>The variable that sets <see cref="AnswerTimeout"/>.</summary>
     public const string TimeoutVariable = "PK_TIMEOUT";
@@ -131,6 +138,10 @@ internal sealed class ServiceClient : IDisposable
                 var body = await response.Content.ReadFromJsonAsync(answer, waiting.Token);
                 return body is null ? NotProductKeys() : body;
             }
+            catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                return TooLarge();
+            }
             catch (HttpRequestException ex)
             {
                 return ProblemDetailsReader.Unreachable(Service, ex);
@@ -149,6 +160,10 @@ internal sealed class ServiceClient : IDisposable
     private Refusal NoAnswer() =>
         new(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer within {AnswerTimeout.TotalSeconds:0} s: check --service and the network, then retry "
             + "(for a service known to be slow, set PK_TIMEOUT to more seconds).");
+
+    private Refusal TooLarge() =>
+        new(ErrorCatalogue.ServiceUnreachable, $"{Service} answered more than {MaxAnswerBytes / (1024 * 1024)} MiB, more than pk reads of one answer: is it a ProductKeys licensing service, "
+            + "and is no proxy in between sending something else? (For an account with hundreds of thousands of keys, 'pk keys export --output FILE' streams them to a file.)");
 
     private Refusal NotProductKeys() =>
         new(ErrorCatalogue.ServiceUnreachable, $"{Service} did not answer with the JSON this command expects: is it a ProductKeys licensing service of this version?");
