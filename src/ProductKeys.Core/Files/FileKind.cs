@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace ProductKeys.Core.Files;
 
@@ -41,6 +42,13 @@ internal static partial class FileKinds
     private const int Folder = 0x4000;
     private const int Regular = 0x8000;
     private const int Link = 0xA000;
+    private const int AtEmptyPath = 0x1000;
+    private const int ReadOnly = 0;
+    private const int NoControllingTerminal = 0x100; // O_NOCTTY
+    private const int NonBlocking = 0x800; // O_NONBLOCK
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC
+    private const int NotPermitted = 1;
+    private const int PermissionDenied = 13;
     private const int NoSuchEntry = 2;
     private const int NotAFolder = 20;
 
@@ -84,6 +92,71 @@ internal static partial class FileKinds
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> (a link followed) opened for reading in a way that cannot block, and what the open descriptor is: on Linux,
+    /// open(2) with O_NONBLOCK (a FIFO without a writer opens at once), O_NOCTTY and O_CLOEXEC, then statx(2) of the descriptor itself,
+    /// so a FIFO put in the file's place after a check is still seen. <c>null</c> where that cannot be done (not Linux, no statx): the caller
+    /// asks <see cref="Of"/>, then opens. O_NONBLOCK changes nothing for a regular file's reads.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing by that name.</exception>
+    /// <exception cref="UnauthorizedAccessException">This user may not read it.</exception>
+    /// <exception cref="IOException">It cannot be opened for another reason.</exception>
+    public static unsafe (SafeFileHandle Handle, FileKind Kind)? OpenWithoutBlocking(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        int descriptor;
+        try
+        {
+            descriptor = OpenCall(path, ReadOnly | NonBlocking | NoControllingTerminal | CloseOnExec);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        if (descriptor < 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            var why = Marshal.GetPInvokeErrorMessage(error);
+            throw error switch
+            {
+                NoSuchEntry or NotAFolder => new FileNotFoundException($"{path} cannot be opened ({why}).", path),
+                PermissionDenied or NotPermitted => new UnauthorizedAccessException($"{path} cannot be opened ({why})."),
+                _ => new IOException($"{path} cannot be opened ({why})."),
+            };
+        }
+
+        var handle = new SafeFileHandle(descriptor, ownsHandle: true);
+        var buffer = stackalloc byte[StatxSize];
+        int result;
+        try
+        {
+            result = StatxCall(descriptor, "", AtEmptyPath, StatxType, buffer);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            handle.Dispose();
+            return null;
+        }
+
+        if (result != 0)
+        {
+            return (handle, FileKind.Unknown);
+        }
+
+        return (handle, (*(ushort*)(buffer + StatxModeOffset) & TypeMask) switch
+        {
+            Regular => FileKind.Regular,
+            Folder => FileKind.Directory,
+            0 => FileKind.Unknown,
+            _ => FileKind.Other,
+        });
     }
 
     private static FileKind Managed(string path, bool followLinks)
@@ -132,6 +205,9 @@ internal static partial class FileKinds
             _ => FileKind.Other,
         };
     }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenCall(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUser();

@@ -11,7 +11,7 @@ public static class RegularFile
     /// <summary>Why <paramref name="path"/> is not read (a device, a pipe, a socket), or <c>null</c>, also when it does not exist.</summary>
     /// <param name="path">The file to read; a link is followed.</param>
     public static string? NotReadable(string path) =>
-        FileKinds.Of(path, followLinks: true) == FileKind.Other ? "not a regular file but a device, a pipe or a socket" : null;
+        FileKinds.Of(path, followLinks: true) == FileKind.Other ? NotRegular : null;
 
     /// <summary>
     /// Whether <paramref name="path"/> (a link followed) belongs to another user than this process's: <c>false</c> when it is
@@ -21,16 +21,44 @@ public static class RegularFile
     public static bool OwnedByAnotherUser(string path) =>
         FileKinds.Owner(path) is { } owner && FileKinds.EffectiveUser() is { } me && owner != me;
 
-    /// <summary>The text of <paramref name="path"/>, as <see cref="File.ReadAllText(string)"/> reads it, once it is known to be a file.</summary>
+    /// <summary>The text of <paramref name="path"/>, as <see cref="File.ReadAllText(string)"/> reads it, opened by <see cref="OpenRead"/>.</summary>
     /// <param name="path">The file to read; a link is followed.</param>
     /// <exception cref="IOException">It is not a regular file, or cannot be read.</exception>
     public static string ReadAllText(string path)
     {
-        if (NotReadable(path) is { } why)
+        using var reader = new StreamReader(OpenRead(path));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> opened for reading if it is a regular file (a link to one followed). The open itself never blocks and the type
+    /// is that of what was opened (<see cref="FileKinds.OpenWithoutBlocking"/>): a check before the open saw a file, and a FIFO put in its
+    /// place before the open still held pk forever. Where that cannot be done (not Linux), the type is asked first, then the file opened.
+    /// </summary>
+    /// <param name="path">The file to read; a link is followed.</param>
+    /// <exception cref="IOException">It is not a regular file, or cannot be opened (<see cref="FileNotFoundException"/> when missing).</exception>
+    /// <exception cref="UnauthorizedAccessException">This user may not read it.</exception>
+    public static FileStream OpenRead(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var opened = FileKinds.OpenWithoutBlocking(path);
+        if (opened is null)
         {
-            throw new IOException($"{path} is {why}.");
+            return NotReadable(path) is { } why
+                ? throw new IOException($"{path} is {why}.")
+                : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         }
 
-        return File.ReadAllText(path);
+        var (handle, kind) = opened.Value;
+
+        if (kind is FileKind.Other or FileKind.Directory)
+        {
+            handle.Dispose();
+            throw new IOException($"{path} is {(kind == FileKind.Directory ? "a folder" : NotRegular)}.");
+        }
+
+        return new FileStream(handle, FileAccess.Read);
     }
+
+    private const string NotRegular = "not a regular file but a device, a pipe or a socket";
 }

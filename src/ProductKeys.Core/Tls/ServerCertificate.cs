@@ -147,7 +147,7 @@ public sealed class ServerCertificate
     {
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = new StreamReader(RegularFile.OpenRead(path)); // --cert naming a FIFO held the server at start
             var buffer = new char[MaxPemFileChars + 1];
             var read = reader.ReadBlock(buffer, 0, buffer.Length);
             return read > MaxPemFileChars
