@@ -67,6 +67,27 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
+    /// <summary>
+    /// A KMS host's or CAL server's request of a newer format, or a response given back, went to the device batch: "Not a
+    /// pk-offline-request-v1 request." in a device response file, and "on each device: pk atp RESPONSE".
+    /// </summary>
+    [Theory]
+    [InlineData("pk-kms-host-request-v2", "is a KMS host request ('pk kms-host activate --offline-request') in format pk-kms-host-request-v2, which this pk does not read (it reads pk-kms-host-request-v1)")]
+    [InlineData("pk-cal-pack-request-v2", "is a CAL server's pack request ('pk cal-server install-pack --offline-request') in format pk-cal-pack-request-v2, which this pk does not read (it reads pk-cal-pack-request-v1)")]
+    [InlineData("pk-kms-host-response-v1", "is a KMS host's response that 'pk offline activate' wrote, not a request: install it on the KMS host with 'pk kms-host activate --data DIR --offline-response FILE")]
+    public async Task Offline_activate_of_a_KMS_or_CAL_request_it_cannot_read_or_of_a_response_says_what_the_file_is_and_activates_nothing(string format, string says)
+    {
+        var request = Path.Combine(_scratch, "host.json");
+        await File.WriteAllTextAsync(request, $$"""{"format": "{{format}}", "key": "H6FWH-XKYXK-BXXTM-9BKWX-Q9P9V", "hostId": "kmsh-1"}""", TestContext.Current.CancellationToken);
+        var output = Path.Combine(_scratch, "out");
+
+        var activate = await Pk.RunAsync(NotSignedIn, ["offline", "activate", request, "--out", output, .. Auth, "--json"]);
+
+        Assert.True(activate.ExitCode == ErrorCatalogue.OfflineDataInvalid.ExitCode, activate.ToString());
+        Assert.Contains($"REQUESTS: {request} {says}", Detail(activate), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData("hello, not a key\n", "is not a PEM public key")]
     [InlineData("", "is empty")]

@@ -139,7 +139,7 @@ internal static class OfflineActivateCommand
                         ? [$"on each CAL server: pk cal-server install-pack --data DIR --offline-response RESPONSE --trust {s.PublisherKeys ?? "PUBLISHER-KEYS.pem"}"]
                         : [])));
             return summary.Refused == 0 ? 0 : ErrorCatalogue.Find(results.First(r => !r.Activated).Code ?? "")?.ExitCode ?? 1;
-        }, parseResult => NamedInputs(parseResult.GetValue(requests)!));
+        }, parseResult => NamedInputs(parseResult.GetValue(requests)!) ?? RequestFiles(parseResult.GetValue(requests)!).Select(NotARequest).FirstOrDefault(r => r is not null));
         return command;
     }
 
@@ -163,6 +163,50 @@ internal static class OfflineActivateCommand
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="file"/>, tagged with a format, is not a request this pk activates: a KMS host's or CAL server's request of a format
+    /// this pk does not read went to the device batch and came back "not a request 'pk dti' wrote"; a response given back was sent as a request.
+    /// <c>null</c> for a request of a known format, and for a file without a tag (the device batch says what is wrong with it).
+    /// </summary>
+    private static Refusal? NotARequest(FileInfo file)
+    {
+        string? format;
+        try
+        {
+            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
+            format = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String
+                ? f.GetString()
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (format is null or OfflineActivationRequest.FormatV1 or KmsHostOfflineRequest.FormatV1 or CalPackOfflineRequest.FormatV1)
+        {
+            return null;
+        }
+
+        var what = format switch
+        {
+            _ when format.StartsWith("pk-kms-host-request-", StringComparison.Ordinal) =>
+                $"is a KMS host request ('pk kms-host activate --offline-request') in format {format}, which this pk does not read (it reads {KmsHostOfflineRequest.FormatV1}): the host runs a newer pk. Activate it with 'pk offline activate' of that version or later",
+            _ when format.StartsWith("pk-cal-pack-request-", StringComparison.Ordinal) =>
+                $"is a CAL server's pack request ('pk cal-server install-pack --offline-request') in format {format}, which this pk does not read (it reads {CalPackOfflineRequest.FormatV1}): the CAL server runs a newer pk. Activate it with 'pk offline activate' of that version or later",
+            _ when format.StartsWith("pk-offline-request-", StringComparison.Ordinal) =>
+                $"is a device request ('pk dti') in format {format}, which this pk does not read (it reads {OfflineActivationRequest.FormatV1}): the device runs a newer pk. Activate it with 'pk offline activate' of that version or later",
+            KmsHostOfflineResponse.FormatV1 =>
+                "is a KMS host's response that 'pk offline activate' wrote, not a request: install it on the KMS host with 'pk kms-host activate --data DIR --offline-response FILE --trust publisher-keys.pem'",
+            CalPackOfflineResponse.FormatV1 =>
+                "is a CAL server's response that 'pk offline activate' wrote, not a request: install it on the CAL server with 'pk cal-server install-pack --data DIR --offline-response FILE --trust publisher-keys.pem'",
+            OfflineActivationResponse.FormatV1 =>
+                "is a device's response that 'pk offline activate' wrote, not a request: install it on the device with 'pk atp FILE --trust publisher-keys.pem'",
+            _ => $"is a file of format {format}, not a request {RequestWriters} wrote",
+        };
+        return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"REQUESTS: {file.FullName} {what}. Nothing was activated.");
     }
 
     private const string RequestWriters = "'pk dti', 'pk kms-host activate --offline-request' or 'pk cal-server install-pack --offline-request'";
