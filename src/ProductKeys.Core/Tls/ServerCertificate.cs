@@ -86,7 +86,10 @@ public sealed class ServerCertificate
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            return Invalid($"{certificatePath} with {keyPath} cannot be read as a PEM certificate with its matching private key ({e.Message.TrimEnd('.')})");
+            return Invalid(LeafNotFirst(certificateText.Value, keyText.Value) is { } position
+                ? $"{certificatePath} holds the certificate matching {keyPath} as certificate {position}, not first: the server's own certificate (the leaf) must come first, "
+                    + $"then its intermediates (e.g. cat server.pem intermediate.pem > {certificatePath})"
+                : $"{certificatePath} with {keyPath} cannot be read as a PEM certificate with its matching private key ({e.Message.TrimEnd('.')})");
         }
 
         // The first certificate of the file is the leaf; the rest are sent as its chain.
@@ -108,6 +111,48 @@ public sealed class ServerCertificate
         }
 
         return new ServerCertificate(leaf, chain);
+    }
+
+    /// <summary>
+    /// Where (counting from 1) the certificate the key belongs to stands in the file when it is not first (a chain written CA first,
+    /// as some authorities send it), else <c>null</c>.
+    /// </summary>
+    private static int? LeafNotFirst(string certificateText, string keyText)
+    {
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(certificateText);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+
+        try
+        {
+            for (var i = 1; i < certificates.Count; i++)
+            {
+                try
+                {
+                    using var withKey = X509Certificate2.CreateFromPem(certificates[i].ExportCertificatePem(), keyText);
+                    return i + 1;
+                }
+                catch (Exception e) when (e is CryptographicException or ArgumentException)
+                {
+                    // Not this one's key.
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
     }
 
     /// <summary>

@@ -33,6 +33,24 @@ public sealed class ServerCertificateTests : IDisposable
         Assert.Contains(loaded.Value.Pin, loaded.Value.Describe(), StringComparison.Ordinal);
     }
 
+    /// <summary>A chain written CA first, then the leaf, was "cannot be read as a PEM certificate with its matching private key (…)" (found by a hostile review).</summary>
+    [Fact]
+    public void A_certificate_file_with_the_leaf_after_its_CA_is_TLS_CERTIFICATE_INVALID_saying_the_leaf_must_come_first()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var leaf = new CertificateRequest("CN=127.0.0.1", leafKey, HashAlgorithmName.SHA256)
+            .Create(root, _time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(10), [1, 2, 3, 4]);
+        var certificateFile = Write("ca-first.pem", root.ExportCertificatePem() + "\n" + leaf.ExportCertificatePem());
+        var keyFile = Write("leaf-key.pem", leafKey.ExportPkcs8PrivateKeyPem());
+
+        AssertInvalid(ServerCertificate.Load(certificateFile, keyFile, _time),
+            $"{certificateFile} holds the certificate matching {keyFile} as certificate 2, not first: the server's own certificate (the leaf) must come first");
+    }
+
     [Fact]
     public void A_missing_file_a_key_of_another_certificate_or_an_expired_or_future_certificate_is_TLS_CERTIFICATE_INVALID()
     {
