@@ -222,6 +222,23 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_scratch, ".pk")));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_key_group_rotation_in_a_secrets_folder_others_may_write_into_is_refused_and_writes_nothing()
+    {
+        // Before, the rotation wrote key-groups.v2.key into the 0777 folder, where another user could replace it before the nodes restart.
+        var secrets = Directory.CreateDirectory(Path.Combine(_scratch, "secrets")).FullName;
+        File.WriteAllBytes(Path.Combine(secrets, "key-groups.key"), new byte[32]);
+        File.SetUnixFileMode(Path.Combine(secrets, "key-groups.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(secrets, (UnixFileMode)0b111_111_111);
+
+        var rotated = await Pk.RunAsync("key-groups", "rotate", "--secrets", secrets, "--json");
+
+        Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, rotated.ExitCode);
+        Assert.Contains($"{secrets} may be written by other users (mode 0777)", Detail(rotated), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(secrets, "key-groups.v2.key")));
+    }
+
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     private static string Detail(Pk.Result result)

@@ -55,7 +55,7 @@ internal static class KeyGroupCommands
 
     private static int Run(ParseResult parseResult, SecretsFolder folder, Func<string, int> action)
     {
-        if (folder.Missing(parseResult) is { } missing)
+        if (folder.Unusable(parseResult) is { } missing)
         {
             return CommandOutput.Refuse(parseResult, missing);
         }

@@ -24,7 +24,7 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
-            if (folder.Missing(parseResult) is { } missing)
+            if (folder.Unusable(parseResult) is { } missing)
             {
                 return CommandOutput.Refuse(parseResult, missing);
             }
@@ -47,7 +47,7 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
-            if (folder.Missing(parseResult) is { } missing)
+            if (folder.Unusable(parseResult) is { } missing)
             {
                 return CommandOutput.Refuse(parseResult, missing);
             }
@@ -70,7 +70,7 @@ internal static class PublisherKeyRotationCommands
         folder.AddTo(command);
         command.SetAction(parseResult =>
         {
-            if (folder.Missing(parseResult) is { } missing)
+            if (folder.Unusable(parseResult) is { } missing)
             {
                 return CommandOutput.Refuse(parseResult, missing);
             }

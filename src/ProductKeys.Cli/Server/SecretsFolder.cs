@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProductKeys.Cli.Output;
 using ProductKeys.Core.Errors;
+using ProductKeys.Service.Secrets;
 
 namespace ProductKeys.Cli.Server;
 
@@ -18,12 +19,13 @@ internal sealed class SecretsFolder
     /// <summary>
     /// STORE_INVALID when the folder does not exist: --data defaults to .pk/server under the current folder,
     /// so run anywhere but the folder 'pk server' was started in, these commands found nothing and said a key file was missing.
+    /// And when others may write into it or read its key-group secret, as pk server refuses it (<see cref="SecretsFolderAccess"/>).
     /// </summary>
-    public Refusal? Missing(ParseResult parseResult)
+    public Refusal? Unusable(ParseResult parseResult)
     {
         var path = System.IO.Path.GetFullPath(Path(parseResult));
         return Directory.Exists(path)
-            ? null
+            ? SecretsFolderAccess.RefuseShared(path)
             : new Refusal(ErrorCatalogue.StoreInvalid,
                 $"There is no secrets folder {path}{(parseResult.GetResult(Secrets) is null && parseResult.GetResult(ServerCommands.Data) is null or { Implicit: true } ? " (the default: .pk/server/secrets under the current folder)" : "")}: "
                 + "name the data folder 'pk server --data DIR' uses with --data DIR, or its secrets folder with --secrets DIR.");

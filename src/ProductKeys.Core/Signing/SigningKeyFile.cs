@@ -61,12 +61,19 @@ public static class SigningKeyFile
     }
 
     /// <summary>Loads a private key file (e.g. one supplied by the operator).</summary>
-    /// <returns>The key, or <c>STORE_INVALID</c> when it is missing, unreadable, not a P-256 key, or not 0600.</returns>
+    /// <returns>The key, or <c>STORE_INVALID</c> when it is missing, unreadable, not a P-256 key, not 0600, or another user's.</returns>
     public static Outcome<SigningKey> Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
         {
+            if (RegularFile.OwnedByAnotherUser(path))
+            {
+                return Unusable(path,
+                    $"it belongs to another user, who may have planted or read it; if it is yours, make it this user's own (chown, then chmod 600 {ShellWord.Quote(path)}), "
+                    + "else create a new key and rotate");
+            }
+
             if (!OperatingSystem.IsWindows())
             {
                 var mode = File.GetUnixFileMode(path);

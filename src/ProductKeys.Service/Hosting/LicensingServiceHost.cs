@@ -41,7 +41,7 @@ public static class LicensingServiceHost
     {
         ArgumentNullException.ThrowIfNull(options);
         PrivateFolder.Create(options.DataDirectory);
-        if (DataFolder.RefuseShared(options.DataDirectory) is { } shared)
+        if ((DataFolder.RefuseShared(options.DataDirectory) ?? SecretsFolderAccess.RefuseShared(options.SecretsPath)) is { } shared)
         {
             throw new StartRefusedException(shared.Error, shared.Detail);
         }
