@@ -25,7 +25,7 @@ public static class DataFolder
         // Its owner may write into it whatever its mode (and chmod it): another user's /tmp/pk, 0755, with their key-groups.key in it.
         if (RegularFile.OwnedByAnotherUser(path))
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
+            return OpenToOthers.Refusal(
                 $"The data folder {path} belongs to another user: its owner can plant the secrets or the database pk would use. "
                 + $"Run pk as that user, make it this user's own (chown, then chmod 700 {ShellWord.Quote(path)}), or give another --data.");
         }
@@ -33,7 +33,7 @@ public static class DataFolder
         var mode = File.GetUnixFileMode(path);
         return (mode & OthersWrite) == 0
             ? null
-            : new Refusal(ErrorCatalogue.StoreInvalid,
+            : OpenToOthers.Refusal(
                 $"The data folder {path} may be written by other users (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}): whoever can write there can plant the secrets "
                 + $"or the database pk would use. Make it the service user's own and private (chmod 700 {ShellWord.Quote(path)}), or give another --data.");
     }

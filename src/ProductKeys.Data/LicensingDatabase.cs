@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Data.Postgres;
 using ProductKeys.Data.Sqlite;
 
@@ -149,7 +150,7 @@ public static class LicensingDatabase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
+            return OpenToOthers.Refusal(
                 $"{path} (or its -wal, -shm, -journal) cannot be made readable by its owner only ({e.Message.TrimEnd('.')}): it holds password and token hashes; "
                 + "make the service user its owner (chown) and run the command again as that user.");
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ProductKeys.Cli.Tests.EndToEnd;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Cli.Tests;
 
@@ -237,6 +238,24 @@ public sealed class NewUserInputTests : IDisposable
         Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, rotated.ExitCode);
         Assert.Contains($"{secrets} may be written by other users (mode 0777)", Detail(rotated), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(secrets, "key-groups.v2.key")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_data_folder_others_may_write_into_is_refused_with_a_hint_to_make_it_private_not_to_restore_a_backup()
+    {
+        // Before, the refusal naming the folder's mode and chmod 700 was followed by "missing or damaged: restore it from its backup".
+        var data = Directory.CreateDirectory(Path.Combine(_scratch, "shared")).FullName;
+        File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111);
+
+        var migrate = await Pk.RunAsync("db", "migrate", "--data", data);
+        var json = await Pk.RunAsync("db", "migrate", "--data", data, "--json");
+
+        Assert.Equal(ErrorCatalogue.StoreInvalid.ExitCode, migrate.ExitCode);
+        Assert.Contains($"chmod 700 {data}", migrate.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("backup", migrate.Stderr, StringComparison.Ordinal);
+        Assert.Contains(OpenToOthers.Hint, migrate.Stderr, StringComparison.Ordinal);
+        Assert.Equal(OpenToOthers.Hint, json.Json.GetProperty("error").GetProperty("message").GetString());
     }
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);

@@ -92,15 +92,15 @@ internal static class CommandOutput
     {
         if (json)
         {
-            var body = new ErrorOutput(new ErrorOutput.Body(refusal.Code, refusal.Error.Message, refusal.Detail));
+            var body = new ErrorOutput(new ErrorOutput.Body(refusal.Code, refusal.Hint, refusal.Detail));
             Console.Out.WriteLine(JsonSerializer.Serialize(body, CliJsonContext.Output.ErrorOutput));
         }
 
         // A refusal's detail may be a server's or a file's words: one line, nothing a terminal acts on.
         Console.Error.WriteLine($"{refusal.Code}: {TerminalText.Safe(refusal.Detail)}");
-        if (refusal.Detail != refusal.Error.Message)
+        if (refusal.Detail != refusal.Hint)
         {
-            Console.Error.WriteLine(refusal.Error.Message);
+            Console.Error.WriteLine(refusal.Hint);
         }
 
         return refusal.Error.ExitCode;

@@ -14,6 +14,12 @@ public sealed record Refusal(ErrorCode Error, string Detail)
     {
     }
 
+    /// <summary>
+    /// What to do, the line <c>pk</c> prints under the detail: the catalogue entry's message, unless this occurrence needs another
+    /// (a file or folder open to other users is made private, not restored from a backup: <see cref="Files.OpenToOthers"/>).
+    /// </summary>
+    public string Hint { get; init; } = Error.Message;
+
     /// <summary>The stable code, e.g. <c>KEY_CHECKSUM</c>.</summary>
     public string Code => Error.Code;
 

@@ -69,7 +69,7 @@ public static class SigningKeyFile
         {
             if (RegularFile.OwnedByAnotherUser(path))
             {
-                return Unusable(path,
+                return OpenToOthersRefusal(path,
                     $"it belongs to another user, who may have planted or read it; if it is yours, make it this user's own (chown, then chmod 600 {ShellWord.Quote(path)}), "
                     + "else create a new key and rotate");
             }
@@ -79,7 +79,7 @@ public static class SigningKeyFile
                 var mode = File.GetUnixFileMode(path);
                 if ((mode & FileModes.GroupOrOther) != 0)
                 {
-                    return Unusable(path,
+                    return OpenToOthersRefusal(path,
                         $"it is accessible to other users (mode {Convert.ToString((int)mode, 8)}); run 'chmod 600 {path}', "
                         + "and if others may have copied it, create a new key and rotate");
                 }
@@ -169,6 +169,9 @@ public static class SigningKeyFile
             File.SetUnixFileMode(path, PrivateKeyMode);
         }
     }
+
+    /// <summary>A key file open to others is not damaged: its hint says to fix its owner or mode, not to restore it.</summary>
+    private static Refusal OpenToOthersRefusal(string path, string why) => OpenToOthers.Refusal($"The key file {path} cannot be used: {why}.");
 
     private static Refusal Unusable(string path, string why) =>
         new(ErrorCatalogue.StoreInvalid, $"The key file {path} cannot be used: {why}.");

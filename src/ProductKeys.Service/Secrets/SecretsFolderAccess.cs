@@ -42,7 +42,7 @@ public static class SecretsFolderAccess
     {
         if (RegularFile.OwnedByAnotherUser(path))
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
+            return OpenToOthers.Refusal(
                 $"The secrets folder {path} belongs to another user: its owner can plant the key-group secret or the signing key pk would use. "
                 + $"Run pk as that user, make it this user's own (chown, then chmod 700 {ShellWord.Quote(path)}), or give another --secrets.");
         }
@@ -50,7 +50,7 @@ public static class SecretsFolderAccess
         var mode = File.GetUnixFileMode(path);
         return (mode & OthersWrite) == 0
             ? null
-            : new Refusal(ErrorCatalogue.StoreInvalid,
+            : OpenToOthers.Refusal(
                 $"The secrets folder {path} may be written by other users (mode {Octal(mode)}): whoever can write there can plant the key-group secret "
                 + $"or the signing key pk would use. Make it the service user's own and private (chmod 700 {ShellWord.Quote(path)}), or give another --secrets.");
     }
@@ -60,7 +60,7 @@ public static class SecretsFolderAccess
     {
         if (RegularFile.OwnedByAnotherUser(path))
         {
-            return new Refusal(ErrorCatalogue.StoreInvalid,
+            return OpenToOthers.Refusal(
                 $"The key-group secret {path} belongs to another user, who may have planted or read it: make it this user's own (chown, then chmod 600 {ShellWord.Quote(path)}) "
                 + "if it is the publisher's, else restore the publisher's from a backup.");
         }
@@ -68,7 +68,7 @@ public static class SecretsFolderAccess
         var mode = File.GetUnixFileMode(path);
         return (mode & FileModes.GroupOrOther) == 0
             ? null
-            : new Refusal(ErrorCatalogue.StoreInvalid,
+            : OpenToOthers.Refusal(
                 $"The key-group secret {path} is accessible to other users (mode {Octal(mode)}): whoever reads it can work out every product key. "
                 + $"Make it private (chmod 600 {ShellWord.Quote(path)}); if others may have copied it, issue new keys under a new secret ('pk key-groups rotate').");
     }
