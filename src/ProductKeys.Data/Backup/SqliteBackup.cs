@@ -25,6 +25,12 @@ public static class SqliteBackup
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(outFile);
         var sourcePath = SqlitePath(source);
+        // A folder others may write into may hold a database they planted or swapped: no node serves it, and no backup spreads it.
+        if (DataFolder.RefuseShared(Path.GetDirectoryName(Path.GetFullPath(sourcePath))!) is { } shared)
+        {
+            return shared;
+        }
+
         if (!File.Exists(sourcePath))
         {
             return new Refusal(ErrorCatalogue.ValidationFailed, $"There is no database at {sourcePath}: check --data.");

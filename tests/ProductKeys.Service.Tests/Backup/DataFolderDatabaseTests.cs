@@ -153,6 +153,22 @@ public sealed class DataFolderDatabaseTests(SqliteFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void A_backup_of_a_data_folder_other_users_may_write_into_is_refused_and_writes_nothing()
+    {
+        var backup = SqliteBackup.Backup(fixture.Options.Database, Path.Combine(_folder, "b.db"), overwrite: false).Value;
+        var data = Path.Combine(_folder, "shared");
+        Assert.True(SqliteBackup.Restore(backup.Path, DatabaseSettings.ForDataDirectory(data), replace: false).IsSuccess);
+
+        // Made 0777 since (or a database planted in another user's folder): before, pk db backup copied it as the service's own.
+        File.SetUnixFileMode(data, Readable | UnixFileMode.UserExecute | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+        var refused = SqliteBackup.Backup(DatabaseSettings.ForDataDirectory(data), Path.Combine(_folder, "again.db"), overwrite: false);
+
+        Assert.Equal("STORE_INVALID", refused.Refusal?.Code);
+        Assert.Contains($"{data} may be written by other users (mode 0777)", refused.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "again.db")));
+    }
+
+    [Fact]
     public async Task A_data_folder_another_user_owns_is_refused_whatever_its_mode()
     {
         Assert.SkipUnless(System.Environment.UserName == "root", "Only root can hand a folder to another user; CI runs as root.");
