@@ -22,7 +22,8 @@ public static class ServerHttps
     /// Chooses what https:// addresses answer with and lets them answer. A PEM pair in configuration
     /// (<c>Path</c> and <c>KeyPath</c>, no <c>Password</c>) is read and checked as --cert/--key are, so that a
     /// certificate clients would refuse stops the server at start and its pin is printed. Other configured
-    /// forms (a PKCS#12 file, an encrypted key, a certificate store) are left to Kestrel.
+    /// forms (a PKCS#12 file, an encrypted key, a certificate store) are left to Kestrel, but the file holding their private key
+    /// is refused, as a --key file is, when others may read or change it.
     /// </summary>
     /// <returns>The certificate chosen, for the start-up line; <c>null</c> when there is none pk read itself;
     /// or the refusal (<c>TLS_CERTIFICATE_INVALID</c>, <c>VALIDATION_FAILED</c>).</returns>
@@ -49,6 +50,16 @@ public static class ServerHttps
             }
 
             chosen = loaded.Value;
+        }
+        else if (chosen is null && configured["Path"] is { Length: > 0 } keyHolder)
+        {
+            // Read by Kestrel, not pk, but its private key as open to others as a --key file would be: a PKCS#12 file (Path)
+            // holds it, or an encrypted PEM key (KeyPath with a Password) whose password sits in the same configuration.
+            var keyFile = configured["KeyPath"] is { Length: > 0 } encryptedKey ? encryptedKey : keyHolder;
+            if (ServerCertificate.RefuseKeyOpenToOthers(Path.GetFullPath(keyFile, builder.Environment.ContentRootPath)) is { } open)
+            {
+                return open;
+            }
         }
 
         // The slim builder leaves configuration-driven HTTPS out; https:// in --urls needs it.

@@ -110,6 +110,7 @@ public sealed class ServerHttpsTests : IDisposable
     public void A_configured_form_pk_does_not_read_is_left_to_Kestrel_and_an_https_address_without_any_certificate_is_refused()
     {
         var (certificate, _) = WritePem("pfx-like", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        OwnerOnly(certificate); // as Path alone it stands for a PKCS#12 file, which holds the private key
         var withPassword = Builder(("Path", certificate), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
         Assert.True(withPassword.IsSuccess, withPassword.Refusal?.ToString());
         Assert.Null(withPassword.Value);
@@ -117,6 +118,33 @@ public sealed class ServerHttpsTests : IDisposable
         var none = Builder().UseHttps(["https://127.0.0.1:0"], null, _time);
         Assert.False(none.IsSuccess);
         Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, none.Refusal.Error);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_configured_PKCS12_file_or_encrypted_key_others_may_read_is_TLS_CERTIFICATE_INVALID_as_a_key_file_is()
+    {
+        // Before, Kestrel loaded them whatever their mode: a .pfx left 0644, an encrypted key 0640 with its password beside it.
+        var pfx = Path.Combine(_folder, "server.pfx");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        using (var certificate = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256).CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30)))
+        {
+            File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pkcs12, "secret"));
+        }
+
+        File.SetUnixFileMode(pfx, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var readable = Builder(("Path", "server.pfx"), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, readable.Refusal?.Error);
+        Assert.Contains($"{pfx} is a private key other users may read or change (mode 644): run 'chmod 600 {pfx}'", readable.Refusal?.Detail, StringComparison.Ordinal);
+
+        var (pem, encrypted) = WritePem("encrypted", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        File.SetUnixFileMode(encrypted, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var groupReadable = Builder(("Path", pem), ("KeyPath", encrypted), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
+        Assert.Contains($"{encrypted} is a private key other users may read or change (mode 640)", groupReadable.Refusal?.Detail, StringComparison.Ordinal);
+
+        // Owner-only, both are left to Kestrel as before.
+        OwnerOnly(pfx);
+        Assert.True(Builder(("Path", pfx), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time).IsSuccess);
     }
 
     [Fact]

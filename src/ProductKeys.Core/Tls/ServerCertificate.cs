@@ -114,6 +114,17 @@ public sealed class ServerCertificate
     }
 
     /// <summary>
+    /// <c>TLS_CERTIFICATE_INVALID</c> when <paramref name="keyPath"/>, a file holding a private key that Kestrel reads itself (a
+    /// PKCS#12 file, an encrypted PEM key), may be read or changed by other users, as <see cref="Load"/> refuses a PEM key file;
+    /// <c>null</c> otherwise, and when it does not exist (Kestrel then names it).
+    /// </summary>
+    public static Refusal? RefuseKeyOpenToOthers(string keyPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyPath);
+        return File.Exists(keyPath) && OpenToOthers(keyPath) is { } open ? Invalid(open) : null;
+    }
+
+    /// <summary>
     /// Where (counting from 1) the certificate the key belongs to stands in the file when it is not first (a chain written CA first,
     /// as some authorities send it), else <c>null</c>.
     /// </summary>
