@@ -36,5 +36,21 @@ public sealed class TlsRefusedStartTests : IDisposable
         Assert.Equal([settings], Directory.GetFileSystemEntries(data));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_data_folder_other_users_may_write_into_is_refused_before_anything_is_made_in_it()
+    {
+        // Before, the server made its key, ID and database in a folder someone else made 0777, where they could swap them.
+        var data = Directory.CreateDirectory(Path.Combine(_root, "shared")).FullName;
+        File.SetUnixFileMode(data, (UnixFileMode)0b111_111_111);
+
+        var built = CalServerApp.Build(data, ["http://127.0.0.1:0"], new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero)));
+
+        Assert.Equal(ErrorCatalogue.StoreInvalid, built.Refusal?.Error);
+        Assert.Contains($"{data} may be written by other users (mode 0777)", built.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Contains($"chmod 700 {data}", built.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(data));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
