@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Tls;
 
 namespace ProductKeys.Hosting.Tests;
@@ -135,12 +136,12 @@ public sealed class ServerHttpsTests : IDisposable
         File.SetUnixFileMode(pfx, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var readable = Builder(("Path", "server.pfx"), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
         Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, readable.Refusal?.Error);
-        Assert.Contains($"{pfx} is a private key other users may read or change (mode 644): run 'chmod 600 {pfx}'", readable.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Contains($"{pfx} is a private key other users may read or change (mode 0644; {KeyFileAccess.Rule}): run 'chmod 600 {pfx}'", readable.Refusal?.Detail, StringComparison.Ordinal);
 
         var (pem, encrypted) = WritePem("encrypted", ecdsa: true, _time.GetUtcNow().AddDays(30));
         File.SetUnixFileMode(encrypted, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         var groupReadable = Builder(("Path", pem), ("KeyPath", encrypted), ("Password", "secret")).UseHttps(["https://127.0.0.1:0"], null, _time);
-        Assert.Contains($"{encrypted} is a private key other users may read or change (mode 640)", groupReadable.Refusal?.Detail, StringComparison.Ordinal);
+        Assert.Contains($"{encrypted} is a private key other users may read or change (mode 0640;", groupReadable.Refusal?.Detail, StringComparison.Ordinal);
 
         // Owner-only, both are left to Kestrel as before.
         OwnerOnly(pfx);

@@ -67,22 +67,16 @@ public static class SigningKeyFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
         {
-            if (RegularFile.OwnedByAnotherUser(path))
+            switch (KeyFileAccess.Check(path, out var mode))
             {
-                return OpenToOthersRefusal(path,
-                    $"it belongs to another user, who may have planted or read it; if it is yours, make it this user's own (chown, then chmod 600 {ShellWord.Quote(path)}), "
-                    + "else create a new key and rotate");
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                var mode = File.GetUnixFileMode(path);
-                if ((mode & FileModes.GroupOrOther) != 0)
-                {
+                case KeyFileProblem.AnotherOwner:
                     return OpenToOthersRefusal(path,
-                        $"it is accessible to other users (mode {Convert.ToString((int)mode, 8)}); run 'chmod 600 {path}', "
+                        $"it belongs to another user, who may have planted or read it; if it is yours, make it this user's own (chown, then chmod 600 {ShellWord.Quote(path)}), "
+                        + "else create a new key and rotate");
+                case KeyFileProblem.OpenToOthers:
+                    return OpenToOthersRefusal(path,
+                        $"it is accessible to other users (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}); run '{KeyFileAccess.Chmod(path)}', "
                         + "and if others may have copied it, create a new key and rotate");
-                }
             }
 
             return SigningKey.FromPem(RegularFile.ReadAllText(path));

@@ -167,32 +167,34 @@ public sealed class ServerCertificate
     }
 
     /// <summary>
-    /// Why a private key file group or others may read or write is refused, as a signing key file is
-    /// (<see cref="Signing.SigningKeyFile"/>): it may already have been copied, and repairing its mode would hide that.
-    /// Not checked on Windows, where files inherit the folder's ACL.
+    /// Why a private key file is refused, as a signing key file is (<see cref="Signing.SigningKeyFile"/>): another user's (not
+    /// root's), or one the group or others may read or change beyond what <see cref="KeyFileAccess"/> allows (the service user's
+    /// own at 0600, root's at 0640 for the service user's group). It may already have been copied, and repairing its mode would
+    /// hide that. Not checked on Windows, where files inherit the folder's ACL.
     /// </summary>
     private static string? OpenToOthers(string keyPath)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
+        KeyFileProblem problem;
         UnixFileMode mode;
         try
         {
-            mode = File.GetUnixFileMode(keyPath);
+            problem = KeyFileAccess.Check(keyPath, out mode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null; // reading it below says why it cannot be read
         }
 
-        return (mode & FileModes.GroupOrOther) == 0
-            ? null
-            : $"{keyPath} is a private key other users may read or change (mode {Convert.ToString((int)mode & 0x1FF, 8)}): run 'chmod 600 {keyPath}' "
-                + "(owned by the user the server runs as; a key kept 0640 for a group such as ssl-cert: give the server its own 0600 copy, "
-                + "e.g. 'install -m 600 -o USER KEY COPY'), and if others may have copied it, issue a new certificate with a new key";
+        return problem switch
+        {
+            KeyFileProblem.AnotherOwner =>
+                $"{keyPath} is a private key another user owns, who may have planted or read it: give the server its own copy "
+                    + $"(e.g. 'install -m 600 -o USER {ShellWord.Quote(keyPath)} COPY'), or let root own it at 0640 for the server's group",
+            KeyFileProblem.OpenToOthers =>
+                $"{keyPath} is a private key other users may read or change (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}): "
+                    + $"run '{KeyFileAccess.Chmod(keyPath)}', and if others may have copied it, issue a new certificate with a new key",
+            _ => null,
+        };
     }
 
     /// <summary>The most a certificate or key file may hold (1 MiB): a chain of certificates is a few kilobytes.</summary>

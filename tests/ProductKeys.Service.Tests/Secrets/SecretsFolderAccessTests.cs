@@ -28,7 +28,7 @@ public sealed class SecretsFolderAccessTests(SqliteFixture fixture) : IClassFixt
         // Before, the node started on them: a key-groups.key left 0644 by a copy, a folder made 0777.
         File.SetUnixFileMode(master, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var readable = await RefusedAsync(secrets);
-        Assert.Contains($"{master} is accessible to other users (mode 0644)", readable, StringComparison.Ordinal);
+        Assert.Contains($"{master} is accessible to other users (mode 0644;", readable, StringComparison.Ordinal);
         Assert.Contains($"chmod 600 {master})", readable, StringComparison.Ordinal);
 
         File.SetUnixFileMode(master, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -46,7 +46,7 @@ public sealed class SecretsFolderAccessTests(SqliteFixture fixture) : IClassFixt
         var rotated = Path.Combine(secrets, "key-groups.v2.key");
         File.Copy(master, rotated);
         File.SetUnixFileMode(rotated, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-        Assert.Contains($"{rotated} is accessible to other users (mode 0640)", await RefusedAsync(secrets), StringComparison.Ordinal);
+        Assert.Contains($"{rotated} is accessible to other users (mode 0640;", await RefusedAsync(secrets), StringComparison.Ordinal);
     }
 
     [Fact]
