@@ -75,6 +75,33 @@ public sealed class PerUserTests
     }
 
     [Fact]
+    public async Task A_server_of_the_other_mode_says_which_CALs_it_serves_instead_of_install_a_pack()
+    {
+        // Installing a pack of the other mode is CAL_MODE_MISMATCH: "install one" sent the user to a step that is refused.
+        var ct = TestContext.Current.CancellationToken;
+        using (var devices = new CalWorld())
+        {
+            await devices.InstallAsync(CalMode.PerDevice, purchased: 5);
+            var refused = (await devices.Ledger.RequestUserAsync("bob", ct)).Refusal;
+            Assert.Equal("CAL_PACK_NOT_INSTALLED", refused?.Code);
+            Assert.Contains("serves per-device CALs", refused!.Detail, StringComparison.Ordinal);
+            Assert.Contains("--device ID", refused.Detail, StringComparison.Ordinal);
+            Assert.Contains("per-user CAL server", refused.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("install", refused.Detail, StringComparison.OrdinalIgnoreCase);
+        }
+
+        using var users = new CalWorld();
+        await users.InstallAsync(CalMode.PerUser, purchased: 5);
+        foreach (var refused in new[] { (await users.Ledger.RequestDeviceAsync("pc-1", ct)).Refusal, (await users.Ledger.RevokeDeviceAsync("pc-1", ct)).Refusal })
+        {
+            Assert.Equal("CAL_PACK_NOT_INSTALLED", refused?.Code);
+            Assert.Contains("serves per-user CALs", refused!.Detail, StringComparison.Ordinal);
+            Assert.Contains("per-device CAL server", refused.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("install", refused.Detail, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task A_pack_installed_by_another_process_beside_the_running_server_is_served_at_once()
     {
         // The running server read its packs (none) and keeps them until the database changes under it.

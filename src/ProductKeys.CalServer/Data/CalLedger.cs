@@ -432,7 +432,7 @@ public sealed class CalLedger : IDisposable
         var capacity = all.Where(p => p.Mode == CalMode.PerDevice).Sum(p => (long)p.Installed);
         if (capacity == 0)
         {
-            return NoPack(CalMode.PerDevice, "per-device");
+            return NoPack(CalMode.PerDevice, "per-device", revoking: true);
         }
 
         var now = AdvanceClock(all);
@@ -497,10 +497,31 @@ public sealed class CalLedger : IDisposable
         return now;
     }
 
-    /// <summary>No pack of the mode counts: say so, naming packs that stopped counting because their key was withdrawn.</summary>
-    private Refusal NoPack(CalMode mode, string name) =>
-        new(ErrorCatalogue.CalPackNotInstalled, $"This CAL server has no {name} CAL pack: install one ('pk cal-server install-pack')."
-            + string.Concat(ReadPacks().Withdrawn.Where(w => w.Mode == mode).Select(w => $" Its {w.Describe()}")));
+    /// <summary>
+    /// No pack of the mode counts: say so, naming packs that stopped counting because their key was withdrawn. A server holding packs
+    /// of the other mode serves that mode only (installing this one is <c>CAL_MODE_MISMATCH</c>): the answer says which CALs to ask
+    /// for here, not to install a pack.
+    /// </summary>
+    private Refusal NoPack(CalMode mode, string name, bool revoking = false)
+    {
+        var packs = ReadPacks();
+        var withdrawn = string.Concat(packs.Withdrawn.Where(w => w.Mode == mode).Select(w => $" Its {w.Describe()}"));
+        var otherMode = packs.Counted.Any(p => p.Mode != mode) || packs.Withdrawn.Any(w => w.Mode != mode);
+        if (!otherMode)
+        {
+            return new(ErrorCatalogue.CalPackNotInstalled, $"This CAL server has no {name} CAL pack: install one ('pk cal-server install-pack')." + withdrawn);
+        }
+
+        var detail = revoking
+            ? "This CAL server serves per-user CALs, not per-device ones (a CAL server holds packs of one mode): a device's CAL is revoked "
+              + "on the per-device CAL server that granted it."
+            : mode == CalMode.PerUser
+            ? "This CAL server serves per-device CALs, not per-user ones (a CAL server holds packs of one mode): ask it for a device's CAL "
+              + "('pk cal request --device ID' or --store S), or ask the per-user CAL server for a user's CAL."
+            : "This CAL server serves per-user CALs, not per-device ones (a CAL server holds packs of one mode): ask it for a user's CAL "
+              + "('pk cal request --user NAME'), or ask the per-device CAL server for a device's CAL.";
+        return new(ErrorCatalogue.CalPackNotInstalled, detail);
+    }
 
     private static Refusal Locked() => new(ErrorCatalogue.DatabaseUnreachable,
         $"cal.db is locked by another process (another 'pk cal-server' command or a copy of the database) for more than {CalTables.LockWait.TotalSeconds:0} s: retry in a moment.");
