@@ -154,7 +154,9 @@ public sealed class ProductLicense : IDisposable
         if (kind == KeyType.Mak && stored?.ServiceUrl is null)
         {
             // OnlineActivation words this for pk ('--service URL'); a product sets an option.
-            return new Refusal(ErrorCatalogue.ValidationFailed, "A MAK activates online: set ProductLicenseOptions.ServiceUrl to the licensing service's URL.");
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                "A MAK activates online: set ProductLicenseOptions.ServiceUrl to the licensing service's URL; or, without a network, activate "
+                + $"its store offline: pk dti REQUEST.json --store {_license.Store.Directory}, then pk atp on its response.");
         }
 
         var result = kind == KeyType.KmsClientSetup

@@ -185,6 +185,22 @@ public sealed class NewUserInputTests : IDisposable
     }
 
     [Fact]
+    public async Task Pk_ato_without_a_service_names_the_service_or_the_offline_request()
+    {
+        // 'pk ato' in a store that knows no licensing service answered "Say where the licensing service is: --service URL.",
+        // no help on an air-gapped device that never has one.
+        var store = Path.Combine(_scratch, "ato-no-service");
+        Assert.Equal(0, (await Pk.RunAsync("ipk", "G6397-BF377-H68MT-8Q93J-3XTY9", "--product", "desktop", "--store", store, "--device-id", "d1")).ExitCode);
+
+        var activated = await Pk.RunAsync("ato", "--store", store, "--trust-on-first-use");
+
+        Assert.NotEqual(0, activated.ExitCode);
+        Assert.Contains("VALIDATION_FAILED", activated.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"pk ato --store {store} --service URL (online), or without a network: pk dti REQUEST.json --store {store}, then pk atp",
+            activated.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logout_when_not_signed_in_says_so_and_succeeds()
     {
         var logout = await Pk.RunAsync(NotSignedIn, "logout");

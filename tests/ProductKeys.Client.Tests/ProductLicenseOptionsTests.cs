@@ -64,6 +64,8 @@ public sealed class ProductLicenseOptionsTests : IDisposable
         Assert.Equal("VALIDATION_FAILED", activated.Refusal?.Code);
         Assert.Contains("ProductLicenseOptions.ServiceUrl", activated.Refusal!.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("--service", activated.Refusal.Detail, StringComparison.Ordinal);
+        // A device without a network never has a service: the offline route is named too.
+        Assert.Contains($"pk dti REQUEST.json --store {license.StoreDirectory}, then pk atp", activated.Refusal.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

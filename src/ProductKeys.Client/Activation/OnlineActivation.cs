@@ -79,7 +79,11 @@ public static class OnlineActivation
 
         if (stored.ServiceUrl is not { } service)
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, "Say where the licensing service is: --service URL.");
+            // An air-gapped device never knows one: the offline route is the other answer (as 'pk ipk' names it).
+            var store = license.Store.Directory;
+            return new Refusal(ErrorCatalogue.ValidationFailed,
+                $"Say where the licensing service is: pk ato --store {store} --service URL (online), or without a network: "
+                + $"pk dti REQUEST.json --store {store}, then pk atp on its response (offline).");
         }
 
         var hardware = license.CurrentHardwareId();
