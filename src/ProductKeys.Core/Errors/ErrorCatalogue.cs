@@ -68,7 +68,7 @@ public static class ErrorCatalogue
     // Access
     /// <summary>The caller is not at least a billing administrator.</summary>
     public static readonly ErrorCode ForbiddenNotBillingAdmin = new("FORBIDDEN_NOT_BILLING_ADMIN", 403, 29,
-        "You must be at least a Billing administrator in your organization: ask a Global administrator.");
+        "Product keys are shown only to a customer organization's Billing and Global administrators.");
     /// <summary>The caller is not owner or contributor of the billing account.</summary>
     public static readonly ErrorCode ForbiddenNotAccountOwnerOrContributor = new("FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR", 403, 30,
         "You must be an Owner or Contributor of this billing account: ask one of its owners.");

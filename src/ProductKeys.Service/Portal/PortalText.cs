@@ -21,10 +21,12 @@ internal static class PortalText
         _ => fallback ?? "The request was refused",
     };
 
-    /// <summary>The next step for someone refused, in one sentence.</summary>
-    public static string WhatToDo(string code) => code switch
+    /// <summary>The next step for someone refused, in one sentence; publisher staff have no Global administrator to ask.</summary>
+    public static string WhatToDo(string code, bool publisherStaff = false) => code switch
     {
-        "FORBIDDEN_NOT_BILLING_ADMIN" => "ask a Global administrator of your organization to make you a Billing administrator (publisher staff: ask the customer for a role, which the audit log then shows).",
+        "FORBIDDEN_NOT_BILLING_ADMIN" when publisherStaff =>
+            "publisher staff see a customer's key metadata, never plaintext keys: open \"Manage keys\" (or run 'pk keys list --metadata --account ID').",
+        "FORBIDDEN_NOT_BILLING_ADMIN" => "ask a Global administrator of your organization to make you a Billing administrator.",
         "FORBIDDEN_NOT_ACCOUNT_OWNER_OR_CONTRIBUTOR" => "ask an Owner of this billing account to make you an Owner or Contributor of it.",
         "NOT_FOUND" => "check the link, or open the account from the list of billing accounts.",
         "VALIDATION_FAILED" => "correct the choice named above and try again.",

@@ -1,6 +1,7 @@
 using ProductKeys.Data.Accounts;
 using ProductKeys.Service.Accounts;
 using ProductKeys.Service.Identity;
+using ProductKeys.Service.Portal;
 
 namespace ProductKeys.Service.Tests.Access;
 
@@ -33,6 +34,18 @@ public sealed class AccessRulesTests
         Assert.Contains("pk keys list --metadata", refusal.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Global administrator", refusal.Detail, StringComparison.Ordinal);
         Assert.Contains("Ask a Global administrator", AccessRules.MayViewKeys(Caller(DirectoryRole.User), AccountRole.Owner)!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_portal_tells_publisher_staff_refused_a_plaintext_key_to_manage_keys_and_customers_to_ask_a_Global_administrator()
+    {
+        var staff = PortalText.WhatToDo("FORBIDDEN_NOT_BILLING_ADMIN", publisherStaff: true);
+        var customer = PortalText.WhatToDo("FORBIDDEN_NOT_BILLING_ADMIN");
+
+        Assert.Contains("\"Manage keys\"", staff, StringComparison.Ordinal);
+        Assert.DoesNotContain("Global administrator", staff, StringComparison.Ordinal);
+        Assert.Contains("ask a Global administrator", customer, StringComparison.Ordinal);
+        Assert.DoesNotContain("publisher staff", customer, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -48,6 +48,18 @@ public abstract class KeyRuleMatrixTests<TFixture>(TFixture fixture) where TFixt
         await Problems.AssertAsync(await CallAsync(TestWorld.Publisher, "keys-list", fixture.World.AccountA), HttpStatusCode.Forbidden, "FORBIDDEN_NOT_BILLING_ADMIN");
 
     [Fact]
+    public async Task Publisher_staff_refused_plaintext_keys_are_not_told_to_ask_a_Global_administrator_in_any_part_of_the_problem()
+    {
+        // The detail already pointed staff to key metadata; the problem's title still said "ask a Global administrator", whom staff do not have.
+        var response = await CallAsync(TestWorld.Publisher, "keys-list", fixture.World.AccountA);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        await Problems.AssertAsync(response, HttpStatusCode.Forbidden, "FORBIDDEN_NOT_BILLING_ADMIN");
+        Assert.DoesNotContain("ask a Global administrator", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("pk keys list --metadata", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Accounts_listing_shows_only_the_accounts_the_caller_holds_a_role_on()
     {
         var mine = await Problems.OkJsonAsync(await fixture.GetAsync(TestWorld.Owner, "/api/v1/billing-accounts"));
