@@ -25,6 +25,9 @@ internal enum FileKind
     Unknown,
 }
 
+/// <summary>A file opened for reading, with what the open descriptor is: its type, its owner and its permission bits (<c>null</c> when not told).</summary>
+internal sealed record OpenedFile(SafeFileHandle Handle, FileKind Kind, uint? Owner, UnixFileMode? Mode);
+
 /// <summary>
 /// <see cref="FileKind"/> of a path: statx(2) on Linux, whose buffer is laid out the same on every architecture; elsewhere only
 /// what .NET tells (a link, a folder, an existing entry), as .NET has no API for a file's type.
@@ -34,7 +37,9 @@ internal static partial class FileKinds
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
+    private const uint StatxMode = 0x2;
     private const uint StatxUid = 0x8;
+    private const int PermissionMask = 0xFFF;
     private const int StatxUidOffset = 20;
     private const int StatxModeOffset = 28;
     private const int StatxSize = 256;
@@ -97,13 +102,14 @@ internal static partial class FileKinds
     /// <summary>
     /// <paramref name="path"/> (a link followed) opened for reading in a way that cannot block, and what the open descriptor is: on Linux,
     /// open(2) with O_NONBLOCK (a FIFO without a writer opens at once), O_NOCTTY and O_CLOEXEC, then statx(2) of the descriptor itself,
-    /// so a FIFO put in the file's place after a check is still seen. <c>null</c> where that cannot be done (not Linux, no statx): the caller
-    /// asks <see cref="Of"/>, then opens. O_NONBLOCK changes nothing for a regular file's reads.
+    /// so a FIFO put in the file's place after a check is still seen, and its owner and mode are those of the file read, not of whatever
+    /// the path named a moment before. <c>null</c> where that cannot be done (not Linux, no statx): the caller asks <see cref="Of"/>, then
+    /// opens. O_NONBLOCK changes nothing for a regular file's reads.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing by that name.</exception>
     /// <exception cref="UnauthorizedAccessException">This user may not read it.</exception>
     /// <exception cref="IOException">It cannot be opened for another reason.</exception>
-    public static unsafe (SafeFileHandle Handle, FileKind Kind)? OpenWithoutBlocking(string path)
+    public static unsafe OpenedFile? OpenWithoutBlocking(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -137,7 +143,7 @@ internal static partial class FileKinds
         int result;
         try
         {
-            result = StatxCall(descriptor, "", AtEmptyPath, StatxType, buffer);
+            result = StatxCall(descriptor, "", AtEmptyPath, StatxType | StatxMode | StatxUid, buffer);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -147,16 +153,23 @@ internal static partial class FileKinds
 
         if (result != 0)
         {
-            return (handle, FileKind.Unknown);
+            return new OpenedFile(handle, FileKind.Unknown, null, null);
         }
 
-        return (handle, (*(ushort*)(buffer + StatxModeOffset) & TypeMask) switch
+        var filled = *(uint*)buffer;
+        var mode = *(ushort*)(buffer + StatxModeOffset);
+        var kind = (filled & StatxType) == 0 ? FileKind.Unknown : (mode & TypeMask) switch
         {
             Regular => FileKind.Regular,
             Folder => FileKind.Directory,
             0 => FileKind.Unknown,
             _ => FileKind.Other,
-        });
+        };
+        return new OpenedFile(
+            handle,
+            kind,
+            (filled & StatxUid) != 0 ? *(uint*)(buffer + StatxUidOffset) : null,
+            (filled & StatxMode) != 0 ? (UnixFileMode)(mode & PermissionMask) : null);
     }
 
     private static FileKind Managed(string path, bool followLinks)

@@ -77,14 +77,71 @@ public static class KeyFileAccess
         FileKinds.Owner(path) is { } owner && FileKinds.EffectiveUser() is { } me && owner != me && owner != Root;
 
     /// <summary>
-    /// The <c>chmod</c> that makes the key file at <paramref name="path"/> acceptable, for refusals: <c>chmod 640 PATH</c> for root's key
-    /// read by a service user (0600 would lock the service user out), else <c>chmod 600 PATH</c>; the path quoted for the shell.
+    /// What makes the key file at <paramref name="path"/> acceptable, for refusals, the path quoted for the shell: <c>run 'chmod 640 PATH'</c>
+    /// for root's key read by a service user (0600 would lock the service user out); for root's key shared through its group while pk runs
+    /// as root, <c>chmod 600</c> would lock the group's other services out, so also how to keep the group; else <c>run 'chmod 600 PATH'</c>.
     /// </summary>
     /// <param name="path">The key file.</param>
-    public static string Chmod(string path) =>
-        FileKinds.Owner(path) == Root && FileKinds.EffectiveUser() is { } me && me != Root
-            ? $"chmod 640 {ShellWord.Quote(path)}"
-            : $"chmod 600 {ShellWord.Quote(path)}";
+    public static string Fix(string path)
+    {
+        var quoted = ShellWord.Quote(path);
+        var rootsKey = FileKinds.Owner(path) == Root;
+        var me = FileKinds.EffectiveUser();
+        if (rootsKey && me is { } user && user != Root)
+        {
+            return $"run 'chmod 640 {quoted}'";
+        }
+
+        return rootsKey && me == Root && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.GroupRead) != 0
+            ? $"run 'chmod 600 {quoted}', or, if other services read it through its group, run pk as a service user in that group, or give pk its own copy ('install -m 600 {quoted} COPY')"
+            : $"run 'chmod 600 {quoted}'";
+    }
+
+    /// <summary>
+    /// Whether a key root owns may be shared with a group for pk (<see cref="Judge"/>): only when pk does not run as root itself.
+    /// </summary>
+    public static bool RootMayShareWithPk => FileKinds.EffectiveUser() is { } me && me != Root;
+
+    /// <summary>
+    /// The key file at <paramref name="path"/> opened once for reading (a regular file, <see cref="RegularFile.OpenRead"/>), and
+    /// <see cref="Judge"/> of the file that was opened: a check of the path before a separate open could be raced by swapping a link
+    /// in between. <paramref name="stream"/> is the open file when the answer is <see cref="KeyFileProblem.None"/>, else <c>null</c>.
+    /// </summary>
+    /// <param name="path">The key file.</param>
+    /// <param name="stream">The opened file, for the caller to read and dispose; <c>null</c> when refused.</param>
+    /// <param name="mode">Its permission bits (0 where not told, Windows).</param>
+    /// <exception cref="IOException">It is not a regular file, or cannot be opened (<see cref="FileNotFoundException"/> when missing).</exception>
+    /// <exception cref="UnauthorizedAccessException">This user may not read it.</exception>
+    public static KeyFileProblem OpenRead(string path, out FileStream? stream, out UnixFileMode mode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var (opened, owner, openedMode) = RegularFile.Open(path);
+        KeyFileProblem problem;
+        if (OperatingSystem.IsWindows())
+        {
+            mode = 0;
+            problem = KeyFileProblem.None;
+        }
+        else if (openedMode is { } known)
+        {
+            mode = known;
+            problem = Judge(owner, FileKinds.EffectiveUser(), mode);
+        }
+        else
+        {
+            problem = Check(path, out mode); // the open file's mode was not told: the path's, as before
+        }
+
+        if (problem == KeyFileProblem.None)
+        {
+            stream = opened;
+            return problem;
+        }
+
+        opened.Dispose();
+        stream = null;
+        return problem;
+    }
 
     /// <summary>The permission bits as <c>ls -l</c>'s octal, e.g. <c>0640</c>.</summary>
     public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');

@@ -31,33 +31,42 @@ public static class RegularFile
     }
 
     /// <summary>
-    /// <paramref name="path"/> opened for reading if it is a regular file (a link to one followed). The open itself never blocks and the type
-    /// is that of what was opened (<see cref="FileKinds.OpenWithoutBlocking"/>): a check before the open saw a file, and a FIFO put in its
-    /// place before the open still held pk forever. Where that cannot be done (not Linux), the type is asked first, then the file opened.
+    /// <paramref name="path"/> opened for reading if it is a regular file (a link to one followed). Its type is asked by the path first, so
+    /// a device is never opened (opening one can arm a watchdog or rewind a tape), then the open itself never blocks and the type is
+    /// checked again on what was opened (<see cref="FileKinds.OpenWithoutBlocking"/>): a FIFO put in the file's place after the first check
+    /// would otherwise hold pk forever. Where that cannot be done (not Linux), the type is asked, then the file opened.
     /// </summary>
     /// <param name="path">The file to read; a link is followed.</param>
     /// <exception cref="IOException">It is not a regular file, or cannot be opened (<see cref="FileNotFoundException"/> when missing).</exception>
     /// <exception cref="UnauthorizedAccessException">This user may not read it.</exception>
-    public static FileStream OpenRead(string path)
+    public static FileStream OpenRead(string path) => Open(path).Stream;
+
+    /// <summary>
+    /// <see cref="OpenRead"/>, with the owner and permission bits of the file opened (not of the path asked about before): <c>null</c>
+    /// where they cannot be told (the owner outside Linux; both on Windows).
+    /// </summary>
+    internal static (FileStream Stream, uint? Owner, UnixFileMode? Mode) Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (NotReadable(path) is { } notRegular)
+        {
+            throw new IOException($"{path} is {notRegular}.");
+        }
+
         var opened = FileKinds.OpenWithoutBlocking(path);
         if (opened is null)
         {
-            return NotReadable(path) is { } why
-                ? throw new IOException($"{path} is {why}.")
-                : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return (stream, null, OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(stream.SafeFileHandle));
         }
 
-        var (handle, kind) = opened.Value;
-
-        if (kind is FileKind.Other or FileKind.Directory)
+        if (opened.Kind is FileKind.Other or FileKind.Directory)
         {
-            handle.Dispose();
-            throw new IOException($"{path} is {(kind == FileKind.Directory ? "a folder" : NotRegular)}.");
+            opened.Handle.Dispose();
+            throw new IOException($"{path} is {(opened.Kind == FileKind.Directory ? "a folder" : NotRegular)}.");
         }
 
-        return new FileStream(handle, FileAccess.Read);
+        return (new FileStream(opened.Handle, FileAccess.Read), opened.Owner, opened.Mode);
     }
 
     private const string NotRegular = "not a regular file but a device, a pipe or a socket";

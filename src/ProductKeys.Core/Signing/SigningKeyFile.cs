@@ -67,7 +67,8 @@ public static class SigningKeyFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
         {
-            switch (KeyFileAccess.Check(path, out var mode))
+            // Opened once and judged as opened: a link swapped between a check of the path and a second open slipped through.
+            switch (KeyFileAccess.OpenRead(path, out var stream, out var mode))
             {
                 case KeyFileProblem.AnotherOwner:
                     return OpenToOthersRefusal(path,
@@ -75,11 +76,12 @@ public static class SigningKeyFile
                         + "else create a new key and rotate");
                 case KeyFileProblem.OpenToOthers:
                     return OpenToOthersRefusal(path,
-                        $"it is accessible to other users (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}); run '{KeyFileAccess.Chmod(path)}', "
+                        $"it is accessible to other users (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}); {KeyFileAccess.Fix(path)}, "
                         + "and if others may have copied it, create a new key and rotate");
             }
 
-            return SigningKey.FromPem(RegularFile.ReadAllText(path));
+            using var reader = new StreamReader(stream!);
+            return SigningKey.FromPem(reader.ReadToEnd());
         }
         catch (FileNotFoundException)
         {

@@ -53,11 +53,6 @@ public sealed class ServerCertificate
             }
         }
 
-        if (OpenToOthers(keyPath) is { } open)
-        {
-            return Invalid(open);
-        }
-
         // Each file read once, and no more than a PEM file can hold: --cert /dev/zero or a log file given by mistake is
         // refused at once instead of filling the memory.
         var certificateText = ReadPem(certificatePath);
@@ -66,7 +61,7 @@ public sealed class ServerCertificate
             return certificateText.Refusal;
         }
 
-        var keyText = ReadPem(keyPath);
+        var keyText = ReadPem(keyPath, privateKey: true);
         if (!keyText.IsSuccess)
         {
             return keyText.Refusal;
@@ -121,7 +116,19 @@ public sealed class ServerCertificate
     public static Refusal? RefuseKeyOpenToOthers(string keyPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(keyPath);
-        return File.Exists(keyPath) && OpenToOthers(keyPath) is { } open ? Invalid(open) : null;
+        if (OperatingSystem.IsWindows() || !File.Exists(keyPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return KeyProblem(keyPath, KeyFileAccess.Check(keyPath, out var mode), mode) is { } problem ? Invalid(problem) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // Kestrel, reading it, says why it cannot be read
+        }
     }
 
     /// <summary>
@@ -170,42 +177,45 @@ public sealed class ServerCertificate
     /// Why a private key file is refused, as a signing key file is (<see cref="Signing.SigningKeyFile"/>): another user's (not
     /// root's), or one the group or others may read or change beyond what <see cref="KeyFileAccess"/> allows (the service user's
     /// own at 0600, root's at 0640 for the service user's group). It may already have been copied, and repairing its mode would
-    /// hide that. Not checked on Windows, where files inherit the folder's ACL.
+    /// hide that. Never on Windows, where files inherit the folder's ACL.
     /// </summary>
-    private static string? OpenToOthers(string keyPath)
+    private static string? KeyProblem(string keyPath, KeyFileProblem problem, UnixFileMode mode) => problem switch
     {
-        KeyFileProblem problem;
-        UnixFileMode mode;
-        try
-        {
-            problem = KeyFileAccess.Check(keyPath, out mode);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null; // reading it below says why it cannot be read
-        }
-
-        return problem switch
-        {
-            KeyFileProblem.AnotherOwner =>
-                $"{keyPath} is a private key another user owns, who may have planted or read it: give the server its own copy "
-                    + $"(e.g. 'install -m 600 -o USER {ShellWord.Quote(keyPath)} COPY'), or let root own it at 0640 for the server's group",
-            KeyFileProblem.OpenToOthers =>
-                $"{keyPath} is a private key other users may read or change (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}): "
-                    + $"run '{KeyFileAccess.Chmod(keyPath)}', and if others may have copied it, issue a new certificate with a new key",
-            _ => null,
-        };
-    }
+        KeyFileProblem.AnotherOwner =>
+            $"{keyPath} is a private key another user owns, who may have planted or read it: give the server its own copy "
+                + $"(e.g. 'install -m 600 -o USER {ShellWord.Quote(keyPath)} COPY')"
+                + (KeyFileAccess.RootMayShareWithPk ? ", or let root own it at 0640 for the server's group" : ""),
+        KeyFileProblem.OpenToOthers =>
+            $"{keyPath} is a private key other users may read or change (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}): "
+                + $"{KeyFileAccess.Fix(keyPath)}, and if others may have copied it, issue a new certificate with a new key",
+        _ => null,
+    };
 
     /// <summary>The most a certificate or key file may hold (1 MiB): a chain of certificates is a few kilobytes.</summary>
     public const int MaxPemFileChars = 1024 * 1024;
 
-    /// <summary>The text of a PEM file, at most <see cref="MaxPemFileChars"/> characters read.</summary>
-    private static Outcome<string> ReadPem(string path)
+    /// <summary>
+    /// The text of a PEM file, at most <see cref="MaxPemFileChars"/> characters read. A <paramref name="privateKey"/> is opened once and
+    /// judged as opened (<see cref="KeyFileAccess.OpenRead"/>): a link swapped between a check of the path and the read slipped through.
+    /// </summary>
+    private static Outcome<string> ReadPem(string path, bool privateKey = false)
     {
         try
         {
-            using var reader = new StreamReader(RegularFile.OpenRead(path)); // --cert naming a FIFO held the server at start
+            FileStream? stream;
+            if (privateKey)
+            {
+                if (KeyProblem(path, KeyFileAccess.OpenRead(path, out stream, out var mode), mode) is { } problem)
+                {
+                    return Invalid(problem);
+                }
+            }
+            else
+            {
+                stream = RegularFile.OpenRead(path); // --cert naming a FIFO held the server at start
+            }
+
+            using var reader = new StreamReader(stream!);
             var buffer = new char[MaxPemFileChars + 1];
             var read = reader.ReadBlock(buffer, 0, buffer.Length);
             return read > MaxPemFileChars

@@ -62,7 +62,7 @@ public static class SecretsFolderAccess
             + "if it is the publisher's, else restore the publisher's from a backup."),
         KeyFileProblem.OpenToOthers => OpenToOthers.Refusal(
             $"The key-group secret {path} is accessible to other users (mode {KeyFileAccess.Octal(mode)}; {KeyFileAccess.Rule}): whoever reads it can work out every product key. "
-            + $"Make it private ({KeyFileAccess.Chmod(path)}); if others may have copied it, issue new keys under a new secret ('pk key-groups rotate')."),
+            + $"Make it private: {KeyFileAccess.Fix(path)}; if others may have copied it, issue new keys under a new secret ('pk key-groups rotate')."),
         _ => null,
     };
 

@@ -94,4 +94,42 @@ public sealed class KeyFileAccessTests
             Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
         }
     }
+
+    [Fact]
+    public void The_file_opened_is_judged_not_the_link_that_named_it_and_a_refused_one_is_closed()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // ACLs, not modes
+        }
+
+        // The check asked the path and a second open read it, so a link swapped in between was read unjudged; now the file is opened
+        // once and its own owner and mode judged (a link's own mode is 0777, so judging the link would refuse every linked key).
+        var folder = Directory.CreateTempSubdirectory("pk-key-file-open-").FullName;
+        try
+        {
+            var key = Path.Combine(folder, "key.pem");
+            var link = Path.Combine(folder, "link.pem");
+            File.WriteAllText(key, "key");
+            File.CreateSymbolicLink(link, key);
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            Assert.Equal(KeyFileProblem.None, KeyFileAccess.OpenRead(link, out var stream, out var mode));
+            using (var reader = new StreamReader(stream!))
+            {
+                Assert.Equal("key", reader.ReadToEnd());
+            }
+
+            Assert.Equal("0600", KeyFileAccess.Octal(mode));
+
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            Assert.Equal(KeyFileProblem.OpenToOthers, KeyFileAccess.OpenRead(link, out stream, out mode));
+            Assert.Null(stream);
+            Assert.Equal("0660", KeyFileAccess.Octal(mode));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

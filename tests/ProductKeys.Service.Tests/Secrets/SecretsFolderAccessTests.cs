@@ -29,7 +29,7 @@ public sealed class SecretsFolderAccessTests(SqliteFixture fixture) : IClassFixt
         File.SetUnixFileMode(master, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         var readable = await RefusedAsync(secrets);
         Assert.Contains($"{master} is accessible to other users (mode 0644;", readable, StringComparison.Ordinal);
-        Assert.Contains($"chmod 600 {master})", readable, StringComparison.Ordinal);
+        Assert.Contains($"run 'chmod 600 {master}'", readable, StringComparison.Ordinal);
 
         File.SetUnixFileMode(master, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.SetUnixFileMode(secrets, Private | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
