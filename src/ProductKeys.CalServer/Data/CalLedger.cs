@@ -65,6 +65,7 @@ public sealed class CalLedger : IDisposable
             Directory.CreateDirectory(folder.Path);
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
+            CanonicalNames.Apply(connection);
             var ledger = new CalLedger(connection, folder, identity, time, sync);
             if (InstalledPacks.Damage(ledger.StoredCertificates(), folder, identity, time) is { } damaged)
             {
@@ -337,6 +338,7 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="RequestUserAsync"/>'s reads and writes, inside the queue's transaction.</summary>
     private Outcome<CalResponse> GrantUser(string user)
     {
+        var key = CalPolicy.CanonicalName(user); // one CAL per user or device, however its name is cased
         var all = LoadPacks();
         var capacity = all.Where(p => p.Mode == CalMode.PerUser).Sum(p => (long)p.Installed);
         if (capacity == 0)
@@ -346,7 +348,7 @@ public sealed class CalLedger : IDisposable
 
         var now = AdvanceClock(all);
         var cutoff = now - (long)CalPolicy.UserCalHeld.TotalSeconds;
-        var pool = _statements.Bind("SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", user), ("@cutoff", cutoff)).ExecuteScalar() as string;
+        var pool = _statements.Bind("SELECT pool FROM user_cals WHERE user = @user AND last_used >= @cutoff", ("@user", key), ("@cutoff", cutoff)).ExecuteScalar() as string;
 
         if (pool != Installed)
         {
@@ -362,7 +364,7 @@ public sealed class CalLedger : IDisposable
             INSERT INTO user_cals (user, pool, first_used, last_used) VALUES (@user, @pool, @now, @now)
             ON CONFLICT (user) DO UPDATE SET pool = excluded.pool, last_used = excluded.last_used,
                 first_used = CASE WHEN user_cals.last_used < @cutoff THEN excluded.first_used ELSE user_cals.first_used END
-            """, ("@user", user), ("@pool", pool), ("@now", now), ("@cutoff", cutoff));
+            """, ("@user", key), ("@pool", pool), ("@now", now), ("@cutoff", cutoff));
         return new CalResponse(nameof(CalMode.PerUser), user, null, pool, null, null,
             DateTimeOffset.FromUnixTimeSeconds(now) + CalPolicy.UserCalHeld, ServerId, null, null);
     }
@@ -370,6 +372,7 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="RequestDeviceAsync"/>'s reads and writes, inside the queue's transaction: which CAL the device holds now.</summary>
     private Outcome<DeviceGrant> GrantDevice(string device)
     {
+        var key = CalPolicy.CanonicalName(device); // one CAL per user or device, however its name is cased
         var all = LoadPacks();
         var packs = all.Where(p => p.Mode == CalMode.PerDevice).ToList();
         if (packs.Count == 0)
@@ -381,13 +384,13 @@ public sealed class CalLedger : IDisposable
         var capacity = packs.Sum(p => (long)p.Installed);
         var now = AdvanceClock(all);
         var cutoff = now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds;
-        var row = ReadDevice(device);
+        var row = ReadDevice(key);
         if (row is { Kind: nameof(DeviceCalKind.Permanent) } permanent && permanent.LastUsed >= cutoff)
         {
             // The renewal moves when the CAL returns to the pool: lost to a power cut, the CAL could be granted
             // again while this device still holds it signed.
             _durability.Require();
-            if (RenewPermanent(device, now, cutoff, capacity))
+            if (RenewPermanent(key, now, cutoff, capacity))
             {
                 return new DeviceGrant(pack, permanent.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
             }
@@ -405,11 +408,11 @@ public sealed class CalLedger : IDisposable
                 INSERT INTO device_cals (device, kind, cal_id, first_seen, temporary_expires, last_used) VALUES (@device, @kind, @cal, @now, @expires, @now)
                 ON CONFLICT (device) DO UPDATE SET kind = excluded.kind, cal_id = excluded.cal_id, first_seen = excluded.first_seen,
                     temporary_expires = excluded.temporary_expires, last_used = excluded.last_used
-                """, ("@device", device), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
+                """, ("@device", key), ("@kind", nameof(DeviceCalKind.Temporary)), ("@cal", calId), ("@now", now), ("@expires", expires));
             return new DeviceGrant(pack, calId, DeviceCalKind.Temporary, expires);
         }
 
-        if (TakePermanent(device, now, cutoff, capacity))
+        if (TakePermanent(key, now, cutoff, capacity))
         {
             _durability.Require(); // a permanent CAL counts against the packs: on the disk before it is answered
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Permanent, now + (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds);
@@ -417,7 +420,7 @@ public sealed class CalLedger : IDisposable
 
         if (now < row.Value.TemporaryExpires)
         {
-            _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", device), ("@now", now));
+            _statements.Execute("UPDATE device_cals SET last_used = @now WHERE device = @device", ("@device", key), ("@now", now));
             return new DeviceGrant(pack, row.Value.CalId, DeviceCalKind.Temporary, row.Value.TemporaryExpires);
         }
 
@@ -428,6 +431,7 @@ public sealed class CalLedger : IDisposable
     /// <summary><see cref="RevokeDeviceAsync"/>'s reads and writes, inside the queue's transaction.</summary>
     private Outcome<DeviceRevocation> Revoke(string device)
     {
+        var key = CalPolicy.CanonicalName(device); // one CAL per user or device, however its name is cased
         var all = LoadPacks();
         var capacity = all.Where(p => p.Mode == CalMode.PerDevice).Sum(p => (long)p.Installed);
         if (capacity == 0)
@@ -436,7 +440,7 @@ public sealed class CalLedger : IDisposable
         }
 
         var now = AdvanceClock(all);
-        var row = ReadDevice(device);
+        var row = ReadDevice(key);
         if (row is not { Kind: nameof(DeviceCalKind.Permanent) } held || held.LastUsed < now - (long)CalPolicy.PermanentDeviceCalIdle.TotalSeconds)
         {
             // A temporary CAL is not revoked: the device would come back to a new 90 days.
@@ -458,27 +462,27 @@ public sealed class CalLedger : IDisposable
         }
 
         _durability.Require(); // a CAL back in the pool may be granted at once: the revocation is on the disk first
-        _statements.Execute("DELETE FROM device_cals WHERE device = @device", ("@device", device));
-        _statements.Execute("INSERT INTO revocations (device, cal_id, at) VALUES (@device, @cal, @now)", ("@device", device), ("@cal", held.CalId), ("@now", now));
+        _statements.Execute("DELETE FROM device_cals WHERE device = @device", ("@device", key));
+        _statements.Execute("INSERT INTO revocations (device, cal_id, at) VALUES (@device, @cal, @now)", ("@device", key), ("@cal", held.CalId), ("@now", now));
         return new DeviceRevocation(device, held.CalId, DateTimeOffset.FromUnixTimeSeconds(now),
             DateTimeOffset.FromUnixTimeSeconds(held.LastUsed) + CalPolicy.PermanentDeviceCalIdle, used + 1, allowed);
     }
 
     /// <summary>Temporary → permanent only while fewer permanent CALs are held than installed: the check and the write are one statement.</summary>
-    private bool TakePermanent(string device, long now, long cutoff, long capacity) =>
+    private bool TakePermanent(string key, long now, long cutoff, long capacity) =>
         _statements.Execute("""
             UPDATE device_cals SET kind = 'Permanent', last_used = @now
             WHERE device = @device AND kind = 'Temporary'
               AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff) < @capacity
-            """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
+            """, ("@device", key), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
 
     /// <summary>A held permanent CAL renews only while the other devices hold fewer than installed: never more held than installed.</summary>
-    private bool RenewPermanent(string device, long now, long cutoff, long capacity) =>
+    private bool RenewPermanent(string key, long now, long cutoff, long capacity) =>
         _statements.Execute("""
             UPDATE device_cals SET last_used = @now
             WHERE device = @device AND kind = 'Permanent'
               AND (SELECT COUNT(*) FROM device_cals WHERE kind = 'Permanent' AND last_used >= @cutoff AND device <> @device) < @capacity
-            """, ("@device", device), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
+            """, ("@device", key), ("@now", now), ("@cutoff", cutoff), ("@capacity", capacity)) == 1;
 
     /// <summary>The highest time the ledger has used, as it uses it (<see cref="LedgerClock.Kept"/>).</summary>
     private long KeptTime() => LedgerClock.Kept(_statements.Scalar(LedgerClock.ReadSql));
@@ -526,9 +530,9 @@ public sealed class CalLedger : IDisposable
     private static Refusal Locked() => new(ErrorCatalogue.DatabaseUnreachable,
         $"cal.db is locked by another process (another 'pk cal-server' command or a copy of the database) for more than {CalTables.LockWait.TotalSeconds:0} s: retry in a moment.");
 
-    private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string device)
+    private (string Kind, string CalId, long TemporaryExpires, long LastUsed)? ReadDevice(string key)
     {
-        using var reader = _statements.Bind("SELECT kind, cal_id, temporary_expires, last_used FROM device_cals WHERE device = @device", ("@device", device)).ExecuteReader();
+        using var reader = _statements.Bind("SELECT kind, cal_id, temporary_expires, last_used FROM device_cals WHERE device = @device", ("@device", key)).ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)) : null;
     }
 

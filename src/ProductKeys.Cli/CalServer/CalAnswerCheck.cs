@@ -8,7 +8,7 @@ namespace ProductKeys.Cli.CalServer;
 
 /// <summary>
 /// What <c>pk cal request</c> believes of a CAL server's answer (docs/product.md §5): a CAL of the mode asked, for the user or device
-/// asked, not yet expired; a device CAL also verified publisher → pack → CAL (<see cref="DeviceCal.Verify"/>) when publisher keys are
+/// asked (the same name as the CAL server keeps it, <see cref="CalPolicy.SameName"/>), not yet expired; a device CAL also verified publisher → pack → CAL (<see cref="DeviceCal.Verify"/>) when publisher keys are
 /// known, and then its fields must be the signed ones. Anything else is refused, never printed as a CAL.
 /// </summary>
 internal static class CalAnswerCheck
@@ -18,9 +18,9 @@ internal static class CalAnswerCheck
     {
         var now = time.GetUtcNow();
         var shape = user is not null
-            ? answer is { Mode: nameof(CalMode.PerUser), Device: null, Pool: "Installed" or "OverUsed" } && answer.User == user
+            ? answer is { Mode: nameof(CalMode.PerUser), Device: null, Pool: "Installed" or "OverUsed" } && CalPolicy.SameName(answer.User, user)
             : answer is { Mode: nameof(CalMode.PerDevice), User: null, Kind: nameof(DeviceCalKind.Temporary) or nameof(DeviceCalKind.Permanent),
-                CalId.Length: > 0, Cal.Length: > 0, PackCertificate.Length: > 0 } && answer.Device == device;
+                CalId.Length: > 0, Cal.Length: > 0, PackCertificate.Length: > 0 } && CalPolicy.SameName(answer.Device, device);
         if (!shape || answer.ServerId is not { Length: > 0 } || answer.Expires <= now)
         {
             return Wrong($"The CAL server's answer is not a current {(user is not null ? $"per-user CAL for user '{user}'" : $"per-device CAL for device '{device}'")}.");

@@ -35,6 +35,21 @@ public static class CalPolicy
         name is { Length: > 0 and <= MaxNameLength } && !string.IsNullOrWhiteSpace(name)
         && !name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
 
+    /// <summary>
+    /// The one form the CAL server keeps a user or device under (docs/product.md §5): upper case by the invariant culture's simple
+    /// mappings, as Windows compares account and computer names (its upcase table, no Unicode normalization). "Alice", "alice" and
+    /// "ALICE", or "José" and "JOSÉ", are one user and hold one CAL.
+    /// </summary>
+    public static string CanonicalName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToUpperInvariant();
+    }
+
+    /// <summary>Whether two names are the same user or device (<see cref="CanonicalName"/>); a name that is not one matches only itself.</summary>
+    public static bool SameName(string? a, string? b) =>
+        IsName(a) && IsName(b) ? string.Equals(CanonicalName(a!), CanonicalName(b!), StringComparison.Ordinal) : string.Equals(a, b, StringComparison.Ordinal);
+
     /// <summary>The CAL server's default port (the KMS host's is 16880).</summary>
     public const int DefaultPort = 16881;
 

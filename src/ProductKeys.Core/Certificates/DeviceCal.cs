@@ -105,7 +105,7 @@ public sealed record DeviceCal(
             return Invalid($"The device CAL names server '{serverId}' and pack '{packId}', which the attached per-device pack certificate is not.");
         }
 
-        if (!string.Equals(boundTo, deviceId, StringComparison.Ordinal))
+        if (!CalPolicy.SameName(boundTo, deviceId))
         {
             return Invalid($"The device CAL is bound to device '{boundTo}', not '{deviceId}'.");
         }
