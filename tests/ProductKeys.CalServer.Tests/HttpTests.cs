@@ -62,6 +62,38 @@ public sealed class HttpTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
     }
 
+    [Fact]
+    public async Task A_user_name_of_1024_characters_an_Active_Directory_UPN_s_longest_is_served_and_a_device_ID_up_to_its_CAL_s_binding()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _world.InstallAsync(CalMode.PerUser, purchased: 5);
+        var client = await StartAsync();
+        var user = "u-" + new string('\u00e9', 1022); // each sent as \u00e9: 6 KiB of JSON
+        using var body = new StringContent($$"""{"mode":"PerUser","user":"u-{{string.Concat(Enumerable.Repeat("\\u00e9", 1022))}}"}""",
+            Encoding.UTF8, "application/json");
+        var answer = await client.PostAsync("/api/v1/cals", body, ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(user, (await answer.Content.ReadFromJsonAsync<CalResponse>(ct))!.User);
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerUser", user = user + "x" }, ct), 400, "VALIDATION_FAILED");
+    }
+
+    [Fact]
+    public async Task A_device_ID_of_1024_UTF_8_bytes_gets_a_CAL_that_verifies_and_a_longer_one_is_VALIDATION_FAILED_not_500()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _world.InstallAsync(CalMode.PerDevice, purchased: 5);
+        var client = await StartAsync();
+        var longest = new string('d', 1024);
+        var answer = await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device = longest }, ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var device = (await answer.Content.ReadFromJsonAsync<CalResponse>(ct))!;
+        Assert.True(DeviceCal.Verify(device.Cal, device.PackCertificate, _world.Trust, _world.Time, longest).IsSuccess);
+
+        // 200 characters, 400 UTF-8 bytes: within the binding. 600 characters, 1,200 bytes: past it.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device = new string('\u00e9', 200) }, ct)).StatusCode);
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/cals", new { mode = "PerDevice", device = new string('\u00e9', 600) }, ct), 400, "VALIDATION_FAILED");
+    }
+
     [Theory]
     [InlineData("""{"mode":"PerUser"}""")]
     [InlineData("""{"mode":"PerDevice","user":"alice"}""")]

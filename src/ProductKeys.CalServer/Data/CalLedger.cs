@@ -231,9 +231,9 @@ public sealed class CalLedger : IDisposable
     /// </summary>
     public async Task<Outcome<DeviceRevocation>> RevokeDeviceAsync(string device, CancellationToken cancellationToken)
     {
-        if (!CalPolicy.IsName(device))
+        if (!CalPolicy.IsDeviceId(device))
         {
-            return new Refusal(ErrorCatalogue.ValidationFailed, $"--device must be a device ID: 1 to {CalPolicy.MaxNameLength} printable characters.");
+            return new Refusal(ErrorCatalogue.ValidationFailed, $"--device must be a device ID: 1 to {CalPolicy.MaxNameLength} printable characters, at most {CalPolicy.MaxDeviceIdBytes} UTF-8 bytes.");
         }
 
         try

@@ -14,7 +14,7 @@ internal static class CalEndpoints
 {
     /// <summary>What a request looks like, for every refusal of its shape.</summary>
     public static readonly string RequestShape =
-        $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters.";
+        $"Send {{\"mode\":\"PerUser\",\"user\":NAME}} or {{\"mode\":\"PerDevice\",\"device\":ID}}; names are 1 to {CalPolicy.MaxNameLength} printable characters, a device ID at most {CalPolicy.MaxDeviceIdBytes} UTF-8 bytes.";
 
     /// <summary>Largest request body accepted; a real request is under 300 bytes.</summary>
     public const int MaxBodyBytes = 16 * 1024;
@@ -49,7 +49,7 @@ internal static class CalEndpoints
         var outcome = mode switch
         {
             CalMode.PerUser when CalPolicy.IsName(request!.User) && request.Device is null => await ledger.RequestUserAsync(request.User!, ct),
-            CalMode.PerDevice when CalPolicy.IsName(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
+            CalMode.PerDevice when CalPolicy.IsDeviceId(request!.Device) && request.User is null => await ledger.RequestDeviceAsync(request.Device!, ct),
             _ => new Refusal(ErrorCatalogue.ValidationFailed, RequestShape),
         };
         if (!outcome.IsSuccess && outcome.Refusal.Error == ErrorCatalogue.DatabaseUnreachable)

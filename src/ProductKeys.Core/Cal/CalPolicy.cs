@@ -36,6 +36,15 @@ public static class CalPolicy
         && !name.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
 
     /// <summary>
+    /// A device ID a CAL can be for: a name (<see cref="IsName"/>) of at most <see cref="MaxDeviceIdBytes"/> UTF-8 bytes, the most a
+    /// device CAL's binding holds (docs/formats/signed-artifact-v1.md); a Windows computer name is far shorter.
+    /// </summary>
+    public static bool IsDeviceId(string? name) => IsName(name) && System.Text.Encoding.UTF8.GetByteCount(name!) <= MaxDeviceIdBytes;
+
+    /// <summary>Longest device ID in UTF-8 bytes: what a signed artifact's <c>boundTo</c> holds.</summary>
+    public const int MaxDeviceIdBytes = 1024;
+
+    /// <summary>
     /// The one form the CAL server keeps a user or device under (docs/product.md §5): upper case by the invariant culture's simple
     /// mappings, as Windows compares account and computer names (its upcase table, no Unicode normalization). "Alice", "alice" and
     /// "ALICE", or "José" and "JOSÉ", are one user and hold one CAL.
@@ -53,6 +62,6 @@ public static class CalPolicy
     /// <summary>The CAL server's default port (the KMS host's is 16880).</summary>
     public const int DefaultPort = 16881;
 
-    /// <summary>Longest user name or device ID a CAL is asked for.</summary>
-    public const int MaxNameLength = 128;
+    /// <summary>Longest user name or device ID a CAL is asked for: an Active Directory user principal name may be 1,024 characters.</summary>
+    public const int MaxNameLength = 1024;
 }
