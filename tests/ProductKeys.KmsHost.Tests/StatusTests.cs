@@ -59,6 +59,25 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_cmids_from_one_hardware_id_are_reported_as_a_client_making_up_cmids()
+    {
+        var one = HostFixture.HardwareFor(7);
+        for (var i = 1; i <= 3; i++)
+        {
+            await _host.Activation.HandleAsync(_host.Request(i, hardware: one));
+        }
+
+        await _host.Activation.HandleAsync(_host.Request(4));
+        var warning = Assert.Single(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+        Assert.Contains(one, warning, StringComparison.Ordinal);
+        Assert.Contains("3 different CMIDs", warning, StringComparison.Ordinal);
+
+        _host.Clock.Advance(TimeSpan.FromDays(31));
+        await _host.Activation.HandleAsync(_host.Request(1, hardware: one));
+        Assert.Empty(KmsStatusReader.Read(_host.Folder.Path, _host.Clock).Warnings);
+    }
+
+    [Fact]
     public async Task A_cloned_cmid_stays_reported_while_both_machines_visit_and_drops_out_once_one_is_away_for_the_window()
     {
         var first = HostFixture.HardwareFor(1);

@@ -124,6 +124,19 @@ public static class KmsStatusReader
             }
         }
 
+        // The other way round: many CMIDs from one machine is what one client raising the count with made-up CMIDs looks like
+        // (docs/product.md §4). Flagged from 2, as a CMID with 2 hardware IDs is; a machine re-imaged in the window shows so too.
+        using (var command = KmsTables.Command(connection,
+            "SELECT hardware_id, COUNT(DISTINCT cmid) FROM clients WHERE last_seen > $w GROUP BY hardware_id HAVING COUNT(DISTINCT cmid) > 1 ORDER BY COUNT(DISTINCT cmid) DESC, hardware_id LIMIT 20;", ("$w", windowStart)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"Hardware ID {reader.GetString(0)} arrived with {reader.GetInt32(1)} different CMIDs: one client making up CMIDs to reach the activation threshold, or a machine re-imaged? Find the machine; each CMID counts as a client until it leaves the 30-day window."));
+            }
+        }
+
         if (!running)
         {
             warnings.Add("The host is not running: devices cannot activate or renew until 'pk kms-host serve' runs again.");
