@@ -25,7 +25,19 @@ public static class ServingFolder
             return new Refusal(ErrorCatalogue.StoreInvalid, $"{path} cannot be made a data folder ({e.Message.TrimEnd('.')}): give --data a folder this user may write.");
         }
 
-        return OperatingSystem.IsWindows() ? null : Shared(path);
+        return Unshared(path);
+    }
+
+    /// <summary>
+    /// What every command that reads or makes files in a KMS host's or CAL server's data folder checks first (<c>serve</c>,
+    /// <c>activate</c>, <c>status</c>, <c>report</c>, <c>install-pack</c>, <c>revoke-device</c>): a folder that is not there yet passes
+    /// (it is made owner-only), one that is there must not be shared.
+    /// </summary>
+    /// <returns><c>STORE_INVALID</c> naming the folder, its mode and chmod 700 (or chown) when it is shared; else <c>null</c>.</returns>
+    public static Refusal? Unshared(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OperatingSystem.IsWindows() || !Directory.Exists(path) ? null : Shared(path);
     }
 
     /// <summary>

@@ -40,6 +40,12 @@ public sealed class CalServerFolder
                 : $"{folder.Path} does not exist: give the folder the CAL server serves, or make it first ({MakeOne}).");
         }
 
+        // A folder others may write into, or another user owns, is refused before anything in it is read, as serve refuses it.
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared;
+        }
+
         if (!File.Exists(folder.DatabaseFile))
         {
             // A server's ID or key without a database: an install made its offline request, or was refused; no pack yet.

@@ -9,6 +9,7 @@ using ProductKeys.Core.Errors;
 using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 
 namespace ProductKeys.CalServer.Packs;
 
@@ -25,6 +26,11 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     /// <summary>The request this server sends for a CAL pack's MAK.</summary>
     public Outcome<CalPackActivationRequest> CreateRequest(string? key, bool installPurchased)
     {
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared; // before anything in the folder is read or made, as serve refuses it
+        }
+
         var parsed = ProductKey.Parse(key);
         if (!parsed.IsSuccess)
         {
@@ -88,6 +94,11 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     /// <param name="cancellationToken">Cancels the installation.</param>
     public async Task<Outcome<CalPackCertificate>> InstallResponseFileAsync(string path, TrustedKeySet? trust, CancellationToken cancellationToken)
     {
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared; // before anything in the folder is read or made, as serve refuses it
+        }
+
         var read = InputText.Read(path, ErrorCatalogue.OfflineDataInvalid, "--offline-response");
         if (!read.IsSuccess)
         {
@@ -178,6 +189,11 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
     /// <param name="cancellationToken">Cancels the installation.</param>
     public async Task<Outcome<CalPackCertificate>> InstallAsync(string? certificateText, PublisherKeyChain trust, CancellationToken cancellationToken)
     {
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared; // before anything in the folder is read or made, as serve refuses it
+        }
+
         var identity = CalServerIdentity.LoadOrCreate(folder);
         if (!identity.IsSuccess)
         {

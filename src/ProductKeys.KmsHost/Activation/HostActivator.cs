@@ -6,6 +6,7 @@ using ProductKeys.Core.Errors;
 using ProductKeys.Core.Files;
 using ProductKeys.Core.Keys;
 using ProductKeys.Core.Signing;
+using ProductKeys.Hosting;
 using ProductKeys.KmsHost.Data;
 
 namespace ProductKeys.KmsHost.Activation;
@@ -21,6 +22,11 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     /// <summary>The request this host sends (online) or writes (offline) for a KMS host key.</summary>
     public Outcome<KmsHostActivationRequest> CreateRequest(string? key)
     {
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared; // before anything in the folder is read or made, as serve refuses it
+        }
+
         var parsed = ProductKey.Parse(key);
         if (!parsed.IsSuccess)
         {
@@ -83,6 +89,11 @@ public sealed class HostActivator(KmsHostFolder folder, TimeProvider time)
     /// <param name="trust">The keys of <c>--trust FILE</c>: pinned by a new folder, only checked by a pinned one; or <c>null</c>.</param>
     public Outcome<KmsHostCertificate> InstallResponseFile(string path, TrustedKeySet? trust)
     {
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared; // before anything in the folder is read or made, as serve refuses it
+        }
+
         var read = InputText.Read(path, ErrorCatalogue.OfflineDataInvalid, "--offline-response");
         if (!read.IsSuccess)
         {

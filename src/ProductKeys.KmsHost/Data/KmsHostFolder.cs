@@ -39,6 +39,12 @@ public sealed class KmsHostFolder
                 : $"{folder.Path} does not exist: give the folder the KMS host serves, or make it first ({MakeOne}).");
         }
 
+        // A folder others may write into, or another user owns, is refused before anything in it is read, as serve refuses it.
+        if (ServingFolder.Unshared(folder.Path) is { } shared)
+        {
+            return shared;
+        }
+
         // What serve refuses, status and report refuse too, rather than show a host with no ID or no database (found by a hostile review).
         if (Directory.Exists(folder.DatabaseFile))
         {
