@@ -1,4 +1,5 @@
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.Hosting;
 
@@ -22,9 +23,10 @@ public sealed class DataFolderLock : IDisposable
     {
         var path = Path.GetFullPath(lockFile);
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
         try
         {
+            PrivateFolder.Create(folder);
+            PrivateFile.Create(path); // 0600 whatever the umask, as every file of the folder
             // FileShare.None: an exclusive flock on the file, taken without waiting.
             return new DataFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }

@@ -4,6 +4,7 @@ using ProductKeys.Core.Cal;
 using ProductKeys.Core.Certificates;
 using ProductKeys.Core.Contracts;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Signing;
 
 namespace ProductKeys.CalServer.Data;
@@ -62,7 +63,7 @@ public sealed class CalLedger : IDisposable
         ArgumentNullException.ThrowIfNull(identity);
         try
         {
-            Directory.CreateDirectory(folder.Path);
+            PrivateFolder.Create(folder.Path);
             var connection = CalTables.Open(folder.DatabaseFile);
             CalTables.Execute(connection, CalTables.Schema);
             CanonicalNames.Apply(connection);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Signing;
 using ProductKeys.Hosting;
 
@@ -108,10 +109,10 @@ public sealed class CalServerFolder
                     : new Refusal(ErrorCatalogue.StoreInvalid, $"{ServerIdFile} is damaged: restore it from a backup (the pack certificates name it).");
             }
 
-            Directory.CreateDirectory(Path);
+            PrivateFolder.Create(Path);
             var id = $"cals-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
             var temporary = $"{ServerIdFile}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, id + "\n");
+            PrivateFile.WriteNew(temporary, id + "\n"); // 0600 whatever the umask, as every file of the folder
             try
             {
                 File.Move(temporary, ServerIdFile, overwrite: false);

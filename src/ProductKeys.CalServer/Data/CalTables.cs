@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.CalServer.Data;
 
@@ -54,6 +55,7 @@ internal static class CalTables
 
     public static SqliteConnection Open(string path)
     {
+        SqliteDatabaseFile.CreateBeforeOpen(path); // 0600 whatever the umask, and so its -wal and -shm
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,

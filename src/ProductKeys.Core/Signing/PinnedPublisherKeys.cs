@@ -196,7 +196,7 @@ public sealed class PinnedPublisherKeys
 
         try
         {
-            Directory.CreateDirectory(Folder);
+            PrivateFolder.Create(Folder);
             if (now.Value is null)
             {
                 ReplacedFile.Write(AnchorsFile, chain.Anchors.ToPem());

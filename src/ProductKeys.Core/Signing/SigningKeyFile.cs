@@ -129,18 +129,8 @@ public static class SigningKeyFile
         }
     }
 
-    private static void CreateFolder(string folder)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            // Only applies when the folder is new; an existing data folder keeps its permissions.
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    // Only applies when the folder is new (0700, and each missing parent too); an existing data folder keeps its permissions.
+    private static void CreateFolder(string folder) => PrivateFolder.Create(folder);
 
     private static void WritePrivate(string path, string pem)
     {

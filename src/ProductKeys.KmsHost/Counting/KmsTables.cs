@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Kms;
 
 namespace ProductKeys.KmsHost.Counting;
@@ -87,7 +88,8 @@ internal sealed class KmsTables : IDisposable
     /// <summary>Opens the database file (creating it and its tables when missing) in WAL mode.</summary>
     public static SqliteConnection OpenConnection(string path, KmsSyncMode sync)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFolder.Create(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        SqliteDatabaseFile.CreateBeforeOpen(path); // 0600 whatever the umask, and so its -wal and -shm
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using ProductKeys.Core.Files;
 
 namespace ProductKeys.KmsHost.Counting;
 
@@ -72,6 +73,7 @@ internal sealed class VisitLog : IDisposable
     /// </summary>
     public static VisitLog StartAfresh(string path, bool flushToDisk)
     {
+        PrivateFile.Create(path); // 0600 whatever the umask: it holds every client's visit
         var handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         var log = new VisitLog(handle, flushToDisk);
         try

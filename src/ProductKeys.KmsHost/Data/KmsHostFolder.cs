@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ProductKeys.Core.Errors;
+using ProductKeys.Core.Files;
 using ProductKeys.Core.Signing;
 using ProductKeys.Hosting;
 
@@ -109,10 +110,10 @@ public sealed class KmsHostFolder
                 return ReadHostId();
             }
 
-            Directory.CreateDirectory(Path);
+            PrivateFolder.Create(Path);
             var id = $"kmsh-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
             var temporary = $"{HostIdFile}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, id + "\n");
+            PrivateFile.WriteNew(temporary, id + "\n"); // 0600 whatever the umask, as every file of the folder
             try
             {
                 File.Move(temporary, HostIdFile, overwrite: false);
