@@ -67,7 +67,7 @@ public sealed class UsageTests
     [InlineData("--secrets was given an empty value", "publisher-keys", "show", "--secrets", "")]
     [InlineData("--db was given an empty value. PostgreSQL instead of SQLite", "server", "--db", "", "--data", "unused")]
     [InlineData("--db was given an empty value. PostgreSQL instead of SQLite", "db", "migrate", "--db", "")]
-    [InlineData("--db was given an empty value. PostgreSQL instead of SQLite", "db", "backup", "--db", " ", "--out", "unused.db")]
+    [InlineData("--db was given an empty value. Not taken here: a P", "db", "backup", "--db", " ", "--out", "unused.db")]
     [InlineData("--from was given an empty value", "db", "restore", "--data", "unused", "--from", "")]
     [InlineData("'pk products' needs one of its commands: list, create", "products")]
     public async Task A_parse_error_names_the_option_and_what_it_takes_in_plain_words(string expected, params string[] args)
