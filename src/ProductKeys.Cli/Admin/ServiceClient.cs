@@ -57,13 +57,23 @@ internal sealed class ServiceClient : IDisposable
 
     /// <summary><c>$PK_TIMEOUT</c> in seconds; <c>null</c> when unset or not a whole number from 1 to <see cref="MaxAnswerSeconds"/>.</summary>
     private static int? ReadTimeout() =>
-        int.TryParse(Environment.GetEnvironmentVariable(TimeoutVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        int.TryParse(TimeoutText(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             && seconds is >= 1 and <= MaxAnswerSeconds ? seconds : null;
+
+    /// <summary>
+    /// <c>$PK_TIMEOUT</c> without surrounding spaces, or <c>null</c> when unset, empty or only spaces: systemd's
+    /// <c>Environment=PK_TIMEOUT=</c> and an unset compose variable give an empty one, which means the default.
+    /// </summary>
+    private static string? TimeoutText()
+    {
+        var text = Environment.GetEnvironmentVariable(TimeoutVariable)?.Trim();
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
 
     /// <summary>USAGE_INVALID naming <c>$PK_TIMEOUT</c> and what it takes when it is set to anything but whole seconds from 1 to a day; else <c>null</c>.</summary>
     public static Refusal? TimeoutProblem()
     {
-        var text = Environment.GetEnvironmentVariable(TimeoutVariable);
+        var text = TimeoutText();
         return text is null || ReadTimeout() is not null ? null : new Refusal(ErrorCatalogue.UsageInvalid,
             $"${TimeoutVariable} takes a whole number of seconds from 1 to {MaxAnswerSeconds} (a day); '{text}' is not one. "
             + $"Set it to how many seconds pk waits for the service's answer, or unset it for the default of {DefaultAnswerSeconds} s.");

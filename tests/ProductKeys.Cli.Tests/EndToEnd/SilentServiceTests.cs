@@ -80,6 +80,36 @@ public sealed class SilentServiceTests : IDisposable
         Assert.StartsWith($"USAGE_INVALID: $PK_TIMEOUT takes a whole number of seconds from 1 to 86400 (a day); '{timeout}' is not one.", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task An_empty_PK_TIMEOUT_is_the_default_not_USAGE_INVALID(string timeout)
+    {
+        // A port nothing listens on: the connection is refused at once, whatever the timeout.
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var environment = new Dictionary<string, string> { ["PK_TIMEOUT"] = timeout, ["PK_CREDENTIALS"] = Path.Combine(Path.GetTempPath(), $"pk-silent-{Guid.NewGuid():N}.json") };
+
+        // Before: systemd's Environment=PK_TIMEOUT= (or an unset compose variable) made every admin command USAGE_INVALID.
+        var result = await Pk.RunAsync(environment, "orgs", "list", "--service", $"http://127.0.0.1:{port}", "--token", "pk_unused");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+    }
+
+    [Fact]
+    public async Task A_PK_TIMEOUT_with_spaces_around_its_seconds_is_taken()
+    {
+        var environment = new Dictionary<string, string> { ["PK_TIMEOUT"] = " 2 ", ["PK_CREDENTIALS"] = Path.Combine(Path.GetTempPath(), $"pk-silent-{Guid.NewGuid():N}.json") };
+
+        // Before: ' 2 ' was USAGE_INVALID.
+        var result = await Pk.RunAsync(environment, "orgs", "list", "--service", Url, "--token", "pk_unused");
+
+        Assert.True(result.ExitCode == ErrorCatalogue.ServiceUnreachable.ExitCode, result.ToString());
+        Assert.Contains("did not answer within 2 s", result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_export_whose_body_stops_coming_is_SERVICE_UNREACHABLE_after_PK_TIMEOUT_and_leaves_no_file()
     {
