@@ -110,6 +110,28 @@ public sealed class PublisherKeyRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task With_only_withdrawn_packs_of_the_other_mode_a_request_says_to_install_a_pack_which_then_installs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await InstalledAsync(_world.SignPack(CalMode.PerDevice, 5, publisher: Old), Keys(Old));
+        // The folder learns the withdrawal of the key that signed its only per-device pack (as a key list install writes it).
+        var learned = _world.Folder.PublisherKeys.Accept(null, null, RotationAndWithdrawal, _world.Time);
+        Assert.True(learned.IsSuccess, learned.Refusal?.ToString());
+        Assert.True(_world.Folder.PublisherKeys.Save(learned.Value, _world.Time).IsSuccess);
+
+        // Before: "serves per-device CALs", though no per-device pack counts and a per-user one installs.
+        using (var ledger = _world.OpenLedger(_world.Time))
+        {
+            var refused = (await ledger.RequestUserAsync("bob", ct)).Refusal;
+            Assert.Equal("CAL_PACK_NOT_INSTALLED", refused?.Code);
+            Assert.Contains("has no per-user CAL pack: install one", refused!.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("serves per-device CALs", refused.Detail, StringComparison.Ordinal);
+        }
+
+        await InstalledAsync(Pack(_new), trust: null);
+    }
+
+    [Fact]
     public async Task An_older_key_list_offered_later_never_brings_back_a_withdrawn_key()
     {
         await InstalledAsync(Pack(Old), Keys(Old));

@@ -504,15 +504,15 @@ public sealed class CalLedger : IDisposable
 
     /// <summary>
     /// No pack of the mode counts: say so, naming packs that stopped counting because their key was withdrawn. A server holding packs
-    /// of the other mode serves that mode only (installing this one is <c>CAL_MODE_MISMATCH</c>): the answer says which CALs to ask
+    /// of the other mode that count serves that mode only (installing this one is <c>CAL_MODE_MISMATCH</c>): the answer says which CALs to ask
     /// for here, not to install a pack.
     /// </summary>
     private Refusal NoPack(CalMode mode, string name, bool revoking = false)
     {
         var packs = ReadPacks();
         var withdrawn = string.Concat(packs.Withdrawn.Where(w => w.Mode == mode).Select(w => $" Its {w.Describe()}"));
-        var otherMode = packs.Counted.Any(p => p.Mode != mode) || packs.Withdrawn.Any(w => w.Mode != mode);
-        if (!otherMode)
+        // As the install check: only packs that count make a server of the other mode (a withdrawn one does not stop an install).
+        if (!packs.Counted.Any(p => p.Mode != mode))
         {
             return new(ErrorCatalogue.CalPackNotInstalled, $"This CAL server has no {name} CAL pack: install one ('pk cal-server install-pack')." + withdrawn);
         }
