@@ -89,6 +89,22 @@ public sealed class NewUserInputTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public async Task Offline_activate_of_a_folder_holding_a_file_over_1_MiB_names_it_and_activates_nothing()
+    {
+        // Before: each *.json was read whole (a 700 MB one was INTERNAL_ERROR, out of memory); a request is a few KB.
+        var folder = Directory.CreateDirectory(Path.Combine(_scratch, "requests")).FullName;
+        var large = Path.Combine(folder, "large.json");
+        await File.WriteAllTextAsync(large, "{" + new string(' ', InputText.MaxBytes) + "}", TestContext.Current.CancellationToken);
+        var output = Path.Combine(_scratch, "out");
+
+        var activate = await Pk.RunAsync(NotSignedIn, ["offline", "activate", folder, "--out", output, .. Auth, "--json"]);
+
+        Assert.True(activate.ExitCode == ErrorCatalogue.OfflineDataInvalid.ExitCode, activate.ToString());
+        Assert.Contains($"REQUESTS: {large} is larger than 1 MiB", Detail(activate), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData("hello, not a key\n", "is not a PEM public key")]
     [InlineData("", "is empty")]

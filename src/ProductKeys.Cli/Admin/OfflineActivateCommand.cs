@@ -172,10 +172,17 @@ internal static class OfflineActivateCommand
     /// </summary>
     private static Refusal? NotARequest(FileInfo file)
     {
+        if (file.Length > InputText.MaxBytes)
+        {
+            // Read whole, a 700 MB file was INTERNAL_ERROR (out of memory); a request is a few KB.
+            return new Refusal(ErrorCatalogue.OfflineDataInvalid,
+                $"REQUESTS: {file.FullName} is larger than 1 MiB, and a request is a few KB: it is not a request {RequestWriters} wrote. Nothing was activated.");
+        }
+
         string? format;
         try
         {
-            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
+            using var json = JsonDocument.Parse(RequestText(file));
             format = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String
                 ? f.GetString()
                 : null;
@@ -209,6 +216,16 @@ internal static class OfflineActivateCommand
         return new Refusal(ErrorCatalogue.OfflineDataInvalid, $"REQUESTS: {file.FullName} {what}. Nothing was activated.");
     }
 
+    /// <summary>
+    /// A request file's text: at most 1 MiB is read (<see cref="InputText"/>), also of a file that grew after <see cref="NotARequest"/> looked.
+    /// </summary>
+    /// <exception cref="IOException">It cannot be read, or is larger than 1 MiB (the message names it).</exception>
+    private static string RequestText(FileInfo file)
+    {
+        var read = InputText.Read(file.FullName, ErrorCatalogue.OfflineDataInvalid, "REQUESTS");
+        return read.IsSuccess ? read.Value : throw new IOException(read.Refusal.Detail);
+    }
+
     private const string RequestWriters = "'pk dti', 'pk kms-host activate --offline-request' or 'pk cal-server install-pack --offline-request'";
 
     private static string ResponseName(FileInfo request) => Path.GetFileNameWithoutExtension(request.Name) + ".response.json";
@@ -233,7 +250,7 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
+            using var json = JsonDocument.Parse(RequestText(file));
             if (json.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;
@@ -254,7 +271,7 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            using var json = JsonDocument.Parse(RegularFile.ReadAllText(file.FullName));
+            using var json = JsonDocument.Parse(RequestText(file));
             return json.RootElement.ValueKind == JsonValueKind.Object
                 && json.RootElement.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String && f.GetString() == CalPackOfflineRequest.FormatV1
                 ? json.RootElement.Deserialize<CalPackOfflineRequest>(CommandOutput.JsonOptions)
@@ -285,7 +302,7 @@ internal static class OfflineActivateCommand
     {
         try
         {
-            var text = RegularFile.ReadAllText(file.FullName);
+            var text = RequestText(file);
             if (string.IsNullOrWhiteSpace(text))
             {
                 return (null, new OfflineActivationResponse(OfflineActivationResponse.FormatV1, null, null, ErrorCatalogue.OfflineDataInvalid.Code, $"{file.Name} is empty: it is not a request 'pk dti' wrote."));

@@ -68,6 +68,7 @@ internal static class CalRequestCommand
             }
 
             using var http = trust.Value.CreateHttpClient(TimeSpan.FromSeconds(30));
+            http.MaxResponseContentBufferSize = MaxAnswerBytes; // the answer is buffered whole: an endless one was read to 2 GiB
             var answer = await SendAsync(http, new Uri(url, "api/v1/cals"), body, cancellationToken);
             if (answer.IsSuccess)
             {
@@ -148,6 +149,9 @@ internal static class CalRequestCommand
             : ($"hw-{(stable == default ? components[0] : stable).Hash:x16}", keys.Value);
     }
 
+    /// <summary>The most read of a CAL server's answer: 1 MiB, where a CAL is a few KB.</summary>
+    private const int MaxAnswerBytes = 1024 * 1024;
+
     private static async Task<Outcome<CalResponse>> SendAsync(HttpClient http, Uri uri, CalRequest body, CancellationToken cancellationToken)
     {
         try
@@ -161,6 +165,11 @@ internal static class CalRequestCommand
             // Read as UTF-8 whatever charset the Content-Type names (JSON is UTF-8; an unknown charset failed as INTERNAL_ERROR).
             var answer = JsonSerializer.Deserialize<CalResponse>(await response.Content.ReadAsByteArrayAsync(cancellationToken), JsonSerializerOptions.Web);
             return answer is null ? new Refusal(ErrorCatalogue.ServiceUnreachable, "The CAL server sent an empty answer.") : answer;
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            return new Refusal(ErrorCatalogue.ServiceUnreachable,
+                $"{uri} answered more than 1 MiB, which no CAL server sends (a CAL is a few KB): check --cal-server, and that no proxy in between sends something else.");
         }
         catch (HttpRequestException e)
         {
