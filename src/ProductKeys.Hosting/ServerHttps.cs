@@ -23,7 +23,8 @@ public static class ServerHttps
     /// (<c>Path</c> and <c>KeyPath</c>, no <c>Password</c>) is read and checked as --cert/--key are, so that a
     /// certificate clients would refuse stops the server at start and its pin is printed. Other configured
     /// forms (a PKCS#12 file, an encrypted key, a certificate store) are left to Kestrel, but the file holding their private key
-    /// is refused, as a --key file is, when others may read or change it.
+    /// is refused, as a --key file is, when others may read or change it; so is that of a certificate named per endpoint
+    /// (<c>Kestrel:Endpoints:NAME:Certificate</c>).
     /// </summary>
     /// <returns>The certificate chosen, for the start-up line; <c>null</c> when there is none pk read itself;
     /// or the refusal (<c>TLS_CERTIFICATE_INVALID</c>, <c>VALIDATION_FAILED</c>).</returns>
@@ -59,6 +60,17 @@ public static class ServerHttps
             if (ServerCertificate.RefuseKeyOpenToOthers(Path.GetFullPath(keyFile, builder.Environment.ContentRootPath)) is { } open)
             {
                 return open;
+            }
+        }
+
+        // A certificate named per endpoint (Kestrel:Endpoints:NAME:Certificate) is Kestrel's too: its key file is held to the same rule.
+        foreach (var endpoint in builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            var certificate = endpoint.GetSection("Certificate");
+            if ((certificate["KeyPath"] is { Length: > 0 } endpointKey ? endpointKey : certificate["Path"]) is { Length: > 0 } endpointKeyHolder
+                && ServerCertificate.RefuseKeyOpenToOthers(Path.GetFullPath(endpointKeyHolder, builder.Environment.ContentRootPath)) is { } endpointOpen)
+            {
+                return endpointOpen;
             }
         }
 

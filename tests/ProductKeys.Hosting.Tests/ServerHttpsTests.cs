@@ -149,6 +149,32 @@ public sealed class ServerHttpsTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_PKCS12_file_or_key_named_per_endpoint_others_may_read_is_TLS_CERTIFICATE_INVALID_as_the_default_one_is()
+    {
+        // Before, Kestrel:Endpoints:NAME:Certificate skipped the check Kestrel:Certificates:Default gets: a .pfx left 0644 served.
+        var pfx = Path.Combine(_folder, "endpoint.pfx");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        using (var certificate = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256).CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30)))
+        {
+            File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pkcs12, "secret"));
+        }
+
+        File.SetUnixFileMode(pfx, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var readable = EndpointBuilder(("Path", "endpoint.pfx"), ("Password", "secret")).UseHttps(["http://127.0.0.1:0"], null, _time);
+        Assert.Equal(ErrorCatalogue.TlsCertificateInvalid, readable.Refusal?.Error);
+        Assert.Contains($"{pfx} is a private key other users may read or change (mode 0644;", readable.Refusal?.Detail, StringComparison.Ordinal);
+
+        var (pem, encrypted) = WritePem("endpoint", ecdsa: true, _time.GetUtcNow().AddDays(30));
+        File.SetUnixFileMode(encrypted, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var groupReadable = EndpointBuilder(("Path", pem), ("KeyPath", encrypted), ("Password", "secret")).UseHttps(["http://127.0.0.1:0"], null, _time);
+        Assert.Contains($"{encrypted} is a private key other users may read or change (mode 0640;", groupReadable.Refusal?.Detail, StringComparison.Ordinal);
+
+        OwnerOnly(pfx);
+        Assert.True(EndpointBuilder(("Path", pfx), ("Password", "secret")).UseHttps(["http://127.0.0.1:0"], null, _time).IsSuccess);
+    }
+
+    [Fact]
     public void A_given_certificate_wins_over_the_configured_one()
     {
         var (configured, configuredKey) = WritePem("configured", ecdsa: true, _time.GetUtcNow().AddDays(30));
@@ -168,6 +194,16 @@ public sealed class ServerHttpsTests : IDisposable
         builder.Configuration.AddInMemoryCollection(certificate.Select(c =>
             new KeyValuePair<string, string?>($"{ServerHttps.ConfiguredCertificate}:{c.Name}", c.Value)));
         builder.WebHost.UseUrls("https://127.0.0.1:0");
+        return builder;
+    }
+
+    /// <summary>A builder with an https endpoint E1 in Kestrel:Endpoints whose certificate is <paramref name="certificate"/>.</summary>
+    private WebApplicationBuilder EndpointBuilder(params (string Name, string Value)[] certificate)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = _folder });
+        builder.Configuration.AddInMemoryCollection(certificate.Select(c =>
+            new KeyValuePair<string, string?>($"Kestrel:Endpoints:E1:Certificate:{c.Name}", c.Value))
+            .Append(new KeyValuePair<string, string?>("Kestrel:Endpoints:E1:Url", "https://127.0.0.1:0")));
         return builder;
     }
 
