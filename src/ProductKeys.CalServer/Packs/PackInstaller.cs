@@ -217,13 +217,9 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
 
     private static async Task<Outcome<CalPackActivationResponse>> PostAsync(HttpClient http, Uri uri, CalPackActivationRequest request, CancellationToken cancellationToken)
     {
-        // Headers only, then at most 1 MiB of the body: a pack answer is a few KB, and an endless one was read whole.
-        // The client's timeout ends the headers only: the deadline bounds the body too.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (http.Timeout != Timeout.InfiniteTimeSpan)
-        {
-            deadline.CancelAfter(http.Timeout);
-        }
+        // Headers only, then at most 1 MiB of the body (AnswerBody, as a device reads its answers): a pack answer is a few KB,
+        // and an endless one was read whole. The client's timeout ends the headers only: the deadline bounds the body too.
+        using var deadline = AnswerBody.Deadline(http, cancellationToken);
 
         using var sent = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(request, CalJsonContext.Default.CalPackActivationRequest) };
         try
@@ -234,11 +230,11 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
                 return await ProblemDetailsReader.ReadRefusalAsync(response, "a ProductKeys licensing service (is it a KMS host or a CAL server?)", deadline.Token).ConfigureAwait(false);
             }
 
-            var bytes = await ReadAtMostAsync(response.Content, deadline.Token).ConfigureAwait(false);
+            var bytes = await AnswerBody.ReadAsync(response.Content, deadline.Token).ConfigureAwait(false);
             if (bytes is null)
             {
                 return new Refusal(ErrorCatalogue.ServiceUnreachable,
-                    $"{uri} answered more than 1 MiB, which no ProductKeys licensing service sends for a CAL pack (a few KB): check --service, and that no proxy in between sends something else.");
+                    $"{uri} answered more than {AnswerBody.MaxText}, which no ProductKeys licensing service sends for a CAL pack (a few KB): check --service, and that no proxy in between sends something else.");
             }
 
             var body = JsonSerializer.Deserialize(bytes, CalJsonContext.Default.CalPackActivationResponse);
@@ -252,40 +248,9 @@ public sealed class PackInstaller(CalServerFolder folder, TimeProvider time)
         {
             return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri}: no answer in time.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException)
         {
             return new Refusal(ErrorCatalogue.ServiceUnreachable, $"{uri} answered something that is not ProductKeys JSON: {e.Message}");
-        }
-    }
-
-    /// <summary>The most read of the service's pack answer: 1 MiB, where a pack answer is a few KB.</summary>
-    private const int MaxAnswerBytes = 1024 * 1024;
-
-    /// <summary>The body, or <c>null</c> when it is (or says it is) longer than <see cref="MaxAnswerBytes"/>; reading stops there.</summary>
-    private static async Task<byte[]?> ReadAtMostAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is > MaxAnswerBytes)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var body = new MemoryStream();
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (body.Length + read > MaxAnswerBytes)
-                {
-                    return null;
-                }
-
-                body.Write(buffer, 0, read);
-            }
-
-            return body.ToArray();
         }
     }
 }
